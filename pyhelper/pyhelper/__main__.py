@@ -1,0 +1,5 @@
+import sys
+
+from pyhelper.cli import main
+
+sys.exit(main())
