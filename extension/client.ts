@@ -1,0 +1,170 @@
+// The helper's lifecycle: find a Python, start `python -m pyhelper serve` over stdio with
+// vscode-languageclient, restart it after a crash (see RestartPolicy), and relay its projects.
+import * as vscode from "vscode";
+import {
+  CloseAction,
+  type CloseHandlerResult,
+  ErrorAction,
+  LanguageClient,
+  type LanguageClientOptions,
+  RevealOutputChannelOn,
+  type ServerOptions,
+  State,
+} from "vscode-languageclient/node";
+import { OUTPUT_CHANNEL_NAME } from "./constants";
+import { Methods, type ProjectInfo, type ProjectsResult } from "./protocol";
+import { checkHelperPython, describeProblem, locateHelperPython } from "./python";
+import { RestartPolicy } from "./restartPolicy";
+import { helperSettings, readSettings } from "./settings";
+
+export type HelperState =
+  | { kind: "starting" }
+  | { kind: "running" }
+  | { kind: "restarting"; crashes: number }
+  | { kind: "failed"; message: string };
+
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export class HelperClient implements vscode.Disposable {
+  private client: LanguageClient | undefined;
+  private readonly policy = new RestartPolicy();
+  private readonly stateEmitter = new vscode.EventEmitter<HelperState>();
+  private readonly projectsEmitter = new vscode.EventEmitter<ProjectInfo[]>();
+  private currentState: HelperState = { kind: "starting" };
+  private currentProjects: ProjectInfo[] = [];
+
+  readonly onDidChangeState = this.stateEmitter.event;
+  readonly onDidChangeProjects = this.projectsEmitter.event;
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    readonly output: vscode.LogOutputChannel,
+  ) {}
+
+  get state(): HelperState {
+    return this.currentState;
+  }
+
+  get projects(): readonly ProjectInfo[] {
+    return this.currentProjects;
+  }
+
+  async start(): Promise<void> {
+    this.setState({ kind: "starting" });
+    const settings = readSettings();
+    const python = locateHelperPython(settings.helperPython, process.env.PATH);
+    const checked = python ? await checkHelperPython(python) : { kind: "not-found" as const, searched: [] };
+    if ("kind" in checked) {
+      this.fail(describeProblem(checked), true);
+      return;
+    }
+    this.output.info(`Starting the helper with Python ${checked.version} at ${python!.path} (from ${python!.source})`);
+    this.client = this.createClient(python!.path, settings);
+    try {
+      await this.client.start();
+    } catch (error) {
+      // A crash during start-up already went through the close handler; anything else lands here.
+      if (this.currentState.kind !== "failed") this.fail(`Lockstep's helper did not start: ${String(error)}`, true);
+    }
+  }
+
+  async restart(): Promise<void> {
+    this.policy.reset();
+    await this.stop();
+    await this.start();
+  }
+
+  async refreshProjects(): Promise<readonly ProjectInfo[]> {
+    if (this.client?.state !== State.Running) return this.currentProjects;
+    const result = await this.client.sendRequest<ProjectsResult>(Methods.projects, {});
+    this.setProjects(result.projects);
+    return this.currentProjects;
+  }
+
+  notifySettingsChanged(): void {
+    if (this.client?.state !== State.Running) return;
+    void this.client.sendNotification("workspace/didChangeConfiguration", {
+      settings: { lockstep: helperSettings(readSettings()) },
+    });
+  }
+
+  async stop(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    if (client?.needsStop()) await client.stop();
+    await client?.dispose();
+  }
+
+  dispose(): void {
+    void this.stop();
+    this.stateEmitter.dispose();
+    this.projectsEmitter.dispose();
+  }
+
+  private createClient(python: string, settings: ReturnType<typeof readSettings>): LanguageClient {
+    const libs = vscode.Uri.joinPath(this.extensionUri, "bundled", "libs").fsPath;
+    const serverOptions: ServerOptions = {
+      command: python,
+      // -s: the user's site-packages must not shadow the bundled libraries.
+      args: ["-s", "-m", "pyhelper", "serve"],
+      options: { env: { ...process.env, PYTHONPATH: libs, PYTHONUTF8: "1" } },
+    };
+    const clientOptions: LanguageClientOptions = {
+      documentSelector: [
+        { scheme: "file", pattern: "**/pyproject.toml" },
+        { scheme: "file", pattern: "**/{uv,poetry,pdm}.lock" },
+        { scheme: "file", pattern: "**/pylock*.toml" },
+      ],
+      outputChannel: this.output,
+      revealOutputChannelOn: RevealOutputChannelOn.Never,
+      initializationOptions: helperSettings(settings),
+      errorHandler: {
+        error: () => ({ action: ErrorAction.Continue }),
+        closed: () => this.onClosed(),
+      },
+    };
+    const client = new LanguageClient("lockstep", OUTPUT_CHANNEL_NAME, serverOptions, clientOptions);
+    client.onNotification(Methods.projectsChanged, (result: ProjectsResult) => this.setProjects(result.projects));
+    client.onDidChangeState(({ newState }) => {
+      if (newState === State.Running) {
+        this.setState({ kind: "running" });
+        this.refreshProjects().catch((error) => this.output.error(`Reading projects failed: ${String(error)}`));
+      }
+    });
+    return client;
+  }
+
+  private async onClosed(): Promise<CloseHandlerResult> {
+    const decision = this.policy.onCrash(Date.now());
+    if (!decision.restart) {
+      const message = `Lockstep's helper stopped: it crashed ${decision.crashes} times in 3 minutes.`;
+      this.fail(message, true);
+      return { action: CloseAction.DoNotRestart, handled: true };
+    }
+    this.output.warn(`The helper exited unexpectedly (crash ${decision.crashes}); restarting in ${decision.delayMs} ms`);
+    this.setState({ kind: "restarting", crashes: decision.crashes });
+    await delay(decision.delayMs);
+    return { action: CloseAction.Restart, handled: true };
+  }
+
+  private fail(message: string, notify: boolean): void {
+    this.output.error(message);
+    this.setState({ kind: "failed", message });
+    if (notify) {
+      void vscode.window.showErrorMessage(message, "Show Log", "Open Settings").then((choice) => {
+        if (choice === "Show Log") this.output.show();
+        if (choice === "Open Settings") void vscode.commands.executeCommand("workbench.action.openSettings", "lockstep");
+      });
+    }
+  }
+
+  private setState(state: HelperState): void {
+    this.currentState = state;
+    this.stateEmitter.fire(state);
+  }
+
+  private setProjects(projects: ProjectInfo[]): void {
+    this.currentProjects = projects;
+    this.projectsEmitter.fire(projects);
+  }
+}

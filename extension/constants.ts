@@ -1,0 +1,23 @@
+// Identifiers the manifest (package.json) also declares. tests/unit/manifest.test.ts keeps the two
+// in step, so a rename in one place fails the build instead of silently breaking a command.
+
+export const EXTENSION_ID = "lockstep-dev.lockstep";
+export const OUTPUT_CHANNEL_NAME = "Lockstep";
+export const STATUS_ITEM_ID = "status";
+
+export const Commands = {
+  showLog: "lockstep.showLog",
+  restartHelper: "lockstep.restartHelper",
+  refreshProjects: "lockstep.refreshProjects",
+} as const;
+
+export const SETTINGS_SECTION = "lockstep";
+
+/** Setting keys, relative to the `lockstep` section. */
+export const Settings = {
+  helperPython: "helper.python",
+  exclude: "exclude",
+} as const;
+
+/** The oldest Python that can run the helper. */
+export const MIN_HELPER_PYTHON: readonly [number, number] = [3, 10];

@@ -1,0 +1,33 @@
+import * as vscode from "vscode";
+import { HelperClient } from "./client";
+import { registerCommands } from "./commands";
+import { OUTPUT_CHANNEL_NAME, Settings } from "./constants";
+import { affects } from "./settings";
+import { StatusBar } from "./statusBar";
+
+let helper: HelperClient | undefined;
+
+export function activate(context: vscode.ExtensionContext): void {
+  const started = Date.now();
+  const output = vscode.window.createOutputChannel(OUTPUT_CHANNEL_NAME, { log: true });
+  helper = new HelperClient(context.extensionUri, output);
+  context.subscriptions.push(
+    output,
+    helper,
+    new StatusBar(helper),
+    ...registerCommands(helper),
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (affects(event, Settings.helperPython)) void helper?.restart();
+      else if (affects(event, Settings.exclude)) helper?.notifySettingsChanged();
+    }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => helper?.notifySettingsChanged()),
+  );
+  // Starting the helper is not awaited: activation must not wait for a Python process.
+  void helper.start();
+  output.info(`Lockstep ${context.extension.packageJSON.version} activated in ${Date.now() - started} ms`);
+}
+
+export async function deactivate(): Promise<void> {
+  await helper?.stop();
+  helper = undefined;
+}

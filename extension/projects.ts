@@ -1,0 +1,21 @@
+// Which project a file belongs to. Pure, for unit tests.
+import { relative, isAbsolute } from "node:path";
+import type { ProjectInfo } from "./protocol";
+
+function contains(folder: string, path: string): boolean {
+  const rel = relative(folder, path);
+  return rel === "" || (!rel.startsWith("..") && !isAbsolute(rel));
+}
+
+/**
+ * The project for `filePath`: the innermost project root that contains it. Without a file (or a
+ * file outside every project) a workspace with one top-level project still has an obvious answer.
+ */
+export function projectFor(projects: readonly ProjectInfo[], filePath: string | undefined): ProjectInfo | undefined {
+  if (filePath) {
+    const owners = projects.filter((p) => contains(p.root, filePath));
+    if (owners.length > 0) return owners.reduce((a, b) => (b.root.length > a.root.length ? b : a));
+  }
+  const topLevel = projects.filter((p) => !projects.some((other) => other !== p && contains(other.root, p.root)));
+  return topLevel.length === 1 ? topLevel[0] : undefined;
+}

@@ -1,0 +1,45 @@
+import * as vscode from "vscode";
+import type { HelperClient } from "./client";
+import { Commands, STATUS_ITEM_ID } from "./constants";
+import { projectFor } from "./projects";
+import { describeStatus, type Tone } from "./status";
+
+const BACKGROUNDS: Record<Tone, vscode.ThemeColor | undefined> = {
+  normal: undefined,
+  warning: new vscode.ThemeColor("statusBarItem.warningBackground"),
+  error: new vscode.ThemeColor("statusBarItem.errorBackground"),
+};
+
+/** The interpreter/environment item for the active editor's project. */
+export class StatusBar implements vscode.Disposable {
+  private readonly item = vscode.window.createStatusBarItem(STATUS_ITEM_ID, vscode.StatusBarAlignment.Left, 100);
+  private readonly subscriptions: vscode.Disposable[];
+
+  constructor(private readonly helper: HelperClient) {
+    this.item.name = "Lockstep";
+    this.subscriptions = [
+      helper.onDidChangeState(() => this.render()),
+      helper.onDidChangeProjects(() => this.render()),
+      vscode.window.onDidChangeActiveTextEditor(() => this.render()),
+    ];
+    this.render();
+  }
+
+  render(): void {
+    const file = vscode.window.activeTextEditor?.document.uri;
+    const projects = this.helper.projects;
+    const project = projectFor(projects, file?.scheme === "file" ? file.fsPath : undefined);
+    const view = describeStatus(this.helper.state, project, projects.length);
+    this.item.text = view.text;
+    this.item.tooltip = view.tooltip;
+    this.item.backgroundColor = BACKGROUNDS[view.tone];
+    this.item.command = view.command === "showLog" ? Commands.showLog : undefined;
+    if (view.visible) this.item.show();
+    else this.item.hide();
+  }
+
+  dispose(): void {
+    this.subscriptions.forEach((s) => s.dispose());
+    this.item.dispose();
+  }
+}

@@ -1,0 +1,56 @@
+"""What the engine reports: findings with a precise place in a file.
+
+The engine works in 0-based lines and code-point columns; the LSP adapter converts columns to the
+client's position encoding. Findings are plain data so the CLI and the server can both render them.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+class Severity(enum.IntEnum):
+    # Same numbering as LSP's DiagnosticSeverity.
+    ERROR = 1
+    WARNING = 2
+    INFORMATION = 3
+    HINT = 4
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+
+@dataclass(frozen=True, order=True)
+class Position:
+    line: int
+    character: int
+
+
+@dataclass(frozen=True, order=True)
+class Range:
+    start: Position
+    end: Position
+
+    @classmethod
+    def at(cls, line: int, character: int = 0, length: int = 0) -> Range:
+        return cls(Position(line, character), Position(line, character + length))
+
+
+@dataclass(frozen=True)
+class Related:
+    path: Path
+    range: Range
+    message: str
+
+
+@dataclass(frozen=True)
+class Finding:
+    path: Path
+    range: Range
+    severity: Severity
+    code: str
+    message: str
+    related: tuple[Related, ...] = field(default=())

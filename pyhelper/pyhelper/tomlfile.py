@@ -1,0 +1,289 @@
+"""Reading TOML files so that a syntax error becomes a finding at its line, never an exception.
+
+Values are parsed by tomllib; where a value sits in the source is answered by `TomlDocument.span` /
+`TomlDocument.range_of`, which take a key path such as `("project", "dependencies", 2)` (strings for
+keys, integers for array items and array-of-tables entries). The position index is built on first use
+only, so documents whose positions are never asked for cost nothing extra.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Union
+
+from pyhelper.findings import Finding, Position, Range, Severity
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:
+    import tomli as tomllib
+
+TOML_SYNTAX = "toml-syntax"
+
+# tomllib/tomli end their messages with "(at line 3, column 7)" or "(at end of document)".
+_WHERE = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
+
+
+KeyPath = tuple[Union[str, int], ...]
+
+
+@dataclass(frozen=True)
+class Span:
+    """Code-point offsets into the source text, end exclusive."""
+
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class TomlDocument:
+    path: Path
+    text: str
+    data: dict[str, Any]
+
+    @cached_property
+    def _positions(self) -> _Positions:
+        return _Positions(self.text)
+
+    def span(self, path: KeyPath) -> Span | None:
+        """Where the value at `path` is written (a whole string token, quotes included; a table's header)."""
+        return self._positions.values.get(path)
+
+    def key_span(self, path: KeyPath) -> Span | None:
+        """Where the last key of `path` is written."""
+        return self._positions.keys.get(path)
+
+    def range_of(self, path: KeyPath) -> Range | None:
+        span = self.span(path)
+        return None if span is None else self.range(span)
+
+    def range(self, span: Span) -> Range:
+        return Range(self.position(span.start), self.position(span.end))
+
+    def position(self, offset: int) -> Position:
+        return self._positions.position(offset)
+
+
+def parse_toml(path: Path, text: str) -> TomlDocument | Finding:
+    """Parse `text` (the content of `path`); a syntax error becomes a `toml-syntax` finding."""
+    try:
+        return TomlDocument(path, text, tomllib.loads(text))
+    except tomllib.TOMLDecodeError as error:
+        message = str(error)
+        where = _WHERE.search(message)
+        if where:
+            line, column = int(where.group(1)) - 1, int(where.group(2)) - 1
+            message = message[: where.start()]
+        else:
+            lines = text.splitlines() or [""]
+            line, column = len(lines) - 1, len(lines[-1])
+        message = message.replace(" (at end of document)", "")
+        return Finding(
+            path,
+            Range.at(line, column, 1),
+            Severity.ERROR,
+            TOML_SYNTAX,
+            f"{path.name} is not valid TOML: {message}",
+        )
+
+
+def read_toml(path: Path) -> TomlDocument | Finding:
+    """Read and parse a TOML file; undecodable bytes are a finding too."""
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as error:
+        return Finding(
+            path, Range.at(0), Severity.ERROR, TOML_SYNTAX, f"{path.name} is not UTF-8 text: {error.reason}"
+        )
+    return parse_toml(path, text)
+
+
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+_ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))", re.DOTALL)
+_SIMPLE_ESCAPES = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r", '"': '"', "\\": "\\", "e": "\x1b"}
+# A scalar (number, boolean, date) runs until one of these; dates may hold a space, so trim after.
+_SCALAR_END = re.compile(r"[,\]}#\r\n]")
+
+
+class _Positions:
+    """A scan of TOML source that records where each key and value is written.
+
+    It runs only on text tomllib has accepted, so it assumes valid TOML and stops quietly (keeping what
+    it found) if it meets anything it does not expect, rather than raising.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.values: dict[KeyPath, Span] = {}
+        self.keys: dict[KeyPath, Span] = {}
+        self._line_starts = [0] + [m.end() for m in re.finditer(r"\n", text)]
+        self._array_tables: dict[KeyPath, int] = {}
+        self._pos = 0
+        try:
+            self._document()
+        except (IndexError, ValueError):
+            pass
+
+    def position(self, offset: int) -> Position:
+        import bisect
+
+        line = bisect.bisect_right(self._line_starts, offset) - 1
+        return Position(line, offset - self._line_starts[line])
+
+    def _document(self) -> None:
+        table: KeyPath = ()
+        text = self.text
+        while True:
+            self._skip(newlines=True)
+            if self._pos >= len(text):
+                return
+            if text[self._pos] == "[":
+                table = self._header()
+            else:
+                self._key_value(table)
+                self._skip(newlines=False)
+
+    def _header(self) -> KeyPath:
+        start = self._pos
+        array = self.text.startswith("[[", start)
+        self._pos += 2 if array else 1
+        parts = [part for part, _ in self._key()]
+        self._pos += 2 if array else 1
+        resolved: KeyPath = ()
+        for part in parts[:-1]:
+            resolved += (part,)
+            if resolved in self._array_tables:
+                resolved += (self._array_tables[resolved],)
+        resolved += (parts[-1],)
+        if array:
+            index = self._array_tables.get(resolved, -1) + 1
+            self._array_tables[resolved] = index
+            self.values.setdefault(resolved, Span(start, self._pos))
+            resolved += (index,)
+        self.values[resolved] = Span(start, self._pos)
+        return resolved
+
+    def _key_value(self, table: KeyPath) -> None:
+        path = table
+        for part, span in self._key():
+            path += (part,)
+            self.keys[path] = span
+        self._skip(newlines=False)
+        self._expect("=")
+        self._skip(newlines=False)
+        self._value(path)
+
+    def _key(self) -> Iterator[tuple[str, Span]]:
+        while True:
+            self._skip(newlines=False)
+            start = self._pos
+            char = self.text[start]
+            if char in "\"'":
+                yield self._string_value(), Span(start, self._pos)
+            else:
+                match = _BARE_KEY.match(self.text, start)
+                if match is None:
+                    raise ValueError("not a key")
+                self._pos = match.end()
+                yield match.group(), Span(start, self._pos)
+            self._skip(newlines=False)
+            if self.text[self._pos] != ".":
+                return
+            self._pos += 1
+
+    def _value(self, path: KeyPath) -> None:
+        text = self.text
+        start = self._pos
+        char = text[start]
+        if char in "\"'":
+            self._string_value()
+        elif char == "[":
+            self._pos += 1
+            index = 0
+            while True:
+                self._skip(newlines=True, comments=True)
+                if text[self._pos] == "]":
+                    break
+                self._value((*path, index))
+                index += 1
+                self._skip(newlines=True, comments=True)
+                if text[self._pos] == ",":
+                    self._pos += 1
+            self._pos += 1
+        elif char == "{":
+            self._pos += 1
+            while True:
+                self._skip(newlines=True, comments=True)
+                if text[self._pos] == "}":
+                    break
+                self._key_value(path)
+                self._skip(newlines=True, comments=True)
+                if text[self._pos] == ",":
+                    self._pos += 1
+            self._pos += 1
+        else:
+            match = _SCALAR_END.search(text, start)
+            end = match.start() if match else len(text)
+            self._pos = start + len(text[start:end].rstrip())
+        self.values[path] = Span(start, self._pos)
+
+    def _string_value(self) -> str:
+        """Consume a string token of any of the four kinds and return its decoded value."""
+        text = self.text
+        start = self._pos
+        quote = text[start]
+        multi = text.startswith(quote * 3, start)
+        delimiter = quote * 3 if multi else quote
+        body_start = start + len(delimiter)
+        position = body_start
+        while True:
+            end = text.index(delimiter, position)
+            if quote == '"' and _escaped(text, end):
+                position = end + 1
+                continue
+            break
+        # A multi-line string may end with up to two quotes of its own before the delimiter.
+        while multi and text.startswith(quote, end + 3):
+            end += 1
+        self._pos = end + len(delimiter)
+        body = text[body_start:end]
+        if quote == "'":
+            return body
+        return _ESCAPE.sub(_unescape, body)
+
+    def _skip(self, *, newlines: bool, comments: bool = True) -> None:
+        text = self.text
+        length = len(text)
+        while self._pos < length:
+            char = text[self._pos]
+            if char in " \t" or (newlines and char in "\r\n"):
+                self._pos += 1
+            elif char == "#" and comments:
+                newline = text.find("\n", self._pos)
+                self._pos = length if newline < 0 else newline
+            else:
+                return
+
+    def _expect(self, char: str) -> None:
+        if self.text[self._pos] != char:
+            raise ValueError(f"expected {char!r}")
+        self._pos += 1
+
+
+def _escaped(text: str, index: int) -> bool:
+    backslashes = 0
+    while text[index - 1 - backslashes] == "\\":
+        backslashes += 1
+    return backslashes % 2 == 1
+
+
+def _unescape(match: re.Match[str]) -> str:
+    code = match.group(1) or match.group(2)
+    if code:
+        return chr(int(code, 16))
+    return _SIMPLE_ESCAPES.get(match.group(3), "")

@@ -1,0 +1,66 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { projectFor } from "../../extension/projects";
+import type { ProjectInfo } from "../../extension/protocol";
+import { describeStatus } from "../../extension/status";
+
+function project(root: string, overrides: Partial<ProjectInfo> = {}): ProjectInfo {
+  return {
+    name: root.split("/").pop() ?? null,
+    root,
+    pyproject: `${root}/pyproject.toml`,
+    manager: "uv",
+    lockfile: `${root}/uv.lock`,
+    pylock: [],
+    requiresPython: ">=3.12",
+    pythonVersion: null,
+    venv: null,
+    workspaceRoot: null,
+    ...overrides,
+  };
+}
+
+const running = { kind: "running" } as const;
+
+test("a project with a venv shows its version and venv name", () => {
+  const venv = { path: "/w/app/.venv", name: ".venv", python: "/w/app/.venv/bin/python", version: "3.12.7" };
+  const view = describeStatus(running, project("/w/app", { venv }), 1);
+  assert.equal(view.text, "3.12.7 (.venv)");
+  assert.equal(view.tone, "normal");
+  assert.match(view.tooltip, /Project: app/);
+  assert.match(view.tooltip, /Manager: uv/);
+  assert.match(view.tooltip, /Lockfile: \/w\/app\/uv\.lock/);
+  assert.match(view.tooltip, /Interpreter: \/w\/app\/\.venv\/bin\/python/);
+});
+
+test("a project without a venv says so, in the warning colour", () => {
+  const view = describeStatus(running, project("/w/app", { lockfile: null, manager: "poetry" }), 1);
+  assert.equal(view.text, "$(warning) No environment");
+  assert.equal(view.tone, "warning");
+  assert.match(view.tooltip, /Manager: Poetry/);
+  assert.match(view.tooltip, /Lockfile: none/);
+});
+
+test("helper states: starting, restarting, failed", () => {
+  assert.match(describeStatus({ kind: "starting" }, undefined, 0).text, /Lockstep: starting/);
+  assert.equal(describeStatus({ kind: "restarting", crashes: 2 }, undefined, 0).tone, "warning");
+  const failed = describeStatus({ kind: "failed", message: "it crashed 6 times" }, undefined, 0);
+  assert.equal(failed.text, "$(error) Lockstep: helper stopped");
+  assert.equal(failed.tone, "error");
+  assert.equal(failed.command, "showLog");
+  assert.match(failed.tooltip, /it crashed 6 times/);
+});
+
+test("no project: hidden; several and none active: a count", () => {
+  assert.equal(describeStatus(running, undefined, 0).visible, false);
+  assert.match(describeStatus(running, undefined, 3).text, /3 Python projects/);
+});
+
+test("the active file's innermost project wins; otherwise the single top-level project", () => {
+  const projects = [project("/w"), project("/w/packages/lib"), project("/w2")];
+  assert.equal(projectFor(projects, "/w/packages/lib/src/x.py")?.root, "/w/packages/lib");
+  assert.equal(projectFor(projects, "/w/README.md")?.root, "/w");
+  assert.equal(projectFor(projects, "/w-other/file")?.root, undefined);
+  assert.equal(projectFor(projects.slice(0, 2), undefined)?.root, "/w");
+  assert.equal(projectFor(projects, undefined), undefined);
+});
