@@ -1,15 +1,20 @@
 // The helper's lifecycle: find a Python, start `python -m pyhelper serve` over stdio with
 // vscode-languageclient, restart it after a crash (see RestartPolicy), and relay its projects.
 import * as vscode from "vscode";
+import { randomUUID } from "node:crypto";
 import {
+  CancellationTokenSource,
   CloseAction,
   type CloseHandlerResult,
   ErrorAction,
   LanguageClient,
   type LanguageClientOptions,
+  LSPErrorCodes,
+  ResponseError,
   RevealOutputChannelOn,
   type ServerOptions,
   State,
+  WorkDoneProgress,
 } from "vscode-languageclient/node";
 import { OUTPUT_CHANNEL_NAME } from "./constants";
 import { Methods, type ProjectInfo, type ProjectsResult } from "./protocol";
@@ -79,6 +84,46 @@ export class HelperClient implements vscode.Disposable {
     const result = await this.client.sendRequest<ProjectsResult>(Methods.projects, {});
     this.setProjects(result.projects);
     return this.currentProjects;
+  }
+
+  /** A request to the running helper; fails with a readable message when it is not running. */
+  async request<R>(method: string, params: object, token?: vscode.CancellationToken): Promise<R> {
+    if (this.client?.state !== State.Running) {
+      throw new Error("Lockstep's helper is not running: see Lockstep: Show Log.");
+    }
+    return this.client.sendRequest<R>(method, params, token);
+  }
+
+  /**
+   * A long request shown as a notification with Cancel: the helper's work-done progress reports
+   * become the notification's message and percentage. Resolves to undefined when cancelled.
+   */
+  requestWithProgress<R>(method: string, params: object, title: string): Thenable<R | undefined> {
+    const options = { location: vscode.ProgressLocation.Notification, title, cancellable: true };
+    return vscode.window.withProgress(options, async (progress, cancel) => {
+      const workDoneToken = randomUUID();
+      let percentage = 0;
+      const listener = this.client?.onProgress(WorkDoneProgress.type, workDoneToken, (value) => {
+        if (value.kind === "end") return;
+        const increment = value.percentage !== undefined ? value.percentage - percentage : undefined;
+        percentage = value.percentage ?? percentage;
+        progress.report({ message: value.message, increment });
+      });
+      // The languageclient needs its own token type; bridge VS Code's to it.
+      const source = new CancellationTokenSource();
+      const bridge = cancel.onCancellationRequested(() => source.cancel());
+      try {
+        return await this.request<R>(method, { ...params, workDoneToken }, source.token);
+      } catch (error) {
+        if (error instanceof ResponseError && error.code === LSPErrorCodes.RequestCancelled) return undefined;
+        if (cancel.isCancellationRequested) return undefined;
+        throw error;
+      } finally {
+        listener?.dispose();
+        bridge.dispose();
+        source.dispose();
+      }
+    });
   }
 
   notifySettingsChanged(): void {

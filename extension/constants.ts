@@ -9,6 +9,10 @@ export const Commands = {
   showLog: "lockstep.showLog",
   restartHelper: "lockstep.restartHelper",
   refreshProjects: "lockstep.refreshProjects",
+  createEnvironment: "lockstep.createEnvironment",
+  syncEnvironment: "lockstep.syncEnvironment",
+  recreateEnvironment: "lockstep.recreateEnvironment",
+  deleteEnvironment: "lockstep.deleteEnvironment",
 } as const;
 
 export const SETTINGS_SECTION = "lockstep";
@@ -17,7 +21,28 @@ export const SETTINGS_SECTION = "lockstep";
 export const Settings = {
   helperPython: "helper.python",
   exclude: "exclude",
+  autoCreate: "autoCreate",
+  venvPath: "venv.path",
+  venvSeed: "venv.seed",
+  uvPath: "uv.path",
+  pythonPreference: "python.preference",
+  pythonAutoInstall: "python.autoInstall",
+  pythonInstallDir: "python.installDir",
+  pythonDownloadsJson: "python.downloadsJson",
+  pythonInstallMirror: "python.installMirror",
 } as const;
+
+/** Settings the helper reads: a change is pushed to it (didChangeConfiguration), not a restart. */
+export const HELPER_SETTINGS = [
+  Settings.exclude,
+  Settings.venvPath,
+  Settings.venvSeed,
+  Settings.uvPath,
+  Settings.pythonPreference,
+  Settings.pythonInstallDir,
+  Settings.pythonDownloadsJson,
+  Settings.pythonInstallMirror,
+] as const;
 
 /** The oldest Python that can run the helper. */
 export const MIN_HELPER_PYTHON: readonly [number, number] = [3, 10];

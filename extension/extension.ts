@@ -1,7 +1,8 @@
 import * as vscode from "vscode";
 import { HelperClient } from "./client";
 import { registerCommands } from "./commands";
-import { OUTPUT_CHANNEL_NAME, Settings } from "./constants";
+import { AutoCreate } from "./environments";
+import { HELPER_SETTINGS, OUTPUT_CHANNEL_NAME, Settings } from "./constants";
 import { affects } from "./settings";
 import { StatusBar } from "./statusBar";
 
@@ -15,10 +16,11 @@ export function activate(context: vscode.ExtensionContext): void {
     output,
     helper,
     new StatusBar(helper),
+    new AutoCreate(helper, context.workspaceState),
     ...registerCommands(helper),
     vscode.workspace.onDidChangeConfiguration((event) => {
-      if (affects(event, Settings.helperPython)) void helper?.restart();
-      else if (affects(event, Settings.exclude)) helper?.notifySettingsChanged();
+      if (affects(event, [Settings.helperPython])) void helper?.restart();
+      else if (affects(event, HELPER_SETTINGS)) helper?.notifySettingsChanged();
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => helper?.notifySettingsChanged()),
   );

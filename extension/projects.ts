@@ -1,6 +1,7 @@
-// Which project a file belongs to. Pure, for unit tests.
+// Which project a file belongs to, and how to say what creating its environment will do.
+// Pure, for unit tests.
 import { relative, isAbsolute } from "node:path";
-import type { ProjectInfo } from "./protocol";
+import type { EnvironmentPlan, ProjectInfo } from "./protocol";
 
 function contains(folder: string, path: string): boolean {
   const rel = relative(folder, path);
@@ -18,4 +19,15 @@ export function projectFor(projects: readonly ProjectInfo[], filePath: string | 
   }
   const topLevel = projects.filter((p) => !projects.some((other) => other !== p && contains(other.root, p.root)));
   return topLevel.length === 1 ? topLevel[0] : undefined;
+}
+
+/** "Create .venv with Python 3.12.7 and install 48 locked packages for demo-app?" */
+export function describePlan(project: string, plan: EnvironmentPlan): string {
+  const venv = plan.venvPath.split(/[\\/]/).pop() ?? plan.venvPath;
+  const python = plan.python
+    ? `Python ${plan.python.version}`
+    : `Python ${plan.pythonRequest ?? "?"} (to be downloaded)`;
+  const packages =
+    plan.packages === null ? "" : ` and install ${plan.packages} locked package${plan.packages === 1 ? "" : "s"}`;
+  return `Create ${venv} with ${python}${packages} for ${project}?`;
 }

@@ -4,6 +4,10 @@
 export const Methods = {
   projects: "lockstep/projects",
   projectsChanged: "lockstep/projectsChanged",
+  planEnvironment: "lockstep/planEnvironment",
+  createEnvironment: "lockstep/createEnvironment",
+  syncEnvironment: "lockstep/syncEnvironment",
+  deleteEnvironment: "lockstep/deleteEnvironment",
 } as const;
 
 export type Manager = "uv" | "poetry" | "pdm" | "hatch" | "pep621";
@@ -38,9 +42,58 @@ export interface ProjectsResult {
   projects: ProjectInfo[];
 }
 
+export type PythonPreference = "only-managed" | "managed" | "system" | "only-system";
+
 /** What the helper receives as initializationOptions and in didChangeConfiguration. */
 export interface HelperSettings {
   exclude: string[];
   /** Workspace Trust: in an untrusted workspace the helper runs no tool and writes nothing. */
   trusted: boolean;
+  /** Venv folder, relative to the project root (or absolute). */
+  venvPath: string;
+  /** Install pip, setuptools and wheel into new venvs. */
+  venvSeed: boolean;
+  /** A uv binary chosen by the user; empty: the helper's bundled uv. */
+  uvPath: string;
+  pythonPreference: PythonPreference;
+  /** Where managed interpreters go; empty: Lockstep's data folder. */
+  pythonInstallDir: string;
+  pythonDownloadsJson: string;
+  pythonInstallMirror: string;
+}
+
+export type EnvironmentStatus = "ok" | "cancelled" | "failed" | "lock-stale" | "needs-python" | "busy";
+
+export interface EnvironmentParams {
+  /** The project's folder (as in ProjectInfo.root). */
+  root: string;
+  /** Absolute path of the interpreter to use; null: the helper chooses by the project's rules. */
+  python?: string | null;
+  /** Create even when a venv exists, swapping it in only once the new one is complete. */
+  replace?: boolean;
+  /** When no installed interpreter fits, install a managed CPython that does. */
+  allowDownload?: boolean;
+  /** For deleteEnvironment: the user confirmed. */
+  confirmed?: boolean;
+  workDoneToken?: string;
+}
+
+export interface EnvironmentResult {
+  status: EnvironmentStatus;
+  /** One sentence for the user. */
+  message: string;
+  venv: VenvInfo | null;
+  /** With `needs-python`: the managed version that would fit, e.g. `3.12`. */
+  pythonRequest: string | null;
+}
+
+export interface EnvironmentPlan {
+  /** The venv that would be created. */
+  venvPath: string;
+  /** The interpreter the project's rules choose, or null when none installed fits. */
+  python: { path: string; version: string } | null;
+  /** When no installed interpreter fits: the managed version that would, e.g. `3.12`. */
+  pythonRequest: string | null;
+  /** How many locked packages a sync installs, when there is a lock. */
+  packages: number | null;
 }

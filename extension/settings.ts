@@ -1,26 +1,58 @@
 import * as vscode from "vscode";
 import { SETTINGS_SECTION, Settings } from "./constants";
-import type { HelperSettings } from "./protocol";
+import type { HelperSettings, PythonPreference } from "./protocol";
+
+export type AutoCreate = "prompt" | "always" | "never";
 
 export interface LockstepSettings {
   /** Python that runs the helper; empty means "look on PATH". */
   helperPython: string;
   exclude: string[];
+  autoCreate: AutoCreate;
+  venvPath: string;
+  venvSeed: boolean;
+  uvPath: string;
+  pythonPreference: PythonPreference;
+  pythonAutoInstall: boolean;
+  pythonInstallDir: string;
+  pythonDownloadsJson: string;
+  pythonInstallMirror: string;
 }
 
-export function readSettings(): LockstepSettings {
-  const config = vscode.workspace.getConfiguration(SETTINGS_SECTION);
+/** The settings for `scope` (a project folder), or the window's when omitted. */
+export function readSettings(scope?: vscode.Uri): LockstepSettings {
+  const config = vscode.workspace.getConfiguration(SETTINGS_SECTION, scope);
+  const text = (key: string) => config.get<string>(key, "").trim();
   return {
-    helperPython: config.get<string>(Settings.helperPython, "").trim(),
+    helperPython: text(Settings.helperPython),
     exclude: config.get<string[]>(Settings.exclude, []),
+    autoCreate: config.get<AutoCreate>(Settings.autoCreate, "prompt"),
+    venvPath: text(Settings.venvPath) || ".venv",
+    venvSeed: config.get<boolean>(Settings.venvSeed, false),
+    uvPath: text(Settings.uvPath),
+    pythonPreference: config.get<PythonPreference>(Settings.pythonPreference, "managed"),
+    pythonAutoInstall: config.get<boolean>(Settings.pythonAutoInstall, false),
+    pythonInstallDir: text(Settings.pythonInstallDir),
+    pythonDownloadsJson: text(Settings.pythonDownloadsJson),
+    pythonInstallMirror: text(Settings.pythonInstallMirror),
   };
 }
 
 export function helperSettings(settings: LockstepSettings): HelperSettings {
-  return { exclude: settings.exclude, trusted: vscode.workspace.isTrusted };
+  return {
+    exclude: settings.exclude,
+    trusted: vscode.workspace.isTrusted,
+    venvPath: settings.venvPath,
+    venvSeed: settings.venvSeed,
+    uvPath: settings.uvPath,
+    pythonPreference: settings.pythonPreference,
+    pythonInstallDir: settings.pythonInstallDir,
+    pythonDownloadsJson: settings.pythonDownloadsJson,
+    pythonInstallMirror: settings.pythonInstallMirror,
+  };
 }
 
 /** Whether a configuration change touches any Lockstep setting in `keys`. */
-export function affects(event: vscode.ConfigurationChangeEvent, ...keys: string[]): boolean {
+export function affects(event: vscode.ConfigurationChangeEvent, keys: readonly string[]): boolean {
   return keys.some((key) => event.affectsConfiguration(`${SETTINGS_SECTION}.${key}`));
 }

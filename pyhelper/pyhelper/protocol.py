@@ -9,6 +9,10 @@ from typing import Literal, TypedDict
 
 # Requests (client -> helper)
 PROJECTS = "lockstep/projects"
+PLAN_ENVIRONMENT = "lockstep/planEnvironment"
+CREATE_ENVIRONMENT = "lockstep/createEnvironment"
+SYNC_ENVIRONMENT = "lockstep/syncEnvironment"
+DELETE_ENVIRONMENT = "lockstep/deleteEnvironment"
 # Notifications (helper -> client)
 PROJECTS_CHANGED = "lockstep/projectsChanged"
 
@@ -43,3 +47,45 @@ class ProjectInfo(TypedDict):
 
 class ProjectsResult(TypedDict):
     projects: list[ProjectInfo]
+
+
+EnvironmentStatus = Literal["ok", "cancelled", "failed", "lock-stale", "needs-python", "busy"]
+
+
+class EnvironmentParams(TypedDict, total=False):
+    root: str
+    """The project's folder (as in ProjectInfo.root)."""
+    python: str | None
+    """Absolute path of the interpreter to use; None: the helper chooses by the project's rules."""
+    replace: bool
+    """Create even when a venv exists, swapping it in only once the new one is complete."""
+    allowDownload: bool
+    """When no installed interpreter fits, install a managed CPython that does."""
+    confirmed: bool
+    """For deleteEnvironment: the user confirmed."""
+    workDoneToken: str | int
+
+
+class EnvironmentResult(TypedDict):
+    status: EnvironmentStatus
+    message: str
+    """One sentence for the user."""
+    venv: VenvInfo | None
+    pythonRequest: str | None
+    """With `needs-python`: the managed version that would fit, e.g. `3.12`."""
+
+
+class PythonChoice(TypedDict):
+    path: str
+    version: str
+
+
+class EnvironmentPlan(TypedDict):
+    venvPath: str
+    """The venv that would be created."""
+    python: PythonChoice | None
+    """The interpreter the project's rules choose, or None when none installed fits."""
+    pythonRequest: str | None
+    """When no installed interpreter fits: the managed version that would, e.g. `3.12`."""
+    packages: int | None
+    """How many locked packages a sync installs, when there is a lock."""

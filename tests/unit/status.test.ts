@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { projectFor } from "../../extension/projects";
+import { describePlan, projectFor } from "../../extension/projects";
 import type { ProjectInfo } from "../../extension/protocol";
 import { describeStatus } from "../../extension/status";
 
@@ -63,4 +63,14 @@ test("the active file's innermost project wins; otherwise the single top-level p
   assert.equal(projectFor(projects, "/w-other/file")?.root, undefined);
   assert.equal(projectFor(projects.slice(0, 2), undefined)?.root, "/w");
   assert.equal(projectFor(projects, undefined), undefined);
+});
+
+test("the auto-create prompt says which Python and how many locked packages", () => {
+  const plan = { venvPath: "/w/app/.venv", python: { path: "/usr/bin/python3.12", version: "3.12.7" }, pythonRequest: null, packages: 48 };
+  assert.equal(describePlan("app", plan), "Create .venv with Python 3.12.7 and install 48 locked packages for app?");
+  assert.equal(
+    describePlan("app", { ...plan, python: null, pythonRequest: "3.13", packages: null }),
+    "Create .venv with Python 3.13 (to be downloaded) for app?",
+  );
+  assert.equal(describePlan("app", { ...plan, packages: 1 }), "Create .venv with Python 3.12.7 and install 1 locked package for app?");
 });

@@ -1,0 +1,193 @@
+// Create, sync, recreate and delete a project's environment, and offer to create one when a folder
+// opens. The helper does the work (and keeps it safe: nothing half-made, nothing deleted unasked);
+// this module asks the user what to do and reports what happened.
+import * as vscode from "vscode";
+import type { HelperClient } from "./client";
+import { describePlan, projectFor } from "./projects";
+import { type EnvironmentPlan, type EnvironmentResult, Methods, type ProjectInfo } from "./protocol";
+import { readSettings } from "./settings";
+
+type Operation = "create" | "sync" | "recreate";
+
+const METHODS: Record<Operation, string> = {
+  create: Methods.createEnvironment,
+  sync: Methods.syncEnvironment,
+  recreate: Methods.createEnvironment,
+};
+
+const TITLES: Record<Operation, string> = {
+  create: "Creating the environment",
+  sync: "Syncing the environment",
+  recreate: "Recreating the environment",
+};
+
+function label(project: ProjectInfo): string {
+  return project.name ?? vscode.workspace.asRelativePath(project.root);
+}
+
+/** The active editor's project, the only one, or the one the user picks. */
+export async function pickProject(helper: HelperClient, placeHolder: string): Promise<ProjectInfo | undefined> {
+  const projects = helper.projects;
+  const active = vscode.window.activeTextEditor?.document.uri;
+  const obvious = projectFor(projects, active?.scheme === "file" ? active.fsPath : undefined);
+  if (obvious) return obvious;
+  if (projects.length === 0) {
+    void vscode.window.showInformationMessage("Lockstep found no pyproject.toml in this workspace.");
+    return undefined;
+  }
+  const items = projects.map((project) => ({
+    label: label(project),
+    description: vscode.workspace.asRelativePath(project.root),
+    detail: project.venv ? `${project.venv.name} (${project.venv.version ?? "unknown version"})` : "no environment",
+    project,
+  }));
+  return (await vscode.window.showQuickPick(items, { placeHolder }))?.project;
+}
+
+/**
+ * Runs one environment operation with progress and Cancel, and handles every outcome: asking to
+ * download a fitting Python, pointing at a stale lock, or showing the log on failure.
+ */
+export async function runEnvironmentOperation(
+  helper: HelperClient,
+  project: ProjectInfo,
+  operation: Operation,
+  python?: string,
+): Promise<EnvironmentResult | undefined> {
+  if (!vscode.workspace.isTrusted) {
+    void vscode.window.showWarningMessage(
+      "Lockstep creates and syncs environments only in trusted workspaces: installing runs code from the project.",
+    );
+    return undefined;
+  }
+  const settings = readSettings(vscode.Uri.file(project.root));
+  const params = {
+    root: project.root,
+    python: python ?? null,
+    replace: operation === "recreate",
+    allowDownload: settings.pythonAutoInstall,
+  };
+  const title = `${TITLES[operation]} for ${label(project)}`;
+  let result = await helper.requestWithProgress<EnvironmentResult>(METHODS[operation], params, title);
+  if (result?.status === "needs-python" && result.pythonRequest) {
+    const download = `Download Python ${result.pythonRequest}`;
+    const choice = await vscode.window.showWarningMessage(result.message, download, "Cancel");
+    if (choice !== download) return result;
+    result = await helper.requestWithProgress<EnvironmentResult>(
+      METHODS[operation],
+      { ...params, allowDownload: true },
+      title,
+    );
+  }
+  await report(helper, result);
+  return result;
+}
+
+async function report(helper: HelperClient, result: EnvironmentResult | undefined): Promise<void> {
+  if (!result || result.status === "cancelled") {
+    void vscode.window.showInformationMessage("Cancelled: the environment was left as it was.");
+    return;
+  }
+  await helper.refreshProjects();
+  if (result.status === "ok") {
+    void vscode.window.showInformationMessage(result.message);
+    return;
+  }
+  const choice = await vscode.window.showErrorMessage(result.message, "Show Log");
+  if (choice === "Show Log") helper.output.show();
+}
+
+export async function createEnvironment(helper: HelperClient): Promise<void> {
+  const project = await pickProject(helper, "Create an environment for which project?");
+  if (!project) return;
+  if (project.venv) {
+    const recreate = "Recreate";
+    const choice = await vscode.window.showWarningMessage(
+      `${label(project)} already has ${project.venv.name}. Recreate it? The current one is replaced only once the new one is complete.`,
+      { modal: true },
+      recreate,
+    );
+    if (choice !== recreate) return;
+    await runEnvironmentOperation(helper, project, "recreate");
+    return;
+  }
+  await runEnvironmentOperation(helper, project, "create");
+}
+
+export async function syncEnvironment(helper: HelperClient): Promise<void> {
+  const project = await pickProject(helper, "Sync the environment of which project?");
+  if (project) await runEnvironmentOperation(helper, project, project.venv ? "sync" : "create");
+}
+
+export async function recreateEnvironment(helper: HelperClient): Promise<void> {
+  const project = await pickProject(helper, "Recreate the environment of which project?");
+  if (project) await runEnvironmentOperation(helper, project, "recreate");
+}
+
+export async function deleteEnvironment(helper: HelperClient): Promise<void> {
+  const project = await pickProject(helper, "Delete the environment of which project?");
+  if (!project) return;
+  if (!project.venv) {
+    void vscode.window.showInformationMessage(`${label(project)} has no environment to delete.`);
+    return;
+  }
+  const remove = "Delete";
+  const choice = await vscode.window.showWarningMessage(
+    `Delete ${project.venv.path}? Everything installed in it is removed.`,
+    { modal: true },
+    remove,
+  );
+  if (choice !== remove) return;
+  const result = await helper.request<EnvironmentResult>(Methods.deleteEnvironment, {
+    root: project.root,
+    confirmed: true,
+  });
+  await report(helper, result);
+}
+
+/**
+ * Offers (or, with `lockstep.autoCreate: always`, goes ahead) to create the environment of each
+ * project that has none, once per project per session; never in an untrusted workspace.
+ */
+export class AutoCreate implements vscode.Disposable {
+  private readonly seen = new Set<string>();
+  private readonly subscription: vscode.Disposable;
+
+  constructor(
+    private readonly helper: HelperClient,
+    private readonly state: vscode.Memento,
+  ) {
+    this.subscription = helper.onDidChangeProjects((projects) => {
+      for (const project of projects) void this.consider(project);
+    });
+  }
+
+  private neverKey(project: ProjectInfo): string {
+    return `autoCreate.never:${project.root}`;
+  }
+
+  private async consider(project: ProjectInfo): Promise<void> {
+    if (project.venv || this.seen.has(project.root) || !vscode.workspace.isTrusted) return;
+    if (project.workspaceRoot && project.workspaceRoot !== project.root) return; // the workspace root's venv serves it
+    const mode = readSettings(vscode.Uri.file(project.root)).autoCreate;
+    if (mode === "never" || this.state.get<boolean>(this.neverKey(project))) return;
+    this.seen.add(project.root);
+    if (mode === "always") {
+      await runEnvironmentOperation(this.helper, project, "create");
+      return;
+    }
+    const plan = await this.helper.request<EnvironmentPlan>(Methods.planEnvironment, { root: project.root });
+    const choice = await vscode.window.showInformationMessage(
+      describePlan(label(project), plan),
+      "Create",
+      "Not now",
+      "Never for this project",
+    );
+    if (choice === "Create") await runEnvironmentOperation(this.helper, project, "create");
+    if (choice === "Never for this project") await this.state.update(this.neverKey(project), true);
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+  }
+}
