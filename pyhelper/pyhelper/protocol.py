@@ -13,6 +13,7 @@ PLAN_ENVIRONMENT = "lockstep/planEnvironment"
 CREATE_ENVIRONMENT = "lockstep/createEnvironment"
 SYNC_ENVIRONMENT = "lockstep/syncEnvironment"
 DELETE_ENVIRONMENT = "lockstep/deleteEnvironment"
+INTERPRETERS = "lockstep/interpreters"
 # Notifications (helper -> client)
 PROJECTS_CHANGED = "lockstep/projectsChanged"
 
@@ -89,3 +90,77 @@ class EnvironmentPlan(TypedDict):
     """When no installed interpreter fits: the managed version that would, e.g. `3.12`."""
     packages: int | None
     """How many locked packages a sync installs, when there is a lock."""
+
+
+InterpreterKind = Literal["system", "pyenv", "uv-managed", "lockstep-managed", "conda", "venv"]
+PythonPreference = Literal["only-managed", "managed", "system", "only-system"]
+
+
+class InterpreterInfo(TypedDict):
+    path: str
+    """The executable as a person would run it."""
+    version: str
+    """PEP 440: `3.12.7`, `3.14.0rc2`."""
+    implementation: str
+    """`cpython`, `pypy`, `graalpy`."""
+    kind: InterpreterKind
+    managed: bool
+    """A uv- or Lockstep-managed build (what python-preference calls managed)."""
+    prefix: str
+    """The venv folder or the installation's root."""
+    architecture: str | None
+    freeThreaded: bool
+    name: str | None
+    """Venv folder, conda env, pyenv version or managed install name."""
+    base: str | None
+    """For a venv: the interpreter it was made from."""
+
+
+class InterpretersParams(TypedDict, total=False):
+    """All optional. With none of requiresPython/pythonVersion/preference, no choice is made."""
+
+    requiresPython: str | None
+    pythonVersion: str | None
+    """Content of the project's `.python-version` file."""
+    preference: PythonPreference
+    """The `lockstep.python.preference` setting; default `managed`."""
+    availableManaged: list[str] | None
+    """Versions the managed catalogue offers, to name the exact one to install."""
+    refresh: bool
+    """Rescan everything instead of trusting the cache."""
+
+
+class InterpreterCandidate(TypedDict):
+    path: str
+    fits: bool
+    reason: str | None
+    """Why it does not fit: `3.11.7 does not satisfy >=3.12`."""
+
+
+class PythonInstallRequest(TypedDict):
+    implementation: str
+    specifier: str
+    """PEP 440 specifier for the managed build, e.g. `==3.12.*` (catalog.PythonRequest.parse reads it)."""
+    freeThreaded: bool
+    prereleases: bool
+    version: str | None
+    """Exact version, when availableManaged was given."""
+    label: str
+    """For the picker: `Python 3.12` -> "Download Python 3.12 (managed)"."""
+
+
+class InterpreterChoice(TypedDict):
+    chosen: str | None
+    """Path of the chosen interpreter; None when nothing installed fits."""
+    candidates: list[InterpreterCandidate]
+    """Every interpreter, fitting ones first (best first), then the rest with reasons."""
+    install: PythonInstallRequest | None
+    message: str
+    request: str | None
+    """The `.python-version` line that applied."""
+    notes: list[str]
+
+
+class InterpretersResult(TypedDict):
+    interpreters: list[InterpreterInfo]
+    choice: InterpreterChoice | None
