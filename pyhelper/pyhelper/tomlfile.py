@@ -8,13 +8,14 @@ only, so documents whose positions are never asked for cost nothing extra.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Union
+from typing import Any
 
 from pyhelper.findings import Finding, Position, Range, Severity
 
@@ -24,12 +25,20 @@ else:
     import tomli as tomllib
 
 TOML_SYNTAX = "toml-syntax"
+TOMLDecodeError = tomllib.TOMLDecodeError
+
+
+def loads(text: str) -> dict[str, Any]:
+    """tomllib (tomli before 3.11) without positions or findings, for text expected to be valid."""
+    data: dict[str, Any] = tomllib.loads(text)
+    return data
+
 
 # tomllib/tomli end their messages with "(at line 3, column 7)" or "(at end of document)".
 _WHERE = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
 
 
-KeyPath = tuple[Union[str, int], ...]
+KeyPath = tuple[str | int, ...]
 
 
 @dataclass(frozen=True)
@@ -124,10 +133,8 @@ class _Positions:
         self._line_starts = [0] + [m.end() for m in re.finditer(r"\n", text)]
         self._array_tables: dict[KeyPath, int] = {}
         self._pos = 0
-        try:
+        with contextlib.suppress(IndexError, ValueError):
             self._document()
-        except (IndexError, ValueError):
-            pass
 
     def position(self, offset: int) -> Position:
         import bisect

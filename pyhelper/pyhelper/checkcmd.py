@@ -1,0 +1,98 @@
+"""`pyhelper check [PATH ...] [--format text|json|github]`: lockfile drift for CI and pre-commit.
+
+Exit status: 0 in sync, 1 drift found (an error or warning finding), 2 usage error or unreadable
+input (a path that is no folder, a file that cannot be read or parsed). Information findings (such as
+a missing lock) are shown but are not drift.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from pyhelper.findings import Finding, Severity
+
+FORMATS = ("text", "json", "github")
+_GITHUB_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning"}
+
+
+def run(paths: list[str], output_format: str, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+    from pyhelper.drift import LockCache, check_tree, is_drift
+
+    roots = [Path(p) for p in paths or ["."]]
+    for root in roots:
+        if not root.is_dir():
+            err.write(f"pyhelper check: {root} is not a folder\n")
+            return 2
+    cache = LockCache()
+    results = [(root, finding) for root in roots for finding in check_tree(root, cache)]
+    results.sort(key=lambda item: (str(item[1].path), item[1].range.start, item[1].code))
+    render = {"text": _text, "json": _json, "github": _github}[output_format]
+    out.write(render(results))
+    findings = [finding for _, finding in results]
+    if any(f.code == "toml-syntax" for f in findings):
+        return 2
+    return 1 if is_drift(findings) else 0
+
+
+def _relative(root: Path, path: Path) -> str:
+    try:
+        return Path(os.path.relpath(path, os.path.abspath(root))).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _text(results: list[tuple[Path, Finding]]) -> str:
+    lines = [
+        f"{_relative(Path('.'), f.path)}:{f.range.start.line + 1}:{f.range.start.character + 1}: "
+        f"{f.severity.label} {f.code} {f.message}"
+        for _, f in results
+    ]
+    errors = sum(f.severity <= Severity.WARNING for _, f in results)
+    lines.append(f"{errors} problem{'s' if errors != 1 else ''} found" if errors else "lockfiles in sync")
+    return "\n".join(lines) + "\n"
+
+
+def _json(results: list[tuple[Path, Finding]]) -> str:
+    import json
+
+    diagnostics = [
+        {
+            "file": _relative(root, f.path),
+            "range": {
+                "start": {"line": f.range.start.line, "character": f.range.start.character},
+                "end": {"line": f.range.end.line, "character": f.range.end.character},
+            },
+            "severity": f.severity.label,
+            "code": f.code,
+            "message": f.message,
+        }
+        for root, f in results
+    ]
+    return json.dumps({"diagnostics": diagnostics}, indent=2, ensure_ascii=False) + "\n"
+
+
+def _github(results: list[tuple[Path, Finding]]) -> str:
+    lines = []
+    for _, f in results:
+        properties = {
+            "file": _relative(Path("."), f.path),
+            "line": f.range.start.line + 1,
+            "col": f.range.start.character + 1,
+            "endLine": f.range.end.line + 1,
+            "endColumn": f.range.end.character + 1,
+            "title": f.code,
+        }
+        rendered = ",".join(
+            f"{key}={_escape(str(value), property=True)}" for key, value in properties.items()
+        )
+        lines.append(f"::{_GITHUB_LEVEL.get(f.severity, 'notice')} {rendered}::{_escape(f.message)}")
+    return "".join(line + "\n" for line in lines)
+
+
+def _escape(value: str, *, property: bool = False) -> str:
+    # GitHub's workflow-command escaping; property values also escape their separators.
+    value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return value.replace(":", "%3A").replace(",", "%2C") if property else value

@@ -1,0 +1,158 @@
+"""Lockfile readers: one module per format (uv, poetry, pdm, pylock), and what they share.
+
+Each format module reads its lock into a small model and compares it with the project's pyproject
+files, giving findings. This module holds the shared pieces: which lockfiles a project has, the cache
+that parses a lock once per content, and the reading of a file that may be rewritten while read.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, TypeVar, cast
+
+from pyhelper.findings import Finding, Range, Severity
+from pyhelper.requirements import canonicalize_name
+from pyhelper.tomlfile import TomlDocument
+
+LockFormat = Literal["uv", "poetry", "pdm", "pylock"]
+
+LOCKFILE_NAMES: dict[str, LockFormat] = {"uv.lock": "uv", "poetry.lock": "poetry", "pdm.lock": "pdm"}
+
+T = TypeVar("T")
+
+# A manager rewriting the lock while we read it shows as a changed size/mtime; retry this many times.
+_READ_ATTEMPTS = 5
+
+
+def find_lockfiles(root: Path) -> list[tuple[LockFormat, Path]]:
+    """The lockfiles in `root`, in a stable order (a project may have a manager lock and pylock files)."""
+    found: list[tuple[LockFormat, Path]] = [
+        (fmt, root / name) for name, fmt in LOCKFILE_NAMES.items() if (root / name).is_file()
+    ]
+    try:
+        entries = sorted(os.listdir(root))
+    except OSError:
+        return found
+    found.extend(
+        ("pylock", root / entry)
+        for entry in entries
+        if entry == "pylock.toml" or (entry.startswith("pylock.") and entry.endswith(".toml"))
+    )
+    return found
+
+
+class UnreadableFile(Exception):
+    """The file could not be read; `finding` says why, at the file's first line."""
+
+    def __init__(self, finding: Finding) -> None:
+        super().__init__(finding.message)
+        self.finding = finding
+
+
+def read_text_stable(path: Path) -> tuple[str, os.stat_result]:
+    """Read a UTF-8 file, re-reading while its size or mtime changes under us (a tool writing it)."""
+    for _ in range(_READ_ATTEMPTS):
+        try:
+            before = path.stat()
+            data = path.read_bytes()
+            after = path.stat()
+        except OSError as error:
+            raise UnreadableFile(_unreadable(path, error.strerror or str(error))) from error
+        if (before.st_size, before.st_mtime_ns) == (after.st_size, after.st_mtime_ns) and len(
+            data
+        ) == after.st_size:
+            break
+    try:
+        return data.decode("utf-8"), after
+    except UnicodeDecodeError as error:
+        raise UnreadableFile(_unreadable(path, f"not UTF-8 text ({error.reason})")) from error
+
+
+def _unreadable(path: Path, reason: str) -> Finding:
+    return Finding(path, Range.at(0), Severity.ERROR, "toml-syntax", f"{path.name} cannot be read: {reason}")
+
+
+@dataclass
+class _Entry:
+    size: int
+    mtime_ns: int
+    text: str
+    value: object
+    digest: bytes | None = None
+
+    def same_content(self, text: str) -> bool:
+        # Hashed only when a stat change makes it necessary, so a first read never pays for hashlib.
+        if self.digest is None:
+            self.digest = _digest(self.text)
+        return len(text) == len(self.text) and _digest(text) == self.digest
+
+
+def _digest(text: str) -> bytes:
+    import hashlib
+
+    return hashlib.sha256(text.encode("utf-8")).digest()
+
+
+class LockCache:
+    """Parsed lockfiles keyed by path, checked against size, mtime and content hash.
+
+    A stat that matches returns the parsed lock without reading; a changed stat with identical bytes
+    (a touch, a rewrite with the same content) returns it after one read and hash, without parsing.
+    """
+
+    def __init__(self) -> None:
+        self._entries: dict[tuple[Path, str], _Entry] = {}
+
+    def get(self, path: Path, kind: str, parse: Callable[[Path, str], T]) -> T:
+        """The parsed lock at `path`; `kind` names the parser, so one cache serves every format."""
+        key = (path, kind)
+        entry = self._entries.get(key)
+        try:
+            stat = path.stat()
+        except OSError as error:
+            self._entries.pop(key, None)
+            raise UnreadableFile(_unreadable(path, error.strerror or str(error))) from error
+        if entry and (entry.size, entry.mtime_ns) == (stat.st_size, stat.st_mtime_ns):
+            return cast(T, entry.value)
+        text, stat = read_text_stable(path)
+        if entry and entry.same_content(text):
+            entry.size, entry.mtime_ns, entry.text = stat.st_size, stat.st_mtime_ns, text
+            return cast(T, entry.value)
+        value = parse(path, text)
+        self._entries[key] = _Entry(stat.st_size, stat.st_mtime_ns, text, value)
+        return value
+
+    def forget(self, path: Path) -> None:
+        for key in [key for key in self._entries if key[0] == path]:
+            del self._entries[key]
+
+
+def versions_by_name(
+    packages: object, include: Callable[[dict[str, Any]], bool] = lambda _: True
+) -> dict[str, list[str | None]]:
+    """Locked versions by PEP 503 name, from a lock's array of package tables."""
+    found: dict[str, list[str | None]] = {}
+    for package in packages if isinstance(packages, list) else []:
+        if isinstance(package, dict) and isinstance(package.get("name"), str) and include(package):
+            version = package.get("version")
+            found.setdefault(canonicalize_name(package["name"]), []).append(
+                version if isinstance(version, str) else None
+            )
+    return found
+
+
+@dataclass
+class TableLock:
+    """A lock read whole by tomllib, whose `[[package]]` tables give name and version (poetry, pdm)."""
+
+    doc: TomlDocument
+    by_name: dict[str, list[str | None]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.by_name = versions_by_name(self.doc.data.get("package"))
+
+    def versions(self, name: str) -> list[str | None]:
+        return self.by_name.get(name, [])

@@ -1,0 +1,209 @@
+"""Requirements now declared against what a lock holds, as findings on the requirement or lock entry.
+
+Shared by every format: each requirement must name a locked package (`lock-missing-package`) at a
+version its specifier admits (`lock-unsatisfied`). Formats that record the requirements themselves
+(uv's `requires-dist`) also get `lock-stale` for a requirement spelled differently in substance from
+the one recorded, and `lock-extraneous` for a recorded one that is gone.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from pyhelper.findings import Finding, Range, Related, Severity
+from pyhelper.requirements import Declared, marker_signature, quick_key, version_satisfies
+
+
+@dataclass(frozen=True)
+class Want:
+    """A requirement declared in a pyproject file, in the context that shapes how it is recorded."""
+
+    item: Declared
+    extra: str | None = None
+    source: tuple[tuple[str, str], ...] = ()
+
+    def quick(self) -> object:
+        key = quick_key(self.item.text, f"extra == '{self.extra}'" if self.extra else "")
+        return None if key is None else (*key, self.source)
+
+    def key(self, python: str | None) -> object:
+        parsed = self.item.parsed
+        if parsed is None:
+            return None
+        marker = parsed.marker
+        if self.extra:
+            marker = f"({marker}) and extra == '{self.extra}'" if marker else f"extra == '{self.extra}'"
+        return (parsed.name, parsed.extras, parsed.specifier, marker_signature(marker, python), self.source)
+
+
+@dataclass(frozen=True)
+class Have:
+    """A requirement as the lock recorded it."""
+
+    name: str
+    quick: object
+    key: Callable[[], object]
+    text: str
+    locate: Callable[[], Range]
+
+
+@dataclass(frozen=True)
+class LockView:
+    """What the comparison needs to know of a lock."""
+
+    path: Path
+    fix: str
+    versions: Callable[[str], list[str | None]]
+    python: str | None = None
+    tool: str = "the tool"
+
+
+def compare_requirements(
+    wants: list[Want], haves: list[Have] | None, lock: LockView, owner: str, *, check_locked: bool = True
+) -> list[Finding]:
+    """Findings for `wants` against the lock; `haves` is None when the lock records no requirements."""
+    if haves is not None and _same_spellings(wants, haves):
+        # Exactly what the lock recorded: only a package missing from it (a hand edit) is left to see.
+        missing = (_lock_problem(want, lock, versions_too=False) for want in wants) if check_locked else ()
+        return [finding for finding in missing if finding is not None]
+    findings: list[Finding] = []
+    keys = [want.key(lock.python) for want in wants]
+    have_keys = [have.key() for have in haves or []]
+    unmatched_haves = list(haves or [])
+    unmatched: list[int] = []
+    for index, key in enumerate(keys):
+        match = next(
+            (h for h, k in zip(haves or [], have_keys, strict=True) if k == key and h in unmatched_haves),
+            None,
+        )
+        if match is not None:
+            unmatched_haves.remove(match)
+        elif key is not None:
+            unmatched.append(index)
+    for index, want in enumerate(wants):
+        parsed = want.item.parsed
+        if parsed is None:
+            message = f"not a valid requirement: {want.item.error}"
+            findings.append(_at(want, Severity.ERROR, "requirement-invalid", message))
+            continue
+        paired = None
+        if index in unmatched:
+            paired = next((h for h in unmatched_haves if h.name == parsed.name), None)
+            if paired is not None:
+                unmatched_haves.remove(paired)
+        related = (Related(lock.path, paired.locate(), "recorded here"),) if paired else ()
+        problem = _lock_problem(want, lock) if check_locked else None
+        if problem is not None:
+            findings.append(dataclasses.replace(problem, related=related))
+        elif haves is not None and index in unmatched:
+            findings.append(
+                _at(want, Severity.WARNING, "lock-stale", _stale_message(want, paired, lock, owner), related)
+            )
+    findings.extend(
+        Finding(
+            lock.path,
+            have.locate(),
+            Severity.WARNING,
+            "lock-extraneous",
+            f"{lock.path.name} records `{have.text}` {owner}, which pyproject.toml no longer requires "
+            f"— {lock.fix}",
+        )
+        for have in unmatched_haves
+    )
+    return findings
+
+
+def _stale_message(want: Want, paired: Have | None, lock: LockView, owner: str) -> str:
+    assert want.item.parsed is not None
+    written = f"`{want.item.text}`" + "".join(f" from {kind} {value}" for kind, value in want.source)
+    if paired is not None:
+        return (
+            f"{lock.path.name} records `{paired.text}` {owner}; it still satisfies {written}, "
+            f"but {lock.tool} will re-lock — {lock.fix}"
+        )
+    name = want.item.parsed.name
+    versions = ", ".join(sorted({v for v in lock.versions(name) if v}))
+    return (
+        f"{name} is locked{f' at {versions}' if versions else ''}, but {lock.path.name} does not record "
+        f"this requirement {owner}, so {lock.tool} will re-lock — {lock.fix}"
+    )
+
+
+def _same_spellings(wants: list[Want], haves: list[Have]) -> bool:
+    left = [want.quick() for want in wants]
+    right = [have.quick for have in haves]
+    if None in left or None in right or len(left) != len(right):
+        return False
+    return Counter(left) == Counter(right)
+
+
+def _lock_problem(want: Want, lock: LockView, *, versions_too: bool = True) -> Finding | None:
+    name = want.item.name
+    if name is None:
+        return None
+    versions = lock.versions(name)
+    if not versions:
+        return _at(
+            want,
+            Severity.ERROR,
+            "lock-missing-package",
+            f"{name} is required here but not in {lock.path.name} — {lock.fix}",
+        )
+    if not versions_too:
+        return None
+    parsed = want.item.parsed
+    if parsed is None:
+        return None
+    specifier = ",".join(op + version for op, version in parsed.specifier)
+    if parsed.url or not specifier or any(version_satisfies(v, specifier) for v in versions):
+        return None
+    shown = ", ".join(sorted({v for v in versions if v}))
+    return _at(
+        want,
+        Severity.ERROR,
+        "lock-unsatisfied",
+        f"{parsed.name} is locked at {shown}, which does not satisfy {specifier} — {lock.fix}",
+    )
+
+
+def _at(
+    want: Want, severity: Severity, code: str, message: str, related: tuple[Related, ...] = ()
+) -> Finding:
+    return Finding(want.item.doc.path, want.item.range, severity, code, message, related)
+
+
+def hashed_lock_findings(
+    pinpointed: list[Finding], *, matches: bool, lock: LockView, hash_range: Range, check_command: str
+) -> list[Finding]:
+    """Verdict by content hash (poetry, pdm), with the requirement-level findings that explain it.
+
+    The hash decides, as the tool's own check does. When it matches, what the lock holds can still
+    contradict a requirement (an entry edited by hand): said as information, since the tool passes.
+    When it differs and no requirement explains why, the finding goes on the hash itself.
+    """
+    if matches:
+        return [
+            dataclasses.replace(
+                finding,
+                severity=Severity.INFORMATION,
+                message=f"{finding.message} (the lock looks edited by hand: `{check_command}` still passes, "
+                "as its content hash matches)",
+            )
+            for finding in pinpointed
+        ]
+    if pinpointed:
+        return pinpointed
+    return [
+        Finding(
+            lock.path,
+            hash_range,
+            Severity.WARNING,
+            "lock-stale",
+            f"pyproject.toml changed since {lock.path.name} was made (its content hash no longer matches), "
+            f"so `{check_command}` fails — {lock.fix}",
+        )
+    ]

@@ -1,0 +1,126 @@
+"""pdm.lock: PDM's content hash, and the requirements that explain a mismatch.
+
+`pdm lock --check` (PDM 2.29) compares the lock's `content_hash` with the sha256 of
+`json.dumps({sources, dependencies, dev-dependencies, optional-dependencies, requires-python,
+resolution}, sort_keys=True)` (`PyProject.content_hash`), where dev-dependencies merges
+`[dependency-groups]` and `[tool.pdm.dev-dependencies]` under normalised group names. Locks written
+with `lock_inputs` enabled are checked by PDM in another way; for those only what the lock holds
+against each requirement is checked here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from pyhelper.findings import Finding, Range, Severity
+from pyhelper.lockfiles import TableLock
+from pyhelper.lockfiles.compare import LockView, Want, compare_requirements, hashed_lock_findings
+from pyhelper.requirements import (
+    Declared,
+    dependency_groups,
+    get_in,
+    python_ranges_equal,
+    requirement_list,
+    table,
+)
+from pyhelper.tomlfile import TomlDocument, parse_toml
+
+_FIX = "run `pdm lock`"
+
+
+PdmLock = TableLock
+
+
+def parse_lock(path: Path, text: str) -> PdmLock | Finding:
+    doc = parse_toml(path, text)
+    return doc if isinstance(doc, Finding) else PdmLock(doc)
+
+
+def _normalize(name: str) -> str:
+    # PDM's normalize_name (lowercase, runs of -_. as one dash), the same as PEP 503.
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def content_hash(data: dict[str, Any]) -> str:
+    project = table(data.get("project"))
+    settings = table(get_in(data, ("tool", "pdm")))
+    groups: dict[str, list[Any]] = {}
+    for group, items in table(data.get("dependency-groups")).items():
+        groups[_normalize(group)] = list(items)
+    for group, items in table(settings.get("dev-dependencies")).items():
+        groups.setdefault(_normalize(group), []).extend(items)
+    dump = {
+        "sources": settings.get("source", []),
+        "dependencies": project.get("dependencies", []),
+        "dev-dependencies": groups,
+        "optional-dependencies": project.get("optional-dependencies", {}),
+        "requires-python": project.get("requires-python", ""),
+        "resolution": settings.get("resolution", {}),
+    }
+    return hashlib.sha256(json.dumps(dump, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+def check(doc: TomlDocument, lock: PdmLock) -> list[Finding]:
+    view = LockView(lock.doc.path, _FIX, lock.versions)
+    wants = [Want(item) for item in _wanted(doc, lock)]
+    pinpointed = compare_requirements(wants, None, view, "") + _requires_python(doc, lock)
+    if get_in(lock.doc.data, ("metadata", "lock_inputs")) is not None:
+        return pinpointed
+    recorded = get_in(lock.doc.data, ("metadata", "content_hash"))
+    algorithm, _, value = recorded.partition(":") if isinstance(recorded, str) else ("", "", "")
+    matches = algorithm == "sha256" and value == content_hash(doc.data)
+    hash_range = lock.doc.range_of(("metadata", "content_hash")) or Range.at(0)
+    return hashed_lock_findings(
+        pinpointed, matches=matches, lock=view, hash_range=hash_range, check_command="pdm lock --check"
+    )
+
+
+def _wanted(doc: TomlDocument, lock: PdmLock) -> list[Declared]:
+    """Requirements of the groups the lock was made for (PDM locks optional groups only on request)."""
+    locked = get_in(lock.doc.data, ("metadata", "groups"))
+    groups = (
+        {_normalize(g) for g in locked if isinstance(g, str)} if isinstance(locked, list) else {"default"}
+    )
+    items = requirement_list(doc, ("project", "dependencies")) if "default" in groups else []
+    optional = get_in(doc.data, ("project", "optional-dependencies"))
+    for extra in optional if isinstance(optional, dict) else {}:
+        if _normalize(extra) in groups:
+            items += requirement_list(doc, ("project", "optional-dependencies", extra))
+    for group, declared in dependency_groups(doc).items():
+        if group in groups:
+            items += declared
+    legacy = get_in(doc.data, ("tool", "pdm", "dev-dependencies"))
+    for group in legacy if isinstance(legacy, dict) else {}:
+        if _normalize(group) in groups:
+            items += requirement_list(doc, ("tool", "pdm", "dev-dependencies", group))
+    return items
+
+
+def _requires_python(doc: TomlDocument, lock: PdmLock) -> list[Finding]:
+    wanted = get_in(doc.data, ("project", "requires-python"))
+    targets = get_in(lock.doc.data, ("metadata", "targets"))
+    recorded = (
+        [t.get("requires_python") for t in targets if isinstance(t, dict)]
+        if isinstance(targets, list)
+        else []
+    )
+    if (
+        not isinstance(wanted, str)
+        or not recorded
+        or any(isinstance(r, str) and python_ranges_equal(r, wanted) for r in recorded)
+    ):
+        return []
+    return [
+        Finding(
+            doc.path,
+            doc.range_of(("project", "requires-python")) or Range.at(0),
+            Severity.ERROR,
+            "lock-requires-python",
+            f"pdm.lock was resolved for Python {', '.join(map(str, recorded))}, but requires-python is now "
+            f"{wanted} — {_FIX}",
+        )
+    ]

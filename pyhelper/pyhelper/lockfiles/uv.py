@@ -1,0 +1,651 @@
+"""uv.lock: read it fast, and compare it with the workspace's pyproject files as `uv lock --check` does.
+
+uv decides a lock is stale when what the pyproject files now ask for differs from what the lock
+recorded when it was made: each local package's `requires-dist`, `requires-dev` groups,
+`provides-extras` and version, the workspace's members, the manifest's constraints and overrides,
+the resolution options and `requires-python`. Differences of spelling that uv normalises away (name
+case and `-_.`, order, whitespace, equivalent specifiers and markers) are not drift. A lock whose
+entries contradict themselves (a version edited by hand) is refused by uv, so it is drift too.
+
+Reading: uv writes the lock in a fixed layout, so instead of parsing all of a 1.4 MB file (most of it
+wheel URLs and hashes), the reader finds the `[[package]]` headers with one regular expression, reads
+name/version/source from the lines that follow each, and gives tomllib only the top of the file and
+the few local packages' tables. When the layout is not the expected one it parses the whole file.
+"""
+
+from __future__ import annotations
+
+import bisect
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pyhelper.findings import Finding, Range, Related, Severity
+from pyhelper.lockfiles.compare import Have, LockView, Want, compare_requirements
+from pyhelper.requirements import (
+    Declared,
+    canonicalize_name,
+    dependency_groups,
+    get_in,
+    marker_signature,
+    python_ranges_equal,
+    quick_key,
+    requirement_list,
+    specifier_key,
+    table,
+)
+from pyhelper.tomlfile import KeyPath, TOMLDecodeError, TomlDocument, loads, parse_toml
+
+LOCK_NAME = "uv.lock"
+_RUN = "run `uv lock`"
+
+_ENTRY = re.compile(
+    r'\[\[package\]\]\nname = "([^"\\\n]*)"\n(?:version = "([^"\\\n]*)"\n)?'
+    r'source = \{ ([a-z]+) = "([^"\\\n]*)"'
+)
+_FIRST_FILE = re.compile(r'url = "[^"\n]*/([^/"\n]+)"')
+_LOCAL_SOURCES = frozenset({"virtual", "editable", "directory"})
+# Keys of a recorded requirement that are not where it comes from.
+_REQUIREMENT_KEYS = frozenset({"name", "specifier", "marker", "extras", "group"})
+# tool.uv setting -> [options] key in the lock, for the options uv re-resolves on.
+_OPTIONS = {
+    "resolution": "resolution-mode",
+    "prerelease": "prerelease-mode",
+    "fork-strategy": "fork-strategy",
+    "exclude-newer": "exclude-newer",
+}
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A parsed piece of the lock and where it starts in the lock text."""
+
+    doc: TomlDocument
+    base: int
+
+
+@dataclass(frozen=True)
+class UvPackage:
+    name: str
+    version: str | None
+    source_kind: str
+    source: str
+    offset: int
+
+
+@dataclass(frozen=True)
+class UvLocal:
+    """A workspace member's (or other local package's) entry, fully parsed."""
+
+    package: UvPackage
+    data: dict[str, Any]
+    chunk: Chunk
+    path: KeyPath
+
+
+@dataclass
+class UvLock:
+    path: Path
+    text: str
+    top: dict[str, Any]
+    top_chunk: Chunk
+    packages: list[UvPackage]
+    local: dict[str, UvLocal]
+    # (offset, message) for entries uv would refuse to read.
+    problems: list[tuple[int, str]] = field(default_factory=list)
+    by_name: dict[str, list[UvPackage]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for package in self.packages:
+            self.by_name.setdefault(package.name, []).append(package)
+
+    def range_at(self, offset: int, length: int = 0) -> Range:
+        line = self.text.count("\n", 0, offset)
+        column = offset - (self.text.rfind("\n", 0, offset) + 1)
+        return Range.at(line, column, length)
+
+    def range_in(self, chunk: Chunk, path: KeyPath) -> Range:
+        span = chunk.doc.span(path)
+        if span is None:
+            return self.range_at(chunk.base)
+        return self.range_at(chunk.base + span.start, span.end - span.start)
+
+    def versions(self, name: str) -> list[str | None]:
+        return [package.version for package in self.by_name.get(name, [])]
+
+
+def parse_lock(path: Path, text: str) -> UvLock | Finding:
+    """Read uv.lock; a file that is not TOML is a `toml-syntax` finding."""
+    fast = _scan(path, text)
+    if fast is not None:
+        return fast
+    parsed = parse_toml(path, text)
+    if isinstance(parsed, Finding):
+        return parsed
+    return _from_document(parsed)
+
+
+def _scan(path: Path, text: str) -> UvLock | None:
+    """The fast reader; None when the text is not laid out as uv writes it."""
+    if "\r" in text or not text.startswith("version = "):
+        return None
+    headers = _line_starts(text, "[[package]]\n")
+    entries = [_ENTRY.match(text, start) for start in headers]
+    if not headers or not all(entries):
+        return None
+    try:
+        top = loads(text[: headers[0]])
+    except TOMLDecodeError:
+        return None
+    metadata_owners = {
+        bisect.bisect_right(headers, at) - 1 for at in _line_starts(text, "[package.metadata]\n")
+    }
+    ends = [*headers[1:], len(text)]
+    packages: list[UvPackage] = []
+    local: dict[str, UvLocal] = {}
+    problems: list[tuple[int, str]] = []
+    for index, (start, end, entry) in enumerate(zip(headers, ends, entries, strict=False)):
+        assert entry is not None
+        name, version, kind, source = entry.groups()
+        package = UvPackage(canonicalize_name(name), version, kind, source, start)
+        packages.append(package)
+        if kind in _LOCAL_SOURCES or index in metadata_owners:
+            chunk_text = text[start:end]
+            try:
+                data = loads(chunk_text)
+            except TOMLDecodeError:
+                return None
+            chunk = Chunk(TomlDocument(path, chunk_text, data), start)
+            local[package.name] = UvLocal(package, data["package"][0], chunk, ("package", 0))
+        elif kind == "registry" and version is not None:
+            first = _FIRST_FILE.search(text, start, end)
+            problem = _file_version_problem(package, first.group(1) if first else None)
+            if problem:
+                problems.append((start, problem))
+    top_chunk = Chunk(TomlDocument(path, text[: headers[0]], top), 0)
+    return UvLock(path, text, top, top_chunk, packages, local, problems)
+
+
+def _line_starts(text: str, line: str) -> list[int]:
+    """Offsets of every line equal to `line` (str.find is much faster than a multi-line regex here)."""
+    found = [0] if text.startswith(line) else []
+    needle = "\n" + line
+    at = text.find(needle)
+    while at >= 0:
+        found.append(at + 1)
+        at = text.find(needle, at + 1)
+    return found
+
+
+def _from_document(doc: TomlDocument) -> UvLock:
+    top = {key: value for key, value in doc.data.items() if key != "package"}
+    chunk = Chunk(doc, 0)
+    packages: list[UvPackage] = []
+    local: dict[str, UvLocal] = {}
+    problems: list[tuple[int, str]] = []
+    raw = doc.data.get("package")
+    for index, item in enumerate(raw if isinstance(raw, list) else []):
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str):
+            continue
+        source = table(item.get("source"))
+        kind, value = next(iter(source.items()), ("", ""))
+        span = doc.span(("package", index))
+        offset = span.start if span else 0
+        version = item.get("version") if isinstance(item.get("version"), str) else None
+        package = UvPackage(canonicalize_name(item["name"]), version, str(kind), str(value), offset)
+        packages.append(package)
+        if kind in _LOCAL_SOURCES or "metadata" in item:
+            local[package.name] = UvLocal(package, item, chunk, ("package", index))
+        elif kind == "registry" and version is not None:
+            files = [item.get("sdist"), *(item.get("wheels") or [])]
+            urls = [f["url"] for f in files if isinstance(f, dict) and isinstance(f.get("url"), str)]
+            problem = _file_version_problem(package, urls[0].rsplit("/", 1)[-1] if urls else None)
+            if problem:
+                problems.append((offset, problem))
+    return UvLock(doc.path, doc.text, top, chunk, packages, local, problems)
+
+
+def _file_version_problem(package: UvPackage, filename: str | None) -> str | None:
+    """uv refuses a lock whose entry's files are of another version (a version edited by hand)."""
+    if filename is None or package.version is None:
+        return None
+    if filename.endswith(".whl"):
+        parts = filename.split("-")
+        file_version = parts[1] if len(parts) >= 5 else None
+    else:
+        stem = re.sub(r"\.(tar\.gz|zip|tar\.bz2|tar\.xz|tgz|tar)$", "", filename)
+        file_version = stem.rsplit("-", 1)[-1] if "-" in stem else None
+    if file_version is None or file_version == package.version:
+        return None
+    from packaging.version import InvalidVersion, Version
+
+    try:
+        if Version(file_version) == Version(package.version):
+            return None
+    except InvalidVersion:
+        return None
+    return (
+        f"uv.lock's entry for {package.name} says {package.version}, but its files are version "
+        f"{file_version}: the entry was edited by hand, and uv will refuse the lock — {_RUN}"
+    )
+
+
+# ----------------------------------------------------------------------------------- the workspace
+
+Loader = Callable[[Path], "TomlDocument | Finding"]
+
+
+@dataclass(frozen=True)
+class Member:
+    root: Path
+    doc: TomlDocument
+
+    @property
+    def project(self) -> dict[str, Any]:
+        project = self.doc.data.get("project")
+        return project if isinstance(project, dict) else {}
+
+    @property
+    def name(self) -> str | None:
+        name = self.project.get("name")
+        return canonicalize_name(name) if isinstance(name, str) else None
+
+    @property
+    def uv(self) -> dict[str, Any]:
+        uv = get_in(self.doc.data, ("tool", "uv"))
+        return uv if isinstance(uv, dict) else {}
+
+    @property
+    def is_package(self) -> bool:
+        flag = self.uv.get("package")
+        return flag if isinstance(flag, bool) else "build-system" in self.doc.data
+
+
+def workspace_root(project_root: Path, load: Loader) -> Path:
+    """The root of the uv workspace `project_root` belongs to (itself when it is no member)."""
+    for parent in project_root.parents:
+        candidate = parent / "pyproject.toml"
+        try:
+            if "workspace" not in candidate.read_text(encoding="utf-8"):
+                continue
+        except (OSError, UnicodeDecodeError):
+            continue
+        doc = load(candidate)
+        if isinstance(doc, TomlDocument) and project_root in member_dirs(parent, doc):
+            return parent
+    return project_root
+
+
+def member_dirs(root: Path, doc: TomlDocument) -> list[Path]:
+    """Member folders named by `[tool.uv.workspace]` (globs), the root excluded."""
+    workspace = get_in(doc.data, ("tool", "uv", "workspace"))
+    if not isinstance(workspace, dict):
+        return []
+    excluded: set[Path] = set()
+    for pattern in _strings(workspace.get("exclude")):
+        excluded.update(root.glob(pattern))
+    found: list[Path] = []
+    for pattern in _strings(workspace.get("members")):
+        for match in sorted(root.glob(pattern)):
+            if match != root and match not in excluded and (match / "pyproject.toml").is_file():
+                found.append(match)
+    return found
+
+
+def _string(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _strings(value: object) -> list[str]:
+    return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
+
+
+# --------------------------------------------------------------------------------------- the check
+
+Source = tuple[tuple[str, str], ...]
+
+
+def check(root: Path, root_doc: TomlDocument, lock: UvLock, load: Loader) -> list[Finding]:
+    """Findings for the workspace at `root` (a single project is a workspace of one)."""
+    findings: list[Finding] = []
+    members = [Member(root, root_doc)] if "project" in root_doc.data else []
+    for folder in member_dirs(root, root_doc):
+        doc = load(folder / "pyproject.toml")
+        if isinstance(doc, Finding):
+            findings.append(doc)
+        else:
+            members.append(Member(folder, doc))
+    workspace = _Workspace(root, Member(root, root_doc), members, lock)
+    findings.extend(
+        Finding(lock.path, lock.range_at(offset), Severity.ERROR, "lock-invalid", message)
+        for offset, message in lock.problems
+    )
+    findings.extend(workspace.requires_python())
+    findings.extend(workspace.options())
+    for member in members:
+        findings.extend(workspace.member(member))
+    findings.extend(workspace.removed_members())
+    findings.extend(workspace.manifest())
+    return findings
+
+
+@dataclass
+class _Workspace:
+    root: Path
+    root_member: Member
+    members: list[Member]
+    lock: UvLock
+
+    def __post_init__(self) -> None:
+        python = self.lock.top.get("requires-python")
+        self.view = LockView(
+            self.lock.path, _RUN, self.lock.versions, python if isinstance(python, str) else None, "uv"
+        )
+
+    def requires_python(self) -> list[Finding]:
+        recorded = self.view.python
+        wanted = [
+            (member, value)
+            for member in self.members
+            if isinstance(value := member.project.get("requires-python"), str)
+        ]
+        if not wanted or recorded is None or python_ranges_equal(",".join(v for _, v in wanted), recorded):
+            return []
+        related = self._related(self.lock.top_chunk, ("requires-python",))
+        blamed = [(m, v) for m, v in wanted if not python_ranges_equal(v, recorded)] or wanted
+        return [
+            Finding(
+                member.doc.path,
+                member.doc.range_of(("project", "requires-python")) or Range.at(0),
+                Severity.ERROR,
+                "lock-requires-python",
+                f"uv.lock was resolved for Python {recorded}, but requires-python is now {value} — {_RUN}",
+                related,
+            )
+            for member, value in blamed
+        ]
+
+    def options(self) -> list[Finding]:
+        recorded = self.lock.top.get("options")
+        recorded = recorded if isinstance(recorded, dict) else {}
+        settings = self.root_member.uv
+        findings: list[Finding] = []
+        for setting, option in _OPTIONS.items():
+            want, have = settings.get(setting), recorded.get(option)
+            if want is not None and str(want) != str(have):
+                findings.append(
+                    Finding(
+                        self.root_member.doc.path,
+                        self.root_member.doc.range_of(("tool", "uv", setting)) or Range.at(0),
+                        Severity.WARNING,
+                        "lock-stale",
+                        f"uv.lock was resolved with {setting} = {have or 'the default'}; it is now {want}, "
+                        f"so uv will re-lock — {_RUN}",
+                    )
+                )
+            elif want is None and have is not None:
+                findings.append(
+                    Finding(
+                        self.lock.path,
+                        self.lock.range_in(self.lock.top_chunk, ("options", option)),
+                        Severity.WARNING,
+                        "lock-extraneous",
+                        f"uv.lock was resolved with {option} = {have}, which pyproject.toml no longer "
+                        f"sets — {_RUN}",
+                    )
+                )
+        return findings
+
+    def member(self, member: Member) -> list[Finding]:
+        name = member.name
+        if name is None:
+            return []
+        local = self.lock.local.get(name)
+        if local is None:
+            return [
+                Finding(
+                    member.doc.path,
+                    member.doc.range_of(("project", "name")) or Range.at(0),
+                    Severity.ERROR,
+                    "lock-missing-package",
+                    f"{name} is a workspace member but not in uv.lock — {_RUN}",
+                )
+            ]
+        sources = self._sources(member)
+        findings = self._version(member, local)
+        findings += compare_requirements(
+            self._wanted_dist(member, sources),
+            self._recorded(local.chunk, (*local.path, "metadata", "requires-dist"), sources),
+            self.view,
+            f"for {name}",
+        )
+        recorded = get_in(local.data, ("metadata", "requires-dev"))
+        findings += self._groups(
+            _wanted_groups(member, sources),
+            recorded,
+            local.chunk,
+            (*local.path, "metadata", "requires-dev"),
+            name,
+        )
+        findings += self._extras(member, local)
+        return findings
+
+    def _groups(
+        self, wanted: dict[str, list[Want]], recorded: object, chunk: Chunk, path: KeyPath, owner: str
+    ) -> list[Finding]:
+        raw_names: dict[str, str] = {canonicalize_name(g): g for g in table(recorded)}
+        findings: list[Finding] = []
+        for group in sorted(set(wanted) | set(raw_names)):
+            haves = self._recorded(chunk, (*path, raw_names.get(group, group)), {})
+            findings += compare_requirements(
+                wanted.get(group, []), haves, self.view, f"in the {group} group of {owner}"
+            )
+        return findings
+
+    def _version(self, member: Member, local: UvLocal) -> list[Finding]:
+        wanted = member.project.get("version")
+        recorded = local.package.version
+        if (
+            not isinstance(wanted, str)
+            or recorded in (None, wanted)
+            or specifier_key(f"=={wanted}") == specifier_key(f"=={recorded}")
+        ):
+            return []
+        return [
+            Finding(
+                member.doc.path,
+                member.doc.range_of(("project", "version")) or Range.at(0),
+                Severity.WARNING,
+                "lock-stale",
+                f"uv.lock records {member.name} {recorded}; the version is now {wanted}, "
+                f"so uv will re-lock — {_RUN}",
+                self._related(local.chunk, (*local.path, "version")),
+            )
+        ]
+
+    def _extras(self, member: Member, local: UvLocal) -> list[Finding]:
+        optional = member.project.get("optional-dependencies")
+        wanted = {canonicalize_name(e): e for e in optional} if isinstance(optional, dict) else {}
+        provided = get_in(local.data, ("metadata", "provides-extras"))
+        recorded = {canonicalize_name(e) for e in _strings(provided)}
+        findings = [
+            Finding(
+                member.doc.path,
+                _key_range(member.doc, ("project", "optional-dependencies", raw)),
+                Severity.WARNING,
+                "lock-stale",
+                f"the extra {extra} of {member.name} is not recorded in uv.lock — {_RUN}",
+            )
+            for extra, raw in wanted.items()
+            if extra not in recorded
+        ]
+        findings += [
+            Finding(
+                self.lock.path,
+                self.lock.range_in(local.chunk, (*local.path, "metadata", "provides-extras")),
+                Severity.WARNING,
+                "lock-extraneous",
+                f"uv.lock records an extra {extra} of {member.name} that pyproject.toml no longer "
+                f"has — {_RUN}",
+            )
+            for extra in sorted(recorded - set(wanted))
+        ]
+        return findings
+
+    def removed_members(self) -> list[Finding]:
+        recorded = get_in(self.lock.top, ("manifest", "members"))
+        wanted = {member.name for member in self.members}
+        return [
+            Finding(
+                self.lock.path,
+                self.lock.range_in(self.lock.top_chunk, ("manifest", "members", index)),
+                Severity.WARNING,
+                "lock-extraneous",
+                f"uv.lock records a workspace member {name} that the workspace no longer has — {_RUN}",
+            )
+            for index, name in enumerate(recorded if isinstance(recorded, list) else [])
+            if isinstance(name, str) and canonicalize_name(name) not in wanted
+        ]
+
+    def manifest(self) -> list[Finding]:
+        settings_doc = self.root_member.doc
+        findings: list[Finding] = []
+        for setting, key, what in (
+            ("constraint-dependencies", "constraints", "constraints"),
+            ("override-dependencies", "overrides", "overrides"),
+            ("build-constraint-dependencies", "build-constraints", "build constraints"),
+        ):
+            wants = [Want(d) for d in requirement_list(settings_doc, ("tool", "uv", setting))]
+            haves = self._recorded(self.lock.top_chunk, ("manifest", key), {})
+            # A constraint need not name a package the lock holds (it may constrain nothing).
+            findings += compare_requirements(wants, haves, self.view, f"in the uv {what}", check_locked=False)
+        if "project" not in settings_doc.data:
+            wanted = {g: [Want(d) for d in items] for g, items in dependency_groups(settings_doc).items()}
+            recorded = get_in(self.lock.top, ("manifest", "dependency-groups"))
+            findings += self._groups(
+                wanted, recorded, self.lock.top_chunk, ("manifest", "dependency-groups"), "the workspace"
+            )
+        return findings
+
+    # -- sources and requirements
+
+    def _sources(self, member: Member) -> dict[str, Source | None]:
+        """tool.uv.sources (the root's, then the member's) as the lock records them; None: not modelled."""
+        sources: dict[str, Source | None] = {}
+        for owner in (self.root_member, member):
+            table = owner.uv.get("sources")
+            for name, value in table.items() if isinstance(table, dict) else ():
+                sources[canonicalize_name(name)] = self._source(owner.root, canonicalize_name(name), value)
+        return sources
+
+    def _source(self, owner_root: Path, name: str, value: object) -> Source | None:
+        if not isinstance(value, dict) or {"marker", "extra", "group"} & set(value):
+            return None
+        if value.get("workspace") is True:
+            member = next((m for m in self.members if m.name == name), None)
+            if member is None:
+                return None
+            kind = "editable" if member.is_package and value.get("editable", True) else "virtual"
+            return ((kind, self._relative(member.root)),)
+        if isinstance(value.get("index"), str):
+            urls = [i.get("url") for i in _indexes(self.root_member.uv) if i.get("name") == value["index"]]
+            return (("index", urls[0]),) if urls and isinstance(urls[0], str) else None
+        if isinstance(value.get("path"), str):
+            target = Path(os.path.normpath(owner_root / value["path"]))
+            kind = "path" if target.is_file() else "editable" if value.get("editable") else "directory"
+            return ((kind, self._relative(target)),)
+        if isinstance(value.get("url"), str):
+            return (("url", value["url"]),)
+        return None
+
+    def _relative(self, target: Path) -> str:
+        return Path(os.path.relpath(target, self.root)).as_posix()
+
+    def _wanted_dist(self, member: Member, sources: dict[str, Source | None]) -> list[Want]:
+        wants = [_want(d, None, sources) for d in requirement_list(member.doc, ("project", "dependencies"))]
+        optional = member.project.get("optional-dependencies")
+        for extra in optional if isinstance(optional, dict) else {}:
+            path = ("project", "optional-dependencies", extra)
+            wants.extend(
+                _want(d, canonicalize_name(extra), sources) for d in requirement_list(member.doc, path)
+            )
+        return wants
+
+    def _recorded(self, chunk: Chunk, path: KeyPath, sources: dict[str, Source | None]) -> list[Have]:
+        entries = get_in(chunk.doc.data, path)
+        haves: list[Have] = []
+        for index, entry in enumerate(entries if isinstance(entries, list) else []):
+            if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
+                continue
+            name = canonicalize_name(entry["name"])
+            extras = _strings(entry.get("extras"))
+            marker = _string(entry.get("marker")) or None
+            specifier = _string(entry.get("specifier"))
+            source: Source = tuple(
+                sorted((k, str(v)) for k, v in entry.items() if k not in _REQUIREMENT_KEYS)
+            )
+            if name in sources and sources[name] is None:
+                source = ()
+            spelled = name + (f"[{','.join(extras)}]" if extras else "") + specifier
+            spelled += f"; {marker}" if marker else ""
+            quick = quick_key(spelled)
+            text = spelled + "".join(f" from {kind} {value}" for kind, value in source)
+            haves.append(
+                Have(
+                    name,
+                    None if quick is None else (*quick, source),
+                    _recorded_key(name, extras, specifier, marker, source, self.view.python),
+                    text,
+                    _locator(self.lock, chunk, (*path, index)),
+                )
+            )
+        return haves
+
+    def _related(self, chunk: Chunk, path: KeyPath) -> tuple[Related, ...]:
+        return (Related(self.lock.path, self.lock.range_in(chunk, path), "recorded here"),)
+
+
+def _recorded_key(
+    name: str, extras: list[str], specifier: str, marker: str | None, source: Source, python: str | None
+) -> Callable[[], object]:
+    return lambda: (
+        name,
+        frozenset(canonicalize_name(e) for e in extras),
+        specifier_key(specifier),
+        marker_signature(marker, python),
+        source,
+    )
+
+
+def _locator(lock: UvLock, chunk: Chunk, path: KeyPath) -> Callable[[], Range]:
+    return lambda: lock.range_in(chunk, path)
+
+
+def _wanted_groups(member: Member, sources: dict[str, Source | None]) -> dict[str, list[Want]]:
+    groups = {
+        g: [_want(d, None, sources) for d in items] for g, items in dependency_groups(member.doc).items()
+    }
+    legacy = requirement_list(member.doc, ("tool", "uv", "dev-dependencies"))
+    if legacy:
+        groups.setdefault("dev", []).extend(_want(d, None, sources) for d in legacy)
+    return groups
+
+
+def _want(item: Declared, extra: str | None, sources: dict[str, Source | None]) -> Want:
+    if "@" in item.text and item.parsed is not None and item.parsed.url:
+        return Want(item, extra, (("url", item.parsed.url),))
+    source = sources.get(item.name) if item.name is not None else None
+    return Want(item, extra, source or ())
+
+
+def _indexes(settings: dict[str, Any]) -> list[dict[str, Any]]:
+    indexes = settings.get("index")
+    return [i for i in indexes if isinstance(i, dict)] if isinstance(indexes, list) else []
+
+
+def _key_range(doc: TomlDocument, path: KeyPath) -> Range:
+    span = doc.key_span(path)
+    return doc.range(span) if span else doc.range_of(path) or Range.at(0)

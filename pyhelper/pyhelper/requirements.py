@@ -1,0 +1,329 @@
+"""PEP 508 requirements as the lock tools compare them: names, specifiers and markers normalised.
+
+Two requirements are "the same" here when uv would treat them so: PEP 503 names, extras as a set,
+specifiers as a set of clauses with normalised versions, and markers compared by meaning rather than
+spelling (uv keeps markers in a canonical form, so `python_version >= '3.10'` and
+`python_full_version >= '3.10'` are one marker, and a marker implied by `requires-python` is no marker).
+Marker meaning is decided by evaluating both markers over a fixed grid of environments.
+
+packaging is imported only when needed: `quick_key` reads the common simple spellings with one regular
+expression, so a lock that records exactly what pyproject says is confirmed without it (start-up time
+of `pyhelper check` and of the server matters).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from typing import TYPE_CHECKING, Any
+
+from pyhelper.findings import Range
+from pyhelper.tomlfile import KeyPath, TomlDocument
+
+if TYPE_CHECKING:
+    from packaging.version import Version
+
+__all__ = [
+    "Declared",
+    "Parsed",
+    "canonicalize_name",
+    "declared",
+    "dependency_groups",
+    "get_in",
+    "marker_signature",
+    "parse_requirement",
+    "python_ranges_equal",
+    "quick_key",
+    "requirement_list",
+    "specifier_key",
+    "table",
+    "version_satisfies",
+]
+
+_PYTHON_SAMPLE_TEXTS = ["2.7.0", "2.7.18"] + [
+    f"3.{minor}.{micro}" for minor in range(21) for micro in (0, 1, 2, 5, 10, 20)
+]
+_NAME_RUN = re.compile(r"[-_.]+")
+# name [extras] specifier ; marker -- the spellings pyproject files mostly use (no URL, no parentheses).
+_SIMPLE = re.compile(
+    r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[([^\]]*)\])?\s*([^;@()]*?)\s*(?:;\s*([^()]*?))?\s*"
+)
+_CLAUSE = re.compile(r"\s*(~=|==|!=|<=|>=|<|>)\s*([0-9]+(?:\.[0-9]+)*)\s*")
+_VARIABLE = re.compile(
+    r"\b(os_name|sys_platform|platform_machine|platform_python_implementation|platform_release|"
+    r"platform_system|platform_version|implementation_name|implementation_version|extra|extras|"
+    r"dependency_groups)\b"
+)
+_LITERAL = re.compile(r"""'([^']*)'|"([^"]*)\"""")
+_ALWAYS = "always"
+# Beyond this many environments the grid is not worth it; the spelled-out marker stands in.
+_GRID_LIMIT = 20_000
+
+
+def canonicalize_name(name: str) -> str:
+    """PEP 503 normalisation (the same as packaging's, without importing it)."""
+    return _NAME_RUN.sub("-", name).lower()
+
+
+QuickKey = tuple[str, frozenset[str], tuple[tuple[str, str], ...], str]
+
+
+def quick_key(text: str, marker_suffix: str = "") -> QuickKey | None:
+    """A requirement's identity from its plain spelling, or None when it needs packaging to tell.
+
+    Equal keys mean the same requirement; different keys mean nothing (the full comparison decides).
+    `marker_suffix` is and-ed onto the marker (uv's `extra == '...'` for optional dependencies).
+    """
+    match = _SIMPLE.fullmatch(text)
+    if match is None:
+        return None
+    name, extras, specifier, marker = match.groups()
+    clauses = []
+    for clause in specifier.split(",") if specifier else ():
+        parsed = _CLAUSE.fullmatch(clause)
+        if parsed is None:
+            return None
+        version = parsed.group(2)
+        while version.endswith(".0"):
+            version = version[:-2]
+        clauses.append((parsed.group(1), version))
+    if marker and " or " in marker:
+        return None
+    marker = " and ".join(part for part in (marker, marker_suffix) if part).replace('"', "'")
+    names = (
+        frozenset(canonicalize_name(e.strip()) for e in extras.split(",") if e.strip())
+        if extras
+        else frozenset()
+    )
+    return (canonicalize_name(name), names, tuple(sorted(clauses)), " ".join(marker.split()))
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A requirement reduced to what decides whether two spellings are the same requirement."""
+
+    name: str
+    extras: frozenset[str]
+    specifier: tuple[tuple[str, str], ...]
+    marker: str | None
+    url: str | None
+
+    def text(self) -> str:
+        extras = f"[{','.join(sorted(self.extras))}]" if self.extras else ""
+        spec = ",".join(op + version for op, version in self.specifier)
+        at = f" @ {self.url}" if self.url else ""
+        marker = f"; {self.marker}" if self.marker else ""
+        return f"{self.name}{extras}{spec}{at}{marker}"
+
+
+@lru_cache(maxsize=4096)
+def parse_requirement(text: str) -> Parsed:
+    """Parse a PEP 508 string; raises ValueError (packaging's InvalidRequirement) with its message."""
+    from packaging.requirements import Requirement
+
+    requirement = Requirement(text)
+    return Parsed(
+        canonicalize_name(requirement.name),
+        frozenset(canonicalize_name(extra) for extra in requirement.extras),
+        specifier_key(str(requirement.specifier)),
+        str(requirement.marker) if requirement.marker else None,
+        requirement.url,
+    )
+
+
+@lru_cache(maxsize=4096)
+def specifier_key(specifier: str) -> tuple[tuple[str, str], ...]:
+    """Clauses of a specifier set, sorted, with versions normalised (`>=3.0` == `>= 3`)."""
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+    try:
+        clauses = SpecifierSet(specifier)
+    except InvalidSpecifier:
+        return (("", specifier.replace(" ", "")),)
+    return tuple(sorted((clause.operator, _normal_version(clause.version)) for clause in clauses))
+
+
+def _normal_version(text: str) -> str:
+    from packaging.version import InvalidVersion, Version
+
+    stem, star, _ = text.partition(".*")
+    try:
+        normal = str(Version(stem))
+    except InvalidVersion:
+        return text
+    # PEP 440 pads with zeros when comparing, so 3 and 3.0 are one bound; strip the padding.
+    while normal.endswith(".0") and not star:
+        normal = normal[:-2]
+    return normal + (".*" if star else "")
+
+
+def version_satisfies(version: str | None, specifier: str) -> bool:
+    """Does `version` fall in `specifier`? Pre-releases count when pinned; unknown versions do."""
+    if version is None:
+        return True
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+    from packaging.version import InvalidVersion, Version
+
+    try:
+        return SpecifierSet(specifier).contains(Version(version), prereleases=True)
+    except (InvalidSpecifier, InvalidVersion):
+        return True
+
+
+@lru_cache(maxsize=4096)
+def marker_signature(marker: str | None, requires_python: str | None) -> object:
+    """A value equal for two markers exactly when they agree on every sampled environment.
+
+    Python versions outside `requires-python` are not sampled, as uv simplifies markers by it.
+    """
+    if marker is None:
+        return _ALWAYS
+    from packaging.markers import InvalidMarker, Marker, default_environment
+
+    try:
+        parsed = Marker(marker)
+    except InvalidMarker:
+        return marker
+    # Only markers that test the Python version need the grid of versions.
+    pythons = _python_samples(requires_python) if "python_" in marker else _python_samples(None)[-1:]
+    variables = tuple(sorted(set(_VARIABLE.findall(marker))))
+    literals = sorted({a or b for a, b in _LITERAL.findall(marker)})
+    values = [*literals, "\x00other"]
+    if len(pythons) * len(values) ** len(variables) > _GRID_LIMIT:
+        return str(parsed)
+    base = default_environment()
+    table: list[bool] = []
+    for python in pythons:
+        environment: dict[str, object] = {
+            **base,
+            "python_version": f"{python.major}.{python.minor}",
+            "python_full_version": str(python),
+        }
+        for combination in itertools.product(values, repeat=len(variables)):
+            environment.update(zip(variables, combination, strict=False))
+            table.append(parsed.evaluate(environment))  # type: ignore[arg-type]
+    if all(table):
+        return _ALWAYS
+    return (variables, tuple(values) if variables else (), tuple(table))
+
+
+@lru_cache(maxsize=256)
+def _python_samples(requires_python: str | None) -> tuple[Version, ...]:
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+    from packaging.version import Version
+
+    samples = tuple(Version(v) for v in _PYTHON_SAMPLE_TEXTS)
+    if not requires_python:
+        return samples
+    try:
+        allowed = SpecifierSet(requires_python)
+    except InvalidSpecifier:
+        return samples
+    return tuple(v for v in samples if allowed.contains(v, prereleases=True))
+
+
+def python_ranges_equal(left: str | None, right: str | None) -> bool:
+    """Do two `requires-python` values admit the same interpreters (`>=3.10` == `>= 3.10.0`)?
+
+    Compared over the sampled grid, so an intersection written two ways (`>=3.10,>=3.11` and `>=3.11`,
+    as uv records a workspace's) is one range.
+    """
+    if "".join((left or "").split()) == "".join((right or "").split()):
+        return True
+    return _python_samples(left) == _python_samples(right)
+
+
+@dataclass(frozen=True)
+class Declared:
+    """A requirement string as written in a pyproject file, and where; parsed on first use."""
+
+    text: str
+    doc: TomlDocument
+    path: KeyPath
+
+    @cached_property
+    def _parse(self) -> tuple[Parsed | None, str | None]:
+        try:
+            return parse_requirement(self.text), None
+        except ValueError as error:
+            return None, str(error)
+
+    @property
+    def parsed(self) -> Parsed | None:
+        return self._parse[0]
+
+    @property
+    def error(self) -> str | None:
+        return self._parse[1]
+
+    @property
+    def name(self) -> str | None:
+        """The canonical name, read without packaging when the spelling is plain."""
+        quick = quick_key(self.text)
+        if quick is not None:
+            return quick[0]
+        return self.parsed.name if self.parsed else None
+
+    @property
+    def range(self) -> Range:
+        return self.doc.range_of(self.path) or Range.at(0)
+
+
+def declared(doc: TomlDocument, path: KeyPath, text: str) -> Declared:
+    return Declared(text, doc, path)
+
+
+def requirement_list(doc: TomlDocument, path: KeyPath) -> list[Declared]:
+    """The requirement strings of the array at `path` (other items are skipped)."""
+    value = get_in(doc.data, path)
+    if not isinstance(value, list):
+        return []
+    return [declared(doc, (*path, index), item) for index, item in enumerate(value) if isinstance(item, str)]
+
+
+def dependency_groups(doc: TomlDocument) -> dict[str, list[Declared]]:
+    """PEP 735 groups by normalised name, with `include-group` entries expanded in place."""
+    raw = doc.data.get("dependency-groups")
+    if not isinstance(raw, dict):
+        return {}
+    by_name: dict[str, str] = {canonicalize_name(name): name for name in raw}
+
+    def expand(name: str, seen: tuple[str, ...]) -> list[Declared]:
+        items = raw.get(by_name[name], [])
+        found: list[Declared] = []
+        for index, item in enumerate(items if isinstance(items, list) else []):
+            if isinstance(item, str):
+                found.append(declared(doc, ("dependency-groups", by_name[name], index), item))
+            elif isinstance(item, dict) and isinstance(item.get("include-group"), str):
+                included = canonicalize_name(item["include-group"])
+                if included in by_name and included not in seen:
+                    found.extend(expand(included, (*seen, included)))
+        return found
+
+    return {name: expand(name, (name,)) for name in by_name}
+
+
+def table(value: object) -> dict[str, Any]:
+    """`value` if it is a TOML table, else an empty one (for reading loosely typed data)."""
+    return value if isinstance(value, dict) else {}
+
+
+def get_in(data: object, path: KeyPath) -> object:
+    """The value at `path` in parsed TOML data, or None."""
+    for part in path:
+        if isinstance(part, int):
+            if not isinstance(data, list) or part >= len(data):
+                return None
+            data = data[part]
+        elif isinstance(data, dict):
+            data = data.get(part)
+        else:
+            return None
+    return data
+
+
+def python_covers(outer: str | None, inner: str | None) -> bool:
+    """Does every sampled Python that `inner` admits fall in `outer`?"""
+    return set(_python_samples(inner)) <= set(_python_samples(outer))

@@ -1,0 +1,82 @@
+"""`pyhelper check` run as a real process: exit codes, and the text, json and github formats."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "drift"
+
+
+def pyhelper(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pyhelper", "check", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_in_sync_exits_zero(tmp_path: Path) -> None:
+    shutil.copytree(FIXTURES / "uv-app/in-sync", tmp_path / "app")
+    done = pyhelper(cwd=tmp_path)
+    assert (done.returncode, done.stdout) == (0, "lockfiles in sync\n")
+
+
+def test_drift_in_text_like_a_compiler(tmp_path: Path) -> None:
+    shutil.copytree(FIXTURES / "uv-app/add-new-package", tmp_path / "app")
+    done = pyhelper("app", cwd=tmp_path)
+    assert done.returncode == 1
+    assert done.stdout.splitlines() == [
+        "app/pyproject.toml:8:5: error lock-missing-package attrs is required here but not in uv.lock — run `uv lock`",
+        "1 problem found",
+    ]
+
+
+def test_json_paths_relative_to_the_given_folder(tmp_path: Path) -> None:
+    tree = tmp_path / "tree"
+    shutil.copytree(FIXTURES / "uv-workspace/member-tighten", tree / "ws")
+    shutil.copytree(FIXTURES / "poetry-pep621/in-sync", tree / "nested/poetry-app")
+    done = pyhelper("--format", "json", str(tree), cwd=tmp_path)
+    assert done.returncode == 1
+    assert json.loads(done.stdout) == {
+        "diagnostics": [
+            {
+                "file": "ws/packages/lib/pyproject.toml",
+                "range": {
+                    "start": {"line": 4, "character": 16},
+                    "end": {"line": 4, "character": 27},
+                },
+                "severity": "warning",
+                "code": "lock-stale",
+                "message": "uv.lock records `six>=1.16` for lib; it still satisfies `six>=1.17`, "
+                "but uv will re-lock — run `uv lock`",
+            }
+        ]
+    }
+
+
+def test_github_annotations(tmp_path: Path) -> None:
+    shutil.copytree(FIXTURES / "poetry-pep621/reorder", tmp_path / "p")
+    done = pyhelper("--format", "github", "p", cwd=tmp_path)
+    assert done.returncode == 1
+    line = done.stdout.strip()
+    assert line.startswith(
+        "::warning file=p/poetry.lock,line=114,col=16,endLine=114,endColumn=82,title=lock-stale::"
+    )
+    assert "content hash no longer matches" in line
+
+
+def test_usage_and_unreadable_input_exit_two(tmp_path: Path) -> None:
+    assert pyhelper("missing-folder", cwd=tmp_path).returncode == 2
+    (tmp_path / "broken").mkdir()
+    (tmp_path / "broken/pyproject.toml").write_text("[project\n", encoding="utf-8")
+    done = pyhelper("broken", cwd=tmp_path)
+    assert done.returncode == 2
+    assert done.stdout.startswith("broken/pyproject.toml:1:9: error toml-syntax ")
+    assert pyhelper("--format", "xml", cwd=tmp_path).returncode == 2
