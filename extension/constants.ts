@@ -9,6 +9,7 @@ export const Commands = {
   showLog: "lockstep.showLog",
   restartHelper: "lockstep.restartHelper",
   refreshProjects: "lockstep.refreshProjects",
+  selectInterpreter: "lockstep.selectInterpreter",
   createEnvironment: "lockstep.createEnvironment",
   syncEnvironment: "lockstep.syncEnvironment",
   recreateEnvironment: "lockstep.recreateEnvironment",

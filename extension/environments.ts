@@ -5,6 +5,7 @@ import * as vscode from "vscode";
 import type { HelperClient } from "./client";
 import { describePlan, projectFor } from "./projects";
 import { type EnvironmentPlan, type EnvironmentResult, Methods, type ProjectInfo } from "./protocol";
+import type { InterpreterSelections } from "./selections";
 import { readSettings } from "./settings";
 
 type Operation = "create" | "sync" | "recreate";
@@ -50,9 +51,10 @@ export async function pickProject(helper: HelperClient, placeHolder: string): Pr
  */
 export async function runEnvironmentOperation(
   helper: HelperClient,
+  selections: InterpreterSelections,
   project: ProjectInfo,
   operation: Operation,
-  python?: string,
+  options: { allowDownload?: boolean } = {},
 ): Promise<EnvironmentResult | undefined> {
   if (!vscode.workspace.isTrusted) {
     void vscode.window.showWarningMessage(
@@ -63,9 +65,10 @@ export async function runEnvironmentOperation(
   const settings = readSettings(vscode.Uri.file(project.root));
   const params = {
     root: project.root,
-    python: python ?? null,
+    // The interpreter picked for this project, else the helper chooses by the project's rules.
+    python: selections.get(project.root)?.path ?? null,
     replace: operation === "recreate",
-    allowDownload: settings.pythonAutoInstall,
+    allowDownload: options.allowDownload ?? settings.pythonAutoInstall,
   };
   const title = `${TITLES[operation]} for ${label(project)}`;
   let result = await helper.requestWithProgress<EnvironmentResult>(METHODS[operation], params, title);
@@ -97,7 +100,7 @@ async function report(helper: HelperClient, result: EnvironmentResult | undefine
   if (choice === "Show Log") helper.output.show();
 }
 
-export async function createEnvironment(helper: HelperClient): Promise<void> {
+export async function createEnvironment(helper: HelperClient, selections: InterpreterSelections): Promise<void> {
   const project = await pickProject(helper, "Create an environment for which project?");
   if (!project) return;
   if (project.venv) {
@@ -108,20 +111,20 @@ export async function createEnvironment(helper: HelperClient): Promise<void> {
       recreate,
     );
     if (choice !== recreate) return;
-    await runEnvironmentOperation(helper, project, "recreate");
+    await runEnvironmentOperation(helper, selections, project, "recreate");
     return;
   }
-  await runEnvironmentOperation(helper, project, "create");
+  await runEnvironmentOperation(helper, selections, project, "create");
 }
 
-export async function syncEnvironment(helper: HelperClient): Promise<void> {
+export async function syncEnvironment(helper: HelperClient, selections: InterpreterSelections): Promise<void> {
   const project = await pickProject(helper, "Sync the environment of which project?");
-  if (project) await runEnvironmentOperation(helper, project, project.venv ? "sync" : "create");
+  if (project) await runEnvironmentOperation(helper, selections, project, project.venv ? "sync" : "create");
 }
 
-export async function recreateEnvironment(helper: HelperClient): Promise<void> {
+export async function recreateEnvironment(helper: HelperClient, selections: InterpreterSelections): Promise<void> {
   const project = await pickProject(helper, "Recreate the environment of which project?");
-  if (project) await runEnvironmentOperation(helper, project, "recreate");
+  if (project) await runEnvironmentOperation(helper, selections, project, "recreate");
 }
 
 export async function deleteEnvironment(helper: HelperClient): Promise<void> {
@@ -155,6 +158,7 @@ export class AutoCreate implements vscode.Disposable {
 
   constructor(
     private readonly helper: HelperClient,
+    private readonly selections: InterpreterSelections,
     private readonly state: vscode.Memento,
   ) {
     this.subscription = helper.onDidChangeProjects((projects) => {
@@ -173,7 +177,7 @@ export class AutoCreate implements vscode.Disposable {
     if (mode === "never" || this.state.get<boolean>(this.neverKey(project))) return;
     this.seen.add(project.root);
     if (mode === "always") {
-      await runEnvironmentOperation(this.helper, project, "create");
+      await runEnvironmentOperation(this.helper, this.selections, project, "create");
       return;
     }
     const plan = await this.helper.request<EnvironmentPlan>(Methods.planEnvironment, { root: project.root });
@@ -183,7 +187,7 @@ export class AutoCreate implements vscode.Disposable {
       "Not now",
       "Never for this project",
     );
-    if (choice === "Create") await runEnvironmentOperation(this.helper, project, "create");
+    if (choice === "Create") await runEnvironmentOperation(this.helper, this.selections, project, "create");
     if (choice === "Never for this project") await this.state.update(this.neverKey(project), true);
   }
 

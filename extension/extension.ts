@@ -3,6 +3,7 @@ import { HelperClient } from "./client";
 import { registerCommands } from "./commands";
 import { AutoCreate } from "./environments";
 import { HELPER_SETTINGS, OUTPUT_CHANNEL_NAME, Settings } from "./constants";
+import { InterpreterSelections } from "./selections";
 import { affects } from "./settings";
 import { StatusBar } from "./statusBar";
 
@@ -12,12 +13,14 @@ export function activate(context: vscode.ExtensionContext): void {
   const started = Date.now();
   const output = vscode.window.createOutputChannel(OUTPUT_CHANNEL_NAME, { log: true });
   helper = new HelperClient(context.extensionUri, output);
+  const selections = new InterpreterSelections(context.workspaceState);
   context.subscriptions.push(
     output,
     helper,
-    new StatusBar(helper),
-    new AutoCreate(helper, context.workspaceState),
-    ...registerCommands(helper),
+    selections,
+    new StatusBar(helper, selections),
+    new AutoCreate(helper, selections, context.workspaceState),
+    ...registerCommands(helper, selections),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (affects(event, [Settings.helperPython])) void helper?.restart();
       else if (affects(event, HELPER_SETTINGS)) helper?.notifySettingsChanged();

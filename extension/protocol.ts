@@ -8,6 +8,7 @@ export const Methods = {
   createEnvironment: "lockstep/createEnvironment",
   syncEnvironment: "lockstep/syncEnvironment",
   deleteEnvironment: "lockstep/deleteEnvironment",
+  interpreters: "lockstep/interpreters",
 } as const;
 
 export type Manager = "uv" | "poetry" | "pdm" | "hatch" | "pep621";
@@ -96,4 +97,74 @@ export interface EnvironmentPlan {
   pythonRequest: string | null;
   /** How many locked packages a sync installs, when there is a lock. */
   packages: number | null;
+}
+
+export type InterpreterKind = "system" | "pyenv" | "uv-managed" | "lockstep-managed" | "conda" | "venv";
+
+export interface InterpreterInfo {
+  /** The executable as a person would run it. */
+  path: string;
+  /** PEP 440: `3.12.7`, `3.14.0rc2`. */
+  version: string;
+  /** `cpython`, `pypy`, `graalpy`. */
+  implementation: string;
+  kind: InterpreterKind;
+  /** A uv- or Lockstep-managed build. */
+  managed: boolean;
+  /** The venv folder or the installation's root. */
+  prefix: string;
+  architecture: string | null;
+  freeThreaded: boolean;
+  /** Venv folder, conda env, pyenv version or managed install name. */
+  name: string | null;
+  /** For a venv: the interpreter it was made from. */
+  base: string | null;
+}
+
+/** All optional. With none of requiresPython/pythonVersion/preference, no choice is made. */
+export interface InterpretersParams {
+  requiresPython?: string | null;
+  /** Content of the project's `.python-version` file. */
+  pythonVersion?: string | null;
+  preference?: PythonPreference;
+  /** Versions the managed catalogue offers, to name the exact one to install. */
+  availableManaged?: string[] | null;
+  /** Rescan everything instead of trusting the cache. */
+  refresh?: boolean;
+}
+
+export interface InterpreterCandidate {
+  path: string;
+  fits: boolean;
+  /** Why it does not fit: `3.11.7 does not satisfy >=3.12`. */
+  reason: string | null;
+}
+
+export interface PythonInstallRequest {
+  implementation: string;
+  /** PEP 440 specifier for the managed build, e.g. `==3.12.*`. */
+  specifier: string;
+  freeThreaded: boolean;
+  prereleases: boolean;
+  /** Exact version, when availableManaged was given. */
+  version: string | null;
+  /** For the picker: `Python 3.12`. */
+  label: string;
+}
+
+export interface InterpreterChoice {
+  /** Path of the chosen interpreter; null when nothing installed fits. */
+  chosen: string | null;
+  /** Every interpreter, fitting ones first (best first), then the rest with reasons. */
+  candidates: InterpreterCandidate[];
+  install: PythonInstallRequest | null;
+  message: string;
+  /** The `.python-version` line that applied. */
+  request: string | null;
+  notes: string[];
+}
+
+export interface InterpretersResult {
+  interpreters: InterpreterInfo[];
+  choice: InterpreterChoice | null;
 }

@@ -2,6 +2,7 @@
 // Pure, for unit tests; statusBar.ts puts it on screen.
 import type { HelperState } from "./client";
 import type { ProjectInfo } from "./protocol";
+import type { Selection } from "./selections";
 
 export type Tone = "normal" | "warning" | "error";
 
@@ -10,7 +11,7 @@ export interface StatusView {
   tooltip: string;
   tone: Tone;
   /** Command run on click, by id. */
-  command: "showLog" | "none";
+  command: "showLog" | "selectInterpreter" | "none";
   visible: boolean;
 }
 
@@ -22,7 +23,13 @@ const MANAGER_NAMES: Record<ProjectInfo["manager"], string> = {
   pep621: "PEP 621 (no manager)",
 };
 
-export function describeStatus(state: HelperState, project: ProjectInfo | undefined, projectCount: number): StatusView {
+/** `selected`: the interpreter the user picked for the project, if any. */
+export function describeStatus(
+  state: HelperState,
+  project: ProjectInfo | undefined,
+  projectCount: number,
+  selected?: Selection,
+): StatusView {
   switch (state.kind) {
     case "starting":
       return view("$(sync~spin) Lockstep: starting…", "Lockstep's helper is starting.", "normal", "showLog");
@@ -44,7 +51,7 @@ export function describeStatus(state: HelperState, project: ProjectInfo | undefi
       `$(folder) ${projectCount} Python projects`,
       "Open a file of a project to see its environment.",
       "normal",
-      "showLog",
+      "selectInterpreter",
     );
   }
   const lines = [
@@ -57,12 +64,23 @@ export function describeStatus(state: HelperState, project: ProjectInfo | undefi
   if (project.pythonVersion) lines.push(`.python-version: ${project.pythonVersion}`);
   const venv = project.venv;
   if (!venv) {
-    lines.push("Interpreter: none (no virtual environment)");
-    return view("$(warning) No environment", lines.join("\n"), "warning", "showLog");
+    lines.push(
+      `Interpreter: ${selected ? `${selected.path} (selected; no virtual environment yet)` : "none (no virtual environment)"}`,
+    );
+    lines.push("", "Click to select an interpreter; Lockstep: Create Environment makes the venv.");
+    const text = selected
+      ? `$(warning) ${selected.version ?? shortName(selected.path)} · No environment`
+      : "$(warning) No environment";
+    return view(text, lines.join("\n"), "warning", "selectInterpreter");
   }
-  lines.push(`Interpreter: ${venv.python ?? `missing in ${venv.path}`}`);
+  lines.push(`Interpreter: ${venv.python ?? `missing in ${venv.path}`}`, "", "Click to select another interpreter.");
   const version = venv.version ?? "Python";
-  return view(`${version} (${venv.name})`, lines.join("\n"), venv.python ? "normal" : "warning", "showLog");
+  return view(`${version} (${venv.name})`, lines.join("\n"), venv.python ? "normal" : "warning", "selectInterpreter");
+}
+
+/** `/root/.pyenv/versions/3.12.1/bin/python3.12` -> `python3.12` */
+function shortName(path: string): string {
+  return path.split(/[\\/]/).pop() ?? path;
 }
 
 function view(text: string, tooltip: string, tone: Tone, command: StatusView["command"]): StatusView {

@@ -2,6 +2,7 @@ import * as vscode from "vscode";
 import type { HelperClient } from "./client";
 import { Commands, STATUS_ITEM_ID } from "./constants";
 import { projectFor } from "./projects";
+import type { InterpreterSelections } from "./selections";
 import { describeStatus, type Tone } from "./status";
 
 const BACKGROUNDS: Record<Tone, vscode.ThemeColor | undefined> = {
@@ -15,11 +16,15 @@ export class StatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem(STATUS_ITEM_ID, vscode.StatusBarAlignment.Left, 100);
   private readonly subscriptions: vscode.Disposable[];
 
-  constructor(private readonly helper: HelperClient) {
+  constructor(
+    private readonly helper: HelperClient,
+    private readonly selections: InterpreterSelections,
+  ) {
     this.item.name = "Lockstep";
     this.subscriptions = [
       helper.onDidChangeState(() => this.render()),
       helper.onDidChangeProjects(() => this.render()),
+      selections.onDidChange(() => this.render()),
       vscode.window.onDidChangeActiveTextEditor(() => this.render()),
     ];
     this.render();
@@ -29,11 +34,12 @@ export class StatusBar implements vscode.Disposable {
     const file = vscode.window.activeTextEditor?.document.uri;
     const projects = this.helper.projects;
     const project = projectFor(projects, file?.scheme === "file" ? file.fsPath : undefined);
-    const view = describeStatus(this.helper.state, project, projects.length);
+    const selected = project ? this.selections.get(project.root) : undefined;
+    const view = describeStatus(this.helper.state, project, projects.length, selected);
     this.item.text = view.text;
     this.item.tooltip = view.tooltip;
     this.item.backgroundColor = BACKGROUNDS[view.tone];
-    this.item.command = view.command === "showLog" ? Commands.showLog : undefined;
+    this.item.command = view.command === "none" ? undefined : Commands[view.command];
     if (view.visible) this.item.show();
     else this.item.hide();
   }

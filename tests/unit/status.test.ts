@@ -74,3 +74,13 @@ test("the auto-create prompt says which Python and how many locked packages", ()
   );
   assert.equal(describePlan("app", { ...plan, packages: 1 }), "Create .venv with Python 3.12.7 and install 1 locked package for app?");
 });
+
+test("a picked interpreter shows in the status bar until the venv exists", () => {
+  const picked = { path: "/root/.pyenv/versions/3.13.0/bin/python3.13", version: "3.13.0" };
+  const view = describeStatus(running, project("/w/app"), 1, picked);
+  assert.equal(view.text, "$(warning) 3.13.0 · No environment");
+  assert.equal(view.command, "selectInterpreter");
+  assert.match(view.tooltip, /python3\.13 \(selected; no virtual environment yet\)/);
+  const typed = describeStatus(running, project("/w/app"), 1, { path: "/opt/py/bin/python3", version: null });
+  assert.equal(typed.text, "$(warning) python3 · No environment");
+});
