@@ -1,0 +1,647 @@
+"""Creating, syncing, recreating and deleting a project's venv with uv, without ever losing one.
+
+Design (why it is safe):
+- A new venv is always built in a sibling folder `<venv>.lockstep-build-<random>` next to the target
+  (same filesystem, so renames are atomic). `pyhelper.venvs.venv_info` treats any folder named
+  `*.lockstep-*` as no venv, so nothing half-made is ever shown as valid, and the target path only
+  ever holds a complete venv (it gets one by a single rename).
+- Packages are installed into the build folder too. Only when it is complete are the absolute paths
+  uv and venv wrote into it (entry-point shebangs and activate scripts in `bin/`, stdlib's `command`
+  line in pyvenv.cfg: a venv is not relocatable) rewritten from the build path to the target path.
+  Then the swap: an existing venv is renamed aside to `<venv>.lockstep-old-<random>`, the build is
+  renamed into place, the old venv deleted. Cancel or failure before the swap
+  deletes the build folder only; the existing venv is never touched.
+- A crash (SIGKILL) can leave a build folder (deleted at the next operation), or an old venv aside
+  with no complete venv in place (renamed back at the next operation: the user's venv is restored).
+  That recovery runs under the file lock, so it never touches another process's work in progress.
+- An existing venv is replaced only by `create(replace=True)` (the caller's confirmation, e.g. the
+  user chose "Recreate"), and deleted only by `delete(confirmed=True)`. A folder at the target that is
+  not a venv is never replaced or deleted.
+- One operation per venv at a time: in this process a second request for the same work joins the
+  first (same result, its progress callback attached), other work gets `busy`; across processes
+  (two editor windows) a file lock in Lockstep's cache dir serialises, and a create that finds a venv
+  with the requested interpreter just built by the other window syncs it instead of rebuilding.
+- Syncing an existing venv runs in place, as uv itself does, with the venv's own interpreter named
+  (`--python <venv>/bin/python`): uv then never replaces the venv on its own (it would for a
+  `.python-version` or `requires-python` it does not satisfy); it reports the mismatch instead.
+
+Installing from the lock, by manager:
+- uv: `uv sync --locked` (a stale or missing lock gives `lock-stale`; nothing is re-locked). For a new
+  venv without seed packages uv sync creates it itself (`--python <interpreter>`), one process instead
+  of `uv venv` + `uv sync`; otherwise `uv venv --python <interpreter> [--seed]` comes first.
+- poetry / pdm: the lock's packages for this venv (`pyhelper.lockfiles.selection`) become a pinned,
+  hashed requirements list that `uv pip sync` installs exactly, then the project itself editable when
+  the manager would install it. pylock.toml: `uv pip sync` reads it itself. No lock (PEP 621, Hatch):
+  `uv pip install -e .` with the chosen groups.
+- Without a uv that runs, the venv is created with the standard library's venv and packages are
+  installed by that venv's pip from the same pinned list (uv projects included, from uv.lock).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import Future
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from pyhelper.cancellation import CancelToken
+from pyhelper.protocol import EnvironmentStatus, Manager, ProjectInfo
+from pyhelper.uvtool import ToolNotRunnable, ToolResult, Uv, child_environment, find_uv, run_tool
+from pyhelper.venvs import PYVENV_CFG, venv_info, venv_python
+
+DEFAULT_VENV = ".venv"
+UV_PROJECT_ENVIRONMENT = "UV_PROJECT_ENVIRONMENT"
+_BUILD = ".lockstep-build-"
+_OLD = ".lockstep-old-"
+_STALE_LOCK_SIGNS = ("needs to be updated, but `--locked` was provided", "Unable to find lockfile")
+
+
+@dataclass(frozen=True)
+class Project:
+    """What an environment operation needs to know about a project (see `ProjectInfo`)."""
+
+    root: Path
+    manager: Manager
+    lockfile: Path | None = None
+    requires_python: str | None = None
+    workspace_root: Path | None = None
+    """For a uv workspace member: the root, whose venv the members share."""
+    name: str | None = None
+    pylock: tuple[Path, ...] = ()
+
+    @classmethod
+    def from_info(cls, info: ProjectInfo) -> Project:
+        return cls(
+            root=Path(info["root"]),
+            manager=info["manager"],
+            lockfile=Path(info["lockfile"]) if info["lockfile"] else None,
+            requires_python=info["requiresPython"],
+            workspace_root=Path(info["workspaceRoot"]) if info["workspaceRoot"] else None,
+            name=info["name"],
+            pylock=tuple(Path(path) for path in info["pylock"]),
+        )
+
+    @property
+    def env_root(self) -> Path:
+        return self.workspace_root or self.root
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The user's choices (editor settings) that shape an operation."""
+
+    venv_path: str | None = None
+    """`lockstep.venv.path`, relative to the project (workspace) root; default `.venv`."""
+    seed: bool = False
+    """`lockstep.venv.seed`: install pip (and setuptools/wheel where uv would) into a new venv."""
+    uv_path: str | None = None
+    """`lockstep.uv.path`: the uv to use instead of the bundled one."""
+    groups: tuple[str, ...] = ()
+    """Dependency groups to install beyond the manager's defaults."""
+    extras: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Event:
+    """What the editor shows while an operation runs: a phase (with counts when known) or a tool line."""
+
+    kind: Literal["phase", "output"]
+    message: str
+    done: int | None = None
+    total: int | None = None
+
+
+Progress = Callable[[Event], None]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: EnvironmentStatus
+    message: str
+    """One sentence for the user."""
+    venv: Path
+    """The venv the operation was about (whether or not it exists now)."""
+    output: tuple[str, ...] = ()
+    """The tools' output, for the log."""
+
+
+def venv_location(project: Project, settings: Settings, environ: Mapping[str, str]) -> Path:
+    """Where the project's venv lives: uv's `UV_PROJECT_ENVIRONMENT` for uv projects (uv would use it),
+    else the `lockstep.venv.path` setting, else `.venv`; relative paths from the (workspace) root."""
+    configured = environ.get(UV_PROJECT_ENVIRONMENT) if project.manager == "uv" else None
+    return project.env_root / (configured or settings.venv_path or DEFAULT_VENV)
+
+
+def default_lock_dir(environ: Mapping[str, str]) -> Path:
+    """Lockstep's cache dir for lock files: they must not appear in the user's project."""
+    if sys.platform == "win32":
+        base = environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
+        return Path(base) / "lockstep" / "cache" / "locks"
+    base = environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "lockstep" / "locks"
+
+
+class _Operation:
+    """One running operation: the callers that wait for it, their progress callbacks and cancel tokens.
+
+    As a cancel token it is set once every caller has cancelled: one window giving up does not stop
+    the work another still waits for.
+    """
+
+    def __init__(self, key: tuple[object, ...]) -> None:
+        self.key = key
+        self.result: Future[Outcome] = Future()
+        self._lock = threading.Lock()
+        self._callbacks: list[Progress] = []
+        self._tokens: list[CancelToken | None] = []
+        self._phase: Event | None = None
+
+    def attach(self, progress: Progress | None, cancel: CancelToken | None) -> None:
+        with self._lock:
+            self._tokens.append(cancel)
+            if progress is not None:
+                self._callbacks.append(progress)
+            phase = self._phase
+        if progress is not None and phase is not None:
+            progress(phase)
+
+    def is_set(self) -> bool:
+        with self._lock:
+            tokens = list(self._tokens)
+        return all(token is not None and token.is_set() for token in tokens)
+
+    def emit(self, event: Event) -> None:
+        with self._lock:
+            if event.kind == "phase":
+                self._phase = event
+            callbacks = list(self._callbacks)
+        for callback in callbacks:
+            callback(event)
+
+    def phase(self, message: str, done: int | None = None, total: int | None = None) -> None:
+        self.emit(Event("phase", message, done, total))
+
+    def line(self, text: str) -> None:
+        self.emit(Event("output", text))
+
+
+class Environments:
+    """The environment operations, safe to call from several threads (the server's workers)."""
+
+    def __init__(self, environ: Mapping[str, str] | None = None, *, lock_dir: Path | None = None) -> None:
+        self.environ: Mapping[str, str] = dict(os.environ if environ is None else environ)
+        self._lock_dir = lock_dir or default_lock_dir(self.environ)
+        self._guard = threading.Lock()
+        self._running: dict[Path, _Operation] = {}
+
+    def location(self, project: Project, settings: Settings = Settings()) -> Path:
+        return venv_location(project, settings, self.environ)
+
+    # Public operations ------------------------------------------------------------------------------
+
+    def create(
+        self,
+        project: Project,
+        python: Path,
+        *,
+        replace: bool = False,
+        python_version: str | None = None,
+        settings: Settings = Settings(),
+        progress: Progress | None = None,
+        cancel: CancelToken | None = None,
+    ) -> Outcome:
+        """Create the project's venv with the interpreter at `python` (an absolute path) and sync it.
+
+        With a venv already there: using the same interpreter, it is synced; otherwise only
+        `replace=True` (Recreate, confirmed by the user) builds a new one and swaps it in.
+        `python_version` (as discovery found it) is only for the progress message.
+        """
+        venv = self.location(project, settings)
+        started = time.time()
+        return self._exclusive(
+            venv,
+            ("create", str(python), replace, settings),
+            progress,
+            cancel,
+            lambda op: self._create(project, venv, python, replace, python_version, settings, op, started),
+        )
+
+    def sync(
+        self,
+        project: Project,
+        *,
+        settings: Settings = Settings(),
+        progress: Progress | None = None,
+        cancel: CancelToken | None = None,
+    ) -> Outcome:
+        """Install exactly what the lock says into the existing venv."""
+        venv = self.location(project, settings)
+        return self._exclusive(
+            venv, ("sync", settings), progress, cancel, lambda op: self._sync(project, venv, settings, op)
+        )
+
+    def delete(self, project: Project, *, confirmed: bool, settings: Settings = Settings()) -> Outcome:
+        """Delete the project's venv; only with `confirmed=True` (the user said so)."""
+        venv = self.location(project, settings)
+        if not confirmed:
+            return Outcome(
+                "failed", f"{venv.name} was not deleted: deleting needs the user's confirmation.", venv
+            )
+        return self._exclusive(venv, ("delete",), None, None, lambda op: self._delete(venv))
+
+    # Serialising ------------------------------------------------------------------------------------
+
+    def _exclusive(
+        self,
+        venv: Path,
+        key: tuple[object, ...],
+        progress: Progress | None,
+        cancel: CancelToken | None,
+        work: Callable[[_Operation], Outcome],
+    ) -> Outcome:
+        with self._guard:
+            running = self._running.get(venv)
+            if running is not None and running.key != key:
+                return Outcome(
+                    "busy", f"Lockstep is already working on {venv.name}; try again when it is done.", venv
+                )
+            operation = running or self._running.setdefault(venv, _Operation(key))
+            operation.attach(progress, cancel)
+        if running is not None:
+            return operation.result.result()
+
+        from pyhelper.filelocks import LockWaitCancelled, hold_file_lock
+
+        try:
+            with hold_file_lock(self._lock_file(venv), operation):
+                outcome = work(operation)
+        except LockWaitCancelled:
+            outcome = Outcome(
+                "cancelled", "Cancelled while another window was working on it; nothing changed.", venv
+            )
+        except OSError as error:
+            where = error.filename or venv
+            outcome = Outcome("failed", f"Cannot use {where}: {error.strerror or error}.", venv)
+        except BaseException as error:
+            operation.result.set_exception(error)
+            raise
+        finally:
+            with self._guard:
+                del self._running[venv]
+        operation.result.set_result(outcome)
+        return outcome
+
+    def _lock_file(self, venv: Path) -> Path:
+        import hashlib
+
+        digest = hashlib.sha256(os.fsencode(os.path.abspath(venv))).hexdigest()[:32]
+        return self._lock_dir / f"venv-{digest}.lock"
+
+    # Create -----------------------------------------------------------------------------------------
+
+    def _create(
+        self,
+        project: Project,
+        venv: Path,
+        python: Path,
+        replace: bool,
+        python_version: str | None,
+        settings: Settings,
+        op: _Operation,
+        started: float,
+    ) -> Outcome:
+        _recover(venv)
+        if not python.is_absolute():
+            return Outcome("failed", f"The interpreter must be given by absolute path, not {python}.", venv)
+        existing = venv_info(venv)
+        if existing is None and (venv.exists() or venv.is_symlink()):
+            return Outcome(
+                "failed", f"{venv} exists and is not a virtual environment; move it away and try again.", venv
+            )
+        if existing is not None:
+            same = _made_from(venv, python)
+            if same and (not replace or _built_since(venv, started)):
+                return self._sync(project, venv, settings, op)
+            if not replace:
+                return Outcome(
+                    "failed",
+                    f"{venv.name} exists already (Python {existing['version'] or 'unknown'}); "
+                    f"recreate it to use {python}.",
+                    venv,
+                )
+
+        uv = find_uv(settings.uv_path, self.environ)
+        with _build_folder(venv) as build:
+            name = venv.name
+            op.phase(
+                f"Creating {name} with " + (f"Python {python_version}" if python_version else str(python))
+            )
+            uv_sync_creates = uv is not None and project.manager == "uv" and not settings.seed
+            made = None if uv_sync_creates else self._make_venv(build, python, project, settings, uv, op)
+            if made is not None:
+                return _nothing_changed(made, venv)
+            installed = self._install(project, build, python, settings, uv, op)
+            if installed.status != "ok":
+                return _nothing_changed(installed, venv)
+            if op.is_set():
+                return Outcome("cancelled", f"Cancelled; {venv.name} was left as it was.", venv)
+            op.phase(f"Moving the new {name} into place")
+            _relocate(build, venv)
+            _swap(build, venv)
+        version = venv_info(venv)
+        return Outcome(
+            "ok",
+            f"Created {name} with Python {version['version'] if version else 'unknown'}.",
+            venv,
+            installed.output,
+        )
+
+    def _make_venv(
+        self, build: Path, python: Path, project: Project, settings: Settings, uv: Uv | None, op: _Operation
+    ) -> Outcome | None:
+        """Create a bare venv at `build`; None when done, else why not."""
+        env = child_environment(self.environ)
+        prompt = ["--prompt", project.name] if project.name else []
+        if uv is not None:
+            argv = [str(uv.path), "venv", "--python", str(python), *prompt]
+            argv += ["--seed"] if settings.seed else []
+            try:
+                result = run_tool([*argv, str(build)], env=env, cwd=project.root, on_line=op.line, cancel=op)
+                return _failure(result, "Creating the venv failed", build)
+            except ToolNotRunnable as error:
+                op.line(f"{error}; falling back to Python's venv module")
+        # No uv: the standard library's venv, always with pip, which then installs the packages.
+        argv = [str(python), "-m", "venv", *prompt, str(build)]
+        try:
+            result = run_tool(argv, env=env, cwd=project.root, on_line=op.line, cancel=op)
+        except ToolNotRunnable as error:
+            return Outcome("failed", f"{error}.", build)
+        return _failure(result, "Creating the venv failed", build)
+
+    # Sync -------------------------------------------------------------------------------------------
+
+    def _sync(self, project: Project, venv: Path, settings: Settings, op: _Operation) -> Outcome:
+        _recover(venv)
+        info = venv_info(venv)
+        if info is None:
+            return Outcome("failed", f"There is no venv at {venv} to sync; create one first.", venv)
+        if info["python"] is None:
+            return Outcome("failed", f"The interpreter of {venv.name} is gone; recreate the venv.", venv)
+        uv = find_uv(settings.uv_path, self.environ)
+        outcome = self._install(project, venv, venv_python(venv), settings, uv, op)
+        if outcome.status == "ok":
+            return Outcome("ok", f"{venv.name} is in sync.", venv, outcome.output)
+        return outcome
+
+    def _install(
+        self,
+        project: Project,
+        venv: Path,
+        interpreter: Path,
+        settings: Settings,
+        uv: Uv | None,
+        op: _Operation,
+    ) -> Outcome:
+        """Install what the project's lock (or, without one, its pyproject) says into `venv`.
+
+        `interpreter` is what uv sync is told to use: the venv's own (an existing venv, which uv must
+        then keep) or the base interpreter of a new venv that uv sync creates.
+        """
+        env = child_environment(self.environ)
+        python = str(venv_python(venv))
+        if project.manager == "uv" and uv is not None:
+            op.phase("Installing the locked packages (uv sync)")
+            argv = [str(uv.path), "sync", "--locked", "--python", str(interpreter)]
+            argv += [arg for group in settings.groups for arg in ("--group", group)]
+            argv += [arg for extra in settings.extras for arg in ("--extra", extra)]
+            env[UV_PROJECT_ENVIRONMENT] = str(venv)
+            result = self._run(argv, env, project.root, op)
+            if not result.ok and any(sign in line for line in result.lines for sign in _STALE_LOCK_SIGNS):
+                return Outcome(
+                    "lock-stale",
+                    "uv.lock is out of date with pyproject.toml; update the lockfile first.",
+                    venv,
+                    result.lines,
+                )
+            return _failure(result, "uv sync failed", venv) or Outcome("ok", "Synced.", venv, result.lines)
+
+        pylock = _pylock_of(project)
+        if pylock is not None and uv is not None:
+            op.phase(f"Installing the packages locked in {pylock.name}")
+            argv = [
+                str(uv.path),
+                "pip",
+                "sync",
+                "--preview-features",
+                "pylock",
+                "--python",
+                python,
+                str(pylock),
+            ]
+            result = self._run(argv, env, project.root, op)
+            return _failure(result, "uv pip sync failed", venv) or Outcome(
+                "ok", "Synced.", venv, result.lines
+            )
+
+        if _uses_lock(project):
+            return self._install_pinned(project, venv, settings, uv, op)
+
+        op.phase(f"Installing {project.name or project.root.name} (no lockfile)")
+        groups = [arg for group in settings.groups for arg in ("--group", group)]
+        target = f"{project.root}[{','.join(settings.extras)}]" if settings.extras else str(project.root)
+        if uv is not None:
+            argv = [str(uv.path), "pip", "install", "--python", python, *groups, "-e", target]
+        else:
+            argv = [python, "-m", "pip", "install", *groups, "-e", target]
+        result = self._run(argv, env, project.root, op)
+        return _failure(result, "Installing the project failed", venv) or Outcome(
+            "ok", "Synced.", venv, result.lines
+        )
+
+    def _install_pinned(
+        self, project: Project, venv: Path, settings: Settings, uv: Uv | None, op: _Operation
+    ) -> Outcome:
+        from pyhelper.lockfiles.selection import LockSelectionError, pinned_install
+
+        lock = project.lockfile or _pylock_of(project)
+        if lock is None or not lock.is_file():
+            lockname = {"poetry": "poetry.lock", "pdm": "pdm.lock"}.get(project.manager, "uv.lock")
+            return Outcome("lock-stale", f"There is no {lockname} yet; create the lockfile first.", venv)
+        try:
+            plan = pinned_install(lock, project.root, venv, settings.groups, settings.extras)
+        except LockSelectionError as error:
+            return Outcome(error.status, str(error), venv)
+        env = child_environment(self.environ)
+        python = str(venv_python(venv))
+        with tempfile.TemporaryDirectory(prefix="lockstep-sync-") as scratch:
+            requirements = Path(scratch) / "requirements.txt"
+            requirements.write_text(plan.requirements_text(), encoding="utf-8")
+            op.phase(f"Installing {len(plan.packages)} locked packages", 0, len(plan.packages))
+            indexes = [arg for url in plan.indexes for arg in ("--index", url)]
+            if uv is not None:
+                argv = [str(uv.path), "pip", "sync", "--python", python, *indexes, str(requirements)]
+            else:
+                extra = [arg for url in plan.indexes for arg in ("--extra-index-url", url)]
+                argv = [python, "-m", "pip", "install", "--no-deps", *extra, "-r", str(requirements)]
+            result = self._run(argv, env, project.root, op, total=len(plan.packages))
+        return _failure(result, "Installing the locked packages failed", venv) or Outcome(
+            "ok", "Synced.", venv, result.lines
+        )
+
+    def _run(
+        self, argv: Sequence[str], env: Mapping[str, str], cwd: Path, op: _Operation, total: int | None = None
+    ) -> ToolResult:
+        installed = 0
+
+        def on_line(line: str) -> None:
+            nonlocal installed
+            op.line(line)
+            # uv prints ` + name==version` per installed package.
+            if line.startswith(" + "):
+                installed += 1
+                op.phase("Installing packages", installed, total)
+
+        try:
+            return run_tool(argv, env=env, cwd=cwd, on_line=on_line, cancel=op)
+        except ToolNotRunnable as error:
+            return ToolResult(127, (str(error),), False)
+
+    # Delete -----------------------------------------------------------------------------------------
+
+    def _delete(self, venv: Path) -> Outcome:
+        _recover(venv)
+        if not (venv / PYVENV_CFG).is_file():
+            if venv.exists():
+                return Outcome("failed", f"{venv} is not a virtual environment; it was not deleted.", venv)
+            return Outcome("ok", f"There was no {venv.name} to delete.", venv)
+        # Renamed aside first so the venv disappears at once, whatever the deletion meets.
+        aside = venv.with_name(f"{venv.name}{_OLD}{secrets.token_hex(4)}")
+        venv.rename(aside)
+        shutil.rmtree(aside)
+        return Outcome("ok", f"Deleted {venv.name}.", venv)
+
+
+# Helpers ----------------------------------------------------------------------------------------------
+
+
+def _failure(result: ToolResult, what: str, venv: Path) -> Outcome | None:
+    if result.cancelled:
+        return Outcome("cancelled", "Cancelled.", venv, result.lines)
+    if result.returncode != 0:
+        return Outcome(
+            "failed", f"{what}: {result.tail(3) or f'exit status {result.returncode}'}", venv, result.lines
+        )
+    return None
+
+
+def _nothing_changed(outcome: Outcome, venv: Path) -> Outcome:
+    """An outcome about the build folder, restated about the venv the user knows (which is unchanged)."""
+    suffix = f" {venv.name} was left as it was." if venv.exists() else " No venv was created."
+    return Outcome(outcome.status, outcome.message.rstrip(".") + "." + suffix, venv, outcome.output)
+
+
+def _uses_lock(project: Project) -> bool:
+    return project.manager in ("uv", "poetry", "pdm") or bool(project.pylock)
+
+
+def _pylock_of(project: Project) -> Path | None:
+    """The pylock file to install from, for projects whose manager has no lock of its own."""
+    if project.manager in ("uv", "poetry", "pdm") or not project.pylock:
+        return None
+    preferred = [path for path in project.pylock if path.name == "pylock.toml"]
+    return (preferred or sorted(project.pylock))[0]
+
+
+def _made_from(venv: Path, python: Path) -> bool:
+    """Whether the venv's interpreter is the interpreter at `python` (links resolved)."""
+    try:
+        return venv_python(venv).resolve() == python.resolve()
+    except OSError:
+        return False
+
+
+def _built_since(venv: Path, started: float) -> bool:
+    """Whether the venv was swapped into place after `started`, i.e. by another window doing the same
+    work meanwhile (removing the marker at the swap is the last change to the venv's own folder)."""
+    try:
+        return venv.stat().st_mtime >= started
+    except OSError:
+        return False
+
+
+@contextmanager
+def _build_folder(venv: Path) -> Iterator[Path]:
+    """A sibling path of `venv` to build at (not created); removed on the way out unless moved into place."""
+    venv.parent.mkdir(parents=True, exist_ok=True)
+    build = venv.with_name(f"{venv.name}{_BUILD}{secrets.token_hex(4)}")
+    try:
+        yield build
+    finally:
+        if build.exists():
+            shutil.rmtree(build, ignore_errors=True)
+
+
+def _relocate(build: Path, venv: Path) -> None:
+    """Rewrite the build path to the final path where a venv records it: scripts in bin/, pyvenv.cfg."""
+    old, new = os.fsencode(build), os.fsencode(venv)
+    scripts = build / ("Scripts" if sys.platform == "win32" else "bin")
+    for path in [*scripts.iterdir(), build / PYVENV_CFG]:
+        if path.is_symlink() or not path.is_file():
+            continue
+        data = path.read_bytes()
+        if old in data:
+            path.write_bytes(data.replace(old, new))
+
+
+def _swap(build: Path, venv: Path) -> None:
+    """Put the complete build at `venv`; an existing venv goes aside first and is deleted last."""
+    aside = None
+    if venv.exists() or venv.is_symlink():
+        aside = venv.with_name(f"{venv.name}{_OLD}{secrets.token_hex(4)}")
+        venv.rename(aside)
+    build.rename(venv)
+    if aside is not None:
+        shutil.rmtree(aside, ignore_errors=True)
+
+
+def _recover(venv: Path) -> None:
+    """Tidy what an interrupted operation left next to `venv` (call only while holding its file lock).
+
+    Build folders go. An old venv set aside comes back when nothing took its place (killed between
+    the swap's two renames), else it goes (its replacement was confirmed and is complete).
+    """
+    try:
+        siblings = list(venv.parent.iterdir())
+    except OSError:
+        return
+    for path in siblings:
+        if path.name.startswith(venv.name + _BUILD):
+            shutil.rmtree(path, ignore_errors=True)
+    for path in siblings:
+        if not path.name.startswith(venv.name + _OLD):
+            continue
+        if not (venv.exists() or venv.is_symlink()) and (path / PYVENV_CFG).is_file():
+            path.rename(venv)
+        else:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+__all__ = [
+    "Environments",
+    "Event",
+    "Outcome",
+    "Progress",
+    "Project",
+    "Settings",
+    "default_lock_dir",
+    "venv_location",
+]

@@ -1,0 +1,315 @@
+"""Which locked packages apply to one environment, and how to install exactly those.
+
+A lock lists packages for every platform and group; a venv gets the ones whose groups the manager
+installs by default (plus those the user chose) and whose markers hold for the venv's interpreter.
+The defaults follow the managers: Poetry installs `main` and every non-optional group (extras only on
+request); PDM installs `default` and every dev group. Markers are evaluated with `packaging` for the
+venv's Python (read from its pyvenv.cfg) on this machine's platform.
+
+The result is a `PinnedInstall`: `name==version --hash=...` lines that `uv pip sync` (or pip) installs
+without resolving, plus the project itself when the manager would install it (editable).
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from packaging.markers import InvalidMarker, Marker, default_environment
+from packaging.utils import canonicalize_name
+
+from pyhelper.findings import Finding
+from pyhelper.protocol import EnvironmentStatus
+from pyhelper.tomlfile import read_toml
+from pyhelper.venvs import read_pyvenv_cfg, venv_python
+
+_FULL_VERSION = re.compile(r"^\d+\.\d+\.\d+")
+T = TypeVar("T")
+
+
+class LockSelectionError(Exception):
+    """The lock cannot be installed as it is; `status` says whether re-locking would help."""
+
+    def __init__(self, message: str, status: EnvironmentStatus = "failed") -> None:
+        super().__init__(message)
+        self.status: EnvironmentStatus = status
+
+
+@dataclass(frozen=True)
+class Pinned:
+    name: str
+    """PEP 503 normalised."""
+    version: str | None
+    line: str
+    """The requirement as a requirements-file line, e.g. `beta==1.1 --hash=sha256:...`."""
+
+
+@dataclass(frozen=True)
+class PinnedInstall:
+    packages: tuple[Pinned, ...]
+    editable: Path | None
+    """The project folder to install editable after the packages, when the manager would."""
+    indexes: tuple[str, ...] = ()
+    """Package indexes the lock names (private sources), to use before the user's default."""
+
+    def requirements_text(self) -> str:
+        lines = [package.line for package in self.packages]
+        if self.editable is not None:
+            lines.append(f"-e {self.editable}")
+        return "\n".join(lines) + "\n"
+
+
+def marker_environment(venv: Path) -> dict[str, str]:
+    """PEP 508 marker values for the venv's interpreter, without starting it when pyvenv.cfg says enough."""
+    environment = {key: str(value) for key, value in default_environment().items()}
+    config = read_pyvenv_cfg(venv) or {}
+    version = config.get("version_info") or config.get("version") or ""
+    match = _FULL_VERSION.match(version)
+    if match:
+        full = match.group()
+    else:
+        # uv records only X.Y for some interpreters: ask the venv's Python itself.
+        full = subprocess.run(
+            [str(venv_python(venv)), "-I", "-c", "import platform; print(platform.python_version())"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    environment["python_full_version"] = full
+    environment["python_version"] = ".".join(full.split(".")[:2])
+    implementation = config.get("implementation")
+    if implementation:
+        environment["implementation_name"] = implementation.lower()
+        environment["platform_python_implementation"] = implementation
+    return environment
+
+
+def _holds(marker: object, environment: Mapping[str, str]) -> bool:
+    if not isinstance(marker, str) or not marker.strip():
+        return True
+    try:
+        parsed = Marker(marker)
+    except InvalidMarker as error:
+        raise LockSelectionError(f"the lock holds an invalid marker {marker!r}: {error}") from error
+    return parsed.evaluate({**environment, "extra": ""})
+
+
+def _files_line(name: str, version: str, files: object) -> str:
+    hashes = (
+        [
+            entry["hash"]
+            for entry in files
+            if isinstance(entry, Mapping) and isinstance(entry.get("hash"), str)
+        ]
+        if isinstance(files, list)
+        else []
+    )
+    return " ".join([f"{name}=={version}", *(f"--hash={digest}" for digest in hashes)])
+
+
+def _table(data: Mapping[str, Any], *keys: str) -> Mapping[str, Any]:
+    for key in keys:
+        value = data.get(key)
+        data = value if isinstance(value, Mapping) else {}
+    return data
+
+
+def _strings(value: object) -> list[str]:
+    return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
+
+
+# Poetry ------------------------------------------------------------------------------------------------
+
+
+def poetry_groups(pyproject: Mapping[str, Any], chosen: Sequence[str] = ()) -> set[str]:
+    """`main`, the non-optional Poetry groups and PEP 735 groups, and the groups the user chose."""
+    groups = {"main", *chosen}
+    for name, group in _table(pyproject, "tool", "poetry", "group").items():
+        if not (isinstance(group, Mapping) and group.get("optional") is True):
+            groups.add(name)
+    groups.update(_table(pyproject, "dependency-groups"))
+    return groups
+
+
+def select_poetry(
+    lock: Mapping[str, Any],
+    environment: Mapping[str, str],
+    groups: set[str],
+    extras: Sequence[str] = (),
+    root: Path = Path(),
+) -> list[Pinned]:
+    """The packages of a parsed poetry.lock for this environment; `root` anchors relative paths."""
+    packages = [
+        p for p in lock.get("package", []) if isinstance(p, Mapping) and isinstance(p.get("name"), str)
+    ]
+    by_name = {canonicalize_name(p["name"]): p for p in packages}
+    # Optional packages come only with the extras that ask for them, and with what those depend on.
+    wanted_optional: set[str] = set()
+    pending = [canonicalize_name(n) for extra in extras for n in _strings(_table(lock, "extras").get(extra))]
+    while pending:
+        name = pending.pop()
+        if name in wanted_optional or name not in by_name:
+            continue
+        wanted_optional.add(name)
+        pending.extend(canonicalize_name(dep) for dep in _table(by_name[name], "dependencies"))
+
+    selected: list[Pinned] = []
+    for name, package in by_name.items():
+        if package.get("optional") is True and name not in wanted_optional:
+            continue
+        in_groups = [group for group in _strings(package.get("groups")) or ["main"] if group in groups]
+        if not in_groups:
+            continue
+        # Poetry 2 writes one marker string, or a table of markers by group.
+        markers = package.get("markers")
+        if isinstance(markers, Mapping):
+            holds = any(_holds(markers.get(group), environment) for group in in_groups)
+        else:
+            holds = _holds(markers, environment)
+        if holds:
+            selected.append(Pinned(name, str(package.get("version")), _poetry_line(package, root)))
+    return selected
+
+
+def _poetry_line(package: Mapping[str, Any], root: Path) -> str:
+    name, version = str(package["name"]), str(package.get("version"))
+    source = _table(package, "source")
+    kind, url = source.get("type"), source.get("url")
+    if kind in ("directory", "file") and isinstance(url, str):
+        target = (root / url).resolve()
+        if kind == "directory" and package.get("develop") is True:
+            return f"-e {target}"
+        return f"{name} @ {target.as_uri()}"
+    if kind == "url" and isinstance(url, str):
+        return f"{name} @ {url}"
+    if kind == "git" and isinstance(url, str):
+        return f"{name} @ git+{url}@{source.get('resolved_reference') or source.get('reference')}"
+    return _files_line(name, version, package.get("files"))
+
+
+def _poetry_indexes(lock: Mapping[str, Any]) -> tuple[str, ...]:
+    urls: list[str] = []
+    for package in lock.get("package", []):
+        source = _table(package, "source") if isinstance(package, Mapping) else {}
+        if (
+            source.get("type") == "legacy"
+            and isinstance(source.get("url"), str)
+            and source["url"] not in urls
+        ):
+            urls.append(source["url"])
+    return tuple(urls)
+
+
+# PDM ---------------------------------------------------------------------------------------------------
+
+
+def pdm_groups(pyproject: Mapping[str, Any], chosen: Sequence[str] = ()) -> set[str]:
+    """`default`, every dev group (PEP 735 and `tool.pdm.dev-dependencies`), and the user's choices."""
+    groups = {"default", *chosen}
+    groups.update(_table(pyproject, "dependency-groups"))
+    groups.update(_table(pyproject, "tool", "pdm", "dev-dependencies"))
+    return {canonicalize_name(group) if group != "default" else group for group in groups}
+
+
+def select_pdm(
+    lock: Mapping[str, Any], environment: Mapping[str, str], groups: set[str], root: Path = Path()
+) -> list[Pinned]:
+    """The packages of a parsed pdm.lock for this environment; `root` anchors relative paths."""
+    selected: dict[str, Pinned] = {}
+    for package in lock.get("package", []):
+        if not isinstance(package, Mapping) or not isinstance(package.get("name"), str):
+            continue
+        name = canonicalize_name(package["name"])
+        package_groups = {
+            g if g == "default" else canonicalize_name(g) for g in _strings(package.get("groups"))
+        }
+        # Locks made without the inherit_metadata strategy record no groups: everything is for everyone.
+        if package_groups and not package_groups & groups:
+            continue
+        if not _holds(package.get("marker"), environment) or name in selected:
+            continue
+        selected[name] = Pinned(name, package.get("version"), _pdm_line(package, root))
+    return list(selected.values())
+
+
+def _pdm_line(package: Mapping[str, Any], root: Path) -> str:
+    name = str(package["name"])
+    if isinstance(package.get("path"), str):
+        target = (root / package["path"]).resolve()
+        return f"-e {target}" if package.get("editable") is True else f"{name} @ {target.as_uri()}"
+    if isinstance(package.get("url"), str):
+        return f"{name} @ {package['url']}"
+    if isinstance(package.get("git"), str):
+        return f"{name} @ git+{package['git']}@{package.get('revision')}"
+    return _files_line(name, str(package.get("version")), package.get("files"))
+
+
+def _pdm_installs_project(pyproject: Mapping[str, Any]) -> bool:
+    distribution = _table(pyproject, "tool", "pdm").get("distribution")
+    return distribution if isinstance(distribution, bool) else "build-system" in pyproject
+
+
+# Both --------------------------------------------------------------------------------------------------
+
+
+def pinned_install(
+    lockfile: Path,
+    project_root: Path,
+    venv: Path,
+    groups: Sequence[str] = (),
+    extras: Sequence[str] = (),
+) -> PinnedInstall:
+    """The exact install for `venv` from a poetry.lock or pdm.lock (paths in it are relative to
+    `project_root`). A lock the manager would refuse as stale raises LockSelectionError("lock-stale"),
+    as `poetry install` / `pdm sync` do; so does an unreadable one ("failed")."""
+    from pyhelper.drift import is_drift
+    from pyhelper.lockfiles import pdm, poetry
+
+    document = read_toml(project_root / "pyproject.toml")
+    if isinstance(document, Finding):
+        raise LockSelectionError(f"{document.message} (line {document.range.start.line + 1})")
+    pyproject = document.data
+    environment = marker_environment(venv)
+    if lockfile.name == "poetry.lock":
+        poetry_lock = _parse(lockfile, poetry.parse_lock)
+        if is_drift(poetry.check(document, poetry_lock)):
+            raise _stale(lockfile)
+        lock = poetry_lock.doc.data
+        packages = select_poetry(lock, environment, poetry_groups(pyproject, groups), extras, project_root)
+        package_mode = _table(pyproject, "tool", "poetry").get("package-mode", True)
+        editable = project_root if package_mode is not False else None
+        return PinnedInstall(tuple(packages), editable, _poetry_indexes(lock))
+    if lockfile.name == "pdm.lock":
+        pdm_lock = _parse(lockfile, pdm.parse_lock)
+        if is_drift(pdm.check(document, pdm_lock)):
+            raise _stale(lockfile)
+        chosen = pdm_groups(pyproject, [*groups, *extras])
+        packages = select_pdm(pdm_lock.doc.data, environment, chosen, project_root)
+        editable = project_root if _pdm_installs_project(pyproject) else None
+        sources = _table(pyproject, "tool", "pdm").get("source")
+        urls = [s.get("url") for s in sources if isinstance(s, Mapping)] if isinstance(sources, list) else []
+        return PinnedInstall(tuple(packages), editable, tuple(url for url in urls if isinstance(url, str)))
+    raise LockSelectionError(f"installing from {lockfile.name} without its manager is not supported")
+
+
+def _stale(lockfile: Path) -> LockSelectionError:
+    return LockSelectionError(
+        f"{lockfile.name} is out of date with pyproject.toml; update the lockfile first.", "lock-stale"
+    )
+
+
+def _parse(lockfile: Path, parse: Callable[[Path, str], T | Finding]) -> T:
+    from pyhelper.lockfiles import UnreadableFile, read_text_stable
+
+    try:
+        text, _ = read_text_stable(lockfile)
+    except UnreadableFile as error:
+        raise LockSelectionError(error.finding.message) from error
+    parsed = parse(lockfile, text)
+    if isinstance(parsed, Finding):
+        raise LockSelectionError(f"{parsed.message} (line {parsed.range.start.line + 1})")
+    return parsed

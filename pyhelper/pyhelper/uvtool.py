@@ -1,0 +1,235 @@
+"""Finding a uv that runs, and running tools (uv, an interpreter) as streamed, cancellable children.
+
+Which uv, in order: the one the user chose (setting `lockstep.uv.path`, machine scope, passed in);
+the binary of the `uv` package pyhelper depends on (`uv.find_uv_bin()`, which also finds it when the
+dependencies were installed with `pip install --target`, as the extension bundles them); `uv` on PATH,
+pyenv-style shim folders excluded. A candidate counts only when `uv --version` runs and reports at
+least `MIN_VERSION`; the probe is cached per binary (path, size, mtime).
+
+Children get the user's environment as it is (index URLs, uv.toml, SSL_CERT_FILE, proxies are theirs)
+minus what belongs to the helper: its PYTHONPATH (the bundled libraries must never leak into a user's
+tools) and VIRTUAL_ENV (every command names its target explicitly). UV_PYTHON_DOWNLOADS=never keeps
+uv from fetching an interpreter behind the user's back: Lockstep always passes one by absolute path.
+Every command is an argument list; nothing goes through a shell.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from packaging.version import InvalidVersion, Version
+
+from pyhelper.cancellation import CancelToken
+
+# `uv sync --locked` exit codes, `uv pip sync` of pylock files and `uv venv --allow-existing`.
+MIN_VERSION = Version("0.8.0")
+# How often a running child is checked for cancellation, and how long it may take to stop politely.
+_CANCEL_POLL = 0.05
+_TERMINATE_GRACE = 5.0
+# Output kept for messages and logs; uv prints a line per package, so this is plenty.
+_MAX_LINES = 2000
+_VERSION_LINE = re.compile(r"^uv (\d+\.\d+\.\d+\S*)")
+
+UvSource = Literal["setting", "bundled", "path"]
+LineCallback = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Uv:
+    path: Path
+    version: Version
+    source: UvSource
+
+
+@dataclass(frozen=True)
+class ToolResult:
+    returncode: int
+    lines: tuple[str, ...]
+    """stdout and stderr, interleaved as printed, without line ends."""
+    cancelled: bool
+
+    @property
+    def ok(self) -> bool:
+        return self.returncode == 0 and not self.cancelled
+
+    def tail(self, count: int = 8) -> str:
+        """The last lines, for an error message (uv puts the cause last)."""
+        return "\n".join(line for line in self.lines[-count:] if line.strip())
+
+
+class ToolNotRunnable(Exception):
+    """The executable could not be started (missing, not executable, wrong architecture)."""
+
+
+def child_environment(environ: Mapping[str, str], **overrides: str) -> dict[str, str]:
+    """The environment for a child tool: the user's, minus the helper's own, plus `overrides`."""
+    env = {key: value for key, value in environ.items() if key not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    env["UV_PYTHON_DOWNLOADS"] = "never"
+    env.update(overrides)
+    return env
+
+
+def find_uv(user_path: str | None = None, environ: Mapping[str, str] | None = None) -> Uv | None:
+    """The first uv candidate that runs and is recent enough, or None."""
+    environ = os.environ if environ is None else environ
+    for source, path in _candidates(user_path, environ):
+        version = _probe(path, environ)
+        if version is not None and version >= MIN_VERSION:
+            return Uv(path, version, source)
+    return None
+
+
+def _candidates(user_path: str | None, environ: Mapping[str, str]) -> list[tuple[UvSource, Path]]:
+    candidates: list[tuple[UvSource, Path]] = []
+    if user_path:
+        candidates.append(("setting", Path(user_path).expanduser()))
+    try:
+        import uv
+
+        candidates.append(("bundled", Path(uv.find_uv_bin())))
+    except (ImportError, FileNotFoundError):
+        pass
+    from pyhelper.interpreters.locations import Host, shim_dirs
+
+    host = Host.current(environ)
+    shims = {os.path.normcase(os.path.abspath(folder)) for folder in shim_dirs(host)}
+    search = os.pathsep.join(
+        folder for folder in host.search_path() if os.path.normcase(os.path.abspath(folder)) not in shims
+    )
+    on_path = shutil.which("uv", path=search)
+    if on_path:
+        candidates.append(("path", Path(on_path)))
+    return candidates
+
+
+def _probe(path: Path, environ: Mapping[str, str]) -> Version | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return _probe_cached(str(path), stat.st_size, stat.st_mtime_ns, _safe_environment(environ))
+
+
+def _safe_environment(environ: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
+    # Hashable for the cache; the version probe only needs what lets the binary start.
+    return tuple(sorted((k, v) for k, v in environ.items() if k in ("PATH", "HOME", "SYSTEMROOT", "TMPDIR")))
+
+
+@lru_cache(maxsize=16)
+def _probe_cached(path: str, size: int, mtime_ns: int, env: tuple[tuple[str, str], ...]) -> Version | None:
+    try:
+        completed = subprocess.run(
+            [path, "--version"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            env=child_environment(dict(env)),
+            stdin=subprocess.DEVNULL,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    match = _VERSION_LINE.match(completed.stdout.strip())
+    if completed.returncode != 0 or match is None:
+        return None
+    try:
+        return Version(match.group(1))
+    except InvalidVersion:
+        return None
+
+
+def run_tool(
+    argv: Sequence[str],
+    *,
+    env: Mapping[str, str],
+    cwd: Path | None = None,
+    on_line: LineCallback | None = None,
+    cancel: CancelToken | None = None,
+) -> ToolResult:
+    """Run `argv`, calling `on_line` with each output line as it comes; stop it when `cancel` is set.
+
+    The child runs in its own process group (session on POSIX) so that cancelling stops what it started
+    too (uv's build backends). Raises ToolNotRunnable when it cannot be started at all.
+    """
+    popen_options: dict[str, object] = {}
+    if sys.platform == "win32":
+        popen_options["creationflags"] = subprocess.CREATE_NEW_PROCESS_GROUP
+    else:
+        popen_options["start_new_session"] = True
+    try:
+        process = subprocess.Popen(
+            list(argv),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            env=dict(env),
+            cwd=cwd,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            bufsize=1,
+            **popen_options,  # type: ignore[call-overload]
+        )
+    except OSError as error:
+        raise ToolNotRunnable(f"cannot run {argv[0]}: {error.strerror or error}") from error
+
+    stopped = threading.Event()
+    finished = threading.Event()
+    if cancel is not None:
+        threading.Thread(
+            target=_stop_on_cancel, args=(process, cancel, stopped, finished), name="tool-cancel", daemon=True
+        ).start()
+    lines: list[str] = []
+    assert process.stdout is not None
+    try:
+        for raw in process.stdout:
+            line = raw.rstrip("\r\n")
+            if len(lines) < _MAX_LINES:
+                lines.append(line)
+            if on_line is not None:
+                on_line(line)
+        returncode = process.wait()
+    finally:
+        finished.set()
+        if process.poll() is None:
+            # The caller's callback raised: do not leave the tool running.
+            _terminate(process)
+    return ToolResult(returncode, tuple(lines), stopped.is_set())
+
+
+def _stop_on_cancel(
+    process: subprocess.Popen[str], cancel: CancelToken, stopped: threading.Event, finished: threading.Event
+) -> None:
+    while not finished.wait(_CANCEL_POLL):
+        if cancel.is_set():
+            stopped.set()
+            _terminate(process)
+            return
+
+
+def _terminate(process: subprocess.Popen[str]) -> None:
+    try:
+        if sys.platform == "win32":
+            process.terminate()
+        else:
+            os.killpg(process.pid, signal.SIGTERM)
+        process.wait(_TERMINATE_GRACE)
+    except subprocess.TimeoutExpired:
+        if sys.platform == "win32":
+            process.kill()
+        else:
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    except ProcessLookupError:
+        pass

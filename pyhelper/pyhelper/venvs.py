@@ -1,0 +1,74 @@
+"""Reading a virtual environment from disk, without running its interpreter.
+
+Starting an interpreter costs tens of milliseconds and runs code from the environment; everything we
+need (where it is, which Python it holds) is written down in `pyvenv.cfg`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from pyhelper.protocol import VenvInfo
+
+PYVENV_CFG = "pyvenv.cfg"
+# In the name of a venv Lockstep is still building or is about to delete (see pyhelper.environments):
+# such a folder is not a usable venv, however complete its pyvenv.cfg looks.
+WORK_IN_PROGRESS = ".lockstep-"
+
+# virtualenv writes `version_info = 3.12.7.final.0`; stdlib and uv write plain `3.12.7`.
+_VERSION_INFO = re.compile(r"^(\d+\.\d+(?:\.\d+)?)(?:\.(alpha|beta|candidate|final)\.(\d+))?$")
+_RELEASE_LEVELS = {"alpha": "a", "beta": "b", "candidate": "rc", "final": ""}
+
+
+def read_pyvenv_cfg(venv: Path) -> dict[str, str] | None:
+    """The `key = value` pairs of `venv/pyvenv.cfg` (keys lower-cased, as `site` reads them).
+
+    None when the file is missing or unreadable: then the folder is not a usable venv.
+    """
+    try:
+        text = (venv / PYVENV_CFG).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    values: dict[str, str] = {}
+    for line in text.splitlines():
+        key, sep, value = line.partition("=")
+        if sep:
+            values[key.strip().lower()] = value.strip()
+    return values
+
+
+def normalise_version(raw: str) -> str:
+    """`3.12.7.final.0` -> `3.12.7`, `3.13.0.candidate.1` -> `3.13.0rc1`; other text is kept."""
+    match = _VERSION_INFO.match(raw.strip())
+    if not match:
+        return raw.strip()
+    release, level, serial = match.groups()
+    if not level or level == "final":
+        return release
+    return f"{release}{_RELEASE_LEVELS[level]}{serial}"
+
+
+def venv_python(venv: Path) -> Path:
+    """Where a venv's interpreter lives on this platform."""
+    if os.name == "nt":
+        return venv / "Scripts" / "python.exe"
+    return venv / "bin" / "python"
+
+
+def venv_info(venv: Path) -> VenvInfo | None:
+    """Describe the venv at `venv`, or None when no `pyvenv.cfg` says it is one (or it is half-built)."""
+    config = read_pyvenv_cfg(venv)
+    if config is None or WORK_IN_PROGRESS in venv.name:
+        return None
+    # uv writes `version_info`; the standard library's venv writes `version`.
+    version = config.get("version_info") or config.get("version")
+    python = venv_python(venv)
+    return {
+        "path": str(venv),
+        "name": venv.name,
+        # A venv whose base interpreter was removed keeps a dangling link: report no interpreter.
+        "python": str(python) if python.exists() else None,
+        "version": normalise_version(version) if version else None,
+    }

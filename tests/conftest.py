@@ -1,0 +1,42 @@
+"""Fixtures shared by every test area (keep additions additive: several areas define fixtures here)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from support.index import PackageIndex, ensurepip_wheels, standard_catalogue
+from support.pythons import real_interpreters
+
+
+@pytest.fixture(scope="session")
+def pythons() -> dict[str, Path]:
+    """Real interpreters by minor version (`"3.12"` -> absolute path), never pyenv shims."""
+    found = real_interpreters()
+    missing = {"3.10", "3.11", "3.12"} - set(found)
+    assert not missing, (
+        f"these tests need pyenv's CPython {sorted(missing)} installed (found {found})"
+    )
+    return found
+
+
+@pytest.fixture(scope="session")
+def package_index(
+    tmp_path_factory: pytest.TempPathFactory, pythons: dict[str, Path]
+) -> Iterator[PackageIndex]:
+    """A PEP 503 index on 127.0.0.1 with the standard catalogue and the pip wheel `--seed` installs."""
+    index = PackageIndex(tmp_path_factory.mktemp("index"))
+    index.add(standard_catalogue())
+    for wheel in ensurepip_wheels(pythons["3.12"]):
+        index.add_wheel(wheel)
+    with index.start():
+        yield index
+
+
+@pytest.fixture(scope="session")
+def index_env(
+    package_index: PackageIndex, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, str]:
+    """The environment for tools under test: the loopback index only, one uv cache for the session."""
+    return package_index.environ(tmp_path_factory.mktemp("uv-cache"))

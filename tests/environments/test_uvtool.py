@@ -1,0 +1,91 @@
+"""Finding uv (user path, bundled package, PATH) and running tools as streamed, cancellable children."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import uv as uv_package
+from pyhelper.uvtool import child_environment, find_uv, run_tool
+
+
+def test_a_user_path_that_cannot_run_falls_back_to_the_bundled_uv(
+    tmp_path: Path,
+) -> None:
+    broken = tmp_path / "uv"
+    broken.write_text("not a program")
+    broken.chmod(0o755)
+    found = find_uv(str(broken))
+    assert found is not None
+    assert found.source == "bundled"
+    assert found.path == Path(uv_package.find_uv_bin())
+
+
+def test_a_user_path_that_runs_wins(tmp_path: Path) -> None:
+    chosen = tmp_path / "bin" / "uv"
+    chosen.parent.mkdir()
+    chosen.symlink_to(uv_package.find_uv_bin())
+    found = find_uv(str(chosen))
+    assert found is not None and found.source == "setting" and found.path == chosen
+
+
+def test_bundled_with_pip_install_target_layout(
+    tmp_path: Path, pythons: dict[str, Path]
+) -> None:
+    """The extension bundles dependencies with `pip install --target`: <libs>/uv and <libs>/bin/uv."""
+    libs = tmp_path / "libs"
+    shutil.copytree(Path(uv_package.__file__).parent, libs / "uv")
+    (libs / "bin").mkdir()
+    (libs / "bin" / "uv").symlink_to(uv_package.find_uv_bin())
+    pyhelper_source = Path(__file__).resolve().parents[2] / "pyhelper"
+    dev_site = next(p for p in sys.path if p.endswith("site-packages"))
+    script = "import json; from pyhelper.uvtool import find_uv; u = find_uv(); print(json.dumps([str(u.path), u.source]))"
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(libs), str(pyhelper_source), dev_site]),
+        "PATH": "/usr/bin:/bin",
+    }
+    output = subprocess.run(
+        [str(pythons["3.12"]), "-c", script],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert json.loads(output) == [str(libs / "bin" / "uv"), "bundled"]
+
+
+def test_children_do_not_inherit_the_helpers_pythonpath() -> None:
+    env = child_environment(
+        {
+            "PYTHONPATH": "/bundled/libs",
+            "SSL_CERT_FILE": "/ca.pem",
+            "VIRTUAL_ENV": "/x",
+            "A": "b",
+        }
+    )
+    assert env == {"SSL_CERT_FILE": "/ca.pem", "A": "b", "UV_PYTHON_DOWNLOADS": "never"}
+
+
+def test_run_tool_streams_lines_and_stops_on_cancel(tmp_path: Path) -> None:
+    script = "import time\nprint('started', flush=True)\ntime.sleep(60)\n"
+    cancel = threading.Event()
+    lines: list[str] = []
+
+    def on_line(line: str) -> None:
+        lines.append(line)
+        cancel.set()
+
+    result = run_tool(
+        [sys.executable, "-c", script],
+        env=child_environment(os.environ),
+        on_line=on_line,
+        cancel=cancel,
+    )
+    assert result.cancelled and not result.ok
+    assert lines == ["started"]

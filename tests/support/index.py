@@ -1,0 +1,457 @@
+"""A real package index on 127.0.0.1, filled with small wheels built here.
+
+Tests and benchmarks install from it with real uv and pip, so nothing reaches the internet. The index
+speaks PEP 503 (HTML simple API) with PEP 658/714 metadata files, which is what uv and pip use from
+PyPI. Wheels are pure Python and written directly as zip files (METADATA, WHEEL, RECORD, optional
+entry points), so building the whole catalogue takes milliseconds and needs no build backend.
+
+Beyond serving, the index can hold back a file (`hold`) until the test releases it: a test waits for
+the request to arrive (`wait_for_request`), so "cancel in the middle of an install" is a condition,
+not a sleep.
+
+Outside pytest: `python -m tests.support.index --port 0 --print-url` serves the standard catalogue
+(plus `--extra N` generated packages) until interrupted, printing the simple-index URL first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import hashlib
+import html
+import http.server
+import os
+import shutil
+import signal
+import sys
+import threading
+import zipfile
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Self
+from urllib.parse import unquote
+
+from packaging.utils import canonicalize_name
+
+# Variables that would point uv or pip at another index than this one.
+_INDEX_VARIABLES = (
+    "UV_INDEX_URL",
+    "UV_EXTRA_INDEX_URL",
+    "UV_INDEX",
+    "UV_FIND_LINKS",
+    "PIP_EXTRA_INDEX_URL",
+)
+# A fixed timestamp keeps wheel bytes (and so their hashes) the same from run to run.
+_ZIP_TIME = (2024, 1, 1, 0, 0, 0)
+
+
+@dataclass(frozen=True)
+class Dist:
+    """One wheel to build: a distribution name, version and what its METADATA declares."""
+
+    name: str
+    version: str
+    requires: tuple[str, ...] = ()
+    extras: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    requires_python: str | None = None
+    scripts: Mapping[str, str] = field(default_factory=dict)
+    """Console scripts: command name -> `module:function`."""
+
+    @property
+    def module(self) -> str:
+        return canonicalize_name(self.name).replace("-", "_")
+
+    @property
+    def filename(self) -> str:
+        return f"{self.module}-{self.version}-py3-none-any.whl"
+
+    def metadata(self) -> str:
+        lines = [
+            "Metadata-Version: 2.1",
+            f"Name: {self.name}",
+            f"Version: {self.version}",
+        ]
+        if self.requires_python:
+            lines.append(f"Requires-Python: {self.requires_python}")
+        lines += [f"Requires-Dist: {requirement}" for requirement in self.requires]
+        for extra, requirements in self.extras.items():
+            lines.append(f"Provides-Extra: {extra}")
+            lines += [
+                f'Requires-Dist: {requirement}; extra == "{extra}"'
+                for requirement in requirements
+            ]
+        return "\n".join(lines) + "\n\n"
+
+
+def _record_hash(data: bytes) -> str:
+    digest = (
+        base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+    )
+    return f"sha256={digest}"
+
+
+def build_wheel(dist: Dist, folder: Path) -> Path:
+    """Write `dist` as a wheel into `folder`; returns the wheel's path."""
+    dist_info = f"{dist.module}-{dist.version}.dist-info"
+    files: dict[str, bytes] = {
+        f"{dist.module}/__init__.py": (
+            f'__version__ = "{dist.version}"\n\n\ndef main() -> None:\n    print("{dist.name}", __version__)\n'
+        ).encode(),
+        f"{dist_info}/METADATA": dist.metadata().encode(),
+        f"{dist_info}/WHEEL": b"Wheel-Version: 1.0\nGenerator: lockstep-tests\nRoot-Is-Purelib: true\n"
+        b"Tag: py3-none-any\n\n",
+    }
+    if dist.scripts:
+        lines = [
+            "[console_scripts]",
+            *(f"{name} = {target}" for name, target in dist.scripts.items()),
+        ]
+        files[f"{dist_info}/entry_points.txt"] = ("\n".join(lines) + "\n").encode()
+    record = [
+        f"{name},{_record_hash(data)},{len(data)}" for name, data in files.items()
+    ]
+    record.append(f"{dist_info}/RECORD,,")
+    files[f"{dist_info}/RECORD"] = ("\n".join(record) + "\n").encode()
+
+    path = folder / dist.filename
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data in files.items():
+            archive.writestr(zipfile.ZipInfo(name, date_time=_ZIP_TIME), data)
+    return path
+
+
+def standard_catalogue() -> list[Dist]:
+    """The packages every test can rely on: versions to choose between, dependencies, an extra, a script."""
+    return [
+        Dist("alpha", "1.0", requires=("beta>=1",)),
+        Dist("alpha", "2.0", requires=("beta>=1",), scripts={"alpha": "alpha:main"}),
+        Dist("beta", "1.0"),
+        Dist("beta", "1.1"),
+        Dist("gamma", "0.1", extras={"fast": ("delta>=1",)}),
+        Dist("delta", "1.0"),
+        Dist("epsilon", "1.0", requires=('beta>=1; python_version >= "3.11"',)),
+    ]
+
+
+def generated_catalogue(count: int) -> list[Dist]:
+    """`count` packages `pkg-000`... in a chain of dependencies, for benchmarks of larger locks."""
+    return [
+        Dist(
+            f"pkg-{i:03d}",
+            "1.0",
+            requires=(f"pkg-{i + 1:03d}>=1",) if (i + 1) % 10 else (),
+        )
+        for i in range(count)
+    ]
+
+
+def sha256_of(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@dataclass(frozen=True)
+class _File:
+    path: Path
+    project: str
+    sha256: str
+    requires_python: str | None
+    metadata: bytes
+
+
+class PackageIndex:
+    """Wheels in a folder, served as a simple index over HTTP on 127.0.0.1 from a background thread."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+        self._files: dict[str, _File] = {}
+        self._lock = threading.Condition()
+        self._held: set[str] = set()
+        self._requests: list[str] = []
+        self._server: http.server.ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    # Filling ----------------------------------------------------------------------------------
+
+    def add(self, dists: Iterable[Dist]) -> list[Path]:
+        return [self.add_wheel(build_wheel(dist, self.folder)) for dist in dists]
+
+    def add_wheel(self, wheel: Path) -> Path:
+        """Serve an existing wheel file (e.g. the pip wheel an interpreter ships for ensurepip)."""
+        target = self.folder / wheel.name
+        if target != wheel:
+            shutil.copyfile(wheel, target)
+        with zipfile.ZipFile(target) as archive:
+            metadata_name = next(
+                n for n in archive.namelist() if n.endswith(".dist-info/METADATA")
+            )
+            metadata = archive.read(metadata_name)
+        fields = _metadata_fields(metadata.decode("utf-8", "replace"))
+        with self._lock:
+            self._files[target.name] = _File(
+                target,
+                canonicalize_name(fields["name"]),
+                sha256_of(target),
+                fields.get("requires-python"),
+                metadata,
+            )
+        return target
+
+    def remove(self, name: str, version: str) -> None:
+        """Stop serving one version (its file stays on disk, so tests can still hash it)."""
+        project = canonicalize_name(name)
+        with self._lock:
+            for filename, file in list(self._files.items()):
+                if file.project == project and filename.split("-")[1] == version:
+                    del self._files[filename]
+
+    def wheel(self, name: str, version: str) -> Path:
+        project = canonicalize_name(name)
+        for file in self._files.values():
+            if file.project == project and file.path.name.split("-")[1] == version:
+                return file.path
+        raise KeyError(f"{name} {version} is not in the index")
+
+    def sha256(self, name: str, version: str) -> str:
+        return sha256_of(self.wheel(name, version))
+
+    # Serving ----------------------------------------------------------------------------------
+
+    @property
+    def url(self) -> str:
+        """The simple-index URL, e.g. `http://127.0.0.1:40123/simple`."""
+        if self._server is None:
+            raise RuntimeError("the index is not serving")
+        return f"http://127.0.0.1:{self._server.server_address[1]}/simple"
+
+    def start(self, port: int = 0) -> PackageIndex:
+        handler = type("Handler", (_Handler,), {"index": self})
+        self._server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, name="package-index", daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.release_all()
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+    def __enter__(self) -> Self:
+        return self if self._server else self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def environ(
+        self, uv_cache: Path, base: Mapping[str, str] | None = None
+    ) -> dict[str, str]:
+        """`base` (default os.environ) with uv and pip pointed at this index only: no user config, the
+        given uv cache, no interpreter downloads. Pass it to the code under test as its environment."""
+        environ = {
+            k: v
+            for k, v in (os.environ if base is None else base).items()
+            if k not in _INDEX_VARIABLES
+        }
+        environ.update(
+            UV_DEFAULT_INDEX=self.url,
+            PIP_INDEX_URL=self.url,
+            UV_CACHE_DIR=str(uv_cache),
+            UV_NO_CONFIG="1",
+            PIP_CONFIG_FILE=os.devnull,
+            PIP_DISABLE_PIP_VERSION_CHECK="1",
+            UV_PYTHON_DOWNLOADS="never",
+        )
+        return environ
+
+    # Holding back downloads, for tests that act while an install is under way -------------------
+
+    @contextmanager
+    def hold(self, filename: str) -> Iterator[None]:
+        """While inside, requests for `filename` wait (the client sees a slow server)."""
+        with self._lock:
+            self._held.add(filename)
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._held.discard(filename)
+                self._lock.notify_all()
+
+    def release_all(self) -> None:
+        with self._lock:
+            self._held.clear()
+            self._lock.notify_all()
+
+    def wait_for_request(self, path_suffix: str, timeout: float = 30.0) -> None:
+        """Block until a request whose path ends with `path_suffix` has arrived."""
+        with self._lock:
+            if not self._lock.wait_for(
+                lambda: any(path.endswith(path_suffix) for path in self._requests),
+                timeout,
+            ):
+                raise TimeoutError(
+                    f"no request for {path_suffix} within {timeout} s: {self._requests}"
+                )
+
+    @property
+    def requests(self) -> list[str]:
+        with self._lock:
+            return list(self._requests)
+
+    # Used by the handler ----------------------------------------------------------------------
+
+    def _record(self, path: str) -> None:
+        with self._lock:
+            self._requests.append(path)
+            self._lock.notify_all()
+
+    def _wait_while_held(self, filename: str) -> None:
+        with self._lock:
+            self._lock.wait_for(lambda: filename not in self._held)
+
+    def _projects(self) -> dict[str, list[_File]]:
+        with self._lock:
+            projects: dict[str, list[_File]] = {}
+            for file in sorted(self._files.values(), key=lambda f: f.path.name):
+                projects.setdefault(file.project, []).append(file)
+            return projects
+
+    def _file(self, filename: str) -> _File | None:
+        with self._lock:
+            return self._files.get(filename)
+
+
+def _metadata_fields(text: str) -> dict[str, str]:
+    fields: dict[str, str] = {}
+    for line in text.split("\n\n", 1)[0].splitlines():
+        key, sep, value = line.partition(": ")
+        if sep:
+            fields.setdefault(key.lower(), value.strip())
+    return fields
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    index: PackageIndex
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Quiet: the index's own request list is what tests look at."""
+
+    def do_GET(self) -> None:
+        path = unquote(self.path.split("?", 1)[0])
+        self.index._record(path)
+        parts = [part for part in path.split("/") if part]
+        if parts == ["simple"]:
+            links = "".join(
+                f'<a href="{name}/">{name}</a>\n' for name in self.index._projects()
+            )
+            self._send(200, _page("Simple index", links).encode(), "text/html")
+        elif len(parts) == 2 and parts[0] == "simple":
+            files = self.index._projects().get(canonicalize_name(parts[1]))
+            if files is None:
+                self._send(404, b"not found", "text/plain")
+                return
+            self._send(
+                200,
+                _page(parts[1], "".join(_link(file) for file in files)).encode(),
+                "text/html",
+            )
+        elif len(parts) == 2 and parts[0] == "files":
+            self._send_file(parts[1])
+        else:
+            self._send(404, b"not found", "text/plain")
+
+    def _send_file(self, filename: str) -> None:
+        is_metadata = filename.endswith(".metadata")
+        file = self.index._file(filename.removesuffix(".metadata"))
+        if file is None:
+            self._send(404, b"not found", "text/plain")
+            return
+        if not is_metadata:
+            self.index._wait_while_held(filename)
+        body = file.metadata if is_metadata else file.path.read_bytes()
+        self._send(200, body, "application/octet-stream")
+
+    def _send(self, status: int, body: bytes, content_type: str) -> None:
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up (a cancelled install): nothing to answer
+
+
+def _link(file: _File) -> str:
+    metadata_hash = hashlib.sha256(file.metadata).hexdigest()
+    attributes = f' data-core-metadata="sha256={metadata_hash}" data-dist-info-metadata="sha256={metadata_hash}"'
+    if file.requires_python:
+        attributes += f' data-requires-python="{html.escape(file.requires_python)}"'
+    name = file.path.name
+    return f'<a href="../../files/{name}#sha256={file.sha256}"{attributes}>{name}</a>\n'
+
+
+def _page(title: str, body: str) -> str:
+    return (
+        f'<!DOCTYPE html>\n<html><head><meta name="pypi:repository-version" content="1.0">'
+        f"<title>{html.escape(title)}</title></head><body>\n{body}</body></html>\n"
+    )
+
+
+def ensurepip_wheels(python: Path) -> list[Path]:
+    """The pip (and setuptools) wheels an interpreter ships for ensurepip, for `--seed` tests."""
+    return sorted(
+        python.resolve().parent.parent.glob("lib/python3*/ensurepip/_bundled/*.whl")
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.support.index", description=__doc__
+    )
+    parser.add_argument(
+        "--port", type=int, default=0, help="port on 127.0.0.1 (0: any free port)"
+    )
+    parser.add_argument(
+        "--dir", type=Path, help="folder for the wheels (default: a temporary one)"
+    )
+    parser.add_argument(
+        "--extra", type=int, default=0, help="also serve N generated packages pkg-NNN"
+    )
+    parser.add_argument(
+        "--seed-from", type=Path, help="an interpreter whose ensurepip wheels to serve"
+    )
+    parser.add_argument(
+        "--print-url", action="store_true", help="print the simple-index URL on start"
+    )
+    args = parser.parse_args(argv)
+
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="lockstep-index-") as scratch:
+        index = PackageIndex(args.dir or Path(scratch))
+        index.add(standard_catalogue() + generated_catalogue(args.extra))
+        for wheel in ensurepip_wheels(args.seed_from) if args.seed_from else []:
+            index.add_wheel(wheel)
+        with index.start(args.port):
+            if args.print_url:
+                print(index.url, flush=True)
+            # SIGTERM (how test harnesses stop it) ends the wait like Ctrl-C, so the folder is removed.
+            signal.signal(signal.SIGTERM, signal.default_int_handler)
+            try:
+                threading.Event().wait()
+            except KeyboardInterrupt:
+                pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
