@@ -7,6 +7,7 @@ Each subcommand's work lives in its own module and is imported only when that su
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -16,8 +17,59 @@ from pyhelper import __version__
 def _serve(args: argparse.Namespace) -> int:
     from pyhelper.server import serve
 
-    serve()
+    return serve()
+
+
+def _python_list(args: argparse.Namespace) -> int:
+    from pyhelper.interpreters.discovery import DiscoveryOptions, discover
+    from pyhelper.interpreters.payload import render_json, render_text
+
+    found = discover(options=DiscoveryOptions(workspace_roots=tuple(args.workspace or [os.getcwd()])))
+    print(render_json(found) if args.format == "json" else render_text(found))
     return 0
+
+
+def _python_install(args: argparse.Namespace) -> int:
+    from pyhelper.downloads import InstallError, InstallSettings, install_python
+
+    tty = sys.stderr.isatty()
+
+    def progress(done: int, total: int | None) -> None:
+        amount = f"{done * 100 // total}%" if total else f"{done // 1_000_000} MB"
+        print(f"\rdownloading {args.request}: {amount}", end="", file=sys.stderr, flush=True)
+
+    settings = InstallSettings.resolve(
+        install_dir=args.install_dir, mirror=args.mirror, downloads_json=args.downloads_json
+    )
+    try:
+        result = install_python(args.request, settings, progress=progress if tty else None)
+    except InstallError as exc:
+        print(("\n" if tty else "") + f"pyhelper: {exc}", file=sys.stderr)
+        return 1
+    if tty:
+        print(file=sys.stderr)  # ends the progress line
+    print(result.python)
+    return 0
+
+
+def _python_uninstall(args: argparse.Namespace) -> int:
+    from pyhelper.downloads import InstallError, InstallSettings, uninstall_python
+
+    try:
+        removed = uninstall_python(
+            args.request, InstallSettings.resolve(install_dir=args.install_dir).install_dir
+        )
+    except InstallError as exc:
+        print(f"pyhelper: {exc}", file=sys.stderr)
+        return 1
+    print("\n".join(str(home) for home in removed))
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    from pyhelper.checkcmd import run
+
+    return run(args.paths, args.format)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -27,6 +79,51 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = commands.add_parser("serve", help="run the language server over stdio")
     serve.set_defaults(run=_serve)
+
+    check = commands.add_parser(
+        "check",
+        help="report lockfile drift (exit 0 in sync, 1 drift, 2 usage error or unreadable input)",
+    )
+    check.add_argument(
+        "paths", nargs="*", metavar="PATH", help="project folder(s), searched for nested projects"
+    )
+    check.add_argument("--format", choices=("text", "json", "github"), default="text")
+    check.set_defaults(run=_check)
+
+    python = commands.add_parser("python", help="find and manage Python interpreters")
+    python_commands = python.add_subparsers(dest="python_command", metavar="COMMAND", required=True)
+    python_list = python_commands.add_parser("list", help="list the interpreters Lockstep finds")
+    python_list.add_argument("--format", choices=("text", "json"), default="text")
+    python_list.add_argument(
+        "--workspace",
+        action="append",
+        metavar="DIR",
+        help="folder whose venvs to include (repeatable; default: the current folder)",
+    )
+    python_list.set_defaults(run=_python_list)
+    install_dir_help = (
+        "where managed Pythons live (default: $LOCKSTEP_PYTHON_INSTALL_DIR or Lockstep's data dir)"
+    )
+    python_install = python_commands.add_parser(
+        "install", help="download and install a managed CPython; prints the interpreter's path"
+    )
+    python_install.add_argument("request", help="a version (3.12, 3.12.7, 3.13t) or specifier (==3.12.*)")
+    python_install.add_argument(
+        "--mirror", help="replaces the python-build-standalone GitHub release URL prefix (http:// allowed)"
+    )
+    python_install.add_argument(
+        "--downloads-json",
+        metavar="PATH",
+        help="catalogue in uv's download-metadata.json format (path or URL)",
+    )
+    python_install.add_argument("--install-dir", metavar="DIR", help=install_dir_help)
+    python_install.set_defaults(run=_python_install)
+    python_uninstall = python_commands.add_parser(
+        "uninstall", help="remove managed CPythons Lockstep installed"
+    )
+    python_uninstall.add_argument("request", help="a version (3.12.7) or specifier")
+    python_uninstall.add_argument("--install-dir", metavar="DIR", help=install_dir_help)
+    python_uninstall.set_defaults(run=_python_uninstall)
 
     return parser
 

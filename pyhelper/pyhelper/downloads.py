@@ -1,0 +1,631 @@
+"""Download, verify and install a managed CPython (python-build-standalone install_only archives).
+
+One pass over the network: the sha256 is computed while the archive streams to a temporary file and
+checked before a single member is unpacked. Unpacking vets every member (no absolute paths, no `..`,
+no link leaving the tree, no writes through a link) into a temporary folder next to the destination,
+which is then renamed into place, so an installation is either complete or absent. A file lock in the
+install dir makes concurrent requests (editor windows, the CLI) download once.
+
+Called from a worker thread: `progress` and `cancel` let the editor show bytes and stop the work.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import posixpath
+import queue
+import shutil
+import ssl
+import tarfile
+import tempfile
+import threading
+import zlib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, Protocol
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+
+from packaging.version import Version
+
+from pyhelper import __version__
+from pyhelper.catalog import (
+    PBS_INSTALLER_SOURCE,
+    Build,
+    CatalogError,
+    Platform,
+    PythonRequest,
+    choose,
+    host_platform,
+    parse_downloads_json,
+    parse_install_name,
+    pbs_builds,
+    rewrite_mirror,
+)
+from pyhelper.interpreters.locations import Host, lockstep_install_dir, uv_install_dir
+
+if TYPE_CHECKING:
+    import httpx
+    from filelock import BaseFileLock
+
+MIRROR_ENV = "LOCKSTEP_PYTHON_INSTALL_MIRROR"
+DOWNLOADS_JSON_ENV = "LOCKSTEP_PYTHON_DOWNLOADS_JSON"
+DEFAULT_TIMEOUT = 30.0
+_CHUNK = 1 << 20
+_LOCK_POLL = 0.1
+_TEMP = ".temp"
+_LOCK = ".lock"
+
+ProgressCallback = Callable[[int, "int | None"], None]
+"""Called with (bytes downloaded, total bytes or None when the server does not say)."""
+
+
+class CancelToken(Protocol):
+    """Anything with `is_set()`, e.g. a `threading.Event` the editor sets when the user cancels."""
+
+    def is_set(self) -> bool: ...
+
+
+class InstallError(Exception):
+    """An install or uninstall that could not be done; the message is one line a person can act on."""
+
+
+class InstallCancelled(InstallError):
+    pass
+
+
+class ChecksumError(InstallError):
+    pass
+
+
+class UnsafeArchiveError(InstallError):
+    pass
+
+
+class DownloadError(InstallError):
+    pass
+
+
+class _RetryableStatus(Exception):
+    """A 5xx or 429 answer: worth the one retry."""
+
+
+@dataclass(frozen=True)
+class InstallSettings:
+    install_dir: Path
+    """Where Lockstep installs (setting `lockstep.python.installDir`)."""
+    mirror: str | None = None
+    """Replaces the GitHub release prefix (setting `lockstep.python.installMirror`); may be http:// or file://."""
+    downloads_json: str | None = None
+    """A path or URL in uv's download-metadata.json format (setting `lockstep.python.downloadsJson`)."""
+    uv_install_dir: Path | None = None
+    """uv's managed installs, reused when one fits; None to ignore uv's."""
+    timeout: float = DEFAULT_TIMEOUT
+    """Seconds to wait to connect and between received chunks before calling a server stalled."""
+
+    @classmethod
+    def resolve(
+        cls,
+        *,
+        install_dir: str | Path | None = None,
+        mirror: str | None = None,
+        downloads_json: str | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+    ) -> InstallSettings:
+        """Settings from explicit values (editor settings, CLI flags), else the environment, else defaults."""
+        host = Host.current()
+        return cls(
+            install_dir=Path(lockstep_install_dir(host, str(install_dir) if install_dir else None)),
+            mirror=mirror or os.environ.get(MIRROR_ENV) or None,
+            downloads_json=downloads_json or os.environ.get(DOWNLOADS_JSON_ENV) or None,
+            uv_install_dir=Path(uv_install_dir(host)),
+            timeout=timeout,
+        )
+
+
+@dataclass(frozen=True)
+class InstallResult:
+    python: Path
+    """The interpreter, e.g. `<install dir>/cpython-3.12.7-linux-x86_64-gnu/bin/python3.12`."""
+    home: Path
+    key: str
+    version: str
+    source: Literal["downloaded", "lockstep", "uv"]
+    """`downloaded` now, or found already installed by Lockstep or by uv."""
+
+
+def install_python(
+    request: str,
+    settings: InstallSettings | None = None,
+    *,
+    progress: ProgressCallback | None = None,
+    cancel: CancelToken | None = None,
+) -> InstallResult:
+    """Make a CPython matching `request` available and return its interpreter.
+
+    An installation that already fits (Lockstep's, then uv's; newest first) is returned without any
+    network access. Otherwise the newest fitting build of the catalogue is downloaded and installed.
+    Raises InstallError (InstallCancelled when `cancel` is set) and leaves no partial installation.
+    """
+    settings = settings or InstallSettings.resolve()
+    wanted = _parse_request(request)
+    platform = host_platform()
+    found = find_installed(wanted, settings, platform)
+    if found is not None:
+        return found
+    with _http_client(settings) as client:
+        build = _choose(settings, client, wanted, platform)
+        if not build.sha256:
+            raise InstallError(
+                f"the catalogue gives no sha256 for {build.filename}; refusing an unverified install"
+            )
+        relpath = _interpreter_relpath(build.version, build.freethreaded, platform)
+        home = settings.install_dir / build.key
+        result = InstallResult(home / relpath, home, build.key, str(build.version), "downloaded")
+        with _install_lock(settings.install_dir, cancel):
+            if result.python.is_file():
+                return replace(result, source="lockstep")
+            if home.exists():
+                raise InstallError(f"{home} exists but holds no interpreter; remove it and try again")
+            _clear_temp(settings.install_dir)
+            with _temp_dir(settings.install_dir, build.key) as work:
+                archive, unpacked = work / "archive", work / "unpacked"
+                _download(client, build, archive, settings, progress, cancel)
+                _extract(archive, unpacked, build.filename, cancel)
+                if not (unpacked / "python" / relpath).is_file():
+                    raise InstallError(
+                        f"{build.filename} does not have the install_only layout (no python/{relpath})"
+                    )
+                _check_cancel(cancel)
+                with _os_errors(home):
+                    os.rename(unpacked / "python", home)
+    return result
+
+
+def resolve_build(request: str, settings: InstallSettings | None = None) -> Build:
+    """The build `install_python` would download for `request` (for "Download Python X.Y" entries)."""
+    settings = settings or InstallSettings.resolve()
+    with _http_client(settings) as client:
+        return _choose(settings, client, _parse_request(request), host_platform())
+
+
+def find_installed(
+    request: PythonRequest, settings: InstallSettings, platform: Platform | None = None
+) -> InstallResult | None:
+    """The newest complete installation fitting `request` in Lockstep's dir, then uv's."""
+    platform = platform or host_platform()
+    roots: list[tuple[Path, Literal["lockstep", "uv"]]] = [(settings.install_dir, "lockstep")]
+    if settings.uv_install_dir is not None:
+        roots.append((settings.uv_install_dir, "uv"))
+    for root, source in roots:
+        installed: dict[Version, InstallResult] = {}
+        for home in _listdir(root):
+            name = parse_install_name(home.name)
+            if name is None or name.platform != platform or name.freethreaded != request.freethreaded:
+                continue
+            python = home / _interpreter_relpath(name.version, name.freethreaded, platform)
+            if python.is_file():
+                installed[name.version] = InstallResult(python, home, home.name, str(name.version), source)
+        best = request.pick(installed)
+        if best is not None:
+            return installed[best]
+    return None
+
+
+def uninstall_python(request: str, install_dir: Path | None = None) -> list[Path]:
+    """Remove Lockstep's installations matching `request` (never uv's); returns the folders removed."""
+    install_dir = install_dir or InstallSettings.resolve().install_dir
+    wanted = _parse_request(request)
+    platform = host_platform()
+    with _install_lock(install_dir, None):
+        doomed = []
+        for home in _listdir(install_dir):
+            name = parse_install_name(home.name)
+            if (
+                name is not None
+                and name.platform == platform
+                and name.freethreaded == wanted.freethreaded
+                and wanted.specifier.contains(name.version, prereleases=True)
+            ):
+                doomed.append(home)
+        if not doomed:
+            raise InstallError(f"no Python matching {wanted} is installed in {install_dir}")
+        for home in doomed:
+            # Renamed out of sight first, so discovery never lists a half-deleted interpreter.
+            with _temp_dir(install_dir, home.name) as trash, _os_errors(home):
+                os.rename(home, trash / home.name)
+    return doomed
+
+
+def _parse_request(request: str) -> PythonRequest:
+    try:
+        return PythonRequest.parse(request)
+    except CatalogError as exc:
+        raise InstallError(str(exc)) from None
+
+
+def _interpreter_relpath(version: Version, freethreaded: bool, platform: Platform) -> str:
+    suffix = "t" if freethreaded else ""
+    if platform.os == "windows":
+        return f"python{version.major}.{version.minor}{suffix}.exe" if freethreaded else "python.exe"
+    return f"bin/python{version.major}.{version.minor}{suffix}"
+
+
+def _listdir(root: Path) -> list[Path]:
+    try:
+        return sorted(root.iterdir())
+    except FileNotFoundError:
+        return []
+    except OSError as exc:
+        raise InstallError(f"cannot read {root}: {exc.strerror}") from None
+
+
+# --- catalogue -------------------------------------------------------------------------------------
+
+
+def _choose(
+    settings: InstallSettings, client: httpx.Client, wanted: PythonRequest, platform: Platform
+) -> Build:
+    """The catalogue's newest build for the request, with the mirror applied."""
+    try:
+        if settings.downloads_json is None:
+            builds, source = pbs_builds(), PBS_INSTALLER_SOURCE
+        else:
+            source = settings.downloads_json
+            builds = parse_downloads_json(_read_text(client, source, settings), source)
+        build = choose(builds, wanted, platform, source)
+    except CatalogError as exc:
+        raise InstallError(str(exc)) from None
+    return replace(build, url=rewrite_mirror(build.url, settings.mirror))
+
+
+def _read_text(client: httpx.Client, location: str, settings: InstallSettings) -> str:
+    """A downloads JSON from a path, file:// URL, https URL, or any URL under the configured mirror."""
+    scheme = urlsplit(location).scheme.lower()
+    try:
+        if scheme in ("http", "https"):
+            _check_url(location, settings.mirror)
+            response = client.get(location)
+            response.raise_for_status()
+            return response.text
+        path = Path(url2pathname(urlsplit(location).path)) if scheme == "file" else Path(location)
+        return path.read_text(encoding="utf-8")
+    except InstallError:
+        raise
+    except OSError as exc:
+        raise InstallError(f"cannot read the downloads JSON {location}: {exc.strerror or exc}") from None
+    except Exception as exc:  # httpx errors, decoding errors: one clear line, whatever the cause
+        raise InstallError(
+            f"cannot fetch the downloads JSON {location}: {_describe(exc, settings.timeout)}"
+        ) from None
+
+
+# --- network ---------------------------------------------------------------------------------------
+
+
+def _check_url(url: str, mirror: str | None) -> None:
+    """HTTPS only, except under a mirror the user configured (which may be http:// or file://)."""
+    if mirror is not None and url.startswith(mirror.rstrip("/") + "/"):
+        return
+    if urlsplit(url).scheme.lower() != "https":
+        raise InstallError(
+            f"refusing to download {url}: only https:// is allowed, unless it is under the configured mirror"
+        )
+
+
+def _ssl_context() -> ssl.SSLContext:
+    """certifi's bundle, the OS store, and SSL_CERT_FILE / SSL_CERT_DIR (proxies with their own CA)."""
+    import certifi
+
+    context = ssl.create_default_context(cafile=certifi.where())
+    context.load_default_certs()
+    cafile, capath = os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR")
+    if cafile or capath:
+        try:
+            context.load_verify_locations(cafile=cafile or None, capath=capath or None)
+        except (OSError, ssl.SSLError) as exc:
+            raise InstallError(
+                f"cannot load the CA certificates from SSL_CERT_FILE/SSL_CERT_DIR: {exc}"
+            ) from None
+    return context
+
+
+def _http_client(settings: InstallSettings) -> httpx.Client:
+    import httpx
+
+    def vet_request(request: httpx.Request) -> None:
+        # Runs for redirects too, so an https URL cannot bounce the download to plain http.
+        _check_url(str(request.url), settings.mirror)
+
+    return httpx.Client(
+        trust_env=True,
+        verify=_ssl_context(),
+        timeout=httpx.Timeout(settings.timeout),
+        follow_redirects=True,
+        headers={"User-Agent": f"lockstep-pyhelper/{__version__}", "Accept-Encoding": "identity"},
+        event_hooks={"request": [vet_request]},
+    )
+
+
+def _download(
+    client: httpx.Client,
+    build: Build,
+    target: Path,
+    settings: InstallSettings,
+    progress: ProgressCallback | None,
+    cancel: CancelToken | None,
+) -> None:
+    """Stream `build` into `target`, hashing as it arrives; one retry on a transient failure."""
+    import httpx
+
+    _check_url(build.url, settings.mirror)
+    for attempt in (1, 2):
+        try:
+            digest = _fetch_once(client, build.url, target, progress, cancel)
+            break
+        except (httpx.TransportError, _RetryableStatus) as exc:
+            if attempt == 2:
+                raise DownloadError(
+                    f"download of {build.filename} failed twice: {_describe(exc, settings.timeout)}"
+                ) from None
+    if digest != build.sha256:
+        raise ChecksumError(
+            f"sha256 mismatch for {build.filename}: expected {build.sha256}, got {digest}; not installed"
+        )
+
+
+def _fetch_once(
+    client: httpx.Client,
+    url: str,
+    target: Path,
+    progress: ProgressCallback | None,
+    cancel: CancelToken | None,
+) -> str:
+    digest = hashlib.sha256()
+    done = 0
+    with _open_source(client, url) as (total, chunks), _os_errors(target), open(target, "wb") as out:
+        for chunk in chunks:
+            _check_cancel(cancel)
+            digest.update(chunk)
+            out.write(chunk)
+            done += len(chunk)
+            if progress is not None:
+                progress(done, total)
+    return digest.hexdigest()
+
+
+@contextmanager
+def _open_source(client: httpx.Client, url: str) -> Iterator[tuple[int | None, Iterator[bytes]]]:
+    """(total size or None, chunks) for an http(s) URL or a file:// URL (a local mirror)."""
+    split = urlsplit(url)
+    if split.scheme.lower() == "file":
+        path = Path(url2pathname(split.path))
+        with _os_errors(path), open(path, "rb") as handle:
+            yield os.fstat(handle.fileno()).st_size, iter(lambda: handle.read(_CHUNK), b"")
+        return
+    with client.stream("GET", url) as response:
+        if response.status_code >= 500 or response.status_code == 429:
+            raise _RetryableStatus(f"HTTP {response.status_code} from {split.netloc}")
+        if response.status_code != 200:
+            raise DownloadError(f"HTTP {response.status_code} for {url}")
+        length = response.headers.get("Content-Length")
+        yield (int(length) if length and length.isdigit() else None), response.iter_bytes()
+
+
+def _describe(exc: BaseException, timeout: float | None = None) -> str:
+    import httpx
+
+    if isinstance(exc, httpx.TimeoutException) and timeout is not None:
+        what = "connecting" if isinstance(exc, httpx.ConnectTimeout) else "receiving data"
+        return f"the server stalled (no progress {what} for {timeout:g} s)"
+    if isinstance(exc, httpx.RemoteProtocolError):
+        return f"the connection was cut ({exc})"
+    if isinstance(exc, httpx.ConnectError):
+        return f"cannot connect ({exc})"
+    if isinstance(exc, httpx.HTTPStatusError):
+        return f"HTTP {exc.response.status_code}"
+    return str(exc) or type(exc).__name__
+
+
+# --- unpacking -------------------------------------------------------------------------------------
+
+# Our own vetting below does what tarfile's `data` filter does (and refuses writes through links) without
+# its realpath() per member; where tarfile knows filters, say so explicitly to silence its warning.
+_OWNER = (os.getuid(), os.getgid()) if hasattr(os, "getuid") else (0, 0)
+_EXTRACT_ARGS: dict[str, Literal["fully_trusted"]] = (
+    {"filter": "fully_trusted"} if hasattr(tarfile, "fully_trusted_filter") else {}
+)
+
+
+def _extract(archive: Path, dest: Path, label: str, cancel: CancelToken | None) -> None:
+    """Unpack in one streaming pass, gunzipping ahead in a thread (as `tar -xz` runs gzip beside tar)."""
+    links: set[str] = set()
+    with _os_errors(dest), _GunzipAhead(archive) as stream:
+        try:
+            with tarfile.open(fileobj=stream, mode="r|" if stream.gzipped else "r|*") as tar:
+                for member in tar:
+                    _check_cancel(cancel)
+                    _vet(member, links, label)
+                    tar.extract(member, dest, set_attrs=True, numeric_owner=True, **_EXTRACT_ARGS)
+        except (tarfile.TarError, EOFError, zlib.error) as exc:
+            raise InstallError(f"{label} is not a readable tar archive: {exc}") from None
+
+
+class _GunzipAhead(io.RawIOBase):
+    """A .tar.gz's decompressed bytes, inflated by a background thread (zlib releases the GIL), so the
+    file writes of the unpack overlap the decompression. Other files are passed through unchanged."""
+
+    def __init__(self, path: Path) -> None:
+        self._file = open(path, "rb")  # noqa: SIM115 - closed in close()
+        self.gzipped = self._file.read(2) == b"\x1f\x8b"
+        self._file.seek(0)
+        self._chunks: queue.Queue[bytes | BaseException] = queue.Queue(maxsize=8)
+        self._pending = memoryview(b"")
+        self._closing = threading.Event()
+        if self.gzipped:
+            threading.Thread(target=self._inflate, daemon=True).start()
+
+    def _inflate(self) -> None:
+        try:
+            inflater = zlib.decompressobj(wbits=31)
+            for data in iter(lambda: self._file.read(_CHUNK), b""):
+                while data:
+                    self._put(inflater.decompress(data))
+                    data = inflater.unused_data if inflater.eof else b""
+                    if data:  # a multi-member gzip file
+                        inflater = zlib.decompressobj(wbits=31)
+            if not inflater.eof:
+                raise EOFError("the compressed data ends early")
+            self._put(b"")
+        except BaseException as exc:  # handed to the reading thread, which raises it
+            self._put(exc)
+
+    def _put(self, item: bytes | BaseException) -> None:
+        while not self._closing.is_set():
+            try:
+                self._chunks.put(item, timeout=_LOCK_POLL)
+                return
+            except queue.Full:
+                continue
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if not self.gzipped:
+            return self._file.readinto(buffer)
+        if not self._pending:
+            item = self._chunks.get()
+            if isinstance(item, BaseException):
+                raise item
+            self._pending = memoryview(item)
+        size = min(len(buffer), len(self._pending))
+        buffer[:size] = self._pending[:size]
+        self._pending = self._pending[size:]
+        return size
+
+    def close(self) -> None:
+        self._closing.set()
+        self._file.close()
+        super().close()
+
+
+def _vet(member: tarfile.TarInfo, links: set[str], label: str) -> None:
+    """Refuse a member that could write outside the tree; sanitise owner and mode like the `data` filter.
+
+    Paths are resolved lexically, so passing through a symlink is refused outright: the OS would
+    follow the link, and `..` after it could climb out even though each link alone points inside.
+    """
+
+    def refuse(reason: str) -> UnsafeArchiveError:
+        return UnsafeArchiveError(f"refusing to unpack {label}: member {member.name!r} {reason}")
+
+    name = member.name.replace("\\", "/")
+    if _is_absolute(name):
+        raise refuse("has an absolute path")
+    if ".." in name.split("/"):
+        raise refuse("contains '..'")
+    path = _inside(name, links)
+    if path is None:
+        raise refuse("is written through a link")
+    if member.issym() or member.islnk():
+        target = member.linkname.replace("\\", "/")
+        if _is_absolute(target):
+            raise refuse(f"links to the absolute path {target!r}")
+        base = posixpath.dirname(path) if member.issym() else ""
+        if _inside(posixpath.join(base, target), links) is None:
+            raise refuse(f"links outside the archive or through another link ({target!r})")
+        if member.issym():
+            links.add(path)
+    elif not (member.isreg() or member.isdir()):
+        raise refuse("is a device, FIFO or other special file")
+    (member.uid, member.gid), member.uname, member.gname = _OWNER, "", ""
+    member.mode = (member.mode & 0o755) | (0o700 if member.isdir() else 0o600)
+
+
+def _is_absolute(path: str) -> bool:
+    return path.startswith("/") or (len(path) > 1 and path[1] == ":")
+
+
+def _inside(path: str, links: set[str]) -> str | None:
+    """`path` resolved lexically within the tree, or None if it climbs out or passes through a link."""
+    parts: list[str] = []
+    for part in path.split("/"):
+        if part in ("", "."):
+            continue
+        if "/".join(parts) in links:
+            return None
+        if part == "..":
+            if not parts:
+                return None
+            parts.pop()
+        else:
+            parts.append(part)
+    return "/".join(parts)
+
+
+# --- files and locks -------------------------------------------------------------------------------
+
+
+def _check_cancel(cancel: CancelToken | None) -> None:
+    if cancel is not None and cancel.is_set():
+        raise InstallCancelled("the install was cancelled; nothing was installed")
+
+
+@contextmanager
+def _install_lock(install_dir: Path, cancel: CancelToken | None) -> Iterator[None]:
+    """Hold the install dir's lock (`<dir>/.lock`, as uv does), waiting for it while honouring cancel."""
+    from filelock import FileLock
+
+    lock = FileLock(install_dir / _LOCK)
+    with _os_errors(install_dir):
+        install_dir.mkdir(parents=True, exist_ok=True)
+        _acquire(lock, cancel)
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def _acquire(lock: BaseFileLock, cancel: CancelToken | None) -> None:
+    from filelock import Timeout
+
+    # Timeout is an OSError: caught here, so only real file errors reach the caller's handler.
+    while True:
+        try:
+            lock.acquire(timeout=_LOCK_POLL)
+            return
+        except Timeout:
+            _check_cancel(cancel)
+
+
+def _clear_temp(install_dir: Path) -> None:
+    """Remove what an interrupted install left behind; only called while holding the lock."""
+    for leftover in _listdir(install_dir / _TEMP):
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
+@contextmanager
+def _temp_dir(install_dir: Path, prefix: str) -> Iterator[Path]:
+    """A fresh folder under `<install dir>/.temp` (same filesystem, so the final rename is atomic)."""
+    parent = install_dir / _TEMP
+    with _os_errors(parent):
+        parent.mkdir(parents=True, exist_ok=True)
+        path = Path(tempfile.mkdtemp(prefix=prefix + "-", dir=parent))
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+@contextmanager
+def _os_errors(path: Path) -> Iterator[None]:
+    """An OSError inside becomes one line naming the path (permission denied, no space left, ...)."""
+    try:
+        yield
+    except OSError as exc:
+        raise InstallError(f"cannot use {exc.filename or path}: {exc.strerror or exc}") from None
