@@ -50,6 +50,11 @@ class ProjectsResult(TypedDict):
     projects: list[ProjectInfo]
 
 
+class ProjectsParams(TypedDict, total=False):
+    refresh: bool
+    """Scan the workspace again before answering (the Refresh Projects command); else the latest scan."""
+
+
 EnvironmentStatus = Literal["ok", "cancelled", "failed", "lock-stale", "needs-python", "busy"]
 
 

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 from pathlib import Path
 
-from pyhelper.protocol import VenvInfo
+from pyhelper.protocol import Manager, VenvInfo
 
 PYVENV_CFG = "pyvenv.cfg"
+DEFAULT_VENV = ".venv"
+UV_PROJECT_ENVIRONMENT = "UV_PROJECT_ENVIRONMENT"
 # In the name of a venv Lockstep is still building or is about to delete (see pyhelper.environments):
 # such a folder is not a usable venv, however complete its pyvenv.cfg looks.
 WORK_IN_PROGRESS = ".lockstep-"
@@ -72,3 +75,13 @@ def venv_info(venv: Path) -> VenvInfo | None:
         "python": str(python) if python.exists() else None,
         "version": normalise_version(version) if version else None,
     }
+
+
+def venv_location(
+    env_root: Path, manager: Manager, environ: Mapping[str, str], configured: str | None = None
+) -> Path:
+    """Where a project's venv lives: uv's `UV_PROJECT_ENVIRONMENT` for uv projects (uv would use it), else
+    the `lockstep.venv.path` setting (`configured`), else `.venv`. Relative paths start at `env_root`: the
+    project's folder, or for a uv workspace member the workspace root, whose venv all members share."""
+    uv_setting = environ.get(UV_PROJECT_ENVIRONMENT) if manager == "uv" else None
+    return env_root / (uv_setting or configured or DEFAULT_VENV)

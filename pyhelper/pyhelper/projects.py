@@ -1,0 +1,306 @@
+"""Finding the Python projects in a workspace and telling which tool manages each.
+
+Pure functions over the file system: folders in, `ProjectInfo` payloads and findings out. Nothing here
+knows about LSP; the server only calls `scan_workspace` and forwards the result.
+
+Decisions worth knowing:
+- A folder is skipped when its name is in `BUILTIN_EXCLUDES` or matches a configured exclude entry
+  (a folder name, or a name pattern with `*`/`?`), when it holds a `pyvenv.cfg` (any venv, whatever its
+  name), and when it is a symbolic link (links can form cycles; projects behind links are not walked).
+- uv workspaces follow uv's rules: a project belongs to the nearest ancestor-or-self pyproject.toml
+  that has `[tool.uv.workspace]` when its path matches a `members` glob and no `exclude` glob;
+  otherwise it stands alone. Such a root is also looked for above each workspace folder, so opening a
+  member folder on its own still finds its root. Every member, the root included, gets
+  `workspaceRoot`; members share the root's `uv.lock` and venv.
+- Manager: a lockfile decides first (uv.lock, then poetry.lock, then pdm.lock), then the pyproject's
+  own configuration (`[tool.uv]`; `[tool.poetry]` or a poetry.core backend; `[tool.pdm]`; Hatch),
+  else plain PEP 621. Hatch counts as the manager only when its environments are configured
+  (`[tool.hatch.envs]` or a `hatch.toml`): `[tool.hatch.build]`/`[tool.hatch.version]` alone configure
+  only the hatchling build backend, which uv and PDM projects use too.
+- The venv is the one `venvs.venv_location` names (`UV_PROJECT_ENVIRONMENT` for uv projects, else the
+  `lockstep.venv.path` setting, else `.venv`), reported only when a `pyvenv.cfg` says it is one.
+- `pythonVersion` is the nearest `.python-version` from the project up to its workspace folder.
+- `requiresPython` is `[project] requires-python` only; Poetry's `python = "^3.10"` is not PEP 440.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import re
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pyhelper.findings import Finding
+from pyhelper.protocol import Manager, ProjectInfo
+from pyhelper.tomlfile import TomlDocument, read_toml
+from pyhelper.venvs import PYVENV_CFG, venv_info, venv_location
+
+PYPROJECT = "pyproject.toml"
+PYTHON_VERSION_FILE = ".python-version"
+
+BUILTIN_EXCLUDES = frozenset(
+    {
+        ".venv",
+        "venv",
+        "node_modules",
+        ".git",
+        "__pycache__",
+        ".tox",
+        ".nox",
+        # Tool caches and other VCS metadata never hold projects and can be large.
+        ".hg",
+        ".svn",
+        ".mypy_cache",
+        ".pytest_cache",
+        ".ruff_cache",
+    }
+)
+
+# In order of precedence when a folder holds more than one.
+LOCKFILES: dict[Manager, str] = {"uv": "uv.lock", "poetry": "poetry.lock", "pdm": "pdm.lock"}
+
+# PEP 751: `pylock.toml` or `pylock.<name>.toml`, where the name has no dots.
+_PYLOCK = re.compile(r"^pylock(?:\.[^.]+)?\.toml$")
+_GLOB_CHARS = frozenset("*?[")
+
+
+@dataclass(frozen=True)
+class Scan:
+    projects: list[ProjectInfo]
+    """Sorted by root path."""
+    findings: dict[Path, tuple[Finding, ...]]
+    """Every pyproject.toml found, with its findings (an empty tuple when it reads cleanly)."""
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    root: Path
+    entries: frozenset[str]
+    """Names in the project folder, so lockfiles and venvs are known without more system calls."""
+    folder: Path
+    """The workspace folder it was found in."""
+
+
+def is_excluded_name(name: str, exclude: Collection[str]) -> bool:
+    """Whether a folder called `name` is skipped, given the configured exclude entries."""
+    if name in BUILTIN_EXCLUDES or name in exclude:
+        return True
+    return any(_GLOB_CHARS & set(pattern) and fnmatch.fnmatchcase(name, pattern) for pattern in exclude)
+
+
+def _walk(folder: Path, exclude: Collection[str]) -> Iterator[_Candidate]:
+    stack = [str(folder)]
+    while stack:
+        current = stack.pop()
+        subfolders: list[str] = []
+        names: set[str] = set()
+        try:
+            with os.scandir(current) as entries:
+                for entry in entries:
+                    names.add(entry.name)
+                    if entry.is_dir(follow_symlinks=False) and not is_excluded_name(entry.name, exclude):
+                        subfolders.append(entry.path)
+        except OSError:
+            continue  # vanished or unreadable: nothing to report there
+        if PYVENV_CFG in names:
+            continue
+        if PYPROJECT in names:
+            yield _Candidate(Path(current), frozenset(names), folder)
+        stack.extend(subfolders)
+
+
+def find_pyprojects(folder: Path, exclude: Collection[str] = ()) -> list[Path]:
+    """Every pyproject.toml under `folder` (itself included), skipping excluded folders; sorted."""
+    return sorted(candidate.root / PYPROJECT for candidate in _walk(folder, exclude))
+
+
+def _table(data: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+    value = data.get(key)
+    return value if isinstance(value, Mapping) else {}
+
+
+def _string(data: Mapping[str, Any], key: str) -> str | None:
+    value = data.get(key)
+    return value if isinstance(value, str) else None
+
+
+def _strings(data: Mapping[str, Any], key: str) -> list[str]:
+    value = data.get(key)
+    return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
+
+
+def classify_manager(data: Mapping[str, Any] | None, entries: Collection[str]) -> Manager:
+    """Which tool manages a project, from its parsed pyproject (None if unreadable) and folder names."""
+    for manager, lockfile in LOCKFILES.items():
+        if lockfile in entries:
+            return manager
+    if data is None:
+        return "pep621"
+    tool = _table(data, "tool")
+    backend = _string(_table(data, "build-system"), "build-backend") or ""
+    if "uv" in tool:
+        return "uv"
+    if "poetry" in tool or backend.startswith("poetry.core"):
+        return "poetry"
+    if "pdm" in tool:
+        return "pdm"
+    if "envs" in _table(tool, "hatch") or "hatch.toml" in entries:
+        return "hatch"
+    return "pep621"
+
+
+def _glob_parts_match(pattern: Sequence[str], parts: Sequence[str]) -> bool:
+    if not pattern:
+        return not parts
+    if pattern[0] == "**":
+        return any(_glob_parts_match(pattern[1:], parts[skip:]) for skip in range(len(parts) + 1))
+    return (
+        bool(parts)
+        and fnmatch.fnmatchcase(parts[0], pattern[0])
+        and _glob_parts_match(pattern[1:], parts[1:])
+    )
+
+
+def glob_matches(pattern: str, relative: Path) -> bool:
+    """Whether a workspace glob (`packages/*`, `libs/**`) matches a path relative to the root.
+
+    As in uv's glob walk, `*` stays within one path component and `**` spans any number.
+    """
+    pattern_parts = [part for part in pattern.replace("\\", "/").split("/") if part not in ("", ".")]
+    return _glob_parts_match(pattern_parts, relative.parts)
+
+
+def is_workspace_member(root: Path, workspace: Mapping[str, Any], project: Path) -> bool:
+    """Whether `project` belongs to the uv workspace rooted at `root` (`[tool.uv.workspace]` table)."""
+    if project == root:
+        return True
+    try:
+        relative = project.relative_to(root)
+    except ValueError:
+        return False
+    if any(glob_matches(pattern, relative) for pattern in _strings(workspace, "exclude")):
+        return False
+    return any(glob_matches(pattern, relative) for pattern in _strings(workspace, "members"))
+
+
+def uv_workspace_table(data: Mapping[str, Any] | None) -> Mapping[str, Any] | None:
+    """The `[tool.uv.workspace]` table of a parsed pyproject, if it declares one."""
+    if data is None:
+        return None
+    uv = _table(_table(data, "tool"), "uv")
+    workspace = uv.get("workspace")
+    return workspace if isinstance(workspace, Mapping) else None
+
+
+def find_python_version(start: Path, stop: Path) -> str | None:
+    """The stripped content of the `.python-version` nearest to `start`, looking up to `stop` (inclusive).
+
+    uv looks upward from the project the same way; a folder outside `stop` is only looked at itself.
+    """
+    for folder in (start, *start.parents):
+        try:
+            content = (folder / PYTHON_VERSION_FILE).read_text(encoding="utf-8", errors="replace").strip()
+        except OSError:
+            content = None
+        if content:
+            return content
+        if folder == stop or not folder.is_relative_to(stop):
+            return None
+    return None
+
+
+def _outer_uv_root(folder: Path) -> tuple[Path, TomlDocument] | None:
+    """A uv workspace root above `folder`, for when a member folder is opened on its own."""
+    for parent in folder.parents:
+        document = read_toml(parent / PYPROJECT) if (parent / PYPROJECT).is_file() else None
+        if isinstance(document, TomlDocument) and uv_workspace_table(document.data) is not None:
+            return parent, document
+    return None
+
+
+def _entries(folder: Path) -> frozenset[str]:
+    try:
+        return frozenset(os.listdir(folder))
+    except OSError:
+        return frozenset()
+
+
+def scan_workspace(
+    folders: Sequence[Path],
+    exclude: Collection[str] = (),
+    venv_path: str | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Scan:
+    """Find and describe every project in the given workspace folders.
+
+    `exclude`: folder names or name patterns to skip beyond `BUILTIN_EXCLUDES`; `venv_path`: the
+    `lockstep.venv.path` setting; `environ`: where `UV_PROJECT_ENVIRONMENT` is read (default: ours).
+    """
+    environ = os.environ if environ is None else environ
+    candidates: dict[Path, _Candidate] = {}
+    for folder in sorted(folders):
+        for candidate in _walk(folder, exclude):
+            candidates.setdefault(candidate.root, candidate)
+
+    documents = {root: read_toml(root / PYPROJECT) for root in candidates}
+    data = {root: doc.data if isinstance(doc, TomlDocument) else None for root, doc in documents.items()}
+    entries = {root: candidate.entries for root, candidate in candidates.items()}
+    for folder in folders:
+        outer = _outer_uv_root(folder)
+        if outer is not None and outer[0] not in data:
+            data[outer[0]] = outer[1].data
+            entries[outer[0]] = _entries(outer[0])
+    uv_roots = {
+        root: table for root, config in data.items() if (table := uv_workspace_table(config)) is not None
+    }
+
+    projects = [
+        _describe(candidate, data[root], _uv_root_of(root, uv_roots), entries, venv_path, environ)
+        for root, candidate in candidates.items()
+    ]
+    projects.sort(key=lambda project: project["root"])
+    findings = {root / PYPROJECT: document_findings(document) for root, document in documents.items()}
+    return Scan(projects, findings)
+
+
+def document_findings(document: TomlDocument | Finding) -> tuple[Finding, ...]:
+    """What is wrong with one pyproject.toml, as read (for now: whether it parses)."""
+    return (document,) if isinstance(document, Finding) else ()
+
+
+def _uv_root_of(project: Path, uv_roots: Mapping[Path, Mapping[str, Any]]) -> Path | None:
+    # uv decides at the nearest ancestor-or-self that declares a workspace and looks no further.
+    for folder in (project, *project.parents):
+        if folder in uv_roots:
+            return folder if is_workspace_member(folder, uv_roots[folder], project) else None
+    return None
+
+
+def _describe(
+    candidate: _Candidate,
+    data: Mapping[str, Any] | None,
+    uv_root: Path | None,
+    entries: Mapping[Path, frozenset[str]],
+    venv_path: str | None,
+    environ: Mapping[str, str],
+) -> ProjectInfo:
+    root = candidate.root
+    lock_folder = uv_root or root
+    manager: Manager = "uv" if uv_root else classify_manager(data, candidate.entries)
+    lockfile = LOCKFILES.get(manager)
+    project = _table(data or {}, "project")
+    return {
+        "name": _string(project, "name") or _string(_table(_table(data or {}, "tool"), "poetry"), "name"),
+        "root": str(root),
+        "pyproject": str(root / PYPROJECT),
+        "manager": manager,
+        "lockfile": str(lock_folder / lockfile) if lockfile and lockfile in entries[lock_folder] else None,
+        "pylock": sorted(str(root / name) for name in candidate.entries if _PYLOCK.match(name)),
+        "requiresPython": _string(project, "requires-python"),
+        "pythonVersion": find_python_version(root, candidate.folder),
+        "venv": venv_info(venv_location(lock_folder, manager, environ, venv_path)),
+        "workspaceRoot": str(uv_root) if uv_root else None,
+    }

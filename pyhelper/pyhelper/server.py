@@ -1,0 +1,317 @@
+"""The language server: translates between LSP and the engine, and holds the session's state.
+
+Handlers are plain functions taking the server first; `build_server` wires them up. The workspace is
+scanned after `initialized` (never before answering `initialize`: start-up time matters), again when a
+watched file, a workspace folder or a setting changes, and the client hears of a changed project list
+through `lockstep/projectsChanged`. pyproject.toml files get their findings as diagnostics: from the
+editor's buffer while open, else from disk.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+import threading
+from collections.abc import Collection, Sequence
+from concurrent.futures import Future
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, BinaryIO
+
+from lsprotocol import types
+from pygls.exceptions import FeatureRequestError
+from pygls.io_ import StdinAsyncReader, StdoutWriter
+from pygls.lsp.server import LanguageServer
+from pygls.uris import to_fs_path
+
+from pyhelper import __version__, protocol, transport
+
+if TYPE_CHECKING:
+    from pygls.server import ServerErrors
+    from pygls.workspace import TextDocument
+
+    from pyhelper.findings import Finding
+    from pyhelper.projects import Scan
+
+log = logging.getLogger(__name__)
+
+# A checkout or `uv sync` touches many watched files at once: one rescan for the whole burst.
+RESCAN_DELAY = 0.1
+WATCH_REGISTRATION_ID = "lockstep-project-files"
+WATCHED_GLOBS = (
+    "**/pyproject.toml",
+    "**/{uv,poetry,pdm}.lock",
+    "**/pylock*.toml",
+    "**/.python-version",
+    "**/pyvenv.cfg",
+    "**/hatch.toml",
+    # Deleting a venv reports the folder, not the pyvenv.cfg inside it.
+    "**/.venv",
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The editor settings the helper uses (keys of the client's HelperSettings)."""
+
+    exclude: tuple[str, ...] = ()
+    """`lockstep.exclude`: folder names or name patterns the scan skips."""
+    venv_path: str | None = None
+    """`lockstep.venv.path`: where projects keep their venv, when not `.venv`."""
+
+
+class LockstepServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__("lockstep", __version__)
+        self.settings = Settings()
+        self.scan: Scan | None = None
+        self.published: dict[Path, list[types.Diagnostic]] = {}
+        """What the client currently shows per file, so unchanged results are not sent again."""
+        self._scan_lock = asyncio.Lock()
+        self._scan_task: asyncio.Task[None] | None = None
+        self._scan_timer: asyncio.TimerHandle | None = None
+
+    def start_io(self, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> int:
+        """Serve over stdio until `exit` or end of input; returns the process exit code."""
+        self._stop_event = threading.Event()
+        reader = StdinAsyncReader(stdin or sys.stdin.buffer, self.thread_pool)
+        self.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
+        try:
+            asyncio.run(transport.serve(reader, self.protocol, self._stop_event))
+        except SystemExit as exit_:
+            return exit_.code if isinstance(exit_.code, int) else 1
+        except BrokenPipeError:
+            log.error("The editor closed the connection; stopping.")
+        finally:
+            self.shutdown()  # type: ignore[no-untyped-call]  # pygls leaves it unannotated
+        return 0
+
+    def report_server_error(self, error: Exception, source: ServerErrors) -> None:
+        # pygls would pop up a message in the editor; the log is the place for the helper's own errors.
+        # A failed request was answered with its error already.
+        if source is not FeatureRequestError:
+            log.error("%s", error)
+
+    # The workspace scan ---------------------------------------------------------------------------
+
+    def folders(self) -> list[Path]:
+        uris = [folder.uri for folder in self.workspace.folders.values()] or [self.workspace.root_uri]
+        return [Path(path) for uri in uris if uri and (path := to_fs_path(uri))]
+
+    def request_scan(self, delay: float = RESCAN_DELAY) -> None:
+        """Rescan after `delay` seconds; another request within that time replaces this one."""
+        if self._scan_timer is not None:
+            self._scan_timer.cancel()
+        self._scan_timer = asyncio.get_running_loop().call_later(delay, self._start_scan)
+
+    def _start_scan(self) -> None:
+        self._scan_timer = None
+        self._scan_task = asyncio.ensure_future(self._rescan())
+        self._scan_task.add_done_callback(_log_failure)
+
+    async def current_scan(self, refresh: bool = False) -> Scan:
+        """The latest scan, waiting for one in progress; `refresh` scans now."""
+        if refresh or self._scan_task is None:
+            if self._scan_timer is not None:
+                self._scan_timer.cancel()
+            self._start_scan()
+        assert self._scan_task is not None
+        await asyncio.shield(self._scan_task)
+        assert self.scan is not None
+        return self.scan
+
+    async def _rescan(self) -> None:
+        from pyhelper.projects import scan_workspace
+
+        async with self._scan_lock:
+            settings = self.settings
+            scan = await asyncio.to_thread(
+                scan_workspace, self.folders(), settings.exclude, settings.venv_path
+            )
+            previous, self.scan = self.scan, scan
+            publish_scan_findings(self, previous, scan)
+            if previous is not None and previous.projects == scan.projects:
+                return
+            log.info(
+                "Found %d project(s) in %d workspace folder(s).", len(scan.projects), len(self.folders())
+            )
+            if previous is not None:
+                result: protocol.ProjectsResult = {"projects": scan.projects}
+                self.protocol.notify(protocol.PROJECTS_CHANGED, result)
+
+    # Diagnostics ----------------------------------------------------------------------------------
+
+    def open_documents(self) -> dict[Path, TextDocument]:
+        return {Path(document.path): document for document in self.workspace.text_documents.values()}
+
+    def lines_of(self, path: Path) -> Sequence[str]:
+        document = self.open_documents().get(path)
+        if document is not None:
+            return document.lines
+        try:
+            return path.read_text(encoding="utf-8", errors="replace").splitlines(keepends=True)
+        except OSError:
+            return []
+
+    def publish(self, path: Path, findings: Sequence[Finding]) -> None:
+        from pyhelper.diagnostics import file_uri, to_diagnostic
+
+        codec = self.workspace.position_codec
+        diagnostics = [to_diagnostic(finding, codec, self.lines_of) for finding in findings]
+        if self.published.get(path, []) == diagnostics:
+            return
+        if diagnostics:
+            self.published[path] = diagnostics
+        else:
+            self.published.pop(path, None)
+        document = self.open_documents().get(path)
+        self.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(
+                uri=file_uri(path), diagnostics=diagnostics, version=document.version if document else None
+            )
+        )
+
+
+def _log_failure(task: asyncio.Task[None]) -> None:
+    if not task.cancelled() and (error := task.exception()) is not None:
+        log.error("Scanning the workspace failed", exc_info=error)
+
+
+def read_settings(values: Any, current: Settings) -> Settings:
+    """`current` updated from the client's settings object (initializationOptions, or the `lockstep`
+    section of didChangeConfiguration); keys that are missing or of the wrong type change nothing."""
+    values = values if isinstance(values, dict) else {}
+    exclude, venv_path = values.get("exclude"), values.get("venvPath")
+    return Settings(
+        exclude=tuple(item for item in exclude if isinstance(item, str) and item)
+        if isinstance(exclude, list)
+        else current.exclude,
+        venv_path=(venv_path or None) if isinstance(venv_path, str) else current.venv_path,
+    )
+
+
+def publish_scan_findings(server: LockstepServer, previous: Scan | None, scan: Scan) -> None:
+    """Findings for the pyproject files on disk; an open file's findings come from its buffer instead."""
+    open_paths = server.open_documents().keys()
+    gone: Collection[Path] = previous.findings.keys() - scan.findings.keys() if previous else ()
+    for path in gone:
+        if path not in open_paths:
+            server.publish(path, ())
+    for path, findings in scan.findings.items():
+        if path not in open_paths:
+            server.publish(path, findings)
+
+
+def check_document(server: LockstepServer, uri: str) -> None:
+    """Check one document as the editor has it (or, once closed, as on disk) and publish the findings.
+
+    The single place where document checks plug in.
+    """
+    from pyhelper.projects import PYPROJECT, document_findings
+    from pyhelper.tomlfile import parse_toml, read_toml
+
+    fs_path = to_fs_path(uri)
+    if fs_path is None or Path(fs_path).name != PYPROJECT:
+        return
+    path = Path(fs_path)
+    document = server.open_documents().get(path)
+    if document is not None:
+        server.publish(path, document_findings(parse_toml(path, document.source)))
+    elif path.is_file():
+        server.publish(path, document_findings(read_toml(path)))
+    else:
+        server.publish(path, ())
+
+
+def register_file_watchers(server: LockstepServer) -> None:
+    capability = server.client_capabilities.workspace
+    watched = capability.did_change_watched_files if capability else None
+    if not (watched and watched.dynamic_registration):
+        log.info("The editor cannot watch files for the helper; projects refresh on request only.")
+        return
+    options = types.DidChangeWatchedFilesRegistrationOptions(
+        watchers=[types.FileSystemWatcher(glob_pattern=pattern) for pattern in WATCHED_GLOBS]
+    )
+    registration = types.Registration(
+        id=WATCH_REGISTRATION_ID, method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES, register_options=options
+    )
+    future = server.client_register_capability(types.RegistrationParams(registrations=[registration]))
+    future.add_done_callback(_log_registration_failure)
+
+
+def _log_registration_failure(done: Future[None]) -> None:
+    if not done.cancelled() and (error := done.exception()) is not None:
+        log.warning("File watching could not be registered (%s); projects refresh on request only.", error)
+
+
+# Handlers: pygls passes the server as the first argument because it is named `ls`. -------------
+
+
+def on_initialize(ls: LockstepServer, params: types.InitializeParams) -> None:
+    ls.settings = read_settings(params.initialization_options, ls.settings)
+
+
+def on_initialized(ls: LockstepServer, params: types.InitializedParams) -> None:
+    register_file_watchers(ls)
+    ls.request_scan(delay=0)
+
+
+def on_watched_files(ls: LockstepServer, params: types.DidChangeWatchedFilesParams) -> None:
+    ls.request_scan()
+
+
+def on_workspace_folders(ls: LockstepServer, params: types.DidChangeWorkspaceFoldersParams) -> None:
+    ls.request_scan()
+
+
+def on_configuration(ls: LockstepServer, params: types.DidChangeConfigurationParams) -> None:
+    section = params.settings.get("lockstep") if isinstance(params.settings, dict) else None
+    settings = read_settings(section, ls.settings)
+    if settings != ls.settings:
+        ls.settings = settings
+        ls.request_scan()
+
+
+def on_document(
+    ls: LockstepServer,
+    params: types.DidOpenTextDocumentParams
+    | types.DidChangeTextDocumentParams
+    | types.DidSaveTextDocumentParams
+    | types.DidCloseTextDocumentParams,
+) -> None:
+    check_document(ls, params.text_document.uri)
+
+
+async def on_projects(ls: LockstepServer, params: Any) -> protocol.ProjectsResult:
+    # pygls hands custom params over as a namedtuple (or None).
+    scan = await ls.current_scan(refresh=bool(getattr(params, "refresh", False)))
+    return {"projects": scan.projects}
+
+
+def build_server() -> LockstepServer:
+    server = LockstepServer()
+    handlers: dict[str, Any] = {
+        types.INITIALIZE: on_initialize,
+        types.INITIALIZED: on_initialized,
+        types.WORKSPACE_DID_CHANGE_WATCHED_FILES: on_watched_files,
+        types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS: on_workspace_folders,
+        types.WORKSPACE_DID_CHANGE_CONFIGURATION: on_configuration,
+        types.TEXT_DOCUMENT_DID_OPEN: on_document,
+        types.TEXT_DOCUMENT_DID_CHANGE: on_document,
+        types.TEXT_DOCUMENT_DID_SAVE: on_document,
+        types.TEXT_DOCUMENT_DID_CLOSE: on_document,
+        protocol.PROJECTS: on_projects,
+    }
+    for method, handler in handlers.items():
+        server.feature(method)(handler)
+    return server
+
+
+def serve() -> int:
+    from pyhelper.logging_setup import configure, startup_line
+
+    configure()
+    server = build_server()
+    log.info(startup_line())
+    return server.start_io()

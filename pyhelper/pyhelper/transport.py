@@ -1,0 +1,179 @@
+"""Reading LSP messages off stdin so that no input, however broken, stops the helper.
+
+pygls 2.1.1's own loop (`pygls.io_.run_async`), fed raw bytes over a real pipe, falls short:
+- a body that is not JSON, or JSON that is not a JSON-RPC message, gets no error response (the user
+  gets a `window/showMessage` pop-up instead);
+- a request whose params do not fit its method, or a request without `params` for an unknown method,
+  gets no response at all, so the client waits forever;
+- after one wrong Content-Length every later message is lost: the header must be a line on its own,
+  and the rest of the short body (JSON has no newline) glues onto the next header line;
+- requests after `shutdown` are dropped silently, and `exit` ends the process with code 0 even
+  without a `shutdown` first.
+This loop answers each case with the error JSON-RPC/LSP names, finds the next `Content-Length`
+wherever its line starts, and hands well-formed messages to pygls' protocol unchanged.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import threading
+from typing import TYPE_CHECKING, Any
+
+from lsprotocol import types
+from pygls.exceptions import (
+    JsonRpcException,
+    JsonRpcInvalidRequest,
+    JsonRpcParseError,
+    JsonRpcServerNotInitialized,
+)
+
+if TYPE_CHECKING:
+    from pygls.io_ import AsyncReader
+    from pygls.protocol import JsonRPCProtocol
+
+log = logging.getLogger(__name__)
+
+# Larger than any file a user edits (a 50 MB lockfile opened in the editor still fits), small enough
+# that a bogus length cannot make the helper allocate gigabytes.
+MAX_MESSAGE_BYTES = 128 * 1024 * 1024
+_DISCARD_CHUNK = 1024 * 1024
+_CONTENT_LENGTH = re.compile(rb"content-length:[ \t]*(\d+)", re.IGNORECASE)
+
+MsgId = int | str | None
+
+
+class Rejected(Exception):
+    """A message that gets an error response instead of being handled."""
+
+    def __init__(self, msg_id: MsgId, error: JsonRpcException) -> None:
+        super().__init__(error.message)
+        self.msg_id = msg_id
+        self.error = error
+
+
+class Lifecycle:
+    """What LSP allows when: nothing but `initialize` before it, nothing but `exit` after `shutdown`."""
+
+    def __init__(self) -> None:
+        self.initialized = False
+        self.shut_down = False
+
+    def admit(self, method: str) -> JsonRpcException | None:
+        """None to handle a message for `method`; else the error to answer a request with."""
+        if method == types.EXIT:
+            return None
+        if self.shut_down:
+            return JsonRpcInvalidRequest(f"The helper is shutting down; {method!r} is not handled.")
+        if not self.initialized and method != types.INITIALIZE:
+            return JsonRpcServerNotInitialized(f"{method!r} arrived before 'initialize'.")
+        self.initialized = True
+        self.shut_down = method == types.SHUTDOWN
+        return None
+
+
+async def read_frame(reader: AsyncReader) -> bytes | Rejected | None:
+    """The next message body; a rejection when a header block gives no usable length; None at end of input."""
+    length: int | None = None
+    header_lines = 0
+    while True:
+        line = await reader.readline()
+        if not line:
+            return None
+        # Search, not match: after a short body the leftover bytes precede the next header on its line.
+        match = _CONTENT_LENGTH.search(line)
+        if match:
+            length = int(match.group(1))
+        elif not line.strip():
+            if header_lines:
+                break
+            continue  # stray blank lines between messages are harmless
+        header_lines += 1
+    if length is None:
+        return Rejected(None, JsonRpcParseError("Header block without a Content-Length header."))
+    if length > MAX_MESSAGE_BYTES:
+        remaining = length
+        while remaining:
+            chunk = await reader.readexactly(min(remaining, _DISCARD_CHUNK))
+            if not chunk:
+                return None
+            remaining -= len(chunk)
+        return Rejected(
+            None,
+            JsonRpcInvalidRequest(f"Message of {length} bytes exceeds the {MAX_MESSAGE_BYTES} byte limit."),
+        )
+    body = await reader.readexactly(length)
+    return body if len(body) == length else None
+
+
+def _message_id(data: Any) -> MsgId:
+    if isinstance(data, dict):
+        msg_id = data.get("id")
+        if isinstance(msg_id, (int, str)) and not isinstance(msg_id, bool):
+            return msg_id
+    return None
+
+
+def parse_message(body: bytes) -> dict[str, Any]:
+    """The JSON-RPC 2.0 message in `body`, or `Rejected` with the error to answer."""
+    try:
+        data = json.loads(body)
+    except ValueError as error:  # also undecodable bytes
+        raise Rejected(None, JsonRpcParseError(f"Parse error: {error}")) from None
+    msg_id = _message_id(data)
+    if not isinstance(data, dict) or data.get("jsonrpc") != "2.0":
+        raise Rejected(msg_id, JsonRpcInvalidRequest("Not a JSON-RPC 2.0 message."))
+    if "method" in data:
+        if not isinstance(data["method"], str) or ("id" in data and msg_id is None):
+            raise Rejected(
+                msg_id, JsonRpcInvalidRequest("A request needs a string method and an integer or string id.")
+            )
+        # JSON-RPC makes params optional; pygls' fallback message types require the field.
+        data.setdefault("params", None)
+    elif "id" not in data or ("result" not in data and "error" not in data):
+        raise Rejected(msg_id, JsonRpcInvalidRequest("Neither a request, a notification nor a response."))
+    return data
+
+
+def send_error(protocol: JsonRPCProtocol, msg_id: MsgId, error: JsonRpcException) -> None:
+    # Built by hand: lsprotocol's converter leaves out `"id": null`, which JSON-RPC requires when the
+    # id could not be read, and without which clients do not recognise the response.
+    response = {"jsonrpc": "2.0", "id": msg_id, "error": {"code": error.code, "message": error.message}}
+    protocol._send_data(response)
+
+
+def _dispatch(protocol: JsonRPCProtocol, lifecycle: Lifecycle, frame: bytes | Rejected) -> None:
+    if isinstance(frame, Rejected):
+        raise frame
+    data = parse_message(frame)
+    is_request = "method" in data and "id" in data
+    if "method" in data and (refusal := lifecycle.admit(data["method"])) is not None:
+        if is_request:
+            raise Rejected(data["id"], refusal)
+        log.warning("Dropped notification %r: %s", data["method"], refusal.message)
+        return
+    try:
+        message = protocol.structure_message(data)
+    except JsonRpcException as error:
+        if is_request:
+            raise Rejected(data["id"], error) from None
+        log.warning("Dropped malformed %r notification: %s", data.get("method"), error.message)
+        return
+    protocol.handle_message(message)
+
+
+async def serve(reader: AsyncReader, protocol: JsonRPCProtocol, stop: threading.Event) -> None:
+    """Read and handle messages until end of input, `stop`, or `exit` (which raises SystemExit)."""
+    lifecycle = Lifecycle()
+    while not stop.is_set():
+        frame = await read_frame(reader)
+        if frame is None:
+            return
+        try:
+            _dispatch(protocol, lifecycle, frame)
+        except Rejected as rejected:
+            log.warning("Rejected a message: %s", rejected.error.message)
+            send_error(protocol, rejected.msg_id, rejected.error)
+        except Exception:
+            log.exception("Failed to handle a message")
