@@ -56,10 +56,8 @@ from typing import Literal
 from pyhelper.cancellation import CancelToken
 from pyhelper.protocol import EnvironmentStatus, Manager, ProjectInfo
 from pyhelper.uvtool import ToolNotRunnable, ToolResult, Uv, child_environment, find_uv, run_tool
-from pyhelper.venvs import PYVENV_CFG, venv_info, venv_python
+from pyhelper.venvs import PYVENV_CFG, UV_PROJECT_ENVIRONMENT, venv_info, venv_location, venv_python
 
-DEFAULT_VENV = ".venv"
-UV_PROJECT_ENVIRONMENT = "UV_PROJECT_ENVIRONMENT"
 _BUILD = ".lockstep-build-"
 _OLD = ".lockstep-old-"
 _STALE_LOCK_SIGNS = ("needs to be updated, but `--locked` was provided", "Unable to find lockfile")
@@ -134,13 +132,6 @@ class Outcome:
     """The tools' output, for the log."""
 
 
-def venv_location(project: Project, settings: Settings, environ: Mapping[str, str]) -> Path:
-    """Where the project's venv lives: uv's `UV_PROJECT_ENVIRONMENT` for uv projects (uv would use it),
-    else the `lockstep.venv.path` setting, else `.venv`; relative paths from the (workspace) root."""
-    configured = environ.get(UV_PROJECT_ENVIRONMENT) if project.manager == "uv" else None
-    return project.env_root / (configured or settings.venv_path or DEFAULT_VENV)
-
-
 def default_lock_dir(environ: Mapping[str, str]) -> Path:
     """Lockstep's cache dir for lock files: they must not appear in the user's project."""
     if sys.platform == "win32":
@@ -204,7 +195,7 @@ class Environments:
         self._running: dict[Path, _Operation] = {}
 
     def location(self, project: Project, settings: Settings = Settings()) -> Path:
-        return venv_location(project, settings, self.environ)
+        return venv_location(project.env_root, project.manager, self.environ, settings.venv_path)
 
     # Public operations ------------------------------------------------------------------------------
 
@@ -643,5 +634,4 @@ __all__ = [
     "Project",
     "Settings",
     "default_lock_dir",
-    "venv_location",
 ]

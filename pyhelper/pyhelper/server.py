@@ -15,7 +15,6 @@ import sys
 import threading
 from collections.abc import Collection, Sequence
 from concurrent.futures import Future
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -25,13 +24,16 @@ from pygls.io_ import StdinAsyncReader, StdoutWriter
 from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
-from pyhelper import __version__, protocol, transport
+from pyhelper import __version__, operations, protocol, transport
+from pyhelper.settings import Settings, read_settings
 
 if TYPE_CHECKING:
     from pygls.server import ServerErrors
     from pygls.workspace import TextDocument
 
+    from pyhelper.environments import Environments
     from pyhelper.findings import Finding
+    from pyhelper.interpreters.discovery import Discovery
     from pyhelper.projects import Scan
 
 log = logging.getLogger(__name__)
@@ -51,20 +53,13 @@ WATCHED_GLOBS = (
 )
 
 
-@dataclass(frozen=True)
-class Settings:
-    """The editor settings the helper uses (keys of the client's HelperSettings)."""
-
-    exclude: tuple[str, ...] = ()
-    """`lockstep.exclude`: folder names or name patterns the scan skips."""
-    venv_path: str | None = None
-    """`lockstep.venv.path`: where projects keep their venv, when not `.venv`."""
-
-
 class LockstepServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__("lockstep", __version__)
         self.settings = Settings()
+        # Made on first use (pyhelper.operations): their imports are not paid at start-up.
+        self.discovery: Discovery | None = None
+        self.environments: Environments | None = None
         self.scan: Scan | None = None
         self.published: dict[Path, list[types.Diagnostic]] = {}
         """What the client currently shows per file, so unchanged results are not sent again."""
@@ -178,19 +173,6 @@ def _log_failure(task: asyncio.Task[None]) -> None:
         log.error("Scanning the workspace failed", exc_info=error)
 
 
-def read_settings(values: Any, current: Settings) -> Settings:
-    """`current` updated from the client's settings object (initializationOptions, or the `lockstep`
-    section of didChangeConfiguration); keys that are missing or of the wrong type change nothing."""
-    values = values if isinstance(values, dict) else {}
-    exclude, venv_path = values.get("exclude"), values.get("venvPath")
-    return Settings(
-        exclude=tuple(item for item in exclude if isinstance(item, str) and item)
-        if isinstance(exclude, list)
-        else current.exclude,
-        venv_path=(venv_path or None) if isinstance(venv_path, str) else current.venv_path,
-    )
-
-
 def publish_scan_findings(server: LockstepServer, previous: Scan | None, scan: Scan) -> None:
     """Findings for the pyproject files on disk; an open file's findings come from its buffer instead."""
     open_paths = server.open_documents().keys()
@@ -258,6 +240,8 @@ def on_initialized(ls: LockstepServer, params: types.InitializedParams) -> None:
 
 
 def on_watched_files(ls: LockstepServer, params: types.DidChangeWatchedFilesParams) -> None:
+    if ls.discovery is not None:
+        ls.discovery.refresh(to_fs_path(change.uri) or change.uri for change in params.changes)
     ls.request_scan()
 
 
@@ -302,6 +286,7 @@ def build_server() -> LockstepServer:
         types.TEXT_DOCUMENT_DID_SAVE: on_document,
         types.TEXT_DOCUMENT_DID_CLOSE: on_document,
         protocol.PROJECTS: on_projects,
+        **operations.HANDLERS,
     }
     for method, handler in handlers.items():
         server.feature(method)(handler)

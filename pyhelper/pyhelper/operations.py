@@ -1,0 +1,331 @@
+"""The editor's requests for interpreters and environments, as LSP handlers.
+
+`lockstep/interpreters`, `lockstep/planEnvironment`, `lockstep/createEnvironment`,
+`lockstep/syncEnvironment` and `lockstep/deleteEnvironment` translate between the protocol
+(`pyhelper.protocol`) and the engine (`interpreters`, `environments`, `downloads`). The engine calls
+block, so they run in a worker thread: their progress becomes work-done progress on the request's
+token, and cancelling the request sets the engine's cancel token and waits for it to put things back
+before the cancellation is answered.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from lsprotocol import types
+
+from pyhelper import protocol
+
+if TYPE_CHECKING:
+    from pyhelper.environments import Environments, Event, Outcome
+    from pyhelper.environments import Settings as EnvironmentSettings
+    from pyhelper.interpreters.choice import Choice
+    from pyhelper.interpreters.discovery import Discovery
+    from pyhelper.server import LockstepServer
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+UNTRUSTED = (
+    "Lockstep creates, syncs and deletes environments only in a trusted workspace: installing runs code "
+    "from the project. Trust the workspace to continue."
+)
+
+
+def params_dict(params: Any) -> dict[str, Any]:
+    """pygls hands a custom method's params over as a namedtuple (or None); the handlers want a dict."""
+    if params is None:
+        return {}
+    if isinstance(params, dict):
+        return params
+    as_dict: Callable[[], dict[str, Any]] | None = getattr(params, "_asdict", None)
+    return dict(as_dict()) if as_dict else {}
+
+
+class WorkDone:
+    """Work-done progress on the client's token, safe to report from the worker thread."""
+
+    def __init__(self, ls: LockstepServer, token: str | int | None, title: str) -> None:
+        self._ls = ls
+        self._token = token
+        self._loop = asyncio.get_running_loop()
+        self._percentage: int | None = None
+        if token is not None:
+            ls.work_done_progress.begin(token, types.WorkDoneProgressBegin(title=title, cancellable=True))
+
+    def report(self, message: str, done: int | None = None, total: int | None = None) -> None:
+        percentage = min(100, done * 100 // total) if done is not None and total else None
+        if self._token is None or (percentage is not None and percentage == self._percentage):
+            return  # downloads report every chunk: only a new percentage is news
+        self._percentage = percentage
+        value = types.WorkDoneProgressReport(message=message, percentage=percentage)
+        self._loop.call_soon_threadsafe(self._ls.work_done_progress.report, self._token, value)
+
+    def on_event(self, event: Event) -> None:
+        log.info("%s", event.message)  # phases and the tools' output go to the Lockstep output channel
+        if event.kind == "phase":
+            self.report(event.message, event.done, event.total)
+
+    def end(self, message: str) -> None:
+        if self._token is not None:
+            self._ls.work_done_progress.end(self._token, types.WorkDoneProgressEnd(message=message))
+
+
+async def run_blocking(work: Callable[[threading.Event], T]) -> T:
+    """Run `work(cancel)` in a worker thread. When the request is cancelled, `cancel` is set and the
+    worker finishes (the engine restores what it touched) before the cancellation goes on."""
+    cancel = threading.Event()
+    task = asyncio.ensure_future(asyncio.to_thread(work, cancel))
+    try:
+        return await asyncio.shield(task)
+    except asyncio.CancelledError:
+        cancel.set()
+        await asyncio.wait([task])
+        raise
+
+
+def discovery(ls: LockstepServer) -> Discovery:
+    """The session's interpreter discovery, made on first use (its import is not paid at start-up)."""
+    from pyhelper.interpreters.discovery import Discovery, DiscoveryOptions
+
+    options = DiscoveryOptions(
+        workspace_roots=tuple(str(folder) for folder in ls.folders()),
+        lockstep_install_dir=ls.settings.python_install_dir,
+    )
+    if ls.discovery is None:
+        ls.discovery = Discovery(options=options)
+    else:
+        ls.discovery.configure(options)
+    return ls.discovery
+
+
+def environments(ls: LockstepServer) -> Environments:
+    from pyhelper.environments import Environments
+
+    if ls.environments is None:
+        ls.environments = Environments()
+    return ls.environments
+
+
+def environment_settings(ls: LockstepServer) -> EnvironmentSettings:
+    from pyhelper.environments import Settings
+
+    settings = ls.settings
+    return Settings(venv_path=settings.venv_path, seed=settings.venv_seed, uv_path=settings.uv_path)
+
+
+def choose_python(ls: LockstepServer, project: protocol.ProjectInfo) -> Choice:
+    from pyhelper.interpreters.choice import choose
+
+    return choose(
+        discovery(ls).interpreters(),
+        requires_python=project["requiresPython"],
+        python_version=project["pythonVersion"],
+        preference=ls.settings.python_preference,
+    )
+
+
+async def find_project(ls: LockstepServer, root: object) -> protocol.ProjectInfo | None:
+    scan = await ls.current_scan()
+    return next((project for project in scan.projects if project["root"] == root), None)
+
+
+def result(
+    status: protocol.EnvironmentStatus,
+    message: str,
+    venv: Path | None = None,
+    python_request: str | None = None,
+) -> protocol.EnvironmentResult:
+    from pyhelper.venvs import venv_info
+
+    return {
+        "status": status,
+        "message": message,
+        "venv": venv_info(venv) if venv else None,
+        "pythonRequest": python_request,
+    }
+
+
+def outcome_result(outcome: Outcome) -> protocol.EnvironmentResult:
+    return result(outcome.status, outcome.message, outcome.venv)
+
+
+# Handlers ------------------------------------------------------------------------------------------
+
+
+async def on_interpreters(ls: LockstepServer, params: Any) -> protocol.InterpretersResult:
+    from pyhelper.interpreters.payload import interpreters_payload
+
+    values = params_dict(params)
+    if values.get("preference") is None:
+        values["preference"] = ls.settings.python_preference
+    keys = ("requiresPython", "pythonVersion", "preference", "availableManaged", "refresh")
+    request = cast("protocol.InterpretersParams", {key: values[key] for key in keys if key in values})
+    return await asyncio.to_thread(interpreters_payload, discovery(ls), request)
+
+
+async def on_plan_environment(ls: LockstepServer, params: Any) -> protocol.EnvironmentPlan | None:
+    from pyhelper.environments import Project
+    from pyhelper.lockfiles import count_locked_packages
+
+    project = await find_project(ls, params_dict(params).get("root"))
+    if project is None:
+        return None
+    choice = await asyncio.to_thread(choose_python, ls, project)
+    venv = environments(ls).location(Project.from_info(project), environment_settings(ls))
+    lockfile = project["lockfile"]
+    packages = await asyncio.to_thread(count_locked_packages, Path(lockfile)) if lockfile else None
+    return {
+        "venvPath": str(venv),
+        "python": {"path": choice.chosen.path, "version": choice.chosen.version} if choice.chosen else None,
+        "pythonRequest": choice.install.label if choice.install else None,
+        "packages": packages,
+    }
+
+
+async def on_create_environment(ls: LockstepServer, params: Any) -> protocol.EnvironmentResult:
+    from pyhelper.environments import Project
+
+    values = params_dict(params)
+    if not ls.settings.trusted:
+        return result("failed", UNTRUSTED)
+    project = await find_project(ls, values.get("root"))
+    if project is None:
+        return result("failed", f"No project at {values.get('root')}: refresh the projects and try again.")
+    envs, settings = environments(ls), environment_settings(ls)
+    target = Project.from_info(project)
+    replace = bool(values.get("replace"))
+    progress = WorkDone(
+        ls, values.get("workDoneToken"), f"{'Recreating' if replace else 'Creating'} environment"
+    )
+
+    def work(cancel: threading.Event) -> protocol.EnvironmentResult:
+        python = values.get("python")
+        if not python:
+            chosen = _python_for(ls, project, bool(values.get("allowDownload")), progress, cancel)
+            if isinstance(chosen, dict):
+                return chosen
+            python = chosen
+        outcome = envs.create(
+            target,
+            Path(python),
+            replace=replace,
+            settings=settings,
+            progress=progress.on_event,
+            cancel=cancel,
+        )
+        return outcome_result(outcome)
+
+    return await _finish(ls, progress, work)
+
+
+def _python_for(
+    ls: LockstepServer,
+    project: protocol.ProjectInfo,
+    allow_download: bool,
+    progress: WorkDone,
+    cancel: threading.Event,
+) -> str | protocol.EnvironmentResult:
+    """The interpreter the project's rules choose; else a managed one installed now when allowed; else
+    the `needs-python` answer that lets the editor ask."""
+    from pyhelper.downloads import InstallCancelled, InstallError, InstallSettings, install_python
+
+    choice = choose_python(ls, project)
+    if choice.chosen is not None:
+        return choice.chosen.path
+    if choice.install is None:
+        return result("failed", choice.message)
+    if not allow_download:
+        return result("needs-python", choice.message, python_request=choice.install.label)
+    settings = ls.settings
+    install_settings = InstallSettings.resolve(
+        install_dir=settings.python_install_dir,
+        mirror=settings.python_install_mirror,
+        downloads_json=settings.python_downloads_json,
+    )
+    label = choice.install.label
+
+    def downloaded(done: int, total: int | None) -> None:
+        progress.report(f"Downloading {label}", done, total)
+
+    progress.report(f"Downloading {label}")
+    try:
+        installed = install_python(
+            choice.install.specifier, install_settings, progress=downloaded, cancel=cancel
+        )
+    except InstallCancelled:
+        return result("cancelled", f"Cancelled the download of {label}.")
+    except InstallError as error:
+        return result("failed", f"Could not install {label}: {error}")
+    log.info("Using %s %s at %s (%s)", label, installed.version, installed.python, installed.source)
+    return str(installed.python)
+
+
+async def on_sync_environment(ls: LockstepServer, params: Any) -> protocol.EnvironmentResult:
+    from pyhelper.environments import Project
+
+    values = params_dict(params)
+    if not ls.settings.trusted:
+        return result("failed", UNTRUSTED)
+    project = await find_project(ls, values.get("root"))
+    if project is None:
+        return result("failed", f"No project at {values.get('root')}: refresh the projects and try again.")
+    if project["venv"] is None:
+        return await on_create_environment(ls, params)
+    envs, settings = environments(ls), environment_settings(ls)
+    progress = WorkDone(ls, values.get("workDoneToken"), "Syncing environment")
+
+    def work(cancel: threading.Event) -> protocol.EnvironmentResult:
+        outcome = envs.sync(
+            Project.from_info(project), settings=settings, progress=progress.on_event, cancel=cancel
+        )
+        return outcome_result(outcome)
+
+    return await _finish(ls, progress, work)
+
+
+async def on_delete_environment(ls: LockstepServer, params: Any) -> protocol.EnvironmentResult:
+    from pyhelper.environments import Project
+
+    values = params_dict(params)
+    if not ls.settings.trusted:
+        return result("failed", UNTRUSTED)
+    project = await find_project(ls, values.get("root"))
+    if project is None:
+        return result("failed", f"No project at {values.get('root')}: refresh the projects and try again.")
+    envs, settings = environments(ls), environment_settings(ls)
+    outcome = await asyncio.to_thread(
+        envs.delete, Project.from_info(project), confirmed=values.get("confirmed") is True, settings=settings
+    )
+    ls.request_scan(delay=0)
+    return outcome_result(outcome)
+
+
+async def _finish(
+    ls: LockstepServer, progress: WorkDone, work: Callable[[threading.Event], protocol.EnvironmentResult]
+) -> protocol.EnvironmentResult:
+    try:
+        answer = await run_blocking(work)
+    except asyncio.CancelledError:
+        progress.end("Cancelled")
+        ls.request_scan(delay=0)
+        raise
+    progress.end(answer["message"])
+    log.info("%s", answer["message"])
+    # The venv changed: the projects (and the status bar) should say so without waiting for file events.
+    ls.request_scan(delay=0)
+    return answer
+
+
+HANDLERS: dict[str, Callable[..., Any]] = {
+    protocol.INTERPRETERS: on_interpreters,
+    protocol.PLAN_ENVIRONMENT: on_plan_environment,
+    protocol.CREATE_ENVIRONMENT: on_create_environment,
+    protocol.SYNC_ENVIRONMENT: on_sync_environment,
+    protocol.DELETE_ENVIRONMENT: on_delete_environment,
+}

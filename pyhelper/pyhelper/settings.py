@@ -1,0 +1,86 @@
+"""The editor settings the helper uses: the client's `HelperSettings` (extension/protocol.ts), received as
+initializationOptions and then as the `lockstep` section of workspace/didChangeConfiguration."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from pyhelper.protocol import PythonPreference
+
+
+@dataclass(frozen=True)
+class Settings:
+    exclude: tuple[str, ...] = ()
+    """`lockstep.exclude`: folder names or name patterns the scan skips."""
+    trusted: bool = False
+    """Workspace Trust: until the editor says the workspace is trusted, no tool runs, nothing is written."""
+    venv_path: str | None = None
+    """`lockstep.venv.path`: where projects keep their venv, when not `.venv`."""
+    venv_seed: bool = False
+    """`lockstep.venv.seed`: install pip, setuptools and wheel into new venvs."""
+    uv_path: str | None = None
+    """`lockstep.uv.path`: a uv to use instead of the bundled one."""
+    python_preference: PythonPreference = "managed"
+    python_install_dir: str | None = None
+    python_downloads_json: str | None = None
+    python_install_mirror: str | None = None
+
+
+class _WrongShape(Exception):
+    pass
+
+
+def _names(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        raise _WrongShape
+    return tuple(item for item in value if isinstance(item, str) and item)
+
+
+def _flag(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise _WrongShape
+    return value
+
+
+def _text(value: Any) -> str | None:
+    if not isinstance(value, str):
+        raise _WrongShape
+    return value.strip() or None  # an empty string is the setting's "not set"
+
+
+def _preference(value: Any) -> str:
+    if value not in ("only-managed", "managed", "system", "only-system"):
+        raise _WrongShape
+    return str(value)
+
+
+# Client key -> (field, reader).
+_FIELDS: dict[str, tuple[str, Callable[[Any], Any]]] = {
+    "exclude": ("exclude", _names),
+    "trusted": ("trusted", _flag),
+    "venvPath": ("venv_path", _text),
+    "venvSeed": ("venv_seed", _flag),
+    "uvPath": ("uv_path", _text),
+    "pythonPreference": ("python_preference", _preference),
+    "pythonInstallDir": ("python_install_dir", _text),
+    "pythonDownloadsJson": ("python_downloads_json", _text),
+    "pythonInstallMirror": ("python_install_mirror", _text),
+}
+
+
+def read_settings(values: Any, current: Settings) -> Settings:
+    """`current` updated from the client's settings object; missing keys and wrong shapes change nothing."""
+    if not isinstance(values, dict):
+        return current
+    changes: dict[str, Any] = {}
+    for key, (field, read) in _FIELDS.items():
+        if key not in values:
+            continue
+        try:
+            changes[field] = read(values[key])
+        except _WrongShape:
+            continue
+    return dataclasses.replace(current, **changes)
