@@ -173,7 +173,10 @@ export class HelperClient implements vscode.Disposable {
     client.onDidChangeState(({ newState }) => {
       if (newState === State.Running) {
         this.setState({ kind: "running" });
-        this.refreshProjects().catch((error) => this.output.error(`Reading projects failed: ${String(error)}`));
+        this.refreshProjects().catch((error) => {
+          // A helper that died right after starting is the close handler's news, not this one's.
+          if (this.client?.state === State.Running) this.output.error(`Reading projects failed: ${String(error)}`);
+        });
       }
     });
     return client;

@@ -7,9 +7,14 @@ import type { InterpreterSelections } from "./selections";
 
 type CommandId = (typeof Commands)[keyof typeof Commands];
 
+function rootArgument(value: unknown): string | undefined {
+  return typeof value === "string" ? value : undefined;
+}
+
 /** Every command's handler, keyed by its id: the manifest declares the same ids. */
 export function registerCommands(helper: HelperClient, selections: InterpreterSelections): vscode.Disposable[] {
-  const handlers: Record<CommandId, () => unknown> = {
+  // Environment commands take an optional project root, so quick fixes can name the project.
+  const handlers: Record<CommandId, (...args: unknown[]) => unknown> = {
     [Commands.showLog]: () => helper.output.show(),
     [Commands.restartHelper]: () => helper.restart(),
     [Commands.refreshProjects]: async () => {
@@ -17,10 +22,10 @@ export function registerCommands(helper: HelperClient, selections: InterpreterSe
       vscode.window.setStatusBarMessage(`Lockstep: ${projects.length} Python project(s) found`, 3000);
     },
     [Commands.selectInterpreter]: () => selectInterpreter(helper, selections),
-    [Commands.createEnvironment]: () => createEnvironment(helper, selections),
-    [Commands.syncEnvironment]: () => syncEnvironment(helper, selections),
-    [Commands.recreateEnvironment]: () => recreateEnvironment(helper, selections),
-    [Commands.deleteEnvironment]: () => deleteEnvironment(helper),
+    [Commands.createEnvironment]: (root) => createEnvironment(helper, selections, rootArgument(root)),
+    [Commands.syncEnvironment]: (root) => syncEnvironment(helper, selections, rootArgument(root)),
+    [Commands.recreateEnvironment]: (root) => recreateEnvironment(helper, selections, rootArgument(root)),
+    [Commands.deleteEnvironment]: (root) => deleteEnvironment(helper, rootArgument(root)),
   };
   return Object.entries(handlers).map(([id, handler]) => vscode.commands.registerCommand(id, handler));
 }

@@ -26,9 +26,20 @@ function label(project: ProjectInfo): string {
   return project.name ?? vscode.workspace.asRelativePath(project.root);
 }
 
-/** The active editor's project, the only one, or the one the user picks. */
-export async function pickProject(helper: HelperClient, placeHolder: string): Promise<ProjectInfo | undefined> {
+/**
+ * The project at `root` (a command's argument, e.g. from a quick fix), else the active editor's
+ * project, the only one, or the one the user picks.
+ */
+export async function pickProject(
+  helper: HelperClient,
+  placeHolder: string,
+  root?: string,
+): Promise<ProjectInfo | undefined> {
   const projects = helper.projects;
+  if (typeof root === "string") {
+    const named = projects.find((project) => project.root === root);
+    if (named) return named;
+  }
   const active = vscode.window.activeTextEditor?.document.uri;
   const obvious = projectFor(projects, active?.scheme === "file" ? active.fsPath : undefined);
   if (obvious) return obvious;
@@ -73,7 +84,7 @@ export async function runEnvironmentOperation(
   const title = `${TITLES[operation]} for ${label(project)}`;
   let result = await helper.requestWithProgress<EnvironmentResult>(METHODS[operation], params, title);
   if (result?.status === "needs-python" && result.pythonRequest) {
-    const download = `Download Python ${result.pythonRequest}`;
+    const download = `Download ${result.pythonRequest}`;
     const choice = await vscode.window.showWarningMessage(result.message, download, "Cancel");
     if (choice !== download) return result;
     result = await helper.requestWithProgress<EnvironmentResult>(
@@ -100,8 +111,8 @@ async function report(helper: HelperClient, result: EnvironmentResult | undefine
   if (choice === "Show Log") helper.output.show();
 }
 
-export async function createEnvironment(helper: HelperClient, selections: InterpreterSelections): Promise<void> {
-  const project = await pickProject(helper, "Create an environment for which project?");
+export async function createEnvironment(helper: HelperClient, selections: InterpreterSelections, root?: string): Promise<void> {
+  const project = await pickProject(helper, "Create an environment for which project?", root);
   if (!project) return;
   if (project.venv) {
     const recreate = "Recreate";
@@ -117,18 +128,18 @@ export async function createEnvironment(helper: HelperClient, selections: Interp
   await runEnvironmentOperation(helper, selections, project, "create");
 }
 
-export async function syncEnvironment(helper: HelperClient, selections: InterpreterSelections): Promise<void> {
-  const project = await pickProject(helper, "Sync the environment of which project?");
+export async function syncEnvironment(helper: HelperClient, selections: InterpreterSelections, root?: string): Promise<void> {
+  const project = await pickProject(helper, "Sync the environment of which project?", root);
   if (project) await runEnvironmentOperation(helper, selections, project, project.venv ? "sync" : "create");
 }
 
-export async function recreateEnvironment(helper: HelperClient, selections: InterpreterSelections): Promise<void> {
-  const project = await pickProject(helper, "Recreate the environment of which project?");
+export async function recreateEnvironment(helper: HelperClient, selections: InterpreterSelections, root?: string): Promise<void> {
+  const project = await pickProject(helper, "Recreate the environment of which project?", root);
   if (project) await runEnvironmentOperation(helper, selections, project, "recreate");
 }
 
-export async function deleteEnvironment(helper: HelperClient): Promise<void> {
-  const project = await pickProject(helper, "Delete the environment of which project?");
+export async function deleteEnvironment(helper: HelperClient, root?: string): Promise<void> {
+  const project = await pickProject(helper, "Delete the environment of which project?", root);
   if (!project) return;
   if (!project.venv) {
     void vscode.window.showInformationMessage(`${label(project)} has no environment to delete.`);

@@ -26,7 +26,7 @@ export function describePlan(project: string, plan: EnvironmentPlan): string {
   const venv = plan.venvPath.split(/[\\/]/).pop() ?? plan.venvPath;
   const python = plan.python
     ? `Python ${plan.python.version}`
-    : `Python ${plan.pythonRequest ?? "?"} (to be downloaded)`;
+    : `${plan.pythonRequest ?? "a managed Python"} (to be downloaded)`;
   const packages =
     plan.packages === null ? "" : ` and install ${plan.packages} locked package${plan.packages === 1 ? "" : "s"}`;
   return `Create ${venv} with ${python}${packages} for ${project}?`;

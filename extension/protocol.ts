@@ -84,7 +84,7 @@ export interface EnvironmentResult {
   /** One sentence for the user. */
   message: string;
   venv: VenvInfo | null;
-  /** With `needs-python`: the managed version that would fit, e.g. `3.12`. */
+  /** With `needs-python`: the managed Python that would fit, as people say it: `Python 3.12`. */
   pythonRequest: string | null;
 }
 
@@ -93,7 +93,7 @@ export interface EnvironmentPlan {
   venvPath: string;
   /** The interpreter the project's rules choose, or null when none installed fits. */
   python: { path: string; version: string } | null;
-  /** When no installed interpreter fits: the managed version that would, e.g. `3.12`. */
+  /** When no installed interpreter fits: the managed Python that would, e.g. `Python 3.12`. */
   pythonRequest: string | null;
   /** How many locked packages a sync installs, when there is a lock. */
   packages: number | null;

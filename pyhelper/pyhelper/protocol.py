@@ -78,7 +78,7 @@ class EnvironmentResult(TypedDict):
     """One sentence for the user."""
     venv: VenvInfo | None
     pythonRequest: str | None
-    """With `needs-python`: the managed version that would fit, e.g. `3.12`."""
+    """With `needs-python`: the managed Python that would fit, as people say it: `Python 3.12`."""
 
 
 class PythonChoice(TypedDict):
@@ -92,7 +92,7 @@ class EnvironmentPlan(TypedDict):
     python: PythonChoice | None
     """The interpreter the project's rules choose, or None when none installed fits."""
     pythonRequest: str | None
-    """When no installed interpreter fits: the managed version that would, e.g. `3.12`."""
+    """When no installed interpreter fits: the managed Python that would, e.g. `Python 3.12`."""
     packages: int | None
     """How many locked packages a sync installs, when there is a lock."""
 
