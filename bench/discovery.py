@@ -1,4 +1,4 @@
-"""Benchmark: full interpreter discovery vs `uv python list --only-installed`, side by side.
+"""Full interpreter discovery vs `uv python list --only-installed`, side by side.
 
 Two settings, each run alternately, repeated, medians and their ratio (target: discovery faster):
 - "machine": this machine as it is (PATH with pyenv's shims, pyenv's versions, /usr/bin), plus a
@@ -10,48 +10,44 @@ is measured warm. Discovery is measured cold (a new `Discovery` each run: nothin
 in-process as the helper runs it; `pyhelper python list`, which adds a Python start-up, is shown too.
 The benchmark also records how many processes discovery started (audit hook): it must be 0.
 
-    .dev/venv/bin/python bench/discovery.py [--repeats 15] [--json FILE]
+    .dev/venv/bin/python bench/discovery.py [--quick] [--repeats N] [--json FILE]
 """
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests" / "interpreters"))
-
-from interp_layouts import ProcessSpy, copy_install, real_prefix
+from harness import (
+    Benchmark,
+    Row,
+    Size,
+    Target,
+    interleave,
+    median_ms,
+    run_quiet,
+    samples_ms,
+    standalone,
+    uv_binary,
+)
 from pyhelper.interpreters.discovery import Discovery
 from pyhelper.interpreters.locations import Host
-from uv import find_uv_bin
+
+NAME = "discovery"
 
 
-def _median_ms(samples: list[float]) -> float:
-    return statistics.median(samples) * 1000
+def _compare(
+    setting: str, env: dict[str, str], repeats: int, warmup: int
+) -> tuple[list[Row], dict[str, Any]]:
+    from interpreters.interp_layouts import ProcessSpy
 
-
-def _run(command: list[str], env: dict[str, str]) -> None:
-    subprocess.run(
-        command,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        check=False,
-    )
-
-
-def _compare(name: str, env: dict[str, str], repeats: int) -> dict[str, object]:
     host = Host(sys.platform, env, env["HOME"])
-    uv_command = [find_uv_bin(), "python", "list", "--only-installed"]
+    uv_command = [str(uv_binary()), "python", "list", "--only-installed"]
     cli_command = [
         sys.executable,
         "-m",
@@ -60,58 +56,72 @@ def _compare(name: str, env: dict[str, str], repeats: int) -> dict[str, object]:
         "list",
         "--format",
         "json",
-        "--workspace",
-        "/nonexistent",
     ]
+    cli_command += ["--workspace", "/nonexistent"]
     uv_out = subprocess.run(
-        uv_command, env=env, capture_output=True, text=True, check=False
-    ).stdout  # warm-up
+        uv_command, env=env, capture_output=True, text=True, check=True
+    ).stdout
     with ProcessSpy.watching() as spy:
         found = Discovery(host).interpreters()
 
-    timings: dict[str, list[float]] = {"discovery": [], "cli": [], "uv": []}
-    actions: dict[str, Callable[[], object]] = {
-        "discovery": lambda: Discovery(host).interpreters(),
-        "cli": lambda: _run(cli_command, env),
-        "uv": lambda: _run(uv_command, env),
-    }
-    for _ in range(repeats):
-        for key, action in actions.items():
-            start = time.perf_counter()
-            action()
-            timings[key].append(time.perf_counter() - start)
-    warm = Discovery(host)
-    warm.interpreters()
+    times = interleave(
+        {
+            "discovery": lambda: Discovery(host).interpreters(),
+            "cli": lambda: run_quiet(cli_command, env=env),
+            "uv": lambda: run_quiet(uv_command, env=env),
+        },
+        repeats,
+        warmup=warmup,
+    )
+    cached = Discovery(host)
+    cached.interpreters()
     start = time.perf_counter()
     for _ in range(repeats):
-        warm.interpreters()
-    warm_ms = (time.perf_counter() - start) / repeats * 1000
+        cached.interpreters()
+    cached_ms = (time.perf_counter() - start) / repeats * 1000
 
-    medians = {key: _median_ms(samples) for key, samples in timings.items()}
     uv_paths = {
         line.split()[1] for line in uv_out.splitlines() if len(line.split()) >= 2
     }
-    return {
-        "setting": name,
-        "discovery_ms": round(medians["discovery"], 2),
-        "discovery_warm_cache_ms": round(warm_ms, 3),
-        "cli_ms": round(medians["cli"], 1),
-        "uv_ms": round(medians["uv"], 1),
-        "ratio_discovery_to_uv": round(medians["discovery"] / medians["uv"], 3),
-        "ratio_cli_to_uv": round(medians["cli"] / medians["uv"], 3),
+    uv = ("uv python list --only-installed", median_ms(times["uv"]))
+    rows = [
+        Row(
+            f"{setting}, in-process (cold)",
+            "discovery",
+            median_ms(times["discovery"]),
+            reference=uv[0],
+            reference_value=uv[1],
+            target=Target(1, strict=True),
+        ),
+        Row(
+            f"{setting}, CLI",
+            "pyhelper python list",
+            median_ms(times["cli"]),
+            reference=uv[0],
+            reference_value=uv[1],
+        ),
+        Row(
+            f"{setting}, processes started by discovery",
+            "discovery",
+            len(spy.events),
+            unit="processes",
+            target=Target(0, on="value"),
+        ),
+    ]
+    details = {
+        "samples_ms": samples_ms(times),
+        "discovery_cached_ms": cached_ms,
         "interpreters_found": len(found),
         "uv_rows": len(uv_paths),
         "uv_distinct_files": len({os.path.realpath(p) for p in uv_paths}),
-        "processes_started_by_discovery": len(spy.events),
     }
+    return rows, details
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=15)
-    parser.add_argument("--json", type=Path, help="also write the figures here")
-    args = parser.parse_args()
+def run(size: Size) -> Benchmark:
+    from interpreters.interp_layouts import copy_install, real_prefix
 
+    repeats = size.pick(full=15, quick=3)
     with tempfile.TemporaryDirectory(prefix="lockstep-bench-") as scratch:
         managed = Path(scratch) / "uv-python"
         copy_install(
@@ -128,36 +138,20 @@ def main() -> int:
         ).interpreters()
         bins = dict.fromkeys(os.path.dirname(i.path) for i in found if i.kind != "venv")
         same_env = {**machine_env, "PATH": os.pathsep.join(bins)}
-        results = [
-            _compare("machine", machine_env, args.repeats),
-            _compare("same locations", same_env, args.repeats),
-        ]
-
-    header = (
-        "| setting | discovery (cold, in-process) | discovery (cached) | `pyhelper python list` "
-        "| `uv python list --only-installed` | discovery / uv | CLI / uv | found | processes started |"
-    )
-    print(header)
-    print("|" + "---|" * 9)
-    for r in results:
-        print(
-            f"| {r['setting']} | {r['discovery_ms']} ms | {r['discovery_warm_cache_ms']} ms | {r['cli_ms']} ms "
-            f"| {r['uv_ms']} ms | {r['ratio_discovery_to_uv']} | {r['ratio_cli_to_uv']} "
-            f"| {r['interpreters_found']} (uv: {r['uv_distinct_files']} files, {r['uv_rows']} rows) "
-            f"| {r['processes_started_by_discovery']} |"
+        machine_rows, machine_details = _compare(
+            "machine", machine_env, repeats, size.warmup
         )
-    print(
-        f"\nmedians of {args.repeats} alternating runs; Python {sys.version.split()[0]}, {os.cpu_count()} CPUs"
-    )
-    if args.json:
-        args.json.write_text(
-            json.dumps(
-                {"benchmark": "discovery", "repeats": args.repeats, "results": results},
-                indent=2,
-            )
+        same_rows, same_details = _compare(
+            "same locations", same_env, repeats, size.warmup
         )
-    return 0
+    return Benchmark(
+        name=NAME,
+        description="interpreter discovery vs `uv python list --only-installed`",
+        parameters={"repeats": repeats},
+        rows=machine_rows + same_rows,
+        details={"machine": machine_details, "same locations": same_details},
+    )
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    standalone(run)

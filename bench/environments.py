@@ -1,63 +1,63 @@
-"""Create Environment vs `uv sync` alone vs `python -m venv` + `pip install -r`, side by side.
+"""Create Environment vs `uv sync` alone, `uv venv` + `uv pip sync`, `python -m venv` + `pip install -r`.
 
 A uv project locking ~50 small packages from a loopback index (wheels built here), with a warm uv
-cache. Each round runs every contender once, from no venv to a synced one; the table shows medians
-and ratios to `uv sync`. Target: Create Environment within 1.3x of `uv sync`.
+cache. Each round runs every contender once, from no venv to a synced one; medians and ratios to
+`uv sync`. Target: Create Environment (the helper's engine call) within 1.3x of `uv sync`.
 
-    .dev/venv/bin/python bench/environments.py [--rounds 7] [--packages 50] [--json out.json]
+    .dev/venv/bin/python bench/environments.py [--quick] [--repeats N] [--json FILE]
 """
 
 from __future__ import annotations
 
-import argparse
-import json
 import shutil
-import statistics
 import subprocess
-import sys
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
+from harness import (
+    Benchmark,
+    Row,
+    Size,
+    Target,
+    interleave,
+    median_ms,
+    run_quiet,
+    samples_ms,
+    standalone,
+    uv_binary,
+)
 from pyhelper.environments import Environments, Project
-from pyhelper.uvtool import find_uv
 
-from tests.support.index import PackageIndex, generated_catalogue
-from tests.support.projects import uv_project
-from tests.support.pythons import real_interpreters
+NAME = "environments"
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--rounds", type=int, default=7)
-    parser.add_argument("--packages", type=int, default=50)
-    parser.add_argument("--json", type=Path, help="also write the results here")
-    args = parser.parse_args()
+def run(size: Size) -> Benchmark:
+    from support.index import PackageIndex, generated_catalogue
+    from support.projects import uv_project
+    from support.pythons import real_interpreters
 
-    uv = find_uv()
-    assert uv is not None, "no runnable uv"
+    rounds = size.pick(full=7, quick=1)
+    packages = 10 if size.quick else 50
+    uv = str(uv_binary())
     python = real_interpreters()["3.12"]
     with tempfile.TemporaryDirectory(prefix="lockstep-bench-env-") as scratch_name:
         scratch = Path(scratch_name)
         index = PackageIndex(scratch / "index")
-        catalogue = generated_catalogue(args.packages)
+        catalogue = generated_catalogue(packages)
         index.add(catalogue)
         with index.start():
             environ = index.environ(scratch / "uv-cache")
             roots = [f"{dist.name}>=1" for dist in catalogue[::10]]
             project = uv_project(
-                scratch / "project", uv.path, environ, roots, name="bench"
+                scratch / "project", Path(uv), environ, roots, name="bench"
             )
             venv = project / ".venv"
+            venv_python = str(venv / "bin" / "python")
             requirements = scratch / "requirements.txt"
             exported = subprocess.run(
                 [
-                    str(uv.path),
+                    uv,
                     "export",
                     "--no-hashes",
                     "--quiet",
@@ -74,79 +74,103 @@ def main() -> int:
             environments = Environments(environ, lock_dir=scratch / "locks")
             target = Project(project, "uv", project / "uv.lock", ">=3.10", name="bench")
 
+            def synced(make: Callable[[], object]) -> Callable[[], None]:
+                def action() -> None:
+                    make()
+                    installed = len(
+                        list(venv.glob("lib/python3*/site-packages/*.dist-info"))
+                    )
+                    assert installed >= packages, installed
+
+                return action
+
             def lockstep() -> None:
                 outcome = environments.create(target, python)
                 assert outcome.status == "ok", outcome
 
             def uv_sync() -> None:
-                subprocess.run(
-                    [
-                        str(uv.path),
-                        "sync",
-                        "--locked",
-                        "--quiet",
-                        "--python",
-                        str(python),
-                    ],
+                run_quiet(
+                    [uv, "sync", "--locked", "--quiet", "--python", str(python)],
                     cwd=project,
                     env=environ,
-                    check=True,
                 )
 
-            def venv_pip() -> None:
-                subprocess.run([str(python), "-m", "venv", str(venv)], check=True)
-                subprocess.run(
+            def uv_venv_pip_sync() -> None:
+                run_quiet(
+                    [uv, "venv", "--quiet", "--python", str(python), str(venv)],
+                    env=environ,
+                )
+                run_quiet(
                     [
-                        str(venv / "bin" / "python"),
-                        "-m",
+                        uv,
                         "pip",
-                        "install",
+                        "sync",
                         "--quiet",
-                        "--no-deps",
-                        "-r",
+                        "--python",
+                        venv_python,
                         str(requirements),
                     ],
                     env=environ,
-                    check=True,
                 )
 
-            contenders: dict[str, Callable[[], None]] = {
-                "uv sync --locked": uv_sync,
-                "Lockstep Create Environment (API)": lockstep,
-                "python -m venv + pip install -r": venv_pip,
-            }
-            uv_sync()  # warm the uv cache (and pip's) before measuring
-            times: dict[str, list[float]] = {name: [] for name in contenders}
-            for _ in range(args.rounds):
-                for name, run in contenders.items():
-                    shutil.rmtree(venv, ignore_errors=True)
-                    start = time.perf_counter()
-                    run()
-                    times[name].append(time.perf_counter() - start)
-                    installed = len(
-                        list(venv.glob("lib/python3*/site-packages/*.dist-info"))
-                    )
-                    assert installed >= args.packages, (name, installed)
+            def venv_pip() -> None:
+                run_quiet([str(python), "-m", "venv", str(venv)])
+                pip = [
+                    venv_python,
+                    "-m",
+                    "pip",
+                    "install",
+                    "--quiet",
+                    "--no-deps",
+                    "-r",
+                    str(requirements),
+                ]
+                run_quiet(pip, env=environ)
 
-    base = statistics.median(times["uv sync --locked"])
-    rows = [
-        (name, statistics.median(values), statistics.median(values) / base)
-        for name, values in times.items()
-    ]
-    print(
-        f"{args.packages} locked packages, warm cache, {args.rounds} rounds, Python {python}"
-    )
-    print("| contender | median (ms) | vs uv sync |\n| --- | ---: | ---: |")
-    for name, median, ratio in rows:
-        print(f"| {name} | {median * 1000:.0f} | {ratio:.2f}x |")
-    if args.json:
-        args.json.write_text(
-            json.dumps(
-                {name: {"median_s": m, "ratio": r} for name, m, r in rows}, indent=2
+            times = interleave(
+                {
+                    "uv": synced(uv_sync),
+                    "lockstep": synced(lockstep),
+                    "uv venv": synced(uv_venv_pip_sync),
+                    "venv pip": synced(venv_pip),
+                },
+                rounds,
+                warmup=size.warmup,
+                reset=lambda: shutil.rmtree(venv, ignore_errors=True),
             )
-        )
-    return 0
+
+    uv_sync_ms = ("uv sync --locked", median_ms(times["uv"]))
+    return Benchmark(
+        name=NAME,
+        description="a synced venv from nothing, ~50 locked packages, warm cache",
+        parameters={"rounds": rounds, "packages": packages, "python": str(python)},
+        rows=[
+            Row(
+                "Create Environment",
+                "Lockstep (engine)",
+                median_ms(times["lockstep"]),
+                reference=uv_sync_ms[0],
+                reference_value=uv_sync_ms[1],
+                target=Target(1.3),
+            ),
+            Row(
+                "another tool, for comparison",
+                "uv venv + uv pip sync",
+                median_ms(times["uv venv"]),
+                reference=uv_sync_ms[0],
+                reference_value=uv_sync_ms[1],
+            ),
+            Row(
+                "another tool, for comparison",
+                "python -m venv + pip install -r",
+                median_ms(times["venv pip"]),
+                reference=uv_sync_ms[0],
+                reference_value=uv_sync_ms[1],
+            ),
+        ],
+        details={"samples_ms": samples_ms(times)},
+    )
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    standalone(run)

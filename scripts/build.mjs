@@ -3,18 +3,21 @@
 // with --tests, the TypeScript test files bundled for node's test runner.
 //
 //   node scripts/build.mjs               extension + helper
-//   node scripts/build.mjs --production  minified, no source maps (what `npm run package` ships)
+//   node scripts/build.mjs --production  minified, no source maps
+//   node scripts/build.mjs --package     --production, then dist/lockstep.vsix for this platform
+//                                        (`npm run package`)
 //   node scripts/build.mjs --watch       rebuild the extension on change
 //   node scripts/build.mjs --tests       tests/**/*.test.ts -> .dev/tests/**/*.test.js
 import * as esbuild from "esbuild";
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const args = new Set(process.argv.slice(2));
-const production = args.has("--production");
+const production = args.has("--production") || args.has("--package");
 
 function testFiles(dir) {
   return readdirSync(dir).flatMap((entry) => {
@@ -70,7 +73,60 @@ function bundleHelper() {
       join(root, "pyhelper")],
     { stdio: "inherit", env: { ...process.env, UV_PYTHON_DOWNLOADS: "never" } },
   );
+  trimBundle(libs);
   console.log(`build: helper bundled into ${relative(root, libs)}`);
+}
+
+// bundled/libs ships whole (a `!` pattern in .vscodeignore wins over every exclusion), so what must not
+// ship is removed here: console scripts (their shebang names the build machine's Python; the helper
+// needs only the uv binary), uv's lock file, and test suites that came inside packages.
+function trimBundle(libs) {
+  for (const scripts of ["bin", "Scripts"]) {
+    const dir = join(libs, scripts);
+    if (!existsSync(dir)) continue;
+    for (const entry of readdirSync(dir)) {
+      if (entry !== "uv" && entry !== "uv.exe") rmSync(join(dir, entry), { force: true });
+    }
+  }
+  rmSync(join(libs, ".lock"), { force: true });
+  for (const entry of readdirSync(libs, { withFileTypes: true })) {
+    if (entry.isDirectory()) rmSync(join(libs, entry.name, "tests"), { recursive: true, force: true });
+  }
+}
+
+// VS Code's name for this machine's platform. The VSIX is platform-specific because the bundled uv
+// wheel carries a native binary (as the Ruff extension's VSIXs are): built on linux-x64 it installs
+// on linux-x64 only.
+function vsceTarget() {
+  const musl = process.platform === "linux" && !process.report.getReport().header.glibcVersionRuntime;
+  const system = { win32: "win32", darwin: "darwin", linux: musl ? "alpine" : "linux" }[process.platform];
+  const arch = { x64: "x64", arm64: "arm64", arm: "armhf" }[process.arch];
+  const target = `${system}-${arch}`;
+  const known = ["win32-x64", "win32-arm64", "linux-x64", "linux-arm64", "linux-armhf", "darwin-x64",
+    "darwin-arm64", "alpine-x64", "alpine-arm64"];
+  if (!known.includes(target)) throw new Error(`VS Code has no target for ${process.platform}-${process.arch}`);
+  return target;
+}
+
+function packageVsix() {
+  // vsce would ask y/N about a missing LICENSE or repository on a terminal and answers yes by
+  // itself without one: check both here, so a VSIX never ships without them.
+  const manifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
+  if (!existsSync(join(root, "LICENSE")) || !manifest.repository) {
+    throw new Error("package.json needs a repository and the folder a LICENSE before packaging");
+  }
+  const vsce = createRequire(import.meta.url).resolve("@vscode/vsce/vsce");
+  const out = join(root, "dist", "lockstep.vsix");
+  const target = vsceTarget();
+  const output = execFileSync(process.execPath, [vsce, "package", "--target", target, "--out", out,
+    // esbuild bundled the npm dependencies into dist/extension.js.
+    "--no-dependencies",
+    // README images resolve inside the installed extension (docs/images ships in the VSIX).
+    "--no-rewrite-relative-links"],
+    // Never a terminal: vsce then asks nothing and does not look up its own latest version online.
+    { cwd: root, stdio: ["ignore", "pipe", "inherit"], encoding: "utf8" });
+  process.stdout.write(output);
+  console.log(`build: ${relative(root, out)} (${target})`);
 }
 
 if (args.has("--tests")) {
@@ -80,6 +136,9 @@ if (args.has("--tests")) {
   await context.watch();
   console.log("build: watching extension/ for changes");
 } else {
+  // A development build's source map would sit stale beside the minified bundle.
+  if (production) rmSync(join(root, "dist", "extension.js.map"), { force: true });
   await esbuild.build(extensionOptions);
   bundleHelper();
+  if (args.has("--package")) packageVsix();
 }
