@@ -15,6 +15,7 @@ Every command is an argument list; nothing goes through a shell.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -96,10 +97,18 @@ def _candidates(user_path: str | None, environ: Mapping[str, str]) -> list[tuple
         candidates.append(("setting", Path(user_path).expanduser()))
     try:
         import uv
-
-        candidates.append(("bundled", Path(uv.find_uv_bin())))
-    except (ImportError, FileNotFoundError):
+    except ImportError:
         pass
+    else:
+        # The extension installs pyhelper's dependencies with `--target`: the binary is `<target>/bin/uv`.
+        # uv.find_uv_bin() looks in the running Python's scripts folder first, where an unrelated (older)
+        # uv of the user's system Python would be taken for ours.
+        beside = Path(uv.__file__).parent.parent / "bin" / ("uv.exe" if os.name == "nt" else "uv")
+        if beside.is_file():
+            candidates.append(("bundled", beside))
+        else:
+            with contextlib.suppress(FileNotFoundError):
+                candidates.append(("bundled", Path(uv.find_uv_bin())))
     from pyhelper.interpreters.locations import Host, shim_dirs
 
     host = Host.current(environ)

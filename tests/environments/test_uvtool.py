@@ -10,6 +10,7 @@ import sys
 import threading
 from pathlib import Path
 
+import pytest
 import uv as uv_package
 from pyhelper.uvtool import child_environment, find_uv, run_tool
 
@@ -34,10 +35,14 @@ def test_a_user_path_that_runs_wins(tmp_path: Path) -> None:
     assert found is not None and found.source == "setting" and found.path == chosen
 
 
+@pytest.mark.parametrize(
+    "runner", ["pyenv 3.12", "a Python whose scripts folder has a uv"]
+)
 def test_bundled_with_pip_install_target_layout(
-    tmp_path: Path, pythons: dict[str, Path]
+    tmp_path: Path, pythons: dict[str, Path], runner: str
 ) -> None:
-    """The extension bundles dependencies with `pip install --target`: <libs>/uv and <libs>/bin/uv."""
+    """The extension bundles dependencies with `pip install --target`: <libs>/uv and <libs>/bin/uv.
+    That uv wins even over one in the running interpreter's own scripts folder (the dev venv has one)."""
     libs = tmp_path / "libs"
     shutil.copytree(Path(uv_package.__file__).parent, libs / "uv")
     (libs / "bin").mkdir()
@@ -50,8 +55,9 @@ def test_bundled_with_pip_install_target_layout(
         "PYTHONPATH": os.pathsep.join([str(libs), str(pyhelper_source), dev_site]),
         "PATH": "/usr/bin:/bin",
     }
+    python = pythons["3.12"] if runner == "pyenv 3.12" else Path(sys.executable)
     output = subprocess.run(
-        [str(pythons["3.12"]), "-c", script],
+        [str(python), "-c", script],
         env=env,
         capture_output=True,
         text=True,
