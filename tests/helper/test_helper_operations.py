@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Helper, plain, within
+from helper_support import Helper, plain, within
 from lsprotocol import types
 from pygls.exceptions import JsonRpcRequestCancelled
 from pyhelper.lockfiles import count_locked_packages

@@ -7,7 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import interpreter_version, make_uv_venv, real_interpreter, write_tree
+from helper_support import (
+    interpreter_version,
+    make_uv_venv,
+    real_interpreter,
+    write_tree,
+)
 from pyhelper.projects import (
     classify_manager,
     find_pyprojects,

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import interpreter_version, make_uv_venv, real_interpreter, write_tree
+from helper_support import (
+    interpreter_version,
+    make_uv_venv,
+    real_interpreter,
+    write_tree,
+)
 from lsprotocol import types
 
 PROJECT = '[project]\nname = "{name}"\nversion = "1.0"\n'

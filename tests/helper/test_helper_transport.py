@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from conftest import HELPER_COMMAND, within
+from helper_support import HELPER_COMMAND, within
 from pyhelper.transport import MAX_MESSAGE_BYTES
 
 from pyhelper import __version__

@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 from typing import cast
 
-from conftest import Sandbox
 from interp_layouts import (
     copy_install,
     make_venv,
@@ -16,6 +15,7 @@ from interp_layouts import (
     real_version,
     write_shim,
 )
+from interp_sandbox import Sandbox
 from pyhelper.interpreters.payload import interpreters_payload
 from pyhelper.protocol import InterpretersParams
 

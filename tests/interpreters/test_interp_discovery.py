@@ -7,7 +7,6 @@ import platform
 import shutil
 from pathlib import Path
 
-from conftest import Sandbox
 from interp_layouts import (
     ProcessSpy,
     copy_install,
@@ -16,6 +15,7 @@ from interp_layouts import (
     real_version,
     write_shim,
 )
+from interp_sandbox import Sandbox
 from pyhelper.interpreters.discovery import Discovery, DiscoveryOptions
 
 MACHINE = {"amd64": "x86_64", "arm64": "aarch64"}.get(
