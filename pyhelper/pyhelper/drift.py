@@ -24,6 +24,7 @@ Findings may concern any of those pyproject files or the lockfile: each carries 
 - `lock-invalid` (error, on the lock): an entry the tool would refuse (e.g. a version edited by hand).
 - `lock-missing` (information): the project's manager uses a lockfile and there is none.
 - `toml-syntax` (error): a file does not parse; reported at the error's line and column.
+- `lock-too-large` (information, on the lock): the lock is over `MAX_LOCK_BYTES` and is not checked.
 - `requirement-invalid` (error): a requirement string that is not PEP 508.
 
 A project is in sync when no finding is an error or a warning (`is_drift`).
@@ -172,14 +173,14 @@ def find_projects(folder: Path) -> Iterator[Path]:
 def check_tree(folder: Path, cache: LockCache | None = None) -> list[Finding]:
     """Check every project under `folder`; a uv workspace is checked once, from its root."""
     cache = cache if cache is not None else LockCache()
-    findings: list[Finding] = []
+    findings: dict[Finding, None] = {}
     done: set[Path] = set()
     for project in find_projects(Path(os.path.abspath(folder))):
         if project in done:
             continue
         results = check_project(project, cache=cache)
         done.add(project)
-        findings.extend(f for f in results if f not in findings)
+        findings.update(dict.fromkeys(results))
         # Members were checked along with their workspace root.
         done.update(f.path.parent for f in results if f.path.name == "pyproject.toml")
-    return findings
+    return list(findings)

@@ -26,12 +26,47 @@ else:
 
 TOML_SYNTAX = "toml-syntax"
 TOMLDecodeError = tomllib.TOMLDecodeError
+# tomllib's time and memory grow with the square of a dotted key's length (10,000 parts: 3 s and 400 MB;
+# 100,000: out of memory), so longer keys are refused. Real files use a handful of parts.
+MAX_KEY_PARTS = 64
+
+
+class TomlTooComplex(tomllib.TOMLDecodeError):  # type: ignore[misc]  # Any: tomli fallback
+    """A document tomllib cannot read in bounded time, memory or stack (too deep a nesting or key)."""
+
+    def __init__(self, message: str) -> None:
+        # TOMLDecodeError's own signature differs between Python versions; the message is all we keep.
+        ValueError.__init__(self, message)
 
 
 def loads(text: str) -> dict[str, Any]:
-    """tomllib (tomli before 3.11) without positions or findings, for text expected to be valid."""
-    data: dict[str, Any] = tomllib.loads(text)
+    """tomllib (tomli before 3.11) without positions or findings; raises TOMLDecodeError."""
+    deep = _deep_key(text)
+    if deep is not None:
+        line, column = deep
+        raise TomlTooComplex(
+            f"a dotted key has more than {MAX_KEY_PARTS} parts (at line {line + 1}, column {column + 1})"
+        )
+    try:
+        data: dict[str, Any] = tomllib.loads(text)
+    except RecursionError:
+        raise TomlTooComplex("arrays or inline tables are nested too deeply to read") from None
     return data
+
+
+_KEY_PART = r"""(?:[A-Za-z0-9_-]+|"(?:[^"\\\n]|\\.)*"|'[^'\n]*')"""
+_DEEP_KEY = re.compile(rf"(?<![A-Za-z0-9_\-\"'.])(?:{_KEY_PART}[ \t]*\.[ \t]*){{{MAX_KEY_PARTS}}}")
+
+
+def _deep_key(text: str) -> tuple[int, int] | None:
+    """(line, column) of a dotted key longer than MAX_KEY_PARTS; only lines with that many dots are
+    searched, so the cost stays linear in the text."""
+    if text.count(".") < MAX_KEY_PARTS:
+        return None
+    for number, line in enumerate(text.split("\n")):
+        if line.count(".") >= MAX_KEY_PARTS and (match := _DEEP_KEY.search(line)):
+            return number, match.start()
+    return None
 
 
 # tomllib/tomli end their messages with "(at line 3, column 7)" or "(at end of document)".
@@ -81,8 +116,8 @@ class TomlDocument:
 def parse_toml(path: Path, text: str) -> TomlDocument | Finding:
     """Parse `text` (the content of `path`); a syntax error becomes a `toml-syntax` finding."""
     try:
-        return TomlDocument(path, text, tomllib.loads(text))
-    except tomllib.TOMLDecodeError as error:
+        return TomlDocument(path, text, loads(text))
+    except TOMLDecodeError as error:
         message = str(error)
         where = _WHERE.search(message)
         if where:
@@ -133,7 +168,8 @@ class _Positions:
         self._line_starts = [0] + [m.end() for m in re.finditer(r"\n", text)]
         self._array_tables: dict[KeyPath, int] = {}
         self._pos = 0
-        with contextlib.suppress(IndexError, ValueError):
+        # RecursionError: nesting tomllib just managed can still be too deep for this scanner's stack.
+        with contextlib.suppress(IndexError, ValueError, RecursionError):
             self._document()
 
     def position(self, offset: int) -> Position:

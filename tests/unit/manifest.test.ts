@@ -21,7 +21,9 @@ test("every setting in the code is declared in the manifest, and no other", () =
   assert.deepEqual(declared, Object.values(Settings).map((key) => `${SETTINGS_SECTION}.${key}`).sort());
 });
 
-test("settings that name an executable cannot be set by a workspace", () => {
+test("settings that name an executable or a download source cannot be set by a workspace", () => {
   const properties = manifest.contributes.configuration.properties;
-  assert.equal(properties[`${SETTINGS_SECTION}.${Settings.helperPython}`].scope, "machine");
+  for (const key of ["helper.python", "uv.path", "python.installMirror", "python.downloadsJson", "python.installDir"]) {
+    assert.equal(properties[`${SETTINGS_SECTION}.${key}`]?.scope, "machine", key);
+  }
 });

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import get_args
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
-from packaging.version import InvalidVersion, Version
+from packaging.version import Version
 
 from pyhelper.interpreters.model import Interpreter
 from pyhelper.interpreters.versions import parse_managed_name
@@ -103,6 +103,27 @@ def parse_request(line: str) -> PythonRequest | None:
     if not text:
         return None
     word = text.split()[0]
+    try:
+        request = _parse_request(text, word)
+    except InvalidSpecifier:  # digits of other scripts (`৩.12`) pass the patterns but not packaging
+        request = None
+    if request is None or (request.specifier is not None and not _evaluable(request.specifier)):
+        return PythonRequest(text=word, name=word)
+    return request
+
+
+def _evaluable(specifiers: SpecifierSet) -> bool:
+    """packaging parses a clause's version only when comparing: `==3.99999...` (longer than int() takes)
+    passes SpecifierSet() and then raises ValueError on first use."""
+    try:
+        for specifier in specifiers:
+            specifier.contains("3", prereleases=True)
+    except ValueError:
+        return False
+    return True
+
+
+def _parse_request(text: str, word: str) -> PythonRequest:
     if "/" in word or "\\" in word:
         return PythonRequest(text=word, path=os.path.normpath(os.path.expanduser(word)))
     if _SPECIFIER_START.match(word):
@@ -152,7 +173,7 @@ def _specifier_versions(specifiers: SpecifierSet) -> list[Version]:
     for specifier in specifiers:
         try:
             versions.append(Version(specifier.version.rstrip("*").rstrip(".")))
-        except InvalidVersion:
+        except ValueError:  # InvalidVersion, or a part too long for int() (`>=3.999...`)
             continue
     return versions
 
@@ -289,7 +310,10 @@ def choose(
     if requires_python and requires_python.strip():
         try:
             requires = SpecifierSet(requires_python)
+            if not _evaluable(requires):
+                raise InvalidSpecifier(requires_python)
         except InvalidSpecifier:
+            requires = None
             notes.append(f"requires-python {requires_python!r} is not a valid version specifier; ignored")
 
     usable: list[PythonRequest] = []
@@ -373,7 +397,7 @@ def _describe_versions(specifiers: SpecifierSet) -> str:
     """`3.12` when the specifiers allow a single minor version (`3.12.4` for one exact version), else
     the specifiers themselves (`>=3.12`); empty for no constraint."""
     allowed = {v for v in _probe_versions(specifiers) if specifiers.contains(v, prereleases=True)}
-    minors = {v.release[:2] for v in allowed}
+    minors = {(*v.release, 0)[:2] for v in allowed}
     if len(minors) != 1:
         return str(specifiers)
     exact = [s.version for s in specifiers if s.operator in ("==", "===") and not s.version.endswith("*")]

@@ -9,7 +9,7 @@ the one recorded, and `lock-extraneous` for a recorded one that is gone.
 from __future__ import annotations
 
 import dataclasses
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,19 +71,24 @@ def compare_requirements(
         missing = (_lock_problem(want, lock, versions_too=False) for want in wants) if check_locked else ()
         return [finding for finding in missing if finding is not None]
     findings: list[Finding] = []
-    keys = [want.key(lock.python) for want in wants]
-    have_keys = [have.key() for have in haves or []]
-    unmatched_haves = list(haves or [])
-    unmatched: list[int] = []
-    for index, key in enumerate(keys):
-        match = next(
-            (h for h, k in zip(haves or [], have_keys, strict=True) if k == key and h in unmatched_haves),
-            None,
-        )
-        if match is not None:
-            unmatched_haves.remove(match)
+    recorded = haves or []
+    # Recorded requirements indexed by key, then by name: a scan per requirement made a 10,000-entry
+    # dependency list take seconds.
+    open_by_key: dict[object, deque[int]] = {}
+    for position, have in enumerate(recorded):
+        open_by_key.setdefault(have.key(), deque()).append(position)
+    remaining = dict.fromkeys(range(len(recorded)))
+    unmatched: set[int] = set()
+    for index, want in enumerate(wants if haves is not None else ()):
+        key = want.key(lock.python)
+        queue = open_by_key.get(key) if key is not None else None
+        if queue:
+            del remaining[queue.popleft()]
         elif key is not None:
-            unmatched.append(index)
+            unmatched.add(index)
+    open_by_name: dict[str, deque[int]] = {}
+    for position in remaining:
+        open_by_name.setdefault(recorded[position].name, deque()).append(position)
     for index, want in enumerate(wants):
         parsed = want.item.parsed
         if parsed is None:
@@ -91,10 +96,10 @@ def compare_requirements(
             findings.append(_at(want, Severity.ERROR, "requirement-invalid", message))
             continue
         paired = None
-        if index in unmatched:
-            paired = next((h for h in unmatched_haves if h.name == parsed.name), None)
-            if paired is not None:
-                unmatched_haves.remove(paired)
+        if index in unmatched and (same_name := open_by_name.get(parsed.name)):
+            position = same_name.popleft()
+            del remaining[position]
+            paired = recorded[position]
         related = (Related(lock.path, paired.locate(), "recorded here"),) if paired else ()
         problem = _lock_problem(want, lock) if check_locked else None
         if problem is not None:
@@ -112,7 +117,7 @@ def compare_requirements(
             f"{lock.path.name} records `{have.text}` {owner}, which pyproject.toml no longer requires "
             f"— {lock.fix}",
         )
-        for have in unmatched_haves
+        for have in (recorded[position] for position in remaining)
     )
     return findings
 

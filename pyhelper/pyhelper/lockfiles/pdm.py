@@ -50,9 +50,9 @@ def content_hash(data: dict[str, Any]) -> str:
     settings = table(get_in(data, ("tool", "pdm")))
     groups: dict[str, list[Any]] = {}
     for group, items in table(data.get("dependency-groups")).items():
-        groups[_normalize(group)] = list(items)
+        groups[_normalize(group)] = _as_list(items)
     for group, items in table(settings.get("dev-dependencies")).items():
-        groups.setdefault(_normalize(group), []).extend(items)
+        groups.setdefault(_normalize(group), []).extend(_as_list(items))
     dump = {
         "sources": settings.get("source", []),
         "dependencies": project.get("dependencies", []),
@@ -61,7 +61,13 @@ def content_hash(data: dict[str, Any]) -> str:
         "requires-python": project.get("requires-python", ""),
         "resolution": settings.get("resolution", {}),
     }
-    return hashlib.sha256(json.dumps(dump, sort_keys=True).encode("utf-8")).hexdigest()
+    # default=str: a TOML date where PDM expects text cannot match PDM's hash, but must not crash.
+    return hashlib.sha256(json.dumps(dump, sort_keys=True, default=str).encode("utf-8")).hexdigest()
+
+
+def _as_list(items: object) -> list[Any]:
+    # A group that is not an array (PDM itself would refuse it) is hashed as one item.
+    return list(items) if isinstance(items, list) else [items]
 
 
 def check(doc: TomlDocument, lock: PdmLock) -> list[Finding]:

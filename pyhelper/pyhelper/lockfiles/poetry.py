@@ -69,7 +69,8 @@ def content_hash(data: dict[str, Any], *, with_dependency_groups: bool = True) -
         relevant["tool"] = {"poetry": relevant_poetry}
     else:
         relevant = relevant_poetry
-    return hashlib.sha256(json.dumps(relevant, sort_keys=True).encode()).hexdigest()
+    # default=str: a TOML date where Poetry expects text cannot match Poetry's hash, but must not crash.
+    return hashlib.sha256(json.dumps(relevant, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def check(doc: TomlDocument, lock: PoetryLock) -> list[Finding]:
@@ -131,16 +132,24 @@ def _clause(clause: str) -> str:
     clause = clause.replace(" ", "")
     if clause.startswith("^"):
         parts = clause[1:].split(".")
-        numbers = [int(p) if p.isdigit() else 0 for p in parts]
+        numbers = [_number(p) for p in parts]
         position = next((i for i, n in enumerate(numbers) if n), len(numbers) - 1)
         return f">={clause[1:]},<{_bump(numbers, position)}"
     if clause.startswith("~") and not clause.startswith("~="):
         parts = clause[1:].split(".")
-        numbers = [int(p) if p.isdigit() else 0 for p in parts]
+        numbers = [_number(p) for p in parts]
         return f">={clause[1:]},<{_bump(numbers, 1 if len(numbers) > 1 else 0)}"
     if clause[0].isdigit():
         return f"=={clause}"
     return clause
+
+
+def _number(part: str) -> int:
+    """A version part as Poetry reads it; not ASCII digits (`²`) or too long for int() counts as 0."""
+    try:
+        return int(part) if part.isascii() and part.isdigit() else 0
+    except ValueError:
+        return 0
 
 
 def _bump(numbers: list[int], position: int) -> str:

@@ -37,14 +37,15 @@ class PyLock(TableLock):
 
 
 def _applies(package: dict[str, Any], environment: dict[str, Any]) -> bool:
-    from packaging.markers import InvalidMarker, Marker
+    from packaging.markers import InvalidMarker, Marker, UndefinedEnvironmentName
 
     marker = package.get("marker")
     if not isinstance(marker, str):
         return True
     try:
         return Marker(marker).evaluate(environment, "lock_file")
-    except (InvalidMarker, ValueError, TypeError):
+    # UndefinedEnvironmentName is a KeyError: `extra` is not defined in the lock_file context.
+    except (InvalidMarker, UndefinedEnvironmentName, ValueError, TypeError):
         return True
 
 
@@ -52,7 +53,7 @@ def _lock_environment(data: dict[str, Any]) -> dict[str, Any]:
     groups = data.get("default-groups")
     return {
         "extras": set(),
-        "dependency_groups": set(groups) if isinstance(groups, list) else set(),
+        "dependency_groups": {g for g in groups if isinstance(g, str)} if isinstance(groups, list) else set(),
     }
 
 
@@ -70,7 +71,7 @@ def check(doc: TomlDocument, lock: PyLock) -> list[Finding]:
             try:
                 if not Marker(item.parsed.marker).evaluate():
                     continue
-            except InvalidMarker:
+            except (InvalidMarker, ValueError):  # ValueError: UndefinedComparison (`python_version ~= 'x'`)
                 pass
         wants.append(Want(item))
     findings = compare_requirements(wants, None, LockView(lock.doc.path, lock.fix, lock.versions), "")

@@ -200,7 +200,8 @@ def _from_document(doc: TomlDocument) -> UvLock:
         if kind in _LOCAL_SOURCES or "metadata" in item:
             local[package.name] = UvLocal(package, item, chunk, ("package", index))
         elif kind == "registry" and version is not None:
-            files = [item.get("sdist"), *(item.get("wheels") or [])]
+            wheels = item.get("wheels")
+            files = [item.get("sdist"), *(wheels if isinstance(wheels, list) else [])]
             urls = [f["url"] for f in files if isinstance(f, dict) and isinstance(f.get("url"), str)]
             problem = _file_version_problem(package, urls[0].rsplit("/", 1)[-1] if urls else None)
             if problem:
@@ -286,13 +287,21 @@ def member_dirs(root: Path, doc: TomlDocument) -> list[Path]:
         return []
     excluded: set[Path] = set()
     for pattern in _strings(workspace.get("exclude")):
-        excluded.update(root.glob(pattern))
+        excluded.update(_glob(root, pattern))
     found: list[Path] = []
     for pattern in _strings(workspace.get("members")):
-        for match in sorted(root.glob(pattern)):
+        for match in sorted(_glob(root, pattern)):
             if match != root and match not in excluded and (match / "pyproject.toml").is_file():
                 found.append(match)
     return found
+
+
+def _glob(root: Path, pattern: str) -> list[Path]:
+    """Folders matching a workspace glob; an empty or absolute pattern (refused by pathlib) matches none."""
+    try:
+        return list(root.glob(pattern))
+    except (ValueError, NotImplementedError):
+        return []
 
 
 def _string(value: object) -> str:
