@@ -180,7 +180,7 @@ def marker_signature(marker: str | None, requires_python: str | None) -> object:
     """
     if marker is None:
         return _ALWAYS
-    from packaging.markers import InvalidMarker, Marker, default_environment
+    from packaging.markers import InvalidMarker, Marker, UndefinedComparison, default_environment
 
     try:
         parsed = Marker(marker)
@@ -203,7 +203,11 @@ def marker_signature(marker: str | None, requires_python: str | None) -> object:
         }
         for combination in itertools.product(values, repeat=len(variables)):
             environment.update(zip(variables, combination, strict=False))
-            table.append(parsed.evaluate(environment))  # type: ignore[arg-type]
+            try:
+                table.append(parsed.evaluate(environment))  # type: ignore[arg-type]
+            except UndefinedComparison:
+                # e.g. `sys_platform === 'win32'`: valid syntax packaging cannot evaluate; compare as text.
+                return str(parsed)
     if all(table):
         return _ALWAYS
     return (variables, tuple(values) if variables else (), tuple(table))

@@ -48,10 +48,12 @@ def test_reader_gives_findings_or_a_clear_error(
     target = targets(workspace)[reader]
     tried = 0
 
+    # The same inputs every run, so CI is red only for a regression; fuzz_long.py explores new seeds.
     @settings(
         max_examples=INPUTS_PER_READER // BATCH,
         deadline=None,
         database=None,
+        derandomize=True,
         suppress_health_check=[HealthCheck.too_slow],
     )
     @given(st.integers(min_value=0, max_value=2**64))

@@ -57,8 +57,8 @@ def test_dotted_keys_up_to_the_limit_and_dotted_strings_still_parse() -> None:
     assert isinstance(parse_toml(Path("p.toml"), text), TomlDocument)
 
 
-@pytest.mark.parametrize("pattern", ["/etc", ""])
-def test_absolute_or_empty_workspace_globs_match_nothing(
+@pytest.mark.parametrize("pattern", ["/etc", "", ".", "../../**", "sub/../.."])
+def test_absolute_empty_or_escaping_workspace_globs_match_nothing(
     tmp_path: Path, pattern: str
 ) -> None:
     root = project(tmp_path, "uv-app")
@@ -196,3 +196,14 @@ def test_a_lock_over_the_size_limit_is_one_information_finding(tmp_path: Path) -
     assert time.monotonic() - started < 1
     assert [(f.code, f.path) for f in findings] == [("lock-too-large", lock)]
     assert "16 MB" in findings[0].message
+
+
+def test_a_marker_packaging_parses_but_cannot_evaluate_is_compared_as_text() -> None:
+    # `===` is valid PEP 508 syntax; packaging raises UndefinedComparison when evaluating it.
+    from pyhelper.requirements import marker_signature
+
+    marker = "sys_platform === 'win32' and extra == 'cli'"
+    assert marker_signature(marker, ">=3.10") == marker_signature(marker, ">=3.10")
+    assert marker_signature(marker, None) != marker_signature(
+        "sys_platform == 'win32'", None
+    )

@@ -297,10 +297,13 @@ def member_dirs(root: Path, doc: TomlDocument) -> list[Path]:
 
 
 def _glob(root: Path, pattern: str) -> list[Path]:
-    """Folders matching a workspace glob; an empty or absolute pattern (refused by pathlib) matches none."""
+    """Folders matching a workspace glob. Members live inside the workspace: a pattern reaching out of it
+    (`..`) matches none rather than walk the disk; so do patterns pathlib refuses (empty, absolute, `.`)."""
+    if ".." in Path(pattern).parts:
+        return []
     try:
         return list(root.glob(pattern))
-    except (ValueError, NotImplementedError):
+    except (ValueError, NotImplementedError, IndexError):
         return []
 
 
