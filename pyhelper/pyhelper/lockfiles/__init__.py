@@ -8,6 +8,7 @@ that parses a lock once per content, and the reading of a file that may be rewri
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,8 +24,11 @@ LOCKFILE_NAMES: dict[str, LockFormat] = {"uv.lock": "uv", "poetry.lock": "poetry
 
 T = TypeVar("T")
 
-# A manager rewriting the lock while we read it shows as a changed size/mtime; retry this many times.
-_READ_ATTEMPTS = 5
+LOCK_CHANGING = "lock-changing"
+# A manager rewriting a lock writes it within milliseconds: one modified more recently than this may be
+# half-written. After _SETTLE_LIMIT seconds of changes the read gives up (see read_text_stable).
+_SETTLE_SECONDS = 0.2
+_SETTLE_LIMIT = 2.0
 # Checking a lock reads it whole on every change (a 50 MB pdm.lock: 37 s and 1.2 GB); larger locks get
 # a finding saying they are not checked. Real locks of large projects are a few MB.
 MAX_LOCK_BYTES = 16 * 1024 * 1024
@@ -56,22 +60,48 @@ class UnreadableFile(Exception):
 
 
 def read_text_stable(path: Path) -> tuple[str, os.stat_result]:
-    """Read a UTF-8 file, re-reading while its size or mtime changes under us (a tool writing it)."""
-    for _ in range(_READ_ATTEMPTS):
+    """Read a UTF-8 file that a tool may be rewriting: never return a torn read.
+
+    A size/mtime comparison around the read cannot see a writer paused mid-file (mtime moves with the
+    file system's clock tick), so a file modified in the last `_SETTLE_SECONDS` counts as still being
+    written and is read once it has been still that long. One that keeps changing for `_SETTLE_LIMIT`
+    seconds raises UnreadableFile with a `lock-changing` finding (checked again on its next change).
+    """
+    deadline = time.monotonic() + _SETTLE_LIMIT
+    while True:
         try:
             before = path.stat()
+            age = time.time() - before.st_mtime
+            # A negative age is a clock we cannot compare with (a network file system): read it as it is.
+            if 0 <= age < _SETTLE_SECONDS:
+                if time.monotonic() + _SETTLE_SECONDS - age > deadline:
+                    raise UnreadableFile(_changing(path))
+                time.sleep(_SETTLE_SECONDS - age)
+                continue
             data = path.read_bytes()
             after = path.stat()
         except OSError as error:
             raise UnreadableFile(_unreadable(path, error.strerror or str(error))) from error
-        if (before.st_size, before.st_mtime_ns) == (after.st_size, after.st_mtime_ns) and len(
-            data
-        ) == after.st_size:
+        unchanged = (before.st_size, before.st_mtime_ns) == (after.st_size, after.st_mtime_ns)
+        if unchanged and len(data) == after.st_size:
             break
+        if time.monotonic() > deadline:
+            raise UnreadableFile(_changing(path))
     try:
         return data.decode("utf-8"), after
     except UnicodeDecodeError as error:
         raise UnreadableFile(_unreadable(path, f"not UTF-8 text ({error.reason})")) from error
+
+
+def _changing(path: Path) -> Finding:
+    return Finding(
+        path,
+        Range.at(0),
+        Severity.INFORMATION,
+        LOCK_CHANGING,
+        f"{path.name} kept changing while being read (a tool is writing it); it is checked again when it "
+        "changes next.",
+    )
 
 
 def _unreadable(path: Path, reason: str) -> Finding:
