@@ -91,7 +91,9 @@ export class HelperClient implements vscode.Disposable {
     if (this.client?.state !== State.Running) {
       throw new Error("Lockstep's helper is not running: see Lockstep: Show Log.");
     }
-    return this.client.sendRequest<R>(method, params, token);
+    // An undefined token would be sent as a second parameter: params `[params, null]`, which the
+    // helper cannot read.
+    return token ? this.client.sendRequest<R>(method, params, token) : this.client.sendRequest<R>(method, params);
   }
 
   /**

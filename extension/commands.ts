@@ -1,6 +1,7 @@
 import * as vscode from "vscode";
 import type { HelperClient } from "./client";
 import { Commands } from "./constants";
+import { checkDrift, updateLock } from "./drift";
 import { createEnvironment, deleteEnvironment, recreateEnvironment, syncEnvironment } from "./environments";
 import { selectInterpreter } from "./picker";
 import type { InterpreterSelections } from "./selections";
@@ -26,6 +27,8 @@ export function registerCommands(helper: HelperClient, selections: InterpreterSe
     [Commands.syncEnvironment]: (root) => syncEnvironment(helper, selections, rootArgument(root)),
     [Commands.recreateEnvironment]: (root) => recreateEnvironment(helper, selections, rootArgument(root)),
     [Commands.deleteEnvironment]: (root) => deleteEnvironment(helper, rootArgument(root)),
+    [Commands.checkDrift]: () => checkDrift(helper),
+    [Commands.updateLock]: (root) => updateLock(helper, rootArgument(root)),
   };
   return Object.entries(handlers).map(([id, handler]) => vscode.commands.registerCommand(id, handler));
 }

@@ -14,6 +14,8 @@ export const Commands = {
   syncEnvironment: "lockstep.syncEnvironment",
   recreateEnvironment: "lockstep.recreateEnvironment",
   deleteEnvironment: "lockstep.deleteEnvironment",
+  checkDrift: "lockstep.checkDrift",
+  updateLock: "lockstep.updateLock",
 } as const;
 
 export const SETTINGS_SECTION = "lockstep";
@@ -31,6 +33,9 @@ export const Settings = {
   pythonInstallDir: "python.installDir",
   pythonDownloadsJson: "python.downloadsJson",
   pythonInstallMirror: "python.installMirror",
+  diagnosticsEnabled: "diagnostics.enabled",
+  diagnosticsSeverity: "diagnostics.severity",
+  diagnosticsExtraneous: "diagnostics.extraneous",
 } as const;
 
 /** Settings the helper reads: a change is pushed to it (didChangeConfiguration), not a restart. */
@@ -43,6 +48,9 @@ export const HELPER_SETTINGS = [
   Settings.pythonInstallDir,
   Settings.pythonDownloadsJson,
   Settings.pythonInstallMirror,
+  Settings.diagnosticsEnabled,
+  Settings.diagnosticsSeverity,
+  Settings.diagnosticsExtraneous,
 ] as const;
 
 /** The oldest Python that can run the helper. */

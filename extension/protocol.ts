@@ -9,6 +9,8 @@ export const Methods = {
   syncEnvironment: "lockstep/syncEnvironment",
   deleteEnvironment: "lockstep/deleteEnvironment",
   interpreters: "lockstep/interpreters",
+  checkDrift: "lockstep/checkDrift",
+  updateLock: "lockstep/updateLock",
 } as const;
 
 export type Manager = "uv" | "poetry" | "pdm" | "hatch" | "pep621";
@@ -37,7 +39,33 @@ export interface ProjectInfo {
   venv: VenvInfo | null;
   /** For a uv workspace member: the root project's folder. */
   workspaceRoot: string | null;
+  /** Set once the helper has checked the project. */
+  drift?: DriftInfo;
 }
+
+export type DriftState = "in-sync" | "lock-stale" | "env-out-of-sync" | "unknown";
+
+export interface DriftInfo {
+  /** `lock-stale` wins over `env-out-of-sync`; `unknown`: no lock or no venv to compare. */
+  state: DriftState;
+  /** Lock findings that are errors or warnings. */
+  lockIssues: number;
+  missing: number;
+  mismatched: number;
+  extraneous: number;
+  pythonMismatch: boolean;
+  lockfile: string | null;
+}
+
+export type LockStatus = "ok" | "cancelled" | "failed" | "missing-tool";
+
+export interface UpdateLockResult {
+  status: LockStatus;
+  /** One sentence for the user (with `missing-tool`: which tool to install). */
+  message: string;
+}
+
+export type DiagnosticLevel = "error" | "warning" | "information" | "hint" | "off";
 
 export interface ProjectsResult {
   projects: ProjectInfo[];
@@ -61,6 +89,11 @@ export interface HelperSettings {
   pythonInstallDir: string;
   pythonDownloadsJson: string;
   pythonInstallMirror: string;
+  diagnosticsEnabled: boolean;
+  /** Per-code severity overrides, e.g. `{"venv-extraneous": "warning"}`. */
+  diagnosticsSeverity: Record<string, DiagnosticLevel>;
+  /** Show packages the venv has beyond the lock (as hints). */
+  diagnosticsExtraneous: boolean;
 }
 
 export type EnvironmentStatus = "ok" | "cancelled" | "failed" | "lock-stale" | "needs-python" | "busy";

@@ -1,6 +1,6 @@
 import * as vscode from "vscode";
 import { SETTINGS_SECTION, Settings } from "./constants";
-import type { HelperSettings, PythonPreference } from "./protocol";
+import type { DiagnosticLevel, HelperSettings, PythonPreference } from "./protocol";
 
 export type AutoCreate = "prompt" | "always" | "never";
 
@@ -17,6 +17,9 @@ export interface LockstepSettings {
   pythonInstallDir: string;
   pythonDownloadsJson: string;
   pythonInstallMirror: string;
+  diagnosticsEnabled: boolean;
+  diagnosticsSeverity: Record<string, DiagnosticLevel>;
+  diagnosticsExtraneous: boolean;
 }
 
 /** The settings for `scope` (a project folder), or the window's when omitted. */
@@ -35,6 +38,9 @@ export function readSettings(scope?: vscode.Uri): LockstepSettings {
     pythonInstallDir: text(Settings.pythonInstallDir),
     pythonDownloadsJson: text(Settings.pythonDownloadsJson),
     pythonInstallMirror: text(Settings.pythonInstallMirror),
+    diagnosticsEnabled: config.get<boolean>(Settings.diagnosticsEnabled, true),
+    diagnosticsSeverity: config.get<Record<string, DiagnosticLevel>>(Settings.diagnosticsSeverity, {}),
+    diagnosticsExtraneous: config.get<boolean>(Settings.diagnosticsExtraneous, false),
   };
 }
 
@@ -49,6 +55,9 @@ export function helperSettings(settings: LockstepSettings): HelperSettings {
     pythonInstallDir: settings.pythonInstallDir,
     pythonDownloadsJson: settings.pythonDownloadsJson,
     pythonInstallMirror: settings.pythonInstallMirror,
+    diagnosticsEnabled: settings.diagnosticsEnabled,
+    diagnosticsSeverity: settings.diagnosticsSeverity,
+    diagnosticsExtraneous: settings.diagnosticsExtraneous,
   };
 }
 

@@ -1,7 +1,7 @@
 // What the status bar item says, decided from the helper's state and the active project.
 // Pure, for unit tests; statusBar.ts puts it on screen.
 import type { HelperState } from "./client";
-import type { ProjectInfo } from "./protocol";
+import type { DriftInfo, ProjectInfo } from "./protocol";
 import type { Selection } from "./selections";
 
 export type Tone = "normal" | "warning" | "error";
@@ -67,15 +67,76 @@ export function describeStatus(
     lines.push(
       `Interpreter: ${selected ? `${selected.path} (selected; no virtual environment yet)` : "none (no virtual environment)"}`,
     );
+    const lockDrift = project.drift?.state === "lock-stale" ? describeDrift(project.drift) : undefined;
+    if (lockDrift) lines.push("", ...lockDrift.lines);
     lines.push("", "Click to select an interpreter; Lockstep: Create Environment makes the venv.");
     const text = selected
       ? `$(warning) ${selected.version ?? shortName(selected.path)} · No environment`
       : "$(warning) No environment";
-    return view(text, lines.join("\n"), "warning", "selectInterpreter");
+    return view(text + (lockDrift?.suffix ?? ""), lines.join("\n"), "warning", "selectInterpreter");
   }
-  lines.push(`Interpreter: ${venv.python ?? `missing in ${venv.path}`}`, "", "Click to select another interpreter.");
+  lines.push(`Interpreter: ${venv.python ?? `missing in ${venv.path}`}`);
+  const drift = describeDrift(project.drift);
+  if (drift.lines.length > 0) lines.push("", ...drift.lines);
+  lines.push("", "Click to select another interpreter.");
   const version = venv.version ?? "Python";
-  return view(`${version} (${venv.name})`, lines.join("\n"), venv.python ? "normal" : "warning", "selectInterpreter");
+  const tone = worse(venv.python ? "normal" : "warning", drift.tone);
+  return view(`${version} (${venv.name})${drift.suffix}`, lines.join("\n"), tone, "selectInterpreter");
+}
+
+export interface DriftView {
+  /** Appended to the status text, e.g. ` $(warning) lock stale`. */
+  suffix: string;
+  tone: Tone;
+  /** Tooltip lines: what is wrong and what to do. */
+  lines: string[];
+}
+
+function plural(count: number, one: string, many: string): string {
+  return `${count} ${count === 1 ? one : many}`;
+}
+
+/** The drift state as the status bar shows it, and what to do about it. */
+export function describeDrift(drift: DriftInfo | undefined): DriftView {
+  const lockName = drift?.lockfile ? shortName(drift.lockfile) : "the lockfile";
+  switch (drift?.state) {
+    case undefined:
+    case "unknown":
+      return { suffix: "", tone: "normal", lines: [] };
+    case "in-sync":
+      return { suffix: " $(check)", tone: "normal", lines: [`In sync: pyproject.toml, ${lockName} and the environment agree.`] };
+    case "lock-stale":
+      return {
+        suffix: " $(warning) lock stale",
+        tone: "warning",
+        lines: [
+          `Lock stale: pyproject.toml and ${lockName} disagree (${plural(drift.lockIssues, "issue", "issues")}).`,
+          "Run Lockstep: Update Lockfile, or the quick fix on a squiggle.",
+        ],
+      };
+    case "env-out-of-sync": {
+      const parts = [
+        drift.missing ? plural(drift.missing, "package missing", "packages missing") : "",
+        drift.mismatched ? plural(drift.mismatched, "package at another version", "packages at other versions") : "",
+        drift.extraneous ? plural(drift.extraneous, "extra package", "extra packages") : "",
+        drift.pythonMismatch ? "its Python does not satisfy requires-python" : "",
+      ].filter(Boolean);
+      const fix = drift.pythonMismatch
+        ? "Run Lockstep: Recreate Environment with a fitting Python."
+        : "Run Lockstep: Sync Environment, or the quick fix on a squiggle.";
+      return {
+        suffix: " $(warning) env out of sync",
+        tone: drift.pythonMismatch ? "error" : "warning",
+        lines: [`Environment out of sync with ${lockName}: ${parts.join(", ")}.`, fix],
+      };
+    }
+  }
+}
+
+const TONE_ORDER: readonly Tone[] = ["normal", "warning", "error"];
+
+function worse(a: Tone, b: Tone): Tone {
+  return TONE_ORDER.indexOf(a) >= TONE_ORDER.indexOf(b) ? a : b;
 }
 
 /** `/root/.pyenv/versions/3.12.1/bin/python3.12` -> `python3.12` */

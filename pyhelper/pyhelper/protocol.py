@@ -14,6 +14,8 @@ CREATE_ENVIRONMENT = "lockstep/createEnvironment"
 SYNC_ENVIRONMENT = "lockstep/syncEnvironment"
 DELETE_ENVIRONMENT = "lockstep/deleteEnvironment"
 INTERPRETERS = "lockstep/interpreters"
+CHECK_DRIFT = "lockstep/checkDrift"
+UPDATE_LOCK = "lockstep/updateLock"
 # Notifications (helper -> client)
 PROJECTS_CHANGED = "lockstep/projectsChanged"
 
@@ -31,7 +33,7 @@ class VenvInfo(TypedDict):
     """Interpreter version read from pyvenv.cfg (e.g. `3.12.7`), when recorded."""
 
 
-class ProjectInfo(TypedDict):
+class _ProjectFields(TypedDict):
     name: str | None
     root: str
     pyproject: str
@@ -44,6 +46,26 @@ class ProjectInfo(TypedDict):
     venv: VenvInfo | None
     workspaceRoot: str | None
     """For a uv workspace member: the root project's folder."""
+
+
+DriftState = Literal["in-sync", "lock-stale", "env-out-of-sync", "unknown"]
+
+
+class DriftInfo(TypedDict):
+    state: DriftState
+    """`lock-stale` wins over `env-out-of-sync`; `unknown`: no lock or no venv to compare, or unreadable."""
+    lockIssues: int
+    """Lock findings that are errors or warnings."""
+    missing: int
+    mismatched: int
+    extraneous: int
+    pythonMismatch: bool
+    lockfile: str | None
+
+
+class ProjectInfo(_ProjectFields, total=False):
+    drift: DriftInfo
+    """Added by the server once it has checked the project (a bare scan has none)."""
 
 
 class ProjectsResult(TypedDict):
@@ -169,3 +191,17 @@ class InterpreterChoice(TypedDict):
 class InterpretersResult(TypedDict):
     interpreters: list[InterpreterInfo]
     choice: InterpreterChoice | None
+
+
+LockStatus = Literal["ok", "cancelled", "failed", "missing-tool"]
+
+
+class UpdateLockParams(TypedDict, total=False):
+    root: str
+    workDoneToken: str | int
+
+
+class UpdateLockResult(TypedDict):
+    status: LockStatus
+    message: str
+    """One sentence for the user (with `missing-tool`: which tool to install)."""

@@ -10,6 +10,7 @@ editor's buffer while open, else from disk.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import sys
 import threading
@@ -24,7 +25,7 @@ from pygls.io_ import StdinAsyncReader, StdoutWriter
 from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
-from pyhelper import __version__, operations, protocol, transport
+from pyhelper import __version__, livedrift, operations, protocol, transport
 from pyhelper.settings import Settings, read_settings
 
 if TYPE_CHECKING:
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     from pyhelper.environments import Environments
     from pyhelper.findings import Finding
     from pyhelper.interpreters.discovery import Discovery
+    from pyhelper.livedrift import DriftSession
     from pyhelper.projects import Scan
 
 log = logging.getLogger(__name__)
@@ -50,6 +52,10 @@ WATCHED_GLOBS = (
     "**/hatch.toml",
     # Deleting a venv reports the folder, not the pyvenv.cfg inside it.
     "**/.venv",
+    # An install or uninstall (`uv pip install`, `pip`) adds or removes a dist-info folder and its RECORD:
+    # environment drift is re-checked for that venv only, without a rescan.
+    "**/site-packages/*.dist-info",
+    "**/site-packages/*.dist-info/RECORD",
 )
 
 
@@ -60,9 +66,12 @@ class LockstepServer(LanguageServer):
         # Made on first use (pyhelper.operations): their imports are not paid at start-up.
         self.discovery: Discovery | None = None
         self.environments: Environments | None = None
+        self.drift: DriftSession | None = None
         self.scan: Scan | None = None
         self.published: dict[Path, list[types.Diagnostic]] = {}
         """What the client currently shows per file, so unchanged results are not sent again."""
+        self.parts: dict[Path, dict[str, tuple[Finding, ...]]] = {}
+        """Each file's findings by where they come from (the document check, each project's drift)."""
         self._scan_lock = asyncio.Lock()
         self._scan_task: asyncio.Task[None] | None = None
         self._scan_timer: asyncio.TimerHandle | None = None
@@ -126,13 +135,18 @@ class LockstepServer(LanguageServer):
             )
             previous, self.scan = self.scan, scan
             publish_scan_findings(self, previous, scan)
+            livedrift.forget_removed(self)
+            # Drift states go out with the project list they belong to: one notification, not two.
+            drift_changed = await livedrift.check_now(self, notify=False)
             if previous is not None and previous.projects == scan.projects:
+                if drift_changed:
+                    livedrift.notify_projects(self)
                 return
             log.info(
                 "Found %d project(s) in %d workspace folder(s).", len(scan.projects), len(self.folders())
             )
             if previous is not None:
-                result: protocol.ProjectsResult = {"projects": scan.projects}
+                result: protocol.ProjectsResult = {"projects": livedrift.annotate(self, scan.projects)}
                 self.protocol.notify(protocol.PROJECTS_CHANGED, result)
 
     # Diagnostics ----------------------------------------------------------------------------------
@@ -149,11 +163,24 @@ class LockstepServer(LanguageServer):
         except OSError:
             return []
 
+    def publish_part(self, path: Path, part: str, findings: Sequence[Finding]) -> None:
+        """Publish `path`'s findings from one source, keeping those of the others."""
+        parts = self.parts.setdefault(path, {})
+        if findings:
+            parts[part] = tuple(findings)
+        else:
+            parts.pop(part, None)
+        if not parts:
+            del self.parts[path]
+        self.publish(path, list(dict.fromkeys(f for found in parts.values() for f in found)))
+
     def publish(self, path: Path, findings: Sequence[Finding]) -> None:
         from pyhelper.diagnostics import file_uri, to_diagnostic
 
         codec = self.workspace.position_codec
-        diagnostics = [to_diagnostic(finding, codec, self.lines_of) for finding in findings]
+        # Many findings point into one file (a lock of 1.5 MB): read each file once per publish.
+        lines_of = functools.cache(self.lines_of)
+        diagnostics = [to_diagnostic(finding, codec, lines_of) for finding in findings]
         if self.published.get(path, []) == diagnostics:
             return
         if diagnostics:
@@ -179,10 +206,13 @@ def publish_scan_findings(server: LockstepServer, previous: Scan | None, scan: S
     gone: Collection[Path] = previous.findings.keys() - scan.findings.keys() if previous else ()
     for path in gone:
         if path not in open_paths:
-            server.publish(path, ())
+            server.publish_part(path, DOCUMENT_PART, ())
     for path, findings in scan.findings.items():
         if path not in open_paths:
-            server.publish(path, findings)
+            server.publish_part(path, DOCUMENT_PART, findings)
+
+
+DOCUMENT_PART = "document"
 
 
 def check_document(server: LockstepServer, uri: str) -> None:
@@ -199,11 +229,13 @@ def check_document(server: LockstepServer, uri: str) -> None:
     path = Path(fs_path)
     document = server.open_documents().get(path)
     if document is not None:
-        server.publish(path, document_findings(parse_toml(path, document.source)))
+        server.publish_part(path, DOCUMENT_PART, document_findings(parse_toml(path, document.source)))
     elif path.is_file():
-        server.publish(path, document_findings(read_toml(path)))
+        server.publish_part(path, DOCUMENT_PART, document_findings(read_toml(path)))
     else:
-        server.publish(path, ())
+        server.publish_part(path, DOCUMENT_PART, ())
+    # Lock and environment drift, from the buffer as typed (debounced).
+    livedrift.schedule(server, livedrift.projects_of(server, path))
 
 
 def register_file_watchers(server: LockstepServer) -> None:
@@ -242,7 +274,9 @@ def on_initialized(ls: LockstepServer, params: types.InitializedParams) -> None:
 def on_watched_files(ls: LockstepServer, params: types.DidChangeWatchedFilesParams) -> None:
     if ls.discovery is not None:
         ls.discovery.refresh(to_fs_path(change.uri) or change.uri for change in params.changes)
-    ls.request_scan()
+    paths = [Path(path) for change in params.changes if (path := to_fs_path(change.uri))]
+    if not livedrift.on_watched(ls, paths):
+        ls.request_scan()
 
 
 def on_workspace_folders(ls: LockstepServer, params: types.DidChangeWorkspaceFoldersParams) -> None:
@@ -254,6 +288,7 @@ def on_configuration(ls: LockstepServer, params: types.DidChangeConfigurationPar
     settings = read_settings(section, ls.settings)
     if settings != ls.settings:
         ls.settings = settings
+        livedrift.republish(ls)
         ls.request_scan()
 
 
@@ -270,7 +305,7 @@ def on_document(
 async def on_projects(ls: LockstepServer, params: Any) -> protocol.ProjectsResult:
     # pygls hands custom params over as a namedtuple (or None).
     scan = await ls.current_scan(refresh=bool(getattr(params, "refresh", False)))
-    return {"projects": scan.projects}
+    return {"projects": livedrift.annotate(ls, scan.projects)}
 
 
 def build_server() -> LockstepServer:
@@ -287,6 +322,7 @@ def build_server() -> LockstepServer:
         types.TEXT_DOCUMENT_DID_CLOSE: on_document,
         protocol.PROJECTS: on_projects,
         **operations.HANDLERS,
+        **livedrift.HANDLERS,
     }
     for method, handler in handlers.items():
         server.feature(method)(handler)

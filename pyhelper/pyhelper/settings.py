@@ -27,6 +27,12 @@ class Settings:
     python_install_dir: str | None = None
     python_downloads_json: str | None = None
     python_install_mirror: str | None = None
+    diagnostics_enabled: bool = True
+    """`lockstep.diagnostics.enabled`: publish drift diagnostics at all."""
+    diagnostics_severity: tuple[tuple[str, str], ...] = ()
+    """`lockstep.diagnostics.severity`: (code, level) overrides; level error|warning|information|hint|off."""
+    diagnostics_extraneous: bool = False
+    """`lockstep.diagnostics.extraneous`: show packages the venv has beyond the lock (as hints)."""
 
 
 class _WrongShape(Exception):
@@ -57,6 +63,17 @@ def _preference(value: Any) -> str:
     return str(value)
 
 
+_LEVELS = ("error", "warning", "information", "hint", "off")
+
+
+def _severities(value: Any) -> tuple[tuple[str, str], ...]:
+    if not isinstance(value, dict):
+        raise _WrongShape
+    return tuple(
+        sorted((code, level) for code, level in value.items() if isinstance(code, str) and level in _LEVELS)
+    )
+
+
 # Client key -> (field, reader).
 _FIELDS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "exclude": ("exclude", _names),
@@ -68,6 +85,9 @@ _FIELDS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "pythonInstallDir": ("python_install_dir", _text),
     "pythonDownloadsJson": ("python_downloads_json", _text),
     "pythonInstallMirror": ("python_install_mirror", _text),
+    "diagnosticsEnabled": ("diagnostics_enabled", _flag),
+    "diagnosticsSeverity": ("diagnostics_severity", _severities),
+    "diagnosticsExtraneous": ("diagnostics_extraneous", _flag),
 }
 
 

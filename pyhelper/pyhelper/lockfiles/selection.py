@@ -17,7 +17,7 @@ import subprocess
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from packaging.markers import InvalidMarker, Marker, default_environment
 from packaging.utils import canonicalize_name
@@ -26,6 +26,9 @@ from pyhelper.findings import Finding
 from pyhelper.protocol import EnvironmentStatus
 from pyhelper.tomlfile import read_toml
 from pyhelper.venvs import read_pyvenv_cfg, venv_python
+
+if TYPE_CHECKING:
+    from pyhelper.lockfiles.uv import UvLock, UvPackage
 
 _FULL_VERSION = re.compile(r"^\d+\.\d+\.\d+")
 T = TypeVar("T")
@@ -73,12 +76,18 @@ def marker_environment(venv: Path) -> dict[str, str]:
         full = match.group()
     else:
         # uv records only X.Y for some interpreters: ask the venv's Python itself.
-        full = subprocess.run(
-            [str(venv_python(venv)), "-I", "-c", "import platform; print(platform.python_version())"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
+        python = venv_python(venv)
+        try:
+            full = subprocess.run(
+                [str(python), "-I", "-c", "import platform; print(platform.python_version())"],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout.strip()
+        except (OSError, subprocess.CalledProcessError) as error:
+            raise LockSelectionError(
+                f"cannot tell the Python version of {venv}: {python} does not run ({error})"
+            ) from None
     environment["python_full_version"] = full
     environment["python_version"] = ".".join(full.split(".")[:2])
     implementation = config.get("implementation")
@@ -92,10 +101,10 @@ def _holds(marker: object, environment: Mapping[str, str]) -> bool:
     if not isinstance(marker, str) or not marker.strip():
         return True
     try:
-        parsed = Marker(marker)
-    except InvalidMarker as error:
+        return Marker(marker).evaluate({**environment, "extra": ""})
+    # ValueError: UndefinedComparison (`python_version ~= 'x'`); KeyError: UndefinedEnvironmentName.
+    except (InvalidMarker, ValueError, KeyError) as error:
         raise LockSelectionError(f"the lock holds an invalid marker {marker!r}: {error}") from error
-    return parsed.evaluate({**environment, "extra": ""})
 
 
 def _files_line(name: str, version: str, files: object) -> str:
@@ -116,6 +125,12 @@ def _table(data: Mapping[str, Any], *keys: str) -> Mapping[str, Any]:
         value = data.get(key)
         data = value if isinstance(value, Mapping) else {}
     return data
+
+
+def _packages(lock: Mapping[str, Any]) -> list[object]:
+    # A lock whose `package` is not an array of tables (edited by hand) has no packages to select.
+    packages = lock.get("package")
+    return packages if isinstance(packages, list) else []
 
 
 def _strings(value: object) -> list[str]:
@@ -143,9 +158,7 @@ def select_poetry(
     root: Path = Path(),
 ) -> list[Pinned]:
     """The packages of a parsed poetry.lock for this environment; `root` anchors relative paths."""
-    packages = [
-        p for p in lock.get("package", []) if isinstance(p, Mapping) and isinstance(p.get("name"), str)
-    ]
+    packages = [p for p in _packages(lock) if isinstance(p, Mapping) and isinstance(p.get("name"), str)]
     by_name = {canonicalize_name(p["name"]): p for p in packages}
     # Optional packages come only with the extras that ask for them, and with what those depend on.
     wanted_optional: set[str] = set()
@@ -193,7 +206,7 @@ def _poetry_line(package: Mapping[str, Any], root: Path) -> str:
 
 def _poetry_indexes(lock: Mapping[str, Any]) -> tuple[str, ...]:
     urls: list[str] = []
-    for package in lock.get("package", []):
+    for package in _packages(lock):
         source = _table(package, "source") if isinstance(package, Mapping) else {}
         if (
             source.get("type") == "legacy"
@@ -220,7 +233,7 @@ def select_pdm(
 ) -> list[Pinned]:
     """The packages of a parsed pdm.lock for this environment; `root` anchors relative paths."""
     selected: dict[str, Pinned] = {}
-    for package in lock.get("package", []):
+    for package in _packages(lock):
         if not isinstance(package, Mapping) or not isinstance(package.get("name"), str):
             continue
         name = canonicalize_name(package["name"])
@@ -313,3 +326,186 @@ def _parse(lockfile: Path, parse: Callable[[Path, str], T | Finding]) -> T:
     if isinstance(parsed, Finding):
         raise LockSelectionError(f"{parsed.message} (line {parsed.range.start.line + 1})")
     return parsed
+
+
+# uv ----------------------------------------------------------------------------------------------------
+
+# Lines of a uv.lock package table that selection never needs: file URLs and hashes, most of the text.
+_UV_FILES = re.compile(r"^sdist = .*\n|^wheels = \[\n(?:[ \t].*\n)*\]\n", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class UvEdge:
+    """A dependency as uv.lock records it: `version`/`source` only when the name alone is ambiguous."""
+
+    name: str
+    version: str | None
+    source: str | None
+    marker: str | None
+    extras: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class UvNode:
+    name: str
+    version: str | None
+    source_kind: str
+    """registry, virtual, editable, directory, path, git or url."""
+    source: str
+    offset: int
+    """Where its `[[package]]` header starts in the lock text."""
+    dependencies: tuple[UvEdge, ...]
+    optional: Mapping[str, tuple[UvEdge, ...]]
+    groups: Mapping[str, tuple[UvEdge, ...]]
+    hashes: tuple[str, ...]
+
+    @property
+    def installs(self) -> bool:
+        # A virtual package (a project that is not built) is never installed; its dependencies are.
+        return self.source_kind != "virtual"
+
+
+@dataclass(frozen=True)
+class UvGraph:
+    """uv.lock's packages with their dependency edges (file lists only as hashes, when asked for)."""
+
+    nodes: tuple[UvNode, ...]
+    members: tuple[str, ...]
+    """Workspace members recorded in `[manifest]` (empty for a single project)."""
+
+    def named(self, name: str) -> list[UvNode]:
+        return [node for node in self.nodes if node.name == name]
+
+    def resolve(self, edge: UvEdge) -> UvNode | None:
+        candidates = self.named(edge.name)
+        if len(candidates) > 1:
+            candidates = [
+                n
+                for n in candidates
+                if (edge.version is None or n.version == edge.version)
+                and (edge.source is None or n.source == edge.source)
+            ]
+        return candidates[0] if candidates else None
+
+
+def uv_graph(lock: UvLock, hashes: bool = False) -> UvGraph:
+    """The graph of a parsed uv.lock; `hashes` keeps file hashes too (for installing), else file lists
+    are skipped unparsed (for comparing with a venv: a tenth of the work)."""
+    from pyhelper.tomlfile import loads
+
+    whole = lock.top_chunk.doc.data.get("package")
+    starts = [package.offset for package in lock.packages]
+    nodes: list[UvNode] = []
+    for index, package in enumerate(lock.packages):
+        if isinstance(whole, list):
+            data = whole[index] if index < len(whole) and isinstance(whole[index], Mapping) else {}
+        else:
+            end = starts[index + 1] if index + 1 < len(starts) else len(lock.text)
+            chunk = lock.text[package.offset : end]
+            parsed = loads(chunk if hashes else _UV_FILES.sub("", chunk))
+            data = parsed["package"][0]
+        nodes.append(_uv_node(package, data, hashes))
+    members = _strings(_table(lock.top, "manifest").get("members"))
+    return UvGraph(tuple(nodes), tuple(canonicalize_name(m) for m in members))
+
+
+def _uv_node(package: UvPackage, data: Mapping[str, Any], hashes: bool) -> UvNode:
+    def edges(value: object) -> tuple[UvEdge, ...]:
+        found = []
+        for item in value if isinstance(value, list) else []:
+            if isinstance(item, Mapping) and isinstance(item.get("name"), str):
+                source = item.get("source")
+                found.append(
+                    UvEdge(
+                        canonicalize_name(item["name"]),
+                        item.get("version") if isinstance(item.get("version"), str) else None,
+                        next(iter(source.values()), None) if isinstance(source, Mapping) else None,
+                        item.get("marker") if isinstance(item.get("marker"), str) else None,
+                        tuple(canonicalize_name(e) for e in _strings(item.get("extra"))),
+                    )
+                )
+        return tuple(found)
+
+    files = [data.get("sdist"), *(data.get("wheels") or [])] if hashes else []
+    return UvNode(
+        package.name,
+        package.version,
+        package.source_kind,
+        package.source,
+        package.offset,
+        edges(data.get("dependencies")),
+        {canonicalize_name(k): edges(v) for k, v in _table(data, "optional-dependencies").items()},
+        {canonicalize_name(k): edges(v) for k, v in _table(data, "dev-dependencies").items()},
+        tuple(f["hash"] for f in files if isinstance(f, Mapping) and isinstance(f.get("hash"), str)),
+    )
+
+
+def uv_default_groups(pyproject: Mapping[str, Any], chosen: Sequence[str] = ()) -> set[str] | None:
+    """The groups `uv sync` installs: `dev` unless `tool.uv.default-groups` says otherwise (None: "all"),
+    plus the user's choices."""
+    configured = _table(pyproject, "tool", "uv").get("default-groups")
+    if configured == "all":
+        return None
+    groups = set(_strings(configured)) if isinstance(configured, list) else {"dev"}
+    return {canonicalize_name(g) for g in (*groups, *chosen)}
+
+
+def select_uv(
+    graph: UvGraph,
+    environment: Mapping[str, str],
+    roots: Sequence[str],
+    groups: set[str] | None,
+    extras: Sequence[str] = (),
+) -> list[UvNode]:
+    """The locked packages `uv sync` installs for `roots` (project names; the workspace's members when
+    empty) into an environment with these marker values: their dependencies, the chosen extras and
+    groups (None: every group), transitively, markers evaluated; virtual packages left out."""
+    wanted: list[str] = [canonicalize_name(r) for r in roots] or list(graph.members)
+    chosen_extras = tuple(canonicalize_name(e) for e in extras)
+    seen: set[tuple[int, str | None]] = set()
+    selected: dict[int, UvNode] = {}
+    pending: list[tuple[UvNode, str | None]] = []
+    for name in wanted:
+        for node in graph.named(name)[:1]:
+            pending.append((node, None))
+            pending.extend((node, extra) for extra in chosen_extras)
+            for group, group_edges in node.groups.items():
+                if groups is None or group in groups:
+                    pending.extend(_follow(graph, group_edges, environment))
+    while pending:
+        node, extra = pending.pop()
+        if (node.offset, extra) in seen:
+            continue
+        seen.add((node.offset, extra))
+        if node.installs:
+            selected[node.offset] = node
+        edges = node.dependencies if extra is None else node.optional.get(extra, ())
+        pending.extend(_follow(graph, edges, environment))
+    return sorted(selected.values(), key=lambda node: (node.name, node.offset))
+
+
+def _follow(
+    graph: UvGraph, edges: Sequence[UvEdge], environment: Mapping[str, str]
+) -> list[tuple[UvNode, str | None]]:
+    found: list[tuple[UvNode, str | None]] = []
+    for edge in edges:
+        target = graph.resolve(edge)
+        if target is None or not _holds(edge.marker, environment):
+            continue
+        found.append((target, None))
+        found.extend((target, extra) for extra in edge.extras)
+    return found
+
+
+def uv_line(node: UvNode, root: Path) -> str:
+    """A uv.lock package as a requirements-file line (paths in the lock are relative to `root`)."""
+    if node.source_kind in ("editable", "directory", "path"):
+        target = (root / node.source).resolve()
+        return f"-e {target}" if node.source_kind == "editable" else f"{node.name} @ {target.as_uri()}"
+    if node.source_kind == "git":
+        # uv records `https://host/repo?rev=main#<commit>`: pin the commit.
+        url, _, commit = node.source.partition("#")
+        return f"{node.name} @ git+{url.split('?')[0]}@{commit}" if commit else f"{node.name} @ git+{url}"
+    if node.source_kind == "url":
+        return f"{node.name} @ {node.source}"
+    return " ".join([f"{node.name}=={node.version}", *(f"--hash={h}" for h in node.hashes)])

@@ -1,0 +1,39 @@
+// Drift commands: re-check every project and show the Problems panel; re-lock a project with its
+// manager (uv, Poetry, PDM) through the helper, with progress and Cancel. The helper re-checks after.
+import * as vscode from "vscode";
+import type { HelperClient } from "./client";
+import { pickProject } from "./environments";
+import { Methods, type ProjectsResult, type UpdateLockResult } from "./protocol";
+
+export async function checkDrift(helper: HelperClient): Promise<void> {
+  await helper.request<ProjectsResult>(Methods.checkDrift, {});
+  await helper.refreshProjects();
+  await vscode.commands.executeCommand("workbench.actions.view.problems");
+}
+
+export async function updateLock(helper: HelperClient, root?: string): Promise<void> {
+  if (!vscode.workspace.isTrusted) {
+    void vscode.window.showWarningMessage(
+      "Lockstep updates lockfiles only in trusted workspaces: locking runs the project's build backends.",
+    );
+    return;
+  }
+  const project = await pickProject(helper, "Update the lockfile of which project?", root);
+  if (!project) return;
+  const result = await helper.requestWithProgress<UpdateLockResult>(
+    Methods.updateLock,
+    { root: project.root },
+    `Updating the lockfile of ${project.name ?? project.root}`,
+  );
+  if (!result || result.status === "cancelled") {
+    void vscode.window.showInformationMessage("Cancelled: the lockfile was left as it was.");
+    return;
+  }
+  await helper.refreshProjects();
+  if (result.status === "ok") {
+    vscode.window.setStatusBarMessage(`Lockstep: ${result.message}`, 4000);
+    return;
+  }
+  const choice = await vscode.window.showErrorMessage(result.message, "Show Log");
+  if (choice === "Show Log") helper.output.show();
+}

@@ -1,0 +1,619 @@
+"""Environment drift: does a project's venv hold exactly what its lock selects for it?
+
+Read from disk, never by starting the venv's Python: `site-packages/*.dist-info` (METADATA's Name and
+Version, `direct_url.json` for editable, path and VCS installs) against the packages the lock selects
+for that venv (`pyhelper.lockfiles.selection`: markers evaluated for the venv's interpreter, the groups
+the manager installs by default plus the ones chosen). The verdict is `uv sync --check`'s: the venv is
+in sync when nothing is missing, no version differs and nothing else is installed (sync is exact).
+
+Codes (findings on the requirement in pyproject.toml when the package is a direct dependency of the
+project, else on its lock entry):
+
+- `venv-missing-package` (error): locked for this venv, not installed.
+- `venv-version-mismatch` (error): installed in another version (or not editable where it should be).
+- `venv-extraneous` (hint): installed, not in the lock's selection; `uv sync` would remove it.
+- `venv-python-mismatch` (error, on requires-python): the venv's Python does not satisfy it.
+
+    report = check_environment(project_root, venv, pyproject=doc, lock=(fmt, path), cache=..., venvs=...)
+
+`VenvCache` keeps one read of each venv until its site-packages folder or pyvenv.cfg changes (an
+install or uninstall adds or removes a `*.dist-info` folder, which changes the folder's mtime).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pyhelper.findings import Finding, Range, Related, Severity
+from pyhelper.lockfiles import LockCache, LockFormat, UnreadableFile
+from pyhelper.requirements import canonicalize_name, get_in, requirement_list, table
+from pyhelper.tomlfile import KeyPath, TomlDocument
+from pyhelper.venvs import normalise_version, read_pyvenv_cfg
+
+MISSING = "venv-missing-package"
+MISMATCH = "venv-version-mismatch"
+EXTRANEOUS = "venv-extraneous"
+PYTHON_MISMATCH = "venv-python-mismatch"
+CODES = (MISSING, MISMATCH, EXTRANEOUS, PYTHON_MISMATCH)
+
+_SYNC = "sync the environment"
+_FULL_VERSION = re.compile(r"(\d+\.\d+\.\d+)")
+_SITE_VERSION = re.compile(r"^python(\d+\.\d+)t?$")
+# `[[package]]\n` precedes the `name = ...` line a uv.lock entry's findings point at.
+_UV_HEADER = len("[[package]]\n")
+
+
+# Reading the venv ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Installed:
+    name: str
+    """PEP 503 normalised."""
+    version: str
+    dist_info: Path
+    installer: str | None
+    direct_url: Mapping[str, Any] | None
+    """PEP 610 `direct_url.json`, for packages installed from a path, URL or VCS."""
+
+    @property
+    def editable(self) -> bool:
+        return bool(table(table(self.direct_url).get("dir_info")).get("editable"))
+
+    def origin(self) -> str:
+        """Where it was installed from, in words."""
+        url = table(self.direct_url).get("url")
+        if self.editable:
+            return f"editable from {_file_path(url)}"
+        if "vcs_info" in table(self.direct_url):
+            vcs = table(table(self.direct_url).get("vcs_info"))
+            return f"{vcs.get('vcs', 'vcs')} {url} @ {str(vcs.get('commit_id', ''))[:12]}"
+        if isinstance(url, str):
+            return f"from {_file_path(url)}"
+        return f"installed by {self.installer}" if self.installer else "installed"
+
+
+@dataclass(frozen=True)
+class VenvSnapshot:
+    venv: Path
+    site_packages: Path | None
+    python: str | None
+    """The interpreter's full version, from pyvenv.cfg (or its `home` path, or X.Y from site-packages)."""
+    packages: Mapping[str, Installed]
+
+
+def _file_path(url: object) -> str:
+    if not isinstance(url, str):
+        return "?"
+    from urllib.parse import unquote, urlparse
+
+    parsed = urlparse(url)
+    return unquote(parsed.path) if parsed.scheme == "file" else url
+
+
+def site_packages(venv: Path) -> Path | None:
+    """The venv's site-packages folder (`lib/pythonX.Y[t]/site-packages`, `Lib/site-packages`)."""
+    windows = venv / "Lib" / "site-packages"
+    if windows.is_dir():
+        return windows
+    try:
+        names = sorted(os.listdir(venv / "lib"))
+    except OSError:
+        return None
+    for name in names:
+        if _SITE_VERSION.match(name) and (venv / "lib" / name / "site-packages").is_dir():
+            return venv / "lib" / name / "site-packages"
+    return None
+
+
+def _python_version(config: Mapping[str, str], site: Path | None) -> str | None:
+    recorded = normalise_version(config.get("version_info") or config.get("version") or "")
+    if _FULL_VERSION.fullmatch(recorded.split("rc")[0].split("a")[0].split("b")[0]):
+        return recorded
+    # uv records only X.Y for managed Pythons; their home folder is named for the full version.
+    home = _FULL_VERSION.search(config.get("home", ""))
+    if home and (not recorded or home.group(1).startswith(recorded + ".")):
+        return home.group(1)
+    if recorded:
+        return recorded
+    match = _SITE_VERSION.match(site.parent.name) if site else None
+    return match.group(1) if match else None
+
+
+def _metadata_fields(path: Path) -> tuple[str, str] | None:
+    """Name and Version from a METADATA/PKG-INFO header (the body is never read whole)."""
+    name = version = None
+    try:
+        with path.open(encoding="utf-8", errors="replace") as lines:
+            for line in lines:
+                if not line.strip():
+                    break
+                key, _, value = line.partition(":")
+                if key == "Name":
+                    name = value.strip()
+                elif key == "Version":
+                    version = value.strip()
+                if name and version:
+                    return name, version
+    except OSError:
+        return None
+    return None
+
+
+def _read_optional(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+
+
+def read_venv(venv: Path) -> VenvSnapshot:
+    """What is installed in `venv`; an unreadable distribution is skipped (uv would reinstall it)."""
+    config = read_pyvenv_cfg(venv) or {}
+    site = site_packages(venv)
+    packages: dict[str, Installed] = {}
+    try:
+        entries = sorted(os.listdir(site)) if site else []
+    except OSError:
+        entries = []
+    for entry in entries:
+        assert site is not None
+        if entry.endswith(".dist-info"):
+            fields = _metadata_fields(site / entry / "METADATA")
+        elif entry.endswith(".egg-info"):
+            info = site / entry
+            fields = _metadata_fields(info / "PKG-INFO" if info.is_dir() else info)
+        else:
+            continue
+        if fields is None:
+            continue
+        raw_url = _read_optional(site / entry / "direct_url.json")
+        try:
+            direct = json.loads(raw_url) if raw_url else None
+        except ValueError:
+            direct = None
+        installer = _read_optional(site / entry / "INSTALLER")
+        name = canonicalize_name(fields[0])
+        packages[name] = Installed(
+            name,
+            fields[1],
+            site / entry,
+            installer.strip() if installer else None,
+            direct if isinstance(direct, dict) else None,
+        )
+    return VenvSnapshot(venv, site, _python_version(config, site), packages)
+
+
+def _stamp(path: Path | None) -> int | None:
+    try:
+        return path.stat().st_mtime_ns if path else None
+    except OSError:
+        return None
+
+
+class VenvCache:
+    """Venv reads keyed by the mtimes of site-packages and pyvenv.cfg: unchanged venvs are not re-read."""
+
+    def __init__(self) -> None:
+        self._entries: dict[Path, tuple[tuple[int | None, ...], VenvSnapshot]] = {}
+
+    def get(self, venv: Path) -> VenvSnapshot:
+        site = site_packages(venv)
+        key = (_stamp(venv / "pyvenv.cfg"), _stamp(site), hash(site))
+        entry = self._entries.get(venv)
+        if entry is not None and entry[0] == key:
+            return entry[1]
+        snapshot = read_venv(venv)
+        self._entries[venv] = (key, snapshot)
+        return snapshot
+
+    def forget(self, venv: Path) -> None:
+        self._entries.pop(venv, None)
+
+
+def marker_environment(snapshot: VenvSnapshot) -> dict[str, str]:
+    """PEP 508 marker values for the venv: this machine's platform, the venv's Python version."""
+    from packaging.markers import default_environment
+
+    environment = {key: str(value) for key, value in default_environment().items()}
+    version = snapshot.python
+    if version:
+        full = version if version.count(".") >= 2 else f"{version}.0"
+        environment["python_full_version"] = full
+        environment["python_version"] = ".".join(full.split(".")[:2])
+    return environment
+
+
+# What the lock selects ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Locked:
+    """One package the lock selects for the venv, and where the lock says so."""
+
+    name: str
+    version: str | None
+    editable: bool
+    source: str
+    """Where it comes from, in words: `registry https://…`, `editable .`."""
+    path: Path
+    range: Range
+
+
+@dataclass(frozen=True)
+class Selection:
+    lockfile: Path
+    manager: str
+    packages: Mapping[str, Locked]
+    problem: Finding | None = None
+    """Why nothing could be selected (an unreadable lock, an invalid marker)."""
+
+
+def _uv_selection(
+    path: Path, pyproject: TomlDocument, environment: Mapping[str, str], cache: LockCache, chosen: Choice
+) -> dict[str, Locked]:
+    from pyhelper.lockfiles import uv
+    from pyhelper.lockfiles.selection import select_uv, uv_default_groups, uv_graph
+
+    lock = cache.get(path, "uv", uv.parse_lock)
+    if isinstance(lock, Finding):
+        raise UnreadableFile(lock)
+    graph = cache.get(path, "uv-graph", lambda p, text: _graph_of(uv.parse_lock(p, text), uv_graph))
+    name = get_in(pyproject.data, ("project", "name"))
+    roots = [name] if isinstance(name, str) else []
+    groups = uv_default_groups(pyproject.data, chosen.groups)
+    selected = select_uv(graph, environment, roots, groups, chosen.extras)
+    found: dict[str, Locked] = {}
+    for node in selected:
+        line_end = lock.text.find("\n", node.offset + _UV_HEADER)
+        where = lock.range_at(node.offset + _UV_HEADER, max(0, line_end - node.offset - _UV_HEADER))
+        found[node.name] = Locked(
+            node.name,
+            node.version,
+            node.source_kind == "editable",
+            f"{node.source_kind} {node.source}",
+            path,
+            where,
+        )
+    return found
+
+
+def _graph_of(lock: Any, build: Callable[[Any], Any]) -> Any:
+    if isinstance(lock, Finding):
+        raise UnreadableFile(lock)
+    return build(lock)
+
+
+def _table_selection(
+    fmt: LockFormat,
+    path: Path,
+    root: Path,
+    pyproject: TomlDocument,
+    environment: Mapping[str, str],
+    cache: LockCache,
+    chosen: Choice,
+) -> dict[str, Locked]:
+    from pyhelper.lockfiles import pdm, poetry, selection
+
+    data = pyproject.data
+    if fmt == "poetry":
+        poetry_lock = cache.get(path, fmt, poetry.parse_lock)
+        if isinstance(poetry_lock, Finding):
+            raise UnreadableFile(poetry_lock)
+        doc = poetry_lock.doc
+        groups = selection.poetry_groups(data, chosen.groups)
+        pinned = selection.select_poetry(doc.data, environment, groups, chosen.extras, root)
+        installs_project = get_in(data, ("tool", "poetry", "package-mode")) is not False
+    else:
+        pdm_lock = cache.get(path, fmt, pdm.parse_lock)
+        if isinstance(pdm_lock, Finding):
+            raise UnreadableFile(pdm_lock)
+        doc = pdm_lock.doc
+        groups = selection.pdm_groups(data, [*chosen.groups, *chosen.extras])
+        pinned = selection.select_pdm(doc.data, environment, groups, root)
+        distribution = get_in(data, ("tool", "pdm", "distribution"))
+        installs_project = distribution if isinstance(distribution, bool) else "build-system" in data
+    packages = doc.data.get("package")
+    index_of = {
+        canonicalize_name(p["name"]): i
+        for i, p in enumerate(packages if isinstance(packages, list) else [])
+        if isinstance(p, dict) and isinstance(p.get("name"), str)
+    }
+    found: dict[str, Locked] = {}
+    for item in pinned:
+        index = index_of.get(item.name, 0)
+        where = doc.range_of(("package", index, "name")) or Range.at(0)
+        editable = item.line.startswith("-e ")
+        found[item.name] = Locked(
+            item.name, item.version, editable, item.line.split(" --hash")[0], path, where
+        )
+    project_name = get_in(data, ("project", "name")) or get_in(data, ("tool", "poetry", "name"))
+    if installs_project and isinstance(project_name, str):
+        # The project itself, installed editable by the manager; not in its own lock.
+        version = get_in(data, ("project", "version")) or get_in(data, ("tool", "poetry", "version"))
+        name = canonicalize_name(project_name)
+        where = pyproject.range_of(("project", "name")) or Range.at(0)
+        found[name] = Locked(
+            name,
+            version if isinstance(version, str) else None,
+            True,
+            f"editable {root}",
+            pyproject.path,
+            where,
+        )
+    return found
+
+
+@dataclass(frozen=True)
+class Choice:
+    """Groups and extras the user chose beyond the manager's defaults."""
+
+    groups: tuple[str, ...] = ()
+    extras: tuple[str, ...] = ()
+
+
+def select(
+    fmt: LockFormat,
+    lockfile: Path,
+    root: Path,
+    pyproject: TomlDocument,
+    snapshot: VenvSnapshot,
+    cache: LockCache,
+    chosen: Choice = Choice(),
+) -> Selection:
+    from pyhelper.lockfiles.selection import LockSelectionError
+
+    environment = marker_environment(snapshot)
+    try:
+        if fmt == "uv":
+            packages = _uv_selection(lockfile, pyproject, environment, cache, chosen)
+        elif fmt in ("poetry", "pdm"):
+            packages = _table_selection(fmt, lockfile, root, pyproject, environment, cache, chosen)
+        else:
+            return Selection(lockfile, fmt, {})
+    except UnreadableFile as error:
+        return Selection(lockfile, fmt, {}, error.finding)
+    except LockSelectionError as error:
+        return Selection(
+            lockfile, fmt, {}, Finding(lockfile, Range.at(0), Severity.ERROR, "lock-invalid", str(error))
+        )
+    return Selection(lockfile, fmt, packages)
+
+
+# Comparing ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EnvReport:
+    venv: Path
+    findings: tuple[Finding, ...]
+    """Every finding, extraneous packages included (as hints)."""
+    missing: int = 0
+    mismatched: int = 0
+    extraneous: int = 0
+    python_mismatch: bool = False
+    changed: tuple[str, ...] = ()
+    """Packages a sync would install, reinstall or remove."""
+    problem: Finding | None = None
+    """The lock could not be read: no verdict."""
+
+    @property
+    def in_sync(self) -> bool:
+        """`uv sync --check`'s verdict (extraneous packages count: sync is exact)."""
+        return not (self.missing or self.mismatched or self.extraneous or self.python_mismatch)
+
+
+def same_version(left: str | None, right: str | None) -> bool:
+    if left is None or right is None or left == right:
+        return True
+    from packaging.version import InvalidVersion, Version
+
+    try:
+        return Version(left) == Version(right)
+    except InvalidVersion:
+        return False
+
+
+# Where a requirement naming a package may sit in pyproject.toml: PEP 621/735 lists, uv's and Poetry's.
+def _requirement_places(doc: TomlDocument) -> Iterator[tuple[str, KeyPath, bool]]:
+    """(canonical name, key path, is-a-table-key) of every requirement the pyproject declares."""
+    data = doc.data
+    lists: list[KeyPath] = [("project", "dependencies"), ("tool", "uv", "dev-dependencies")]
+    lists += [
+        ("project", "optional-dependencies", k)
+        for k in table(get_in(data, ("project", "optional-dependencies")))
+    ]
+    lists += [("dependency-groups", k) for k in table(data.get("dependency-groups"))]
+    for path in lists:
+        for item in requirement_list(doc, path):
+            if item.name is not None:
+                yield item.name, item.path, False
+    poetry = table(get_in(data, ("tool", "poetry")))
+    tables: list[KeyPath] = [("tool", "poetry", "dependencies"), ("tool", "poetry", "dev-dependencies")]
+    tables += [("tool", "poetry", "group", g, "dependencies") for g in table(poetry.get("group"))]
+    for path in tables:
+        for key in table(get_in(data, path)):
+            if key != "python":
+                yield canonicalize_name(key), (*path, key), True
+
+
+def requirement_ranges(doc: TomlDocument) -> dict[str, Range]:
+    """The first place each package is required in the pyproject (what an env finding points at)."""
+    found: dict[str, Range] = {}
+    for name, path, is_key in _requirement_places(doc):
+        if name in found:
+            continue
+        span = doc.key_span(path) if is_key else doc.span(path)
+        if span is not None:
+            found[name] = doc.range(span)
+    return found
+
+
+def check_environment(
+    pyproject: TomlDocument,
+    selection: Selection,
+    snapshot: VenvSnapshot,
+) -> EnvReport:
+    """Compare the venv with what the lock selects for it."""
+    findings: list[Finding] = []
+    python = _python_finding(pyproject, snapshot)
+    if python is not None:
+        findings.append(python)
+    if selection.problem is not None:
+        return EnvReport(
+            snapshot.venv, tuple(findings), python_mismatch=python is not None, problem=selection.problem
+        )
+    direct = requirement_ranges(pyproject)
+    venv_name = snapshot.venv.name
+    lock_name = selection.lockfile.name
+    missing = mismatched = 0
+    changed: list[str] = []
+    for name, locked in selection.packages.items():
+        have = snapshot.packages.get(name)
+        locked_at = Related(
+            locked.path, locked.range, f"{lock_name} locks {name} {locked.version or ''}".rstrip()
+        )
+        if have is None:
+            missing += 1
+            changed.append(name)
+            message = f"{name} {locked.version or ''} is locked but not installed in {venv_name} — {_SYNC}"
+            findings.append(
+                _placed(pyproject, direct, locked, Severity.ERROR, MISSING, message, (locked_at,))
+            )
+            continue
+        wrong_version = not same_version(have.version, locked.version)
+        if wrong_version or (locked.editable and not have.editable):
+            mismatched += 1
+            changed.append(name)
+            what = (
+                f"{have.version}, but {lock_name} pins {locked.version}"
+                if wrong_version
+                else f"{have.version} ({have.origin()}), but {lock_name} installs it editable"
+            )
+            message = f"{venv_name} has {name} {what} — {_SYNC}"
+            installed_at = Related(have.dist_info / "METADATA", Range.at(0), f"installed: {have.version}")
+            findings.append(
+                _placed(
+                    pyproject, direct, locked, Severity.ERROR, MISMATCH, message, (locked_at, installed_at)
+                )
+            )
+    extra = [have for name, have in snapshot.packages.items() if name not in selection.packages]
+    for have in extra:
+        changed.append(have.name)
+        findings.append(
+            Finding(
+                selection.lockfile,
+                Range.at(0),
+                Severity.HINT,
+                EXTRANEOUS,
+                f"{venv_name} has {have.name} {have.version}, which {lock_name} does not select for it; "
+                "syncing removes it",
+                (Related(have.dist_info / "METADATA", Range.at(0), f"installed: {have.version}"),),
+            )
+        )
+    return EnvReport(
+        snapshot.venv,
+        tuple(findings),
+        missing,
+        mismatched,
+        len(extra),
+        python_mismatch=python is not None,
+        changed=tuple(sorted(changed)),
+    )
+
+
+def _placed(
+    pyproject: TomlDocument,
+    direct: Mapping[str, Range],
+    locked: Locked,
+    severity: Severity,
+    code: str,
+    message: str,
+    related: tuple[Related, ...],
+) -> Finding:
+    if locked.name in direct:
+        return Finding(pyproject.path, direct[locked.name], severity, code, message, related)
+    return Finding(locked.path, locked.range, severity, code, message, related[1:])
+
+
+def _python_finding(pyproject: TomlDocument, snapshot: VenvSnapshot) -> Finding | None:
+    requires = get_in(pyproject.data, ("project", "requires-python"))
+    if not isinstance(requires, str) or snapshot.python is None:
+        return None
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+    from packaging.version import InvalidVersion, Version
+
+    try:
+        fits = SpecifierSet(requires).contains(Version(snapshot.python), prereleases=True)
+    except (InvalidSpecifier, InvalidVersion):
+        return None
+    if fits:
+        return None
+    return Finding(
+        pyproject.path,
+        pyproject.range_of(("project", "requires-python")) or Range.at(0),
+        Severity.ERROR,
+        PYTHON_MISMATCH,
+        f"{snapshot.venv.name} runs Python {snapshot.python}, which does not satisfy requires-python "
+        f"{requires} — recreate the environment with a Python that does",
+    )
+
+
+# Hover --------------------------------------------------------------------------------------------
+
+
+def requirement_at(doc: TomlDocument, line: int, character: int) -> tuple[str, Range] | None:
+    """The package required at a position of pyproject.toml, with the requirement's range."""
+    from pyhelper.findings import Position
+
+    at = Position(line, character)
+    for name, path, is_key in _requirement_places(doc):
+        span = doc.key_span(path) if is_key else doc.span(path)
+        if span is None:
+            continue
+        where = doc.range(span)
+        if where.start <= at <= where.end:
+            return name, where
+    return None
+
+
+def describe_requirement(
+    name: str,
+    lockfile: Path | None,
+    locked: Locked | None,
+    lock_versions: Sequence[str | None],
+    snapshot: VenvSnapshot | None,
+) -> str:
+    """Markdown: the locked version and the installed one, and where each comes from."""
+    lines = [f"**{name}**", ""]
+    if locked is not None:
+        lines.append(
+            f"- Locked: `{locked.version or 'dynamic'}` in {locked.path.name} "
+            f"line {locked.range.start.line + 1} ({locked.source})"
+        )
+    elif lockfile is None:
+        lines.append("- Locked: no lockfile")
+    elif lock_versions:
+        versions = ", ".join(v or "dynamic" for v in lock_versions)
+        selected = "" if snapshot is None else ", not selected for this environment"
+        lines.append(f"- Locked: `{versions}` in {lockfile.name}{selected}")
+    else:
+        lines.append(f"- Locked: not in {lockfile.name}")
+    if snapshot is None:
+        lines.append("- Installed: no environment")
+    else:
+        have = snapshot.packages.get(name)
+        if have is None:
+            lines.append(f"- Installed: not in {snapshot.venv.name}")
+        else:
+            lines.append(
+                f"- Installed: `{have.version}` in {snapshot.venv.name} — "
+                f"{have.dist_info.name} ({have.origin()})"
+            )
+    return "\n".join(lines)
