@@ -27,7 +27,11 @@ def run(paths: list[str], output_format: str, out: TextIO = sys.stdout, err: Tex
             err.write(f"pyhelper check: {root} is not a folder\n")
             return 2
     cache = LockCache()
-    results = [(root, finding) for root in roots for finding in check_tree(root, cache)]
+    try:
+        results = [(root, finding) for root in roots for finding in check_tree(root, cache)]
+    except OSError as error:
+        err.write(f"pyhelper check: cannot read {error.filename}: {error.strerror or error}\n")
+        return 2
     results.sort(key=lambda item: (str(item[1].path), item[1].range.start, item[1].code))
     render = {"text": _text, "json": _json, "github": _github}[output_format]
     out.write(render(results))

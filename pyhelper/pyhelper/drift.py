@@ -163,11 +163,19 @@ def _unique(findings: list[Finding]) -> list[Finding]:
 
 
 def find_projects(folder: Path) -> Iterator[Path]:
-    """Folders holding a pyproject.toml under `folder` (itself included), skipping venvs and caches."""
-    for current, dirs, files in os.walk(folder):
+    """Folders holding a pyproject.toml under `folder` (itself included), skipping venvs and caches.
+
+    Raises OSError for a folder that cannot be read: it must not pass for a folder without projects.
+    """
+    for current, dirs, files in os.walk(folder, onerror=_unless_vanished):
         dirs[:] = sorted(d for d in dirs if d not in _SKIPPED_DIRS and not d.startswith(".tox"))
         if "pyproject.toml" in files:
             yield Path(current)
+
+
+def _unless_vanished(error: OSError) -> None:
+    if not isinstance(error, FileNotFoundError):  # removed while walking: nothing left to check
+        raise error
 
 
 def check_tree(folder: Path, cache: LockCache | None = None) -> list[Finding]:

@@ -137,9 +137,13 @@ def parse_toml(path: Path, text: str) -> TomlDocument | Finding:
 
 
 def read_toml(path: Path) -> TomlDocument | Finding:
-    """Read and parse a TOML file; undecodable bytes are a finding too."""
+    """Read and parse a TOML file; an unreadable file or undecodable bytes are a finding too."""
     try:
         text = path.read_bytes().decode("utf-8")
+    except OSError as error:
+        # Permission denied, or gone since it was listed: the caller reports it instead of crashing.
+        message = f"{path.name} cannot be read: {error.strerror or error}"
+        return Finding(path, Range.at(0), Severity.ERROR, TOML_SYNTAX, message)
     except UnicodeDecodeError as error:
         return Finding(
             path, Range.at(0), Severity.ERROR, TOML_SYNTAX, f"{path.name} is not UTF-8 text: {error.reason}"
