@@ -58,9 +58,7 @@ def _compare(
         "json",
     ]
     cli_command += ["--workspace", "/nonexistent"]
-    uv_out = subprocess.run(
-        uv_command, env=env, capture_output=True, text=True, check=True
-    ).stdout
+    uv_out = subprocess.run(uv_command, env=env, capture_output=True, text=True, check=True).stdout
     with ProcessSpy.watching() as spy:
         found = Discovery(host).interpreters()
 
@@ -80,9 +78,7 @@ def _compare(
         cached.interpreters()
     cached_ms = (time.perf_counter() - start) / repeats * 1000
 
-    uv_paths = {
-        line.split()[1] for line in uv_out.splitlines() if len(line.split()) >= 2
-    }
+    uv_paths = {line.split()[1] for line in uv_out.splitlines() if len(line.split()) >= 2}
     uv = ("uv python list --only-installed", median_ms(times["uv"]))
     rows = [
         Row(
@@ -124,26 +120,18 @@ def run(size: Size) -> Benchmark:
     repeats = size.pick(full=15, quick=3)
     with tempfile.TemporaryDirectory(prefix="lockstep-bench-") as scratch:
         managed = Path(scratch) / "uv-python"
-        copy_install(
-            real_prefix("3.12"), managed / "cpython-3.12.1-linux-x86_64-gnu", "3.12"
-        )
+        copy_install(real_prefix("3.12"), managed / "cpython-3.12.1-linux-x86_64-gnu", "3.12")
         machine_env = {
             **os.environ,
             "UV_PYTHON_INSTALL_DIR": str(managed),
             "UV_PYTHON_DOWNLOADS": "never",
         }
         machine_env.setdefault("HOME", str(Path.home()))
-        found = Discovery(
-            Host(sys.platform, machine_env, machine_env["HOME"])
-        ).interpreters()
+        found = Discovery(Host(sys.platform, machine_env, machine_env["HOME"])).interpreters()
         bins = dict.fromkeys(os.path.dirname(i.path) for i in found if i.kind != "venv")
         same_env = {**machine_env, "PATH": os.pathsep.join(bins)}
-        machine_rows, machine_details = _compare(
-            "machine", machine_env, repeats, size.warmup
-        )
-        same_rows, same_details = _compare(
-            "same locations", same_env, repeats, size.warmup
-        )
+        machine_rows, machine_details = _compare("machine", machine_env, repeats, size.warmup)
+        same_rows, same_details = _compare("same locations", same_env, repeats, size.warmup)
     return Benchmark(
         name=NAME,
         description="interpreter discovery vs `uv python list --only-installed`",

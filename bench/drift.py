@@ -142,9 +142,7 @@ def run(size: Size) -> Benchmark:
 
 
 def regenerate() -> None:
-    subprocess.run(
-        [str(uv_binary()), "lock", "--upgrade"], cwd=LARGE, env=_env(), check=True
-    )
+    subprocess.run([str(uv_binary()), "lock", "--upgrade"], cwd=LARGE, env=_env(), check=True)
 
 
 if __name__ == "__main__":

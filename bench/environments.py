@@ -49,9 +49,7 @@ def run(size: Size) -> Benchmark:
         with index.start():
             environ = index.environ(scratch / "uv-cache")
             roots = [f"{dist.name}>=1" for dist in catalogue[::10]]
-            project = uv_project(
-                scratch / "project", Path(uv), environ, roots, name="bench"
-            )
+            project = uv_project(scratch / "project", Path(uv), environ, roots, name="bench")
             venv = project / ".venv"
             venv_python = str(venv / "bin" / "python")
             requirements = scratch / "requirements.txt"
@@ -77,9 +75,7 @@ def run(size: Size) -> Benchmark:
             def synced(make: Callable[[], object]) -> Callable[[], None]:
                 def action() -> None:
                     make()
-                    installed = len(
-                        list(venv.glob("lib/python3*/site-packages/*.dist-info"))
-                    )
+                    installed = len(list(venv.glob("lib/python3*/site-packages/*.dist-info")))
                     assert installed >= packages, installed
 
                 return action

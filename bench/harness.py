@@ -67,11 +67,7 @@ class Target:
 
     def text(self, unit: str) -> str:
         sign = "<" if self.strict else "≤"
-        return (
-            f"{sign} {self.limit:g}×"
-            if self.on == "ratio"
-            else f"{sign} {self.limit:g} {unit}"
-        )
+        return f"{sign} {self.limit:g}×" if self.on == "ratio" else f"{sign} {self.limit:g} {unit}"
 
 
 @dataclass
@@ -156,11 +152,9 @@ def run_quiet(command: Sequence[str], **options: Any) -> None:
 
 
 def tool_env(**overrides: str) -> dict[str, str]:
-    """This environment without pyenv's shims (never an interpreter stand-in) and never downloading Pythons."""
+    """This environment without pyenv's shims (never an interpreter stand-in), never downloading Pythons."""
     env = dict(os.environ)
-    env["PATH"] = os.pathsep.join(
-        p for p in env.get("PATH", "").split(os.pathsep) if "pyenv" not in p
-    )
+    env["PATH"] = os.pathsep.join(p for p in env.get("PATH", "").split(os.pathsep) if "pyenv" not in p)
     env["UV_PYTHON_DOWNLOADS"] = "never"
     env.setdefault("HOME", str(Path.home()))
     env.update(overrides)
@@ -198,17 +192,12 @@ def _first_line_value(path: str, key: str) -> str | None:
 def machine() -> dict[str, Any]:
     """What the figures were measured on."""
     memory_kb = _first_line_value("/proc/meminfo", "MemTotal")
-    uv = subprocess.run(
-        [str(uv_binary()), "--version"], capture_output=True, text=True, check=False
-    )
+    uv = subprocess.run([str(uv_binary()), "--version"], capture_output=True, text=True, check=False)
     return {
         "cpu": _first_line_value("/proc/cpuinfo", "model name") or platform.processor(),
         "cores": os.cpu_count(),
-        "memory_gb": round(int(memory_kb.split()[0]) / 1024**2, 1)
-        if memory_kb
-        else None,
-        "os": _first_line_value("/etc/os-release", "PRETTY_NAME")
-        or platform.platform(),
+        "memory_gb": round(int(memory_kb.split()[0]) / 1024**2, 1) if memory_kb else None,
+        "os": _first_line_value("/etc/os-release", "PRETTY_NAME") or platform.platform(),
         "kernel": platform.release(),
         "python": platform.python_version(),
         "uv": uv.stdout.split()[1] if uv.returncode == 0 else None,
@@ -238,15 +227,9 @@ def table(benchmarks: Sequence[Mapping[str, Any]]) -> str:
             unit = row["unit"]
             ours = f"{row['lockstep']}: {_amount(row['value'], unit)}"
             theirs = (
-                f"{row['reference']}: {_amount(row['reference_value'], unit)}"
-                if row["reference"]
-                else "—"
+                f"{row['reference']}: {_amount(row['reference_value'], unit)}" if row["reference"] else "—"
             )
-            ratio = (
-                "—"
-                if row["ratio"] is None
-                else f"{row['ratio']:.{3 if row['ratio'] < 0.1 else 2}f}×"
-            )
+            ratio = "—" if row["ratio"] is None else f"{row['ratio']:.{3 if row['ratio'] < 0.1 else 2}f}×"
             target = row["target"]["text"] if row["target"] else "—"
             met = {True: "yes", False: "**no**", None: "—"}[row["met"]]
             cells = [
@@ -258,9 +241,7 @@ def table(benchmarks: Sequence[Mapping[str, Any]]) -> str:
                 met,
             ]
             # A command's pipe (`curl | tar`) would end the cell.
-            lines.append(
-                "| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |"
-            )
+            lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
     return "\n".join(lines) + "\n"
 
 
@@ -276,9 +257,7 @@ def standalone(run: Callable[[Size], Benchmark]) -> None:
     """`python bench/<name>.py [--quick] [--repeats N] [--json FILE]`: one benchmark on its own."""
     parser = argparse.ArgumentParser(description=sys.modules[run.__module__].__doc__)
     parser.add_argument("--quick", action="store_true", help="the smallest size")
-    parser.add_argument(
-        "--repeats", type=int, help="runs per contender (default: per benchmark)"
-    )
+    parser.add_argument("--repeats", type=int, help="runs per contender (default: per benchmark)")
     parser.add_argument("--json", type=Path, help="also write the result here")
     args = parser.parse_args()
     result = run(Size(quick=args.quick, repeats=args.repeats)).to_json()

@@ -61,9 +61,7 @@ def run(size: Size) -> Benchmark:
         def curl_tar() -> None:
             dest.mkdir()
             curl = subprocess.Popen(["curl", "-s", url], stdout=subprocess.PIPE)
-            subprocess.run(
-                ["tar", "-xz", "-C", str(dest)], stdin=curl.stdout, check=True
-            )
+            subprocess.run(["tar", "-xz", "-C", str(dest)], stdin=curl.stdout, check=True)
             assert curl.stdout is not None
             curl.stdout.close()
             assert curl.wait() == 0
@@ -79,14 +77,9 @@ def run(size: Size) -> Benchmark:
 
         def lockstep_cli() -> None:
             run_quiet(
-                [sys.executable, "-m", "pyhelper", "python", "install", archive.version]
-                + [
-                    "--mirror",
-                    mirror_url,
-                    "--downloads-json",
-                    str(catalogue),
-                    "--install-dir",
-                    str(dest),
+                [
+                    *(sys.executable, "-m", "pyhelper", "python", "install", archive.version),
+                    *("--mirror", mirror_url, "--downloads-json", str(catalogue), "--install-dir", str(dest)),
                 ],
                 env={
                     "UV_PYTHON_INSTALL_DIR": str(work / "no-uv"),

@@ -55,13 +55,9 @@ def make_project(scratch: Path) -> Path:
     with index.start():
         env = index.environ(scratch / "uv-cache")
         uv = str(uv_binary())
-        run_quiet(
-            [uv, "venv", "--python", sys.executable, str(root / ".venv")], env=env
-        )
+        run_quiet([uv, "venv", "--python", sys.executable, str(root / ".venv")], env=env)
         names = [f"pkg-{i:03d}" for i in range(VENV_PACKAGES)]
-        run_quiet(
-            [uv, "pip", "install", "--python", str(root / ".venv"), *names], env=env
-        )
+        run_quiet([uv, "pip", "install", "--python", str(root / ".venv"), *names], env=env)
     return root
 
 
@@ -117,9 +113,7 @@ class Wire:
             if name.lower() == b"content-length":
                 length = int(value)
         message: dict[str, Any] = json.loads(self.process.stdout.read(length))
-        if (
-            "id" in message and "method" in message
-        ):  # a request from the helper (registration): accept
+        if "id" in message and "method" in message:  # a request from the helper (registration): accept
             self.reply(message["id"])
         return message
 

@@ -42,9 +42,7 @@ def run_all(names: Sequence[str], size: Size) -> dict[str, Any]:
         results.append(module.run(size).to_json())
     return {
         "schema": SCHEMA,
-        "date": datetime.datetime.fromtimestamp(started, datetime.UTC).strftime(
-            "%Y-%m-%d"
-        ),
+        "date": datetime.datetime.fromtimestamp(started, datetime.UTC).strftime("%Y-%m-%d"),
         "quick": size.quick,
         "duration_s": round(time.time() - started, 1),
         "machine": {**info, "load_average_end": [round(x, 2) for x in os.getloadavg()]},
@@ -67,31 +65,17 @@ def update_readme(results: Mapping[str, Any], readme: Path = README) -> None:
     _, end, after = rest.partition(END)
     if not start or not end:
         raise SystemExit(f"{readme} has no {START} ... {END} section")
-    readme.write_text(
-        f"{before}{START}\n{markdown(results)}{END}{after}", encoding="utf-8"
-    )
+    readme.write_text(f"{before}{START}\n{markdown(results)}{END}{after}", encoding="utf-8")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--quick", action="store_true", help="every benchmark at its smallest size"
-    )
-    parser.add_argument(
-        "--repeats", type=int, help="runs per contender, overriding each default"
-    )
-    parser.add_argument(
-        "--only", help=f"comma-separated subset of: {', '.join(BENCHMARKS)}"
-    )
-    parser.add_argument(
-        "--out", type=Path, default=RESULTS, help="folder for latest.json/.md"
-    )
-    parser.add_argument(
-        "--update-readme", action="store_true", help="also rewrite the README table"
-    )
-    parser.add_argument(
-        "--readme", action="store_true", help="only re-render the README from --out"
-    )
+    parser.add_argument("--quick", action="store_true", help="every benchmark at its smallest size")
+    parser.add_argument("--repeats", type=int, help="runs per contender, overriding each default")
+    parser.add_argument("--only", help=f"comma-separated subset of: {', '.join(BENCHMARKS)}")
+    parser.add_argument("--out", type=Path, default=RESULTS, help="folder for latest.json/.md")
+    parser.add_argument("--update-readme", action="store_true", help="also rewrite the README table")
+    parser.add_argument("--readme", action="store_true", help="only re-render the README from --out")
     args = parser.parse_args(argv)
 
     latest = args.out / "latest.json"

@@ -70,9 +70,7 @@ class Client:
             if name.lower() == "content-length":
                 length = int(value)
         if length is None:
-            raise RuntimeError(
-                f"the server closed its output (exit code {self.process.wait()})"
-            )
+            raise RuntimeError(f"the server closed its output (exit code {self.process.wait()})")
         message: dict[str, Any] = json.loads(stdout.read(length))
         return message
 
@@ -81,9 +79,7 @@ class Client:
         self._send({"id": self._next_id, "method": method, "params": params})
         while True:
             message = self._receive()
-            if (
-                "method" in message and "id" in message
-            ):  # the server asks (e.g. to register watchers)
+            if "method" in message and "id" in message:  # the server asks (e.g. to register watchers)
                 self._send({"id": message["id"], "result": None})
             elif message.get("id") == self._next_id and "method" not in message:
                 if "error" in message:
@@ -105,9 +101,7 @@ def initialize(client: Client, root: Path | None) -> Any:
         {
             "processId": None,
             "rootUri": root.as_uri() if root else None,
-            "capabilities": {
-                "workspace": {"didChangeWatchedFiles": {"dynamicRegistration": True}}
-            },
+            "capabilities": {"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": True}}},
         },
     )
 

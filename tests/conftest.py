@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from support.index import PackageIndex, ensurepip_wheels, standard_catalogue
 from support.pythons import real_interpreters
 
@@ -15,9 +16,7 @@ def pythons() -> dict[str, Path]:
     """Real interpreters by minor version (`"3.12"` -> absolute path), never pyenv shims."""
     found = real_interpreters()
     missing = {"3.10", "3.11", "3.12"} - set(found)
-    assert not missing, (
-        f"these tests need pyenv's CPython {sorted(missing)} installed (found {found})"
-    )
+    assert not missing, f"these tests need pyenv's CPython {sorted(missing)} installed (found {found})"
     return found
 
 
@@ -35,8 +34,6 @@ def package_index(
 
 
 @pytest.fixture(scope="session")
-def index_env(
-    package_index: PackageIndex, tmp_path_factory: pytest.TempPathFactory
-) -> dict[str, str]:
+def index_env(package_index: PackageIndex, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """The environment for tools under test: the loopback index only, one uv cache for the session."""
     return package_index.environ(tmp_path_factory.mktemp("uv-cache"))

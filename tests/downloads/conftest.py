@@ -4,6 +4,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+
 from mirror_server import Mirror, running_mirror
 from pbs_fixture import (
     MIRROR_ROOT,

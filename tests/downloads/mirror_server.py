@@ -52,12 +52,8 @@ class Mirror:
 
     def wait_for(self, path: str, count: int = 1, timeout: float = 30.0) -> None:
         with self._changed:
-            if not self._changed.wait_for(
-                lambda: self.log.count(path) >= count, timeout
-            ):
-                raise AssertionError(
-                    f"{path} was requested {self.log.count(path)} times, not {count}"
-                )
+            if not self._changed.wait_for(lambda: self.log.count(path) >= count, timeout):
+                raise AssertionError(f"{path} was requested {self.log.count(path)} times, not {count}")
 
     def _serve(self, handler: BaseHTTPRequestHandler) -> None:
         path = handler.path
@@ -83,9 +79,7 @@ class Mirror:
             with data.open("rb") as f:
                 handler.connection.sendfile(f)
 
-    def _faulty(
-        self, handler: BaseHTTPRequestHandler, data: Path | bytes, fault: Fault
-    ) -> None:
+    def _faulty(self, handler: BaseHTTPRequestHandler, data: Path | bytes, fault: Fault) -> None:
         content = data if isinstance(data, bytes) else data.read_bytes()
         if fault.kind == "gate":
             fault.gate.wait(30)
@@ -98,9 +92,7 @@ class Mirror:
         handler.close_connection = True
 
     def start(self) -> None:
-        threading.Thread(
-            target=self._server.serve_forever, args=(0.05,), daemon=True
-        ).start()
+        threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True).start()
 
     def stop(self) -> None:
         self._stopping.set()

@@ -58,9 +58,7 @@ class Archive:
 
 def release_path(version: str) -> str:
     """Where a release file sits below the release prefix (`<tag>/<file>`, `+` quoted as GitHub does)."""
-    return (
-        f"{RELEASE_TAG}/cpython-{version}%2B{RELEASE_TAG}-{TRIPLE}-install_only.tar.gz"
-    )
+    return f"{RELEASE_TAG}/cpython-{version}%2B{RELEASE_TAG}-{TRIPLE}-install_only.tar.gz"
 
 
 def served_path(version: str) -> str:
@@ -77,9 +75,7 @@ def source_python() -> Path:
     )
     found = [p for p in found if (p / "bin" / "python3.12").is_file()]
     if not found:
-        raise RuntimeError(
-            f"the managed-Python fixtures need a pyenv CPython 3.12 under {root}"
-        )
+        raise RuntimeError(f"the managed-Python fixtures need a pyenv CPython 3.12 under {root}")
     return found[-1]
 
 
@@ -150,12 +146,8 @@ def _relocate(elf: Path, *, old: str, new_lib: Path) -> None:
     relative = os.path.relpath(new_lib, elf.parent)
     replacement = f"$ORIGIN/{relative}".encode()
     if len(replacement) >= len(needle) or data.count(needle) != 1:
-        raise RuntimeError(
-            f"cannot relocate {elf}: RUNPATH {old!r} is not patchable in place"
-        )
-    patched = data.replace(
-        needle, replacement + b"\0" * (len(needle) - len(replacement))
-    )
+        raise RuntimeError(f"cannot relocate {elf}: RUNPATH {old!r} is not patchable in place")
+    patched = data.replace(needle, replacement + b"\0" * (len(needle) - len(replacement)))
     elf.write_bytes(patched)
 
 

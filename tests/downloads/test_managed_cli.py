@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+
 from mirror_server import Fault, Mirror
 from pbs_fixture import MIRROR_ROOT, Archive, leftovers, served_path, write_tar_gz
 
@@ -61,9 +62,7 @@ def wait_until(condition: Callable[[], bool], what: str, timeout: float = 30.0) 
 
 def temp_files(install_dir: Path, pattern: str, min_size: int) -> Callable[[], bool]:
     """A condition: a file matching `pattern` under the install dir's temp folder reached `min_size`."""
-    return lambda: any(
-        p.stat().st_size >= min_size for p in (install_dir / ".temp").glob(pattern)
-    )
+    return lambda: any(p.stat().st_size >= min_size for p in (install_dir / ".temp").glob(pattern))
 
 
 def visible(install_dir: Path) -> list[str]:
@@ -94,9 +93,7 @@ def test_install_prints_a_working_interpreter_and_uninstall_removes_it(
     )
     assert version.stdout.startswith(pbs_archive.version + " ")
 
-    removed = run(
-        "uninstall", pbs_archive.version, "--install-dir", str(install_dir), env=env
-    )
+    removed = run("uninstall", pbs_archive.version, "--install-dir", str(install_dir), env=env)
 
     assert (removed.returncode, removed.stdout.strip()) == (
         0,
@@ -113,17 +110,13 @@ def test_settings_come_from_the_environment(
     tmp_path: Path,
 ) -> None:
     env["LOCKSTEP_PYTHON_INSTALL_MIRROR"] = mirror.url + MIRROR_ROOT
-    env["LOCKSTEP_PYTHON_DOWNLOADS_JSON"] = str(
-        publish((pbs_archive.version, pbs_archive.path))
-    )
+    env["LOCKSTEP_PYTHON_DOWNLOADS_JSON"] = str(publish((pbs_archive.version, pbs_archive.path)))
     env["LOCKSTEP_PYTHON_INSTALL_DIR"] = str(tmp_path / "from-env")
 
     installed = run("install", "==3.12.*", env=env)
 
     assert installed.returncode == 0, installed.stderr
-    assert installed.stdout.strip() == str(
-        tmp_path / "from-env" / pbs_archive.key / "bin" / "python3.12"
-    )
+    assert installed.stdout.strip() == str(tmp_path / "from-env" / pbs_archive.key / "bin" / "python3.12")
 
 
 @pytest.mark.parametrize(
@@ -165,19 +158,13 @@ def test_two_concurrent_installs_download_once(
     env: dict[str, str],
     tmp_path: Path,
 ) -> None:
-    mirror.files[JSON_PATH] = publish(
-        (pbs_archive.version, pbs_archive.path)
-    ).read_bytes()
+    mirror.files[JSON_PATH] = publish((pbs_archive.version, pbs_archive.path)).read_bytes()
     archive = served_path(pbs_archive.version)
     gate = mirror.faults[archive] = Fault("gate", times=2)
-    command = pyhelper(
-        "install", "3.12", *flags(mirror, mirror.url + JSON_PATH, tmp_path / "installs")
-    )
+    command = pyhelper("install", "3.12", *flags(mirror, mirror.url + JSON_PATH, tmp_path / "installs"))
 
     both = [
-        subprocess.Popen(
-            command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-        )
+        subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         for _ in "ab"
     ]
     # Both have read the catalogue and one is mid-download (held at the gate) before any finishes.
@@ -205,9 +192,7 @@ def test_killed_mid_download_leaves_nothing_visible_and_the_next_install_works(
     install_dir = tmp_path / "installs"
     downloads = publish((pbs_archive.version, pbs_archive.path))
     mirror.faults[served_path(pbs_archive.version)] = Fault("stall", after=2_000_000)
-    process = subprocess.Popen(
-        pyhelper("install", "3.12", *flags(mirror, downloads, install_dir)), env=env
-    )
+    process = subprocess.Popen(pyhelper("install", "3.12", *flags(mirror, downloads, install_dir)), env=env)
 
     # Well short of the 2 MB sent: the last chunk may still sit in the writer's buffer.
     wait_until(temp_files(install_dir, "*/archive", 1_000_000), "the partial download")
@@ -233,13 +218,9 @@ def test_killed_mid_unpack_leaves_nothing_visible_and_the_next_install_works(
     write_tar_gz(archive, tree, level=1)
     install_dir = tmp_path / "installs"
     downloads = publish(("3.12.9", archive))
-    process = subprocess.Popen(
-        pyhelper("install", "3.12", *flags(mirror, downloads, install_dir)), env=env
-    )
+    process = subprocess.Popen(pyhelper("install", "3.12", *flags(mirror, downloads, install_dir)), env=env)
 
-    wait_until(
-        temp_files(install_dir, "*/unpacked/python/aaa-zeros", 1), "the unpack to start"
-    )
+    wait_until(temp_files(install_dir, "*/unpacked/python/aaa-zeros", 1), "the unpack to start")
     process.send_signal(signal.SIGKILL)
     process.wait()
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Literal
 
 import pytest
+
 from mirror_server import Fault, Mirror
 from pbs_fixture import (
     GITHUB_PREFIX,
@@ -59,9 +60,7 @@ def test_installs_a_real_archive_and_the_interpreter_runs(
     config = settings(publish((pbs_archive.version, pbs_archive.path)))
     seen: list[tuple[int, int | None]] = []
 
-    result = install_python(
-        "3.12", config, progress=lambda done, total: seen.append((done, total))
-    )
+    result = install_python("3.12", config, progress=lambda done, total: seen.append((done, total)))
 
     home = config.install_dir / pbs_archive.key
     assert result.python == home / "bin" / "python3.12"
@@ -85,9 +84,7 @@ def test_an_existing_installation_is_reused_without_network(
     mirror: Mirror,
     tmp_path: Path,
 ) -> None:
-    first = install_python(
-        "3.12.1", settings(publish((pbs_archive.version, pbs_archive.path)))
-    )
+    first = install_python("3.12.1", settings(publish((pbs_archive.version, pbs_archive.path))))
 
     # The catalogue is not even read: it no longer exists.
     again = install_python("==3.12.*", settings(tmp_path / "gone.json"))
@@ -104,14 +101,10 @@ def test_an_installation_made_by_uv_is_reused(
     tmp_path: Path,
 ) -> None:
     uv_dir = tmp_path / "uv-python"
-    made_by_uv = _uv_python_install(
-        publish((pbs_archive.version, pbs_archive.path)), mirror, uv_dir
-    )
+    made_by_uv = _uv_python_install(publish((pbs_archive.version, pbs_archive.path)), mirror, uv_dir)
     requests_before = list(mirror.log)
 
-    result = install_python(
-        "3.12", settings(tmp_path / "gone.json", uv_install_dir=uv_dir)
-    )
+    result = install_python("3.12", settings(tmp_path / "gone.json", uv_install_dir=uv_dir))
 
     assert (result.source, result.python) == ("uv", made_by_uv)
     assert mirror.log == requests_before
@@ -130,15 +123,9 @@ def _uv_python_install(downloads: Path, mirror: Mirror, uv_dir: Path) -> Path:
         "UV_PYTHON_INSTALL_BIN": "0",
         "UV_CACHE_DIR": str(uv_dir.parent / "uv-cache"),
     }
-    subprocess.run(
-        [uv, "python", "install", "3.12"], env=env, check=True, capture_output=True
-    )
+    subprocess.run([uv, "python", "install", "3.12"], env=env, check=True, capture_output=True)
     # uv also adds a `cpython-3.12-...` link to the newest patch release; take the real folder.
-    (installed,) = [
-        p
-        for p in uv_dir.iterdir()
-        if p.name.startswith("cpython-") and not p.is_symlink()
-    ]
+    (installed,) = [p for p in uv_dir.iterdir() if p.name.startswith("cpython-") and not p.is_symlink()]
     return installed / "bin" / "python3.12"
 
 
@@ -147,7 +134,7 @@ def test_a_wrong_sha256_is_refused_and_nothing_is_left(
 ) -> None:
     config = settings(publish((pbs_archive.version, pbs_archive.path, "0" * 64)))
 
-    with pytest.raises(ChecksumError, match="sha256 mismatch for cpython-3.12.1"):
+    with pytest.raises(ChecksumError, match=r"sha256 mismatch for cpython-3\.12\.1"):
         install_python("3.12", config)
 
     assert leftovers(config.install_dir) == []
@@ -177,9 +164,7 @@ def test_a_faulty_download_is_retried_once(
     on both attempts, a clear error (quickly, with a short timeout) and no partial file."""
     after, timeout, message = FAULTS[kind]
     config = settings(publish((pbs_archive.version, pbs_archive.path)), timeout=timeout)
-    mirror.faults[served_path(pbs_archive.version)] = Fault(
-        kind, after=after, times=times
-    )
+    mirror.faults[served_path(pbs_archive.version)] = Fault(kind, after=after, times=times)
     started = time.monotonic()
 
     if times == 1:
@@ -222,9 +207,7 @@ def test_plain_http_is_refused_unless_it_is_the_configured_mirror(
 ) -> None:
     published = publish((pbs_archive.version, pbs_archive.path))
     direct = tmp_path / "direct.json"
-    direct.write_text(
-        published.read_text().replace(GITHUB_PREFIX, mirror.url + MIRROR_ROOT)
-    )
+    direct.write_text(published.read_text().replace(GITHUB_PREFIX, mirror.url + MIRROR_ROOT))
 
     with pytest.raises(InstallError, match="only https:// is allowed"):
         install_python("3.12", settings(direct, mirror=None))
@@ -244,9 +227,7 @@ def test_the_downloads_json_can_come_from_the_mirror(
         (pbs_archive.version, pbs_archive.path)
     ).read_bytes()
 
-    result = install_python(
-        "3.12", settings(mirror.url + MIRROR_ROOT + "/downloads.json")
-    )
+    result = install_python("3.12", settings(mirror.url + MIRROR_ROOT + "/downloads.json"))
 
     assert interpreter_facts(result.python)[0] == pbs_archive.version
     assert mirror.log == [
@@ -292,9 +273,7 @@ def test_uninstall_removes_only_the_matching_installation(
     assert uninstall_python(pbs_archive.version, config.install_dir) == [result.home]
 
     assert leftovers(config.install_dir) == []
-    with pytest.raises(
-        InstallError, match=f"no Python matching {pbs_archive.version} is installed"
-    ):
+    with pytest.raises(InstallError, match=f"no Python matching {pbs_archive.version} is installed"):
         uninstall_python(pbs_archive.version, config.install_dir)
 
 

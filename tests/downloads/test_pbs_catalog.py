@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from packaging.version import Version
+
 from pyhelper.catalog import (
     GITHUB_PREFIX,
     PBS_INSTALLER_SOURCE,
@@ -65,9 +66,7 @@ BUILDS = [
         (" 3.12 ", "3.12.7"),
     ],
 )
-def test_the_newest_stable_build_that_fits_is_chosen(
-    request_text: str, chosen: str
-) -> None:
+def test_the_newest_stable_build_that_fits_is_chosen(request_text: str, chosen: str) -> None:
     found = choose(BUILDS, PythonRequest.parse(request_text), LINUX, "test")
 
     assert (str(found.version), found.freethreaded, found.platform) == (
@@ -89,9 +88,7 @@ def test_free_threaded_only_when_asked() -> None:
 def test_a_stripped_archive_wins_a_tie() -> None:
     pair = [build("3.12.7", suffix="_stripped"), build("3.12.7")]
 
-    assert choose(pair, PythonRequest.parse("3.12"), LINUX, "test").filename.endswith(
-        "_stripped.tar.gz"
-    )
+    assert choose(pair, PythonRequest.parse("3.12"), LINUX, "test").filename.endswith("_stripped.tar.gz")
 
 
 @pytest.mark.parametrize(
@@ -120,15 +117,11 @@ def test_unusable_requests_say_why(request_text: str, message: str) -> None:
 def test_pbs_installer_catalogue_gives_an_install_only_archive(
     platform: Platform,
 ) -> None:
-    found = choose(
-        pbs_builds(), PythonRequest.parse("3.12"), platform, PBS_INSTALLER_SOURCE
-    )
+    found = choose(pbs_builds(), PythonRequest.parse("3.12"), platform, PBS_INSTALLER_SOURCE)
 
     assert found.url.startswith(GITHUB_PREFIX + "/")
     assert found.filename.startswith(f"cpython-{found.version}+")
-    assert found.filename.endswith(
-        ("-install_only.tar.gz", "-install_only_stripped.tar.gz")
-    )
+    assert found.filename.endswith(("-install_only.tar.gz", "-install_only_stripped.tar.gz"))
     assert found.sha256 is not None and len(found.sha256) == 64
     assert found.version >= Version("3.12.7")
 
@@ -140,8 +133,7 @@ def test_the_mirror_replaces_the_github_prefix_only() -> None:
         "http://127.0.0.1:9/pbs/20241016/cpython-3.12.7%2B20241016-x86_64-unknown-linux-gnu-install_only.tar.gz"
     )
     assert (
-        rewrite_mirror("https://example.org/python.tar.gz", "http://m")
-        == "https://example.org/python.tar.gz"
+        rewrite_mirror("https://example.org/python.tar.gz", "http://m") == "https://example.org/python.tar.gz"
     )
     assert rewrite_mirror(url, None) == url
 
@@ -175,12 +167,8 @@ def test_uv_download_metadata_in_both_formats() -> None:
             "cpython-3.13.1+freethreaded-linux-x86_64-gnu": uv_entry(
                 minor=13, patch=1, variant="freethreaded"
             ),
-            "cpython-3.13.1+debug-linux-x86_64-gnu": uv_entry(
-                minor=13, patch=1, variant="debug"
-            ),
-            "cpython-3.12.7-linux-x86_64_v3-gnu": uv_entry(
-                arch={"family": "x86_64", "variant": "v3"}
-            ),
+            "cpython-3.13.1+debug-linux-x86_64-gnu": uv_entry(minor=13, patch=1, variant="debug"),
+            "cpython-3.12.7-linux-x86_64_v3-gnu": uv_entry(arch={"family": "x86_64", "variant": "v3"}),
             "pypy-3.10.14-linux-x86_64-gnu": {"name": "pypy"},
         }
     )
@@ -220,23 +208,14 @@ def test_uv_download_metadata_in_both_formats() -> None:
         ),
     ],
 )
-def test_a_malformed_downloads_json_names_the_entry_and_field(
-    data: str, message: str
-) -> None:
+def test_a_malformed_downloads_json_names_the_entry_and_field(data: str, message: str) -> None:
     with pytest.raises(CatalogError, match=message):
         parse_downloads_json(data, "d.json")
 
 
 json_values = st.recursive(
-    st.none()
-    | st.booleans()
-    | st.integers()
-    | st.floats(allow_nan=False)
-    | st.text(max_size=8),
-    lambda inner: (
-        st.lists(inner, max_size=4)
-        | st.dictionaries(st.text(max_size=8), inner, max_size=4)
-    ),
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
     max_leaves=12,
 )
 entry_fields = st.fixed_dictionaries(
@@ -261,11 +240,7 @@ entry_fields = st.fixed_dictionaries(
 
 
 @settings(max_examples=1000, deadline=None)
-@given(
-    st.one_of(
-        json_values, st.dictionaries(st.text(max_size=8), entry_fields, max_size=3)
-    )
-)
+@given(st.one_of(json_values, st.dictionaries(st.text(max_size=8), entry_fields, max_size=3)))
 def test_any_downloads_json_gives_builds_or_a_clear_error(data: object) -> None:
     try:
         builds = parse_downloads_json(json.dumps(data), "fuzz.json")
@@ -298,13 +273,7 @@ def test_any_request_text_parses_or_says_why(text: str) -> None:
         (".temp", None),
     ],
 )
-def test_install_folder_names(
-    name: str, parsed: tuple[str, bool, Platform] | None
-) -> None:
+def test_install_folder_names(name: str, parsed: tuple[str, bool, Platform] | None) -> None:
     found = parse_install_name(name)
 
-    assert (
-        None
-        if found is None
-        else (str(found.version), found.freethreaded, found.platform)
-    ) == parsed
+    assert (None if found is None else (str(found.version), found.freethreaded, found.platform)) == parsed

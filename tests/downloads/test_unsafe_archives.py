@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
 from pbs_fixture import leftovers, tar_gz_bytes
 from pyhelper.downloads import InstallSettings, UnsafeArchiveError, install_python
 

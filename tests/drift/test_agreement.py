@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from pyhelper.drift import check_project, is_drift
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "drift"
@@ -15,9 +16,7 @@ CASES = json.loads((FIXTURES / "cases.json").read_text(encoding="utf-8"))["cases
 def test_enough_cases_for_every_format() -> None:
     formats = [case["format"] for case in CASES]
     assert len(CASES) >= 60
-    assert {
-        fmt: formats.count(fmt) >= 10 for fmt in ("uv", "poetry", "pdm", "pylock")
-    } == {
+    assert {fmt: formats.count(fmt) >= 10 for fmt in ("uv", "poetry", "pdm", "pylock")} == {
         "uv": True,
         "poetry": True,
         "pdm": True,
@@ -34,7 +33,5 @@ def test_enough_cases_for_every_format() -> None:
 @pytest.mark.parametrize("case", CASES, ids=[case["name"] for case in CASES])
 def test_verdict_matches_the_tool(case: dict[str, object]) -> None:
     findings = check_project(FIXTURES / str(case["name"]))
-    shown = [
-        f"{f.path.name}:{f.range.start.line}: {f.code} {f.message}" for f in findings
-    ]
+    shown = [f"{f.path.name}:{f.range.start.line}: {f.code} {f.message}" for f in findings]
     assert is_drift(findings) == case["stale"], (case.get("tool_output"), shown)

@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+
 from pyhelper.drift import LockCache, check_project
 from pyhelper.findings import Finding, Position, Range, Severity
 
@@ -20,9 +21,7 @@ def only(findings: list[Finding]) -> Finding:
 def text_at(finding: Finding) -> str:
     lines = finding.path.read_text(encoding="utf-8").splitlines()
     assert finding.range.start.line == finding.range.end.line
-    return lines[finding.range.start.line][
-        finding.range.start.character : finding.range.end.character
-    ]
+    return lines[finding.range.start.line][finding.range.start.character : finding.range.end.character]
 
 
 def test_new_requirement_not_in_uv_lock() -> None:
@@ -33,9 +32,7 @@ def test_new_requirement_not_in_uv_lock() -> None:
         "pyproject.toml",
     )
     assert text_at(finding) == '"attrs>=22"'
-    assert (
-        finding.message == "attrs is required here but not in uv.lock — run `uv lock`"
-    )
+    assert finding.message == "attrs is required here but not in uv.lock — run `uv lock`"
 
 
 def test_requirement_the_locked_version_does_not_satisfy() -> None:
@@ -77,14 +74,10 @@ def test_requires_python_finding_is_on_its_value() -> None:
 
 
 def test_workspace_member_findings_are_on_the_members_file() -> None:
-    finding = only(
-        check_project(FIXTURES / "uv-workspace/member-add-dependency/packages/lib")
-    )
+    finding = only(check_project(FIXTURES / "uv-workspace/member-add-dependency/packages/lib"))
     assert (
         finding.path
-        == (
-            FIXTURES / "uv-workspace/member-add-dependency/packages/lib/pyproject.toml"
-        ).absolute()
+        == (FIXTURES / "uv-workspace/member-add-dependency/packages/lib/pyproject.toml").absolute()
     )
     assert (finding.code, text_at(finding)) == ("lock-missing-package", '"attrs"')
 
@@ -92,9 +85,7 @@ def test_workspace_member_findings_are_on_the_members_file() -> None:
 def test_hand_edited_uv_lock_version_is_invalid() -> None:
     finding = only(check_project(FIXTURES / "uv-app/lock-version-satisfying"))
     assert (finding.code, finding.path.name) == ("lock-invalid", "uv.lock")
-    assert (
-        finding.path.read_text().splitlines()[finding.range.start.line] == "[[package]]"
-    )
+    assert finding.path.read_text().splitlines()[finding.range.start.line] == "[[package]]"
 
 
 def test_poetry_hash_mismatch_without_a_culprit_is_on_the_content_hash() -> None:
@@ -129,26 +120,16 @@ def test_pylock_requires_python_conflict() -> None:
 
 def test_unsaved_buffer_stands_in_for_the_file() -> None:
     root = FIXTURES / "uv-app/in-sync"
-    text = (
-        (root / "pyproject.toml")
-        .read_text()
-        .replace('"idna>=3.0",', '"idna>=3.0",\n    "httpx>=0.28",')
-    )
+    text = (root / "pyproject.toml").read_text().replace('"idna>=3.0",', '"idna>=3.0",\n    "httpx>=0.28",')
     finding = only(check_project(root, pyproject_text=text))
     assert (finding.code, finding.range.start.line) == ("lock-missing-package", 7)
-    assert (
-        finding.message == "httpx is required here but not in uv.lock — run `uv lock`"
-    )
+    assert finding.message == "httpx is required here but not in uv.lock — run `uv lock`"
     assert check_project(root) == []
 
 
 def test_syntax_error_is_one_finding_at_its_place() -> None:
     root = FIXTURES / "uv-app/in-sync"
-    text = (
-        (root / "pyproject.toml")
-        .read_text()
-        .replace('"six>=1.10,<2",', '"six>=1.10,<2" "x",')
-    )
+    text = (root / "pyproject.toml").read_text().replace('"six>=1.10,<2",', '"six>=1.10,<2" "x",')
     finding = only(check_project(root, pyproject_text=text))
     assert (finding.code, finding.severity, finding.range.start.line) == (
         "toml-syntax",
@@ -159,9 +140,7 @@ def test_syntax_error_is_one_finding_at_its_place() -> None:
 
 def test_broken_lock_is_a_syntax_finding_on_the_lock(tmp_path: Path) -> None:
     shutil.copytree(FIXTURES / "uv-app/in-sync", tmp_path, dirs_exist_ok=True)
-    (tmp_path / "uv.lock").write_text(
-        'version = 1\n[[package]]\nname = "x\n', encoding="utf-8"
-    )
+    (tmp_path / "uv.lock").write_text('version = 1\n[[package]]\nname = "x\n', encoding="utf-8")
     finding = only(check_project(tmp_path))
     assert (finding.code, finding.path.name, finding.range.start.line) == (
         "toml-syntax",
@@ -178,9 +157,7 @@ def test_broken_lock_is_a_syntax_finding_on_the_lock(tmp_path: Path) -> None:
         ("[tool.pdm]\n", "pdm.lock"),
     ],
 )
-def test_manager_without_its_lock_is_information(
-    tmp_path: Path, tool_table: str, lock_name: str
-) -> None:
+def test_manager_without_its_lock_is_information(tmp_path: Path, tool_table: str, lock_name: str) -> None:
     (tmp_path / "pyproject.toml").write_text(
         f'[project]\nname = "x"\nversion = "1"\ndependencies = ["six"]\n\n{tool_table}',
         encoding="utf-8",
@@ -192,9 +169,7 @@ def test_manager_without_its_lock_is_information(
 
 
 def test_plain_pep621_project_without_lock_has_no_findings(tmp_path: Path) -> None:
-    (tmp_path / "pyproject.toml").write_text(
-        '[project]\nname = "x"\nversion = "1"\n', encoding="utf-8"
-    )
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\nversion = "1"\n', encoding="utf-8")
     assert check_project(tmp_path) == []
 
 
@@ -211,9 +186,7 @@ def test_lock_cache_parses_once_and_notices_changes(tmp_path: Path) -> None:
     first = cache.get(lock, "probe", parse)
     assert cache.get(lock, "probe", parse) is first
     lock.touch()
-    lock.write_text(
-        first, encoding="utf-8"
-    )  # same bytes, new mtime: hash says unchanged
+    lock.write_text(first, encoding="utf-8")  # same bytes, new mtime: hash says unchanged
     assert cache.get(lock, "probe", parse) is first
     assert len(calls) == 1
     lock.write_text(first + "\n", encoding="utf-8")

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from pyhelper.tomlfile import TomlDocument, parse_toml
 
 ODD = """\
@@ -55,18 +56,13 @@ def test_values_in_odd_toml() -> None:
     d = doc(ODD)
     assert source_at(d, ("project", "name")) == "'odd'"
     assert source_at(d, ("project", "requires-python")) == '">=3.10"'
-    assert (
-        source_at(d, ("project", "dependencies", 1)) == "'six ; python_version < \"4\"'"
-    )
+    assert source_at(d, ("project", "dependencies", 1)) == "'six ; python_version < \"4\"'"
     assert source_at(d, ("project", "dependencies", 2)) == '"""packaging"""'
     assert source_at(d, ("project", "dependencies", 3)) == '"naïve-pkg>=1"'
     assert source_at(d, ("project", "dependencies", 4)) == '"attrs"'
     assert source_at(d, ("project", "optional-dependencies", "cli", 2)) == '"colorama"'
     assert source_at(d, ("tool", "uv", "sources", "idna", "path")) == '"../idna"'
-    assert (
-        source_at(d, ("tool", "uv", "constraint-dependencies", 0))
-        == "'''certifi>=2020'''"
-    )
+    assert source_at(d, ("tool", "uv", "constraint-dependencies", 0)) == "'''certifi>=2020'''"
     assert source_at(d, ("tool", "uv", "index", 1, "url")) == '"https://b.example"'
     assert source_at(d, ("tool", "uv", "index", 1, "when")) == "1979-05-27 07:32:00Z"
     assert source_at(d, ("tool", "uv", "index", 0)) == "[[tool.uv.index]]"
@@ -108,9 +104,7 @@ def test_unknown_path_is_none() -> None:
     assert doc(ODD).range_of(("project", "nope")) is None
 
 
-requirement = st.from_regex(
-    r"[a-z][a-z0-9]{0,8}(>=[0-9]{1,2}(\.[0-9]{1,2})?)?", fullmatch=True
-)
+requirement = st.from_regex(r"[a-z][a-z0-9]{0,8}(>=[0-9]{1,2}(\.[0-9]{1,2})?)?", fullmatch=True)
 quote = st.sampled_from(['"', "'"])
 spacing = st.sampled_from(["", " ", "\n", "\n  # note\n  ", "\r\n    "])
 
@@ -120,9 +114,7 @@ spacing = st.sampled_from(["", " ", "\n", "\n  # note\n  ", "\r\n    "])
     st.lists(st.tuples(requirement, quote, spacing), min_size=1, max_size=6),
     st.booleans(),
 )
-def test_every_array_item_is_found(
-    items: list[tuple[str, str, str]], crlf: bool
-) -> None:
+def test_every_array_item_is_found(items: list[tuple[str, str, str]], crlf: bool) -> None:
     body = ",".join(f"{space}{q}{req}{q}" for req, q, space in items)
     text = f'[project]\nname = "p"\ndependencies = [{body}\n]\n'
     if crlf:

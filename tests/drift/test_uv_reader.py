@@ -5,12 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from pyhelper.lockfiles import uv
 from pyhelper.tomlfile import TomlDocument, parse_toml
 
 ROOT = Path(__file__).parents[2]
-LOCKS = sorted((ROOT / "tests/fixtures/drift").glob("uv-*/*/uv.lock")) + [
-    ROOT / "bench/fixtures/large/uv.lock"
+LOCKS = [
+    *sorted((ROOT / "tests/fixtures/drift").glob("uv-*/*/uv.lock")),
+    ROOT / "bench/fixtures/large/uv.lock",
 ]
 
 
@@ -24,9 +26,7 @@ def slow(path: Path, text: str) -> uv.UvLock:
 def test_fast_reader_matches_tomllib(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     fast = uv._scan(path, text)
-    assert fast is not None, (
-        "the fixture is in uv's layout, so the fast path must take it"
-    )
+    assert fast is not None, "the fixture is in uv's layout, so the fast path must take it"
     full = slow(path, text)
     assert fast.top == full.top
     assert [(p.name, p.version, p.source_kind, p.source) for p in fast.packages] == [
@@ -35,9 +35,7 @@ def test_fast_reader_matches_tomllib(path: Path) -> None:
     assert {n: local.data for n, local in fast.local.items()} == {
         n: local.data for n, local in full.local.items()
     }
-    assert [message for _, message in fast.problems] == [
-        message for _, message in full.problems
-    ]
+    assert [message for _, message in fast.problems] == [message for _, message in full.problems]
     for name, local in fast.local.items():
         path_in_chunk = (*local.path, "metadata", "requires-dist", 0)
         path_in_full = (*full.local[name].path, "metadata", "requires-dist", 0)

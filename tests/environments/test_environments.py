@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+
 from pyhelper.environments import Environments, Event, Outcome, Project, Settings
 from pyhelper.uvtool import find_uv
 from pyhelper.venvs import read_pyvenv_cfg, venv_info
@@ -28,9 +29,7 @@ LOCKED = {"alpha": "2.0", "beta": "1.1", "delta": "1.0", "gamma": "0.1"}
 @pytest.fixture(scope="session")
 def uv() -> Path:
     found = find_uv()
-    assert found is not None, (
-        "the uv package (a pyhelper dependency) must provide a runnable uv"
-    )
+    assert found is not None, "the uv package (a pyhelper dependency) must provide a runnable uv"
     return found.path
 
 
@@ -48,12 +47,8 @@ def private_index(tmp_path: Path) -> Iterator[PackageIndex]:
         yield index
 
 
-def project_of(
-    root: Path, manager: str = "uv", lockfile: str | None = "uv.lock"
-) -> Project:
-    return Project(
-        root, manager, root / lockfile if lockfile else None, ">=3.10", name=root.name
-    )  # type: ignore[arg-type]
+def project_of(root: Path, manager: str = "uv", lockfile: str | None = "uv.lock") -> Project:
+    return Project(root, manager, root / lockfile if lockfile else None, ">=3.10", name=root.name)  # type: ignore[arg-type]
 
 
 def leftovers(root: Path) -> list[str]:
@@ -90,16 +85,11 @@ def test_create_installs_exactly_the_locked_versions(
     # Built elsewhere, then moved: the scripts must name the final path and run.
     script = venv / "bin" / "alpha"
     assert script.read_text().splitlines()[0] == f"#!{venv}/bin/python"
-    assert (
-        subprocess.run([str(script)], capture_output=True, text=True, check=True).stdout
-        == "alpha 2.0\n"
-    )
+    assert subprocess.run([str(script)], capture_output=True, text=True, check=True).stdout == "alpha 2.0\n"
     assert f"VIRTUAL_ENV='{venv}'" in (venv / "bin" / "activate").read_text()
     phases = [event.message for event in events if event.kind == "phase"]
     assert phases[0] == f"Creating .venv with Python {full_version(pythons['3.12'])}"
-    assert any(
-        event.kind == "output" and event.message == " + alpha==2.0" for event in events
-    )
+    assert any(event.kind == "output" and event.message == " + alpha==2.0" for event in events)
     assert events[-1].kind == "phase" and events[-1].message.startswith("Moving")
 
 
@@ -111,9 +101,7 @@ def test_create_with_seed_installs_pip(
     tmp_path: Path,
 ) -> None:
     root = uv_project(tmp_path / "seeded", uv, index_env)
-    outcome = environments.create(
-        project_of(root), pythons["3.12"], settings=Settings(seed=True)
-    )
+    outcome = environments.create(project_of(root), pythons["3.12"], settings=Settings(seed=True))
     assert outcome.status == "ok", outcome
     assert "pip" in installed(root / ".venv")
     assert set(LOCKED.items()) <= set(installed(root / ".venv").items())
@@ -130,9 +118,7 @@ def test_stale_lock_is_reported_and_nothing_changes(
     assert environments.create(project_of(root), pythons["3.12"]).status == "ok"
     lock_before = (root / "uv.lock").read_bytes()
     pyproject = root / "pyproject.toml"
-    pyproject.write_text(
-        pyproject.read_text().replace('"alpha>=2"', '"alpha>=2", "epsilon"')
-    )
+    pyproject.write_text(pyproject.read_text().replace('"alpha>=2"', '"alpha>=2", "epsilon"'))
 
     synced = environments.sync(project_of(root))
 
@@ -158,9 +144,7 @@ def test_poetry_lock_is_installed_with_uv_alone(
     tmp_path: Path,
 ) -> None:
     root = poetry_project(tmp_path / "poetic", package_index)
-    outcome = environments.create(
-        project_of(root, "poetry", "poetry.lock"), pythons["3.12"]
-    )
+    outcome = environments.create(project_of(root, "poetry", "poetry.lock"), pythons["3.12"])
     assert outcome.status == "ok", outcome
     # main + the non-optional dev group; not the optional docs group, not epsilon (python >= 3.99).
     assert installed(root / ".venv") == {"alpha": "2.0", "beta": "1.1", "gamma": "0.1"}
@@ -173,9 +157,7 @@ def test_poetry_package_mode_installs_the_project_editable(
     tmp_path: Path,
 ) -> None:
     root = poetry_project(tmp_path / "poetic", package_index, package_mode=True)
-    outcome = environments.create(
-        project_of(root, "poetry", "poetry.lock"), pythons["3.12"]
-    )
+    outcome = environments.create(project_of(root, "poetry", "poetry.lock"), pythons["3.12"])
     assert outcome.status == "ok", outcome
     assert installed(root / ".venv") == {
         "alpha": "2.0",
@@ -202,9 +184,7 @@ def test_stale_poetry_lock_is_reported(
     root = poetry_project(tmp_path / "poetic", package_index)
     pyproject = root / "pyproject.toml"
     pyproject.write_text(pyproject.read_text().replace('"alpha>=2"', '"alpha>=1"'))
-    outcome = environments.create(
-        project_of(root, "poetry", "poetry.lock"), pythons["3.12"]
-    )
+    outcome = environments.create(project_of(root, "poetry", "poetry.lock"), pythons["3.12"])
     assert outcome.status == "lock-stale", outcome
     assert not (root / ".venv").exists()
 
@@ -237,8 +217,7 @@ def test_plain_project_without_lock_is_installed_editable(
     root.mkdir()
     build_system = write_package(root, "plain", ["alpha>=2"])
     (root / "pyproject.toml").write_text(
-        '[project]\nname = "plain"\nversion = "0.1.0"\ndependencies = ["alpha>=2"]\n\n'
-        + build_system
+        '[project]\nname = "plain"\nversion = "0.1.0"\ndependencies = ["alpha>=2"]\n\n' + build_system
     )
     outcome = environments.create(project_of(root, "pep621", None), pythons["3.12"])
     assert outcome.status == "ok", outcome
@@ -268,15 +247,11 @@ def test_cancel_in_the_middle_keeps_the_previous_venv(
     before = installed(root / ".venv")
 
     # A cold cache, and the index holds one wheel back: uv is mid-install when Cancel comes.
-    environments = Environments(
-        private_index.environ(tmp_path / "cache-2"), lock_dir=tmp_path / "locks"
-    )
+    environments = Environments(private_index.environ(tmp_path / "cache-2"), lock_dir=tmp_path / "locks")
     cancel = threading.Event()
     with private_index.hold("alpha-2.0-py3-none-any.whl"):
         thread, results = run_in_thread(
-            lambda: environments.create(
-                project_of(root), pythons["3.11"], replace=True, cancel=cancel
-            )
+            lambda: environments.create(project_of(root), pythons["3.11"], replace=True, cancel=cancel)
         )
         private_index.wait_for_request("/files/alpha-2.0-py3-none-any.whl")
         cancel.set()
@@ -294,16 +269,12 @@ def test_failure_keeps_the_previous_venv_and_says_why(
     environ = private_index.environ(tmp_path / "cache-1")
     root = uv_project(tmp_path / "demo", uv, environ)
     assert (
-        Environments(environ, lock_dir=tmp_path / "locks")
-        .create(project_of(root), pythons["3.12"])
-        .status
+        Environments(environ, lock_dir=tmp_path / "locks").create(project_of(root), pythons["3.12"]).status
         == "ok"
     )
 
     private_index.remove("beta", "1.1")
-    environments = Environments(
-        private_index.environ(tmp_path / "cache-2"), lock_dir=tmp_path / "locks"
-    )
+    environments = Environments(private_index.environ(tmp_path / "cache-2"), lock_dir=tmp_path / "locks")
     outcome = environments.create(project_of(root), pythons["3.11"], replace=True)
 
     assert outcome.status == "failed", outcome
@@ -321,14 +292,10 @@ def test_concurrent_creates_join_and_other_work_is_busy(
     environments = Environments(environ, lock_dir=tmp_path / "locks")
     joined = threading.Event()
     with private_index.hold("beta-1.1-py3-none-any.whl"):
-        first, first_result = run_in_thread(
-            lambda: environments.create(project_of(root), pythons["3.12"])
-        )
+        first, first_result = run_in_thread(lambda: environments.create(project_of(root), pythons["3.12"]))
         private_index.wait_for_request("/files/beta-1.1-py3-none-any.whl")
         second, second_result = run_in_thread(
-            lambda: environments.create(
-                project_of(root), pythons["3.12"], progress=lambda _: joined.set()
-            )
+            lambda: environments.create(project_of(root), pythons["3.12"], progress=lambda _: joined.set())
         )
         assert joined.wait(30), "the second request never joined the first"
         busy = environments.sync(project_of(root))
@@ -414,12 +381,7 @@ def test_a_folder_that_is_not_a_venv_is_never_replaced(
     (root / ".venv").mkdir()
     (root / ".venv" / "notes.txt").write_text("mine")
     for replace in (False, True):
-        outcome = environments.create(
-            project_of(root), pythons["3.12"], replace=replace
-        )
-        assert (
-            outcome.status == "failed"
-            and "not a virtual environment" in outcome.message
-        )
+        outcome = environments.create(project_of(root), pythons["3.12"], replace=replace)
+        assert outcome.status == "failed" and "not a virtual environment" in outcome.message
     assert environments.delete(project_of(root), confirmed=True).status == "failed"
     assert (root / ".venv" / "notes.txt").read_text() == "mine"

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import uv as uv_package
+
 from pyhelper.uvtool import child_environment, find_uv, run_tool
 
 
@@ -35,9 +36,7 @@ def test_a_user_path_that_runs_wins(tmp_path: Path) -> None:
     assert found is not None and found.source == "setting" and found.path == chosen
 
 
-@pytest.mark.parametrize(
-    "runner", ["pyenv 3.12", "a Python whose scripts folder has a uv"]
-)
+@pytest.mark.parametrize("runner", ["pyenv 3.12", "a Python whose scripts folder has a uv"])
 def test_bundled_with_pip_install_target_layout(
     tmp_path: Path, pythons: dict[str, Path], runner: str
 ) -> None:

@@ -6,6 +6,7 @@ import contextlib
 from collections.abc import Callable
 
 import pytest
+
 from helper_support import Helper, helper_session
 
 

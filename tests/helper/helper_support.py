@@ -105,9 +105,7 @@ class Helper:
         )
         return list(plain(result)["projects"])
 
-    async def next_projects_changed(
-        self, trigger: Callable[[], None]
-    ) -> list[dict[str, Any]]:
+    async def next_projects_changed(self, trigger: Callable[[], None]) -> list[dict[str, Any]]:
         """Run `trigger` and return the project list of the `lockstep/projectsChanged` it causes."""
         seen = len(self.projects_changed)
         self._changed.clear()
@@ -120,15 +118,11 @@ class Helper:
     def notify(self, method: str, params: Any) -> None:
         self.client.protocol.notify(method, params)
 
-    def watched_change(
-        self, *paths: Path, kind: types.FileChangeType = types.FileChangeType.Changed
-    ) -> None:
+    def watched_change(self, *paths: Path, kind: types.FileChangeType = types.FileChangeType.Changed) -> None:
         self.notify(
             types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
             types.DidChangeWatchedFilesParams(
-                changes=[
-                    types.FileEvent(uri=path.as_uri(), type=kind) for path in paths
-                ]
+                changes=[types.FileEvent(uri=path.as_uri(), type=kind) for path in paths]
             ),
         )
 
@@ -140,14 +134,10 @@ class Helper:
 
         async def settled() -> list[types.Diagnostic]:
             while not predicate(list(self.client.diagnostics.get(uri, []))):
-                await self.client.wait_for_notification(
-                    types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS
-                )
+                await self.client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
             return list(self.client.diagnostics.get(uri, []))
 
-        result: list[types.Diagnostic] = await within(
-            settled(), f"diagnostics on {path.name}"
-        )
+        result: list[types.Diagnostic] = await within(settled(), f"diagnostics on {path.name}")
         return result
 
 
@@ -203,10 +193,7 @@ async def helper_session(
             client.initialize_session(
                 types.InitializeParams(
                     capabilities=capabilities,
-                    workspace_folders=[
-                        types.WorkspaceFolder(uri=f.as_uri(), name=f.name)
-                        for f in folders
-                    ],
+                    workspace_folders=[types.WorkspaceFolder(uri=f.as_uri(), name=f.name) for f in folders],
                     initialization_options=initialization_options,
                 )
             ),

@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helper_support import Helper, plain, within
 from lsprotocol import types
 from pygls.exceptions import JsonRpcRequestCancelled
+
+from helper_support import Helper, plain, within
 from pyhelper.lockfiles import count_locked_packages
 from support.index import PackageIndex
 from support.projects import installed, uv_project
@@ -22,9 +23,7 @@ LOCKED = {"alpha": "2.0", "beta": "1.1", "gamma": "0.1", "delta": "1.0"}
 
 
 async def request(helper: Helper, method: str, params: dict[str, Any]) -> Any:
-    return plain(
-        await within(helper.client.protocol.send_request_async(method, params), method)
-    )
+    return plain(await within(helper.client.protocol.send_request_async(method, params), method))
 
 
 def progress_token(helper: Helper) -> str:
@@ -44,13 +43,9 @@ async def test_interpreters_are_listed_with_the_choice_for_the_project(
     session: Any, tmp_path: Path, pythons: dict[str, Path]
 ) -> None:
     async with session([tmp_path]) as helper:
-        result = await request(
-            helper, "lockstep/interpreters", {"requiresPython": ">=3.12"}
-        )
+        result = await request(helper, "lockstep/interpreters", {"requiresPython": ">=3.12"})
     paths = {i["path"]: i for i in result["interpreters"]}
-    assert str(pythons["3.12"]) in paths or any(
-        i["version"].startswith("3.12.") for i in paths.values()
-    )
+    assert str(pythons["3.12"]) in paths or any(i["version"].startswith("3.12.") for i in paths.values())
     choice = result["choice"]
     chosen = paths[choice["chosen"]]
     assert tuple(int(part) for part in chosen["version"].split(".")[:2]) >= (3, 12)
@@ -62,23 +57,15 @@ async def test_interpreters_are_listed_with_the_choice_for_the_project(
 async def test_plan_then_create_installs_the_locked_packages_with_progress(
     session: Any, project: Path, index_env: dict[str, str]
 ) -> None:
-    async with session(
-        [project], initialization_options=TRUSTED, env=index_env
-    ) as helper:
+    async with session([project], initialization_options=TRUSTED, env=index_env) as helper:
         root = (await helper.projects())[0]["root"]
         plan = await request(helper, "lockstep/planEnvironment", {"root": root})
         assert plan["venvPath"] == str(project / ".venv")
         assert plan["python"] is not None and plan["pythonRequest"] is None
-        assert (
-            plan["packages"]
-            == count_locked_packages(project / "uv.lock")
-            == len(LOCKED)
-        )
+        assert plan["packages"] == count_locked_packages(project / "uv.lock") == len(LOCKED)
 
         token = progress_token(helper)
-        created = await request(
-            helper, "lockstep/createEnvironment", {"root": root, "workDoneToken": token}
-        )
+        created = await request(helper, "lockstep/createEnvironment", {"root": root, "workDoneToken": token})
         assert created["status"] == "ok", created
         assert created["venv"]["path"] == str(project / ".venv")
         assert created["venv"]["version"] == plan["python"]["version"]
@@ -101,9 +88,7 @@ async def test_untrusted_workspace_runs_nothing(
             answer = await request(helper, method, {"root": root})
             assert answer["status"] == "failed"
             assert "trusted workspace" in answer["message"]
-        deleted = await request(
-            helper, "lockstep/deleteEnvironment", {"root": root, "confirmed": True}
-        )
+        deleted = await request(helper, "lockstep/deleteEnvironment", {"root": root, "confirmed": True})
         assert deleted["status"] == "failed"
     assert not (project / ".venv").exists()
 
@@ -112,9 +97,7 @@ async def test_cancelling_a_create_leaves_no_venv(
     session: Any, project: Path, index_env: dict[str, str], package_index: PackageIndex
 ) -> None:
     wheel = package_index.wheel("alpha", "2.0").name
-    async with session(
-        [project], initialization_options=TRUSTED, env=index_env
-    ) as helper:
+    async with session([project], initialization_options=TRUSTED, env=index_env) as helper:
         root = (await helper.projects())[0]["root"]
         with package_index.hold(wheel):
             msg_id = str(uuid.uuid4())
@@ -143,29 +126,19 @@ async def test_a_project_no_installed_python_fits_asks_for_a_download(
     async with session([root], initialization_options=TRUSTED, env=index_env) as helper:
         plan = await request(helper, "lockstep/planEnvironment", {"root": str(root)})
         assert plan["python"] is None and plan["pythonRequest"] == "Python 3.99"
-        answer = await request(
-            helper, "lockstep/createEnvironment", {"root": str(root)}
-        )
+        answer = await request(helper, "lockstep/createEnvironment", {"root": str(root)})
     assert answer["status"] == "needs-python"
     assert answer["pythonRequest"] == "Python 3.99"
     assert "3.99" in answer["message"]
     assert not (root / ".venv").exists()
 
 
-async def test_delete_needs_confirmation(
-    session: Any, project: Path, index_env: dict[str, str]
-) -> None:
-    async with session(
-        [project], initialization_options=TRUSTED, env=index_env
-    ) as helper:
+async def test_delete_needs_confirmation(session: Any, project: Path, index_env: dict[str, str]) -> None:
+    async with session([project], initialization_options=TRUSTED, env=index_env) as helper:
         root = (await helper.projects())[0]["root"]
-        assert (await request(helper, "lockstep/createEnvironment", {"root": root}))[
-            "status"
-        ] == "ok"
+        assert (await request(helper, "lockstep/createEnvironment", {"root": root}))["status"] == "ok"
         refused = await request(helper, "lockstep/deleteEnvironment", {"root": root})
         assert refused["status"] == "failed" and (project / ".venv").is_dir()
-        deleted = await request(
-            helper, "lockstep/deleteEnvironment", {"root": root, "confirmed": True}
-        )
+        deleted = await request(helper, "lockstep/deleteEnvironment", {"root": root, "confirmed": True})
         assert deleted["status"] == "ok", deleted
     assert not (project / ".venv").exists()

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from helper_support import (
     interpreter_version,
     make_uv_venv,
@@ -29,9 +30,7 @@ PROJECT = '[project]\nname = "{name}"\nversion = "1.0"\nrequires-python = ">=3.1
 
 
 def by_root(projects: list[ProjectInfo], base: Path) -> dict[str, ProjectInfo]:
-    return {
-        str(Path(project["root"]).relative_to(base)): project for project in projects
-    }
+    return {str(Path(project["root"]).relative_to(base)): project for project in projects}
 
 
 def test_finds_root_and_nested_projects_sorted(tmp_path: Path) -> None:
@@ -58,9 +57,7 @@ def test_finds_root_and_nested_projects_sorted(tmp_path: Path) -> None:
 
 def test_skips_builtin_and_configured_excludes(tmp_path: Path) -> None:
     skipped = [".venv", "venv", "node_modules", ".git", "__pycache__", ".tox", ".nox"]
-    files = {
-        f"{name}/pkg/pyproject.toml": PROJECT.format(name=name) for name in skipped
-    }
+    files = {f"{name}/pkg/pyproject.toml": PROJECT.format(name=name) for name in skipped}
     files.update(
         {
             "any-env-name/pyvenv.cfg": "home = /usr/bin\n",
@@ -71,9 +68,7 @@ def test_skips_builtin_and_configured_excludes(tmp_path: Path) -> None:
         }
     )
     write_tree(tmp_path, files)
-    assert find_pyprojects(tmp_path, exclude=["vendored", "build-*"]) == [
-        tmp_path / "kept/pyproject.toml"
-    ]
+    assert find_pyprojects(tmp_path, exclude=["vendored", "build-*"]) == [tmp_path / "kept/pyproject.toml"]
     # Without the configured entries the same tree shows those two again.
     assert len(find_pyprojects(tmp_path)) == 3
 
@@ -115,18 +110,12 @@ def test_does_not_follow_folder_links(tmp_path: Path) -> None:
         (PROJECT + "[tool.uv]\n", ["poetry.lock"], "poetry"),
     ],
 )
-def test_manager_classification(
-    tmp_path: Path, pyproject: str, files: list[str], expected: str
-) -> None:
+def test_manager_classification(tmp_path: Path, pyproject: str, files: list[str], expected: str) -> None:
     write_tree(tmp_path, {"pyproject.toml": pyproject, **dict.fromkeys(files, "")})
     (project,) = scan_workspace([tmp_path], environ={}).projects
     assert project["manager"] == expected
-    lockfile = {"uv": "uv.lock", "poetry": "poetry.lock", "pdm": "pdm.lock"}.get(
-        expected
-    )
-    assert project["lockfile"] == (
-        str(tmp_path / lockfile) if lockfile in files else None
-    )
+    lockfile = {"uv": "uv.lock", "poetry": "poetry.lock", "pdm": "pdm.lock"}.get(expected)
+    assert project["lockfile"] == (str(tmp_path / lockfile) if lockfile in files else None)
 
 
 def test_classify_manager_without_a_readable_pyproject() -> None:
@@ -135,9 +124,7 @@ def test_classify_manager_without_a_readable_pyproject() -> None:
 
 
 def test_payload_shape(tmp_path: Path) -> None:
-    write_tree(
-        tmp_path, {"pyproject.toml": PROJECT.format(name="shape"), "uv.lock": ""}
-    )
+    write_tree(tmp_path, {"pyproject.toml": PROJECT.format(name="shape"), "uv.lock": ""})
     (project,) = scan_workspace([tmp_path], environ={}).projects
     assert project == {
         "name": "shape",
@@ -180,8 +167,7 @@ def test_uv_workspace_members_share_root_lock_and_venv(tmp_path: Path) -> None:
         tmp_path,
         {
             **UV_WORKSPACE,
-            "packages/beta/pyproject.toml": PROJECT.format(name="beta")
-            + "[tool.poetry]\n",
+            "packages/beta/pyproject.toml": PROJECT.format(name="beta") + "[tool.poetry]\n",
             "packages/seeds/pyproject.toml": PROJECT.format(name="seeds"),
             "packages/seeds/poetry.lock": "",
             "tools/deep/nested/pyproject.toml": PROJECT.format(name="nested"),
@@ -199,9 +185,7 @@ def test_uv_workspace_members_share_root_lock_and_venv(tmp_path: Path) -> None:
     # Excluded and unlisted folders are projects of their own.
     assert projects["packages/seeds"]["workspaceRoot"] is None
     assert projects["packages/seeds"]["manager"] == "poetry"
-    assert projects["packages/seeds"]["lockfile"] == str(
-        tmp_path / "packages/seeds/poetry.lock"
-    )
+    assert projects["packages/seeds"]["lockfile"] == str(tmp_path / "packages/seeds/poetry.lock")
     assert projects["packages/seeds"]["venv"] is None
     assert projects["scripts/loose"]["workspaceRoot"] is None
     assert projects["scripts/loose"]["manager"] == "pep621"
@@ -275,9 +259,7 @@ def test_malformed_pyproject_is_listed_with_a_finding_at_its_line(
 ) -> None:
     write_tree(
         tmp_path,
-        {
-            "pyproject.toml": '[project]\nname = "x"\ndependencies = [\n  "a",\n  oops\n]\n'
-        },
+        {"pyproject.toml": '[project]\nname = "x"\ndependencies = [\n  "a",\n  oops\n]\n'},
     )
     (tmp_path / "pdm.lock").write_text("")
     scan = scan_workspace([tmp_path], environ={})
@@ -290,17 +272,13 @@ def test_malformed_pyproject_is_listed_with_a_finding_at_its_line(
 
 def test_clean_pyprojects_have_no_findings(tmp_path: Path) -> None:
     write_tree(tmp_path, {"pyproject.toml": PROJECT.format(name="ok")})
-    assert scan_workspace([tmp_path], environ={}).findings == {
-        tmp_path / "pyproject.toml": ()
-    }
+    assert scan_workspace([tmp_path], environ={}).findings == {tmp_path / "pyproject.toml": ()}
 
 
 def test_undecodable_pyproject_is_a_finding(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_bytes(b'[project]\nname = "\xff"\n')
     scan = scan_workspace([tmp_path], environ={})
-    assert [finding.code for finding in scan.findings[tmp_path / "pyproject.toml"]] == [
-        TOML_SYNTAX
-    ]
+    assert [finding.code for finding in scan.findings[tmp_path / "pyproject.toml"]] == [TOML_SYNTAX]
     assert len(scan.projects) == 1
 
 
@@ -331,9 +309,7 @@ def test_venv_made_by_the_standard_library(tmp_path: Path) -> None:
 
 def test_venv_with_a_removed_base_interpreter_has_no_python(tmp_path: Path) -> None:
     venv = tmp_path / ".venv"
-    write_tree(
-        venv, {"pyvenv.cfg": "home = /gone\nversion_info = 3.12.1\n", "bin/": ""}
-    )
+    write_tree(venv, {"pyvenv.cfg": "home = /gone\nversion_info = 3.12.1\n", "bin/": ""})
     (venv / "bin" / "python").symlink_to("/gone/python3.12")
     assert venv_info(venv) == {
         "path": str(venv),
@@ -359,29 +335,19 @@ def test_version_normalisation(raw: str, expected: str) -> None:
     assert normalise_version(raw) == expected
 
 
-@pytest.mark.parametrize(
-    ("setting", "relative"), [("custom-env", True), ("absolute", False)]
-)
+@pytest.mark.parametrize(("setting", "relative"), [("custom-env", True), ("absolute", False)])
 def test_uv_project_environment(tmp_path: Path, setting: str, relative: bool) -> None:
-    write_tree(
-        tmp_path / "p", {"pyproject.toml": PROJECT.format(name="p"), "uv.lock": ""}
-    )
-    write_tree(
-        tmp_path / "q", {"pyproject.toml": PROJECT.format(name="q"), "poetry.lock": ""}
-    )
+    write_tree(tmp_path / "p", {"pyproject.toml": PROJECT.format(name="p"), "uv.lock": ""})
+    write_tree(tmp_path / "q", {"pyproject.toml": PROJECT.format(name="q"), "poetry.lock": ""})
     target = tmp_path / "p" / setting if relative else tmp_path / "elsewhere" / "env"
     make_uv_venv(target)
     make_uv_venv(tmp_path / "q" / ".venv")
-    environ: dict[str, Any] = {
-        "UV_PROJECT_ENVIRONMENT": setting if relative else str(target)
-    }
+    environ: dict[str, Any] = {"UV_PROJECT_ENVIRONMENT": setting if relative else str(target)}
     projects = by_root(scan_workspace([tmp_path], environ=environ).projects, tmp_path)
     uv_venv, poetry_venv = projects["p"]["venv"], projects["q"]["venv"]
     assert uv_venv is not None and uv_venv["path"] == str(target)
     # uv's variable is uv's: a Poetry project keeps its in-project .venv.
-    assert poetry_venv is not None and poetry_venv["path"] == str(
-        tmp_path / "q" / ".venv"
-    )
+    assert poetry_venv is not None and poetry_venv["path"] == str(tmp_path / "q" / ".venv")
 
 
 def test_overlapping_folders_list_each_project_once(tmp_path: Path) -> None:
@@ -403,14 +369,10 @@ def test_missing_workspace_folder_gives_no_projects(tmp_path: Path) -> None:
 
 def test_venv_path_setting(tmp_path: Path) -> None:
     write_tree(tmp_path / "p", {"pyproject.toml": PROJECT.format(name="p")})
-    write_tree(
-        tmp_path / "u", {"pyproject.toml": PROJECT.format(name="u"), "uv.lock": ""}
-    )
+    write_tree(tmp_path / "u", {"pyproject.toml": PROJECT.format(name="u"), "uv.lock": ""})
     make_uv_venv(tmp_path / "p" / "envs" / "dev")
     make_uv_venv(tmp_path / "u" / "from-uv")
-    scan = scan_workspace(
-        [tmp_path], venv_path="envs/dev", environ={"UV_PROJECT_ENVIRONMENT": "from-uv"}
-    )
+    scan = scan_workspace([tmp_path], venv_path="envs/dev", environ={"UV_PROJECT_ENVIRONMENT": "from-uv"})
     projects = by_root(scan.projects, tmp_path)
     assert projects["p"]["venv"] is not None
     assert projects["p"]["venv"]["path"] == str(tmp_path / "p" / "envs" / "dev")

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from lsprotocol import types
+
 from helper_support import (
     interpreter_version,
     make_uv_venv,
     real_interpreter,
     write_tree,
 )
-from lsprotocol import types
 
 PROJECT = '[project]\nname = "{name}"\nversion = "1.0"\n'
 BROKEN = '[project]\nname = "broken"\ndependencies = [\n  "ok",\n  not-quoted,\n]\n'
@@ -23,10 +24,7 @@ async def test_initialize_answers_before_any_scan(session, tmp_path: Path) -> No
         assert helper.initialize_result.server_info.name == "lockstep"
         capabilities = helper.initialize_result.capabilities
         assert capabilities.workspace.workspace_folders.change_notifications
-        assert (
-            capabilities.text_document_sync.change
-            == types.TextDocumentSyncKind.Incremental
-        )
+        assert capabilities.text_document_sync.change == types.TextDocumentSyncKind.Incremental
         assert capabilities.text_document_sync.open_close
 
 
@@ -46,8 +44,7 @@ async def test_projects_across_managers_and_folders(session, tmp_path: Path) -> 
     write_tree(
         second,
         {
-            "hatch-app/pyproject.toml": PROJECT.format(name="hatch-app")
-            + "[tool.hatch.envs.test]\n",
+            "hatch-app/pyproject.toml": PROJECT.format(name="hatch-app") + "[tool.hatch.envs.test]\n",
             "plain/pyproject.toml": PROJECT.format(name="plain"),
             "plain/pylock.toml": "",
         },
@@ -94,9 +91,7 @@ async def test_uv_workspace_over_lsp(session, tmp_path: Path) -> None:
     assert projects["own"]["manager"] == "pep621"
 
 
-async def test_exclude_from_initialization_options_and_settings(
-    session, tmp_path: Path
-) -> None:
+async def test_exclude_from_initialization_options_and_settings(session, tmp_path: Path) -> None:
     write_tree(
         tmp_path,
         {
@@ -105,9 +100,7 @@ async def test_exclude_from_initialization_options_and_settings(
             "examples/demo/pyproject.toml": PROJECT.format(name="demo"),
         },
     )
-    async with session(
-        [tmp_path], initialization_options={"exclude": ["third_party"]}
-    ) as helper:
+    async with session([tmp_path], initialization_options={"exclude": ["third_party"]}) as helper:
         assert sorted(project["name"] for project in await helper.projects()) == [
             "app",
             "demo",
@@ -115,24 +108,18 @@ async def test_exclude_from_initialization_options_and_settings(
         changed = await helper.next_projects_changed(
             lambda: helper.notify(
                 types.WORKSPACE_DID_CHANGE_CONFIGURATION,
-                types.DidChangeConfigurationParams(
-                    settings={"lockstep": {"exclude": ["examples"]}}
-                ),
+                types.DidChangeConfigurationParams(settings={"lockstep": {"exclude": ["examples"]}}),
             )
         )
         assert sorted(project["name"] for project in changed) == ["app", "lib"]
 
 
-async def test_file_watching_is_registered_after_initialized(
-    session, tmp_path: Path
-) -> None:
+async def test_file_watching_is_registered_after_initialized(session, tmp_path: Path) -> None:
     async with session([tmp_path]) as helper:
         await helper.projects()
         (registration,) = helper.registrations
     assert registration.method == types.WORKSPACE_DID_CHANGE_WATCHED_FILES
-    patterns = {
-        watcher["globPattern"] for watcher in registration.register_options["watchers"]
-    }
+    patterns = {watcher["globPattern"] for watcher in registration.register_options["watchers"]}
     assert {
         "**/pyproject.toml",
         "**/{uv,poetry,pdm}.lock",
@@ -153,12 +140,8 @@ async def test_a_changed_file_sends_projects_changed(session, tmp_path: Path) ->
                 tmp_path,
                 {"app/uv.lock": "", "new/pyproject.toml": PROJECT.format(name="new")},
             )
-            helper.watched_change(
-                tmp_path / "app" / "uv.lock", kind=types.FileChangeType.Created
-            )
-            helper.watched_change(
-                tmp_path / "new" / "pyproject.toml", kind=types.FileChangeType.Created
-            )
+            helper.watched_change(tmp_path / "app" / "uv.lock", kind=types.FileChangeType.Created)
+            helper.watched_change(tmp_path / "new" / "pyproject.toml", kind=types.FileChangeType.Created)
 
         after = await helper.next_projects_changed(add_lock_and_project)
         assert [(project["name"], project["manager"]) for project in after] == [
@@ -178,9 +161,7 @@ async def test_a_new_venv_appears_in_the_project(session, tmp_path: Path) -> Non
 
         def create_venv() -> None:
             make_uv_venv(tmp_path / ".venv")
-            helper.watched_change(
-                tmp_path / ".venv" / "pyvenv.cfg", kind=types.FileChangeType.Created
-            )
+            helper.watched_change(tmp_path / ".venv" / "pyvenv.cfg", kind=types.FileChangeType.Created)
 
         (after,) = await helper.next_projects_changed(create_venv)
         assert after["venv"]["path"] == str(tmp_path / ".venv")
@@ -197,9 +178,7 @@ async def test_workspace_folder_added(session, tmp_path: Path) -> None:
                 types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS,
                 types.DidChangeWorkspaceFoldersParams(
                     event=types.WorkspaceFoldersChangeEvent(
-                        added=[
-                            types.WorkspaceFolder(uri=second.as_uri(), name="second")
-                        ],
+                        added=[types.WorkspaceFolder(uri=second.as_uri(), name="second")],
                         removed=[],
                     )
                 ),
@@ -213,19 +192,13 @@ async def test_refresh_rescans_without_a_file_event(session, tmp_path: Path) -> 
         assert await helper.projects() == []
         write_tree(tmp_path, {"pyproject.toml": PROJECT.format(name="late")})
         assert await helper.projects() == []
-        assert [project["name"] for project in await helper.projects(refresh=True)] == [
-            "late"
-        ]
+        assert [project["name"] for project in await helper.projects(refresh=True)] == ["late"]
 
 
-async def test_uv_project_environment_in_the_helpers_environment(
-    session, tmp_path: Path
-) -> None:
+async def test_uv_project_environment_in_the_helpers_environment(session, tmp_path: Path) -> None:
     write_tree(tmp_path, {"pyproject.toml": PROJECT.format(name="app"), "uv.lock": ""})
     make_uv_venv(tmp_path / "envs" / "app")
-    async with session(
-        [tmp_path], env={"UV_PROJECT_ENVIRONMENT": "envs/app"}
-    ) as helper:
+    async with session([tmp_path], env={"UV_PROJECT_ENVIRONMENT": "envs/app"}) as helper:
         (project,) = await helper.projects()
     assert project["venv"]["path"] == str(tmp_path / "envs" / "app")
     assert project["venv"]["name"] == "app"
@@ -235,9 +208,7 @@ async def test_venv_path_setting_and_its_change(session, tmp_path: Path) -> None
     write_tree(tmp_path, {"pyproject.toml": PROJECT.format(name="app")})
     make_uv_venv(tmp_path / "envs" / "one")
     make_uv_venv(tmp_path / "envs" / "two")
-    async with session(
-        [tmp_path], initialization_options={"venvPath": "envs/one"}
-    ) as helper:
+    async with session([tmp_path], initialization_options={"venvPath": "envs/one"}) as helper:
         (project,) = await helper.projects()
         assert project["venv"]["path"] == str(tmp_path / "envs" / "one")
         (changed,) = await helper.next_projects_changed(
@@ -263,9 +234,7 @@ async def test_malformed_pyproject_on_disk_is_a_diagnostic_until_fixed_or_gone(
             str(pyproject),
             str(doomed),
         ]
-        (diagnostic,) = await helper.diagnostics_for(
-            pyproject, lambda found: len(found) == 1
-        )
+        (diagnostic,) = await helper.diagnostics_for(pyproject, lambda found: len(found) == 1)
         assert diagnostic.range.start.line == 4
         assert diagnostic.source == "lockstep"
         assert diagnostic.code == "toml-syntax"
@@ -306,31 +275,23 @@ async def test_unsaved_buffer_is_checked_as_typed(session, tmp_path: Path) -> No
                 text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
                 content_changes=[
                     types.TextDocumentContentChangePartial(
-                        range=types.Range(
-                            start=types.Position(2, 0), end=types.Position(2, 0)
-                        ),
+                        range=types.Range(start=types.Position(2, 0), end=types.Position(2, 0)),
                         text="= = =\n",
                     )
                 ],
             ),
         )
-        (diagnostic,) = await helper.diagnostics_for(
-            pyproject, lambda found: len(found) == 1
-        )
+        (diagnostic,) = await helper.diagnostics_for(pyproject, lambda found: len(found) == 1)
         assert diagnostic.range.start.line == 2
         # Closing without saving: the file on disk is what counts again.
         helper.notify(
             types.TEXT_DOCUMENT_DID_CLOSE,
-            types.DidCloseTextDocumentParams(
-                text_document=types.TextDocumentIdentifier(uri=uri)
-            ),
+            types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri)),
         )
         assert await helper.diagnostics_for(pyproject, lambda found: not found) == []
 
 
-async def test_columns_follow_the_negotiated_position_encoding(
-    session, tmp_path: Path
-) -> None:
+async def test_columns_follow_the_negotiated_position_encoding(session, tmp_path: Path) -> None:
     # The error sits after a non-BMP character: 1 code point, 2 UTF-16 units, 4 UTF-8 bytes.
     pyproject = tmp_path / "pyproject.toml"
     pyproject.write_text('[project]\nname = "\U0001f600" x\n', encoding="utf-8")
@@ -338,9 +299,7 @@ async def test_columns_follow_the_negotiated_position_encoding(
     for encoding in ("utf-16", "utf-8", "utf-32"):
         async with session([tmp_path], position_encodings=[encoding]) as helper:
             await helper.projects()
-            (diagnostic,) = await helper.diagnostics_for(
-                pyproject, lambda found: len(found) == 1
-            )
+            (diagnostic,) = await helper.diagnostics_for(pyproject, lambda found: len(found) == 1)
             columns[encoding] = diagnostic.range.start.character
     code_points = len('name = "\U0001f600" ')
     assert columns == {

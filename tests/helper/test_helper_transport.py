@@ -9,10 +9,10 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from helper_support import HELPER_COMMAND, within
-from pyhelper.transport import MAX_MESSAGE_BYTES
 
+from helper_support import HELPER_COMMAND, within
 from pyhelper import __version__
+from pyhelper.transport import MAX_MESSAGE_BYTES
 
 INITIALIZE = {
     "jsonrpc": "2.0",
@@ -29,9 +29,7 @@ PARSE_ERROR, INVALID_REQUEST, METHOD_NOT_FOUND, INVALID_PARAMS = (
 SERVER_NOT_INITIALIZED = -32002
 
 
-def frame(
-    message: Any = None, *, body: bytes | None = None, length: int | None = None
-) -> bytes:
+def frame(message: Any = None, *, body: bytes | None = None, length: int | None = None) -> bytes:
     content = json.dumps(message).encode() if body is None else body
     return b"Content-Length: %d\r\n\r\n%s" % (
         len(content) if length is None else length,
@@ -71,12 +69,8 @@ class RawHelper:
             if "method" not in message and message.get("id") == msg_id:
                 return message
 
-    async def request(
-        self, method: str, msg_id: Any, params: Any = None
-    ) -> dict[str, Any]:
-        await self.send(
-            frame({"jsonrpc": "2.0", "id": msg_id, "method": method, "params": params})
-        )
+    async def request(self, method: str, msg_id: Any, params: Any = None) -> dict[str, Any]:
+        await self.send(frame({"jsonrpc": "2.0", "id": msg_id, "method": method, "params": params}))
         return await self.response(msg_id)
 
     async def initialize(self) -> None:
@@ -161,12 +155,8 @@ async def test_malformed_input_gets_an_error_and_the_helper_keeps_serving(
 async def test_short_content_length_loses_only_that_message(raw: RawHelper) -> None:
     await raw.initialize()
     # The declared length stops mid-body; the rest glues onto the next header line.
-    await raw.send(
-        frame({"jsonrpc": "2.0", "id": "cut", "method": "lockstep/projects"}, length=20)
-    )
-    await raw.send(
-        frame({"jsonrpc": "2.0", "id": "next", "method": "lockstep/projects"})
-    )
+    await raw.send(frame({"jsonrpc": "2.0", "id": "cut", "method": "lockstep/projects"}, length=20))
+    await raw.send(frame({"jsonrpc": "2.0", "id": "next", "method": "lockstep/projects"}))
     assert (await raw.receive())["error"]["code"] == PARSE_ERROR
     assert (await raw.response("next"))["result"] == {"projects": []}
     assert await shut_down(raw) == 0
@@ -177,12 +167,7 @@ async def test_long_content_length_swallows_the_next_message_then_recovers(
 ) -> None:
     await raw.initialize()
     victim = frame({"jsonrpc": "2.0", "id": "victim", "method": "lockstep/projects"})
-    await raw.send(
-        frame(
-            {"jsonrpc": "2.0", "id": "long", "method": "lockstep/projects"}, length=70
-        )
-        + victim
-    )
+    await raw.send(frame({"jsonrpc": "2.0", "id": "long", "method": "lockstep/projects"}, length=70) + victim)
     assert (await raw.receive())["error"]["code"] == PARSE_ERROR
     await raw.still_serving("after")
     assert await shut_down(raw) == 0
@@ -213,9 +198,7 @@ async def test_unknown_methods(raw: RawHelper) -> None:
     await raw.send(frame({"jsonrpc": "2.0", "id": 2, "method": "lockstep/noSuchThing"}))
     assert (await raw.response(2))["error"]["code"] == METHOD_NOT_FOUND
     # Unknown notifications are ignored, as LSP asks.
-    await raw.send(
-        frame({"jsonrpc": "2.0", "method": "$/noSuchNotification", "params": {}})
-    )
+    await raw.send(frame({"jsonrpc": "2.0", "method": "$/noSuchNotification", "params": {}}))
     await raw.still_serving("after")
     assert await shut_down(raw) == 0
 

@@ -39,11 +39,7 @@ UV = Path(sys.executable).with_name("uv")
 def real_prefix(minor: str) -> Path:
     """The machine's pyenv installation of `minor` (e.g. "3.12"); this machine kind has 3.10 to 3.13."""
     versions = Path(pyenv_versions_dir(Host.current()))
-    found = sorted(
-        p
-        for p in versions.glob(f"{minor}.*")
-        if (p / "bin" / f"python{minor}").is_file()
-    )
+    found = sorted(p for p in versions.glob(f"{minor}.*") if (p / "bin" / f"python{minor}").is_file())
     assert found, f"this test needs pyenv's Python {minor} under {versions}"
     return found[-1]
 
@@ -81,9 +77,7 @@ def copy_install(
     (bin_dir / "python3").symlink_to(name)
     (bin_dir / "python").symlink_to("python3")
     (dest / "lib").mkdir()
-    (dest / "lib" / f"python{minor}{suffix}").symlink_to(
-        source / "lib" / f"python{minor}"
-    )
+    (dest / "lib" / f"python{minor}{suffix}").symlink_to(source / "lib" / f"python{minor}")
     if header is not None:
         include = dest / "include" / f"python{minor}{suffix}"
         include.mkdir(parents=True)
@@ -115,9 +109,7 @@ def make_venv(venv: Path, python: Path | str, *, tool: str = "uv") -> Path:
             env=env,
         )
     else:
-        subprocess.run(
-            [str(python), "-m", "venv", "--without-pip", str(venv)], check=True
-        )
+        subprocess.run([str(python), "-m", "venv", "--without-pip", str(venv)], check=True)
     return venv
 
 
@@ -134,11 +126,7 @@ class ProcessSpy:
     @classmethod
     def _hook(cls, event: str, args: tuple[object, ...]) -> None:
         spy = cls._active
-        if (
-            spy is not None
-            and event in _SPAWN_EVENTS
-            and threading.get_ident() == spy._thread
-        ):
+        if spy is not None and event in _SPAWN_EVENTS and threading.get_ident() == spy._thread:
             spy.events.append((event, repr(args[:2])))
 
     @classmethod

@@ -38,11 +38,7 @@ class Sandbox:
 
     @property
     def env(self) -> dict[str, str]:
-        env = {
-            k: v
-            for k, v in os.environ.items()
-            if k not in ("PYENV_VERSION", "CONDA_PREFIX")
-        }
+        env = {k: v for k, v in os.environ.items() if k not in ("PYENV_VERSION", "CONDA_PREFIX")}
         env.update(
             HOME=str(self.home),
             PYENV_ROOT=str(self.home / ".pyenv"),
@@ -56,13 +52,9 @@ class Sandbox:
     def host(self) -> Host:
         return Host(sys.platform, self.env, str(self.home))
 
-    def discovery(
-        self, workspace: Sequence[Path] = (), query_unreadable: bool = True
-    ) -> Discovery:
+    def discovery(self, workspace: Sequence[Path] = (), query_unreadable: bool = True) -> Discovery:
         roots = tuple(str(p) for p in workspace)
-        options = DiscoveryOptions(
-            workspace_roots=roots, query_unreadable=query_unreadable
-        )
+        options = DiscoveryOptions(workspace_roots=roots, query_unreadable=query_unreadable)
         return Discovery(self.host(), options)
 
     def mine(self, found: Sequence[Interpreter]) -> dict[str, Interpreter]:

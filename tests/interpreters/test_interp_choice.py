@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pytest
+
 from pyhelper.interpreters.choice import (
     choose,
     compatible,
@@ -47,16 +48,10 @@ UV312 = _interp(
     name="cpython-3.12.7-linux-x86_64-gnu",
 )
 UV313T = _interp("/uv/cpython-3.13.1t/bin/python3.13t", "3.13.1", "uv-managed", ft=True)
-LS314RC = _interp(
-    "/ls/cpython-3.14.0rc2/bin/python3.14", "3.14.0rc2", "lockstep-managed"
-)
-PYPY310 = _interp(
-    "/pyenv/pypy3.10/bin/pypy3.10", "3.10.14", "pyenv", "pypy", name="pypy3.10-7.3.17"
-)
+LS314RC = _interp("/ls/cpython-3.14.0rc2/bin/python3.14", "3.14.0rc2", "lockstep-managed")
+PYPY310 = _interp("/pyenv/pypy3.10/bin/pypy3.10", "3.10.14", "pyenv", "pypy", name="pypy3.10-7.3.17")
 CONDA312 = _interp("/conda/envs/ml/bin/python3.12", "3.12.4", "conda", name="ml")
-VENV312 = Interpreter(
-    "/ws/.venv/bin/python", "3.12.1", "cpython", "venv", "/ws/.venv", base=PY312.path
-)
+VENV312 = Interpreter("/ws/.venv/bin/python", "3.12.1", "cpython", "venv", "/ws/.venv", base=PY312.path)
 
 ALL = [
     SYS311,
@@ -178,9 +173,7 @@ CASES = [
         message="no installed Python satisfies ==3.9.*; Python 3.9 can be installed (managed)",
     ),
     Case("nothing-range", ">=3.15", install=">=3.15", label="Python >=3.15"),
-    Case(
-        "nothing-pv", ">=3.10", "3.15", install="==3.15.*,>=3.10", label="Python 3.15"
-    ),
+    Case("nothing-pv", ">=3.10", "3.15", install="==3.15.*,>=3.10", label="Python 3.15"),
     Case("nothing-pv-exact", None, "3.12.9", install="==3.12.9", label="Python 3.12.9"),
     Case("nothing-pv-pypy", None, "pypy@3.11", install="==3.11.*", label="PyPy 3.11"),
     Case(
@@ -257,27 +250,19 @@ def test_choice_table(case: Case) -> None:
         assert choice.message.startswith(case.message)
     assert len(choice.notes) == case.notes, choice.notes
     # Every interpreter is rated once; those that fit come first, and each misfit says why.
-    assert sorted(c.interpreter.path for c in choice.candidates) == sorted(
-        i.path for i in case.installed
-    )
+    assert sorted(c.interpreter.path for c in choice.candidates) == sorted(i.path for i in case.installed)
     fits = [c.fits for c in choice.candidates]
     assert fits == sorted(fits, reverse=True)
     assert all((c.reason is None) == c.fits for c in choice.candidates)
     if case.chosen is not None:
-        assert (
-            choice.candidates[0].interpreter == case.chosen
-            or choice.candidates[0].interpreter.is_venv
-        )
+        assert choice.candidates[0].interpreter == case.chosen or choice.candidates[0].interpreter.is_venv
 
 
 def test_reasons_name_the_rule_that_excludes() -> None:
     choice = choose(ALL, ">=3.12", None, "only-system")
     reasons = {c.interpreter.path: c.reason for c in choice.candidates}
     assert reasons[PY311.path] == "3.11.7 does not satisfy >=3.12"
-    assert (
-        reasons[UV312.path]
-        == "a uv-managed Python; python-preference only-system excludes it"
-    )
+    assert reasons[UV312.path] == "a uv-managed Python; python-preference only-system excludes it"
     assert reasons[PY313.path] is None
     assert reasons[VENV312.path] is None
 
@@ -290,24 +275,16 @@ def test_reasons_name_the_rule_that_excludes() -> None:
     assert reasons[PYPY310.path] == "is pypy, .python-version asks for cpython"
     assert cpython.chosen == PY310
     assert pinned.request is not None and pinned.request.text == "3.12"
-    assert (
-        pinned.message
-        == f"Python 3.12.7 (uv-managed) at {UV312.path} satisfies .python-version 3.12"
-    )
+    assert pinned.message == f"Python 3.12.7 (uv-managed) at {UV312.path} satisfies .python-version 3.12"
 
     ft = choose(ALL, None, "3.13t")
     reasons = {c.interpreter.path: c.reason for c in ft.candidates}
-    assert (
-        reasons[PY313.path]
-        == "3.13.0 is not free-threaded (.python-version asks for 3.13t)"
-    )
+    assert reasons[PY313.path] == "3.13.0 is not free-threaded (.python-version asks for 3.13t)"
 
 
 def test_ignored_request_is_explained() -> None:
     choice = choose(ALL, ">=3.12", "3.11")
-    assert choice.notes == [
-        ".python-version asks for 3.11, which cannot satisfy >=3.12; ignored"
-    ]
+    assert choice.notes == [".python-version asks for 3.11, which cannot satisfy >=3.12; ignored"]
     assert choice.request is None
 
 
@@ -355,9 +332,7 @@ def test_parse_request(
     request = parse_request(line)
     assert request is not None
     assert request.implementation == implementation
-    assert (
-        str(request.specifier) if request.specifier is not None else None
-    ) == specifier
+    assert (str(request.specifier) if request.specifier is not None else None) == specifier
     assert request.free_threaded == free_threaded
     assert request.name == name
     assert request.path == path
@@ -389,9 +364,7 @@ def test_python_version_file_lines() -> None:
         ("system", ">=3.12", True),
     ],
 )
-def test_request_compatibility_with_requires_python(
-    request_line: str, requires: str, expected: bool
-) -> None:
+def test_request_compatibility_with_requires_python(request_line: str, requires: str, expected: bool) -> None:
     from packaging.specifiers import SpecifierSet
 
     request = parse_request(request_line)

@@ -20,9 +20,7 @@ from pyhelper.interpreters.payload import interpreters_payload
 from pyhelper.protocol import InterpretersParams
 
 
-def _list(
-    sandbox: Sandbox, *args: str, cwd: Path | None = None
-) -> subprocess.CompletedProcess[str]:
+def _list(sandbox: Sandbox, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "pyhelper", "python", "list", *args],
         capture_output=True,
@@ -36,18 +34,14 @@ def _list(
 
 def _sandbox_machine(sandbox: Sandbox, ws: Path) -> tuple[Path, Path, Path]:
     pyenv = copy_install(real_prefix("3.11"), sandbox.pyenv_versions / "3.11.7", "3.11")
-    managed = copy_install(
-        real_prefix("3.12"), sandbox.uv_dir / "cpython-3.12.1-linux-x86_64-gnu", "3.12"
-    )
+    managed = copy_install(real_prefix("3.12"), sandbox.uv_dir / "cpython-3.12.1-linux-x86_64-gnu", "3.12")
     venv = make_venv(ws / ".venv", managed)
     write_shim(sandbox.home / ".pyenv" / "shims" / "python3")
     sandbox.path_dirs.append(sandbox.home / ".pyenv" / "shims")
     return pyenv, managed, venv
 
 
-def test_json_lists_every_interpreter_with_its_fields(
-    sandbox: Sandbox, tmp_path: Path
-) -> None:
+def test_json_lists_every_interpreter_with_its_fields(sandbox: Sandbox, tmp_path: Path) -> None:
     ws = tmp_path / "ws"
     pyenv, managed, venv = _sandbox_machine(sandbox, ws)
 
@@ -60,10 +54,7 @@ def test_json_lists_every_interpreter_with_its_fields(
         "cpython",
         "pyenv",
     )
-    assert (
-        rows[str(managed)]["kind"] == "uv-managed"
-        and rows[str(managed)]["managed"] is True
-    )
+    assert rows[str(managed)]["kind"] == "uv-managed" and rows[str(managed)]["managed"] is True
     venv_row = rows[str(venv / "bin" / "python")]
     assert venv_row["kind"] == "venv" and venv_row["base"] == str(managed)
     assert venv_row["version"] == real_version(venv / "bin" / "python")
@@ -116,9 +107,7 @@ def test_payload_with_a_project_choice(sandbox: Sandbox, tmp_path: Path) -> None
     assert plain["choice"] is None
     assert str(pyenv) in {i["path"] for i in plain["interpreters"]}
 
-    payload = interpreters_payload(
-        discovery, {"requiresPython": ">=3.12", "preference": "managed"}
-    )
+    payload = interpreters_payload(discovery, {"requiresPython": ">=3.12", "preference": "managed"})
     choice = payload["choice"]
     assert choice is not None
     assert choice["chosen"] == str(managed)
@@ -144,9 +133,7 @@ def test_payload_with_a_project_choice(sandbox: Sandbox, tmp_path: Path) -> None
     }
     assert missing["choice"]["request"] == "3.14"
 
-    odd = interpreters_payload(
-        discovery, cast(InterpretersParams, {"preference": "newest"})
-    )
+    odd = interpreters_payload(discovery, cast(InterpretersParams, {"preference": "newest"}))
     assert odd["choice"] is not None and odd["choice"]["notes"] == [
         "unknown python-preference 'newest'; used managed"
     ]

@@ -18,9 +18,7 @@ from interp_layouts import (
 from interp_sandbox import Sandbox
 from pyhelper.interpreters.discovery import Discovery, DiscoveryOptions
 
-MACHINE = {"amd64": "x86_64", "arm64": "aarch64"}.get(
-    platform.machine().lower(), platform.machine()
-)
+MACHINE = {"amd64": "x86_64", "arm64": "aarch64"}.get(platform.machine().lower(), platform.machine())
 
 
 def test_pyenv_versions_are_listed_and_shims_are_not(sandbox: Sandbox) -> None:
@@ -81,20 +79,12 @@ def test_managed_installs_uv_and_lockstep(sandbox: Sandbox) -> None:
 
 def test_lockstep_dir_from_setting_and_default_data_dir(sandbox: Sandbox) -> None:
     configured = sandbox.root / "configured"
-    exe = copy_install(
-        real_prefix("3.12"), configured / "cpython-3.12.1-linux-x86_64-gnu", "3.12"
-    )
+    exe = copy_install(real_prefix("3.12"), configured / "cpython-3.12.1-linux-x86_64-gnu", "3.12")
     default = sandbox.home / ".local" / "share" / "lockstep" / "python"
-    default_exe = copy_install(
-        real_prefix("3.11"), default / "cpython-3.11.7-linux-x86_64-gnu", "3.11"
-    )
+    default_exe = copy_install(real_prefix("3.11"), default / "cpython-3.11.7-linux-x86_64-gnu", "3.11")
 
-    with_setting = Discovery(
-        sandbox.host(), DiscoveryOptions(lockstep_install_dir=str(configured))
-    )
-    assert (
-        sandbox.mine(with_setting.interpreters())[str(exe)].kind == "lockstep-managed"
-    )
+    with_setting = Discovery(sandbox.host(), DiscoveryOptions(lockstep_install_dir=str(configured)))
+    assert sandbox.mine(with_setting.interpreters())[str(exe)].kind == "lockstep-managed"
 
     env = sandbox.env
     del env["LOCKSTEP_PYTHON_INSTALL_DIR"]
@@ -132,9 +122,7 @@ def test_conda_environments(sandbox: Sandbox) -> None:
     env_prefix = sandbox.root / "envs" / "analysis"
     exe = copy_install(real_prefix("3.11"), env_prefix, "3.11", header=None)
     (env_prefix / "conda-meta").mkdir()
-    (
-        env_prefix / "conda-meta" / f"python-{real_version(exe)}-h955ad1f_0.json"
-    ).write_text("{}")
+    (env_prefix / "conda-meta" / f"python-{real_version(exe)}-h955ad1f_0.json").write_text("{}")
     base = sandbox.home / "miniconda3"
     base_exe = copy_install(real_prefix("3.12"), base, "3.12")
     (base / "conda-meta").mkdir()
@@ -146,9 +134,7 @@ def test_conda_environments(sandbox: Sandbox) -> None:
     with ProcessSpy.watching() as spy:
         found = sandbox.mine(sandbox.discovery().interpreters())
 
-    assert {found[p].kind for p in (str(exe), str(base_exe), str(nested_exe))} == {
-        "conda"
-    }
+    assert {found[p].kind for p in (str(exe), str(base_exe), str(nested_exe))} == {"conda"}
     assert found[str(exe)].version == real_version(exe)
     assert found[str(exe)].name == "analysis"
     assert found[str(nested_exe)].version == real_version(nested_exe)
@@ -156,17 +142,11 @@ def test_conda_environments(sandbox: Sandbox) -> None:
 
 
 def test_workspace_venvs_with_their_base(sandbox: Sandbox, tmp_path: Path) -> None:
-    base = copy_install(
-        real_prefix("3.12"), sandbox.uv_dir / "cpython-3.12.1-linux-x86_64-gnu", "3.12"
-    )
+    base = copy_install(real_prefix("3.12"), sandbox.uv_dir / "cpython-3.12.1-linux-x86_64-gnu", "3.12")
     ws = tmp_path / "ws"
     uv_venv = make_venv(ws / ".venv", base)
-    std_venv = make_venv(
-        ws / "venv", real_prefix("3.13") / "bin" / "python3.13", tool="stdlib"
-    )
-    nested = make_venv(
-        ws / "tool" / "env-3.11", real_prefix("3.11") / "bin" / "python3.11"
-    )
+    std_venv = make_venv(ws / "venv", real_prefix("3.13") / "bin" / "python3.13", tool="stdlib")
+    nested = make_venv(ws / "tool" / "env-3.11", real_prefix("3.11") / "bin" / "python3.11")
     make_venv(ws / "node_modules" / "x" / ".venv", base)  # skipped: never searched
     deep = make_venv(ws / "a" / "b" / ".venv", base)  # deeper than discovery looks
 
@@ -202,9 +182,7 @@ def test_one_file_under_many_names_is_listed_once_by_its_most_telling_path(
     sandbox: Sandbox,
 ) -> None:
     exe = copy_install(real_prefix("3.12"), sandbox.pyenv_versions / "3.12.1", "3.12")
-    os.link(
-        exe, exe.with_name("python3.12m")
-    )  # a hard link, as pyenv's 3.6/3.7 builds have
+    os.link(exe, exe.with_name("python3.12m"))  # a hard link, as pyenv's 3.6/3.7 builds have
     links = sandbox.root / "links"
     links.mkdir()
     (links / "python3").symlink_to(exe)
@@ -302,16 +280,12 @@ def test_cache_follows_the_file_system(sandbox: Sandbox, tmp_path: Path) -> None
     shutil.rmtree(venv)
     make_venv(venv, real_prefix("3.13") / "bin" / "python3.13")
     assert discovery.refresh([str(venv / "pyvenv.cfg")]) is True
-    assert sandbox.mine(discovery.interpreters())[
-        str(venv / "bin" / "python")
-    ].version.startswith("3.13.")
+    assert sandbox.mine(discovery.interpreters())[str(venv / "bin" / "python")].version.startswith("3.13.")
     assert discovery.refresh([str(tmp_path / "unrelated" / "file.txt")]) is False
     (ws / "main.py").write_text("print('hi')\n")
     site = next((venv / "lib").glob("python3.*/site-packages"))
     (site / "added.py").write_text("")
     assert discovery.refresh([str(ws / "main.py"), str(site / "added.py")]) is False
-    assert discovery.refresh([str(ws / "newenv")]) is True, (
-        "a folder gone from a listed folder"
-    )
+    assert discovery.refresh([str(ws / "newenv")]) is True, "a folder gone from a listed folder"
     assert discovery.refresh([str(exe12.parent / "python3.12")]) is True
     assert str(sandbox.pyenv_versions) in discovery.watched_paths()

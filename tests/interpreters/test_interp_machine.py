@@ -20,9 +20,7 @@ _ASK = (
 
 
 def _ask(executable: str) -> tuple[str, str, bool, str, str]:
-    out = subprocess.run(
-        [executable, "-c", _ASK], capture_output=True, text=True, check=True
-    ).stdout
+    out = subprocess.run([executable, "-c", _ASK], capture_output=True, text=True, check=True).stdout
     version, implementation, free_threaded, machine, prefix = json.loads(out)
     return version.rstrip("+"), implementation, free_threaded, machine, prefix
 
@@ -32,16 +30,10 @@ def test_every_interpreter_on_this_machine_matches_what_it_says_about_itself() -
     with ProcessSpy.watching() as spy:
         discovery = Discovery(host)
         found = discovery.interpreters()
-    assert spy.events == [] and discovery.spawned == 0, (
-        "every version here is readable from disk"
-    )
+    assert spy.events == [] and discovery.spawned == 0, "every version here is readable from disk"
 
     pyenv = pyenv_versions_dir(host)
-    expected_pyenv = {
-        name
-        for name in os.listdir(pyenv)
-        if not os.path.islink(os.path.join(pyenv, name))
-    }
+    expected_pyenv = {name for name in os.listdir(pyenv) if not os.path.islink(os.path.join(pyenv, name))}
     assert {i.name for i in found if i.kind == "pyenv"} == expected_pyenv
     assert all("/shims/" not in i.path for i in found)
     assert len({os.path.realpath(i.path) for i in found if i.kind != "venv"}) == len(
@@ -65,9 +57,7 @@ def test_every_interpreter_on_this_machine_matches_what_it_says_about_itself() -
                     (version, implementation, free_threaded, prefix),
                 )
             )
-        if interpreter.architecture != {"amd64": "x86_64", "arm64": "aarch64"}.get(
-            machine.lower(), machine
-        ):
+        if interpreter.architecture != {"amd64": "x86_64", "arm64": "aarch64"}.get(machine.lower(), machine):
             mismatches.append((interpreter.path, interpreter.architecture, machine))
     assert mismatches == []
     assert len(found) >= 2

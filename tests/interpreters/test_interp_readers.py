@@ -7,6 +7,7 @@ import struct
 from pathlib import Path
 
 import pytest
+
 from interp_layouts import real_prefix, real_version
 from pyhelper.interpreters import locations
 from pyhelper.interpreters.executables import classify_header, read_format
@@ -43,15 +44,9 @@ from pyhelper.interpreters.versions import (
         ("pydoc3.12", None),
     ],
 )
-def test_executable_names(
-    name: str, expected: tuple[str, int | None, int | None, bool] | None
-) -> None:
+def test_executable_names(name: str, expected: tuple[str, int | None, int | None, bool] | None) -> None:
     hint = parse_executable_name(name)
-    got = (
-        None
-        if hint is None
-        else (hint.implementation, hint.major, hint.minor, hint.free_threaded)
-    )
+    got = None if hint is None else (hint.implementation, hint.major, hint.minor, hint.free_threaded)
     assert got == expected
 
 
@@ -136,9 +131,7 @@ def test_patchlevel_of_every_pyenv_build_matches_the_interpreter() -> None:
         text = (prefix / "include" / f"python{minor}" / "patchlevel.h").read_text()
         assert parse_patchlevel(text) == real_version(prefix / "bin" / f"python{minor}")
         found = read_patchlevel(str(prefix), None, False, windows=False)
-        assert found is not None and found.version == real_version(
-            prefix / "bin" / f"python{minor}"
-        )
+        assert found is not None and found.version == real_version(prefix / "bin" / f"python{minor}")
 
 
 @pytest.mark.parametrize(
@@ -173,9 +166,7 @@ def test_version_order_and_normalisation() -> None:
         "3.12.1",
         "3.13.0",
     ]
-    assert (
-        sorted([ordered[i] for i in (4, 0, 6, 2, 5, 1, 3)], key=version_key) == ordered
-    )
+    assert sorted([ordered[i] for i in (4, 0, 6, 2, 5, 1, 3)], key=version_key) == ordered
     assert normalise_version(" 3.12.7 ") == "3.12.7"
     assert normalise_version("3.12") == "3.12"
     assert normalise_version("3.12.7.final.0") is None
@@ -184,22 +175,16 @@ def test_version_order_and_normalisation() -> None:
 def test_scan_finds_py_version_in_a_static_executable_and_refuses_ambiguity(
     tmp_path: Path,
 ) -> None:
-    assert scan_executable("/usr/bin/python3.11", "3.11") == real_version(
-        "/usr/bin/python3.11"
-    )
+    assert scan_executable("/usr/bin/python3.11", "3.11") == real_version("/usr/bin/python3.11")
     blob = tmp_path / "blob"
     blob.write_bytes(b"\x00junk\x003.12.1\x00more\x003.12.4\x00")
     assert scan_executable(str(blob), "3.12") is None
     blob.write_bytes(b"\x00/opt/versions/3.12.1\x00")
-    assert scan_executable(str(blob), "3.12") is None, (
-        "a path ending in a version is not PY_VERSION"
-    )
+    assert scan_executable(str(blob), "3.12") is None, "a path ending in a version is not PY_VERSION"
     assert scan_executable(str(tmp_path / "missing"), "3.12") is None
 
 
-MACHINE = {"amd64": "x86_64", "arm64": "aarch64"}.get(
-    platform.machine().lower(), platform.machine()
-)
+MACHINE = {"amd64": "x86_64", "arm64": "aarch64"}.get(platform.machine().lower(), platform.machine())
 
 
 def test_native_executables_and_scripts(tmp_path: Path) -> None:
@@ -215,12 +200,7 @@ def test_native_executables_and_scripts(tmp_path: Path) -> None:
 
 
 def _elf(machine: int) -> bytes:
-    return (
-        b"\x7fELF\x02\x01\x01"
-        + b"\x00" * 11
-        + struct.pack("<H", machine)
-        + b"\x00" * 40
-    )
+    return b"\x7fELF\x02\x01\x01" + b"\x00" * 11 + struct.pack("<H", machine) + b"\x00" * 40
 
 
 def _pe(machine: int) -> bytes:
@@ -325,9 +305,7 @@ WIN = Host(
         ),
     ],
 )
-def test_install_dirs_per_platform(
-    host: Host, lockstep: str, uv: str, pyenv: str
-) -> None:
+def test_install_dirs_per_platform(host: Host, lockstep: str, uv: str, pyenv: str) -> None:
     assert locations.lockstep_install_dir(host) == lockstep
     assert locations.uv_install_dir(host) == uv
     assert locations.pyenv_versions_dir(host) == pyenv
@@ -340,13 +318,9 @@ def test_lockstep_setting_wins_over_environment() -> None:
 
 def test_shim_dirs_and_stubs() -> None:
     assert "/home/ada/.pyenv/shims" in locations.shim_dirs(LINUX)
-    assert "/home/ada/.pyenv/plugins/pyenv-virtualenv/shims" in locations.shim_dirs(
-        LINUX
-    )
+    assert "/home/ada/.pyenv/plugins/pyenv-virtualenv/shims" in locations.shim_dirs(LINUX)
     assert "/home/ada/.asdf/shims" in locations.shim_dirs(LINUX)
-    assert r"C:\Users\ada\AppData\Local\Microsoft\WindowsApps" in locations.shim_dirs(
-        WIN
-    )
+    assert r"C:\Users\ada\AppData\Local\Microsoft\WindowsApps" in locations.shim_dirs(WIN)
     assert "/usr/bin/python3" in locations.stub_executables(MAC)
     assert locations.stub_executables(LINUX) == frozenset()
 
@@ -367,12 +341,8 @@ def test_system_dirs_per_platform() -> None:
 
 
 def test_conda_locations() -> None:
-    assert (
-        locations.conda_environments_file(LINUX) == "/home/ada/.conda/environments.txt"
-    )
-    roots = locations.conda_roots(
-        Host("linux", {"MAMBA_ROOT_PREFIX": "/mamba"}, "/home/ada")
-    )
+    assert locations.conda_environments_file(LINUX) == "/home/ada/.conda/environments.txt"
+    roots = locations.conda_roots(Host("linux", {"MAMBA_ROOT_PREFIX": "/mamba"}, "/home/ada"))
     assert {
         "/home/ada/miniconda3",
         "/home/ada/miniforge3",
@@ -398,9 +368,9 @@ def test_venv_and_install_paths_per_platform() -> None:
     assert locations.venv_python(LINUX, "/w/.venv") == "/w/.venv/bin/python"
     assert locations.venv_python(WIN, r"C:\w\.venv") == r"C:\w\.venv\Scripts\python.exe"
     assert locations.install_bin_dir(WIN, r"C:\Python312") == r"C:\Python312"
-    assert locations.install_bin_dir(
-        MAC, "/Library/Frameworks/Python.framework/Versions/3.12"
-    ) == ("/Library/Frameworks/Python.framework/Versions/3.12/bin")
+    assert locations.install_bin_dir(MAC, "/Library/Frameworks/Python.framework/Versions/3.12") == (
+        "/Library/Frameworks/Python.framework/Versions/3.12/bin"
+    )
 
 
 def test_pep514_registry_entries() -> None:

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
+
 from livedrift_support import Run
 from pyhelper.uvtool import find_uv
 
@@ -14,9 +15,7 @@ from pyhelper.uvtool import find_uv
 @pytest.fixture(scope="session")
 def uv() -> Path:
     found = find_uv()
-    assert found is not None, (
-        "the uv package (a pyhelper dependency) must provide a runnable uv"
-    )
+    assert found is not None, "the uv package (a pyhelper dependency) must provide a runnable uv"
     return found.path
 
 
@@ -37,9 +36,7 @@ def run_uv(uv: Path, index_env: dict[str, str]) -> Run:
             check=False,
         )
         if check and done.returncode != 0:
-            raise AssertionError(
-                f"uv {' '.join(args)} exited {done.returncode}:\n{done.stderr}"
-            )
+            raise AssertionError(f"uv {' '.join(args)} exited {done.returncode}:\n{done.stderr}")
         return done
 
     return run

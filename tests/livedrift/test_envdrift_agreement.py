@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
 from livedrift_support import Run, sync_check, write_project
 from pyhelper.envdrift import EnvReport, check_environment, read_venv, select
 from pyhelper.lockfiles import LockCache
@@ -39,21 +40,11 @@ CASES = {
     "synced on 3.10 (other markers hold)": Case(
         ("alpha>=2", "gamma[fast]", "epsilon"), python="3.10", extra=DEV
     ),
-    "a dependency downgraded": Case(
-        ("alpha>=2", "epsilon"), then=(("pip", "install", "beta==1.0"),)
-    ),
-    "a direct dependency uninstalled": Case(
-        ("alpha>=2", "gamma"), then=(("pip", "uninstall", "gamma"),)
-    ),
-    "a transitive dependency uninstalled": Case(
-        ("alpha>=2",), then=(("pip", "uninstall", "beta"),)
-    ),
-    "an extra package installed": Case(
-        ("alpha>=2",), then=(("pip", "install", "delta"),)
-    ),
-    "pip installed into the venv": Case(
-        ("alpha>=2",), then=(("pip", "install", "pip"),)
-    ),
+    "a dependency downgraded": Case(("alpha>=2", "epsilon"), then=(("pip", "install", "beta==1.0"),)),
+    "a direct dependency uninstalled": Case(("alpha>=2", "gamma"), then=(("pip", "uninstall", "gamma"),)),
+    "a transitive dependency uninstalled": Case(("alpha>=2",), then=(("pip", "uninstall", "beta"),)),
+    "an extra package installed": Case(("alpha>=2",), then=(("pip", "install", "delta"),)),
+    "pip installed into the venv": Case(("alpha>=2",), then=(("pip", "install", "pip"),)),
     "synced with an extra, checked without": Case(
         ("alpha>=2",),
         extra='\n[project.optional-dependencies]\nx = ["epsilon"]\n',
@@ -79,9 +70,7 @@ CASES = {
         package=True,
         then=(("pip", "install", "--no-deps", "--reinstall", "."),),
     ),
-    "the venv's Python is too old": Case(
-        ("alpha>=2",), python="3.10", requires_python=">=3.11"
-    ),
+    "the venv's Python is too old": Case(("alpha>=2",), python="3.10", requires_python=">=3.11"),
 }
 
 
@@ -98,9 +87,7 @@ def build(case: Case, root: Path, run_uv: Run, pythons: dict[str, Path]) -> None
     extra = case.extra
     if case.package:
         extra += "\n" + write_package(root, "demo", case.dependencies)
-    write_project(
-        root, case.dependencies, requires_python=case.requires_python, extra=extra
-    )
+    write_project(root, case.dependencies, requires_python=case.requires_python, extra=extra)
     run_uv(root, "lock")
     python = str(pythons[case.python])
     if case.requires_python == ">=3.10":
@@ -128,9 +115,7 @@ def test_verdict_agrees_with_uv_sync_check(
         assert set(ours.changed) == set(uv["changes"]), (ours, uv)
 
 
-def test_the_cases_cover_both_verdicts(
-    tmp_path: Path, run_uv: Run, pythons: dict[str, Path]
-) -> None:
+def test_the_cases_cover_both_verdicts(tmp_path: Path, run_uv: Run, pythons: dict[str, Path]) -> None:
     # The table above must hold in-sync and drifted venvs, else agreement would prove little.
     verdicts: dict[bool, list[str]] = {True: [], False: []}
     for name in ("synced", "a dependency downgraded"):
@@ -164,9 +149,7 @@ def test_findings_point_at_the_requirement_or_the_lock_entry(
     # gamma is a direct dependency: the finding sits on its requirement string in pyproject.toml.
     assert missing.path == root / "pyproject.toml"
     line = pyproject[missing.range.start.line]
-    assert (
-        line[missing.range.start.character : missing.range.end.character] == '"gamma"'
-    )
+    assert line[missing.range.start.character : missing.range.end.character] == '"gamma"'
     assert missing.related[0].path == root / "uv.lock"
     assert lock[missing.related[0].range.start.line] == 'name = "gamma"'
     # beta is only a dependency of alpha: the finding sits on its entry in uv.lock.

@@ -6,9 +6,10 @@ import ast
 from pathlib import Path
 from typing import Any
 
+from lsprotocol import types
+
 from helper.helper_support import Helper, helper_session, plain, within
 from livedrift_support import Run, write_project
-from lsprotocol import types
 from pyhelper.protocol import CHECK_DRIFT, UPDATE_LOCK
 
 TRUSTED = {"trusted": True}
@@ -82,9 +83,7 @@ def type_into(helper: Helper, path: Path, version: int, old: str, new: str) -> N
     line, character = before.count("\n"), len(before.rsplit("\n", 1)[-1])
     helper.client.text_document_did_change(
         types.DidChangeTextDocumentParams(
-            text_document=types.VersionedTextDocumentIdentifier(
-                uri=path.as_uri(), version=version
-            ),
+            text_document=types.VersionedTextDocumentIdentifier(uri=path.as_uri(), version=version),
             content_changes=[
                 types.TextDocumentContentChangePartial(
                     range=types.Range(
@@ -103,53 +102,37 @@ async def test_typing_a_dependency_flags_it_without_saving_then_update_lock_fixe
 ) -> None:
     root = synced(tmp_path / "app", run_uv, pythons)
     pyproject = root / "pyproject.toml"
-    async with helper_session(
-        [root], initialization_options=TRUSTED, env=index_env
-    ) as helper:
+    async with helper_session([root], initialization_options=TRUSTED, env=index_env) as helper:
         assert (await drift_of(helper, root, "in-sync"))["lockIssues"] == 0
         open_document(helper, pyproject)
         type_into(helper, pyproject, 2, '"gamma"]', '"gamma", "epsilon"]')
 
-        found = await helper.diagnostics_for(
-            pyproject, lambda ds: "lock-missing-package" in codes(ds)
-        )
+        found = await helper.diagnostics_for(pyproject, lambda ds: "lock-missing-package" in codes(ds))
         (missing,) = [d for d in found if d.code == "lock-missing-package"]
         assert missing.source == "lockstep"
         assert "epsilon" in missing.message
         line = pyproject.read_text().splitlines()[missing.range.start.line]
-        assert line.startswith(
-            "dependencies"
-        )  # the line typed into (the file on disk is unchanged)
+        assert line.startswith("dependencies")  # the line typed into (the file on disk is unchanged)
         assert "epsilon" not in pyproject.read_text()
         drift = await drift_of(helper, root, "lock-stale")
         assert drift["lockIssues"] >= 1
 
         actions = await code_actions(helper, pyproject, missing)
-        assert fixes(actions) == [
-            ("Update lockfile", "lockstep.updateLock", [str(root)])
-        ]
+        assert fixes(actions) == [("Update lockfile", "lockstep.updateLock", [str(root)])]
 
         # The editor runs the command: save, then the helper's updateLock runs uv lock against the index.
-        pyproject.write_text(
-            pyproject.read_text().replace('"gamma"]', '"gamma", "epsilon"]')
-        )
+        pyproject.write_text(pyproject.read_text().replace('"gamma"]', '"gamma", "epsilon"]'))
         answer = plain(
             await within(
-                helper.client.protocol.send_request_async(
-                    UPDATE_LOCK, {"root": str(root)}
-                ),
+                helper.client.protocol.send_request_async(UPDATE_LOCK, {"root": str(root)}),
                 "updateLock",
             )
         )
         assert answer["status"] == "ok", answer
         assert 'name = "epsilon"' in (root / "uv.lock").read_text()
-        await helper.diagnostics_for(
-            pyproject, lambda ds: "lock-missing-package" not in codes(ds)
-        )
+        await helper.diagnostics_for(pyproject, lambda ds: "lock-missing-package" not in codes(ds))
         # Locked now, not installed: the venv is what is out of date.
-        after = await helper.diagnostics_for(
-            pyproject, lambda ds: "venv-missing-package" in codes(ds)
-        )
+        after = await helper.diagnostics_for(pyproject, lambda ds: "venv-missing-package" in codes(ds))
         assert any("epsilon" in d.message for d in after)
         await drift_of(helper, root, "env-out-of-sync")
 
@@ -159,32 +142,22 @@ async def test_a_different_version_installed_is_a_mismatch_with_a_sync_fix(
 ) -> None:
     root = synced(tmp_path / "app", run_uv, pythons)
     lock = root / "uv.lock"
-    async with helper_session(
-        [root], initialization_options=TRUSTED, env=index_env
-    ) as helper:
+    async with helper_session([root], initialization_options=TRUSTED, env=index_env) as helper:
         await drift_of(helper, root, "in-sync")
         run_uv(root, "pip", "install", "beta==1.0")
-        dist_info = next(
-            (root / ".venv").glob("lib/python3*/site-packages/beta-1.0.dist-info")
-        )
+        dist_info = next((root / ".venv").glob("lib/python3*/site-packages/beta-1.0.dist-info"))
         helper.watched_change(dist_info, kind=types.FileChangeType.Created)
 
         # beta is no direct dependency: the diagnostic sits on its lock entry, published unopened.
-        found = await helper.diagnostics_for(
-            lock, lambda ds: "venv-version-mismatch" in codes(ds)
-        )
+        found = await helper.diagnostics_for(lock, lambda ds: "venv-version-mismatch" in codes(ds))
         (mismatch,) = [d for d in found if d.code == "venv-version-mismatch"]
         assert mismatch.severity == types.DiagnosticSeverity.Error
-        assert (
-            lock.read_text().splitlines()[mismatch.range.start.line] == 'name = "beta"'
-        )
+        assert lock.read_text().splitlines()[mismatch.range.start.line] == 'name = "beta"'
         drift = await drift_of(helper, root, "env-out-of-sync")
         assert drift["mismatched"] == 1
 
         actions = await code_actions(helper, lock, mismatch)
-        assert fixes(actions) == [
-            ("Sync environment", "lockstep.syncEnvironment", [str(root)])
-        ]
+        assert fixes(actions) == [("Sync environment", "lockstep.syncEnvironment", [str(root)])]
         run_uv(root, "sync")
         helper.watched_change(dist_info, kind=types.FileChangeType.Deleted)
         await helper.diagnostics_for(lock, lambda ds: not ds)
@@ -199,11 +172,7 @@ async def test_hover_tells_the_locked_and_installed_versions(
     async with helper_session([root], env=index_env) as helper:
         await drift_of(helper, root, "in-sync")
         open_document(helper, pyproject)
-        line = (
-            pyproject.read_text()
-            .splitlines()
-            .index('dependencies = ["alpha>=2", "gamma"]')
-        )
+        line = pyproject.read_text().splitlines().index('dependencies = ["alpha>=2", "gamma"]')
         hover = await within(
             helper.client.text_document_hover_async(
                 types.HoverParams(
@@ -216,9 +185,7 @@ async def test_hover_tells_the_locked_and_installed_versions(
         text = hover.contents.value
         assert "**alpha**" in text
         assert "Locked: `2.0` in uv.lock line" in text
-        assert (
-            "Installed: `2.0` in .venv — alpha-2.0.dist-info (installed by uv)" in text
-        )
+        assert "Installed: `2.0` in .venv — alpha-2.0.dist-info (installed by uv)" in text
         nothing = await within(
             helper.client.text_document_hover_async(
                 types.HoverParams(
@@ -241,35 +208,23 @@ async def test_settings_extraneous_severity_and_untrusted_update(
         "diagnosticsExtraneous": True,
         "diagnosticsSeverity": {"venv-extraneous": "warning"},
     }
-    async with helper_session(
-        [root], initialization_options=options, env=index_env
-    ) as helper:
-        found = await helper.diagnostics_for(
-            lock, lambda ds: "venv-extraneous" in codes(ds)
-        )
+    async with helper_session([root], initialization_options=options, env=index_env) as helper:
+        found = await helper.diagnostics_for(lock, lambda ds: "venv-extraneous" in codes(ds))
         (extra,) = found
         assert extra.severity == types.DiagnosticSeverity.Warning
         assert "delta 1.0" in extra.message
         answer = plain(
             await within(
-                helper.client.protocol.send_request_async(
-                    UPDATE_LOCK, {"root": str(root)}
-                ),
+                helper.client.protocol.send_request_async(UPDATE_LOCK, {"root": str(root)}),
                 "update",
             )
         )
         assert answer["status"] == "failed" and "trusted" in answer["message"]
         helper.notify(
             types.WORKSPACE_DID_CHANGE_CONFIGURATION,
-            types.DidChangeConfigurationParams(
-                settings={"lockstep": {"diagnosticsEnabled": False}}
-            ),
+            types.DidChangeConfigurationParams(settings={"lockstep": {"diagnosticsEnabled": False}}),
         )
         await helper.diagnostics_for(lock, lambda ds: not ds)
-        checked = plain(
-            await within(
-                helper.client.protocol.send_request_async(CHECK_DRIFT, {}), "check"
-            )
-        )
+        checked = plain(await within(helper.client.protocol.send_request_async(CHECK_DRIFT, {}), "check"))
         assert checked["projects"][0]["drift"]["state"] == "env-out-of-sync"
         assert checked["projects"][0]["drift"]["extraneous"] == 1

@@ -31,15 +31,9 @@ def main() -> int:
         default=200_000,
         help="inputs per reader (default 200,000)",
     )
-    parser.add_argument(
-        "--seconds", type=float, help="time per reader instead of a number of inputs"
-    )
-    parser.add_argument(
-        "--reader", action="append", help="only this reader (repeatable)"
-    )
-    parser.add_argument(
-        "--seed", type=int, default=None, help="seed (default: random, printed)"
-    )
+    parser.add_argument("--seconds", type=float, help="time per reader instead of a number of inputs")
+    parser.add_argument("--reader", action="append", help="only this reader (repeatable)")
+    parser.add_argument("--seed", type=int, default=None, help="seed (default: random, printed)")
     parser.add_argument(
         "--crashes",
         type=Path,
@@ -58,22 +52,17 @@ def main() -> int:
             inputs = Inputs(random.Random(f"{seed}-{name}"))
             started = time.monotonic()
             tried = found = 0
-            while (
-                (time.monotonic() - started < args.seconds)
-                if args.seconds
-                else tried < args.inputs
-            ):
+            while (time.monotonic() - started < args.seconds) if args.seconds else tried < args.inputs:
                 item = target.generate(inputs)
                 try:
                     target.check(item)
-                except Exception:  # noqa: BLE001  # any escape is the crash being looked for
+                except Exception:  # any escape is the crash being looked for
                     found += 1
                     report = f"{name}: input {tried}\n{traceback.format_exc()}\ninput: {item!r}\n"
                     print(report[:4000], file=sys.stderr)
                     args.crashes.mkdir(parents=True, exist_ok=True)
                     (
-                        args.crashes
-                        / f"{name.replace(' ', '_').replace('/', '_')}-{seed}-{tried}.txt"
+                        args.crashes / f"{name.replace(' ', '_').replace('/', '_')}-{seed}-{tried}.txt"
                     ).write_text(report, encoding="utf-8")
                 tried += 1
             elapsed = time.monotonic() - started

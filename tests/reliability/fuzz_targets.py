@@ -271,18 +271,11 @@ class Inputs:
         r = self.r
         parts = [r.choice(_NAMES)]
         if r.random() < 0.2:
-            parts.append(
-                f"[{','.join(r.choice(_NAMES) for _ in range(r.randrange(3)))}]"
-            )
+            parts.append(f"[{','.join(r.choice(_NAMES) for _ in range(r.randrange(3)))}]")
         for index in range(r.randrange(3)):
             parts.append(("," if index else "") + r.choice(_OPS) + r.choice(_VERSIONS))
         if r.random() < 0.1:
-            parts.append(
-                " @ "
-                + r.choice(
-                    ["https://x/y.whl", "file:///tmp", "git+https://h/r@v", "::"]
-                )
-            )
+            parts.append(" @ " + r.choice(["https://x/y.whl", "file:///tmp", "git+https://h/r@v", "::"]))
         if r.random() < 0.3:
             parts.append("; " + r.choice(_MARKERS))
         if r.random() < 0.05:
@@ -355,9 +348,7 @@ class Inputs:
         keys = _ENTRY_KEYS + _BARE_KEYS + [r.choice(_NAMES) or "k"]
         return {r.choice(keys): self.value(depth + 1) for _ in range(r.randrange(4))}
 
-    def mutate_data(
-        self, data: dict[str, Any], paths: list[tuple[str, ...]]
-    ) -> dict[str, Any]:
+    def mutate_data(self, data: dict[str, Any], paths: list[tuple[str, ...]]) -> dict[str, Any]:
         """Plant random values (or delete) at the key paths a reader looks at, and in array entries."""
         r = self.r
         for _ in range(r.randrange(1, 4)):
@@ -365,11 +356,7 @@ class Inputs:
                 path = r.choice(paths)
             else:
                 entries = data.get(r.choice(["package", "packages"]))
-                tables = (
-                    [e for e in entries if isinstance(e, dict)]
-                    if isinstance(entries, list)
-                    else []
-                )
+                tables = [e for e in entries if isinstance(e, dict)] if isinstance(entries, list) else []
                 if not tables:
                     continue
                 entry = r.choice(tables)
@@ -412,18 +399,12 @@ class Inputs:
                 lines[at], lines[other] = lines[other], lines[at]
             elif edit == 4:
                 column = r.randrange(len(lines[at]) + 1)
-                lines[at] = (
-                    lines[at][:column] + r.choice(_SNIPPETS) + lines[at][column:]
-                )
+                lines[at] = lines[at][:column] + r.choice(_SNIPPETS) + lines[at][column:]
             elif edit == 5:
                 lines = lines[: at + 1]
                 lines[-1] = lines[-1][: r.randrange(len(lines[-1]) + 1)]
             else:
-                lines[at] = (
-                    lines[at].replace('"', "'", 1)
-                    if r.random() < 0.5
-                    else lines[at].upper()
-                )
+                lines[at] = lines[at].replace('"', "'", 1) if r.random() < 0.5 else lines[at].upper()
         return "\n".join(lines)
 
     def toml(self, fixtures: list[str], paths: list[tuple[str, ...]]) -> str:
@@ -431,9 +412,7 @@ class Inputs:
         pick = r.random()
         base = r.choice(fixtures)
         if pick < 0.45:
-            return toml_document(
-                self.mutate_data(json_copy(parse_fixture(base)), paths)
-            )
+            return toml_document(self.mutate_data(json_copy(parse_fixture(base)), paths))
         if pick < 0.9:
             return self.mutate_text(base)
         return self.text(400)
@@ -501,11 +480,7 @@ def toml_value(value: object) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(toml_value(item) for item in value) + "]"
     if isinstance(value, dict):
-        return (
-            "{"
-            + ", ".join(f"{_key(k)} = {toml_value(v)}" for k, v in value.items())
-            + "}"
-        )
+        return "{" + ", ".join(f"{_key(k)} = {toml_value(v)}" for k, v in value.items()) + "}"
     raise TypeError(type(value))
 
 
@@ -517,14 +492,8 @@ def toml_document(data: dict[str, Any], prefix: str = "") -> str:
         name = f"{prefix}.{_key(key)}" if prefix else _key(key)
         if isinstance(value, dict) and value:
             nested.append(f"\n[{name}]\n" + toml_document(value, name))
-        elif (
-            isinstance(value, list)
-            and value
-            and all(isinstance(item, dict) for item in value)
-        ):
-            nested.extend(
-                f"\n[[{name}]]\n" + toml_document(item, name) for item in value
-            )
+        elif isinstance(value, list) and value and all(isinstance(item, dict) for item in value):
+            nested.extend(f"\n[[{name}]]\n" + toml_document(item, name) for item in value)
         else:
             lines.append(f"{_key(key)} = {toml_value(value)}")
     return "\n".join(lines) + "\n" + "".join(nested)
@@ -555,27 +524,19 @@ class Workspace:
             target = root / family
             shutil.copytree(source, target)
             self.projects[family] = target
-            self.pyprojects[family] = (source / "pyproject.toml").read_text(
-                encoding="utf-8"
-            )
-            self.locks[family] = trimmed(
-                (source / lockname).read_text(encoding="utf-8")
-            )
+            self.pyprojects[family] = (source / "pyproject.toml").read_text(encoding="utf-8")
+            self.locks[family] = trimmed((source / lockname).read_text(encoding="utf-8"))
             document = parse_toml(target / "pyproject.toml", self.pyprojects[family])
             assert isinstance(document, TomlDocument)
             self.documents[family] = document
         self.cache = LockCache()
         venv = root / "venv"
         venv.mkdir()
-        (venv / "pyvenv.cfg").write_text(
-            "home = /usr/bin\nversion_info = 3.12.7\nimplementation = CPython\n"
-        )
+        (venv / "pyvenv.cfg").write_text("home = /usr/bin\nversion_info = 3.12.7\nimplementation = CPython\n")
         self.environment = marker_environment(venv)
         # Rewritten once per input: in memory where the machine has a tmpfs (disk writes cost ~2 ms each).
         memory = Path("/dev/shm")
-        self.scratch_venv = Path(
-            tempfile.mkdtemp(dir=memory if memory.is_dir() else root)
-        )
+        self.scratch_venv = Path(tempfile.mkdtemp(dir=memory if memory.is_dir() else root))
 
     def close(self) -> None:
         shutil.rmtree(self.scratch_venv, ignore_errors=True)
@@ -605,9 +566,7 @@ def targets(ws: Workspace) -> dict[str, Target]:
 
     def pyproject_drift(item: tuple[str, str]) -> None:
         family, text = item
-        for finding in check_project(
-            ws.projects[family], pyproject_text=text, cache=ws.cache
-        ):
+        for finding in check_project(ws.projects[family], pyproject_text=text, cache=ws.cache):
             assert finding.message
 
     def lock_target(
@@ -624,11 +583,7 @@ def targets(ws: Workspace) -> dict[str, Target]:
                 assert lock.code == "toml-syntax"
                 return
             doc = ws.documents[family]
-            findings = (
-                check(root, doc, lock, read_toml)
-                if family_prefix == "uv"
-                else check(doc, lock)
-            )
+            findings = check(root, doc, lock, read_toml) if family_prefix == "uv" else check(doc, lock)
             assert all(f.message for f in findings)
             if select is not None:
                 try:
@@ -640,9 +595,7 @@ def targets(ws: Workspace) -> dict[str, Target]:
 
     def choose_interpreter(item: tuple[str, str | None]) -> None:
         content, requires = item
-        result = choice.choose(
-            _INTERPRETERS, requires_python=requires, python_version=content
-        )
+        result = choice.choose(_INTERPRETERS, requires_python=requires, python_version=content)
         assert result.message
 
     def pyvenv(data: bytes) -> None:
@@ -654,9 +607,7 @@ def targets(ws: Workspace) -> dict[str, Target]:
         venv_info(ws.scratch_venv)
         # Without a full version marker_environment starts the venv's Python (a fork per input here):
         # that path has its own test (test_regressions.py).
-        if _FULL_VERSION.match(
-            config.get("version_info") or config.get("version") or ""
-        ):
+        if _FULL_VERSION.match(config.get("version_info") or config.get("version") or ""):
             marker_environment(ws.scratch_venv)
 
     def downloads(text: str) -> None:
@@ -699,9 +650,7 @@ def targets(ws: Workspace) -> dict[str, Target]:
         )
 
     def select_pdm_lock(lock: Any, doc: TomlDocument) -> None:
-        select_pdm(
-            lock.doc.data, ws.environment, pdm_groups(doc.data, ["dev"]), ws.root
-        )
+        select_pdm(lock.doc.data, ws.environment, pdm_groups(doc.data, ["dev"]), ws.root)
 
     return {
         t.name: t
@@ -720,9 +669,7 @@ def targets(ws: Workspace) -> dict[str, Target]:
             Target(
                 "poetry.lock",
                 pick_family("poetry"),
-                lock_target(
-                    "poetry", poetry.parse_lock, poetry.check, select_poetry_lock
-                ),
+                lock_target("poetry", poetry.parse_lock, poetry.check, select_poetry_lock),
             ),
             Target(
                 "pdm.lock",
@@ -760,9 +707,7 @@ _INTERPRETERS = [
         free_threaded=True,
     ),
     Interpreter("/m/pypy/bin/pypy3", "3.10.14", "pypy", "uv-managed", "/m/pypy"),
-    Interpreter(
-        "/w/.venv/bin/python", "3.14.0rc2", "cpython", "venv", "/w/.venv", name=".venv"
-    ),
+    Interpreter("/w/.venv/bin/python", "3.14.0rc2", "cpython", "venv", "/w/.venv", name=".venv"),
 ]
 _REQUEST_WORDS = [
     "3.12",
@@ -797,9 +742,7 @@ def _python_version_input(inputs: Inputs) -> tuple[str, str | None]:
     for _ in range(r.randrange(4)):
         word = r.choice(_REQUEST_WORDS) if r.random() < 0.7 else inputs.text(20)
         if r.random() < 0.3:
-            word = word[: r.randrange(len(word) + 1)] + r.choice(
-                ["", " # note", "\t", "@", "-", "t", "."]
-            )
+            word = word[: r.randrange(len(word) + 1)] + r.choice(["", " # note", "\t", "@", "-", "t", "."])
         lines.append(word)
     requires = r.choice(
         [
@@ -909,11 +852,7 @@ def _downloads_input(inputs: Inputs) -> str:
                         {"family": inputs.scalar()},
                     ]
                 )
-        entries[
-            f"cpython-3.12.{index}-linux-x86_64-gnu"
-            if r.random() < 0.8
-            else inputs.text(10)
-        ] = entry
+        entries[f"cpython-3.12.{index}-linux-x86_64-gnu" if r.random() < 0.8 else inputs.text(10)] = entry
     text = json.dumps(entries, default=str, allow_nan=True)
     if r.random() < 0.2:
         cut = r.randrange(len(text) + 1)

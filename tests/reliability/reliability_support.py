@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from helper.helper_support import HELPER_COMMAND, within
 
 MB = 1024 * 1024
@@ -82,9 +83,7 @@ class Channel:
         self.stdin.write(data)
         await self.stdin.drain()
 
-    async def until(
-        self, what: str, found: Callable[[list[dict[str, Any]]], Any]
-    ) -> Any:
+    async def until(self, what: str, found: Callable[[list[dict[str, Any]]], Any]) -> Any:
         """Wait until `found(messages so far)` is truthy; returns its value."""
 
         async def wait() -> Any:
@@ -101,9 +100,7 @@ class Channel:
         """Send a request without waiting for its answer; returns its id."""
         self._ids += 1
         msg_id = f"r{self._ids}"
-        await self.send(
-            frame({"jsonrpc": "2.0", "id": msg_id, "method": method, "params": params})
-        )
+        await self.send(frame({"jsonrpc": "2.0", "id": msg_id, "method": method, "params": params}))
         return msg_id
 
     async def request(self, method: str, params: Any = None) -> dict[str, Any]:
@@ -146,10 +143,7 @@ class Channel:
 
         async def poll() -> int:
             readings: list[int] = []
-            while (
-                len(readings) < 5
-                or max(readings[-5:]) - min(readings[-5:]) > 256 * 1024
-            ):
+            while len(readings) < 5 or max(readings[-5:]) - min(readings[-5:]) > 256 * 1024:
                 readings.append(memory(self.process.pid)["VmRSS"])
                 await asyncio.sleep(0.05)
             return readings[-1]

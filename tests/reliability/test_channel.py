@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from pyhelper.transport import MAX_MESSAGE_BYTES
 from reliability_support import MB, SETTLE_MB, Channel, memory, start_helper
 
@@ -47,9 +48,7 @@ async def test_a_megabyte_of_random_bytes_gets_errors_and_the_helper_keeps_servi
     blocks, pending = 0, False
     for line in garbage.split(b"\n")[:-1]:
         blocks, pending = (
-            (blocks + 1, False)
-            if not line.strip() and pending
-            else (blocks, bool(line.strip()))
+            (blocks + 1, False) if not line.strip() and pending else (blocks, bool(line.strip()))
         )
     assert len(errors) == blocks > 0
     assert {e["error"]["code"] for e in errors} == {PARSE_ERROR}
@@ -57,9 +56,7 @@ async def test_a_megabyte_of_random_bytes_gets_errors_and_the_helper_keeps_servi
     assert await channel.close() == 0
 
 
-async def test_a_header_line_without_end_is_an_error_not_a_hang(
-    channel: Channel, tmp_path: Path
-) -> None:
+async def test_a_header_line_without_end_is_an_error_not_a_hang(channel: Channel, tmp_path: Path) -> None:
     await channel.start(tmp_path)
     before = memory(channel.process.pid)
     line = b"X" * (16 * MB)
@@ -69,17 +66,12 @@ async def test_a_header_line_without_end_is_an_error_not_a_hang(
     await channel.serving()
     after = memory(channel.process.pid)
     # The line is read whole (pygls' reader has no line limit): the peak shows it; it is not kept.
-    assert (
-        await channel.settled_rss("after the long line") - before["VmRSS"]
-        < SETTLE_MB * MB
-    )
+    assert await channel.settled_rss("after the long line") - before["VmRSS"] < SETTLE_MB * MB
     print(f"16 MiB header line: peak +{(after['VmHWM'] - before['VmHWM']) / MB:.0f} MB")
     assert await channel.close() == 0
 
 
-async def test_an_oversized_message_never_enters_memory(
-    channel: Channel, tmp_path: Path
-) -> None:
+async def test_an_oversized_message_never_enters_memory(channel: Channel, tmp_path: Path) -> None:
     await channel.start(tmp_path)
     await channel.serving()
     before = memory(channel.process.pid)
@@ -115,9 +107,7 @@ def storm_version(version: int) -> str:
 STORM = 1000
 
 
-async def test_a_storm_of_didchange_notifications(
-    channel: Channel, tmp_path: Path
-) -> None:
+async def test_a_storm_of_didchange_notifications(channel: Channel, tmp_path: Path) -> None:
     project = tmp_path / "storm"
     project.mkdir()
     pyproject = project / "pyproject.toml"
@@ -133,8 +123,7 @@ async def test_a_storm_of_didchange_notifications(
                 (
                     m["params"]
                     for m in reversed(messages)
-                    if m.get("method") == "textDocument/publishDiagnostics"
-                    and m["params"]["uri"] == uri
+                    if m.get("method") == "textDocument/publishDiagnostics" and m["params"]["uri"] == uri
                 ),
                 None,
             )
@@ -175,9 +164,7 @@ async def test_a_storm_of_didchange_notifications(
     await channel.serving()
     answered = asyncio.get_running_loop().time() - started
 
-    last = await channel.until(
-        f"diagnostics of version {STORM}", diagnostics_at(4 + STORM)
-    )
+    last = await channel.until(f"diagnostics of version {STORM}", diagnostics_at(4 + STORM))
     # Published for the buffer as last changed (an unchanged result is not sent again).
     assert last["version"] == STORM, last
     assert not channel.errors()

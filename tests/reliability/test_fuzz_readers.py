@@ -11,9 +11,10 @@ import random
 from collections.abc import Iterator
 
 import pytest
-from fuzz_targets import Inputs, Workspace, targets
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from fuzz_targets import Inputs, Workspace, targets
 
 INPUTS_PER_READER = 20_000
 BATCH = 50
@@ -42,9 +43,7 @@ def test_every_reader_has_a_target(workspace: Workspace) -> None:
 
 
 @pytest.mark.parametrize("reader", READERS)
-def test_reader_gives_findings_or_a_clear_error(
-    reader: str, workspace: Workspace
-) -> None:
+def test_reader_gives_findings_or_a_clear_error(reader: str, workspace: Workspace) -> None:
     target = targets(workspace)[reader]
     tried = 0
 

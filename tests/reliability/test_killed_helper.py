@@ -35,9 +35,7 @@ class Setup:
     def __init__(self, tmp_path: Path, index: PackageIndex) -> None:
         self.tmp_path, self.index = tmp_path, index
         self.caches = 0
-        self.project = uv_project(
-            tmp_path / "app", Path(sys.executable).with_name("uv"), self.environ()
-        )
+        self.project = uv_project(tmp_path / "app", Path(sys.executable).with_name("uv"), self.environ())
         self.venv = self.project / ".venv"
         self.held = index.wheel("alpha", "2.0").name
 
@@ -90,14 +88,10 @@ class Setup:
                 await helper.send_request(method, {"root": str(self.project), **params})
                 await within(self.wheel_requested(asked), f"uv to ask for {self.held}")
                 tools = children(helper.process.pid)
-                assert [
-                    Path(f"/proc/{pid}/comm").read_text().strip() for pid in tools
-                ] == ["uv"]
+                assert [Path(f"/proc/{pid}/comm").read_text().strip() for pid in tools] == ["uv"]
                 os.kill(helper.process.pid, signal.SIGKILL)
                 for pid in tools:
-                    os.killpg(
-                        pid, signal.SIGKILL
-                    )  # uv leads its own session (and process group)
+                    os.killpg(pid, signal.SIGKILL)  # uv leads its own session (and process group)
                 await within(helper.process.wait(), "the killed helper to be gone")
                 await within(gone(tools), "the killed uv to be gone")
 
@@ -107,9 +101,7 @@ async def gone(pids: list[int]) -> None:
     for pid in pids:
         while True:
             try:
-                state = (
-                    Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-                )
+                state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
             except FileNotFoundError:
                 break
             if state in ("Z", "X"):

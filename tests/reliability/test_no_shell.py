@@ -45,12 +45,7 @@ def _problems(source: Path) -> list[str]:
                 isinstance(keyword.value, ast.Constant) and keyword.value.value is False
             ):
                 found.append(f"{where}: shell={ast.unparse(keyword.value)}")
-        if (
-            name is not None
-            and name[0] == "subprocess"
-            and name[1] in _SUBPROCESS
-            and node.args
-        ):
+        if name is not None and name[0] == "subprocess" and name[1] in _SUBPROCESS and node.args:
             first = node.args[0]
             if isinstance(first, (ast.Constant, ast.JoinedStr, ast.BinOp)):
                 found.append(f"{where}: subprocess.{name[1]} given a string command")

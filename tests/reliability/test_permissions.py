@@ -22,18 +22,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+import pyhelper
 from downloads.mirror_server import Mirror, running_mirror
 from downloads.pbs_fixture import MIRROR_ROOT, downloads_json, served_path
 from support.projects import uv_project
 
-import pyhelper
-
 SYSTEM_PYTHON = Path("/usr/bin/python3")
-AS_NOBODY = (
-    ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
-    if os.geteuid() == 0
-    else []
-)
+AS_NOBODY = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"] if os.geteuid() == 0 else []
 DENIED = "Permission denied"
 
 
@@ -57,9 +53,7 @@ class Unprivileged:
             "SSL_CERT_FILE": os.environ.get("SSL_CERT_FILE", ""),
         }
 
-    def run(
-        self, *argv: str, env: dict[str, str] | None = None
-    ) -> subprocess.CompletedProcess[str]:
+    def run(self, *argv: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [*AS_NOBODY, *argv],
             env={**self.env, **(env or {})},
@@ -92,12 +86,8 @@ def nobody() -> Iterator[Unprivileged]:
     scratch.chmod(0o755)
     try:
         runner = Unprivileged(scratch)
-        probe = runner.run(
-            str(SYSTEM_PYTHON), "-c", "import filelock, httpx, packaging, pyhelper"
-        )
-        assert probe.returncode == 0, (
-            f"nobody cannot run pyhelper with {SYSTEM_PYTHON}: {probe.stderr}"
-        )
+        probe = runner.run(str(SYSTEM_PYTHON), "-c", "import filelock, httpx, packaging, pyhelper")
+        assert probe.returncode == 0, f"nobody cannot run pyhelper with {SYSTEM_PYTHON}: {probe.stderr}"
         yield runner
     finally:
         for current, dirs, _ in os.walk(scratch):
@@ -108,9 +98,7 @@ def nobody() -> Iterator[Unprivileged]:
 
 def write_pyproject(root: Path) -> Path:
     root.mkdir(parents=True, exist_ok=True)
-    (root / "pyproject.toml").write_text(
-        '[project]\nname = "p"\nversion = "0"\ndependencies = ["alpha"]\n'
-    )
+    (root / "pyproject.toml").write_text('[project]\nname = "p"\nversion = "0"\ndependencies = ["alpha"]\n')
     return root
 
 
@@ -149,12 +137,8 @@ def test_an_unreadable_pyproject_is_a_finding_naming_it(nobody: Unprivileged) ->
 
     done = nobody.pyhelper("check", str(workspace))
     assert done.returncode == 2, done
-    line = next(
-        line for line in done.stdout.splitlines() if "closed/pyproject.toml" in line
-    )
-    assert line.endswith(
-        f"error toml-syntax pyproject.toml cannot be read: {DENIED}"
-    ), done.stdout
+    line = next(line for line in done.stdout.splitlines() if "closed/pyproject.toml" in line)
+    assert line.endswith(f"error toml-syntax pyproject.toml cannot be read: {DENIED}"), done.stdout
 
     # The editor's project scan: before the fix the PermissionError ended the whole scan (no projects).
     scan = nobody.engine(SCAN, str(workspace))
@@ -168,9 +152,7 @@ def mirror() -> Iterator[Mirror]:
         yield server
 
 
-def test_python_install_names_the_install_dir_it_cannot_write(
-    nobody: Unprivileged, mirror: Mirror
-) -> None:
+def test_python_install_names_the_install_dir_it_cannot_write(nobody: Unprivileged, mirror: Mirror) -> None:
     version = "3.12.99"
     mirror.files[served_path(version)] = b"never asked for"
     catalogue = nobody.scratch / "downloads.json"
@@ -221,16 +203,10 @@ def test_create_names_the_project_folder_it_cannot_write(
     project.chmod(0o555)
     locks = folder(nobody.scratch / "locks", 0o777)
     cache = folder(nobody.scratch / "uv-cache", 0o777)
-    env = {
-        key: value
-        for key, value in index_env.items()
-        if key.startswith(("UV_", "PIP_"))
-    }
+    env = {key: value for key, value in index_env.items() if key.startswith(("UV_", "PIP_"))}
     env["UV_CACHE_DIR"] = str(cache)
 
-    outcome = nobody.engine(
-        CREATE, str(project), str(uv), str(locks), str(SYSTEM_PYTHON), env=env
-    )
+    outcome = nobody.engine(CREATE, str(project), str(uv), str(locks), str(SYSTEM_PYTHON), env=env)
     assert outcome["status"] == "failed"
     assert f"{project}/" in outcome["message"] and DENIED in outcome["message"], outcome
     assert sorted(p.name for p in project.iterdir()) == ["pyproject.toml", "uv.lock"]

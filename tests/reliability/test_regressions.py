@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
+
 from pyhelper.drift import check_project, check_tree
 from pyhelper.findings import Finding
 from pyhelper.interpreters.choice import choose, parse_request
@@ -44,9 +45,7 @@ def test_deep_nesting_is_a_finding_not_a_recursion_error(text: str) -> None:
 
 def test_a_dotted_key_of_100000_parts_is_refused_at_once() -> None:
     started = time.monotonic()
-    found = parse_toml(
-        Path("pyproject.toml"), "x = 1\n" + "a" + ".a" * 100_000 + " = 1\n"
-    )
+    found = parse_toml(Path("pyproject.toml"), "x = 1\n" + "a" + ".a" * 100_000 + " = 1\n")
     assert time.monotonic() - started < 2  # tomllib alone: out of memory
     assert isinstance(found, Finding) and found.range.start.line == 1
     assert f"more than {MAX_KEY_PARTS} parts" in found.message
@@ -58,13 +57,9 @@ def test_dotted_keys_up_to_the_limit_and_dotted_strings_still_parse() -> None:
 
 
 @pytest.mark.parametrize("pattern", ["/etc", "", ".", "../../**", "sub/../.."])
-def test_absolute_empty_or_escaping_workspace_globs_match_nothing(
-    tmp_path: Path, pattern: str
-) -> None:
+def test_absolute_empty_or_escaping_workspace_globs_match_nothing(tmp_path: Path, pattern: str) -> None:
     root = project(tmp_path, "uv-app")
-    text = (
-        root / "pyproject.toml"
-    ).read_text() + f'\n[tool.uv.workspace]\nmembers = ["{pattern}"]\n'
+    text = (root / "pyproject.toml").read_text() + f'\n[tool.uv.workspace]\nmembers = ["{pattern}"]\n'
     assert "lock-missing-package" not in codes(check_project(root, pyproject_text=text))
 
 
@@ -148,9 +143,7 @@ def test_python_version_requests_that_packaging_cannot_compare(
     python_version: str, requires: str | None
 ) -> None:
     assert parse_request(python_version) is not None
-    assert choose(
-        [PYTHON], requires_python=requires, python_version=python_version
-    ).message
+    assert choose([PYTHON], requires_python=requires, python_version=python_version).message
 
 
 def test_ten_thousand_requirements_are_compared_in_linear_time(tmp_path: Path) -> None:
@@ -162,22 +155,14 @@ def test_ten_thousand_requirements_are_compared_in_linear_time(tmp_path: Path) -
     pyproject += "".join(f'    "{dep}",\n' for dep in deps) + "]\n"
     lock = 'version = 1\nrevision = 3\nrequires-python = ">=3.10"\n\n[[package]]\nname = "app"\nversion = "0.1.0"\n'
     lock += 'source = { virtual = "." }\n\n[package.metadata]\nrequires-dist = [\n'
-    lock += (
-        "".join(
-            f'    {{ name = "pkg{i}", specifier = ">=1.{i % 7}" }},\n'
-            for i in range(10_000)
-        )
-        + "]\n"
-    )
+    lock += "".join(f'    {{ name = "pkg{i}", specifier = ">=1.{i % 7}" }},\n' for i in range(10_000)) + "]\n"
     lock += "".join(
         f'\n[[package]]\nname = "pkg{i}"\nversion = "1.{i % 7}"\nsource = {{ registry = "https://pypi.org/simple" }}\n'
         for i in range(10_000)
     )
     (root / "pyproject.toml").write_text(pyproject)
     (root / "uv.lock").write_text(lock)
-    changed = pyproject.replace('"pkg5000>=1.2"', '"pkg5000>=1.3"').replace(
-        '"pkg7>=1.0"', '"pkg7>=1.0,<9"'
-    )
+    changed = pyproject.replace('"pkg5000>=1.2"', '"pkg5000>=1.3"').replace('"pkg7>=1.0"', '"pkg7>=1.0,<9"')
     started = time.monotonic()
     findings = check_project(root, pyproject_text=changed)
     elapsed = time.monotonic() - started
@@ -204,6 +189,4 @@ def test_a_marker_packaging_parses_but_cannot_evaluate_is_compared_as_text() -> 
 
     marker = "sys_platform === 'win32' and extra == 'cli'"
     assert marker_signature(marker, ">=3.10") == marker_signature(marker, ">=3.10")
-    assert marker_signature(marker, None) != marker_signature(
-        "sys_platform == 'win32'", None
-    )
+    assert marker_signature(marker, None) != marker_signature("sys_platform == 'win32'", None)

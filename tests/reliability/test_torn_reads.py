@@ -46,9 +46,7 @@ def test_rewritten_lock_is_never_reported_from_a_torn_read(tmp_path: Path) -> No
     root = Path(shutil.copytree(FIXTURES / "uv-app" / "in-sync", tmp_path / "app"))
     lock = root / "uv.lock"
     version_a = lock.read_bytes()
-    version_b = (
-        FIXTURES / "uv-app" / "lock-version-unsatisfying" / "uv.lock"
-    ).read_bytes()
+    version_b = (FIXTURES / "uv-app" / "lock-version-unsatisfying" / "uv.lock").read_bytes()
     expected = set()
     for content in (version_a, version_b):
         lock.write_bytes(content)
@@ -76,17 +74,9 @@ def test_rewritten_lock_is_never_reported_from_a_torn_read(tmp_path: Path) -> No
     finally:
         writer.terminate()
         writer.wait()
-    changing = [
-        r
-        for r in seen
-        if len(r) == 1 and "kept changing while being read" in r[0].message
-    ]
-    torn = [
-        result for result in seen if result not in expected and result not in changing
-    ]
-    assert not torn, (
-        f"{len(torn)} of {CHECKS} checks reported from a torn read, e.g. {torn[0][:2]}"
-    )
+    changing = [r for r in seen if len(r) == 1 and "kept changing while being read" in r[0].message]
+    torn = [result for result in seen if result not in expected and result not in changing]
+    assert not torn, f"{len(torn)} of {CHECKS} checks reported from a torn read, e.g. {torn[0][:2]}"
     whole = [result for result in seen if result in expected]
     assert whole, "no check read a whole file: the test proves nothing"
 

@@ -37,11 +37,7 @@ def snapshot(*roots: Path) -> Tree:
 
 
 def changed(before: Tree, after: Tree) -> set[str]:
-    return {
-        path
-        for path in before.keys() | after.keys()
-        if before.get(path) != after.get(path)
-    }
+    return {path for path in before.keys() | after.keys() if before.get(path) != after.get(path)}
 
 
 def inside(path: str, folder: Path) -> bool:
@@ -79,14 +75,9 @@ async def test_the_helper_writes_only_where_it_may(
     helper = await start_helper(parent, env)
     try:
         await helper.start(project, {"trusted": True})
-        assert (
-            "interpreters"
-            in (await helper.request("lockstep/interpreters", {}))["result"]
-        )
+        assert "interpreters" in (await helper.request("lockstep/interpreters", {}))["result"]
         root = {"root": str(project)}
-        created = await helper.request(
-            "lockstep/createEnvironment", {**root, "python": str(pythons["3.12"])}
-        )
+        created = await helper.request("lockstep/createEnvironment", {**root, "python": str(pythons["3.12"])})
         assert created["result"]["status"] == "ok", created
         synced = await helper.request("lockstep/syncEnvironment", root)
         assert synced["result"]["status"] == "ok", synced

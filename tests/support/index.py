@@ -27,7 +27,7 @@ import sys
 import threading
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Self
@@ -78,17 +78,12 @@ class Dist:
         lines += [f"Requires-Dist: {requirement}" for requirement in self.requires]
         for extra, requirements in self.extras.items():
             lines.append(f"Provides-Extra: {extra}")
-            lines += [
-                f'Requires-Dist: {requirement}; extra == "{extra}"'
-                for requirement in requirements
-            ]
+            lines += [f'Requires-Dist: {requirement}; extra == "{extra}"' for requirement in requirements]
         return "\n".join(lines) + "\n\n"
 
 
 def _record_hash(data: bytes) -> str:
-    digest = (
-        base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
-    )
+    digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
     return f"sha256={digest}"
 
 
@@ -109,9 +104,7 @@ def build_wheel(dist: Dist, folder: Path) -> Path:
             *(f"{name} = {target}" for name, target in dist.scripts.items()),
         ]
         files[f"{dist_info}/entry_points.txt"] = ("\n".join(lines) + "\n").encode()
-    record = [
-        f"{name},{_record_hash(data)},{len(data)}" for name, data in files.items()
-    ]
+    record = [f"{name},{_record_hash(data)},{len(data)}" for name, data in files.items()]
     record.append(f"{dist_info}/RECORD,,")
     files[f"{dist_info}/RECORD"] = ("\n".join(record) + "\n").encode()
 
@@ -184,9 +177,7 @@ class PackageIndex:
         if target != wheel:
             shutil.copyfile(wheel, target)
         with zipfile.ZipFile(target) as archive:
-            metadata_name = next(
-                n for n in archive.namelist() if n.endswith(".dist-info/METADATA")
-            )
+            metadata_name = next(n for n in archive.namelist() if n.endswith(".dist-info/METADATA"))
             metadata = archive.read(metadata_name)
         fields = _metadata_fields(metadata.decode("utf-8", "replace"))
         with self._lock:
@@ -230,9 +221,7 @@ class PackageIndex:
         handler = type("Handler", (_Handler,), {"index": self})
         self._server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
         self._server.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, name="package-index", daemon=True
-        )
+        self._thread = threading.Thread(target=self._server.serve_forever, name="package-index", daemon=True)
         self._thread.start()
         return self
 
@@ -249,15 +238,11 @@ class PackageIndex:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
-    def environ(
-        self, uv_cache: Path, base: Mapping[str, str] | None = None
-    ) -> dict[str, str]:
+    def environ(self, uv_cache: Path, base: Mapping[str, str] | None = None) -> dict[str, str]:
         """`base` (default os.environ) with uv and pip pointed at this index only: no user config, the
         given uv cache, no interpreter downloads. Pass it to the code under test as its environment."""
         environ = {
-            k: v
-            for k, v in (os.environ if base is None else base).items()
-            if k not in _INDEX_VARIABLES
+            k: v for k, v in (os.environ if base is None else base).items() if k not in _INDEX_VARIABLES
         }
         environ.update(
             UV_DEFAULT_INDEX=self.url,
@@ -296,9 +281,7 @@ class PackageIndex:
                 lambda: any(path.endswith(path_suffix) for path in self._requests),
                 timeout,
             ):
-                raise TimeoutError(
-                    f"no request for {path_suffix} within {timeout} s: {self._requests}"
-                )
+                raise TimeoutError(f"no request for {path_suffix} within {timeout} s: {self._requests}")
 
     @property
     def requests(self) -> list[str]:
@@ -349,9 +332,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.index._record(path)
         parts = [part for part in path.split("/") if part]
         if parts == ["simple"]:
-            links = "".join(
-                f'<a href="{name}/">{name}</a>\n' for name in self.index._projects()
-            )
+            links = "".join(f'<a href="{name}/">{name}</a>\n' for name in self.index._projects())
             self._send(200, _page("Simple index", links).encode(), "text/html")
         elif len(parts) == 2 and parts[0] == "simple":
             files = self.index._projects().get(canonicalize_name(parts[1]))
@@ -392,7 +373,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
 def _link(file: _File) -> str:
     metadata_hash = hashlib.sha256(file.metadata).hexdigest()
-    attributes = f' data-core-metadata="sha256={metadata_hash}" data-dist-info-metadata="sha256={metadata_hash}"'
+    attributes = (
+        f' data-core-metadata="sha256={metadata_hash}" data-dist-info-metadata="sha256={metadata_hash}"'
+    )
     if file.requires_python:
         attributes += f' data-requires-python="{html.escape(file.requires_python)}"'
     name = file.path.name
@@ -408,30 +391,16 @@ def _page(title: str, body: str) -> str:
 
 def ensurepip_wheels(python: Path) -> list[Path]:
     """The pip (and setuptools) wheels an interpreter ships for ensurepip, for `--seed` tests."""
-    return sorted(
-        python.resolve().parent.parent.glob("lib/python3*/ensurepip/_bundled/*.whl")
-    )
+    return sorted(python.resolve().parent.parent.glob("lib/python3*/ensurepip/_bundled/*.whl"))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m tests.support.index", description=__doc__
-    )
-    parser.add_argument(
-        "--port", type=int, default=0, help="port on 127.0.0.1 (0: any free port)"
-    )
-    parser.add_argument(
-        "--dir", type=Path, help="folder for the wheels (default: a temporary one)"
-    )
-    parser.add_argument(
-        "--extra", type=int, default=0, help="also serve N generated packages pkg-NNN"
-    )
-    parser.add_argument(
-        "--seed-from", type=Path, help="an interpreter whose ensurepip wheels to serve"
-    )
-    parser.add_argument(
-        "--print-url", action="store_true", help="print the simple-index URL on start"
-    )
+    parser = argparse.ArgumentParser(prog="python -m tests.support.index", description=__doc__)
+    parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (0: any free port)")
+    parser.add_argument("--dir", type=Path, help="folder for the wheels (default: a temporary one)")
+    parser.add_argument("--extra", type=int, default=0, help="also serve N generated packages pkg-NNN")
+    parser.add_argument("--seed-from", type=Path, help="an interpreter whose ensurepip wheels to serve")
+    parser.add_argument("--print-url", action="store_true", help="print the simple-index URL on start")
     args = parser.parse_args(argv)
 
     import tempfile
@@ -446,10 +415,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(index.url, flush=True)
             # SIGTERM (how test harnesses stop it) ends the wait like Ctrl-C, so the folder is removed.
             signal.signal(signal.SIGTERM, signal.default_int_handler)
-            try:
+            with suppress(KeyboardInterrupt):
                 threading.Event().wait()
-            except KeyboardInterrupt:
-                pass
     return 0
 
 

@@ -66,9 +66,7 @@ def write_package(root: Path, name: str, requires: Sequence[str]) -> str:
     module = name.replace("-", "_")
     (root / "src" / module).mkdir(parents=True, exist_ok=True)
     (root / "src" / module / "__init__.py").write_text('WHERE = "source tree"\n')
-    (root / "backend.py").write_text(
-        BACKEND.format(name=module, version="0.1.0", requires=list(requires))
-    )
+    (root / "backend.py").write_text(BACKEND.format(name=module, version="0.1.0", requires=list(requires)))
     return '[build-system]\nrequires = []\nbuild-backend = "backend"\nbackend-path = ["."]\n'
 
 
@@ -91,9 +89,7 @@ def uv_project(
     if dev:
         text += f"\n[dependency-groups]\ndev = {toml_list(dev)}\n"
     (root / "pyproject.toml").write_text(text)
-    subprocess.run(
-        [str(uv), "lock", "--quiet"], cwd=root, env=dict(environ), check=True
-    )
+    subprocess.run([str(uv), "lock", "--quiet"], cwd=root, env=dict(environ), check=True)
     return root
 
 
@@ -102,9 +98,7 @@ def _files(index: PackageIndex, name: str, version: str) -> str:
     return f'files = [\n    {{file = "{wheel.name}", hash = "sha256:{index.sha256(name, version)}"}},\n]\n'
 
 
-def poetry_project(
-    root: Path, index: PackageIndex, *, package_mode: bool = False
-) -> Path:
+def poetry_project(root: Path, index: PackageIndex, *, package_mode: bool = False) -> Path:
     """A Poetry 2 project and its poetry.lock (lock-version 2.1) as `poetry lock` writes them.
 
     Installs by default: alpha 2.0 and beta 1.1 (main), gamma 0.1 (dev group). Not installed: delta
@@ -127,9 +121,7 @@ def poetry_project(
     (root / "pyproject.toml").write_text(pyproject)
     source = f'\n[package.source]\ntype = "legacy"\nurl = "{index.url}"\nreference = "local"\n'
 
-    def package(
-        name: str, version: str, groups: str, extra: str = "", deps: str = ""
-    ) -> str:
+    def package(name: str, version: str, groups: str, extra: str = "", deps: str = "") -> str:
         return (
             f'[[package]]\nname = "{name}"\nversion = "{version}"\ndescription = ""\noptional = false\n'
             f'python-versions = "*"\ngroups = {groups}\n{extra}{_files(index, name, version)}{deps}{source}'
@@ -198,9 +190,7 @@ def pdm_project(root: Path, index: PackageIndex) -> Path:
                 f'lock_version = "4.5.0"\ncontent_hash = "sha256:{content_hash(document.data)}"\n'
             ),
             '[[metadata.targets]]\nrequires_python = ">=3.10"\n',
-            package(
-                "alpha", "2.0", '["default"]', 'dependencies = [\n    "beta>=1",\n]\n'
-            ),
+            package("alpha", "2.0", '["default"]', 'dependencies = [\n    "beta>=1",\n]\n'),
             package("beta", "1.1", '["default"]'),
             package(
                 "delta",

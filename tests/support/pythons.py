@@ -20,11 +20,7 @@ def pyenv_root() -> Path:
 def real_interpreters() -> dict[str, Path]:
     """`"3.12"` -> `/root/.pyenv/versions/3.12.1/bin/python3.12`, for every installed CPython 3.10+."""
     found: dict[str, tuple[tuple[int, ...], Path]] = {}
-    for folder in (
-        (pyenv_root() / "versions").iterdir()
-        if (pyenv_root() / "versions").is_dir()
-        else []
-    ):
+    for folder in (pyenv_root() / "versions").iterdir() if (pyenv_root() / "versions").is_dir() else []:
         match = _VERSION_DIR.match(folder.name)
         if not match or int(match.group(2)) < 10:
             continue
