@@ -14,6 +14,26 @@ const chromiumArgs = [
   "--disable-dev-shm-usage",
 ];
 
+/** Toasts shown, as `{ text, progress }` (progress: its progress bar was running), in `window.__lockstepToasts`. */
+const recordToasts = `(() => {
+  const seen = (window.__lockstepToasts = []);
+  let scheduled = false;
+  const scan = () => {
+    scheduled = false;
+    for (const toast of document.querySelectorAll(".notifications-toasts .notification-toast")) {
+      const text = toast.innerText.replace(/\\s+/g, " ").trim();
+      const progress = toast.querySelector(".monaco-progress-container.active") !== null;
+      if (text && !seen.some((s) => s.text === text && s.progress === progress)) seen.push({ text, progress });
+    }
+  };
+  new MutationObserver(() => {
+    if (!scheduled) {
+      scheduled = true;
+      requestAnimationFrame(scan);
+    }
+  }).observe(document, { subtree: true, childList: true, characterData: true, attributes: true });
+})()`;
+
 export interface BrowserSession {
   browser: Browser;
   page: Page;
@@ -29,6 +49,9 @@ export async function openPage(url: string): Promise<BrowserSession> {
       viewport: { width: 1400, height: 900 },
       permissions: ["clipboard-read", "clipboard-write"],
     });
+    // Before any page script: a record of every notification toast, since some (a short progress
+    // notification) can come and go between two polls.
+    await context.addInitScript({ content: recordToasts });
     const page = await context.newPage();
     await step(`the page ${url} to load`, () => page.goto(url, { waitUntil: "domcontentloaded" }));
     return { browser, page };

@@ -60,14 +60,21 @@ for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
   });
 }
 
-function environment(dirs: RunDirs, node24: string): NodeJS.ProcessEnv {
+/**
+ * Variables for code-server (and so for the extension host, the helper and uv); undefined removes
+ * one. Not PATH: code-server gives the extension host the PATH of a login shell (/etc/profile's).
+ */
+export type Environment = Record<string, string | undefined>;
+
+function environment(dirs: RunDirs, node24: string, extra: Environment): NodeJS.ProcessEnv {
   const inherited = Object.entries(process.env).filter(
     // A VS Code terminal's hooks and the test runner's own settings must not reach the editor.
     ([key]) => !key.startsWith("VSCODE_") && !["ELECTRON_RUN_AS_NODE", "NODE_OPTIONS",
       "NODE_TEST_CONTEXT"].includes(key),
   );
-  return {
+  const env: NodeJS.ProcessEnv = {
     ...Object.fromEntries(inherited),
+    ...extra,
     PATH: `${dirname(node24)}:${process.env.PATH ?? "/usr/bin:/bin"}`,
     HOME: dirs.home,
     XDG_CONFIG_HOME: join(dirs.home, ".config"),
@@ -78,6 +85,8 @@ function environment(dirs: RunDirs, node24: string): NodeJS.ProcessEnv {
     // No gallery: otherwise server and browser try to reach the public marketplace.
     EXTENSIONS_GALLERY: "{}",
   };
+  for (const [key, value] of Object.entries(env)) if (value === undefined) delete env[key];
+  return env;
 }
 
 async function freePort(): Promise<number> {
@@ -100,10 +109,14 @@ export class CodeServer {
     private readonly child: ChildProcess,
   ) {}
 
-  /** Installs the VSIX, writes the user settings and starts code-server; resolves once /healthz answers. */
-  static async start(dirs: RunDirs, vsix: string, settings: Record<string, unknown>): Promise<CodeServer> {
+  /**
+   * Installs the VSIX, writes the user settings and starts code-server with `extraEnv` over the
+   * test's environment; resolves once /healthz answers.
+   */
+  static async start(dirs: RunDirs, vsix: string, settings: Record<string, unknown>,
+    extraEnv: Environment = {}): Promise<CodeServer> {
     const { node24, codeServer } = e2eTools();
-    const env = environment(dirs, node24);
+    const env = environment(dirs, node24, extraEnv);
     const common = ["--user-data-dir", dirs.userData, "--extensions-dir", dirs.extensions];
     try {
       await promisify(execFile)(node24, [codeServer, ...common, "--install-extension", vsix, "--force"],

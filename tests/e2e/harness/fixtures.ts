@@ -9,3 +9,28 @@ requires-python = ">=3.10"
 dependencies = []
 `,
 };
+
+/**
+ * A uv project without a build (uv calls it virtual): `pyproject.toml` only; the scenario's
+ * `prepare` locks it with `lockAgainstIndex`. The default dependencies lock 4 packages of the
+ * loopback index: alpha 2.0, beta 1.1, gamma 0.1, delta 1.0 (gamma's `fast` extra).
+ */
+export function uvProject({
+  requiresPython,
+  dependencies = ["alpha>=2", "gamma[fast]"],
+  extra = {},
+}: {
+  requiresPython: string;
+  dependencies?: string[];
+  extra?: Record<string, string>;
+}): Record<string, string> {
+  return {
+    "pyproject.toml": `[project]
+name = "demo"
+version = "0.1.0"
+requires-python = "${requiresPython}"
+dependencies = [${dependencies.map((dependency) => JSON.stringify(dependency)).join(", ")}]
+`,
+    ...extra,
+  };
+}

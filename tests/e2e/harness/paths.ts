@@ -2,6 +2,7 @@
 // the Python that runs the helper.
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, realpathSync } from "node:fs";
+import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 
 function findRepoRoot(): string {
@@ -51,6 +52,21 @@ export function e2eTools(): Tools {
   return tools;
 }
 
+/** The tool cache tests/e2e/setup uses ($LOCKSTEP_CACHE, else ~/.cache/lockstep). */
+export function e2eCache(): string {
+  return process.env.LOCKSTEP_CACHE || join(homedir(), ".cache", "lockstep");
+}
+
+/** The dev venv's Python (scripts/dev-setup), which runs the tests' Python support code. */
+export function devPython(): string {
+  return join(repoRoot, ".dev", "venv", "bin", "python");
+}
+
+/** The dev venv's uv, for making fixtures (locks) before the editor starts. */
+export function devUv(): string {
+  return join(repoRoot, ".dev", "venv", "bin", "uv");
+}
+
 /**
  * An absolute interpreter path for `lockstep.helper.python`: $LOCKSTEP_E2E_PYTHON, else the base
  * interpreter of the dev venv. Asked of the interpreter itself, so a pyenv shim never stands for it.
@@ -58,8 +74,7 @@ export function e2eTools(): Tools {
 export function helperPython(): string {
   const fromEnv = process.env.LOCKSTEP_E2E_PYTHON;
   if (fromEnv) return realpathSync(fromEnv);
-  const devPython = join(repoRoot, ".dev", "venv", "bin", "python");
-  const asker = existsSync(devPython) ? devPython : "python3";
+  const asker = existsSync(devPython()) ? devPython() : "python3";
   const base = execFileSync(
     asker,
     ["-c", "import os, sys; print(os.path.join(sys.base_prefix, 'bin', 'python3'))"],

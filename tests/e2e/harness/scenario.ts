@@ -4,23 +4,41 @@ import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSyn
 import { dirname, join } from "node:path";
 import { test } from "node:test";
 import { openPage, type BrowserSession } from "./browser";
-import { CodeServer, runDirs, stopAllCodeServers, workbenchSettings, type RunDirs } from "./codeServer";
+import { CodeServer, runDirs, stopAllCodeServers, workbenchSettings, type Environment, type RunDirs } from "./codeServer";
 import { artifactsDir, helperPython } from "./paths";
 import { withLock } from "./locks";
 import { extensionVsix } from "./vsix";
 import { abandonWaits, currentWait, waitFor, type WaitOptions } from "./waits";
 import { Workbench } from "./workbench";
 
-export interface ScenarioOptions {
+export interface ScenarioOptions<Prepared = undefined> {
   /** The fixture workspace: relative path -> file content. */
   files: Record<string, string>;
   /** User settings on top of the quiet, trusted defaults (e.g. trust back on). */
   settings?: Record<string, unknown>;
+  /**
+   * Runs after the fixture files are written and before the editor starts (start servers, lock the
+   * fixture, add environment variables or settings); what it returns is the body's `prepared`.
+   */
+  prepare?: (preparation: Preparation) => Promise<Prepared>;
   /** For the whole scenario, start-up included. */
   timeoutMs?: number;
 }
 
-export interface Scenario {
+export interface Preparation {
+  /** The fixture workspace folder (files written). */
+  workspace: string;
+  /** The scenario's throwaway folders; `dirs.root` is a place for more of them. */
+  dirs: RunDirs;
+  /** Variables for code-server, and so for the extension host, the helper and uv. */
+  env: Environment;
+  /** User settings over the scenario's `settings`. */
+  settings: Record<string, unknown>;
+  /** Runs when the scenario ends, pass or fail, after the editor stopped (last registered first). */
+  cleanup(action: () => Promise<void>): void;
+}
+
+export interface Scenario<Prepared = undefined> {
   workbench: Workbench;
   server: CodeServer;
   /** The fixture workspace folder open in the editor. */
@@ -29,6 +47,8 @@ export interface Scenario {
   helperPids(): number[];
   /** Waits for exactly one running helper, other than `previous`; returns its pid. */
   waitForHelper(options?: WaitOptions & { previous?: number }): Promise<number>;
+  /** What the scenario's `prepare` returned. */
+  prepared: Prepared;
 }
 
 function writeFiles(root: string, files: Record<string, string>): void {
@@ -45,12 +65,18 @@ const runRoot = "/tmp";
 const scenarioLock = join(runRoot, "lockstep-e2e-scenario.lock");
 const turnWaitMs = 15 * 60_000;
 
-function newScenario(server: CodeServer, session: BrowserSession, workspace: string): Scenario {
+function newScenario<Prepared>(
+  server: CodeServer,
+  session: BrowserSession,
+  workspace: string,
+  prepared: Prepared,
+): Scenario<Prepared> {
   const helperPids = () => server.processesMatching("pyhelper", "serve").map((proc) => proc.pid);
   return {
     workbench: new Workbench(session.page),
     server,
     workspace,
+    prepared,
     helperPids,
     waitForHelper: ({ previous, ...options } = {}) =>
       waitFor(
@@ -109,7 +135,11 @@ function removeOldArtifacts(name: string): void {
  * Declares a scenario: `name` (kebab-case) names the test and its artifacts in test-artifacts/e2e/.
  * The body gets the workbench with the fixture folder open and the Lockstep extension installed.
  */
-export function scenario(name: string, options: ScenarioOptions, body: (s: Scenario) => Promise<void>): void {
+export function scenario<Prepared = undefined>(
+  name: string,
+  options: ScenarioOptions<Prepared>,
+  body: (s: Scenario<Prepared>) => Promise<void>,
+): void {
   const timeoutMs = options.timeoutMs ?? 120_000;
   // node:test's own timeout is only a backstop: ours names what was awaited and cleans up first.
   test(name, { timeout: turnWaitMs + timeoutMs + 120_000 }, async () => {
@@ -121,12 +151,12 @@ export function scenario(name: string, options: ScenarioOptions, body: (s: Scena
   });
 }
 
-async function runScenario(
+async function runScenario<Prepared>(
   name: string,
-  options: ScenarioOptions,
+  options: ScenarioOptions<Prepared>,
   timeoutMs: number,
   vsix: string,
-  body: (s: Scenario) => Promise<void>,
+  body: (s: Scenario<Prepared>) => Promise<void>,
 ): Promise<void> {
   removeOldArtifacts(name);
   const screenshot = join(artifactsDir(), `${name}.png`);
@@ -135,11 +165,25 @@ async function runScenario(
   writeFiles(workspace, options.files);
 
   let session: BrowserSession | undefined;
+  const cleanups: (() => Promise<void>)[] = [];
   const run = async () => {
-    const settings = { ...workbenchSettings, "lockstep.helper.python": helperPython(), ...options.settings };
-    const server = await CodeServer.start(dirs, vsix, settings);
+    const preparation: Preparation = {
+      workspace,
+      dirs,
+      env: {},
+      settings: {},
+      cleanup: (action) => cleanups.unshift(action),
+    };
+    const prepared = (await options.prepare?.(preparation)) as Prepared;
+    const settings = {
+      ...workbenchSettings,
+      "lockstep.helper.python": helperPython(),
+      ...options.settings,
+      ...preparation.settings,
+    };
+    const server = await CodeServer.start(dirs, vsix, settings, preparation.env);
     session = await openPage(server.url(workspace));
-    const s = newScenario(server, session, workspace);
+    const s = newScenario(server, session, workspace, prepared);
     await s.workbench.ready();
     await body(s);
     await s.workbench.screenshot(screenshot);
@@ -167,6 +211,7 @@ async function runScenario(
     abandonWaits();
     await session?.browser.close().catch(() => {});
     await stopAllCodeServers();
+    for (const cleanup of cleanups) await cleanup().catch((error) => console.error(`cleanup of ${name}: ${error}`));
     if (!process.env.LOCKSTEP_E2E_KEEP) rmSync(dirs.root, { recursive: true, force: true });
   }
 }

@@ -12,8 +12,57 @@ export interface Problem {
   label: string;
 }
 
+/** A notification toast as recorded: its text, and whether its progress bar was running. */
+export interface SeenToast {
+  text: string;
+  progress: boolean;
+}
+
+/** A quick pick item as shown: `group` is the label of the separator above it ("" when none). */
+export interface QuickPickItem {
+  label: string;
+  description: string;
+  detail: string;
+  group: string;
+}
+
+interface RenderedRow {
+  index: number;
+  total: number;
+  label: string;
+  description: string;
+  detail: string;
+  /** Set on the first row after a separator: the separator's label. */
+  separator?: string;
+}
+
+/** The quick pick rows in the DOM now (icons are codicon elements without text, so labels lack them). */
+function renderedRows(list: Locator): Promise<RenderedRow[]> {
+  return list.locator(".monaco-list-row").evaluateAll((elements) =>
+    elements.map((element) => {
+      const text = (selector: string) =>
+        ((element.querySelector(selector) as unknown as { innerText?: string } | null)?.innerText ?? "").trim();
+      const entry = element.querySelector(".quick-input-list-entry");
+      return {
+        index: Number(element.getAttribute("data-index")),
+        total: Number(element.getAttribute("aria-setsize")),
+        label: text(".quick-input-list-row .label-name"),
+        description: text(".quick-input-list-row .label-description"),
+        detail: text(".quick-input-list-label-meta .label-name"),
+        separator: entry?.classList.contains("quick-input-list-separator-border")
+          ? text(".quick-input-list-separator")
+          : undefined,
+      };
+    }),
+  );
+}
+
 function matches(text: string, expected: string | RegExp): boolean {
   return typeof expected === "string" ? text === expected : expected.test(text);
+}
+
+function contains(text: string, expected: string | RegExp): boolean {
+  return typeof expected === "string" ? text.includes(expected) : expected.test(text);
 }
 
 async function visible(locator: Locator): Promise<boolean> {
@@ -110,6 +159,93 @@ export class Workbench {
       },
       options,
     );
+  }
+
+  /** Every notification toast shown since the page loaded, in order (see browser.ts). */
+  async notificationsSeen(): Promise<SeenToast[]> {
+    return this.page.evaluate<SeenToast[]>("window.__lockstepToasts ?? []"); // in the page: see recordStatusTexts
+  }
+
+  /**
+   * Waits until a toast holding `text` has been shown (even if it is gone again); with `progress`,
+   * one whose progress bar was running. Returns its text.
+   */
+  async waitForNotificationSeen(text: string | RegExp, options: WaitOptions & { progress?: boolean } = {}): Promise<string> {
+    const { progress, ...waitOptions } = options;
+    return waitFor(
+      `a${progress ? " progress" : ""} notification with ${JSON.stringify(String(text))} to have been shown`,
+      async () => {
+        const seen = await this.notificationsSeen();
+        const found = seen.find((toast) => contains(toast.text, text) && (!progress || toast.progress));
+        return found ? { ok: true, value: found.text } : { ok: false, seen: seen.map((toast) => toast.text) };
+      },
+      waitOptions,
+    );
+  }
+
+  /** Clicks the button labelled `button` on the toast holding `text`, as a person answers it. */
+  async clickNotificationButton(text: string | RegExp, button: string): Promise<void> {
+    await this.waitForNotification(text);
+    const toast = this.page.locator(".notifications-toasts .notification-toast", { hasText: text }).first();
+    await step(`clicking "${button}" on the notification with ${JSON.stringify(String(text))}`, () =>
+      toast.getByRole("button", { name: button, exact: true }).click({ timeout: 10_000 }),
+    );
+  }
+
+  /** Waits until no toast holding `text` is on show (after it was answered, or its work ended). */
+  async waitForNotificationGone(text: string | RegExp, options: WaitOptions = {}): Promise<void> {
+    const toast = this.page.locator(".notifications-toasts .notification-toast", { hasText: text });
+    await waitFor(
+      `the notification with ${JSON.stringify(String(text))} to go away`,
+      async () => ((await toast.count()) === 0 ? { ok: true, value: undefined } : { ok: false, seen: await toast.allInnerTexts() }),
+      options,
+    );
+  }
+
+  /**
+   * The items of the open quick pick, all of them (the list renders only the rows in view, so this
+   * scrolls through it), once it has stopped being busy and shows at least one row.
+   */
+  async quickPickItems(options: WaitOptions = {}): Promise<QuickPickItem[]> {
+    const widget = this.page.locator(".quick-input-widget");
+    const list = widget.locator(".quick-input-list .monaco-list");
+    const rows = new Map<number, RenderedRow>();
+    await waitFor(
+      "the quick pick to list its items",
+      async () => {
+        if (await visible(widget.locator(".quick-input-progress.active"))) return { ok: false, seen: "busy" };
+        const rendered = await renderedRows(list);
+        if (rendered.length === 0) return { ok: false, seen: "no rows" };
+        for (const row of rendered) rows.set(row.index, row);
+        const total = rendered[0].total;
+        if (rows.size >= total) return { ok: true, value: undefined };
+        // Not all rendered: scroll on, as a person reading the list would.
+        await list.hover({ timeout: 1_000 });
+        await this.page.mouse.wheel(0, 300);
+        return { ok: false, seen: `${rows.size} of ${total} rows: ${[...rows.keys()].sort((a, b) => a - b).join(",")}` };
+      },
+      options,
+    );
+    let group = "";
+    return [...rows.values()]
+      .sort((a, b) => a.index - b.index)
+      .map(({ label, description, detail, separator }) => {
+        if (separator !== undefined) group = separator;
+        return { label, description, detail, group };
+      });
+  }
+
+  /** Types `filter` into the open quick pick and accepts the focused item once its label holds `expected`. */
+  async chooseQuickPickItem(filter: string, expected: string | RegExp = filter): Promise<void> {
+    const widget = this.page.locator(".quick-input-widget");
+    await widget.locator(".quick-input-box input").fill(filter);
+    const focused = widget.locator(".monaco-list-row.focused");
+    await waitFor(`the quick pick to focus an item with ${JSON.stringify(String(expected))}`, async () => {
+      const label = (await focused.getAttribute("aria-label", { timeout: 1_000 })) ?? "";
+      return contains(label, expected) ? { ok: true, value: undefined } : { ok: false, seen: label };
+    });
+    await this.page.keyboard.press("Enter");
+    await step("the quick pick to close", () => widget.waitFor({ state: "hidden", timeout: 10_000 }));
   }
 
   /** Opens the Problems panel (Ctrl+Shift+M toggles it, so only when it is not showing). */

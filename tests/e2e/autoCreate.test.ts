@@ -1,0 +1,64 @@
+import assert from "node:assert/strict";
+import { readdirSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import { uvProject } from "./harness/fixtures";
+import { serveIndexAndLock } from "./harness/loopback";
+import { scenario } from "./harness/scenario";
+
+// `.python-version` pins pyenv's 3.12; the lock holds alpha 2.0, beta 1.1, gamma 0.1, delta 1.0.
+const files = uvProject({ requiresPython: ">=3.10", extra: { ".python-version": "3.12\n" } });
+const LOCKED = ["alpha-2.0", "beta-1.1", "delta-1.0", "gamma-0.1"];
+
+/** Every file and folder under `root` with its size and modification time. */
+function snapshot(root: string): string[] {
+  const entries: string[] = [];
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir)) {
+      const path = join(dir, name);
+      const stat = statSync(path);
+      entries.push(`${relative(root, path)} ${stat.size} ${stat.mtimeMs}`);
+      if (stat.isDirectory()) walk(path);
+    }
+  };
+  walk(root);
+  return entries.sort();
+}
+
+function installed(venv: string): string[] {
+  const lib = join(venv, "lib");
+  const sitePackages = join(lib, readdirSync(lib).find((name) => name.startsWith("python3"))!, "site-packages");
+  return readdirSync(sitePackages)
+    .filter((name) => name.endsWith(".dist-info"))
+    .map((name) => name.replace(/\.dist-info$/, ""))
+    .sort();
+}
+
+scenario(
+  "auto-create-always",
+  { files, settings: { "lockstep.autoCreate": "always" }, prepare: serveIndexAndLock },
+  async ({ workbench, workspace, prepared: index }) => {
+    await workbench.waitForNotificationSeen("Creating the environment for demo", { progress: true });
+    await workbench.waitForStatus(/^3\.12\.\d+ \(\.venv\)$/, { timeoutMs: 60_000 });
+    await workbench.waitForNotificationSeen(/Created \.venv with Python 3\.12\.\d+\./);
+    await workbench.waitForNotificationGone("Creating the environment for demo"); // shown 800 ms at least
+    assert.deepEqual(installed(join(workspace, ".venv")), LOCKED);
+    assert.ok(
+      index.requests().some((path) => path.endsWith(".whl")),
+      "the wheels should come from the loopback index",
+    );
+  },
+);
+
+scenario(
+  "auto-create-prompt-not-now",
+  { files, prepare: async (p) => ({ index: await serveIndexAndLock(p), before: snapshot(p.workspace) }) },
+  async ({ workbench, workspace, prepared: { index, before } }) => {
+    const prompt = /Create \.venv with Python 3\.12\.\d+ and install 4 locked packages for demo\?/;
+    const asked = index.requests().length;
+    await workbench.clickNotificationButton(prompt, "Not now");
+    await workbench.waitForNotificationGone(prompt);
+    await workbench.waitForStatus("No environment");
+    assert.deepEqual(snapshot(workspace), before, "Not now should leave the folder as it was");
+    assert.equal(index.requests().length, asked, "nothing should be fetched from the index");
+  },
+);
