@@ -14,6 +14,7 @@ Runs until SIGTERM. Start from the repository root: `python -m tests.e2e.loopbac
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import signal
@@ -56,10 +57,8 @@ class _LoggedMirror(Mirror):
 def _serve_until_terminated() -> None:
     # SIGTERM (how the harness stops it) ends the wait like Ctrl-C, so `with` blocks clean up.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         threading.Event().wait()
-    except KeyboardInterrupt:
-        pass
 
 
 def _index(args: argparse.Namespace) -> None:
@@ -98,25 +97,17 @@ def _mirror(args: argparse.Namespace) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m tests.e2e.loopback", description=__doc__
-    )
+    parser = argparse.ArgumentParser(prog="python -m tests.e2e.loopback", description=__doc__)
     servers = parser.add_subparsers(dest="server", required=True)
-    index = servers.add_parser(
-        "index", help="the package index of tests/support/index.py"
-    )
+    index = servers.add_parser("index", help="the package index of tests/support/index.py")
     index.add_argument(
         "--uv-cache",
         type=Path,
         required=True,
         help="the UV_CACHE_DIR for its environment",
     )
-    mirror = servers.add_parser(
-        "mirror", help="a python-build-standalone mirror with pyenv's 3.12"
-    )
-    mirror.add_argument(
-        "--cache", type=Path, required=True, help="where the built archive is kept"
-    )
+    mirror = servers.add_parser("mirror", help="a python-build-standalone mirror with pyenv's 3.12")
+    mirror.add_argument("--cache", type=Path, required=True, help="where the built archive is kept")
     mirror.add_argument(
         "--downloads-json",
         type=Path,
