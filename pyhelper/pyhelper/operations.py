@@ -135,6 +135,16 @@ async def find_project(ls: LockstepServer, root: object) -> protocol.ProjectInfo
     return next((project for project in scan.projects if project["root"] == root), None)
 
 
+async def project_to_change(ls: LockstepServer, values: dict[str, Any]) -> protocol.ProjectInfo | str:
+    """The project an environment operation is for, or why the operation cannot run (one sentence)."""
+    if not ls.settings.trusted:
+        return UNTRUSTED
+    project = await find_project(ls, values.get("root"))
+    if project is None:
+        return f"No project at {values.get('root')}: refresh the projects and try again."
+    return project
+
+
 def result(
     status: protocol.EnvironmentStatus,
     message: str,
@@ -192,11 +202,9 @@ async def on_create_environment(ls: LockstepServer, params: Any) -> protocol.Env
     from pyhelper.environments import Project
 
     values = params_dict(params)
-    if not ls.settings.trusted:
-        return result("failed", UNTRUSTED)
-    project = await find_project(ls, values.get("root"))
-    if project is None:
-        return result("failed", f"No project at {values.get('root')}: refresh the projects and try again.")
+    project = await project_to_change(ls, values)
+    if isinstance(project, str):
+        return result("failed", project)
     envs, settings = environments(ls), environment_settings(ls)
     target = Project.from_info(project)
     replace = bool(values.get("replace"))
@@ -270,11 +278,9 @@ async def on_sync_environment(ls: LockstepServer, params: Any) -> protocol.Envir
     from pyhelper.environments import Project
 
     values = params_dict(params)
-    if not ls.settings.trusted:
-        return result("failed", UNTRUSTED)
-    project = await find_project(ls, values.get("root"))
-    if project is None:
-        return result("failed", f"No project at {values.get('root')}: refresh the projects and try again.")
+    project = await project_to_change(ls, values)
+    if isinstance(project, str):
+        return result("failed", project)
     if project["venv"] is None:
         return await on_create_environment(ls, params)
     envs, settings = environments(ls), environment_settings(ls)
@@ -293,11 +299,9 @@ async def on_delete_environment(ls: LockstepServer, params: Any) -> protocol.Env
     from pyhelper.environments import Project
 
     values = params_dict(params)
-    if not ls.settings.trusted:
-        return result("failed", UNTRUSTED)
-    project = await find_project(ls, values.get("root"))
-    if project is None:
-        return result("failed", f"No project at {values.get('root')}: refresh the projects and try again.")
+    project = await project_to_change(ls, values)
+    if isinstance(project, str):
+        return result("failed", project)
     envs, settings = environments(ls), environment_settings(ls)
     outcome = await asyncio.to_thread(
         envs.delete, Project.from_info(project), confirmed=values.get("confirmed") is True, settings=settings
