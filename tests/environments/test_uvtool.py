@@ -78,7 +78,8 @@ def test_children_do_not_inherit_the_helpers_pythonpath() -> None:
 
 
 def test_run_tool_streams_lines_and_stops_on_cancel(tmp_path: Path) -> None:
-    script = "import time\nprint('started', flush=True)\ntime.sleep(60)\n"
+    # A tool that runs until it is stopped: only the cancel can end it.
+    script = "import signal\nprint('started', flush=True)\nsignal.pause()\n"
     cancel = threading.Event()
     lines: list[str] = []
 
