@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
-import { uvProject } from "./harness/fixtures";
+import { installedDists, uvProject } from "./harness/fixtures";
 import { serveIndexAndLock } from "./harness/loopback";
 import { scenario } from "./harness/scenario";
 
@@ -24,15 +24,6 @@ function snapshot(root: string): string[] {
   return entries.sort();
 }
 
-function installed(venv: string): string[] {
-  const lib = join(venv, "lib");
-  const sitePackages = join(lib, readdirSync(lib).find((name) => name.startsWith("python3"))!, "site-packages");
-  return readdirSync(sitePackages)
-    .filter((name) => name.endsWith(".dist-info"))
-    .map((name) => name.replace(/\.dist-info$/, ""))
-    .sort();
-}
-
 scenario(
   "auto-create-always",
   { files, settings: { "lockstep.autoCreate": "always" }, prepare: serveIndexAndLock },
@@ -41,7 +32,7 @@ scenario(
     await workbench.waitForStatus(/^3\.12\.\d+ \(\.venv\)$/, { timeoutMs: 60_000 });
     await workbench.waitForNotificationSeen(/Created \.venv with Python 3\.12\.\d+\./);
     await workbench.waitForNotificationGone("Creating the environment for demo"); // shown 800 ms at least
-    assert.deepEqual(installed(join(workspace, ".venv")), LOCKED);
+    assert.deepEqual(installedDists(join(workspace, ".venv")), LOCKED);
     assert.ok(
       index.requests().some((path) => path.endsWith(".whl")),
       "the wheels should come from the loopback index",

@@ -1,4 +1,6 @@
 // Fixture files shared by scenarios; a scenario that needs something else writes its own.
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
 
 /** A plain PEP 621 project with no lockfile and no virtual environment. */
 export const plainProject = {
@@ -33,4 +35,14 @@ dependencies = [${dependencies.map((dependency) => JSON.stringify(dependency)).j
 `,
     ...extra,
   };
+}
+
+/** The distributions installed in `venv`, as `name-version` from its .dist-info folders, sorted. */
+export function installedDists(venv: string): string[] {
+  const lib = join(venv, "lib");
+  const sitePackages = join(lib, readdirSync(lib).find((name) => name.startsWith("python3"))!, "site-packages");
+  return readdirSync(sitePackages)
+    .filter((name) => name.endsWith(".dist-info"))
+    .map((name) => name.replace(/\.dist-info$/, ""))
+    .sort();
 }

@@ -79,30 +79,46 @@ export class Workbench {
     );
   }
 
-  /** F1, type the command's title, wait until the palette's focused row is that command, Enter. */
-  async runCommand(title: string): Promise<void> {
-    const palette = this.page.locator(".quick-input-widget");
-    const input = palette.locator(".quick-input-box input");
+  /**
+   * Opens the quick input with `key` (`mode`: whether its value is the one that key gives), types
+   * `text`, waits until the focused row's label starts with `text`, and presses Enter.
+   */
+  private async acceptInQuickInput(key: string, what: string, mode: (value: string) => boolean, text: string): Promise<void> {
+    const widget = this.page.locator(".quick-input-widget");
+    const input = widget.locator(".quick-input-box input");
     await waitFor(
-      "the command palette to open",
+      `${what} to open`,
       async () => {
-        if ((await visible(input)) && (await input.inputValue()).startsWith(">")) {
-          return { ok: true, value: undefined };
-        }
-        // Early keystrokes can land before the workbench binds F1: press again, as a person would.
-        await this.page.keyboard.press("F1");
+        if ((await visible(input)) && mode(await input.inputValue())) return { ok: true, value: undefined };
+        // Early keystrokes can land before the workbench binds the key: press again, as a person would.
+        await this.page.keyboard.press(key);
         return { ok: false };
       },
       { intervalMs: 500 },
     );
-    await this.page.keyboard.type(title);
-    const focused = palette.locator(".monaco-list-row.focused");
-    await waitFor(`the palette to offer "${title}"`, async () => {
+    await this.page.keyboard.type(text);
+    const focused = widget.locator(".monaco-list-row.focused");
+    await waitFor(`${what} to offer "${text}"`, async () => {
       const label = (await focused.getAttribute("aria-label", { timeout: 1_000 })) ?? "";
-      return label.startsWith(title) ? { ok: true, value: undefined } : { ok: false, seen: label };
+      return label.startsWith(text) ? { ok: true, value: undefined } : { ok: false, seen: label };
     });
     await this.page.keyboard.press("Enter");
+  }
+
+  /** F1, type the command's title, wait until the palette's focused row is that command, Enter. */
+  async runCommand(title: string): Promise<void> {
+    await this.acceptInQuickInput("F1", "the command palette", (value) => value.startsWith(">"), title);
+    const palette = this.page.locator(".quick-input-widget");
     await step(`the palette to close after "${title}"`, () => palette.waitFor({ state: "hidden", timeout: 10_000 }));
+  }
+
+  /** Quick Open (Ctrl+P): types `name`, opens the file once the focused row is it. */
+  async openFile(name: string): Promise<void> {
+    await this.acceptInQuickInput("Control+P", "Quick Open", (value) => !value.startsWith(">"), name);
+    await waitFor(`the editor to show ${name}`, async () => {
+      const editor = await this.activeEditor();
+      return editor.startsWith(name) ? { ok: true, value: undefined } : { ok: false, seen: editor };
+    });
   }
 
   /** A status bar item contributed by Lockstep (`createStatusBarItem(id, …)`). */
@@ -114,12 +130,40 @@ export class Workbench {
     return (await this.statusItem(id).innerText({ timeout: 1_000 })).trim();
   }
 
-  /** Waits until the status item shows `expected` (exact text, or a pattern); returns the text. */
-  async waitForStatus(expected: string | RegExp, options: WaitOptions & { id?: string } = {}): Promise<string> {
+  /**
+   * The status item's text with its icons spelled as in the API (`3.12.1 (.venv) $(check)`): a
+   * codicon is an element without text, so `statusText` cannot tell an icon from no icon.
+   */
+  async statusLabel(id = "status"): Promise<string> {
+    return this.statusItem(id).evaluate((element) => {
+      // In the page; the Node-side build lacks DOM types (see recordStatusTexts).
+      interface DomNode {
+        nodeType: number;
+        textContent: string | null;
+        classList?: Iterable<string>;
+        childNodes: Iterable<DomNode>;
+      }
+      const spell = (node: DomNode): string => {
+        if (node.nodeType === 3) return node.textContent ?? "";
+        const icon = [...(node.classList ?? [])].find((name) => /^codicon-(?!modifier)/.test(name));
+        return icon ? `$(${icon.slice("codicon-".length)})` : [...node.childNodes].map(spell).join("");
+      };
+      return spell(element as unknown as DomNode).replace(/\s+/g, " ").trim();
+    }, undefined, { timeout: 1_000 });
+  }
+
+  /**
+   * Waits until the status item shows `expected` (exact text, or a pattern); returns the text.
+   * With `icons`, matches `statusLabel` (icons spelled `$(name)`) instead of `statusText`.
+   */
+  async waitForStatus(
+    expected: string | RegExp,
+    options: WaitOptions & { id?: string; icons?: boolean } = {},
+  ): Promise<string> {
     return waitFor(
       `the Lockstep status bar item to show ${JSON.stringify(String(expected))}`,
       async () => {
-        const text = await this.statusText(options.id);
+        const text = await (options.icons ? this.statusLabel(options.id) : this.statusText(options.id));
         return matches(text, expected) ? { ok: true, value: text } : { ok: false, seen: text };
       },
       options,
@@ -316,6 +360,54 @@ export class Workbench {
         ? { ok: true, value: undefined }
         : { ok: false, seen: { editor, lines } };
     });
+  }
+
+  /** Puts the cursor of the active editor at `line`:`column` (1-based) with Go to Line (Ctrl+G). */
+  async goTo(line: number, column: number): Promise<void> {
+    const input = this.page.locator(".quick-input-widget .quick-input-box input");
+    await this.page.keyboard.press("Control+G");
+    await step("Go to Line to open", () => input.waitFor({ timeout: 10_000 }));
+    await this.page.keyboard.type(`${line}:${column}`);
+    await this.page.keyboard.press("Enter");
+    const cursor = `Ln ${line}, Col ${column}`;
+    await waitFor(`the cursor to be at ${cursor}`, async () => {
+      const shown = await this.page.locator('[id="status.editor.selection"]').innerText({ timeout: 1_000 });
+      return shown.trim() === cursor ? { ok: true, value: undefined } : { ok: false, seen: shown };
+    });
+  }
+
+  /** Types `text` at `line`:`column` (1-based) of the active editor, key by key, without saving. */
+  async typeAt(line: number, column: number, text: string): Promise<void> {
+    await this.goTo(line, column);
+    await this.page.keyboard.type(text);
+  }
+
+  /** Saves the active editor (Ctrl+S) and waits until its tab no longer shows unsaved changes. */
+  async save(): Promise<void> {
+    await this.page.keyboard.press("Control+S");
+    const dirty = this.page.locator(".editor-group-container.active .tab.active.dirty");
+    await waitFor("the active editor to be saved", async () =>
+      (await dirty.count()) === 0 ? { ok: true, value: undefined } : { ok: false, seen: "unsaved" },
+    );
+  }
+
+  /** Opens the code action menu at the cursor (Ctrl+.), waits for an action titled `title`, picks it. */
+  async runCodeAction(title: string): Promise<void> {
+    // The widget keeps an empty submenu panel beside the menu itself.
+    const menu = this.page.locator(".action-widget:not(.action-list-submenu-panel)");
+    const row = menu.locator(".monaco-list-row", { hasText: title }).first();
+    await waitFor(
+      `the code action menu to offer "${title}"`,
+      async () => {
+        if (await visible(row)) return { ok: true, value: undefined };
+        // The menu may still be asking the helper, or have opened before the diagnostics arrived.
+        if (!(await visible(menu))) await this.page.keyboard.press("Control+.");
+        return { ok: false, seen: await menu.locator(".monaco-list-row").allInnerTexts().catch(() => []) };
+      },
+      { intervalMs: 500 },
+    );
+    await step(`choosing "${title}" in the code action menu`, () => row.click({ timeout: 10_000 }));
+    await step("the code action menu to close", () => menu.waitFor({ state: "hidden", timeout: 10_000 }));
   }
 
   /** The output channel on show in the Output panel ("" when none is). */
