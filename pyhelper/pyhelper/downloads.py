@@ -11,6 +11,7 @@ Called from a worker thread: `progress` and `cancel` let the editor show bytes a
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import os
@@ -26,13 +27,14 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
 from packaging.version import Version
 
 from pyhelper import __version__
+from pyhelper.cancellation import CancelToken
 from pyhelper.catalog import (
     PBS_INSTALLER_SOURCE,
     Build,
@@ -50,24 +52,18 @@ from pyhelper.interpreters.locations import Host, lockstep_install_dir, uv_insta
 
 if TYPE_CHECKING:
     import httpx
-    from filelock import BaseFileLock
 
 MIRROR_ENV = "LOCKSTEP_PYTHON_INSTALL_MIRROR"
 DOWNLOADS_JSON_ENV = "LOCKSTEP_PYTHON_DOWNLOADS_JSON"
 DEFAULT_TIMEOUT = 30.0
 _CHUNK = 1 << 20
-_LOCK_POLL = 0.1
+# How often the download's reader and writer threads look whether the other side stopped.
+_POLL_SECONDS = 0.1
 _TEMP = ".temp"
 _LOCK = ".lock"
 
 ProgressCallback = Callable[[int, "int | None"], None]
 """Called with (bytes downloaded, total bytes or None when the server does not say)."""
-
-
-class CancelToken(Protocol):
-    """Anything with `is_set()`, e.g. a `threading.Event` the editor sets when the user cancels."""
-
-    def is_set(self) -> bool: ...
 
 
 class InstallError(Exception):
@@ -487,7 +483,7 @@ class _GunzipAhead(io.RawIOBase):
     def _put(self, item: bytes | BaseException) -> None:
         while not self._closing.is_set():
             try:
-                self._chunks.put(item, timeout=_LOCK_POLL)
+                self._chunks.put(item, timeout=_POLL_SECONDS)
                 return
             except queue.Full:
                 continue
@@ -579,28 +575,15 @@ def _check_cancel(cancel: CancelToken | None) -> None:
 @contextmanager
 def _install_lock(install_dir: Path, cancel: CancelToken | None) -> Iterator[None]:
     """Hold the install dir's lock (`<dir>/.lock`, as uv does), waiting for it while honouring cancel."""
-    from filelock import FileLock
+    from pyhelper.filelocks import LockWaitCancelled, hold_file_lock
 
-    lock = FileLock(install_dir / _LOCK)
-    with _os_errors(install_dir):
-        install_dir.mkdir(parents=True, exist_ok=True)
-        _acquire(lock, cancel)
-    try:
-        yield
-    finally:
-        lock.release()
-
-
-def _acquire(lock: BaseFileLock, cancel: CancelToken | None) -> None:
-    from filelock import Timeout
-
-    # Timeout is an OSError: caught here, so only real file errors reach the caller's handler.
-    while True:
+    with contextlib.ExitStack() as held:
         try:
-            lock.acquire(timeout=_LOCK_POLL)
-            return
-        except Timeout:
-            _check_cancel(cancel)
+            with _os_errors(install_dir):
+                held.enter_context(hold_file_lock(install_dir / _LOCK, cancel))
+        except LockWaitCancelled:
+            raise InstallCancelled("the install was cancelled; nothing was installed") from None
+        yield
 
 
 def _clear_temp(install_dir: Path) -> None:
