@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from pyhelper.uvtool import find_uv
 from support.index import PackageIndex, ensurepip_wheels, standard_catalogue
 from support.pythons import real_interpreters
 
@@ -37,3 +38,11 @@ def package_index(
 def index_env(package_index: PackageIndex, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """The environment for tools under test: the loopback index only, one uv cache for the session."""
     return package_index.environ(tmp_path_factory.mktemp("uv-cache"))
+
+
+@pytest.fixture(scope="session")
+def uv() -> Path:
+    """The uv that Lockstep itself runs (the bundled wheel's binary), for tests that lock or sync."""
+    found = find_uv()
+    assert found is not None, "the uv package (a pyhelper dependency) must provide a runnable uv"
+    return found.path

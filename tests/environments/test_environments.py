@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from pyhelper.environments import Environments, Event, Outcome, Project, Settings
-from pyhelper.uvtool import find_uv
 from pyhelper.venvs import read_pyvenv_cfg, venv_info
 from support.index import PackageIndex, standard_catalogue
 from support.projects import (
@@ -26,11 +25,10 @@ from support.pythons import full_version
 LOCKED = {"alpha": "2.0", "beta": "1.1", "delta": "1.0", "gamma": "0.1"}
 
 
-@pytest.fixture(scope="session")
-def uv() -> Path:
-    found = find_uv()
-    assert found is not None, "the uv package (a pyhelper dependency) must provide a runnable uv"
-    return found.path
+@pytest.fixture
+def demo(tmp_path: Path, uv: Path, index_env: dict[str, str]) -> Path:
+    """A uv project locked by real uv against the loopback index (alpha>=2, gamma[fast])."""
+    return uv_project(tmp_path / "demo", uv, index_env)
 
 
 @pytest.fixture
@@ -62,12 +60,10 @@ def version_of(venv: Path) -> str | None:
 
 def test_create_installs_exactly_the_locked_versions(
     environments: Environments,
-    index_env: dict[str, str],
-    uv: Path,
     pythons: dict[str, Path],
-    tmp_path: Path,
+    demo: Path,
 ) -> None:
-    root = uv_project(tmp_path / "demo", uv, index_env)
+    root = demo
     events: list[Event] = []
 
     outcome = environments.create(
@@ -113,8 +109,9 @@ def test_stale_lock_is_reported_and_nothing_changes(
     uv: Path,
     pythons: dict[str, Path],
     tmp_path: Path,
+    demo: Path,
 ) -> None:
-    root = uv_project(tmp_path / "demo", uv, index_env)
+    root = demo
     assert environments.create(project_of(root), pythons["3.12"]).status == "ok"
     lock_before = (root / "uv.lock").read_bytes()
     pyproject = root / "pyproject.toml"
@@ -310,12 +307,10 @@ def test_concurrent_creates_join_and_other_work_is_busy(
 
 def test_recreate_with_another_interpreter_swaps_only_when_complete(
     environments: Environments,
-    index_env: dict[str, str],
-    uv: Path,
     pythons: dict[str, Path],
-    tmp_path: Path,
+    demo: Path,
 ) -> None:
-    root = uv_project(tmp_path / "demo", uv, index_env)
+    root = demo
     assert environments.create(project_of(root), pythons["3.12"]).status == "ok"
 
     refused = environments.create(project_of(root), pythons["3.11"])
@@ -331,12 +326,10 @@ def test_recreate_with_another_interpreter_swaps_only_when_complete(
 
 def test_delete_needs_confirmation(
     environments: Environments,
-    index_env: dict[str, str],
-    uv: Path,
     pythons: dict[str, Path],
-    tmp_path: Path,
+    demo: Path,
 ) -> None:
-    root = uv_project(tmp_path / "demo", uv, index_env)
+    root = demo
     assert environments.create(project_of(root), pythons["3.12"]).status == "ok"
     assert environments.delete(project_of(root), confirmed=False).status == "failed"
     assert venv_info(root / ".venv") is not None
@@ -346,12 +339,10 @@ def test_delete_needs_confirmation(
 
 def test_leftovers_of_a_killed_operation_are_recovered(
     environments: Environments,
-    index_env: dict[str, str],
-    uv: Path,
     pythons: dict[str, Path],
-    tmp_path: Path,
+    demo: Path,
 ) -> None:
-    root = uv_project(tmp_path / "demo", uv, index_env)
+    root = demo
     assert environments.create(project_of(root), pythons["3.12"]).status == "ok"
     # What a SIGKILL between the swap's renames leaves: the old venv aside, the new one still a build.
     (root / ".venv").rename(root / ".venv.lockstep-old-dead")
@@ -372,12 +363,10 @@ def test_leftovers_of_a_killed_operation_are_recovered(
 
 def test_a_folder_that_is_not_a_venv_is_never_replaced(
     environments: Environments,
-    index_env: dict[str, str],
-    uv: Path,
     pythons: dict[str, Path],
-    tmp_path: Path,
+    demo: Path,
 ) -> None:
-    root = uv_project(tmp_path / "demo", uv, index_env)
+    root = demo
     (root / ".venv").mkdir()
     (root / ".venv" / "notes.txt").write_text("mine")
     for replace in (False, True):

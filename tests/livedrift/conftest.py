@@ -9,14 +9,6 @@ from pathlib import Path
 import pytest
 
 from livedrift_support import Run
-from pyhelper.uvtool import find_uv
-
-
-@pytest.fixture(scope="session")
-def uv() -> Path:
-    found = find_uv()
-    assert found is not None, "the uv package (a pyhelper dependency) must provide a runnable uv"
-    return found.path
 
 
 @pytest.fixture
