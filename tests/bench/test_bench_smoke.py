@@ -1,7 +1,10 @@
 """The benchmark suite runs end to end at its smallest size and writes results of the documented shape.
 
-Timings are never asserted (they are noisy); what is checked is that every benchmark ran, measured
-both sides of each comparison, and that the table and the README section follow from the JSON.
+Timings are never asserted (they are noisy; budgets live in bench/). What is checked is that every
+benchmark ran, measured both sides of each comparison, produced a well-formed row for every measure
+(a unit, a usable target, a met/unmet verdict exactly when there is a target), that the counts which
+do not depend on the machine's speed meet their targets, and that the table and the README section
+follow from the JSON.
 """
 
 from __future__ import annotations
@@ -40,6 +43,9 @@ ROW_KEYS = {
     "ratio",
     "met",
 }
+UNITS = {"ms", "MB", "processes"}
+COUNT_UNITS = {"processes"}  # counted, not timed: the same on any machine
+MET_CELL = {True: "yes", False: "**no**", None: "—"}
 
 
 def load_runner() -> ModuleType:
@@ -92,6 +98,38 @@ def test_every_benchmark_ran_with_both_sides_measured(
                 assert row["met"] == (checked < limit if target["strict"] else checked <= limit), row
 
 
+def test_every_row_is_well_formed(quick_run: tuple[dict[str, Any], str]) -> None:
+    results, _ = quick_run
+    for bench in results["benchmarks"]:
+        assert bench["description"].strip(), bench["name"]
+        measures = [(row["measure"], row["lockstep"]) for row in bench["rows"]]
+        assert len(set(measures)) == len(measures), bench["name"]  # no row measured twice
+        for row in bench["rows"]:
+            assert row["measure"].strip() and row["lockstep"].strip(), row
+            assert row["unit"] in UNITS, row
+            assert (row["reference"] is None) == (row["reference_value"] is None) == (row["ratio"] is None), (
+                row
+            )
+            target = row["target"]
+            if target is None:
+                assert row["met"] is None, row
+                continue
+            assert target["on"] in ("ratio", "value"), row
+            assert target["on"] == "value" or row["reference"] is not None, row  # a ratio needs both sides
+            assert math.isfinite(target["limit"]) and target["limit"] >= 0, row
+            assert isinstance(row["met"], bool), row
+            assert target["text"].endswith("\u00d7" if target["on"] == "ratio" else row["unit"]), row  # times
+
+
+def test_counts_that_do_not_depend_on_speed_meet_their_targets(
+    quick_run: tuple[dict[str, Any], str],
+) -> None:
+    results, _ = quick_run
+    counted = [row for bench in results["benchmarks"] for row in bench["rows"] if row["unit"] in COUNT_UNITS]
+    assert counted  # discovery counts the processes it starts
+    assert all(row["met"] is True for row in counted), counted
+
+
 def test_table_has_a_line_per_row(quick_run: tuple[dict[str, Any], str]) -> None:
     results, table = quick_run
     lines = [line for line in table.splitlines() if line.startswith("| ")]
@@ -99,6 +137,9 @@ def test_table_has_a_line_per_row(quick_run: tuple[dict[str, Any], str]) -> None
     assert len(lines) == 2 + len(rows)  # the header and its rule, then one per row
     # Escaped pipes (`curl \| tar`) keep every line at six cells.
     assert all(line.replace("\\|", "").count("|") == 7 for line in lines)
+    for line, row in zip(lines[2:], rows, strict=True):
+        assert row["measure"].replace("|", "\\|") in line, (line, row)
+        assert line.rstrip().endswith(f"| {MET_CELL[row['met']]} |"), (line, row)
     assert results["machine"]["cpu"] in table
 
 

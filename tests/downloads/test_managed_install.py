@@ -7,7 +7,6 @@ import shutil
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
@@ -161,11 +160,10 @@ def test_a_faulty_download_is_retried_once(
     times: int,
 ) -> None:
     """The connection is cut, or the server stops sending, mid-body: once, and the retry succeeds;
-    on both attempts, a clear error (quickly, with a short timeout) and no partial file."""
+    on both attempts, a clear error (naming the configured stall timeout) and no partial file."""
     after, timeout, message = FAULTS[kind]
     config = settings(publish((pbs_archive.version, pbs_archive.path)), timeout=timeout)
     mirror.faults[served_path(pbs_archive.version)] = Fault(kind, after=after, times=times)
-    started = time.monotonic()
 
     if times == 1:
         assert install_python("3.12", config).python.is_file()
@@ -174,7 +172,6 @@ def test_a_faulty_download_is_retried_once(
         with pytest.raises(DownloadError, match=message):
             install_python("3.12", config)
         assert leftovers(config.install_dir) == []
-    assert time.monotonic() - started < 5
     assert mirror.requests_for(served_path(pbs_archive.version)) == 2
 
 
