@@ -16,6 +16,7 @@ import {
   State,
   WorkDoneProgress,
 } from "vscode-languageclient/node";
+import { ClientLog } from "./clientLog";
 import { OUTPUT_CHANNEL_NAME } from "./constants";
 import { Methods, type ProjectInfo, type ProjectsResult } from "./protocol";
 import { checkHelperPython, describeProblem, locateHelperPython } from "./python";
@@ -37,6 +38,7 @@ export class HelperClient implements vscode.Disposable {
   private readonly projectsEmitter = new vscode.EventEmitter<ProjectInfo[]>();
   private currentState: HelperState = { kind: "starting" };
   private currentProjects: ProjectInfo[] = [];
+  private readonly clientLog: ClientLog;
 
   readonly onDidChangeState = this.stateEmitter.event;
   readonly onDidChangeProjects = this.projectsEmitter.event;
@@ -44,7 +46,9 @@ export class HelperClient implements vscode.Disposable {
   constructor(
     private readonly extensionUri: vscode.Uri,
     readonly output: vscode.LogOutputChannel,
-  ) {}
+  ) {
+    this.clientLog = new ClientLog(output);
+  }
 
   get state(): HelperState {
     return this.currentState;
@@ -75,6 +79,7 @@ export class HelperClient implements vscode.Disposable {
 
   async restart(): Promise<void> {
     this.policy.reset();
+    this.output.info("Restarting the helper");
     await this.stop();
     await this.start();
   }
@@ -162,7 +167,7 @@ export class HelperClient implements vscode.Disposable {
         { scheme: "file", pattern: "**/{uv,poetry,pdm}.lock" },
         { scheme: "file", pattern: "**/pylock*.toml" },
       ],
-      outputChannel: this.output,
+      outputChannel: this.clientLog,
       revealOutputChannelOn: RevealOutputChannelOn.Never,
       initializationOptions: helperSettings(settings),
       errorHandler: {
@@ -185,6 +190,7 @@ export class HelperClient implements vscode.Disposable {
   }
 
   private async onClosed(): Promise<CloseHandlerResult> {
+    this.clientLog.flush();
     const decision = this.policy.onCrash(Date.now());
     if (!decision.restart) {
       const message = `Lockstep's helper stopped: it crashed ${decision.crashes} times in 3 minutes.`;

@@ -46,7 +46,7 @@ from pyhelper.envdrift import (
 )
 from pyhelper.findings import Finding, Severity
 from pyhelper.lockfiles import LOCKFILE_NAMES, LockCache, UnreadableFile
-from pyhelper.operations import UNTRUSTED, WorkDone, params_dict, run_blocking
+from pyhelper.operations import UNTRUSTED, WorkDone, log_answer, params_dict, run_blocking
 from pyhelper.requirements import get_in, table
 from pyhelper.tomlfile import TomlDocument, parse_toml, read_toml
 
@@ -520,7 +520,7 @@ async def on_update_lock(ls: LockstepServer, params: Any) -> protocol.UpdateLock
 
     def work(cancel: threading.Event) -> protocol.UpdateLockResult:
         def line(text: str) -> None:
-            log.info("%s", text)
+            progress.tool_output.add(text)
             progress.report(text)
 
         progress.report(" ".join([Path(command[0]).name, *command[1:]]))
@@ -540,7 +540,7 @@ async def on_update_lock(ls: LockstepServer, params: Any) -> protocol.UpdateLock
         progress.end("Cancelled")
         raise
     progress.end(answer["message"])
-    log.info("%s", answer["message"])
+    log_answer(answer["status"], answer["message"])
     # The lock changed: re-check now rather than wait for the file event.
     schedule(ls, projects_of(ls, cwd / lock_name) or [project], delay=0)
     return answer

@@ -47,6 +47,46 @@ def params_dict(params: Any) -> dict[str, Any]:
     return dict(as_dict()) if as_dict else {}
 
 
+class ToolOutputLog:
+    """A tool's output as log entries: a line flush left starts an entry and the indented lines after it
+    join it (`Installed 4 packages` and its ` + alpha==2.0` lines; `error: …` and its `  Caused by: …`),
+    so a multi-line message is one entry, logged at the level the tool gave it."""
+
+    def __init__(self) -> None:
+        self._lines: list[str] = []
+
+    def add(self, line: str) -> None:
+        if not line.strip():
+            return
+        if self._lines and _starts_entry(line):
+            self.flush()
+        self._lines.append(line)
+
+    def flush(self) -> None:
+        if not self._lines:
+            return
+        text = "\n".join(self._lines)
+        self._lines = []
+        log.log(_tool_level(text), "%s", text)
+
+
+# uv indents its diagnostics too (`  x No solution found`, with a multiplication sign).
+_CROSS = "\N{MULTIPLICATION SIGN}"
+
+
+def _starts_entry(line: str) -> bool:
+    return not line[0].isspace() or line.lstrip().startswith(_CROSS)
+
+
+def _tool_level(text: str) -> int:
+    first = text.lstrip().lower()
+    if first.startswith(("error", _CROSS)):
+        return logging.ERROR
+    if first.startswith("warning"):
+        return logging.WARNING
+    return logging.INFO
+
+
 class WorkDone:
     """Work-done progress on the client's token, safe to report from the worker thread."""
 
@@ -55,6 +95,7 @@ class WorkDone:
         self._token = token
         self._loop = asyncio.get_running_loop()
         self._percentage: int | None = None
+        self.tool_output = ToolOutputLog()
         if token is not None:
             ls.work_done_progress.begin(token, types.WorkDoneProgressBegin(title=title, cancellable=True))
 
@@ -67,11 +108,17 @@ class WorkDone:
         self._loop.call_soon_threadsafe(self._ls.work_done_progress.report, self._token, value)
 
     def on_event(self, event: Event) -> None:
-        log.info("%s", event.message)  # phases and the tools' output go to the Lockstep output channel
-        if event.kind == "phase":
-            self.report(event.message, event.done, event.total)
+        # Phases and the tools' output also go to the Lockstep output channel.
+        if event.kind == "output":
+            self.tool_output.add(event.message)
+            return
+        if not event.done:  # a count going up is news for the progress bar, not for the log
+            self.tool_output.flush()
+            log.info("%s", event.message)
+        self.report(event.message, event.done, event.total)
 
     def end(self, message: str) -> None:
+        self.tool_output.flush()
         if self._token is not None:
             self._ls.work_done_progress.end(self._token, types.WorkDoneProgressEnd(message=message))
 
@@ -310,6 +357,14 @@ async def on_delete_environment(ls: LockstepServer, params: Any) -> protocol.Env
     return outcome_result(outcome)
 
 
+_ANSWER_LEVELS = {"failed": logging.ERROR, "missing-tool": logging.ERROR, "lock-stale": logging.WARNING}
+
+
+def log_answer(status: str, message: str) -> None:
+    """An operation's outcome in the log, at the level it deserves: a failure is an error."""
+    log.log(_ANSWER_LEVELS.get(status, logging.INFO), "%s", message)
+
+
 async def _finish(
     ls: LockstepServer, progress: WorkDone, work: Callable[[threading.Event], protocol.EnvironmentResult]
 ) -> protocol.EnvironmentResult:
@@ -320,7 +375,7 @@ async def _finish(
         ls.request_scan(delay=0)
         raise
     progress.end(answer["message"])
-    log.info("%s", answer["message"])
+    log_answer(answer["status"], answer["message"])
     # The venv changed: the projects (and the status bar) should say so without waiting for file events.
     ls.request_scan(delay=0)
     return answer

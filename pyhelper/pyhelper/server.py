@@ -78,11 +78,11 @@ class LockstepServer(LanguageServer):
 
     def start_io(self, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> int:
         """Serve over stdio until `exit` or end of input; returns the process exit code."""
-        self._stop_event = threading.Event()
+        self._stop_event = stop = threading.Event()
         reader = StdinAsyncReader(stdin or sys.stdin.buffer, self.thread_pool)
         self.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
         try:
-            asyncio.run(transport.serve(reader, self.protocol, self._stop_event))
+            asyncio.run(self._serve(reader, stop))
         except SystemExit as exit_:
             return exit_.code if isinstance(exit_.code, int) else 1
         except BrokenPipeError:
@@ -90,6 +90,12 @@ class LockstepServer(LanguageServer):
         finally:
             self.shutdown()  # type: ignore[no-untyped-call]  # pygls leaves it unannotated
         return 0
+
+    async def _serve(self, reader: StdinAsyncReader, stop: threading.Event) -> None:
+        from pyhelper.logging_setup import to_editor
+
+        with to_editor(self.window_log_message):
+            await transport.serve(reader, self.protocol, stop)
 
     def report_server_error(self, error: Exception, source: ServerErrors) -> None:
         # pygls would pop up a message in the editor; the log is the place for the helper's own errors.

@@ -44,12 +44,16 @@ class RawHelper:
         self.process = process
         assert process.stdin is not None and process.stdout is not None
         self.stdin, self.stdout = process.stdin, process.stdout
+        self.logs: list[dict[str, Any]] = []
+        """The `window/logMessage` params received so far (receive() skips them)."""
 
     async def send(self, data: bytes) -> None:
         self.stdin.write(data)
         await self.stdin.drain()
 
     async def receive(self) -> dict[str, Any]:
+        """The next message that is not a log line."""
+
         async def one() -> dict[str, Any]:
             length = None
             while (line := await self.stdout.readline()) not in (b"\r\n", b""):
@@ -59,8 +63,11 @@ class RawHelper:
             message: dict[str, Any] = json.loads(await self.stdout.readexactly(length))
             return message
 
-        message: dict[str, Any] = await within(one(), "a message from the helper")
-        return message
+        while True:
+            message: dict[str, Any] = await within(one(), "a message from the helper")
+            if message.get("method") != "window/logMessage":
+                return message
+            self.logs.append(message["params"])
 
     async def response(self, msg_id: Any) -> dict[str, Any]:
         """The response to `msg_id`, skipping notifications and other responses on the way."""
@@ -232,3 +239,28 @@ async def test_end_of_input_stops_the_helper(raw: RawHelper) -> None:
     await raw.initialize()
     raw.stdin.close()
     assert await raw.exit_code() == 0
+
+
+async def test_log_records_reach_the_editor_as_log_messages_with_their_level(raw: RawHelper) -> None:
+    await raw.initialize()
+    await raw.send(b"Content-Type: text/plain\r\n\r\n")  # a header block without Content-Length
+    await raw.still_serving("after")
+    rejected = [log for log in raw.logs if "Content-Length" in log["message"]]
+    assert rejected == [
+        {"type": 2, "message": "Rejected a message: Header block without a Content-Length header."}
+    ], raw.logs
+    assert await shut_down(raw) == 0
+    assert raw.process.stderr is not None
+    stderr = (await raw.process.stderr.read()).decode()
+    assert "Content-Length" not in stderr, "while connected, the log goes to the editor only"
+
+
+async def test_cancelling_an_answered_request_logs_nothing(raw: RawHelper) -> None:
+    await raw.initialize()
+    await raw.still_serving("answered")
+    await raw.send(frame({"jsonrpc": "2.0", "method": "$/cancelRequest", "params": {"id": "answered"}}))
+    await raw.still_serving("later")
+    assert not [log for log in raw.logs if "Cancel" in log["message"]], raw.logs
+    assert await shut_down(raw) == 0
+    assert raw.process.stderr is not None
+    assert "Cancel notification" not in (await raw.process.stderr.read()).decode()

@@ -1,6 +1,6 @@
 // One E2E scenario = one node:test test with a fixture workspace, its own code-server and browser,
 // a global timeout that names what it was waiting for, a screenshot, and on failure the logs.
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { test } from "node:test";
 import { openPage, type BrowserSession } from "./browser";
@@ -49,6 +49,8 @@ export interface Scenario<Prepared = undefined> {
   waitForHelper(options?: WaitOptions & { previous?: number }): Promise<number>;
   /** What the scenario's `prepare` returned. */
   prepared: Prepared;
+  /** The Lockstep output channel's log file as written so far: `<time> [<level>] <message>` entries. */
+  lockstepLog(): string;
 }
 
 function writeFiles(root: string, files: Record<string, string>): void {
@@ -72,7 +74,12 @@ function newScenario<Prepared>(
   prepared: Prepared,
 ): Scenario<Prepared> {
   const helperPids = () => server.processesMatching("pyhelper", "serve").map((proc) => proc.pid);
+  const lockstepLog = () => {
+    const file = outputChannelLogs(server.dirs.userData).find((path) => path.endsWith("/Lockstep.log"));
+    return file ? readFileSync(file, "utf8") : "";
+  };
   return {
+    lockstepLog,
     workbench: new Workbench(session.page),
     server,
     workspace,
