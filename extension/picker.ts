@@ -1,102 +1,37 @@
-// The interpreter picker: the project's venv, then interpreters that fit its requires-python
-// (grouped by kind), then the rest with the reason they do not fit, then "Enter interpreter path…"
-// and "Download Python X.Y (managed)". Choosing one offers to create or recreate the venv with it.
+// The interpreter picker (its rows: pickerItems.ts). Choosing an interpreter offers to create or
+// recreate the venv with it.
 import * as vscode from "vscode";
 import type { HelperClient } from "./client";
 import { pickProject, runEnvironmentOperation } from "./environments";
-import {
-  type InterpreterInfo,
-  type InterpreterKind,
-  type InterpretersParams,
-  type InterpretersResult,
-  Methods,
-  type ProjectInfo,
-} from "./protocol";
+import { type Action, describeInterpreter, pickerLists, type Row } from "./pickerItems";
+import { type InterpretersParams, type InterpretersResult, Methods, type ProjectInfo } from "./protocol";
 import type { InterpreterSelections } from "./selections";
 import { readSettings } from "./settings";
 
-const KIND_LABELS: Record<InterpreterKind, string> = {
-  venv: "Virtual environments",
-  "lockstep-managed": "Managed by Lockstep",
-  "uv-managed": "Managed by uv",
-  pyenv: "pyenv",
-  conda: "Conda",
-  system: "System",
-};
-
-type Action =
-  | { kind: "interpreter"; interpreter: InterpreterInfo; fits: boolean; reason: string | null }
-  | { kind: "enter-path" }
-  | { kind: "download"; request: string };
-
 interface Item extends vscode.QuickPickItem {
   action?: Action;
+  focus?: boolean;
 }
 
-function describe(interpreter: InterpreterInfo): string {
-  const implementation = interpreter.implementation === "cpython" ? "Python" : interpreter.implementation;
-  const flavour = interpreter.freeThreaded ? " (free-threaded)" : "";
-  return `${implementation} ${interpreter.version}${flavour}`;
+function toItems(rows: Row[]): Item[] {
+  return rows.map((row) =>
+    row.action ? { ...row } : { label: row.label, kind: vscode.QuickPickItemKind.Separator },
+  );
 }
 
-export function buildItems(project: ProjectInfo, result: InterpretersResult): Item[] {
-  const byPath = new Map(result.interpreters.map((i) => [i.path, i]));
-  const candidates = result.choice?.candidates ?? result.interpreters.map((i) => ({ path: i.path, fits: true, reason: null }));
-  const items: Item[] = [];
-  const venvPython = project.venv?.python;
-  const venv = venvPython ? byPath.get(venvPython) : undefined;
-  if (venv && project.venv) {
-    items.push({ label: "Project environment", kind: vscode.QuickPickItemKind.Separator });
-    items.push({
-      label: `$(folder-active) ${describe(venv)} (${project.venv.name})`,
-      description: "current",
-      detail: venv.path,
-      action: { kind: "interpreter", interpreter: venv, fits: true, reason: null },
+/** Shows `items` in `quickPick` and resolves to the accepted one (undefined when dismissed). */
+function pick(quickPick: vscode.QuickPick<Item>, items: Item[]): Promise<Item | undefined> {
+  quickPick.items = items;
+  const focused = items.find((item) => item.focus);
+  if (focused) quickPick.activeItems = [focused];
+  quickPick.busy = false;
+  return new Promise<Item | undefined>((resolve) => {
+    const accepted = quickPick.onDidAccept(() => {
+      accepted.dispose();
+      resolve(quickPick.selectedItems[0]);
     });
-  }
-  const fitting = candidates.filter((c) => c.fits && c.path !== venvPython);
-  const chosen = result.choice?.chosen;
-  for (const kind of Object.keys(KIND_LABELS) as InterpreterKind[]) {
-    const ofKind = fitting.flatMap((c) => {
-      const interpreter = byPath.get(c.path);
-      return interpreter?.kind === kind ? [interpreter] : [];
-    });
-    if (ofKind.length === 0) continue;
-    items.push({ label: KIND_LABELS[kind], kind: vscode.QuickPickItemKind.Separator });
-    for (const interpreter of ofKind) {
-      items.push({
-        label: `${interpreter.path === chosen ? "$(star-full) " : ""}${describe(interpreter)}`,
-        description: [interpreter.name, interpreter.path === chosen ? "recommended" : undefined].filter(Boolean).join(" · "),
-        detail: interpreter.path,
-        action: { kind: "interpreter", interpreter, fits: true, reason: null },
-      });
-    }
-  }
-  const notFitting = candidates.filter((c) => !c.fits && c.path !== venvPython);
-  if (notFitting.length > 0) {
-    items.push({ label: "Do not fit this project", kind: vscode.QuickPickItemKind.Separator });
-    for (const candidate of notFitting) {
-      const interpreter = byPath.get(candidate.path);
-      if (!interpreter) continue;
-      items.push({
-        label: `$(circle-slash) ${describe(interpreter)}`,
-        description: candidate.reason ?? "does not fit",
-        detail: interpreter.path,
-        action: { kind: "interpreter", interpreter, fits: false, reason: candidate.reason },
-      });
-    }
-  }
-  items.push({ label: "", kind: vscode.QuickPickItemKind.Separator });
-  items.push({ label: "$(edit) Enter interpreter path…", action: { kind: "enter-path" } });
-  const install = result.choice?.install;
-  if (install) {
-    items.push({
-      label: `$(cloud-download) Download ${install.label} (managed)`,
-      description: install.version ?? install.specifier,
-      action: { kind: "download", request: install.version ?? install.specifier },
-    });
-  }
-  return items;
+    quickPick.onDidHide(() => resolve(undefined));
+  });
 }
 
 async function enterPath(): Promise<string | undefined> {
@@ -169,24 +104,26 @@ export async function selectInterpreter(helper: HelperClient, selections: Interp
     : "Select an interpreter";
   quickPick.matchOnDetail = true;
   quickPick.busy = true;
+  let dismissed = false;
+  quickPick.onDidHide(() => (dismissed = true));
   quickPick.show();
-  const picked = new Promise<Item | undefined>((resolve) => {
-    quickPick.onDidAccept(() => resolve(quickPick.selectedItems[0]));
-    quickPick.onDidHide(() => resolve(undefined));
-  });
+  let lists;
   try {
-    const result = await helper.request<InterpretersResult>(Methods.interpreters, params);
-    quickPick.items = buildItems(project, result);
-    quickPick.busy = false;
+    lists = pickerLists(project, await helper.request<InterpretersResult>(Methods.interpreters, params));
   } catch (error) {
-    quickPick.hide();
+    quickPick.dispose();
     void vscode.window.showErrorMessage(`Lockstep could not list interpreters: ${String(error)}`);
     return;
   }
-  const item = await picked;
+  let item = dismissed ? undefined : await pick(quickPick, toItems(lists.main));
+  if (item?.action?.kind === "show-unfit") {
+    quickPick.value = "";
+    quickPick.placeholder = `These do not satisfy ${project.requiresPython ? `requires-python ${project.requiresPython}` : "the project"}; choosing one asks first`;
+    item = await pick(quickPick, toItems(lists.unfit));
+  }
   quickPick.dispose();
   const action = item?.action;
-  if (!action) return;
+  if (!action || action.kind === "show-unfit") return;
   if (action.kind === "download") {
     await runEnvironmentOperation(helper, selections, project, project.venv ? "recreate" : "create", {
       allowDownload: true,
@@ -205,13 +142,13 @@ export async function selectInterpreter(helper: HelperClient, selections: Interp
     if (!action.fits) {
       const useAnyway = "Use Anyway";
       const choice = await vscode.window.showWarningMessage(
-        `${describe(action.interpreter)} does not fit this project: ${action.reason ?? "it does not satisfy requires-python"}.`,
+        `${describeInterpreter(action.interpreter)} does not fit this project: ${action.reason ?? "it does not satisfy requires-python"}.`,
         useAnyway,
       );
       if (choice !== useAnyway) return;
     }
     python = action.interpreter.path;
-    name = describe(action.interpreter);
+    name = describeInterpreter(action.interpreter);
     version = action.interpreter.version;
   }
   await selections.set(project.root, { path: python, version: version ?? null });

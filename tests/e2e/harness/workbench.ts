@@ -279,8 +279,11 @@ export class Workbench {
       });
   }
 
-  /** Types `filter` into the open quick pick and accepts the focused item once its label holds `expected`. */
-  async chooseQuickPickItem(filter: string, expected: string | RegExp = filter): Promise<void> {
+  /**
+   * Types `filter` into the open quick pick and accepts the focused item once its label holds
+   * `expected`; waits for the quick pick to close unless `opensList` (the item opens another list).
+   */
+  async chooseQuickPickItem(filter: string, expected: string | RegExp = filter, { opensList = false } = {}): Promise<void> {
     const widget = this.page.locator(".quick-input-widget");
     await widget.locator(".quick-input-box input").fill(filter);
     const focused = widget.locator(".monaco-list-row.focused");
@@ -289,6 +292,7 @@ export class Workbench {
       return contains(label, expected) ? { ok: true, value: undefined } : { ok: false, seen: label };
     });
     await this.page.keyboard.press("Enter");
+    if (opensList) return;
     await step("the quick pick to close", () => widget.waitFor({ state: "hidden", timeout: 10_000 }));
   }
 

@@ -1,0 +1,114 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { pickerLists } from "../../extension/pickerItems";
+import type { InterpreterInfo, InterpretersResult, ProjectInfo } from "../../extension/protocol";
+
+const project: ProjectInfo = {
+  name: "demo",
+  root: "/w/demo",
+  pyproject: "/w/demo/pyproject.toml",
+  manager: "uv",
+  lockfile: null,
+  pylock: [],
+  requiresPython: ">=3.12",
+  pythonVersion: null,
+  venv: null,
+  workspaceRoot: null,
+};
+
+function pyenv(version: string): InterpreterInfo {
+  const prefix = `/root/.pyenv/versions/${version}`;
+  return {
+    path: `${prefix}/bin/python${version.split(".").slice(0, 2).join(".")}`,
+    version,
+    implementation: "cpython",
+    kind: "pyenv",
+    managed: false,
+    prefix,
+    architecture: "x86_64",
+    freeThreaded: false,
+    name: version,
+    base: null,
+  };
+}
+
+const fitting = ["3.13.0", "3.12.1"].map(pyenv);
+const old = ["3.11.7", "3.10.13", "3.9.18", "3.8.18", "3.7.17", "3.6.15"].map(pyenv);
+
+function result(install = true): InterpretersResult {
+  return {
+    interpreters: [...fitting, ...old],
+    choice: {
+      chosen: fitting[0].path,
+      candidates: [
+        ...fitting.map((i) => ({ path: i.path, fits: true, reason: null })),
+        ...old.map((i) => ({ path: i.path, fits: false, reason: `${i.version} does not satisfy >=3.12` })),
+      ],
+      install: install
+        ? { implementation: "cpython", specifier: ">=3.12", freeThreaded: false, prereleases: false, version: "3.15.1", label: "Python 3.15.1" }
+        : null,
+      message: "",
+      request: null,
+      notes: [],
+    },
+  };
+}
+
+test("the actions come first, however many interpreters there are", () => {
+  const { main } = pickerLists(project, result());
+  assert.deepEqual(
+    main.slice(0, 2).map((row) => row.action?.kind),
+    ["enter-path", "download"],
+  );
+  assert.equal(main[1].label, "$(cloud-download) Download Python 3.15.1 (managed)");
+});
+
+test("interpreters that do not fit fold into one last entry, their reasons in the second list", () => {
+  const { main, unfit } = pickerLists(project, result());
+  const last = main.at(-1)!;
+  assert.equal(last.label, "$(chevron-right) Show 6 interpreters that don't fit…");
+  assert.equal(last.action?.kind, "show-unfit");
+  const interpreters = main.filter((row) => row.action?.kind === "interpreter");
+  assert.deepEqual(
+    interpreters.map((row) => row.label),
+    ["$(star-full) Python 3.13.0", "Python 3.12.1"],
+  );
+  assert.deepEqual(
+    unfit.map((row) => [row.label, row.description]),
+    old.map((i) => [`$(circle-slash) Python ${i.version}`, "does not satisfy >=3.12"]),
+  );
+});
+
+test("the version is said once: a pyenv name equal to it is not repeated", () => {
+  const { main } = pickerLists(project, result());
+  const thirteen = main.find((row) => row.label.endsWith("Python 3.13.0"))!;
+  assert.equal(thirteen.description, "recommended");
+  assert.equal(main.find((row) => row.label === "Python 3.12.1")!.description, "");
+  const named = { ...pyenv("3.12.1"), name: "3.12.1-debug" };
+  const withName = pickerLists(project, { interpreters: [named], choice: null });
+  assert.equal(withName.main.find((row) => row.action?.kind === "interpreter")!.description, "3.12.1-debug");
+});
+
+test("the recommended interpreter is focused, or the current venv when there is one", () => {
+  assert.deepEqual(
+    pickerLists(project, result()).main.filter((row) => row.focus).map((row) => row.label),
+    ["$(star-full) Python 3.13.0"],
+  );
+  const venvPython = "/w/demo/.venv/bin/python";
+  const venv: InterpreterInfo = { ...pyenv("3.12.1"), path: venvPython, kind: "venv", name: ".venv" };
+  const withVenv = { ...project, venv: { path: "/w/demo/.venv", name: ".venv", python: venvPython, version: "3.12.1" } };
+  const lists = pickerLists(withVenv, { ...result(), interpreters: [venv, ...fitting, ...old] });
+  assert.deepEqual(
+    lists.main.filter((row) => row.focus).map((row) => row.label),
+    ["$(folder-active) Python 3.12.1 (.venv)"],
+  );
+});
+
+test("without unfit interpreters or a download, neither entry appears", () => {
+  const { main, unfit } = pickerLists(project, { interpreters: fitting, choice: null });
+  assert.deepEqual(unfit, []);
+  assert.deepEqual(
+    main.filter((row) => row.action && row.action.kind !== "interpreter").map((row) => row.action?.kind),
+    ["enter-path"],
+  );
+});
