@@ -20,6 +20,7 @@ import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -387,7 +388,7 @@ class _Workspace:
         findings: list[Finding] = []
         for setting, option in _OPTIONS.items():
             want, have = settings.get(setting), recorded.get(option)
-            if want is not None and str(want) != str(have):
+            if want is not None and str(want) != str(have) and not _later_cutoff(setting, want, have):
                 findings.append(
                     Finding(
                         self.root_member.doc.path,
@@ -661,3 +662,14 @@ def _indexes(settings: dict[str, Any]) -> list[dict[str, Any]]:
 def _key_range(doc: TomlDocument, path: KeyPath) -> Range:
     span = doc.key_span(path)
     return doc.range(span) if span else doc.range_of(path) or Range.at(0)
+
+
+def _later_cutoff(setting: str, want: object, have: object) -> bool:
+    """A later absolute `exclude-newer` keeps the lock: everything in it was uploaded before the old
+    cutoff, so uv 0.13 reuses it (an earlier cutoff re-resolves)."""
+    if setting != "exclude-newer" or not isinstance(want, str) or not isinstance(have, str):
+        return False
+    try:
+        return datetime.fromisoformat(want) >= datetime.fromisoformat(have)
+    except (TypeError, ValueError):  # relative ("7 days"), or one without a time zone: as text
+        return False
