@@ -19,6 +19,7 @@ import posixpath
 import queue
 import shutil
 import ssl
+import stat
 import tarfile
 import tempfile
 import threading
@@ -429,24 +430,26 @@ def _describe(exc: BaseException, timeout: float | None = None) -> str:
 
 # --- unpacking -------------------------------------------------------------------------------------
 
-# Our own vetting below does what tarfile's `data` filter does (and refuses writes through links) without
-# its realpath() per member; where tarfile knows filters, say so explicitly to silence its warning.
-_OWNER = (os.getuid(), os.getgid()) if hasattr(os, "getuid") else (0, 0)
-_EXTRACT_ARGS: dict[str, Literal["fully_trusted"]] = (
-    {"filter": "fully_trusted"} if hasattr(tarfile, "fully_trusted_filter") else {}
-)
+_TREE = "python"
+"""The folder of an install_only archive that becomes the installation; links must stay inside it."""
+# python-build-standalone's install_only archives unpack to 100-250 MB; more is a decompression bomb.
+_MAX_UNPACKED_BYTES = 4 * 2**30
 
 
 def _extract(archive: Path, dest: Path, label: str, cancel: CancelToken | None) -> None:
-    """Unpack in one streaming pass, gunzipping ahead in a thread (as `tar -xz` runs gzip beside tar)."""
-    links: set[str] = set()
+    """Unpack in one streaming pass, gunzipping ahead in a thread (as `tar -xz` runs gzip beside tar).
+
+    Every member is written by `_Unpacker`, never by tarfile itself, so that none is written through a
+    link; an archive that tries is refused whole (the caller removes `dest`).
+    """
     with _os_errors(dest), _GunzipAhead(archive) as stream:
         try:
             with tarfile.open(fileobj=stream, mode="r|" if stream.gzipped else "r|*") as tar:
+                unpacker = _Unpacker(dest, label)
                 for member in tar:
                     _check_cancel(cancel)
-                    _vet(member, links, label)
-                    tar.extract(member, dest, set_attrs=True, numeric_owner=True, **_EXTRACT_ARGS)
+                    unpacker.add(member, tar)
+                unpacker.check_links(dest / _TREE)
         except (tarfile.TarError, EOFError, zlib.error) as exc:
             raise InstallError(f"{label} is not a readable tar archive: {exc}") from None
 
@@ -510,58 +513,169 @@ class _GunzipAhead(io.RawIOBase):
         super().close()
 
 
-def _vet(member: tarfile.TarInfo, links: set[str], label: str) -> None:
-    """Refuse a member that could write outside the tree; sanitise owner and mode like the `data` filter.
+class _Unpacker:
+    """Writes an archive's members under `dest` so that no member is ever written through a link.
 
-    Paths are resolved lexically, so passing through a symlink is refused outright: the OS would
-    follow the link, and `..` after it could climb out even though each link alone points inside.
+    The rules of tarfile's `data` filter (Python 3.12; the helper's 3.10 may lack it), done by hand and
+    checked against the disk, not only the names, because names alone cannot see a link that an earlier
+    member made (`a -> d/d/../../x`, then `d -> .`, then a file `a` wrote to `x` outside):
+    - names are relative, without `..`, drive letters or NUL bytes;
+    - members are regular files, folders, symlinks and hard links: devices, FIFOs and others are refused;
+    - each folder on the way to a member is made here or found by lstat to be a real folder, never a link;
+      a member is created afresh (O_EXCL, O_NOFOLLOW), so nothing that exists is ever opened for writing;
+    - a name used by an earlier member is refused (a link replaced by a file or a file by a link), except
+      a folder listed again;
+    - a symlink's target is relative and stays inside, lexically and as resolved on disk when it is made;
+      once all is unpacked, every symlink is resolved again on the finished tree, which catches links that
+      lead out only through links made after them;
+    - a hard link names a regular file unpacked before it;
+    - modes as the `data` filter sets them (no setuid/setgid/sticky, no group/other write, owner rw), owned
+      by the user who unpacks.
+    A refusal raises UnsafeArchiveError naming the member.
     """
 
-    def refuse(reason: str) -> UnsafeArchiveError:
-        return UnsafeArchiveError(f"refusing to unpack {label}: member {member.name!r} {reason}")
+    def __init__(self, dest: Path, label: str) -> None:
+        dest.mkdir()
+        self.root = os.path.realpath(dest)
+        self.label = label
+        self.kinds: dict[str, Literal["dir", "file", "link"]] = {}
+        """What each name unpacked so far is (folders made for a member's path included)."""
+        self.links: list[str] = []
+        self.size = 0
 
-    name = member.name.replace("\\", "/")
-    if _is_absolute(name):
-        raise refuse("has an absolute path")
-    if ".." in name.split("/"):
-        raise refuse("contains '..'")
-    path = _inside(name, links)
-    if path is None:
-        raise refuse("is written through a link")
-    if member.issym() or member.islnk():
+    def add(self, member: tarfile.TarInfo, tar: tarfile.TarFile) -> None:
+        name = self._name(member, member.name)
+        if not (member.isreg() or member.isdir() or member.issym() or member.islnk()):
+            raise self._refuse(member, "is a device, FIFO or other special file")
+        if not name:
+            if member.isdir():  # "./": the destination itself
+                return
+            raise self._refuse(member, "has an empty path")
+        earlier = self.kinds.get(name)
+        if earlier is not None and not (earlier == "dir" and member.isdir()):
+            raise self._refuse(member, f"replaces an earlier member of the same name (a {earlier})")
+        self._make_parents(member, name)
+        path = os.path.join(self.root, name)
+        try:
+            if member.isdir():
+                if earlier is None:
+                    os.mkdir(path, 0o755)
+                self.kinds[name] = "dir"
+            elif member.isreg():
+                self._write(member, tar, path)
+                self.kinds[name] = "file"
+            elif member.issym():
+                self._symlink(member, name, path)
+                self.kinds[name] = "link"
+            else:
+                self._hardlink(member, path)
+                self.kinds[name] = "file"
+        except FileExistsError:
+            # A name that differs only in case (or Unicode form) on a file system that folds them.
+            raise self._refuse(member, "collides with an earlier member") from None
+
+    def check_links(self, tree: Path) -> None:
+        """Every symlink, resolved on the finished tree, stays inside `tree` (the part installed)."""
+        if tree.is_symlink():  # renamed into place it would be a link to wherever it points
+            raise UnsafeArchiveError(
+                f"refusing to unpack {self.label}: member {tree.name!r} is a link, not a folder"
+            )
+        inside = os.path.realpath(tree)
+        for name in self.links:
+            resolved = os.path.realpath(os.path.join(self.root, name))
+            if resolved != inside and not resolved.startswith(inside + os.sep):
+                raise UnsafeArchiveError(
+                    f"refusing to unpack {self.label}: member {name!r} leads outside the installation "
+                    "(through links made after it)"
+                )
+
+    def _refuse(self, member: tarfile.TarInfo, reason: str) -> UnsafeArchiveError:
+        return UnsafeArchiveError(f"refusing to unpack {self.label}: member {member.name!r} {reason}")
+
+    def _name(self, member: tarfile.TarInfo, raw: str) -> str:
+        """`raw` as a clean relative path ("" for the destination itself), or a refusal."""
+        name = raw.replace("\\", "/")
+        if "\0" in name:
+            raise self._refuse(member, "has a NUL byte in its path")
+        if name.startswith("/") or (len(name) > 1 and name[1] == ":"):
+            raise self._refuse(
+                member,
+                "has an absolute path" if raw is member.name else f"links to the absolute path {raw!r}",
+            )
+        parts = [part for part in name.split("/") if part not in ("", ".")]
+        if ".." in parts:
+            raise self._refuse(
+                member, "contains '..'" if raw is member.name else f"links outside the archive ({raw!r})"
+            )
+        return "/".join(parts)
+
+    def _make_parents(self, member: tarfile.TarInfo, name: str) -> None:
+        parent = ""
+        for part in name.split("/")[:-1]:
+            parent = f"{parent}/{part}" if parent else part
+            kind = self.kinds.get(parent)
+            if kind == "link":
+                raise self._refuse(member, "is written through a link")
+            if kind == "file":
+                raise self._refuse(member, "is inside a file")
+            path = os.path.join(self.root, parent)
+            if kind is None:
+                with contextlib.suppress(FileExistsError):  # a case-folding twin: the lstat below decides
+                    os.mkdir(path, 0o755)
+                self.kinds[parent] = "dir"
+            if not stat.S_ISDIR(os.lstat(path).st_mode):
+                raise self._refuse(member, "is written through a link")
+
+    def _write(self, member: tarfile.TarInfo, tar: tarfile.TarFile, path: str) -> None:
+        self.size += member.size
+        if self.size > _MAX_UNPACKED_BYTES:
+            raise self._refuse(
+                member, f"makes the archive unpack to more than {_MAX_UNPACKED_BYTES // 2**30} GB"
+            )
+        # Group and other lose write, and execute unless the owner has it; the owner can read and write.
+        mode = member.mode & 0o755
+        mode = (mode if mode & 0o100 else mode & ~0o111) | 0o600
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _BINARY, mode)
+        with os.fdopen(fd, "wb") as out:
+            source = tar.extractfile(member)
+            if source is not None:
+                shutil.copyfileobj(source, out, _CHUNK)
+            if hasattr(os, "fchmod"):
+                os.fchmod(fd, mode)  # the umask must not change what the archive says
+            os.utime(fd if os.utime in os.supports_fd else path, (member.mtime, member.mtime))
+
+    def _symlink(self, member: tarfile.TarInfo, name: str, path: str) -> None:
         target = member.linkname.replace("\\", "/")
-        if _is_absolute(target):
-            raise refuse(f"links to the absolute path {target!r}")
-        base = posixpath.dirname(path) if member.issym() else ""
-        if _inside(posixpath.join(base, target), links) is None:
-            raise refuse(f"links outside the archive or through another link ({target!r})")
-        if member.issym():
-            links.add(path)
-    elif not (member.isreg() or member.isdir()):
-        raise refuse("is a device, FIFO or other special file")
-    (member.uid, member.gid), member.uname, member.gname = _OWNER, "", ""
-    member.mode = (member.mode & 0o755) | (0o700 if member.isdir() else 0o600)
+        if target.startswith("/") or (len(target) > 1 and target[1] == ":"):
+            raise self._refuse(member, f"links to the absolute path {target!r}")
+        lexical = posixpath.normpath(posixpath.join(posixpath.dirname(name), target))
+        on_disk = os.path.realpath(os.path.join(os.path.dirname(path), target))
+        if lexical == ".." or lexical.startswith("../") or not self._inside(on_disk):
+            raise self._refuse(member, f"links outside the archive or through another link ({target!r})")
+        os.symlink(target, path)
+        self.links.append(name)
+
+    def _hardlink(self, member: tarfile.TarInfo, path: str) -> None:
+        target = self._name(member, member.linkname)
+        if self.kinds.get(target) != "file":
+            raise self._refuse(
+                member,
+                f"links outside the archive or to what is no file unpacked before it ({member.linkname!r})",
+            )
+        source = os.path.join(self.root, target)
+        if not stat.S_ISREG(os.lstat(source).st_mode):
+            raise self._refuse(
+                member,
+                f"links outside the archive or to what is no file unpacked before it ({member.linkname!r})",
+            )
+        os.link(source, path, follow_symlinks=False)
+
+    def _inside(self, resolved: str) -> bool:
+        return resolved == self.root or resolved.startswith(self.root + os.sep)
 
 
-def _is_absolute(path: str) -> bool:
-    return path.startswith("/") or (len(path) > 1 and path[1] == ":")
-
-
-def _inside(path: str, links: set[str]) -> str | None:
-    """`path` resolved lexically within the tree, or None if it climbs out or passes through a link."""
-    parts: list[str] = []
-    for part in path.split("/"):
-        if part in ("", "."):
-            continue
-        if "/".join(parts) in links:
-            return None
-        if part == "..":
-            if not parts:
-                return None
-            parts.pop()
-        else:
-            parts.append(part)
-    return "/".join(parts)
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_BINARY = getattr(os, "O_BINARY", 0)
 
 
 # --- files and locks -------------------------------------------------------------------------------

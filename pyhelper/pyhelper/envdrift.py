@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pyhelper import boundedread
 from pyhelper.findings import Finding, Range, Related, Severity
 from pyhelper.lockfiles import LockCache, LockFormat, UnreadableFile
 from pyhelper.requirements import canonicalize_name, get_in, requirement_list, table
@@ -130,25 +131,25 @@ def _metadata_fields(path: Path) -> tuple[str, str] | None:
     """Name and Version from a METADATA/PKG-INFO header (the body is never read whole)."""
     name = version = None
     try:
-        with path.open(encoding="utf-8", errors="replace") as lines:
-            for line in lines:
-                if not line.strip():
-                    break
-                key, _, value = line.partition(":")
-                if key == "Name":
-                    name = value.strip()
-                elif key == "Version":
-                    version = value.strip()
-                if name and version:
-                    return name, version
+        header = boundedread.read_head(path, boundedread.DIST_INFO.max_bytes)
     except OSError:
         return None
+    for line in header.decode("utf-8", "replace").splitlines():
+        if not line.strip():
+            break
+        key, _, value = line.partition(":")
+        if key == "Name":
+            name = value.strip()
+        elif key == "Version":
+            version = value.strip()
+        if name and version:
+            return name, version
     return None
 
 
 def _read_optional(path: Path) -> str | None:
     try:
-        return path.read_text(encoding="utf-8", errors="replace")
+        return boundedread.read_text(path, boundedread.DIST_INFO, errors="replace")
     except OSError:
         return None
 

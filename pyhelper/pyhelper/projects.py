@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pyhelper import boundedread
 from pyhelper.findings import Finding
 from pyhelper.protocol import Manager, ProjectInfo
 from pyhelper.tomlfile import TomlDocument, read_toml
@@ -72,7 +73,8 @@ class Scan:
     projects: list[ProjectInfo]
     """Sorted by root path."""
     findings: dict[Path, tuple[Finding, ...]]
-    """Every pyproject.toml found, with its findings (an empty tuple when it reads cleanly)."""
+    """Every pyproject.toml found, with its findings (an empty tuple when it reads cleanly), and each
+    `.python-version` or `pyvenv.cfg` a project uses that was refused (a FIFO, a device, too large)."""
 
 
 @dataclass(frozen=True)
@@ -199,10 +201,14 @@ def find_python_version(start: Path, stop: Path) -> str | None:
     """The stripped content of the `.python-version` nearest to `start`, looking up to `stop` (inclusive).
 
     uv looks upward from the project the same way; a folder outside `stop` is only looked at itself.
+    Raises RefusedFile for a `.python-version` that is no regular file or too large (a finding on it).
     """
     for folder in (start, *start.parents):
         try:
-            content = (folder / PYTHON_VERSION_FILE).read_text(encoding="utf-8", errors="replace").strip()
+            path = folder / PYTHON_VERSION_FILE
+            content = boundedread.read_text(path, boundedread.PYTHON_VERSION, errors="replace").strip()
+        except boundedread.RefusedFile:
+            raise
         except OSError:
             content = None
         if content:
@@ -257,12 +263,16 @@ def scan_workspace(
         root: table for root, config in data.items() if (table := uv_workspace_table(config)) is not None
     }
 
-    projects = [
-        _describe(candidate, data[root], _uv_root_of(root, uv_roots), entries, venv_path, environ)
-        for root, candidate in candidates.items()
-    ]
-    projects.sort(key=lambda project: project["root"])
     findings = {root / PYPROJECT: document_findings(document) for root, document in documents.items()}
+    projects = []
+    for root, candidate in candidates.items():
+        project, refused = _describe(
+            candidate, data[root], _uv_root_of(root, uv_roots), entries, venv_path, environ
+        )
+        projects.append(project)
+        for finding in refused:  # a file shared by several projects (a workspace's venv) is reported once
+            findings[finding.path] = tuple(dict.fromkeys((*findings.get(finding.path, ()), finding)))
+    projects.sort(key=lambda project: project["root"])
     return Scan(projects, findings)
 
 
@@ -286,13 +296,25 @@ def _describe(
     entries: Mapping[Path, frozenset[str]],
     venv_path: str | None,
     environ: Mapping[str, str],
-) -> ProjectInfo:
+) -> tuple[ProjectInfo, list[Finding]]:
+    """The project's description, and findings on the files it uses that were refused."""
     root = candidate.root
     lock_folder = uv_root or root
     manager: Manager = "uv" if uv_root else classify_manager(data, candidate.entries)
     lockfile = LOCKFILES.get(manager)
     project = _table(data or {}, "project")
-    return {
+    refused: list[Finding] = []
+    try:
+        python_version = find_python_version(root, candidate.folder)
+    except boundedread.RefusedFile as error:
+        python_version = None
+        refused.append(boundedread.unreadable_finding(Path(error.filename), error))
+    venv_folder = venv_location(lock_folder, manager, environ, venv_path)
+    venv = venv_info(venv_folder)
+    config = venv_folder / PYVENV_CFG
+    if venv is None and (why := boundedread.refusal(config, boundedread.PYVENV_CFG)) is not None:
+        refused.append(boundedread.unreadable_finding(config, why))
+    info: ProjectInfo = {
         "name": _string(project, "name") or _string(_table(_table(data or {}, "tool"), "poetry"), "name"),
         "root": str(root),
         "pyproject": str(root / PYPROJECT),
@@ -300,7 +322,8 @@ def _describe(
         "lockfile": str(lock_folder / lockfile) if lockfile and lockfile in entries[lock_folder] else None,
         "pylock": sorted(str(root / name) for name in candidate.entries if _PYLOCK.match(name)),
         "requiresPython": _string(project, "requires-python"),
-        "pythonVersion": find_python_version(root, candidate.folder),
-        "venv": venv_info(venv_location(lock_folder, manager, environ, venv_path)),
+        "pythonVersion": python_version,
+        "venv": venv,
         "workspaceRoot": str(uv_root) if uv_root else None,
     }
+    return info, refused

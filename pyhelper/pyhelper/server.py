@@ -164,9 +164,12 @@ class LockstepServer(LanguageServer):
         document = self.open_documents().get(path)
         if document is not None:
             return document.lines
+        from pyhelper import boundedread
+
         try:
-            return path.read_text(encoding="utf-8", errors="replace").splitlines(keepends=True)
-        except OSError:
+            text = boundedread.read_text(path, boundedread.DIAGNOSED_FILE, errors="replace")
+            return text.splitlines(keepends=True)
+        except OSError:  # also refused: a finding may be about a FIFO, which must never be read
             return []
 
     def publish_part(self, path: Path, part: str, findings: Sequence[Finding]) -> None:

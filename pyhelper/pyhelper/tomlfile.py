@@ -29,6 +29,12 @@ TOMLDecodeError = tomllib.TOMLDecodeError
 # tomllib's time and memory grow with the square of a dotted key's length (10,000 parts: 3 s and 400 MB;
 # 100,000: out of memory), so longer keys are refused. Real files use a handful of parts.
 MAX_KEY_PARTS = 64
+# tomllib makes an object of every key, value and table (`[{a=1},{a=1},…]` costs 32 bytes per byte of
+# input) and the position index more again, so a document is refused when its count of `=`, `,`, `[` and
+# `{` (an upper bound on those) is over this. Real files stay far below: the largest lock among 64
+# popular repositories (1.8 MB) has 57,000; 200,000 is a 16 MB poetry.lock of `k = 1` lines, which the
+# drift check reads in 5 s and 180 MB.
+MAX_VALUES = 200_000
 
 
 class TomlTooComplex(tomllib.TOMLDecodeError):  # type: ignore[misc]  # Any: tomli fallback
@@ -41,6 +47,11 @@ class TomlTooComplex(tomllib.TOMLDecodeError):  # type: ignore[misc]  # Any: tom
 
 def loads(text: str) -> dict[str, Any]:
     """tomllib (tomli before 3.11) without positions or findings; raises TOMLDecodeError."""
+    if structure_count(text, stop_above=MAX_VALUES) > MAX_VALUES:
+        raise TomlTooComplex(
+            f"it has more than {MAX_VALUES:,} keys, values and tables, the most Lockstep reads "
+            "(at line 1, column 1)"
+        )
     deep = _deep_key(text)
     if deep is not None:
         line, column = deep
@@ -52,6 +63,22 @@ def loads(text: str) -> dict[str, Any]:
     except RecursionError:
         raise TomlTooComplex("arrays or inline tables are nested too deeply to read") from None
     return data
+
+
+def structure_count(text: str, stop_above: int | None = None) -> int:
+    """An upper bound on the keys, values and tables of a TOML text (some of these characters may sit
+    in strings or comments), counted at C speed; with `stop_above`, a count past it as soon as it is
+    found (a 16 MB file of `{a=1},` is known after its first megabyte)."""
+    count = 0
+    for start in range(0, len(text), _COUNT_CHUNK):
+        chunk = text[start : start + _COUNT_CHUNK]
+        count += chunk.count("=") + chunk.count(",") + chunk.count("[") + chunk.count("{")
+        if stop_above is not None and count > stop_above:
+            break
+    return count
+
+
+_COUNT_CHUNK = 2**20
 
 
 _KEY_PART = r"""(?:[A-Za-z0-9_-]+|"(?:[^"\\\n]|\\.)*"|'[^'\n]*')"""
@@ -127,21 +154,25 @@ def parse_toml(path: Path, text: str) -> TomlDocument | Finding:
             lines = text.splitlines() or [""]
             line, column = len(lines) - 1, len(lines[-1])
         message = message.replace(" (at end of document)", "")
+        what = (
+            "is too complex for Lockstep to read"
+            if isinstance(error, TomlTooComplex)
+            else "is not valid TOML"
+        )
         return Finding(
-            path,
-            Range.at(line, column, 1),
-            Severity.ERROR,
-            TOML_SYNTAX,
-            f"{path.name} is not valid TOML: {message}",
+            path, Range.at(line, column, 1), Severity.ERROR, TOML_SYNTAX, f"{path.name} {what}: {message}"
         )
 
 
 def read_toml(path: Path) -> TomlDocument | Finding:
-    """Read and parse a TOML file; an unreadable file or undecodable bytes are a finding too."""
+    """Read (bounded, see `boundedread`) and parse a pyproject.toml; an unreadable file, one refused
+    (a FIFO, a device, too large) or undecodable bytes are a finding too."""
+    from pyhelper import boundedread
+
     try:
-        text = path.read_bytes().decode("utf-8")
+        text = boundedread.read_text(path, boundedread.PYPROJECT)
     except OSError as error:
-        # Permission denied, or gone since it was listed: the caller reports it instead of crashing.
+        # Permission denied, gone since it was listed, or refused: the caller reports it, never crashes.
         message = f"{path.name} cannot be read: {error.strerror or error}"
         return Finding(path, Range.at(0), Severity.ERROR, TOML_SYNTAX, message)
     except UnicodeDecodeError as error:

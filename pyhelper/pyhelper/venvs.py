@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
+from pyhelper import boundedread
 from pyhelper.protocol import Manager, VenvInfo
 
 PYVENV_CFG = "pyvenv.cfg"
@@ -31,8 +32,8 @@ def read_pyvenv_cfg(venv: Path) -> dict[str, str] | None:
     None when the file is missing or unreadable: then the folder is not a usable venv.
     """
     try:
-        text = (venv / PYVENV_CFG).read_text(encoding="utf-8", errors="replace")
-    except OSError:
+        text = boundedread.read_text(venv / PYVENV_CFG, boundedread.PYVENV_CFG, errors="replace")
+    except OSError:  # also a pyvenv.cfg that is a FIFO, a device or too large (boundedread)
         return None
     values: dict[str, str] = {}
     for line in text.splitlines():

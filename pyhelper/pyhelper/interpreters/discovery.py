@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from pyhelper import boundedread
 from pyhelper.interpreters import locations
 from pyhelper.interpreters.executables import read_format
 from pyhelper.interpreters.locations import Host, RegistryEntry
@@ -228,8 +229,8 @@ class Discovery:
         environments = locations.conda_environments_file(host)
         scan.stamps[environments] = _stamp(environments)
         try:
-            with open(environments, encoding="utf-8", errors="replace") as file:
-                prefixes.extend(line.strip() for line in file if line.strip())
+            text = boundedread.read_text(environments, boundedread.CONDA_ENVIRONMENTS, errors="replace")
+            prefixes.extend(line.strip() for line in text.splitlines() if line.strip())
         except OSError:
             pass
         for root in locations.conda_roots(host):

@@ -10,6 +10,8 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass
 
+from pyhelper import boundedread
+
 _ELF_MACHINES = {
     0x03: "x86",
     0x08: "mips",
@@ -61,7 +63,6 @@ def classify_header(head: bytes) -> ExecutableFormat:
 
 def read_format(path: str) -> ExecutableFormat:
     try:
-        with open(path, "rb") as file:
-            return classify_header(file.read(HEADER_SIZE))
+        return classify_header(boundedread.read_head(path, HEADER_SIZE))
     except OSError:
         return NOT_NATIVE

@@ -16,6 +16,8 @@ import os
 import re
 from dataclasses import dataclass
 
+from pyhelper import boundedread
+
 _PRE = r"(?:a|b|rc)\d+"
 # PY_VERSION as CPython spells it: "3.12.1", "3.14.0rc2", "3.13.0a1+" (a development build).
 _VERSION = re.compile(rf"^(\d+)\.(\d+)(?:\.(\d+))?({_PRE})?\+?$")
@@ -34,9 +36,6 @@ _INCLUDE_DIR = re.compile(r"^(python|pypy)(\d+\.\d+)(t)?(?:d|m|dm)?$")
 _LIB_DIR = re.compile(r"^python(\d+\.\d+)(t)?$")
 _DLL = re.compile(r"^python(\d)(\d+)(t)?\.dll$", re.IGNORECASE)
 _CONDA_PYTHON = re.compile(r"^python-(\d+\.\d+\.\d+(?:" + _PRE + r")?)-.*\.json$")
-# Larger files are not scanned for PY_VERSION: a statically linked python is under 10 MB, and reading
-# a big debug-info library would cost more than starting the interpreter.
-_SCAN_LIMIT = 32 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -212,9 +211,8 @@ def scan_executable(path: str, minor: str) -> str | None:
     escaped = re.escape(minor).encode()
     pattern = re.compile(rb"\x00(" + escaped + rb"\.\d+(?:(?:a|b|rc)\d+)?)\+?\x00")
     try:
-        with open(path, "rb") as file:
-            size = os.fstat(file.fileno()).st_size
-            if size == 0 or size > _SCAN_LIMIT:
+        with boundedread.open_regular(path, boundedread.EXECUTABLE) as file:
+            if os.fstat(file.fileno()).st_size == 0:
                 return None
             with mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as data:
                 # PY_VERSION is a string of its own (NUL before and after). Where the linker merged it
@@ -235,7 +233,6 @@ def _listdir(path: str) -> list[str]:
 
 def _read_text(path: str) -> str | None:
     try:
-        with open(path, encoding="utf-8", errors="replace") as file:
-            return file.read()
+        return boundedread.read_text(path, boundedread.C_HEADER, errors="replace")
     except OSError:
         return None

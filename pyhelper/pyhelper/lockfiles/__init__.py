@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, TypeVar, cast
 
+from pyhelper import boundedread
 from pyhelper.findings import Finding, Range, Severity
 from pyhelper.requirements import canonicalize_name
-from pyhelper.tomlfile import TomlDocument
+from pyhelper.tomlfile import MAX_VALUES, TomlDocument, structure_count
 
 LockFormat = Literal["uv", "poetry", "pdm", "pylock"]
 
@@ -29,15 +30,17 @@ LOCK_CHANGING = "lock-changing"
 # half-written. After _SETTLE_LIMIT seconds of changes the read gives up (see read_text_stable).
 _SETTLE_SECONDS = 0.2
 _SETTLE_LIMIT = 2.0
-# Checking a lock reads it whole on every change (a 50 MB pdm.lock: 37 s and 1.2 GB); larger locks get
-# a finding saying they are not checked. Real locks of large projects are a few MB.
-MAX_LOCK_BYTES = 16 * 1024 * 1024
+# Locks larger than the bounded reader's cap get a finding saying they are not checked.
+MAX_LOCK_BYTES = boundedread.LOCKFILE.max_bytes
 
 
 def find_lockfiles(root: Path) -> list[tuple[LockFormat, Path]]:
     """The lockfiles in `root`, in a stable order (a project may have a manager lock and pylock files)."""
     found: list[tuple[LockFormat, Path]] = [
-        (fmt, root / name) for name, fmt in LOCKFILE_NAMES.items() if (root / name).is_file()
+        # exists(), not is_file(): a lock that is a FIFO or a device is reported as unreadable, not missing.
+        (fmt, root / name)
+        for name, fmt in LOCKFILE_NAMES.items()
+        if (root / name).exists()
     ]
     try:
         entries = sorted(os.listdir(root))
@@ -78,7 +81,7 @@ def read_text_stable(path: Path) -> tuple[str, os.stat_result]:
                     raise UnreadableFile(_changing(path))
                 time.sleep(_SETTLE_SECONDS - age)
                 continue
-            data = path.read_bytes()
+            data = boundedread.read_bytes(path, boundedread.LOCKFILE)
             after = path.stat()
         except OSError as error:
             raise UnreadableFile(_unreadable(path, error.strerror or str(error))) from error
@@ -125,6 +128,7 @@ class _Entry:
     mtime_ns: int
     text: str
     value: object
+    weight: int
     digest: bytes | None = None
 
     def same_content(self, text: str) -> bool:
@@ -145,9 +149,14 @@ class LockCache:
 
     A stat that matches returns the parsed lock without reading; a changed stat with identical bytes
     (a touch, a rewrite with the same content) returns it after one read and hash, without parsing.
+    What is kept is bounded: once the cached texts hold more than `MAX_CACHED_VALUES` keys and values
+    (tomlfile's upper bound, which tracks the memory of the parsed lock), the least recently used go.
     """
 
+    MAX_CACHED_VALUES = MAX_VALUES
+
     def __init__(self) -> None:
+        # In order of use, the most recent last.
         self._entries: dict[tuple[Path, str], _Entry] = {}
 
     def get(self, path: Path, kind: str, parse: Callable[[Path, str], T]) -> T:
@@ -160,17 +169,30 @@ class LockCache:
             self._entries.pop(key, None)
             raise UnreadableFile(_unreadable(path, error.strerror or str(error))) from error
         if entry and (entry.size, entry.mtime_ns) == (stat.st_size, stat.st_mtime_ns):
-            return cast(T, entry.value)
+            return cast(T, self._keep(key, entry).value)
         if stat.st_size > MAX_LOCK_BYTES:
             self._entries.pop(key, None)
             raise UnreadableFile(_too_large(path, stat.st_size))
         text, stat = read_text_stable(path)
         if entry and entry.same_content(text):
             entry.size, entry.mtime_ns, entry.text = stat.st_size, stat.st_mtime_ns, text
-            return cast(T, entry.value)
+            return cast(T, self._keep(key, entry).value)
         value = parse(path, text)
-        self._entries[key] = _Entry(stat.st_size, stat.st_mtime_ns, text, value)
+        if isinstance(value, Finding):  # not parsed, nothing worth keeping (but up to 16 MB of text)
+            self._entries.pop(key, None)
+        else:
+            self._keep(key, _Entry(stat.st_size, stat.st_mtime_ns, text, value, structure_count(text)))
         return value
+
+    def _keep(self, key: tuple[Path, str], entry: _Entry) -> _Entry:
+        """Store `entry` as the most recently used; drop the least recently used beyond the budget."""
+        self._entries.pop(key, None)
+        self._entries[key] = entry
+        while (
+            len(self._entries) > 1 and sum(e.weight for e in self._entries.values()) > self.MAX_CACHED_VALUES
+        ):
+            del self._entries[next(iter(self._entries))]
+        return entry
 
     def forget(self, path: Path) -> None:
         for key in [key for key in self._entries if key[0] == path]:

@@ -24,6 +24,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from pyhelper import boundedread
 from pyhelper.findings import Finding, Range, Related, Severity
 from pyhelper.lockfiles.compare import Have, LockView, Want, compare_requirements
 from pyhelper.requirements import (
@@ -271,7 +272,7 @@ def workspace_root(project_root: Path, load: Loader) -> Path:
     for parent in project_root.parents:
         candidate = parent / "pyproject.toml"
         try:
-            if "workspace" not in candidate.read_text(encoding="utf-8"):
+            if "workspace" not in boundedread.read_text(candidate, boundedread.PYPROJECT):
                 continue
         except (OSError, UnicodeDecodeError):
             continue
