@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Callable, Mapping
+import tracemalloc
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +25,16 @@ SETTLE_MB = 20
 """How far above its baseline the helper's RSS may stay once a burst is over: about what CPython keeps
 in its own free lists and arenas after churning through thousands of objects, far below a leak that
 keeps what the burst sent (5 MB of document text in the storm, 128 MiB for the oversized message)."""
+
+
+@contextmanager
+def peak_memory() -> Iterator[Callable[[], int]]:
+    """The most bytes Python held at once inside the block (allocations are counted, not timed)."""
+    tracemalloc.start()
+    try:
+        yield lambda: tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
 
 
 def frame(message: Any) -> bytes:

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import shutil
 import sys
-import tracemalloc
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
 
@@ -24,6 +22,7 @@ from pyhelper.lockfiles.selection import (
     select_poetry,
 )
 from pyhelper.tomlfile import MAX_KEY_PARTS, TomlDocument, parse_toml
+from reliability_support import peak_memory
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "drift"
 PYTHON = Interpreter("/usr/bin/python3.12", "3.12.7", "cpython", "system", "/usr")
@@ -35,16 +34,6 @@ def project(tmp_path: Path, family: str) -> Path:
 
 def codes(findings: list[Finding]) -> list[str]:
     return [finding.code for finding in findings]
-
-
-@contextmanager
-def peak_memory() -> Iterator[Callable[[], int]]:
-    """The most bytes Python held at once inside the block (allocations are counted, not timed)."""
-    tracemalloc.start()
-    try:
-        yield lambda: tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
 
 
 def lines_run(call: Callable[[], object]) -> int:
