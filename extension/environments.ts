@@ -3,7 +3,7 @@
 // this module asks the user what to do and reports what happened.
 import * as vscode from "vscode";
 import type { HelperClient } from "./client";
-import { describePlan, projectFor } from "./projects";
+import { describePlan, downloadQuestion, planDownloads, projectFor } from "./projects";
 import { type EnvironmentPlan, type EnvironmentResult, Methods, type ProjectInfo } from "./protocol";
 import type { InterpreterSelections } from "./selections";
 import { readSettings } from "./settings";
@@ -84,9 +84,9 @@ export async function runEnvironmentOperation(
   const title = `${TITLES[operation]} for ${label(project)}`;
   let result = await helper.requestWithProgress<EnvironmentResult>(METHODS[operation], params, title);
   if (result?.status === "needs-python" && result.pythonRequest) {
-    const download = `Download ${result.pythonRequest}`;
-    const choice = await vscode.window.showWarningMessage(result.message, download, "Cancel");
-    if (choice !== download) return result;
+    const { question, button } = downloadQuestion(label(project), result.message, result.pythonRequest, result.download);
+    const choice = await vscode.window.showWarningMessage(question, button, "Cancel");
+    if (choice !== button) return result;
     result = await helper.requestWithProgress<EnvironmentResult>(
       METHODS[operation],
       { ...params, allowDownload: true },
@@ -198,7 +198,9 @@ export class AutoCreate implements vscode.Disposable {
       "Not now",
       "Never for this project",
     );
-    if (choice === "Create") await runEnvironmentOperation(this.helper, this.selections, project, "create");
+    // The question named the download, if there is one: answering Create agrees to it.
+    const allowDownload = planDownloads(plan) || undefined;
+    if (choice === "Create") await runEnvironmentOperation(this.helper, this.selections, project, "create", { allowDownload });
     if (choice === "Never for this project") await this.state.update(this.neverKey(project), true);
   }
 

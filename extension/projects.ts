@@ -1,7 +1,7 @@
 // Which project a file belongs to, and how to say what creating its environment will do.
 // Pure, for unit tests.
 import { relative, isAbsolute } from "node:path";
-import type { EnvironmentPlan, ProjectInfo } from "./protocol";
+import type { EnvironmentPlan, ProjectInfo, PythonDownload } from "./protocol";
 
 function contains(folder: string, path: string): boolean {
   const rel = relative(folder, path);
@@ -21,13 +21,55 @@ export function projectFor(projects: readonly ProjectInfo[], filePath: string | 
   return topLevel.length === 1 ? topLevel[0] : undefined;
 }
 
-/** "Create .venv with Python 3.12.7 and install 48 locked packages for demo-app?" */
+/** `31.2 MB`: sizes as download dialogs say them (decimal units). */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1_000_000) return `${Math.max(1, Math.round(bytes / 1000))} kB`;
+  return `${(bytes / 1_000_000).toFixed(1)} MB`;
+}
+
+/** `Python 3.12.7 (a 31.2 MB download)`, `Python 3.12.7 (to be downloaded)` when the size is unknown. */
+export function describeDownload(download: PythonDownload): string {
+  return `${download.label} (${download.size === null ? "to be downloaded" : `a ${formatBytes(download.size)} download`})`;
+}
+
+/**
+ * "Create .venv with Python 3.12.7 and install 48 locked packages for demo-app?", or with
+ * "Python 3.12.7 (a 31.2 MB download)" when no installed interpreter fits: one question that
+ * covers the download too.
+ */
 export function describePlan(project: string, plan: EnvironmentPlan): string {
   const venv = plan.venvPath.split(/[\\/]/).pop() ?? plan.venvPath;
   const python = plan.python
     ? `Python ${plan.python.version}`
-    : `${plan.pythonRequest ?? "a managed Python"} (to be downloaded)`;
+    : plan.download
+      ? describeDownload(plan.download)
+      : `${plan.pythonRequest ?? "a managed Python"} (to be downloaded)`;
   const packages =
     plan.packages === null ? "" : ` and install ${plan.packages} locked package${plan.packages === 1 ? "" : "s"}`;
   return `Create ${venv} with ${python}${packages} for ${project}?`;
+}
+
+/** Whether accepting the plan's question also agrees to download its Python. */
+export function planDownloads(plan: EnvironmentPlan): boolean {
+  return plan.python === null && plan.download !== null;
+}
+
+/**
+ * The one question before a download, from the helper's `needs-python` answer: "No installed Python
+ * satisfies ==3.12.*. Download Python 3.12.7 (31.2 MB) for demo?" with the button "Download Python 3.12.7".
+ * `request` (`Python 3.12`) stands in when the catalogue could not name the build.
+ */
+export function downloadQuestion(
+  project: string,
+  reason: string,
+  request: string,
+  download: PythonDownload | null,
+): { question: string; button: string } {
+  const why = reason.split(";")[0].trim();
+  const label = download?.label ?? request;
+  const size = download?.size ? ` (${formatBytes(download.size)})` : "";
+  return {
+    question: `${why.charAt(0).toUpperCase()}${why.slice(1)}. Download ${label}${size} for ${project}?`,
+    button: `Download ${label}`,
+  };
 }

@@ -112,6 +112,16 @@ export interface EnvironmentParams {
   workDoneToken?: string;
 }
 
+/** The managed CPython a download would install. */
+export interface PythonDownload {
+  /** `Python 3.12.7`, `Python 3.13.1 (free-threaded)`. */
+  label: string;
+  version: string;
+  /** Bytes, when the mirror said so quickly. */
+  size: number | null;
+  url: string;
+}
+
 export interface EnvironmentResult {
   status: EnvironmentStatus;
   /** One sentence for the user. */
@@ -119,6 +129,8 @@ export interface EnvironmentResult {
   venv: VenvInfo | null;
   /** With `needs-python`: the managed Python that would fit, as people say it: `Python 3.12`. */
   pythonRequest: string | null;
+  /** With `needs-python`: the build the catalogue has for it, when it has one. */
+  download: PythonDownload | null;
 }
 
 export interface EnvironmentPlan {
@@ -128,6 +140,8 @@ export interface EnvironmentPlan {
   python: { path: string; version: string } | null;
   /** When no installed interpreter fits: the managed Python that would, e.g. `Python 3.12`. */
   pythonRequest: string | null;
+  /** When no installed interpreter fits: the build that would be downloaded, when there is one. */
+  download: PythonDownload | null;
   /** How many locked packages a sync installs, when there is a lock. */
   packages: number | null;
 }

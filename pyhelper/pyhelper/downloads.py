@@ -57,6 +57,8 @@ if TYPE_CHECKING:
 MIRROR_ENV = "LOCKSTEP_PYTHON_INSTALL_MIRROR"
 DOWNLOADS_JSON_ENV = "LOCKSTEP_PYTHON_DOWNLOADS_JSON"
 DEFAULT_TIMEOUT = 30.0
+# Before asking "Download Python 3.12.1 (30 MB)?": offline, the question comes without the size.
+OFFER_TIMEOUT = 2.0
 _CHUNK = 1 << 20
 # How often the download's reader and writer threads look whether the other side stopped.
 _POLL_SECONDS = 0.1
@@ -188,6 +190,46 @@ def resolve_build(request: str, settings: InstallSettings | None = None) -> Buil
     settings = settings or InstallSettings.resolve()
     with _http_client(settings) as client:
         return _choose(settings, client, _parse_request(request), host_platform())
+
+
+@dataclass(frozen=True)
+class Offer:
+    """What a download would fetch, for the question asked before it."""
+
+    build: Build
+    size: int | None
+    """Bytes, when the mirror says within the offer's timeout."""
+
+
+def download_offer(
+    request: str, settings: InstallSettings | None = None, timeout: float = OFFER_TIMEOUT
+) -> Offer:
+    """The build `install_python(request)` would download, and its size.
+
+    The catalogue names the build (the bundled one offline; a downloads JSON URL is fetched); the size
+    is a file:// mirror's file size or the Content-Length of one HEAD request. Everything network here
+    gets `timeout` seconds, as a question must not wait long; an unknown size is None. Raises
+    InstallError when the catalogue cannot be read or has no fitting build.
+    """
+    settings = replace(settings or InstallSettings.resolve(), timeout=timeout)
+    with _http_client(settings) as client:
+        build = _choose(settings, client, _parse_request(request), host_platform())
+        return Offer(build, _remote_size(client, build.url))
+
+
+def _remote_size(client: httpx.Client, url: str) -> int | None:
+    split = urlsplit(url)
+    if split.scheme.lower() == "file":
+        try:
+            return Path(url2pathname(split.path)).stat().st_size
+        except OSError:
+            return None
+    try:
+        response = client.head(url)
+    except Exception:  # offline, refused, stalled, a redirect refused by the URL check: size unknown
+        return None
+    length = response.headers.get("Content-Length", "")
+    return int(length) if response.status_code == 200 and length.isdigit() else None
 
 
 def find_installed(

@@ -119,6 +119,8 @@ def configure(stream: TextIO | None = None) -> None:
     if root.level > logging.DEBUG:
         logging.getLogger("pygls").setLevel(logging.WARNING)
     logging.getLogger("pygls.protocol.json_rpc").addFilter(_KnownNoise())
+    # httpx logs every request at INFO; a failed download is logged by pyhelper, with its URL.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
 @contextmanager

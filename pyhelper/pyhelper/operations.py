@@ -22,9 +22,10 @@ from lsprotocol import types
 from pyhelper import protocol
 
 if TYPE_CHECKING:
+    from pyhelper.downloads import InstallSettings
     from pyhelper.environments import Environments, Event, Outcome
     from pyhelper.environments import Settings as EnvironmentSettings
-    from pyhelper.interpreters.choice import Choice
+    from pyhelper.interpreters.choice import Choice, InstallRequest
     from pyhelper.interpreters.discovery import Discovery
     from pyhelper.server import LockstepServer
 
@@ -197,6 +198,7 @@ def result(
     message: str,
     venv: Path | None = None,
     python_request: str | None = None,
+    download: protocol.PythonDownload | None = None,
 ) -> protocol.EnvironmentResult:
     from pyhelper.venvs import venv_info
 
@@ -205,7 +207,40 @@ def result(
         "message": message,
         "venv": venv_info(venv) if venv else None,
         "pythonRequest": python_request,
+        "download": download,
     }
+
+
+def install_settings(ls: LockstepServer) -> InstallSettings:
+    from pyhelper.downloads import InstallSettings
+
+    settings = ls.settings
+    return InstallSettings.resolve(
+        install_dir=settings.python_install_dir,
+        mirror=settings.python_install_mirror,
+        downloads_json=settings.python_downloads_json,
+    )
+
+
+def python_download(ls: LockstepServer, install: InstallRequest) -> protocol.PythonDownload | None:
+    """The concrete build (and its size) a download for `install` would fetch; None when the catalogue
+    cannot say, and the question falls back to the range (`Python >=3.12`)."""
+    from pyhelper.downloads import InstallError, download_offer
+
+    try:
+        offer = download_offer(install.specifier, install_settings(ls))
+    except InstallError as error:
+        log.warning("No download to offer for %s: %s", install.label, error)
+        return None
+    build = offer.build
+    label = f"Python {build.version}" + (" (free-threaded)" if build.freethreaded else "")
+    return {"label": label, "version": str(build.version), "size": offer.size, "url": build.url}
+
+
+DOWNLOAD_SETTINGS_HINT = (
+    "Downloads come from python-build-standalone's releases unless the lockstep.python.installMirror or "
+    "lockstep.python.downloadsJson setting names another source."
+)
 
 
 def outcome_result(outcome: Outcome) -> protocol.EnvironmentResult:
@@ -237,10 +272,12 @@ async def on_plan_environment(ls: LockstepServer, params: Any) -> protocol.Envir
     venv = environments(ls).location(Project.from_info(project), environment_settings(ls))
     lockfile = project["lockfile"]
     packages = await asyncio.to_thread(count_locked_packages, Path(lockfile)) if lockfile else None
+    install = None if choice.chosen else choice.install
     return {
         "venvPath": str(venv),
         "python": {"path": choice.chosen.path, "version": choice.chosen.version} if choice.chosen else None,
-        "pythonRequest": choice.install.label if choice.install else None,
+        "pythonRequest": install.label if install else None,
+        "download": await asyncio.to_thread(python_download, ls, install) if install else None,
         "packages": packages,
     }
 
@@ -288,7 +325,7 @@ def _python_for(
 ) -> str | protocol.EnvironmentResult:
     """The interpreter the project's rules choose; else a managed one installed now when allowed; else
     the `needs-python` answer that lets the editor ask."""
-    from pyhelper.downloads import InstallCancelled, InstallError, InstallSettings, install_python
+    from pyhelper.downloads import InstallCancelled, InstallError, install_python, resolve_build
 
     choice = choose_python(ls, project)
     if choice.chosen is not None:
@@ -296,28 +333,35 @@ def _python_for(
     if choice.install is None:
         return result("failed", choice.message)
     if not allow_download:
-        return result("needs-python", choice.message, python_request=choice.install.label)
-    settings = ls.settings
-    install_settings = InstallSettings.resolve(
-        install_dir=settings.python_install_dir,
-        mirror=settings.python_install_mirror,
-        downloads_json=settings.python_downloads_json,
-    )
-    label = choice.install.label
+        offer = python_download(ls, choice.install)
+        return result("needs-python", choice.message, python_request=choice.install.label, download=offer)
+    settings = install_settings(ls)
+    specifier, label = choice.install.specifier, choice.install.label
+    try:
+        build = resolve_build(specifier, settings)
+    except InstallError as error:
+        log.error(
+            "No %s to download from %s: %s", label, settings.downloads_json or "the bundled catalogue", error
+        )
+        return result(
+            "failed", f"Could not install {label}: {str(error).rstrip('.')}. {DOWNLOAD_SETTINGS_HINT}"
+        )
+    label = f"Python {build.version}"
 
     def downloaded(done: int, total: int | None) -> None:
         progress.report(f"Downloading {label}", done, total)
 
     progress.report(f"Downloading {label}")
     try:
-        installed = install_python(
-            choice.install.specifier, install_settings, progress=downloaded, cancel=cancel
-        )
+        installed = install_python(specifier, settings, progress=downloaded, cancel=cancel)
     except InstallCancelled:
         return result("cancelled", f"Cancelled the download of {label}.")
     except InstallError as error:
-        return result("failed", f"Could not install {label}: {error}")
-    log.info("Using %s %s at %s (%s)", label, installed.version, installed.python, installed.source)
+        log.error("Installing %s from %s failed: %s", label, build.url, error)
+        return result(
+            "failed", f"Could not install {label}: {str(error).rstrip('.')}. {DOWNLOAD_SETTINGS_HINT}"
+        )
+    log.info("Using Python %s at %s (%s)", installed.version, installed.python, installed.source)
     return str(installed.python)
 
 

@@ -94,6 +94,17 @@ class EnvironmentParams(TypedDict, total=False):
     workDoneToken: str | int
 
 
+class PythonDownload(TypedDict):
+    """The managed CPython a download would install, to ask about it once and concretely."""
+
+    label: str
+    """`Python 3.12.7`, `Python 3.13.1 (free-threaded)`."""
+    version: str
+    size: int | None
+    """Bytes, when the mirror said so quickly."""
+    url: str
+
+
 class EnvironmentResult(TypedDict):
     status: EnvironmentStatus
     message: str
@@ -101,6 +112,8 @@ class EnvironmentResult(TypedDict):
     venv: VenvInfo | None
     pythonRequest: str | None
     """With `needs-python`: the managed Python that would fit, as people say it: `Python 3.12`."""
+    download: PythonDownload | None
+    """With `needs-python`: the build the catalogue has for it, when it has one."""
 
 
 class PythonChoice(TypedDict):
@@ -115,6 +128,8 @@ class EnvironmentPlan(TypedDict):
     """The interpreter the project's rules choose, or None when none installed fits."""
     pythonRequest: str | None
     """When no installed interpreter fits: the managed Python that would, e.g. `Python 3.12`."""
+    download: PythonDownload | None
+    """When no installed interpreter fits: the build that would be downloaded, when there is one."""
     packages: int | None
     """How many locked packages a sync installs, when there is a lock."""
 

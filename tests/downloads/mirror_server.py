@@ -39,6 +39,9 @@ class Mirror:
             def do_GET(self) -> None:
                 mirror._serve(self)
 
+            def do_HEAD(self) -> None:
+                mirror._serve(self)
+
             def log_message(self, format: str, *args: object) -> None:
                 pass
 
@@ -56,12 +59,14 @@ class Mirror:
                 raise AssertionError(f"{path} was requested {self.log.count(path)} times, not {count}")
 
     def _serve(self, handler: BaseHTTPRequestHandler) -> None:
-        path = handler.path
+        """GET serves the file; HEAD only its headers, logged as `HEAD <path>`."""
+        head = handler.command == "HEAD"
+        path = f"HEAD {handler.path}" if head else handler.path
         with self._changed:
             self.log.append(path)
             number = self.log.count(path)
             self._changed.notify_all()
-        body = self.files.get(path)
+        body = self.files.get(handler.path)
         if body is None:
             handler.send_error(404)
             return
@@ -70,6 +75,8 @@ class Mirror:
         handler.send_response(200)
         handler.send_header("Content-Length", str(size))
         handler.end_headers()
+        if head:
+            return
         fault = self.faults.get(path)
         if fault is not None and number <= fault.times:
             self._faulty(handler, data, fault)

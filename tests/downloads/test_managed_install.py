@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Literal
 
@@ -28,6 +31,7 @@ from pyhelper.downloads import (
     InstallCancelled,
     InstallError,
     InstallSettings,
+    download_offer,
     install_python,
     uninstall_python,
 )
@@ -292,3 +296,35 @@ def test_cancel_while_waiting_for_another_install(
         install_python("3.12", config, cancel=cancel)
 
     assert mirror.requests_for(served_path(pbs_archive.version)) == 0
+
+
+def test_the_offer_names_the_build_and_its_size_without_downloading_it(
+    pbs_archive: Archive, publish: Callable[..., Path], settings: Settings, mirror: Mirror
+) -> None:
+    config = settings(publish((pbs_archive.version, pbs_archive.path)))
+    path = served_path(pbs_archive.version)
+
+    offer = download_offer("3.12", config)
+
+    assert str(offer.build.version) == pbs_archive.version
+    assert offer.size == pbs_archive.path.stat().st_size
+    assert mirror.requests_for(f"HEAD {path}") == 1
+    assert mirror.requests_for(path) == 0, "only the headers are fetched"
+    assert not config.install_dir.exists() or not any(config.install_dir.iterdir())
+
+
+def test_the_offer_does_not_wait_for_a_silent_mirror(
+    pbs_archive: Archive, publish: Callable[..., Path], settings: Settings
+) -> None:
+    config = settings(publish((pbs_archive.version, pbs_archive.path)))
+    # A server that accepts the connection and never answers.
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        port = silent.getsockname()[1]
+        config = replace(config, mirror=f"http://127.0.0.1:{port}{MIRROR_ROOT}")
+        started = time.monotonic()
+        offer = download_offer("3.12", config, timeout=0.5)
+        waited = time.monotonic() - started
+    assert str(offer.build.version) == pbs_archive.version and offer.size is None
+    assert waited < 5, f"the question waited {waited:.1f} s for the size"

@@ -50,7 +50,7 @@ class _LoggedIndex(PackageIndex):
 
 class _LoggedMirror(Mirror):
     def _serve(self, handler: BaseHTTPRequestHandler) -> None:
-        _say(f"request {handler.path}")
+        _say(f"request {'HEAD ' if handler.command == 'HEAD' else ''}{handler.path}")
         super()._serve(handler)
 
 

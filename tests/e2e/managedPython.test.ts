@@ -39,6 +39,16 @@ async function prepare(p: Preparation) {
   return { index, mirror, installDir };
 }
 
+/** The venv's base interpreter is the managed one under `installDir`. */
+function assertManagedVenv(workspace: string, installDir: string, version: string): void {
+  const home = /^home = (.+)$/m.exec(readFileSync(join(workspace, ".venv", "pyvenv.cfg"), "utf8"))?.[1];
+  assert.ok(home, "pyvenv.cfg should name its base interpreter's folder");
+  assert.ok(
+    realpathSync(home).startsWith(`${realpathSync(installDir)}/cpython-${version}-`),
+    `the venv's interpreter should be the managed one under ${installDir}, not ${home}`,
+  );
+}
+
 scenario(
   "managed-python-download",
   { files, settings: { "lockstep.autoCreate": "never" }, prepare, timeoutMs: 180_000 },
@@ -46,22 +56,38 @@ scenario(
     const version = mirror.info.version;
     await workbench.waitForStatus("No environment");
     await workbench.runCommand("Lockstep: Create Environment");
-    const warning = await workbench.waitForNotification("no installed Python satisfies ==3.12.*");
-    assert.match(warning, /Download Python 3\.12/);
-    assert.deepEqual(mirror.requests(), [], "nothing should be downloaded before the user agrees");
+    const question = /No installed Python satisfies ==3\.12\.\*\. Download Python 3\.12\.\d+ \(\d+\.\d MB\) for demo\?/;
+    const warning = await workbench.waitForNotification(question);
+    assert.ok(warning.includes(`Download Python ${version}`), `the button should name ${version}: ${warning}`);
+    assert.deepEqual(mirror.requests(), [`HEAD ${mirror.info.archive}`], "only the size is asked before the user agrees");
 
-    await workbench.clickNotificationButton("no installed Python satisfies ==3.12.*", "Download Python 3.12");
+    await workbench.clickNotificationButton(question, `Download Python ${version}`);
     await workbench.waitForNotificationSeen("Creating the environment for demo", { progress: true });
     await workbench.waitForStatus(`${version} (.venv)`, { timeoutMs: 120_000 });
     await workbench.waitForNotificationSeen(`Created .venv with Python ${version}.`);
     await workbench.waitForNotificationGone("Creating the environment for demo"); // shown 800 ms at least
 
-    assert.deepEqual(mirror.requests(), [mirror.info.archive], "the archive should be downloaded once");
-    const home = /^home = (.+)$/m.exec(readFileSync(join(workspace, ".venv", "pyvenv.cfg"), "utf8"))?.[1];
-    assert.ok(home, "pyvenv.cfg should name its base interpreter's folder");
-    assert.ok(
-      realpathSync(home).startsWith(`${realpathSync(installDir)}/cpython-${version}-`),
-      `the venv's interpreter should be the managed one under ${installDir}, not ${home}`,
-    );
+    assert.deepEqual(mirror.requests(), [`HEAD ${mirror.info.archive}`, mirror.info.archive], "the archive should be downloaded once");
+    assertManagedVenv(workspace, installDir, version);
+  },
+);
+
+scenario(
+  "managed-python-prompt",
+  { files, prepare, timeoutMs: 180_000 },
+  async ({ workbench, workspace, prepared: { mirror, installDir } }) => {
+    const version = mirror.info.version;
+    const prompt = `Create .venv with Python ${version} (a `;
+    const shown = await workbench.waitForNotification(prompt);
+    assert.match(shown, /\(a \d+\.\d MB download\) and install 4 locked packages for demo\?/);
+    assert.deepEqual(mirror.requests(), [`HEAD ${mirror.info.archive}`], "nothing is downloaded before the user agrees");
+
+    await workbench.clickNotificationButton(prompt, "Create");
+    await workbench.waitForStatus(`${version} (.venv)`, { timeoutMs: 120_000 });
+    await workbench.waitForNotificationSeen(`Created .venv with Python ${version}.`);
+    const asked = (await workbench.notificationsSeen()).filter((toast) => /No installed Python|Download Python/.test(toast.text));
+    assert.deepEqual(asked, [], "the open prompt was the only question");
+    assert.deepEqual(mirror.requests(), [`HEAD ${mirror.info.archive}`, mirror.info.archive]);
+    assertManagedVenv(workspace, installDir, version);
   },
 );

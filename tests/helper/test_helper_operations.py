@@ -126,10 +126,44 @@ async def test_a_project_no_installed_python_fits_asks_for_a_download(
     async with session([root], initialization_options=TRUSTED, env=index_env) as helper:
         plan = await request(helper, "lockstep/planEnvironment", {"root": str(root)})
         assert plan["python"] is None and plan["pythonRequest"] == "Python 3.99"
+        assert plan["download"] is None, "the catalogue has no 3.99 to offer"
         answer = await request(helper, "lockstep/createEnvironment", {"root": str(root)})
     assert answer["status"] == "needs-python"
     assert answer["pythonRequest"] == "Python 3.99"
     assert "3.99" in answer["message"]
+    assert not (root / ".venv").exists()
+
+
+async def test_a_download_is_offered_concretely_and_a_failed_one_names_the_settings(
+    session: Any, tmp_path: Path, index_env: dict[str, str]
+) -> None:
+    root = tmp_path / "next"
+    root.mkdir()
+    (root / "pyproject.toml").write_text(
+        '[project]\nname = "next"\nversion = "0"\nrequires-python = "==3.14.*"\n'
+    )
+    # Nothing listens on port 9: the size is unknown and the download fails at once.
+    mirror = "http://127.0.0.1:9/mirror"
+    options = {**TRUSTED, "pythonInstallDir": str(tmp_path / "pythons"), "pythonInstallMirror": mirror}
+    env = {**index_env, "UV_PYTHON_INSTALL_DIR": str(tmp_path / "uv-pythons")}
+    async with session([root], initialization_options=options, env=env) as helper:
+        plan = await request(helper, "lockstep/planEnvironment", {"root": str(root)})
+        asked = await request(helper, "lockstep/createEnvironment", {"root": str(root)})
+        failed = await request(
+            helper, "lockstep/createEnvironment", {"root": str(root), "allowDownload": True}
+        )
+        logs = list(helper.client.log_messages)
+    download = plan["download"]
+    assert plan["python"] is None and download is not None
+    assert download["version"].startswith("3.14.") and download["label"] == f"Python {download['version']}"
+    assert download["url"].startswith(mirror + "/") and download["size"] is None
+    assert asked["status"] == "needs-python" and asked["download"] == download
+    assert failed["status"] == "failed"
+    assert f"Could not install {download['label']}: " in failed["message"]
+    assert "lockstep.python.installMirror" in failed["message"]
+    assert "lockstep.python.downloadsJson" in failed["message"]
+    errors = [log.message for log in logs if log.type == types.MessageType.Error]
+    assert any(download["url"] in message for message in errors), errors
     assert not (root / ".venv").exists()
 
 

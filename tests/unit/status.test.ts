@@ -66,7 +66,7 @@ test("the active file's innermost project wins; otherwise the single top-level p
 });
 
 test("the auto-create prompt says which Python and how many locked packages", () => {
-  const plan = { venvPath: "/w/app/.venv", python: { path: "/usr/bin/python3.12", version: "3.12.7" }, pythonRequest: null, packages: 48 };
+  const plan = { venvPath: "/w/app/.venv", python: { path: "/usr/bin/python3.12", version: "3.12.7" }, pythonRequest: null, download: null, packages: 48 };
   assert.equal(describePlan("app", plan), "Create .venv with Python 3.12.7 and install 48 locked packages for app?");
   assert.equal(
     describePlan("app", { ...plan, python: null, pythonRequest: "Python 3.13", packages: null }),
