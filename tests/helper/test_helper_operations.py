@@ -115,14 +115,19 @@ async def test_cancelling_a_create_leaves_no_venv(
         assert [p.name for p in project.iterdir() if ".lockstep-" in p.name] == []
 
 
+def requiring_python(root: Path, requires: str) -> Path:
+    """A project with no dependencies whose requires-python no installed interpreter satisfies."""
+    root.mkdir()
+    (root / "pyproject.toml").write_text(
+        f'[project]\nname = "{root.name}"\nversion = "0"\nrequires-python = "{requires}"\n'
+    )
+    return root
+
+
 async def test_a_project_no_installed_python_fits_asks_for_a_download(
     session: Any, tmp_path: Path, index_env: dict[str, str]
 ) -> None:
-    root = tmp_path / "future"
-    root.mkdir()
-    (root / "pyproject.toml").write_text(
-        '[project]\nname = "future"\nversion = "0"\nrequires-python = "==3.99.*"\n'
-    )
+    root = requiring_python(tmp_path / "future", "==3.99.*")
     async with session([root], initialization_options=TRUSTED, env=index_env) as helper:
         plan = await request(helper, "lockstep/planEnvironment", {"root": str(root)})
         assert plan["python"] is None and plan["pythonRequest"] == "Python 3.99"
@@ -137,11 +142,7 @@ async def test_a_project_no_installed_python_fits_asks_for_a_download(
 async def test_a_download_is_offered_concretely_and_a_failed_one_names_the_settings(
     session: Any, tmp_path: Path, index_env: dict[str, str]
 ) -> None:
-    root = tmp_path / "next"
-    root.mkdir()
-    (root / "pyproject.toml").write_text(
-        '[project]\nname = "next"\nversion = "0"\nrequires-python = "==3.14.*"\n'
-    )
+    root = requiring_python(tmp_path / "next", "==3.14.*")
     # Nothing listens on port 9: the size is unknown and the download fails at once.
     mirror = "http://127.0.0.1:9/mirror"
     options = {**TRUSTED, "pythonInstallDir": str(tmp_path / "pythons"), "pythonInstallMirror": mirror}
