@@ -1,10 +1,10 @@
-// Create, sync, recreate and delete a project's environment, and offer to create one when a folder
-// opens. The helper does the work (and keeps it safe: nothing half-made, nothing deleted unasked);
+// Create, sync, recreate and delete a project's environment (the offer when a folder opens:
+// autoCreate.ts). The helper does the work (and keeps it safe: nothing half-made, nothing deleted unasked);
 // this module asks the user what to do and reports what happened.
 import * as vscode from "vscode";
 import type { HelperClient } from "./client";
-import { describePlan, downloadQuestion, planDownloads, projectFor } from "./projects";
-import { type EnvironmentPlan, type EnvironmentResult, Methods, type ProjectInfo } from "./protocol";
+import { downloadQuestion, projectFor } from "./projects";
+import { type EnvironmentResult, Methods, type ProjectInfo } from "./protocol";
 import type { InterpreterSelections } from "./selections";
 import { readSettings } from "./settings";
 
@@ -22,7 +22,7 @@ const TITLES: Record<Operation, string> = {
   recreate: "Recreating the environment",
 };
 
-function label(project: ProjectInfo): string {
+export function projectLabel(project: ProjectInfo): string {
   return project.name ?? vscode.workspace.asRelativePath(project.root);
 }
 
@@ -48,7 +48,7 @@ export async function pickProject(
     return undefined;
   }
   const items = projects.map((project) => ({
-    label: label(project),
+    label: projectLabel(project),
     description: vscode.workspace.asRelativePath(project.root),
     detail: project.venv ? `${project.venv.name} (${project.venv.version ?? "unknown version"})` : "no environment",
     project,
@@ -81,10 +81,10 @@ export async function runEnvironmentOperation(
     replace: operation === "recreate",
     allowDownload: options.allowDownload ?? settings.pythonAutoInstall,
   };
-  const title = `${TITLES[operation]} for ${label(project)}`;
+  const title = `${TITLES[operation]} for ${projectLabel(project)}`;
   let result = await helper.requestWithProgress<EnvironmentResult>(METHODS[operation], params, title);
   if (result?.status === "needs-python" && result.pythonRequest) {
-    const { question, button } = downloadQuestion(label(project), result.message, result.pythonRequest, result.download);
+    const { question, button } = downloadQuestion(projectLabel(project), result.message, result.pythonRequest, result.download);
     const choice = await vscode.window.showWarningMessage(question, button, "Cancel");
     if (choice !== button) return result;
     result = await helper.requestWithProgress<EnvironmentResult>(
@@ -117,7 +117,7 @@ export async function createEnvironment(helper: HelperClient, selections: Interp
   if (project.venv) {
     const recreate = "Recreate";
     const choice = await vscode.window.showWarningMessage(
-      `${label(project)} already has ${project.venv.name}. Recreate it? The current one is replaced only once the new one is complete.`,
+      `${projectLabel(project)} already has ${project.venv.name}. Recreate it? The current one is replaced only once the new one is complete.`,
       { modal: true },
       recreate,
     );
@@ -142,7 +142,7 @@ export async function deleteEnvironment(helper: HelperClient, root?: string): Pr
   const project = await pickProject(helper, "Delete the environment of which project?", root);
   if (!project) return;
   if (!project.venv) {
-    void vscode.window.showInformationMessage(`${label(project)} has no environment to delete.`);
+    void vscode.window.showInformationMessage(`${projectLabel(project)} has no environment to delete.`);
     return;
   }
   const remove = "Delete";
@@ -157,54 +157,4 @@ export async function deleteEnvironment(helper: HelperClient, root?: string): Pr
     confirmed: true,
   });
   await report(helper, result);
-}
-
-/**
- * Offers (or, with `lockstep.autoCreate: always`, goes ahead) to create the environment of each
- * project that has none, once per project per session; never in an untrusted workspace.
- */
-export class AutoCreate implements vscode.Disposable {
-  private readonly seen = new Set<string>();
-  private readonly subscription: vscode.Disposable;
-
-  constructor(
-    private readonly helper: HelperClient,
-    private readonly selections: InterpreterSelections,
-    private readonly state: vscode.Memento,
-  ) {
-    this.subscription = helper.onDidChangeProjects((projects) => {
-      for (const project of projects) void this.consider(project);
-    });
-  }
-
-  private neverKey(project: ProjectInfo): string {
-    return `autoCreate.never:${project.root}`;
-  }
-
-  private async consider(project: ProjectInfo): Promise<void> {
-    if (project.venv || this.seen.has(project.root) || !vscode.workspace.isTrusted) return;
-    if (project.workspaceRoot && project.workspaceRoot !== project.root) return; // the workspace root's venv serves it
-    const mode = readSettings(vscode.Uri.file(project.root)).autoCreate;
-    if (mode === "never" || this.state.get<boolean>(this.neverKey(project))) return;
-    this.seen.add(project.root);
-    if (mode === "always") {
-      await runEnvironmentOperation(this.helper, this.selections, project, "create");
-      return;
-    }
-    const plan = await this.helper.request<EnvironmentPlan>(Methods.planEnvironment, { root: project.root });
-    const choice = await vscode.window.showInformationMessage(
-      describePlan(label(project), plan),
-      "Create",
-      "Not now",
-      "Never for this project",
-    );
-    // The question named the download, if there is one: answering Create agrees to it.
-    const allowDownload = planDownloads(plan) || undefined;
-    if (choice === "Create") await runEnvironmentOperation(this.helper, this.selections, project, "create", { allowDownload });
-    if (choice === "Never for this project") await this.state.update(this.neverKey(project), true);
-  }
-
-  dispose(): void {
-    this.subscription.dispose();
-  }
 }

@@ -1,7 +1,7 @@
 import * as vscode from "vscode";
 import { HelperClient } from "./client";
 import { registerCommands } from "./commands";
-import { AutoCreate } from "./environments";
+import { AutoCreate } from "./autoCreate";
 import { HELPER_SETTINGS, OUTPUT_CHANNEL_NAME, Settings } from "./constants";
 import { InterpreterSelections } from "./selections";
 import { affects } from "./settings";

@@ -120,20 +120,27 @@ export function startPythonMirror(downloadsJson: string): Promise<LoopbackServer
  * For `prepare`: serves the package index for the scenario's lifetime, points code-server's
  * environment at it (uv cache in the scenario's folder) and locks the workspace's uv project
  * against it with real uv, as a developer would have before opening the folder. `lockPython`: the
- * interpreter uv locks with, when the one uv finds on PATH (a pyenv shim) does not fit the project.
+ * interpreter uv locks with, when the one uv finds on PATH (a pyenv shim) does not fit the project;
+ * `folders`: the workspace's project folders to lock.
  */
-export async function serveIndexAndLock(p: Preparation, lockPython?: string): Promise<LoopbackServer<IndexInfo>> {
+export async function serveIndexAndLock(
+  p: Preparation,
+  lockPython?: string,
+  folders: readonly string[] = ["."],
+): Promise<LoopbackServer<IndexInfo>> {
   const index = await startPackageIndex(join(p.dirs.root, "uv-cache"));
   p.cleanup(() => index.stop());
   Object.assign(p.env, indexEnvironment(index));
   const env: NodeJS.ProcessEnv = { ...process.env, ...p.env };
   for (const key of index.info.unset) delete env[key];
-  await step("uv lock of the fixture project against the loopback index", () =>
-    promisify(execFile)(devUv(), ["lock", "--quiet", ...(lockPython ? ["--python", lockPython] : [])], {
-      cwd: p.workspace,
-      env,
-      timeout: 60_000,
-    }),
-  );
+  for (const folder of folders) {
+    await step(`uv lock of the fixture project ${folder} against the loopback index`, () =>
+      promisify(execFile)(devUv(), ["lock", "--quiet", ...(lockPython ? ["--python", lockPython] : [])], {
+        cwd: join(p.workspace, folder),
+        env,
+        timeout: 60_000,
+      }),
+    );
+  }
   return index;
 }
