@@ -1,10 +1,18 @@
 // What the status bar item says, decided from the helper's state and the active project.
 // Pure, for unit tests; statusBar.ts puts it on screen.
 import type { HelperState } from "./client";
+import type { Commands } from "./constants";
 import type { DriftInfo, ProjectInfo } from "./protocol";
 import type { Selection } from "./selections";
 
 export type Tone = "normal" | "warning" | "error";
+
+export interface StatusAction {
+  title: string;
+  command: keyof typeof Commands;
+  /** The project the command is about (its optional root argument). */
+  root?: string;
+}
 
 export interface StatusView {
   text: string;
@@ -13,6 +21,24 @@ export interface StatusView {
   /** Command run on click, by id. */
   command: "showLog" | "selectInterpreter" | "none";
   visible: boolean;
+  /** Links under the tooltip (tooltip.ts), most useful first. */
+  actions: StatusAction[];
+}
+
+const SELECT: StatusAction = { title: "$(list-selection) Select Interpreter", command: "selectInterpreter" };
+
+function projectActions(project: ProjectInfo): StatusAction[] {
+  const root = project.root;
+  const sync: StatusAction = { title: "$(sync) Sync", command: "syncEnvironment", root };
+  const update: StatusAction = { title: "$(lock) Update Lockfile", command: "updateLock", root };
+  const create: StatusAction = { title: "$(add) Create Environment", command: "createEnvironment", root };
+  const recreate: StatusAction = { title: "$(refresh) Recreate Environment", command: "recreateEnvironment", root };
+  const drift = project.drift;
+  const lock = project.lockfile ? [update] : [];
+  if (!project.venv) return drift?.state === "lock-stale" ? [update, create, SELECT] : [create, SELECT];
+  if (drift?.state === "lock-stale") return [update, sync, SELECT];
+  if (drift?.state === "env-out-of-sync" && drift.pythonMismatch) return [recreate, SELECT];
+  return [sync, ...lock, SELECT];
 }
 
 const MANAGER_NAMES: Record<ProjectInfo["manager"], string> = {
@@ -41,18 +67,22 @@ export function describeStatus(
         "showLog",
       );
     case "failed":
-      return view("$(error) Lockstep: helper stopped", `${state.message}\n\nClick to show the log.`, "error", "showLog");
+      return {
+        ...view("$(error) Lockstep: helper stopped", `${state.message}\n\nClick to show the log.`, "error", "showLog"),
+        actions: [
+          { title: "$(output) Show Log", command: "showLog" },
+          { title: "$(debug-restart) Restart Helper", command: "restartHelper" },
+        ],
+      };
     case "running":
       break;
   }
   if (!project) {
     if (projectCount === 0) return { ...view("", "", "normal", "none"), visible: false };
-    return view(
-      `$(folder) ${projectCount} Python projects`,
-      "Open a file of a project to see its environment.",
-      "normal",
-      "selectInterpreter",
-    );
+    return {
+      ...view(`$(folder) ${projectCount} Python projects`, "Open a file of a project to see its environment.", "normal", "selectInterpreter"),
+      actions: [SELECT],
+    };
   }
   const lines = [
     `Project: ${project.name ?? project.root}`,
@@ -73,7 +103,7 @@ export function describeStatus(
     const text = selected
       ? `$(warning) ${selected.version ?? shortName(selected.path)} · No environment`
       : "$(warning) No environment";
-    return view(text + (lockDrift?.suffix ?? ""), lines.join("\n"), "warning", "selectInterpreter");
+    return { ...view(text + (lockDrift?.suffix ?? ""), lines.join("\n"), "warning", "selectInterpreter"), actions: projectActions(project) };
   }
   lines.push(`Interpreter: ${venv.python ?? `missing in ${venv.path}`}`);
   const drift = describeDrift(project.drift);
@@ -81,7 +111,7 @@ export function describeStatus(
   lines.push("", "Click to select another interpreter.");
   const version = venv.version ?? "Python";
   const tone = worse(venv.python ? "normal" : "warning", drift.tone);
-  return view(`${version} (${venv.name})${drift.suffix}`, lines.join("\n"), tone, "selectInterpreter");
+  return { ...view(`${version} (${venv.name})${drift.suffix}`, lines.join("\n"), tone, "selectInterpreter"), actions: projectActions(project) };
 }
 
 export interface DriftView {
@@ -145,5 +175,5 @@ function shortName(path: string): string {
 }
 
 function view(text: string, tooltip: string, tone: Tone, command: StatusView["command"]): StatusView {
-  return { text, tooltip, tone, command, visible: true };
+  return { text, tooltip, tone, command, visible: true, actions: [] };
 }

@@ -4,6 +4,7 @@ import { Commands, STATUS_ITEM_ID } from "./constants";
 import { projectFor } from "./projects";
 import type { InterpreterSelections } from "./selections";
 import { describeStatus, type Tone } from "./status";
+import { TOOLTIP_COMMANDS, tooltipMarkdown } from "./tooltip";
 
 const BACKGROUNDS: Record<Tone, vscode.ThemeColor | undefined> = {
   normal: undefined,
@@ -37,7 +38,9 @@ export class StatusBar implements vscode.Disposable {
     const selected = project ? this.selections.get(project.root) : undefined;
     const view = describeStatus(this.helper.state, project, projects.length, selected);
     this.item.text = view.text;
-    this.item.tooltip = view.tooltip;
+    const tooltip = new vscode.MarkdownString(tooltipMarkdown(view), true);
+    tooltip.isTrusted = { enabledCommands: [...TOOLTIP_COMMANDS] };
+    this.item.tooltip = tooltip;
     this.item.backgroundColor = BACKGROUNDS[view.tone];
     this.item.command = view.command === "none" ? undefined : Commands[view.command];
     if (view.visible) this.item.show();
