@@ -3,23 +3,9 @@ import { test } from "node:test";
 import { offerQuestion, projectsToOffer } from "../../extension/autoCreatePrompt";
 import type { EnvironmentPlan, ProjectInfo } from "../../extension/protocol";
 import type { AutoCreate } from "../../extension/settings";
+import { projectInfo } from "./projectInfo";
 
-function project(name: string, overrides: Partial<ProjectInfo> = {}): ProjectInfo {
-  const root = `/w/${name}`;
-  return {
-    name,
-    root,
-    pyproject: `${root}/pyproject.toml`,
-    manager: "uv",
-    lockfile: `${root}/uv.lock`,
-    pylock: [],
-    requiresPython: ">=3.12",
-    pythonVersion: null,
-    venv: null,
-    workspaceRoot: null,
-    ...overrides,
-  };
-}
+const project = (name: string, overrides: Partial<ProjectInfo> = {}) => projectInfo(`/w/${name}`, overrides);
 
 const venv = { path: "/w/done/.venv", name: ".venv", python: "/w/done/.venv/bin/python", version: "3.12.1" };
 const projects = [project("api"), project("web"), project("done", { venv }), project("member", { workspaceRoot: "/w/api" })];

@@ -1,20 +1,10 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { pickerLists } from "../../extension/pickerItems";
-import type { InterpreterInfo, InterpretersResult, ProjectInfo } from "../../extension/protocol";
+import type { InterpreterInfo, InterpretersResult } from "../../extension/protocol";
+import { projectInfo } from "./projectInfo";
 
-const project: ProjectInfo = {
-  name: "demo",
-  root: "/w/demo",
-  pyproject: "/w/demo/pyproject.toml",
-  manager: "uv",
-  lockfile: null,
-  pylock: [],
-  requiresPython: ">=3.12",
-  pythonVersion: null,
-  venv: null,
-  workspaceRoot: null,
-};
+const project = projectInfo("/w/demo", { lockfile: null });
 
 function pyenv(version: string): InterpreterInfo {
   const prefix = `/root/.pyenv/versions/${version}`;

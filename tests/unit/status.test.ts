@@ -1,24 +1,10 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { describePlan, projectFor } from "../../extension/projects";
-import type { ProjectInfo } from "../../extension/protocol";
 import { describeStatus } from "../../extension/status";
+import { projectInfo } from "./projectInfo";
 
-function project(root: string, overrides: Partial<ProjectInfo> = {}): ProjectInfo {
-  return {
-    name: root.split("/").pop() ?? null,
-    root,
-    pyproject: `${root}/pyproject.toml`,
-    manager: "uv",
-    lockfile: `${root}/uv.lock`,
-    pylock: [],
-    requiresPython: ">=3.12",
-    pythonVersion: null,
-    venv: null,
-    workspaceRoot: null,
-    ...overrides,
-  };
-}
+const project = projectInfo;
 
 const running = { kind: "running" } as const;
 

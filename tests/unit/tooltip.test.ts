@@ -1,23 +1,12 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { ProjectInfo } from "../../extension/protocol";
 import { describeStatus } from "../../extension/status";
 import { TOOLTIP_COMMANDS, tooltipMarkdown } from "../../extension/tooltip";
+import { projectInfo } from "./projectInfo";
 
 const running = { kind: "running" } as const;
 const venv = { path: "/w/my_app/.venv", name: ".venv", python: "/w/my_app/.venv/bin/python", version: "3.12.7" };
-const project: ProjectInfo = {
-  name: "my_app",
-  root: "/w/my_app",
-  pyproject: "/w/my_app/pyproject.toml",
-  manager: "uv",
-  lockfile: "/w/my_app/uv.lock",
-  pylock: [],
-  requiresPython: ">=3.12",
-  pythonVersion: null,
-  venv,
-  workspaceRoot: null,
-};
+const project = projectInfo("/w/my_app", { venv });
 const link = (command: string, root?: string) =>
   `(command:${command}${root === undefined ? "" : `?${encodeURIComponent(JSON.stringify([root]))}`})`;
 
