@@ -28,28 +28,23 @@ Findings may concern any of those pyproject files or the lockfile: each carries 
 - `requirement-invalid` (error): a requirement string that is not PEP 508.
 
 A project is in sync when no finding is an error or a warning (`is_drift`).
-`check_tree(path, cache)` checks every project under a folder (the CLI's unit of work).
+`check_tree(path, cache)` checks every project under a folder (the CLI's unit of work), found by the
+editor's own walk (`projects.find_pyprojects`: the same folders skipped).
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from pyhelper.findings import Finding, Range, Severity
-from pyhelper.lockfiles import LockCache, LockFormat, UnreadableFile, find_lockfiles
+from pyhelper.lockfiles import LockCache, UnreadableFile, registry
+from pyhelper.lockfiles.format import Checking, LockFormat
+from pyhelper.projects import find_pyprojects
 from pyhelper.tomlfile import TomlDocument, parse_toml, read_toml
 
-__all__ = ["LockCache", "check_project", "check_tree", "detect_manager", "is_drift"]
-
-_SKIPPED_DIRS = frozenset({".venv", "venv", "node_modules", ".git", "__pycache__", ".tox", ".nox"})
-_LOCK_FOR_MANAGER: dict[str, tuple[str, str]] = {
-    "uv": ("uv.lock", "uv lock"),
-    "poetry": ("poetry.lock", "poetry lock"),
-    "pdm": ("pdm.lock", "pdm lock"),
-}
+__all__ = ["LockCache", "check_project", "check_tree", "is_drift"]
 
 
 def is_drift(findings: list[Finding]) -> bool:
@@ -78,73 +73,54 @@ def check_project(
     doc = load(project_root / "pyproject.toml")
     if isinstance(doc, Finding):
         return [doc]
-    locks = find_lockfiles(project_root)
+    locks = registry.find_lockfiles(project_root)
     root, root_doc = project_root, doc
-    if not any(fmt == "uv" for fmt, _ in locks) and "project" in doc.data:
-        from pyhelper.lockfiles import uv
-
-        workspace = uv.workspace_root(project_root, load)
-        if workspace != project_root:
-            loaded = load(workspace / "pyproject.toml")
-            if isinstance(loaded, Finding):
-                return [loaded]
-            root, root_doc = workspace, loaded
-            locks = [(fmt, path) for fmt, path in find_lockfiles(workspace) if fmt == "uv"]
+    shared = _shared_lock(project_root, doc, locks, load)
+    if isinstance(shared, Finding):
+        return [shared]
+    if shared is not None:
+        root, root_doc, locks = shared
     if not locks:
         return _missing_lock(doc)
     findings: list[Finding] = []
     for fmt, path in locks:
         try:
-            findings.extend(_check_lock(fmt, path, root, root_doc, load, cache))
+            findings.extend(_check_lock(fmt, path, Checking(root, root_doc, load), cache))
         except UnreadableFile as error:
             findings.append(error.finding)
     return _unique(findings)
 
 
-def _check_lock(
-    fmt: LockFormat, path: Path, root: Path, doc: TomlDocument, load: _Loader, cache: LockCache
-) -> list[Finding]:
-    if fmt == "uv":
-        from pyhelper.lockfiles import uv
-
-        uv_lock = cache.get(path, fmt, uv.parse_lock)
-        return [uv_lock] if isinstance(uv_lock, Finding) else uv.check(root, doc, uv_lock, load)
-    if fmt == "poetry":
-        from pyhelper.lockfiles import poetry
-
-        poetry_lock = cache.get(path, fmt, poetry.parse_lock)
-        return [poetry_lock] if isinstance(poetry_lock, Finding) else poetry.check(doc, poetry_lock)
-    if fmt == "pdm":
-        from pyhelper.lockfiles import pdm
-
-        pdm_lock = cache.get(path, fmt, pdm.parse_lock)
-        return [pdm_lock] if isinstance(pdm_lock, Finding) else pdm.check(doc, pdm_lock)
-    from pyhelper.lockfiles import pylock
-
-    py_lock = cache.get(path, fmt, pylock.parse_lock)
-    return [py_lock] if isinstance(py_lock, Finding) else pylock.check(doc, py_lock)
-
-
-def detect_manager(data: dict[str, Any]) -> str | None:
-    """The manager a pyproject declares (uv, poetry, pdm), when it names one that uses a lockfile."""
-    from pyhelper.requirements import table
-
-    tool = table(data.get("tool"))
-    backend = table(data.get("build-system")).get("build-backend")
-    if "uv" in tool:
-        return "uv"
-    if "poetry" in tool or (isinstance(backend, str) and backend.startswith("poetry.")):
-        return "poetry"
-    if "pdm" in tool:
-        return "pdm"
+def _shared_lock(
+    project_root: Path, doc: TomlDocument, locks: list[tuple[LockFormat[Any], Path]], load: _Loader
+) -> tuple[Path, TomlDocument, list[tuple[LockFormat[Any], Path]]] | Finding | None:
+    """For a project without a lock of its own of a format whose lock covers a workspace (uv), the
+    workspace root, its pyproject and that lock."""
+    if "project" not in doc.data:
+        return None
+    for fmt in registry.FORMATS:
+        if fmt.shared_root is None or any(found is fmt for found, _ in locks):
+            continue
+        workspace = fmt.shared_root(project_root, load)
+        if workspace != project_root:
+            loaded = load(workspace / "pyproject.toml")
+            if isinstance(loaded, Finding):
+                return loaded
+            shared = [(found, path) for found, path in registry.find_lockfiles(workspace) if found is fmt]
+            return workspace, loaded, shared
     return None
 
 
+def _check_lock(fmt: LockFormat[Any], path: Path, checking: Checking, cache: LockCache) -> list[Finding]:
+    lock = cache.get(path, fmt.name, fmt.parse)
+    return [lock] if isinstance(lock, Finding) else fmt.check(checking, lock)
+
+
 def _missing_lock(doc: TomlDocument) -> list[Finding]:
-    manager = detect_manager(doc.data)
-    if manager is None:
+    manager = registry.classify_manager(doc.data, ())
+    fmt = registry.format_for_manager(manager)
+    if fmt is None or not fmt.lock_command:
         return []
-    lock_name, command = _LOCK_FOR_MANAGER[manager]
     where = doc.range_of(("tool", manager)) or doc.range_of(("build-system",)) or doc.range_of(("project",))
     return [
         Finding(
@@ -152,7 +128,8 @@ def _missing_lock(doc: TomlDocument) -> list[Finding]:
             where or Range.at(0),
             Severity.INFORMATION,
             "lock-missing",
-            f"this {manager} project has no {lock_name} — run `{command}` to pin its dependencies",
+            f"this {manager} project has no {fmt.lock_name} — run `{' '.join(fmt.lock_command)}` to pin "
+            "its dependencies",
         )
     ]
 
@@ -162,28 +139,13 @@ def _unique(findings: list[Finding]) -> list[Finding]:
     return [f for f in findings if not (f in seen or seen.add(f))]  # type: ignore[func-returns-value]
 
 
-def find_projects(folder: Path) -> Iterator[Path]:
-    """Folders holding a pyproject.toml under `folder` (itself included), skipping venvs and caches.
-
-    Raises OSError for a folder that cannot be read: it must not pass for a folder without projects.
-    """
-    for current, dirs, files in os.walk(folder, onerror=_unless_vanished):
-        dirs[:] = sorted(d for d in dirs if d not in _SKIPPED_DIRS and not d.startswith(".tox"))
-        if "pyproject.toml" in files:
-            yield Path(current)
-
-
-def _unless_vanished(error: OSError) -> None:
-    if not isinstance(error, FileNotFoundError):  # removed while walking: nothing left to check
-        raise error
-
-
 def check_tree(folder: Path, cache: LockCache | None = None) -> list[Finding]:
     """Check every project under `folder`; a uv workspace is checked once, from its root."""
     cache = cache if cache is not None else LockCache()
     findings: dict[Finding, None] = {}
     done: set[Path] = set()
-    for project in find_projects(Path(os.path.abspath(folder))):
+    for pyproject in find_pyprojects(Path(os.path.abspath(folder)), strict=True):
+        project = pyproject.parent
         if project in done:
             continue
         results = check_project(project, cache=cache)

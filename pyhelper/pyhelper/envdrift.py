@@ -25,17 +25,18 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pyhelper import boundedread
 from pyhelper.findings import Finding, Range, Related, Severity
-from pyhelper.lockfiles import LockCache, LockFormat, UnreadableFile
+from pyhelper.lockfiles import LockCache, UnreadableFile
+from pyhelper.lockfiles.selection import Locked, recorded_python_version
 from pyhelper.requirements import canonicalize_name, get_in, requirement_list, table
 from pyhelper.tomlfile import KeyPath, TomlDocument
-from pyhelper.venvs import normalise_version, read_pyvenv_cfg
+from pyhelper.venvs import read_pyvenv_cfg
 
 MISSING = "venv-missing-package"
 MISMATCH = "venv-version-mismatch"
@@ -44,10 +45,7 @@ PYTHON_MISMATCH = "venv-python-mismatch"
 CODES = (MISSING, MISMATCH, EXTRANEOUS, PYTHON_MISMATCH)
 
 _SYNC = "sync the environment"
-_FULL_VERSION = re.compile(r"(\d+\.\d+\.\d+)")
 _SITE_VERSION = re.compile(r"^python(\d+\.\d+)t?$")
-# `[[package]]\n` precedes the `name = ...` line a uv.lock entry's findings point at.
-_UV_HEADER = len("[[package]]\n")
 
 
 # Reading the venv ---------------------------------------------------------------------------------
@@ -114,13 +112,7 @@ def site_packages(venv: Path) -> Path | None:
 
 
 def _python_version(config: Mapping[str, str], site: Path | None) -> str | None:
-    recorded = normalise_version(config.get("version_info") or config.get("version") or "")
-    if _FULL_VERSION.fullmatch(recorded.split("rc")[0].split("a")[0].split("b")[0]):
-        return recorded
-    # uv records only X.Y for managed Pythons; their home folder is named for the full version.
-    home = _FULL_VERSION.search(config.get("home", ""))
-    if home and (not recorded or home.group(1).startswith(recorded + ".")):
-        return home.group(1)
+    recorded = recorded_python_version(config)
     if recorded:
         return recorded
     match = _SITE_VERSION.match(site.parent.name) if site else None
@@ -218,33 +210,7 @@ class VenvCache:
         self._entries.pop(venv, None)
 
 
-def marker_environment(snapshot: VenvSnapshot) -> dict[str, str]:
-    """PEP 508 marker values for the venv: this machine's platform, the venv's Python version."""
-    from packaging.markers import default_environment
-
-    environment = {key: str(value) for key, value in default_environment().items()}
-    version = snapshot.python
-    if version:
-        full = version if version.count(".") >= 2 else f"{version}.0"
-        environment["python_full_version"] = full
-        environment["python_version"] = ".".join(full.split(".")[:2])
-    return environment
-
-
 # What the lock selects ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Locked:
-    """One package the lock selects for the venv, and where the lock says so."""
-
-    name: str
-    version: str | None
-    editable: bool
-    source: str
-    """Where it comes from, in words: `registry https://…`, `editable .`."""
-    path: Path
-    range: Range
 
 
 @dataclass(frozen=True)
@@ -256,101 +222,6 @@ class Selection:
     """Why nothing could be selected (an unreadable lock, an invalid marker)."""
 
 
-def _uv_selection(
-    path: Path, pyproject: TomlDocument, environment: Mapping[str, str], cache: LockCache, chosen: Choice
-) -> dict[str, Locked]:
-    from pyhelper.lockfiles import uv
-    from pyhelper.lockfiles.selection import select_uv, uv_default_groups, uv_graph
-
-    lock = cache.get(path, "uv", uv.parse_lock)
-    if isinstance(lock, Finding):
-        raise UnreadableFile(lock)
-    graph = cache.get(path, "uv-graph", lambda p, text: _graph_of(uv.parse_lock(p, text), uv_graph))
-    name = get_in(pyproject.data, ("project", "name"))
-    roots = [name] if isinstance(name, str) else []
-    groups = uv_default_groups(pyproject.data, chosen.groups)
-    selected = select_uv(graph, environment, roots, groups, chosen.extras)
-    found: dict[str, Locked] = {}
-    for node in selected:
-        line_end = lock.text.find("\n", node.offset + _UV_HEADER)
-        where = lock.range_at(node.offset + _UV_HEADER, max(0, line_end - node.offset - _UV_HEADER))
-        found[node.name] = Locked(
-            node.name,
-            node.version,
-            node.source_kind == "editable",
-            f"{node.source_kind} {node.source}",
-            path,
-            where,
-        )
-    return found
-
-
-def _graph_of(lock: Any, build: Callable[[Any], Any]) -> Any:
-    if isinstance(lock, Finding):
-        raise UnreadableFile(lock)
-    return build(lock)
-
-
-def _table_selection(
-    fmt: LockFormat,
-    path: Path,
-    root: Path,
-    pyproject: TomlDocument,
-    environment: Mapping[str, str],
-    cache: LockCache,
-    chosen: Choice,
-) -> dict[str, Locked]:
-    from pyhelper.lockfiles import pdm, poetry, selection
-
-    data = pyproject.data
-    if fmt == "poetry":
-        poetry_lock = cache.get(path, fmt, poetry.parse_lock)
-        if isinstance(poetry_lock, Finding):
-            raise UnreadableFile(poetry_lock)
-        doc = poetry_lock.doc
-        groups = selection.poetry_groups(data, chosen.groups)
-        pinned = selection.select_poetry(doc.data, environment, groups, chosen.extras, root)
-        installs_project = get_in(data, ("tool", "poetry", "package-mode")) is not False
-    else:
-        pdm_lock = cache.get(path, fmt, pdm.parse_lock)
-        if isinstance(pdm_lock, Finding):
-            raise UnreadableFile(pdm_lock)
-        doc = pdm_lock.doc
-        groups = selection.pdm_groups(data, [*chosen.groups, *chosen.extras])
-        pinned = selection.select_pdm(doc.data, environment, groups, root)
-        distribution = get_in(data, ("tool", "pdm", "distribution"))
-        installs_project = distribution if isinstance(distribution, bool) else "build-system" in data
-    packages = doc.data.get("package")
-    index_of = {
-        canonicalize_name(p["name"]): i
-        for i, p in enumerate(packages if isinstance(packages, list) else [])
-        if isinstance(p, dict) and isinstance(p.get("name"), str)
-    }
-    found: dict[str, Locked] = {}
-    for item in pinned:
-        index = index_of.get(item.name, 0)
-        where = doc.range_of(("package", index, "name")) or Range.at(0)
-        editable = item.line.startswith("-e ")
-        found[item.name] = Locked(
-            item.name, item.version, editable, item.line.split(" --hash")[0], path, where
-        )
-    project_name = get_in(data, ("project", "name")) or get_in(data, ("tool", "poetry", "name"))
-    if installs_project and isinstance(project_name, str):
-        # The project itself, installed editable by the manager; not in its own lock.
-        version = get_in(data, ("project", "version")) or get_in(data, ("tool", "poetry", "version"))
-        name = canonicalize_name(project_name)
-        where = pyproject.range_of(("project", "name")) or Range.at(0)
-        found[name] = Locked(
-            name,
-            version if isinstance(version, str) else None,
-            True,
-            f"editable {root}",
-            pyproject.path,
-            where,
-        )
-    return found
-
-
 @dataclass(frozen=True)
 class Choice:
     """Groups and extras the user chose beyond the manager's defaults."""
@@ -360,7 +231,7 @@ class Choice:
 
 
 def select(
-    fmt: LockFormat,
+    fmt: str,
     lockfile: Path,
     root: Path,
     pyproject: TomlDocument,
@@ -368,16 +239,22 @@ def select(
     cache: LockCache,
     chosen: Choice = Choice(),
 ) -> Selection:
-    from pyhelper.lockfiles.selection import LockSelectionError
+    """What the lock of format `fmt` (a `LockFormat.name`) selects for the venv."""
+    from pyhelper.lockfiles.format import Selecting
+    from pyhelper.lockfiles.registry import format_named
+    from pyhelper.lockfiles.selection import LockSelectionError, marker_environment
 
-    environment = marker_environment(snapshot)
+    lock_format = format_named(fmt)
+    if lock_format is None or lock_format.select is None:
+        return Selection(lockfile, fmt, {})
     try:
-        if fmt == "uv":
-            packages = _uv_selection(lockfile, pyproject, environment, cache, chosen)
-        elif fmt in ("poetry", "pdm"):
-            packages = _table_selection(fmt, lockfile, root, pyproject, environment, cache, chosen)
-        else:
-            return Selection(lockfile, fmt, {})
+        # Never the venv's interpreter: the live check runs in workspaces not yet trusted.
+        environment = marker_environment(snapshot.venv, ask_interpreter=False)
+        lock = cache.get(lockfile, lock_format.name, lock_format.parse)
+        if isinstance(lock, Finding):
+            raise UnreadableFile(lock)
+        selecting = Selecting(lockfile, root, pyproject, environment, chosen.groups, chosen.extras, cache)
+        packages = lock_format.select(selecting, lock)
     except UnreadableFile as error:
         return Selection(lockfile, fmt, {}, error.finding)
     except LockSelectionError as error:

@@ -54,6 +54,8 @@ from pathlib import Path
 from typing import Literal
 
 from pyhelper.cancellation import CancelToken
+from pyhelper.lockfiles.format import Install
+from pyhelper.lockfiles.registry import format_for_manager
 from pyhelper.protocol import EnvironmentStatus, Manager, ProjectInfo
 from pyhelper.uvtool import ToolNotRunnable, ToolResult, Uv, child_environment, find_uv, run_tool
 from pyhelper.venvs import PYVENV_CFG, UV_PROJECT_ENVIRONMENT, venv_info, venv_location, venv_python
@@ -336,7 +338,7 @@ class Environments:
             op.phase(
                 f"Creating {name} with " + (f"Python {python_version}" if python_version else str(python))
             )
-            uv_sync_creates = uv is not None and project.manager == "uv" and not settings.seed
+            uv_sync_creates = uv is not None and _installs_by(project) == "uv-sync" and not settings.seed
             made = None if uv_sync_creates else self._make_venv(build, python, project, settings, uv, op)
             if made is not None:
                 return _nothing_changed(made, venv)
@@ -409,7 +411,7 @@ class Environments:
         """
         env = child_environment(self.environ)
         python = str(venv_python(venv))
-        if project.manager == "uv" and uv is not None:
+        if _installs_by(project) == "uv-sync" and uv is not None:
             op.phase("Installing the locked packages (uv sync)")
             argv = [str(uv.path), "sync", "--locked", "--python", str(interpreter)]
             argv += [arg for group in settings.groups for arg in ("--group", group)]
@@ -465,7 +467,8 @@ class Environments:
 
         lock = project.lockfile or _pylock_of(project)
         if lock is None or not lock.is_file():
-            lockname = {"poetry": "poetry.lock", "pdm": "pdm.lock"}.get(project.manager, "uv.lock")
+            fmt = format_for_manager(project.manager)
+            lockname = fmt.lock_name if fmt is not None else "lockfile"
             return Outcome("lock-stale", f"There is no {lockname} yet; create the lockfile first.", venv)
         try:
             plan = pinned_install(lock, project.root, venv, settings.groups, settings.extras)
@@ -540,13 +543,19 @@ def _nothing_changed(outcome: Outcome, venv: Path) -> Outcome:
     return Outcome(outcome.status, outcome.message.rstrip(".") + "." + suffix, venv, outcome.output)
 
 
+def _installs_by(project: Project) -> Install | None:
+    """How the lock of the project's manager installs (None: the manager keeps no lock)."""
+    fmt = format_for_manager(project.manager)
+    return fmt.install if fmt is not None else None
+
+
 def _uses_lock(project: Project) -> bool:
-    return project.manager in ("uv", "poetry", "pdm") or bool(project.pylock)
+    return format_for_manager(project.manager) is not None or bool(project.pylock)
 
 
 def _pylock_of(project: Project) -> Path | None:
     """The pylock file to install from, for projects whose manager has no lock of its own."""
-    if project.manager in ("uv", "poetry", "pdm") or not project.pylock:
+    if format_for_manager(project.manager) is not None or not project.pylock:
         return None
     preferred = [path for path in project.pylock if path.name == "pylock.toml"]
     return (preferred or sorted(project.pylock))[0]

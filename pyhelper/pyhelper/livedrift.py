@@ -45,9 +45,10 @@ from pyhelper.envdrift import (
     select,
 )
 from pyhelper.findings import Finding, Severity
-from pyhelper.lockfiles import LOCKFILE_NAMES, LockCache, UnreadableFile
+from pyhelper.lockfiles import LockCache, UnreadableFile
+from pyhelper.lockfiles.registry import format_for_manager, format_of_file
 from pyhelper.operations import UNTRUSTED, WorkDone, log_answer, params_dict, run_blocking
-from pyhelper.requirements import get_in, table
+from pyhelper.requirements import get_in
 from pyhelper.tomlfile import TomlDocument, parse_toml, read_toml
 
 if TYPE_CHECKING:
@@ -77,10 +78,6 @@ _LEVELS = {
     "information": Severity.INFORMATION,
     "hint": Severity.HINT,
 }
-_LOCK_TOOLS = {
-    "poetry": ("poetry", "https://python-poetry.org/docs/#installation"),
-    "pdm": ("pdm", "https://pdm-project.org/en/latest/#installation"),
-}
 
 
 @dataclass(frozen=True)
@@ -101,23 +98,15 @@ def _part(root: Path) -> str:
 def _selection_key(doc: TomlDocument, lockfile: Path, snapshot: VenvSnapshot) -> object:
     """What a lock's selection for a venv depends on besides the lock's and the venv's content."""
     data = doc.data
-    poetry_groups = {
-        name: table(group).get("optional")
-        for name, group in table(get_in(data, ("tool", "poetry", "group"))).items()
-    }
+    fmt = format_of_file(lockfile.name)
     return repr(
         (
             lockfile,
             id(snapshot),
             get_in(data, ("project", "name")),
             get_in(data, ("project", "version")),
-            get_in(data, ("tool", "uv", "default-groups")),
-            sorted(table(data.get("dependency-groups"))),
-            sorted(poetry_groups.items()),
-            get_in(data, ("tool", "poetry", "package-mode")),
-            get_in(data, ("tool", "pdm", "distribution")),
-            sorted(table(get_in(data, ("tool", "pdm", "dev-dependencies")))),
             "build-system" in data,
+            fmt.selection_inputs(data) if fmt is not None else None,
         )
     )
 
@@ -159,14 +148,14 @@ class DriftSession:
     def _select(
         self, lockfile: Path, root: Path, doc: TomlDocument, snapshot: VenvSnapshot, chosen: Choice
     ) -> Selection:
-        fmt = LOCKFILE_NAMES.get(lockfile.name)
+        fmt = format_of_file(lockfile.name)
         key = (_selection_key(doc, lockfile, snapshot), chosen)
         stat = (_stat(lockfile),)
         cached = self._selections.get(root)
         if cached is not None and cached[0] == key and cached[1] == stat:
             return cached[2]
         selection = (
-            select(fmt, lockfile, root, doc, snapshot, self.locks, chosen)
+            select(fmt.name, lockfile, root, doc, snapshot, self.locks, chosen)
             if fmt is not None
             else Selection(lockfile, "none", {})
         )
@@ -174,19 +163,15 @@ class DriftSession:
         return selection
 
     def locked_versions(self, lockfile: Path, name: str) -> list[str | None]:
-        from pyhelper.lockfiles import pdm, poetry, uv
-
-        parsers: dict[str, Any] = {"uv": uv.parse_lock, "poetry": poetry.parse_lock, "pdm": pdm.parse_lock}
-        fmt = LOCKFILE_NAMES.get(lockfile.name, "")
-        parse = parsers.get(fmt)
-        if parse is None:
+        fmt = format_of_file(lockfile.name)
+        if fmt is None:
             return []
         try:
             with self._guard:
-                lock = self.locks.get(lockfile, fmt, parse)
+                lock = self.locks.get(lockfile, fmt.name, fmt.parse)
         except UnreadableFile:
             return []
-        return [] if isinstance(lock, Finding) else list(lock.versions(name))
+        return [] if isinstance(lock, Finding) else list(fmt.versions(lock, name))
 
 
 def _stat(path: Path) -> os.stat_result | None:
@@ -465,16 +450,17 @@ async def on_check_drift(ls: LockstepServer, params: Any) -> protocol.ProjectsRe
 
 def lock_command(manager: str, uv_path: str | None, environ: Mapping[str, str]) -> list[str] | str:
     """The command that re-locks a project of this manager, or why there is none to run."""
-    if manager == "uv":
+    fmt = format_for_manager(manager)
+    if fmt is None or not fmt.lock_command:
+        return f"This project's manager ({manager}) keeps no lockfile Lockstep can update."
+    program, *arguments = fmt.lock_command
+    if program == "uv":
         from pyhelper.uvtool import find_uv
 
         uv = find_uv(uv_path, environ)
-        return (
-            [str(uv.path), "lock"] if uv else "No runnable uv was found: set lockstep.uv.path to a uv binary."
-        )
-    if manager not in _LOCK_TOOLS:
-        return f"This project's manager ({manager}) keeps no lockfile Lockstep can update."
-    tool, docs = _LOCK_TOOLS[manager]
+        if uv is None:
+            return "No runnable uv was found: set lockstep.uv.path to a uv binary."
+        return [str(uv.path), *arguments]
     from pyhelper.interpreters.locations import Host, shim_dirs
 
     host = Host.current(environ)
@@ -482,16 +468,13 @@ def lock_command(manager: str, uv_path: str | None, environ: Mapping[str, str]) 
     search = os.pathsep.join(
         folder for folder in host.search_path() if os.path.normcase(os.path.abspath(folder)) not in shims
     )
-    found = shutil.which(tool, path=search)
+    found = shutil.which(program, path=search)
     if found is None:
         return (
-            f"Updating {LOCK_NAMES[manager]} needs {tool}, which is not on PATH: "
-            f"install it ({docs}) and try again."
+            f"Updating {fmt.lock_name} needs {program}, which is not on PATH: "
+            f"install it ({fmt.lock_tool_docs}) and try again."
         )
-    return [found, "lock"]
-
-
-LOCK_NAMES = {"uv": "uv.lock", "poetry": "poetry.lock", "pdm": "pdm.lock"}
+    return [found, *arguments]
 
 
 async def on_update_lock(ls: LockstepServer, params: Any) -> protocol.UpdateLockResult:
@@ -515,7 +498,8 @@ async def on_update_lock(ls: LockstepServer, params: Any) -> protocol.UpdateLock
     if isinstance(command, str):
         return {"status": "missing-tool", "message": command}
     cwd = Path(project["workspaceRoot"] or project["root"])
-    lock_name = LOCK_NAMES.get(project["manager"], "the lockfile")
+    fmt = format_for_manager(project["manager"])
+    lock_name = fmt.lock_name if fmt is not None else "the lockfile"
     progress = WorkDone(ls, values.get("workDoneToken"), f"Updating {lock_name}")
 
     def work(cancel: threading.Event) -> protocol.UpdateLockResult:

@@ -12,11 +12,8 @@ Decisions worth knowing:
   otherwise it stands alone. Such a root is also looked for above each workspace folder, so opening a
   member folder on its own still finds its root. Every member, the root included, gets
   `workspaceRoot`; members share the root's `uv.lock` and venv.
-- Manager: a lockfile decides first (uv.lock, then poetry.lock, then pdm.lock), then the pyproject's
-  own configuration (`[tool.uv]`; `[tool.poetry]` or a poetry.core backend; `[tool.pdm]`; Hatch),
-  else plain PEP 621. Hatch counts as the manager only when its environments are configured
-  (`[tool.hatch.envs]` or a `hatch.toml`): `[tool.hatch.build]`/`[tool.hatch.version]` alone configure
-  only the hatchling build backend, which uv and PDM projects use too.
+- Manager: `pyhelper.lockfiles.registry.classify_manager` (a lockfile decides first, uv.lock before
+  poetry.lock before pdm.lock, then the pyproject's own configuration, Hatch, else plain PEP 621).
 - The venv is the one `venvs.venv_location` names (`UV_PROJECT_ENVIRONMENT` for uv projects, else the
   `lockstep.venv.path` setting, else `.venv`), reported only when a `pyvenv.cfg` says it is one.
 - `pythonVersion` is the nearest `.python-version` from the project up to its workspace folder.
@@ -27,7 +24,6 @@ from __future__ import annotations
 
 import fnmatch
 import os
-import re
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +31,8 @@ from typing import Any
 
 from pyhelper import boundedread
 from pyhelper.findings import Finding
+from pyhelper.lockfiles import registry
+from pyhelper.lockfiles.registry import classify_manager
 from pyhelper.protocol import Manager, ProjectInfo
 from pyhelper.tomlfile import TomlDocument, read_toml
 from pyhelper.venvs import PYVENV_CFG, venv_info, venv_location
@@ -60,11 +58,6 @@ BUILTIN_EXCLUDES = frozenset(
     }
 )
 
-# In order of precedence when a folder holds more than one.
-LOCKFILES: dict[Manager, str] = {"uv": "uv.lock", "poetry": "poetry.lock", "pdm": "pdm.lock"}
-
-# PEP 751: `pylock.toml` or `pylock.<name>.toml`, where the name has no dots.
-_PYLOCK = re.compile(r"^pylock(?:\.[^.]+)?\.toml$")
 _GLOB_CHARS = frozenset("*?[")
 
 
@@ -93,7 +86,8 @@ def is_excluded_name(name: str, exclude: Collection[str]) -> bool:
     return any(_GLOB_CHARS & set(pattern) and fnmatch.fnmatchcase(name, pattern) for pattern in exclude)
 
 
-def _walk(folder: Path, exclude: Collection[str]) -> Iterator[_Candidate]:
+def _walk(folder: Path, exclude: Collection[str], strict: bool = False) -> Iterator[_Candidate]:
+    """The one walk over a workspace's folders (the editor's scan and `pyhelper check` both use it)."""
     stack = [str(folder)]
     while stack:
         current = stack.pop()
@@ -105,8 +99,12 @@ def _walk(folder: Path, exclude: Collection[str]) -> Iterator[_Candidate]:
                     names.add(entry.name)
                     if entry.is_dir(follow_symlinks=False) and not is_excluded_name(entry.name, exclude):
                         subfolders.append(entry.path)
+        except FileNotFoundError:
+            continue  # removed while walking: nothing left to find
         except OSError:
-            continue  # vanished or unreadable: nothing to report there
+            if strict:
+                raise
+            continue  # unreadable: nothing to report there
         if PYVENV_CFG in names:
             continue
         if PYPROJECT in names:
@@ -114,9 +112,13 @@ def _walk(folder: Path, exclude: Collection[str]) -> Iterator[_Candidate]:
         stack.extend(subfolders)
 
 
-def find_pyprojects(folder: Path, exclude: Collection[str] = ()) -> list[Path]:
-    """Every pyproject.toml under `folder` (itself included), skipping excluded folders; sorted."""
-    return sorted(candidate.root / PYPROJECT for candidate in _walk(folder, exclude))
+def find_pyprojects(folder: Path, exclude: Collection[str] = (), *, strict: bool = False) -> list[Path]:
+    """Every pyproject.toml under `folder` (itself included), skipping excluded folders; sorted.
+
+    `strict`: a folder that cannot be read raises OSError (for the CLI, where it must not pass for a
+    folder without projects) instead of being skipped.
+    """
+    return sorted(candidate.root / PYPROJECT for candidate in _walk(folder, exclude, strict))
 
 
 def _table(data: Mapping[str, Any], key: str) -> Mapping[str, Any]:
@@ -132,26 +134,6 @@ def _string(data: Mapping[str, Any], key: str) -> str | None:
 def _strings(data: Mapping[str, Any], key: str) -> list[str]:
     value = data.get(key)
     return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
-
-
-def classify_manager(data: Mapping[str, Any] | None, entries: Collection[str]) -> Manager:
-    """Which tool manages a project, from its parsed pyproject (None if unreadable) and folder names."""
-    for manager, lockfile in LOCKFILES.items():
-        if lockfile in entries:
-            return manager
-    if data is None:
-        return "pep621"
-    tool = _table(data, "tool")
-    backend = _string(_table(data, "build-system"), "build-backend") or ""
-    if "uv" in tool:
-        return "uv"
-    if "poetry" in tool or backend.startswith("poetry.core"):
-        return "poetry"
-    if "pdm" in tool:
-        return "pdm"
-    if "envs" in _table(tool, "hatch") or "hatch.toml" in entries:
-        return "hatch"
-    return "pep621"
 
 
 def _glob_parts_match(pattern: Sequence[str], parts: Sequence[str]) -> bool:
@@ -289,6 +271,10 @@ def _uv_root_of(project: Path, uv_roots: Mapping[Path, Mapping[str, Any]]) -> Pa
     return None
 
 
+def _any_tool_lock(name: str) -> bool:
+    return any(fmt.manager is None and fmt.names_file(name) for fmt in registry.FORMATS)
+
+
 def _describe(
     candidate: _Candidate,
     data: Mapping[str, Any] | None,
@@ -301,7 +287,10 @@ def _describe(
     root = candidate.root
     lock_folder = uv_root or root
     manager: Manager = "uv" if uv_root else classify_manager(data, candidate.entries)
-    lockfile = LOCKFILES.get(manager)
+    fmt = registry.format_for_manager(manager)
+    lockfile = (
+        min((name for name in entries[lock_folder] if fmt.names_file(name)), default=None) if fmt else None
+    )
     project = _table(data or {}, "project")
     refused: list[Finding] = []
     try:
@@ -319,8 +308,9 @@ def _describe(
         "root": str(root),
         "pyproject": str(root / PYPROJECT),
         "manager": manager,
-        "lockfile": str(lock_folder / lockfile) if lockfile and lockfile in entries[lock_folder] else None,
-        "pylock": sorted(str(root / name) for name in candidate.entries if _PYLOCK.match(name)),
+        "lockfile": str(lock_folder / lockfile) if lockfile else None,
+        # Locks any tool writes (pylock.toml), which install without the project's manager.
+        "pylock": sorted(str(root / name) for name in candidate.entries if _any_tool_lock(name)),
         "requiresPython": _string(project, "requires-python"),
         "pythonVersion": python_version,
         "venv": venv,

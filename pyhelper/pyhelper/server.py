@@ -26,6 +26,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
 from pyhelper import __version__, livedrift, operations, protocol, transport
+from pyhelper.lockfiles.registry import watch_globs
 from pyhelper.settings import Settings, read_settings
 
 if TYPE_CHECKING:
@@ -45,8 +46,7 @@ RESCAN_DELAY = 0.1
 WATCH_REGISTRATION_ID = "lockstep-project-files"
 WATCHED_GLOBS = (
     "**/pyproject.toml",
-    "**/{uv,poetry,pdm}.lock",
-    "**/pylock*.toml",
+    *watch_globs(),
     "**/.python-version",
     "**/pyvenv.cfg",
     "**/hatch.toml",

@@ -1,8 +1,28 @@
-"""Lockfile readers: one module per format (uv, poetry, pdm, pylock), and what they share.
+"""Lock formats: one module per format (uv, poetry, pdm, pylock), one registry, and what they share.
 
-Each format module reads its lock into a small model and compares it with the project's pyproject
-files, giving findings. This module holds the shared pieces: which lockfiles a project has, the cache
-that parses a lock once per content, and the reading of a file that may be rewritten while read.
+Each format module reads its lock into a small model, compares it with the project's pyproject files
+(giving findings), and says what the lock installs into an environment; it exports all it knows as
+one `LockFormat` object (`pyhelper.lockfiles.format`) called `FORMAT`. `registry.FORMATS` lists them;
+drift, environment drift, project scanning, environment creation and the server look formats up
+there. Shared by all formats: this module (which lockfiles a project has is in the registry; the
+cache that parses a lock once per content; the reading of a file that may be rewritten while read),
+`compare` (requirements against what a lock records), `selection` (marker environment, selection and
+pinned installs).
+
+How to add a lock format:
+
+1. Write `pyhelper/lockfiles/<name>.py`: a `parse_lock(path, text)` returning your lock model (or the
+   `toml-syntax` finding of `tomlfile.parse_toml`), a `check` giving findings (build them with
+   `compare.compare_requirements` and, for a lock that records a hash of its inputs,
+   `compare.hashed_lock_findings`), and at the end `FORMAT = LockFormat(name=..., manager=...,
+   file_names=(...), parse=..., check=..., versions=..., ...)`; the optional fields (selection for an
+   environment, install and lock commands, a workspace's shared lock) are documented on `LockFormat`.
+2. Add `<name>.FORMAT` to `FORMATS` in `registry.py`: its place in the tuple is its precedence when a
+   folder holds several locks.
+
+A format of a new manager also adds the manager's name to `protocol.Manager` (the wire type, with its
+TypeScript twin). `tests/drift/test_format_registry.py` registers a toy format this way and sees it
+found and checked end to end.
 """
 
 from __future__ import annotations
@@ -12,16 +32,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from pyhelper import boundedread
 from pyhelper.findings import Finding, Range, Severity
 from pyhelper.requirements import canonicalize_name
 from pyhelper.tomlfile import MAX_VALUES, TomlDocument, structure_count
-
-LockFormat = Literal["uv", "poetry", "pdm", "pylock"]
-
-LOCKFILE_NAMES: dict[str, LockFormat] = {"uv.lock": "uv", "poetry.lock": "poetry", "pdm.lock": "pdm"}
 
 T = TypeVar("T")
 
@@ -32,26 +48,6 @@ _SETTLE_SECONDS = 0.2
 _SETTLE_LIMIT = 2.0
 # Locks larger than the bounded reader's cap get a finding saying they are not checked.
 MAX_LOCK_BYTES = boundedread.LOCKFILE.max_bytes
-
-
-def find_lockfiles(root: Path) -> list[tuple[LockFormat, Path]]:
-    """The lockfiles in `root`, in a stable order (a project may have a manager lock and pylock files)."""
-    found: list[tuple[LockFormat, Path]] = [
-        # exists(), not is_file(): a lock that is a FIFO or a device is reported as unreadable, not missing.
-        (fmt, root / name)
-        for name, fmt in LOCKFILE_NAMES.items()
-        if (root / name).exists()
-    ]
-    try:
-        entries = sorted(os.listdir(root))
-    except OSError:
-        return found
-    found.extend(
-        ("pylock", root / entry)
-        for entry in entries
-        if entry == "pylock.toml" or (entry.startswith("pylock.") and entry.endswith(".toml"))
-    )
-    return found
 
 
 class UnreadableFile(Exception):

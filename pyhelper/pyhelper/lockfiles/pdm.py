@@ -13,12 +13,15 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from pyhelper.findings import Finding, Range, Severity
 from pyhelper.lockfiles import TableLock
 from pyhelper.lockfiles.compare import LockView, Want, compare_requirements, hashed_lock_findings
+from pyhelper.lockfiles.format import Checking, LockFormat, Selecting
+from pyhelper.lockfiles.selection import Locked, locked_from_pinned, pinned_pdm
 from pyhelper.requirements import (
     Declared,
     dependency_groups,
@@ -130,3 +133,40 @@ def _requires_python(doc: TomlDocument, lock: PdmLock) -> list[Finding]:
             f"{wanted} — {_FIX}",
         )
     ]
+
+
+# ------------------------------------------------------------------------------------- the format
+
+
+def _select(selecting: Selecting, lock: PdmLock) -> dict[str, Locked]:
+    return locked_from_pinned(selecting, lock, pinned_pdm(selecting, lock))
+
+
+def _selection_inputs(data: Mapping[str, Any]) -> object:
+    settings = table(get_in(data, ("tool", "pdm")))
+    return (
+        sorted(table(data.get("dependency-groups"))),
+        settings.get("distribution"),
+        sorted(table(settings.get("dev-dependencies"))),
+    )
+
+
+def _check(checking: Checking, lock: PdmLock) -> list[Finding]:
+    return check(checking.doc, lock)
+
+
+FORMAT: LockFormat[PdmLock] = LockFormat(
+    name="pdm",
+    manager="pdm",
+    parse=parse_lock,
+    check=_check,
+    versions=PdmLock.versions,
+    file_names=("pdm.lock",),
+    declared=lambda data: "pdm" in table(data.get("tool")),
+    select=_select,
+    selection_inputs=_selection_inputs,
+    install="pinned",
+    pinned=pinned_pdm,
+    lock_command=("pdm", "lock"),
+    lock_tool_docs="https://pdm-project.org/en/latest/#installation",
+)

@@ -13,12 +13,15 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from pyhelper.findings import Finding, Range, Severity
 from pyhelper.lockfiles import TableLock
 from pyhelper.lockfiles.compare import LockView, Want, compare_requirements, hashed_lock_findings
+from pyhelper.lockfiles.format import Checking, LockFormat, Selecting
+from pyhelper.lockfiles.selection import Locked, locked_from_pinned, pinned_poetry
 from pyhelper.requirements import (
     Declared,
     canonicalize_name,
@@ -174,3 +177,49 @@ def _requires_python(doc: TomlDocument, lock: PoetryLock) -> list[Finding]:
                 ]
             return []
     return []
+
+
+# ------------------------------------------------------------------------------------- the format
+
+
+def _declared(data: Mapping[str, Any]) -> bool:
+    # Poetry's build backends: poetry-core's `poetry.core.masonry.api`, Poetry 0.x's `poetry.masonry.api`.
+    backend = table(data.get("build-system")).get("build-backend")
+    return "poetry" in table(data.get("tool")) or (isinstance(backend, str) and backend.startswith("poetry."))
+
+
+def _select(selecting: Selecting, lock: PoetryLock) -> dict[str, Locked]:
+    return locked_from_pinned(selecting, lock, pinned_poetry(selecting, lock))
+
+
+def _selection_inputs(data: Mapping[str, Any]) -> object:
+    poetry = table(get_in(data, ("tool", "poetry")))
+    optional = {name: table(group).get("optional") for name, group in table(poetry.get("group")).items()}
+    return (
+        sorted(table(data.get("dependency-groups"))),
+        sorted(optional.items()),
+        poetry.get("package-mode"),
+        poetry.get("name"),
+        poetry.get("version"),
+    )
+
+
+def _check(checking: Checking, lock: PoetryLock) -> list[Finding]:
+    return check(checking.doc, lock)
+
+
+FORMAT: LockFormat[PoetryLock] = LockFormat(
+    name="poetry",
+    manager="poetry",
+    parse=parse_lock,
+    check=_check,
+    versions=PoetryLock.versions,
+    file_names=("poetry.lock",),
+    declared=_declared,
+    select=_select,
+    selection_inputs=_selection_inputs,
+    install="pinned",
+    pinned=pinned_poetry,
+    lock_command=("poetry", "lock"),
+    lock_tool_docs="https://python-poetry.org/docs/#installation",
+)

@@ -1,36 +1,42 @@
-"""Which locked packages apply to one environment, and how to install exactly those.
+"""Which locked packages apply to one environment, and how to install exactly those: the shared part.
 
 A lock lists packages for every platform and group; a venv gets the ones whose groups the manager
 installs by default (plus those the user chose) and whose markers hold for the venv's interpreter.
 The defaults follow the managers: Poetry installs `main` and every non-optional group (extras only on
 request); PDM installs `default` and every dev group. Markers are evaluated with `packaging` for the
-venv's Python (read from its pyvenv.cfg) on this machine's platform.
+venv's Python (`marker_environment`: read from its pyvenv.cfg) on this machine's platform.
 
-The result is a `PinnedInstall`: `name==version --hash=...` lines that `uv pip sync` (or pip) installs
-without resolving, plus the project itself when the manager would install it (editable).
+Each format's `LockFormat.select` gives the packages as `Locked` entries (for comparing with a venv,
+`pyhelper.envdrift`); `pinned_install` gives a `PinnedInstall`: `name==version --hash=...` lines that
+`uv pip sync` (or pip) installs without resolving, plus the project itself when the manager would
+install it (editable), for formats whose `LockFormat.install` is "pinned".
+
+`packaging` is imported only when a marker is evaluated: checking a lock never needs it.
 """
 
 from __future__ import annotations
 
+import os
 import re
-import subprocess
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from packaging.markers import InvalidMarker, Marker, default_environment
-from packaging.utils import canonicalize_name
-
-from pyhelper.findings import Finding
+from pyhelper.findings import Finding, Range
 from pyhelper.protocol import EnvironmentStatus
+from pyhelper.requirements import canonicalize_name, get_in
 from pyhelper.tomlfile import read_toml
-from pyhelper.venvs import read_pyvenv_cfg, venv_python
+from pyhelper.venvs import normalise_version, read_pyvenv_cfg, venv_python
 
 if TYPE_CHECKING:
+    from pyhelper.lockfiles import TableLock
+    from pyhelper.lockfiles.format import Selecting
     from pyhelper.lockfiles.uv import UvLock, UvPackage
 
-_FULL_VERSION = re.compile(r"^\d+\.\d+\.\d+")
+# A full interpreter version as `platform.python_version()` gives it: 3.12.7, 3.13.0rc1.
+_FULL_VERSION = re.compile(r"\d+\.\d+\.\d+(?:(?:a|b|rc)\d+)?\+?")
+_ANY_FULL_VERSION = re.compile(r"(\d+\.\d+\.\d+)")
 T = TypeVar("T")
 
 
@@ -66,28 +72,56 @@ class PinnedInstall:
         return "\n".join(lines) + "\n"
 
 
-def marker_environment(venv: Path) -> dict[str, str]:
-    """PEP 508 marker values for the venv's interpreter, without starting it when pyvenv.cfg says enough."""
+@dataclass(frozen=True)
+class Locked:
+    """One package the lock selects for the venv, and where the lock says so."""
+
+    name: str
+    version: str | None
+    editable: bool
+    source: str
+    """Where it comes from, in words: `registry https://…`, `editable .`."""
+    path: Path
+    range: Range
+
+
+def recorded_python_version(config: Mapping[str, str]) -> str | None:
+    """The venv interpreter's version as its pyvenv.cfg records it, full (`3.12.7`, `3.13.0rc1`) when
+    it can be told from the file, else as recorded (uv writes only `3.12` for its managed Pythons).
+
+    uv's managed Pythons live in a folder named for the full version; a venv's `home` may name it
+    through the minor-version link (`cpython-3.12-…` -> `cpython-3.12.7-…`), so the link is resolved.
+    """
+    recorded = normalise_version(config.get("version_info") or config.get("version") or "")
+    if _FULL_VERSION.fullmatch(recorded):
+        return recorded
+    if start := _ANY_FULL_VERSION.match(recorded):
+        return start.group(1)
+    home = config.get("home", "")
+    for place in (home, os.path.realpath(home) if home else ""):
+        found = _ANY_FULL_VERSION.search(place)
+        if found and (not recorded or found.group(1).startswith(recorded + ".")):
+            return found.group(1)
+    return recorded or None
+
+
+def marker_environment(venv: Path, *, ask_interpreter: bool = True) -> dict[str, str]:
+    """PEP 508 marker values for the venv's interpreter on this machine.
+
+    `python_full_version` is the interpreter's own (`platform.python_version()`), read from pyvenv.cfg
+    (`recorded_python_version`); when the file cannot tell it, the interpreter is asked, unless
+    `ask_interpreter` is false (the live check, which never runs the workspace's code): then, as when
+    the interpreter does not run, LockSelectionError says the version cannot be told.
+    """
+    from packaging.markers import default_environment
+
     environment = {key: str(value) for key, value in default_environment().items()}
     config = read_pyvenv_cfg(venv) or {}
-    version = config.get("version_info") or config.get("version") or ""
-    match = _FULL_VERSION.match(version)
-    if match:
-        full = match.group()
-    else:
-        # uv records only X.Y for some interpreters: ask the venv's Python itself.
-        python = venv_python(venv)
-        try:
-            full = subprocess.run(
-                [str(python), "-I", "-c", "import platform; print(platform.python_version())"],
-                capture_output=True,
-                text=True,
-                check=True,
-            ).stdout.strip()
-        except (OSError, subprocess.CalledProcessError) as error:
-            raise LockSelectionError(
-                f"cannot tell the Python version of {venv}: {python} does not run ({error})"
-            ) from None
+    full = recorded_python_version(config)
+    if full is None or not _FULL_VERSION.fullmatch(full):
+        if not ask_interpreter:
+            raise LockSelectionError(f"cannot tell the full Python version of {venv} from its pyvenv.cfg")
+        full = _ask_version(venv)
     environment["python_full_version"] = full
     environment["python_version"] = ".".join(full.split(".")[:2])
     implementation = config.get("implementation")
@@ -97,9 +131,28 @@ def marker_environment(venv: Path) -> dict[str, str]:
     return environment
 
 
+def _ask_version(venv: Path) -> str:
+    import subprocess
+
+    python = venv_python(venv)
+    try:
+        return subprocess.run(
+            [str(python), "-I", "-c", "import platform; print(platform.python_version())"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError) as error:
+        raise LockSelectionError(
+            f"cannot tell the Python version of {venv}: {python} does not run ({error})"
+        ) from None
+
+
 def _holds(marker: object, environment: Mapping[str, str]) -> bool:
     if not isinstance(marker, str) or not marker.strip():
         return True
+    from packaging.markers import InvalidMarker, Marker
+
     try:
         return Marker(marker).evaluate({**environment, "extra": ""})
     # ValueError: UndefinedComparison (`python_version ~= 'x'`); KeyError: UndefinedEnvironmentName.
@@ -269,6 +322,61 @@ def _pdm_installs_project(pyproject: Mapping[str, Any]) -> bool:
 # Both --------------------------------------------------------------------------------------------------
 
 
+def pinned_poetry(selecting: Selecting, lock: TableLock) -> PinnedInstall:
+    """Poetry's install of a poetry.lock: its default groups, then the project itself unless
+    `package-mode = false`."""
+    pyproject, root = selecting.pyproject.data, selecting.root
+    data = lock.doc.data
+    groups = poetry_groups(pyproject, selecting.groups)
+    packages = select_poetry(data, selecting.environment, groups, selecting.extras, root)
+    package_mode = _table(pyproject, "tool", "poetry").get("package-mode", True)
+    editable = root if package_mode is not False else None
+    return PinnedInstall(tuple(packages), editable, _poetry_indexes(data))
+
+
+def pinned_pdm(selecting: Selecting, lock: TableLock) -> PinnedInstall:
+    """`pdm sync`'s install of a pdm.lock: default and dev groups, the project when it is a distribution."""
+    pyproject, root = selecting.pyproject.data, selecting.root
+    chosen = pdm_groups(pyproject, [*selecting.groups, *selecting.extras])
+    packages = select_pdm(lock.doc.data, selecting.environment, chosen, root)
+    editable = root if _pdm_installs_project(pyproject) else None
+    sources = _table(pyproject, "tool", "pdm").get("source")
+    urls = [s.get("url") for s in sources if isinstance(s, Mapping)] if isinstance(sources, list) else []
+    return PinnedInstall(tuple(packages), editable, tuple(url for url in urls if isinstance(url, str)))
+
+
+def locked_from_pinned(selecting: Selecting, lock: TableLock, plan: PinnedInstall) -> dict[str, Locked]:
+    """A pinned install as `Locked` entries: each at its `[[package]]` table, the project (installed
+    editable by the manager, not in its own lock) at its name in pyproject.toml."""
+    doc, data = lock.doc, selecting.pyproject.data
+    packages = doc.data.get("package")
+    index_of = {
+        canonicalize_name(p["name"]): i
+        for i, p in enumerate(packages if isinstance(packages, list) else [])
+        if isinstance(p, dict) and isinstance(p.get("name"), str)
+    }
+    found: dict[str, Locked] = {}
+    for item in plan.packages:
+        where = doc.range_of(("package", index_of.get(item.name, 0), "name")) or Range.at(0)
+        editable = item.line.startswith("-e ")
+        found[item.name] = Locked(
+            item.name, item.version, editable, item.line.split(" --hash")[0], selecting.lockfile, where
+        )
+    project_name = get_in(data, ("project", "name")) or get_in(data, ("tool", "poetry", "name"))
+    if plan.editable is not None and isinstance(project_name, str):
+        version = get_in(data, ("project", "version")) or get_in(data, ("tool", "poetry", "version"))
+        name = canonicalize_name(project_name)
+        found[name] = Locked(
+            name,
+            version if isinstance(version, str) else None,
+            True,
+            f"editable {selecting.root}",
+            selecting.pyproject.path,
+            selecting.pyproject.range_of(("project", "name")) or Range.at(0),
+        )
+    return found
+
+
 def pinned_install(
     lockfile: Path,
     project_root: Path,
@@ -276,37 +384,25 @@ def pinned_install(
     groups: Sequence[str] = (),
     extras: Sequence[str] = (),
 ) -> PinnedInstall:
-    """The exact install for `venv` from a poetry.lock or pdm.lock (paths in it are relative to
-    `project_root`). A lock the manager would refuse as stale raises LockSelectionError("lock-stale"),
-    as `poetry install` / `pdm sync` do; so does an unreadable one ("failed")."""
+    """The exact install for `venv` from a lock whose format installs "pinned" (poetry.lock, pdm.lock;
+    paths in it are relative to `project_root`). A lock the manager would refuse as stale raises
+    LockSelectionError("lock-stale"), as `poetry install` / `pdm sync` do; so does an unreadable one
+    ("failed")."""
     from pyhelper.drift import is_drift
-    from pyhelper.lockfiles import pdm, poetry
+    from pyhelper.lockfiles.format import Checking, Selecting
+    from pyhelper.lockfiles.registry import format_of_file
 
     document = read_toml(project_root / "pyproject.toml")
     if isinstance(document, Finding):
         raise LockSelectionError(f"{document.message} (line {document.range.start.line + 1})")
-    pyproject = document.data
     environment = marker_environment(venv)
-    if lockfile.name == "poetry.lock":
-        poetry_lock = _parse(lockfile, poetry.parse_lock)
-        if is_drift(poetry.check(document, poetry_lock)):
-            raise _stale(lockfile)
-        lock = poetry_lock.doc.data
-        packages = select_poetry(lock, environment, poetry_groups(pyproject, groups), extras, project_root)
-        package_mode = _table(pyproject, "tool", "poetry").get("package-mode", True)
-        editable = project_root if package_mode is not False else None
-        return PinnedInstall(tuple(packages), editable, _poetry_indexes(lock))
-    if lockfile.name == "pdm.lock":
-        pdm_lock = _parse(lockfile, pdm.parse_lock)
-        if is_drift(pdm.check(document, pdm_lock)):
-            raise _stale(lockfile)
-        chosen = pdm_groups(pyproject, [*groups, *extras])
-        packages = select_pdm(pdm_lock.doc.data, environment, chosen, project_root)
-        editable = project_root if _pdm_installs_project(pyproject) else None
-        sources = _table(pyproject, "tool", "pdm").get("source")
-        urls = [s.get("url") for s in sources if isinstance(s, Mapping)] if isinstance(sources, list) else []
-        return PinnedInstall(tuple(packages), editable, tuple(url for url in urls if isinstance(url, str)))
-    raise LockSelectionError(f"installing from {lockfile.name} without its manager is not supported")
+    fmt = format_of_file(lockfile.name)
+    if fmt is None or fmt.pinned is None:
+        raise LockSelectionError(f"installing from {lockfile.name} without its manager is not supported")
+    lock = _parse(lockfile, fmt.parse)
+    if is_drift(fmt.check(Checking(project_root, document, read_toml), lock)):
+        raise _stale(lockfile)
+    return fmt.pinned(Selecting(lockfile, project_root, document, environment, groups, extras), lock)
 
 
 def _stale(lockfile: Path) -> LockSelectionError:

@@ -27,6 +27,8 @@ from typing import Any
 from pyhelper import boundedread
 from pyhelper.findings import Finding, Range, Related, Severity
 from pyhelper.lockfiles.compare import Have, LockView, Want, compare_requirements
+from pyhelper.lockfiles.format import Checking, Loader, LockFormat, Selecting
+from pyhelper.lockfiles.selection import Locked, UvGraph, select_uv, uv_default_groups, uv_graph
 from pyhelper.requirements import (
     Declared,
     canonicalize_name,
@@ -41,7 +43,6 @@ from pyhelper.requirements import (
 )
 from pyhelper.tomlfile import KeyPath, TOMLDecodeError, TomlDocument, loads, parse_toml
 
-LOCK_NAME = "uv.lock"
 _RUN = "run `uv lock`"
 
 _ENTRY = re.compile(
@@ -237,8 +238,6 @@ def _file_version_problem(package: UvPackage, filename: str | None) -> str | Non
 
 
 # ----------------------------------------------------------------------------------- the workspace
-
-Loader = Callable[[Path], "TomlDocument | Finding"]
 
 
 @dataclass(frozen=True)
@@ -674,3 +673,57 @@ def _later_cutoff(setting: str, want: object, have: object) -> bool:
         return datetime.fromisoformat(want) >= datetime.fromisoformat(have)
     except (TypeError, ValueError):  # relative ("7 days"), or one without a time zone: as text
         return False
+
+
+# ------------------------------------------------------------------------------------- the format
+
+# `[[package]]\n` precedes the `name = ...` line a selected package's findings point at.
+_HEADER = len("[[package]]\n")
+
+
+def _select(selecting: Selecting, lock: UvLock) -> dict[str, Locked]:
+    """What `uv sync` installs: the project's (or the workspace's) packages and default groups."""
+    path, data = selecting.lockfile, selecting.pyproject.data
+    cache = selecting.cache
+    graph = cache.get(path, "uv-graph", _graph_of) if cache is not None else uv_graph(lock)
+    name = get_in(data, ("project", "name"))
+    roots = [name] if isinstance(name, str) else []
+    groups = uv_default_groups(data, selecting.groups)
+    found: dict[str, Locked] = {}
+    for node in select_uv(graph, selecting.environment, roots, groups, selecting.extras):
+        line_end = lock.text.find("\n", node.offset + _HEADER)
+        where = lock.range_at(node.offset + _HEADER, max(0, line_end - node.offset - _HEADER))
+        source = f"{node.source_kind} {node.source}"
+        found[node.name] = Locked(
+            node.name, node.version, node.source_kind == "editable", source, path, where
+        )
+    return found
+
+
+def _graph_of(path: Path, text: str) -> UvGraph:
+    from pyhelper.lockfiles import UnreadableFile
+
+    lock = parse_lock(path, text)
+    if isinstance(lock, Finding):
+        raise UnreadableFile(lock)
+    return uv_graph(lock)
+
+
+def _check(checking: Checking, lock: UvLock) -> list[Finding]:
+    return check(checking.root, checking.doc, lock, checking.load)
+
+
+FORMAT: LockFormat[UvLock] = LockFormat(
+    name="uv",
+    manager="uv",
+    parse=parse_lock,
+    check=_check,
+    versions=UvLock.versions,
+    file_names=("uv.lock",),
+    declared=lambda data: "uv" in table(data.get("tool")),
+    select=_select,
+    selection_inputs=lambda data: get_in(data, ("tool", "uv", "default-groups")),
+    install="uv-sync",
+    lock_command=("uv", "lock"),
+    shared_root=workspace_root,
+)

@@ -1,0 +1,111 @@
+"""`LockFormat`: everything Lockstep knows about one lock format, as its module exports it.
+
+Each format module (`uv`, `poetry`, `pdm`, `pylock`) ends with one `FORMAT = LockFormat(...)`, and
+`pyhelper.lockfiles.registry.FORMATS` lists them. The engine asks that object, never the format's
+name: which files are its locks, which manager it belongs to, how to parse and check a lock, what a
+lock installs into one environment, and which commands lock and install it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
+
+from pyhelper.findings import Finding
+from pyhelper.protocol import Manager
+from pyhelper.tomlfile import TomlDocument
+
+if TYPE_CHECKING:
+    from pyhelper.lockfiles import LockCache
+    from pyhelper.lockfiles.selection import Locked, PinnedInstall
+
+L = TypeVar("L")
+
+Loader = Callable[[Path], "TomlDocument | Finding"]
+"""Reads a pyproject file (the editor's unsaved buffer standing in for the open one)."""
+
+Install = Literal["uv-sync", "uv-pip-sync", "pinned"]
+"""How a venv gets a lock's packages: `uv sync --locked` (uv reads its own lock), `uv pip sync LOCK`
+(uv reads the file), or a pinned, hashed list Lockstep selects from the lock (`LockFormat.pinned`)."""
+
+
+@dataclass(frozen=True)
+class Checking:
+    """What a check compares a lock with."""
+
+    root: Path
+    """The folder holding the lock (for a uv workspace, its root)."""
+    doc: TomlDocument
+    """The pyproject.toml in `root`."""
+    load: Loader
+    """Reads the other pyproject files the check needs (a workspace's members)."""
+
+
+@dataclass(frozen=True)
+class Selecting:
+    """What the selection of a lock's packages for one environment depends on."""
+
+    lockfile: Path
+    root: Path
+    """The project's folder: relative paths in the lock start there."""
+    pyproject: TomlDocument
+    environment: Mapping[str, str]
+    """PEP 508 marker values of the environment (`selection.marker_environment`)."""
+    groups: Sequence[str] = ()
+    """Groups chosen beyond the manager's defaults."""
+    extras: Sequence[str] = ()
+    cache: LockCache | None = None
+    """Where a format keeps what it derives from a parsed lock (uv's dependency graph)."""
+
+
+@dataclass(frozen=True)
+class LockFormat(Generic[L]):
+    """One lock format. `L` is the parsed lock its `parse` returns."""
+
+    name: str
+    """Short and stable: the `LockCache` kind, `envdrift.Selection.manager`, messages."""
+    manager: Manager | None
+    """The manager whose lock this is: a project holding one is managed by it. None for a format any
+    tool writes (pylock.toml), which then never decides the manager."""
+    parse: Callable[[Path, str], L | Finding]
+    """The lock's text as a model; a `toml-syntax` finding when it is not one."""
+    check: Callable[[Checking, L], list[Finding]]
+    """pyproject vs lock: the findings of `pyhelper.drift` (its docstring lists the codes)."""
+    versions: Callable[[L, str], Sequence[str | None]]
+    """Every version the lock holds of a package (PEP 503 name), for hover."""
+    file_names: tuple[str, ...] = ()
+    """Exact names of its lock files."""
+    file_pattern: re.Pattern[str] | None = None
+    """For formats whose files carry a name of their own (`pylock.<name>.toml`)."""
+    watch_globs: tuple[str, ...] = ()
+    """File-watcher globs for its files (default: `file_names`)."""
+    declared: Callable[[Mapping[str, Any]], bool] = lambda _: False
+    """Whether a parsed pyproject says `manager` manages it (when no lock decides)."""
+    select: Callable[[Selecting, L], dict[str, Locked]] | None = None
+    """The packages the lock installs into one environment, by PEP 503 name (None: not modelled)."""
+    selection_inputs: Callable[[Mapping[str, Any]], object] = lambda _: ()
+    """The pyproject values `select` reads besides the lock (a cache key)."""
+    install: Install | None = None
+    pinned: Callable[[Selecting, L], PinnedInstall] | None = None
+    """For `install == "pinned"`: the exact install, raising `LockSelectionError("lock-stale")` when
+    the manager would refuse the lock as stale."""
+    lock_command: tuple[str, ...] = ()
+    """What re-locks the project (`("poetry", "lock")`); empty: nothing does. `uv` is the uv Lockstep
+    runs; other programs are looked up on PATH."""
+    lock_tool_docs: str | None = None
+    """Where to get the lock command's program when it is not installed."""
+    shared_root: Callable[[Path, Loader], Path] | None = None
+    """For formats whose lock may sit above the project (a uv workspace): the folder whose lock covers
+    the project at this path (the path itself when none does)."""
+
+    def names_file(self, name: str) -> bool:
+        """Whether a file called `name` is one of this format's locks."""
+        return name in self.file_names or bool(self.file_pattern and self.file_pattern.match(name))
+
+    @property
+    def lock_name(self) -> str:
+        """The file name to speak of ("poetry.lock"; the first name for formats with several)."""
+        return self.file_names[0] if self.file_names else f"the {self.name} lock"

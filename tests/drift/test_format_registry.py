@@ -1,0 +1,211 @@
+"""The lock-format registry: a format is one module plus one line in `FORMATS`, and the old copies of
+format knowledge that disagreed now give one answer.
+
+The toy format below is defined here only, registered the way the package docs say (one more entry in
+`FORMATS`), and seen by scanning, checking, the CLI, the lock command and the file watcher without any
+other module knowing it.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pyhelper import checkcmd, livedrift
+from pyhelper.drift import check_project, check_tree
+from pyhelper.envdrift import read_venv
+from pyhelper.findings import Finding
+from pyhelper.lockfiles import registry
+from pyhelper.lockfiles.compare import LockView, Want, compare_requirements
+from pyhelper.lockfiles.format import Checking, LockFormat
+from pyhelper.lockfiles.selection import LockSelectionError, marker_environment
+from pyhelper.projects import scan_workspace
+from pyhelper.requirements import requirement_list, table
+from pyhelper.tomlfile import TomlDocument, parse_toml
+
+# A toy format: `toy.lock` is a TOML table of locked versions by package name.
+
+
+@dataclass(frozen=True)
+class ToyLock:
+    doc: TomlDocument
+
+    def versions(self, name: str) -> list[str | None]:
+        version = table(self.doc.data.get("locked")).get(name)
+        return [version] if isinstance(version, str) else []
+
+
+def _parse(path: Path, text: str) -> ToyLock | Finding:
+    doc = parse_toml(path, text)
+    return doc if isinstance(doc, Finding) else ToyLock(doc)
+
+
+def _check(checking: Checking, lock: ToyLock) -> list[Finding]:
+    wants = [Want(item) for item in requirement_list(checking.doc, ("project", "dependencies"))]
+    return compare_requirements(wants, None, LockView(lock.doc.path, "run `toy lock`", lock.versions), "")
+
+
+TOY: LockFormat[ToyLock] = LockFormat(
+    name="toy",
+    manager="toy",  # type: ignore[arg-type]  # a new manager's name goes into protocol.Manager too
+    parse=_parse,
+    check=_check,
+    versions=ToyLock.versions,
+    file_names=("toy.lock",),
+    declared=lambda data: "toy" in table(data.get("tool")),
+    lock_command=("toy-locker-not-installed", "lock"),
+    lock_tool_docs="https://toy.invalid/install",
+)
+
+PYPROJECT = '[project]\nname = "app"\nversion = "1"\ndependencies = ["alpha>=1", "beta"]\n\n[tool.toy]\n'
+
+
+@pytest.fixture
+def toy(monkeypatch: pytest.MonkeyPatch) -> LockFormat[ToyLock]:
+    monkeypatch.setattr(registry, "FORMATS", (*registry.FORMATS, TOY))
+    return TOY
+
+
+def write(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    return root
+
+
+def test_a_registered_format_is_found_and_checked_end_to_end(tmp_path: Path, toy: LockFormat[Any]) -> None:
+    app = write(tmp_path / "app", {"pyproject.toml": PYPROJECT, "toy.lock": '[locked]\nalpha = "1.2"\n'})
+
+    (project,) = scan_workspace([tmp_path]).projects
+    assert (project["manager"], project["lockfile"]) == ("toy", str(app / "toy.lock"))
+
+    (finding,) = check_project(app)
+    assert (finding.code, finding.path, finding.range.start.line) == (
+        "lock-missing-package",
+        app / "pyproject.toml",
+        3,
+    )
+    assert finding.message == "beta is required here but not in toy.lock — run `toy lock`"
+
+    out = io.StringIO()
+    assert checkcmd.run([str(tmp_path)], "text", out=out) == 1
+    assert out.getvalue().endswith(
+        "error lock-missing-package beta is required here but not in toy.lock — run `toy lock`\n1 problem found\n"
+    )
+
+    (app / "toy.lock").write_text('[locked]\nalpha = "1.2"\nbeta = "3"\n', encoding="utf-8")
+    assert check_tree(tmp_path) == []
+
+    assert livedrift.lock_command("toy", None, {"PATH": str(tmp_path)}) == (
+        "Updating toy.lock needs toy-locker-not-installed, which is not on PATH: install it "
+        "(https://toy.invalid/install) and try again."
+    )
+    assert registry.watch_globs() == ("**/{uv,poetry,pdm,toy}.lock", "**/pylock*.toml")
+
+
+def test_a_registered_format_without_its_lock_says_how_to_make_one(
+    tmp_path: Path, toy: LockFormat[Any]
+) -> None:
+    app = write(tmp_path, {"pyproject.toml": PYPROJECT})
+    (finding,) = check_project(app)
+    assert (finding.code, finding.message) == (
+        "lock-missing",
+        "this toy project has no toy.lock — run `toy-locker-not-installed lock` to pin its dependencies",
+    )
+
+
+def test_an_unregistered_format_is_not_known(tmp_path: Path) -> None:
+    app = write(tmp_path, {"pyproject.toml": PYPROJECT.replace("[tool.toy]\n", ""), "toy.lock": "[locked]\n"})
+    assert check_project(app) == []
+    (project,) = scan_workspace([tmp_path]).projects
+    assert (project["manager"], project["lockfile"]) == ("pep621", None)
+
+
+# Where the old copies disagreed -------------------------------------------------------------------
+
+
+def test_poetry_0x_backend_means_poetry_for_the_scan_and_the_check(tmp_path: Path) -> None:
+    # The scan read only `poetry.core…` backends as Poetry's, the drift check any `poetry.…` one.
+    app = write(
+        tmp_path,
+        {
+            "pyproject.toml": '[project]\nname = "old"\nversion = "1"\n\n[build-system]\nbuild-backend = "poetry.masonry.api"\n'
+        },
+    )
+    (project,) = scan_workspace([tmp_path]).projects
+    assert project["manager"] == "poetry"
+    assert [f.message for f in check_project(app)] == [
+        "this poetry project has no poetry.lock — run `poetry lock` to pin its dependencies"
+    ]
+
+
+def test_pylock_names_follow_pep_751_everywhere(tmp_path: Path) -> None:
+    # The drift check read `pylock.a.b.toml` as a lock; the scan (rightly) did not: names have no dots.
+    pylock = 'lock-version = "1.0"\ncreated-by = "x"\n[[packages]]\nname = "other"\nversion = "1"\n'
+    app = write(
+        tmp_path,
+        {
+            "pyproject.toml": '[project]\nname = "app"\nversion = "1"\ndependencies = ["alpha"]\n',
+            "pylock.a.b.toml": pylock,
+            "pylock.dev.toml": pylock,
+        },
+    )
+    (project,) = scan_workspace([tmp_path]).projects
+    assert project["pylock"] == [str(app / "pylock.dev.toml")]
+    assert {f.path.name for f in check_project(app)} == {"pyproject.toml"}
+    assert [path.name for _, path in registry.find_lockfiles(app)] == ["pylock.dev.toml"]
+
+
+def venv(root: Path, config: str) -> Path:
+    (root / "lib" / "python3.12" / "site-packages").mkdir(parents=True)
+    (root / "pyvenv.cfg").write_text(config, encoding="utf-8")
+    return root
+
+
+def test_python_full_version_is_the_interpreters_through_uvs_minor_version_link(tmp_path: Path) -> None:
+    # uv's managed Python: pyvenv.cfg says 3.12, `home` goes through the `cpython-3.12-…` link. The
+    # environment check used to evaluate markers for 3.12.0, the install for the interpreter's 3.12.7.
+    full = tmp_path / "python" / "cpython-3.12.7-linux-x86_64-gnu"
+    (full / "bin").mkdir(parents=True)
+    link = tmp_path / "python" / "cpython-3.12-linux-x86_64-gnu"
+    link.symlink_to(full, target_is_directory=True)
+    env = venv(tmp_path / "venv", f"home = {link}/bin\nimplementation = CPython\nversion_info = 3.12\n")
+
+    environment = marker_environment(env, ask_interpreter=False)
+    assert (environment["python_full_version"], environment["python_version"]) == ("3.12.7", "3.12")
+    assert read_venv(env).python == "3.12.7"
+
+
+def test_python_full_version_keeps_a_prerelease(tmp_path: Path) -> None:
+    # virtualenv's `3.13.0.candidate.1`: the install's copy read it as 3.13.0, the interpreter says 3.13.0rc1.
+    env = venv(tmp_path / "venv", "home = /usr/bin\nversion_info = 3.13.0.candidate.1\n")
+    assert marker_environment(env)["python_full_version"] == "3.13.0rc1"
+    assert read_venv(env).python == "3.13.0rc1"
+
+
+def test_an_unknown_full_version_is_said_not_guessed_when_the_venv_may_not_run(tmp_path: Path) -> None:
+    env = venv(tmp_path / "venv", "home = /nowhere/bin\nversion_info = 3.12\n")
+    with pytest.raises(LockSelectionError, match="cannot tell the full Python version"):
+        marker_environment(env, ask_interpreter=False)
+
+
+def test_the_cli_and_the_editor_walk_the_same_folders(tmp_path: Path) -> None:
+    # `pyhelper check` had its own walk: it entered venvs not named .venv/venv and VCS/tool caches.
+    project = '[project]\nname = "{}"\nversion = "1"\ndependencies = ["alpha"]\n\n[tool.uv]\n'
+    write(
+        tmp_path,
+        {
+            "app/pyproject.toml": project.format("app"),
+            "env/pyvenv.cfg": "version_info = 3.12.7\n",
+            "env/src/pyproject.toml": project.format("inside-a-venv"),
+            ".hg/store/pyproject.toml": project.format("in-hg"),
+            ".mypy_cache/x/pyproject.toml": project.format("cached"),
+        },
+    )
+    scanned = [Path(p["pyproject"]) for p in scan_workspace([tmp_path]).projects]
+    checked = sorted({f.path for f in check_tree(tmp_path)})
+    assert scanned == checked == [tmp_path / "app" / "pyproject.toml"]
