@@ -44,6 +44,11 @@ class Checking:
     """Reads the other pyproject files the check needs (a workspace's members)."""
 
 
+def of_pyproject(check: Callable[[TomlDocument, L], list[Finding]]) -> Callable[[Checking, L], list[Finding]]:
+    """A `LockFormat.check` for a lock compared with the project's own pyproject.toml only."""
+    return lambda checking, lock: check(checking.doc, lock)
+
+
 @dataclass(frozen=True)
 class Selecting:
     """What the selection of a lock's packages for one environment depends on."""

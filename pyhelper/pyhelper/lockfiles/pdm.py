@@ -20,7 +20,7 @@ from typing import Any
 from pyhelper.findings import Finding, Range, Severity
 from pyhelper.lockfiles import TableLock
 from pyhelper.lockfiles.compare import LockView, Want, compare_requirements, hashed_lock_findings
-from pyhelper.lockfiles.format import Checking, LockFormat, Selecting
+from pyhelper.lockfiles.format import LockFormat, Selecting, of_pyproject
 from pyhelper.lockfiles.selection import Locked, locked_from_pinned, pinned_pdm
 from pyhelper.requirements import (
     Declared,
@@ -151,15 +151,11 @@ def _selection_inputs(data: Mapping[str, Any]) -> object:
     )
 
 
-def _check(checking: Checking, lock: PdmLock) -> list[Finding]:
-    return check(checking.doc, lock)
-
-
 FORMAT: LockFormat[PdmLock] = LockFormat(
     name="pdm",
     manager="pdm",
     parse=parse_lock,
-    check=_check,
+    check=of_pyproject(check),
     versions=PdmLock.versions,
     file_names=("pdm.lock",),
     declared=lambda data: "pdm" in table(data.get("tool")),

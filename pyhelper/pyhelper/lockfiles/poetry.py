@@ -20,7 +20,7 @@ from typing import Any
 from pyhelper.findings import Finding, Range, Severity
 from pyhelper.lockfiles import TableLock
 from pyhelper.lockfiles.compare import LockView, Want, compare_requirements, hashed_lock_findings
-from pyhelper.lockfiles.format import Checking, LockFormat, Selecting
+from pyhelper.lockfiles.format import LockFormat, Selecting, of_pyproject
 from pyhelper.lockfiles.selection import Locked, locked_from_pinned, pinned_poetry
 from pyhelper.requirements import (
     Declared,
@@ -204,15 +204,11 @@ def _selection_inputs(data: Mapping[str, Any]) -> object:
     )
 
 
-def _check(checking: Checking, lock: PoetryLock) -> list[Finding]:
-    return check(checking.doc, lock)
-
-
 FORMAT: LockFormat[PoetryLock] = LockFormat(
     name="poetry",
     manager="poetry",
     parse=parse_lock,
-    check=_check,
+    check=of_pyproject(check),
     versions=PoetryLock.versions,
     file_names=("poetry.lock",),
     declared=_declared,

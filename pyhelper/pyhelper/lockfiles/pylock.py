@@ -16,7 +16,7 @@ from typing import Any
 from pyhelper.findings import Finding, Range, Severity
 from pyhelper.lockfiles import TableLock, versions_by_name
 from pyhelper.lockfiles.compare import LockView, Want, compare_requirements
-from pyhelper.lockfiles.format import Checking, LockFormat
+from pyhelper.lockfiles.format import LockFormat, of_pyproject
 from pyhelper.requirements import get_in, python_covers, requirement_list
 from pyhelper.tomlfile import TomlDocument, parse_toml
 
@@ -93,16 +93,12 @@ def check(doc: TomlDocument, lock: PyLock) -> list[Finding]:
     return findings
 
 
-def _check(checking: Checking, lock: PyLock) -> list[Finding]:
-    return check(checking.doc, lock)
-
-
 # Any tool writes pylock files, so they never decide a project's manager; uv installs them itself.
 FORMAT: LockFormat[PyLock] = LockFormat(
     name="pylock",
     manager=None,
     parse=parse_lock,
-    check=_check,
+    check=of_pyproject(check),
     versions=PyLock.versions,
     file_names=("pylock.toml",),
     # PEP 751: `pylock.toml`, or `pylock.<name>.toml` where the name has no dots.
