@@ -39,6 +39,15 @@ scenario(
       index.requests().some((path) => path.endsWith(".whl")),
       "the wheels should come from the loopback index",
     );
+
+    // The tooltip's links act on the project, as the Python extension's do.
+    const tooltip = await workbench.statusTooltip();
+    for (const title of ["Sync", "Update Lockfile", "Select Interpreter"]) {
+      assert.ok(tooltip.includes(title), `the tooltip should link "${title}":\n${tooltip}`);
+    }
+    await workbench.screenshot(join(artifactsDir(), "auto-create-always.tooltip.png"));
+    await workbench.clickTooltipLink("Sync");
+    await workbench.waitForNotificationSeen(".venv is in sync.");
   },
 );
 

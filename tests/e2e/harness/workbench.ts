@@ -126,6 +126,29 @@ export class Workbench {
     return this.page.locator(`[id="${EXTENSION_ID}.${id}"]`);
   }
 
+  /** Hovers the status item until its tooltip shows; returns the tooltip's text. */
+  async statusTooltip(id = "status"): Promise<string> {
+    const hover = this.page.locator(".monaco-hover, .workbench-hover").filter({ visible: true });
+    return waitFor(
+      "the status item's tooltip to show",
+      async () => {
+        if (!(await visible(hover.first()))) {
+          await this.page.mouse.move(0, 0);
+          await this.statusItem(id).hover({ timeout: 1_000 });
+          return { ok: false, seen: "no hover" };
+        }
+        return { ok: true, value: (await hover.first().innerText()).trim() };
+      },
+      { intervalMs: 1_000 },
+    );
+  }
+
+  /** Clicks the link titled `title` in the open status tooltip, as a person would. */
+  async clickTooltipLink(title: string): Promise<void> {
+    const link = this.page.locator(".monaco-hover a, .workbench-hover a").filter({ hasText: title }).first();
+    await step(`clicking "${title}" in the tooltip`, () => link.click({ timeout: 10_000 }));
+  }
+
   async statusText(id = "status"): Promise<string> {
     return (await this.statusItem(id).innerText({ timeout: 1_000 })).trim();
   }
