@@ -4,7 +4,13 @@ import * as vscode from "vscode";
 import type { HelperClient } from "./client";
 import { pickProject, runEnvironmentOperation } from "./environments";
 import { type Action, describeInterpreter, pickerLists, type Row } from "./pickerItems";
-import { type InterpretersParams, type InterpretersResult, Methods, type ProjectInfo } from "./protocol";
+import {
+  type EnvironmentPlan,
+  type InterpretersParams,
+  type InterpretersResult,
+  Methods,
+  type ProjectInfo,
+} from "./protocol";
 import type { InterpreterSelections } from "./selections";
 import { readSettings } from "./settings";
 
@@ -109,7 +115,13 @@ export async function selectInterpreter(helper: HelperClient, selections: Interp
   quickPick.show();
   let lists;
   try {
-    lists = pickerLists(project, await helper.request<InterpretersResult>(Methods.interpreters, params));
+    const result = await helper.request<InterpretersResult>(Methods.interpreters, params);
+    // Nothing installed fits: the plan names the build a download would bring, and its size.
+    const needsDownload = result.choice?.install && !result.choice.chosen;
+    const plan = needsDownload
+      ? await helper.request<EnvironmentPlan | null>(Methods.planEnvironment, { root: project.root })
+      : null;
+    lists = pickerLists(project, result, plan?.download ?? null);
   } catch (error) {
     quickPick.dispose();
     void vscode.window.showErrorMessage(`Lockstep could not list interpreters: ${String(error)}`);

@@ -4,7 +4,8 @@
 // project's venv and the interpreters that fit its requires-python follow (grouped by kind, the
 // recommended one focused); those that do not fit fold into one last entry that opens a second list
 // with their reasons.
-import type { InterpreterInfo, InterpreterKind, InterpretersResult, ProjectInfo } from "./protocol";
+import { formatBytes } from "./projects";
+import type { InterpreterInfo, InterpreterKind, InterpretersResult, ProjectInfo, PythonDownload } from "./protocol";
 
 const KIND_LABELS: Record<InterpreterKind, string> = {
   venv: "Virtual environments",
@@ -59,7 +60,12 @@ function plural(count: number, one: string, many: string): string {
   return `${count} ${count === 1 ? one : many}`;
 }
 
-export function pickerLists(project: ProjectInfo, result: InterpretersResult): PickerLists {
+/** `download`: the build a download would install (from the project's plan), to name it concretely. */
+export function pickerLists(
+  project: ProjectInfo,
+  result: InterpretersResult,
+  download: PythonDownload | null = null,
+): PickerLists {
   const byPath = new Map(result.interpreters.map((i) => [i.path, i]));
   const candidates = result.choice?.candidates ?? result.interpreters.map((i) => ({ path: i.path, fits: true, reason: null }));
   const chosen = result.choice?.chosen;
@@ -67,10 +73,11 @@ export function pickerLists(project: ProjectInfo, result: InterpretersResult): P
   const main: Row[] = [{ label: "$(edit) Enter interpreter path…", action: { kind: "enter-path" } }];
   const install = result.choice?.install;
   if (install) {
+    const size = download?.size ? `${formatBytes(download.size)}, ` : "";
     main.push({
-      label: `$(cloud-download) Download ${install.label} (managed)`,
-      description: install.version ? "installed by Lockstep" : install.specifier,
-      action: { kind: "download", request: install.version ?? install.specifier },
+      label: `$(cloud-download) Download ${download?.label ?? install.label}`,
+      description: `${size}managed by Lockstep`,
+      action: { kind: "download", request: download?.version ?? install.version ?? install.specifier },
     });
   }
 

@@ -50,7 +50,16 @@ test("the actions come first, however many interpreters there are", () => {
     main.slice(0, 2).map((row) => row.action?.kind),
     ["enter-path", "download"],
   );
-  assert.equal(main[1].label, "$(cloud-download) Download Python 3.15.1 (managed)");
+  assert.equal(main[1].label, "$(cloud-download) Download Python 3.15.1");
+  assert.equal(main[1].description, "managed by Lockstep");
+});
+
+test("the download names the plan's build and its size", () => {
+  const download = { label: "Python 3.15.2", version: "3.15.2", size: 31_200_000, url: "https://m/x.tar.gz" };
+  const { main } = pickerLists(project, result(), download);
+  assert.equal(main[1].label, "$(cloud-download) Download Python 3.15.2");
+  assert.equal(main[1].description, "31.2 MB, managed by Lockstep");
+  assert.deepEqual(main[1].action, { kind: "download", request: "3.15.2" });
 });
 
 test("interpreters that do not fit fold into one last entry, their reasons in the second list", () => {
