@@ -4,7 +4,7 @@ Two requirements are "the same" here when uv would treat them so: PEP 503 names,
 specifiers as a set of clauses with normalised versions, and markers compared by meaning rather than
 spelling (uv keeps markers in a canonical form, so `python_version >= '3.10'` and
 `python_full_version >= '3.10'` are one marker, and a marker implied by `requires-python` is no marker).
-Marker meaning is decided by evaluating both markers over a fixed grid of environments.
+Marker meaning is decided by `pyhelper.markers`, which builds the normal form uv compares.
 
 packaging is imported only when needed: `quick_key` reads the common simple spellings with one regular
 expression, so a lock that records exactly what pyproject says is confirmed without it (start-up time
@@ -13,7 +13,6 @@ of `pyhelper check` and of the server matters).
 
 from __future__ import annotations
 
-import itertools
 import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -51,15 +50,6 @@ _SIMPLE = re.compile(
     r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[([^\]]*)\])?\s*([^;@()]*?)\s*(?:;\s*([^()]*?))?\s*"
 )
 _CLAUSE = re.compile(r"\s*(~=|==|!=|<=|>=|<|>)\s*([0-9]+(?:\.[0-9]+)*)\s*")
-_VARIABLE = re.compile(
-    r"\b(os_name|sys_platform|platform_machine|platform_python_implementation|platform_release|"
-    r"platform_system|platform_version|implementation_name|implementation_version|extra|extras|"
-    r"dependency_groups)\b"
-)
-_LITERAL = re.compile(r"""'([^']*)'|"([^"]*)\"""")
-_ALWAYS = "always"
-# Beyond this many environments the grid is not worth it; the spelled-out marker stands in.
-_GRID_LIMIT = 20_000
 
 
 def canonicalize_name(name: str) -> str:
@@ -174,43 +164,18 @@ def version_satisfies(version: str | None, specifier: str) -> bool:
 
 @lru_cache(maxsize=4096)
 def marker_signature(marker: str | None, requires_python: str | None) -> object:
-    """A value equal for two markers exactly when they agree on every sampled environment.
+    """A value equal for two markers exactly when uv treats them as one (see `pyhelper.markers`).
 
-    Python versions outside `requires-python` are not sampled, as uv simplifies markers by it.
+    Pythons outside `requires-python` do not count, as uv simplifies markers by it.
     """
-    if marker is None:
-        return _ALWAYS
-    from packaging.markers import InvalidMarker, Marker, UndefinedComparison, default_environment
+    from pyhelper import markers
 
+    if marker is None:
+        return True
     try:
-        parsed = Marker(marker)
-    except InvalidMarker:
+        return markers.normal_form(markers.parse(marker), requires_python)
+    except ValueError:
         return marker
-    # Only markers that test the Python version need the grid of versions.
-    pythons = _python_samples(requires_python) if "python_" in marker else _python_samples(None)[-1:]
-    variables = tuple(sorted(set(_VARIABLE.findall(marker))))
-    literals = sorted({a or b for a, b in _LITERAL.findall(marker)})
-    values = [*literals, "\x00other"]
-    if len(pythons) * len(values) ** len(variables) > _GRID_LIMIT:
-        return str(parsed)
-    base = default_environment()
-    table: list[bool] = []
-    for python in pythons:
-        environment: dict[str, object] = {
-            **base,
-            "python_version": f"{python.major}.{python.minor}",
-            "python_full_version": str(python),
-        }
-        for combination in itertools.product(values, repeat=len(variables)):
-            environment.update(zip(variables, combination, strict=False))
-            try:
-                table.append(parsed.evaluate(environment))  # type: ignore[arg-type]
-            except UndefinedComparison:
-                # e.g. `sys_platform === 'win32'`: valid syntax packaging cannot evaluate; compare as text.
-                return str(parsed)
-    if all(table):
-        return _ALWAYS
-    return (variables, tuple(values) if variables else (), tuple(table))
 
 
 @lru_cache(maxsize=256)
