@@ -220,6 +220,8 @@ class Selection:
     packages: Mapping[str, Locked]
     problem: Finding | None = None
     """Why nothing could be selected (an unreadable lock, an invalid marker)."""
+    kept: frozenset[str] = frozenset()
+    """Installed packages the manager's own sync leaves in place when the lock does not select them."""
 
 
 @dataclass(frozen=True)
@@ -261,7 +263,7 @@ def select(
         return Selection(
             lockfile, fmt, {}, Finding(lockfile, Range.at(0), Severity.ERROR, "lock-invalid", str(error))
         )
-    return Selection(lockfile, fmt, packages)
+    return Selection(lockfile, fmt, packages, kept=lock_format.sync_keeps)
 
 
 # Comparing ----------------------------------------------------------------------------------------
@@ -381,7 +383,11 @@ def check_environment(
                     pyproject, direct, locked, Severity.ERROR, MISMATCH, message, (locked_at, installed_at)
                 )
             )
-    extra = [have for name, have in snapshot.packages.items() if name not in selection.packages]
+    extra = [
+        have
+        for name, have in snapshot.packages.items()
+        if name not in selection.packages and name not in selection.kept
+    ]
     for have in extra:
         changed.append(have.name)
         findings.append(

@@ -93,6 +93,9 @@ class LockFormat(Generic[L]):
     """The packages the lock installs into one environment, by PEP 503 name (None: not modelled)."""
     selection_inputs: Callable[[Mapping[str, Any]], object] = lambda _: ()
     """The pyproject values `select` reads besides the lock (a cache key)."""
+    sync_keeps: frozenset[str] = frozenset()
+    """Installed packages the manager's own sync leaves in place when the lock does not select them
+    (`uv sync` is exact and removes everything)."""
     install: Install | None = None
     pinned: Callable[[Selecting, L], PinnedInstall] | None = None
     """For `install == "pinned"`: the exact install, raising `LockSelectionError("lock-stale")` when

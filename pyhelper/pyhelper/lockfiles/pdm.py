@@ -155,6 +155,8 @@ FORMAT: LockFormat[PdmLock] = LockFormat(
     name="pdm",
     manager="pdm",
     parse=parse_lock,
+    # `pdm sync --clean` never removes the packaging tools.
+    sync_keeps=frozenset({"pip", "setuptools", "wheel"}),
     check=of_pyproject(check),
     versions=PdmLock.versions,
     file_names=("pdm.lock",),

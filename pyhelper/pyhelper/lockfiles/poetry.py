@@ -208,6 +208,8 @@ FORMAT: LockFormat[PoetryLock] = LockFormat(
     name="poetry",
     manager="poetry",
     parse=parse_lock,
+    # `poetry sync` keeps an unlocked pip (for externally managed venvs).
+    sync_keeps=frozenset({"pip"}),
     check=of_pyproject(check),
     versions=PoetryLock.versions,
     file_names=("poetry.lock",),
