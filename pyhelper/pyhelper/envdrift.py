@@ -33,8 +33,9 @@ from typing import Any
 from pyhelper import boundedread
 from pyhelper.findings import Finding, Range, Related, Severity
 from pyhelper.lockfiles import LockCache, UnreadableFile
+from pyhelper.lockfiles.format import RequirementPlace, in_lists
 from pyhelper.lockfiles.selection import Locked, recorded_python_version
-from pyhelper.requirements import canonicalize_name, get_in, requirement_list, table
+from pyhelper.requirements import canonicalize_name, get_in, table
 from pyhelper.tomlfile import KeyPath, TomlDocument
 from pyhelper.venvs import read_pyvenv_cfg
 
@@ -300,27 +301,20 @@ def same_version(left: str | None, right: str | None) -> bool:
         return False
 
 
-# Where a requirement naming a package may sit in pyproject.toml: PEP 621/735 lists, uv's and Poetry's.
-def _requirement_places(doc: TomlDocument) -> Iterator[tuple[str, KeyPath, bool]]:
-    """(canonical name, key path, is-a-table-key) of every requirement the pyproject declares."""
+def _requirement_places(doc: TomlDocument) -> Iterator[RequirementPlace]:
+    """Every requirement the pyproject declares: PEP 621 and PEP 735 lists, then each manager's own."""
+    from pyhelper.lockfiles import registry
+
     data = doc.data
-    lists: list[KeyPath] = [("project", "dependencies"), ("tool", "uv", "dev-dependencies")]
+    lists: list[KeyPath] = [("project", "dependencies")]
     lists += [
         ("project", "optional-dependencies", k)
         for k in table(get_in(data, ("project", "optional-dependencies")))
     ]
     lists += [("dependency-groups", k) for k in table(data.get("dependency-groups"))]
-    for path in lists:
-        for item in requirement_list(doc, path):
-            if item.name is not None:
-                yield item.name, item.path, False
-    poetry = table(get_in(data, ("tool", "poetry")))
-    tables: list[KeyPath] = [("tool", "poetry", "dependencies"), ("tool", "poetry", "dev-dependencies")]
-    tables += [("tool", "poetry", "group", g, "dependencies") for g in table(poetry.get("group"))]
-    for path in tables:
-        for key in table(get_in(data, path)):
-            if key != "python":
-                yield canonicalize_name(key), (*path, key), True
+    yield from in_lists(doc, lists)
+    for fmt in registry.FORMATS:
+        yield from fmt.requirement_places(doc)
 
 
 def requirement_ranges(doc: TomlDocument) -> dict[str, Range]:

@@ -17,7 +17,7 @@ import pytest
 
 from pyhelper import checkcmd, livedrift
 from pyhelper.drift import check_project, check_tree
-from pyhelper.envdrift import read_venv
+from pyhelper.envdrift import read_venv, requirement_at, requirement_ranges
 from pyhelper.findings import Finding
 from pyhelper.lockfiles import registry
 from pyhelper.lockfiles.compare import LockView, Want, compare_requirements
@@ -209,3 +209,43 @@ def test_the_cli_and_the_editor_walk_the_same_folders(tmp_path: Path) -> None:
     scanned = [Path(p["pyproject"]) for p in scan_workspace([tmp_path]).projects]
     checked = sorted({f.path for f in check_tree(tmp_path)})
     assert scanned == checked == [tmp_path / "app" / "pyproject.toml"]
+
+
+def test_each_managers_own_requirement_tables_are_requirements_for_hover(tmp_path: Path) -> None:
+    # The environment check listed uv's and Poetry's tables itself and missed PDM's legacy dev groups.
+    text = (
+        '[project]\nname = "app"\nversion = "1"\ndependencies = ["alpha"]\n\n'
+        '[tool.uv]\ndev-dependencies = ["beta"]\n\n'
+        '[tool.poetry.group.docs.dependencies]\ngamma = "^1"\n\n'
+        '[tool.pdm.dev-dependencies]\ntest = ["delta>=2"]\n'
+    )
+    doc = parse_toml(tmp_path / "pyproject.toml", text)
+    assert isinstance(doc, TomlDocument)
+    assert sorted(requirement_ranges(doc)) == ["alpha", "beta", "delta", "gamma"]
+    found = requirement_at(doc, 12, 10)
+    assert found is not None and found[0] == "delta"
+
+
+def test_the_nearest_workspace_decides_for_the_check_as_for_the_scan(tmp_path: Path) -> None:
+    # uv 0.13.9 in a/p: "Found workspace root `a`, but project is not included" -> p stands alone. The
+    # drift check went on up to the outer workspace (whose members glob matches a/p) and used its lock.
+    requires = 'version = "1"\nrequires-python = ">=3.10"\n'
+    write(
+        tmp_path,
+        {
+            "pyproject.toml": f'[project]\nname = "outer"\n{requires}\n[tool.uv.workspace]\nmembers = ["a/*"]\n',
+            "a/pyproject.toml": f'[project]\nname = "inner"\n{requires}\n[tool.uv.workspace]\nmembers = ["other"]\n',
+            "a/p/pyproject.toml": f'[project]\nname = "p"\n{requires}dependencies = ["alpha"]\n',
+            "uv.lock": 'version = 1\nrevision = 5\nrequires-python = ">=3.10"\n\n[manifest]\nmembers = [\n    "outer",\n    "p",\n]\n\n'
+            '[[package]]\nname = "outer"\nversion = "1"\nsource = { virtual = "." }\n\n'
+            '[[package]]\nname = "p"\nversion = "1"\nsource = { virtual = "a/p" }\n',
+        },
+    )
+    p = tmp_path / "a" / "p"
+    scanned = {Path(info["root"]): info for info in scan_workspace([tmp_path]).projects}
+    assert (scanned[p]["workspaceRoot"], scanned[p]["manager"]) == (None, "pep621")
+    assert check_project(p) == []
+    # From the outer root uv does count a/p in: its check still reports p's requirement.
+    assert [(f.path, f.code) for f in check_project(tmp_path)] == [
+        (p / "pyproject.toml", "lock-missing-package")
+    ]

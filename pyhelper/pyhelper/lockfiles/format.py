@@ -9,14 +9,15 @@ lock installs into one environment, and which commands lock and install it.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 from pyhelper.findings import Finding
 from pyhelper.protocol import Manager
-from pyhelper.tomlfile import TomlDocument
+from pyhelper.requirements import canonicalize_name, get_in, requirement_list, table
+from pyhelper.tomlfile import KeyPath, TomlDocument
 
 if TYPE_CHECKING:
     from pyhelper.lockfiles import LockCache
@@ -42,6 +43,26 @@ class Checking:
     """The pyproject.toml in `root`."""
     load: Loader
     """Reads the other pyproject files the check needs (a workspace's members)."""
+
+
+RequirementPlace = tuple[str, KeyPath, bool]
+"""(PEP 503 name, key path, whether the path's last key is the name) of a requirement in a pyproject."""
+
+
+def in_lists(doc: TomlDocument, paths: Iterable[KeyPath]) -> Iterator[RequirementPlace]:
+    """The requirements of PEP 508 string arrays at `paths`."""
+    for path in paths:
+        for item in requirement_list(doc, path):
+            if item.name is not None:
+                yield item.name, item.path, False
+
+
+def in_tables(doc: TomlDocument, paths: Iterable[KeyPath]) -> Iterator[RequirementPlace]:
+    """The requirements of tables keyed by package name at `paths` (Poetry's), `python` left out."""
+    for path in paths:
+        for key in table(get_in(doc.data, path)):
+            if key != "python":
+                yield canonicalize_name(key), (*path, key), True
 
 
 def of_pyproject(check: Callable[[TomlDocument, L], list[Finding]]) -> Callable[[Checking, L], list[Finding]]:
@@ -105,6 +126,9 @@ class LockFormat(Generic[L]):
     runs; other programs are looked up on PATH."""
     lock_tool_docs: str | None = None
     """Where to get the lock command's program when it is not installed."""
+    requirement_places: Callable[[TomlDocument], Iterable[RequirementPlace]] = lambda _: ()
+    """Where its manager's own requirement tables are in a pyproject (beyond PEP 621 and PEP 735),
+    for placing environment findings and hover (`in_lists`, `in_tables`)."""
     shared_root: Callable[[Path, Loader], Path] | None = None
     """For formats whose lock may sit above the project (a uv workspace): the folder whose lock covers
     the project at this path (the path itself when none does)."""

@@ -13,14 +13,14 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from pyhelper.findings import Finding, Range, Severity
 from pyhelper.lockfiles import TableLock
 from pyhelper.lockfiles.compare import LockView, Want, compare_requirements, hashed_lock_findings
-from pyhelper.lockfiles.format import LockFormat, Selecting, of_pyproject
+from pyhelper.lockfiles.format import LockFormat, RequirementPlace, Selecting, in_lists, of_pyproject
 from pyhelper.lockfiles.selection import Locked, locked_from_pinned, pinned_pdm
 from pyhelper.requirements import (
     Declared,
@@ -151,6 +151,11 @@ def _selection_inputs(data: Mapping[str, Any]) -> object:
     )
 
 
+def _requirement_places(doc: TomlDocument) -> Iterator[RequirementPlace]:
+    legacy = table(get_in(doc.data, ("tool", "pdm", "dev-dependencies")))
+    return in_lists(doc, [("tool", "pdm", "dev-dependencies", group) for group in legacy])
+
+
 FORMAT: LockFormat[PdmLock] = LockFormat(
     name="pdm",
     manager="pdm",
@@ -163,6 +168,13 @@ FORMAT: LockFormat[PdmLock] = LockFormat(
     declared=lambda data: "pdm" in table(data.get("tool")),
     select=_select,
     selection_inputs=_selection_inputs,
+    requirement_places=lambda doc: in_lists(
+        doc,
+        [
+            ("tool", "pdm", "dev-dependencies", g)
+            for g in table(get_in(doc.data, ("tool", "pdm", "dev-dependencies")))
+        ],
+    ),
     install="pinned",
     pinned=pinned_pdm,
     lock_command=("pdm", "lock"),

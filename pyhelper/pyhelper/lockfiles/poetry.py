@@ -13,14 +13,14 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from pyhelper.findings import Finding, Range, Severity
 from pyhelper.lockfiles import TableLock
 from pyhelper.lockfiles.compare import LockView, Want, compare_requirements, hashed_lock_findings
-from pyhelper.lockfiles.format import LockFormat, Selecting, of_pyproject
+from pyhelper.lockfiles.format import LockFormat, RequirementPlace, Selecting, in_tables, of_pyproject
 from pyhelper.lockfiles.selection import Locked, locked_from_pinned, pinned_poetry
 from pyhelper.requirements import (
     Declared,
@@ -30,7 +30,7 @@ from pyhelper.requirements import (
     requirement_list,
     table,
 )
-from pyhelper.tomlfile import TomlDocument, parse_toml
+from pyhelper.tomlfile import KeyPath, TomlDocument, parse_toml
 
 _FIX = "run `poetry lock`"
 _LEGACY_KEYS = ("dependencies", "source", "extras", "dev-dependencies")
@@ -204,6 +204,13 @@ def _selection_inputs(data: Mapping[str, Any]) -> object:
     )
 
 
+def _requirement_places(doc: TomlDocument) -> Iterator[RequirementPlace]:
+    groups = table(get_in(doc.data, ("tool", "poetry", "group")))
+    tables: list[KeyPath] = [("tool", "poetry", "dependencies"), ("tool", "poetry", "dev-dependencies")]
+    tables += [("tool", "poetry", "group", g, "dependencies") for g in groups]
+    return in_tables(doc, tables)
+
+
 FORMAT: LockFormat[PoetryLock] = LockFormat(
     name="poetry",
     manager="poetry",
@@ -216,6 +223,7 @@ FORMAT: LockFormat[PoetryLock] = LockFormat(
     declared=_declared,
     select=_select,
     selection_inputs=_selection_inputs,
+    requirement_places=_requirement_places,
     install="pinned",
     pinned=pinned_poetry,
     lock_command=("poetry", "lock"),

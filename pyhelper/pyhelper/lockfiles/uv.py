@@ -27,7 +27,7 @@ from typing import Any
 from pyhelper import boundedread
 from pyhelper.findings import Finding, Range, Related, Severity
 from pyhelper.lockfiles.compare import Have, LockView, Want, compare_requirements
-from pyhelper.lockfiles.format import Checking, Loader, LockFormat, Selecting
+from pyhelper.lockfiles.format import Checking, Loader, LockFormat, Selecting, in_lists
 from pyhelper.lockfiles.selection import Locked, UvGraph, select_uv, uv_default_groups, uv_graph
 from pyhelper.requirements import (
     Declared,
@@ -267,7 +267,11 @@ class Member:
 
 
 def workspace_root(project_root: Path, load: Loader) -> Path:
-    """The root of the uv workspace `project_root` belongs to (itself when it is no member)."""
+    """The root of the uv workspace `project_root` belongs to (itself when it is no member).
+
+    As uv does, the nearest ancestor that declares a workspace decides: a project it does not include
+    stands alone, whatever workspaces further up say.
+    """
     for parent in project_root.parents:
         candidate = parent / "pyproject.toml"
         try:
@@ -276,8 +280,8 @@ def workspace_root(project_root: Path, load: Loader) -> Path:
         except (OSError, UnicodeDecodeError):
             continue
         doc = load(candidate)
-        if isinstance(doc, TomlDocument) and project_root in member_dirs(parent, doc):
-            return parent
+        if isinstance(doc, TomlDocument) and isinstance(get_in(doc.data, ("tool", "uv", "workspace")), dict):
+            return parent if project_root in member_dirs(parent, doc) else project_root
     return project_root
 
 
@@ -723,6 +727,7 @@ FORMAT: LockFormat[UvLock] = LockFormat(
     declared=lambda data: "uv" in table(data.get("tool")),
     select=_select,
     selection_inputs=lambda data: get_in(data, ("tool", "uv", "default-groups")),
+    requirement_places=lambda doc: in_lists(doc, [("tool", "uv", "dev-dependencies")]),
     install="uv-sync",
     lock_command=("uv", "lock"),
     shared_root=workspace_root,
