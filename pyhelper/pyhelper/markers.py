@@ -17,8 +17,8 @@ result is a hashable value, equal for equivalent markers. Expressions are built 
 
 from __future__ import annotations
 
-from functools import lru_cache
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
