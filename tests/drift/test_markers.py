@@ -45,8 +45,7 @@ DIFFERENT = [
     ("platform_system == 'FreeBSD'", "sys_platform == 'freebsd'", ">=3.9"),
     ("python_full_version >= '3.10.1'", "python_version >= '3.10'", ">=3.9"),
     ("sys_platform == 'linux'", "sys_platform == 'darwin'", None),
-    ("python_version < '4.0'", "python_full_version < '4'", ">=3.9")
-    and ("python_version < '3.12'", "python_full_version < '3.12.1'", ">=3.9"),
+    ("python_version < '3.12'", "python_full_version < '3.12.1'", ">=3.9"),
 ]
 
 

@@ -14,7 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from pyhelper import markers
 from pyhelper.findings import Finding, Range, Related, Severity
+from pyhelper.markers import Expr
 from pyhelper.requirements import Declared, marker_signature, quick_key, version_satisfies
 
 
@@ -25,8 +27,12 @@ class Want:
     item: Declared
     extra: str | None = None
     source: tuple[tuple[str, str], ...] = ()
+    # The marker of the `tool.uv.sources` entry this requirement was split by (and-ed on), if any.
+    scope: Expr | None = None
 
     def quick(self) -> object:
+        if self.scope is not None:
+            return None
         key = quick_key(self.item.text, f"extra == '{self.extra}'" if self.extra else "")
         return None if key is None else (*key, self.source)
 
@@ -37,7 +43,22 @@ class Want:
         marker = parsed.marker
         if self.extra:
             marker = f"({marker}) and extra == '{self.extra}'" if marker else f"extra == '{self.extra}'"
-        return (parsed.name, parsed.extras, parsed.specifier, marker_signature(marker, python), self.source)
+        if self.scope is not None:
+            try:
+                scoped = markers.both(markers.parse(marker) if marker else markers.TRUE, self.scope)
+            except ValueError:
+                return None
+            signature = markers.normal_form(scoped, python)
+            return (parsed.name, parsed.extras, self._specifier(), signature, self.source)
+        # uv records a specifier only for a package from an index: a workspace member, path, git or
+        # URL source replaces it (uv's RequirementSource has no specifier for them).
+        return (parsed.name, parsed.extras, self._specifier(), marker_signature(marker, python), self.source)
+
+    def _specifier(self) -> tuple[tuple[str, str], ...]:
+        # uv records a specifier only for a package from an index: a workspace member, path, git or
+        # URL source replaces it (uv's RequirementSource has no specifier for them).
+        assert self.item.parsed is not None
+        return self.item.parsed.specifier if not self.source or self.source[0][0] == "index" else ()
 
 
 @dataclass(frozen=True)
@@ -79,12 +100,16 @@ def compare_requirements(
         open_by_key.setdefault(have.key(), deque()).append(position)
     remaining = dict.fromkeys(range(len(recorded)))
     unmatched: set[int] = set()
+    # uv compares the recorded requirements as a set: a requirement listed twice (a group that also
+    # includes another group listing it) is recorded once.
+    matched: set[object] = set()
     for index, want in enumerate(wants if haves is not None else ()):
         key = want.key(lock.python)
         queue = open_by_key.get(key) if key is not None else None
         if queue:
             del remaining[queue.popleft()]
-        elif key is not None:
+            matched.add(key)
+        elif key is not None and key not in matched:
             unmatched.add(index)
     open_by_name: dict[str, deque[int]] = {}
     for position in remaining:

@@ -20,11 +20,11 @@ import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from pyhelper import boundedread
+from pyhelper import boundedread, markers
 from pyhelper.findings import Finding, Range, Related, Severity
 from pyhelper.lockfiles.compare import Have, LockView, Want, compare_requirements
 from pyhelper.lockfiles.format import Checking, Loader, LockFormat, Selecting, in_lists
@@ -50,6 +50,8 @@ _ENTRY = re.compile(
     r'source = \{ ([a-z]+) = "([^"\\\n]*)"'
 )
 _FIRST_FILE = re.compile(r'url = "[^"\n]*/([^/"\n]+)"')
+# What a git source records besides the repository, in the order uv writes them.
+_GIT_REFS = ("subdirectory", "branch", "tag", "rev")
 _LOCAL_SOURCES = frozenset({"virtual", "editable", "directory"})
 # Keys of a recorded requirement that are not where it comes from.
 _REQUIREMENT_KEYS = frozenset({"name", "specifier", "marker", "extras", "group"})
@@ -325,6 +327,19 @@ def _strings(value: object) -> list[str]:
 Source = tuple[tuple[str, str], ...]
 
 
+@dataclass(frozen=True)
+class SourceEntry:
+    """One `tool.uv.sources` entry: where the package comes from, for which environments, extra, group."""
+
+    source: Source
+    marker: markers.Expr
+    extra: str | None
+    group: str | None
+
+
+Sources = dict[str, "list[SourceEntry] | None"]
+
+
 def check(root: Path, root_doc: TomlDocument, lock: UvLock, load: Loader) -> list[Finding]:
     """Findings for the workspace at `root` (a single project is a workspace of one)."""
     findings: list[Finding] = []
@@ -392,7 +407,11 @@ class _Workspace:
         findings: list[Finding] = []
         for setting, option in _OPTIONS.items():
             want, have = settings.get(setting), recorded.get(option)
-            if want is not None and str(want) != str(have) and not _later_cutoff(setting, want, have):
+            if setting == "exclude-newer" and isinstance(span := recorded.get("exclude-newer-span"), str):
+                # A relative cutoff is locked as a span beside a placeholder timestamp (uv's
+                # ExcludeNewerWire); only a change of the span re-resolves, not the clock's tick.
+                have = span
+            if want is not None and not _same_option(setting, want, have):
                 findings.append(
                     Finding(
                         self.root_member.doc.path,
@@ -414,7 +433,28 @@ class _Workspace:
                         f"sets — {_RUN}",
                     )
                 )
-        return findings
+        return findings + self._exclude_newer_packages(table(recorded.get("exclude-newer-package")))
+
+    def _exclude_newer_packages(self, recorded: dict[str, Any]) -> list[Finding]:
+        """`[tool.uv.exclude-newer-package]` against the lock's: any package added, removed or changed
+        re-resolves (uv's ExcludeNewerPackageChange)."""
+        wanted = table(self.root_member.uv.get("exclude-newer-package"))
+        have = {canonicalize_name(k): _cutoff(v) for k, v in recorded.items()}
+        want = {canonicalize_name(k): _cutoff(v) for k, v in wanted.items()}
+        changed = sorted(name for name in set(have) | set(want) if have.get(name) != want.get(name))
+        if not changed:
+            return []
+        where = self.root_member.doc.range_of(("tool", "uv", "exclude-newer-package"))
+        return [
+            Finding(
+                self.root_member.doc.path if where else self.lock.path,
+                where or self.lock.range_in(self.lock.top_chunk, ("options", "exclude-newer-package")),
+                Severity.WARNING,
+                "lock-stale",
+                f"uv.lock was resolved with other exclude-newer-package cutoffs (for {', '.join(changed)}), "
+                f"so uv will re-lock — {_RUN}",
+            )
+        ]
 
     def member(self, member: Member) -> list[Finding]:
         name = member.name
@@ -446,17 +486,24 @@ class _Workspace:
             local.chunk,
             (*local.path, "metadata", "requires-dev"),
             name,
+            sources,
         )
         findings += self._extras(member, local)
         return findings
 
     def _groups(
-        self, wanted: dict[str, list[Want]], recorded: object, chunk: Chunk, path: KeyPath, owner: str
+        self,
+        wanted: dict[str, list[Want]],
+        recorded: object,
+        chunk: Chunk,
+        path: KeyPath,
+        owner: str,
+        sources: Sources | None = None,
     ) -> list[Finding]:
         raw_names: dict[str, str] = {canonicalize_name(g): g for g in table(recorded)}
         findings: list[Finding] = []
         for group in sorted(set(wanted) | set(raw_names)):
-            haves = self._recorded(chunk, (*path, raw_names.get(group, group)), {})
+            haves = self._recorded(chunk, (*path, raw_names.get(group, group)), sources or {})
             findings += compare_requirements(
                 wanted.get(group, []), haves, self.view, f"in the {group} group of {owner}"
             )
@@ -549,18 +596,39 @@ class _Workspace:
 
     # -- sources and requirements
 
-    def _sources(self, member: Member) -> dict[str, Source | None]:
-        """tool.uv.sources (the root's, then the member's) as the lock records them; None: not modelled."""
-        sources: dict[str, Source | None] = {}
+    def _sources(self, member: Member) -> dict[str, list[SourceEntry] | None]:
+        """tool.uv.sources as the lock records them: the member's own entry for a name, else the
+        root's (uv's lowering.rs); None for a name whose source is not modelled."""
+        sources: dict[str, list[SourceEntry] | None] = {}
         for owner in (self.root_member, member):
             table = owner.uv.get("sources")
             for name, value in table.items() if isinstance(table, dict) else ():
-                sources[canonicalize_name(name)] = self._source(owner.root, canonicalize_name(name), value)
+                name = canonicalize_name(name)
+                entries = value if isinstance(value, list) else [value]
+                lowered = [self._source_entry(owner.root, name, entry) for entry in entries]
+                sources[name] = None if None in lowered else [e for e in lowered if e is not None]
         return sources
 
-    def _source(self, owner_root: Path, name: str, value: object) -> Source | None:
-        if not isinstance(value, dict) or {"marker", "extra", "group"} & set(value):
+    def _source_entry(self, owner_root: Path, name: str, value: object) -> SourceEntry | None:
+        if not isinstance(value, dict):
             return None
+        source = self._source(owner_root, name, value)
+        scope = value.get("marker")
+        try:
+            marker = markers.parse(scope) if isinstance(scope, str) else markers.TRUE
+        except ValueError:
+            return None
+        extra, group = value.get("extra"), value.get("group")
+        if source is None or not all(v is None or isinstance(v, str) for v in (extra, group)):
+            return None
+        return SourceEntry(
+            source,
+            marker,
+            canonicalize_name(extra) if isinstance(extra, str) else None,
+            canonicalize_name(group) if isinstance(group, str) else None,
+        )
+
+    def _source(self, owner_root: Path, name: str, value: dict[str, Any]) -> Source | None:
         if value.get("workspace") is True:
             member = next((m for m in self.members if m.name == name), None)
             if member is None:
@@ -570,6 +638,13 @@ class _Workspace:
         if isinstance(value.get("index"), str):
             urls = [i.get("url") for i in _indexes(self.root_member.uv) if i.get("name") == value["index"]]
             return (("index", urls[0]),) if urls and isinstance(urls[0], str) else None
+        if isinstance(value.get("git"), str):
+            refs = [
+                (k, value[k])
+                for k in ("subdirectory", "branch", "tag", "rev")
+                if isinstance(value.get(k), str)
+            ]
+            return (("git", _git_key(value["git"], refs)),)
         if isinstance(value.get("path"), str):
             target = Path(os.path.normpath(owner_root / value["path"]))
             kind = "path" if target.is_file() else "editable" if value.get("editable") else "directory"
@@ -581,17 +656,18 @@ class _Workspace:
     def _relative(self, target: Path) -> str:
         return Path(os.path.relpath(target, self.root)).as_posix()
 
-    def _wanted_dist(self, member: Member, sources: dict[str, Source | None]) -> list[Want]:
-        wants = [_want(d, None, sources) for d in requirement_list(member.doc, ("project", "dependencies"))]
+    def _wanted_dist(self, member: Member, sources: Sources) -> list[Want]:
+        wants = [
+            w for d in requirement_list(member.doc, ("project", "dependencies")) for w in _want(d, sources)
+        ]
         optional = member.project.get("optional-dependencies")
         for extra in optional if isinstance(optional, dict) else {}:
             path = ("project", "optional-dependencies", extra)
-            wants.extend(
-                _want(d, canonicalize_name(extra), sources) for d in requirement_list(member.doc, path)
-            )
+            for item in requirement_list(member.doc, path):
+                wants.extend(_want(item, sources, extra=canonicalize_name(extra)))
         return wants
 
-    def _recorded(self, chunk: Chunk, path: KeyPath, sources: dict[str, Source | None]) -> list[Have]:
+    def _recorded(self, chunk: Chunk, path: KeyPath, sources: Sources) -> list[Have]:
         entries = get_in(chunk.doc.data, path)
         haves: list[Have] = []
         for index, entry in enumerate(entries if isinstance(entries, list) else []):
@@ -602,7 +678,11 @@ class _Workspace:
             marker = _string(entry.get("marker")) or None
             specifier = _string(entry.get("specifier"))
             source: Source = tuple(
-                sorted((k, str(v)) for k, v in entry.items() if k not in _REQUIREMENT_KEYS)
+                sorted(
+                    (k, _git_key(v, []) if k == "git" else str(v))
+                    for k, v in entry.items()
+                    if k not in _REQUIREMENT_KEYS
+                )
             )
             if name in sources and sources[name] is None:
                 source = ()
@@ -641,21 +721,61 @@ def _locator(lock: UvLock, chunk: Chunk, path: KeyPath) -> Callable[[], Range]:
     return lambda: lock.range_in(chunk, path)
 
 
-def _wanted_groups(member: Member, sources: dict[str, Source | None]) -> dict[str, list[Want]]:
+def _wanted_groups(member: Member, sources: Sources) -> dict[str, list[Want]]:
     groups = {
-        g: [_want(d, None, sources) for d in items] for g, items in dependency_groups(member.doc).items()
+        g: [w for d in items for w in _want(d, sources, group=g)]
+        for g, items in dependency_groups(member.doc).items()
     }
     legacy = requirement_list(member.doc, ("tool", "uv", "dev-dependencies"))
     if legacy:
-        groups.setdefault("dev", []).extend(_want(d, None, sources) for d in legacy)
+        groups.setdefault("dev", []).extend(w for d in legacy for w in _want(d, sources, group="dev"))
     return groups
 
 
-def _want(item: Declared, extra: str | None, sources: dict[str, Source | None]) -> Want:
-    if "@" in item.text and item.parsed is not None and item.parsed.url:
-        return Want(item, extra, (("url", item.parsed.url),))
-    source = sources.get(item.name) if item.name is not None else None
-    return Want(item, extra, source or ())
+def _want(
+    item: Declared, sources: Sources, *, extra: str | None = None, group: str | None = None
+) -> list[Want]:
+    """The requirements uv records for one declared requirement (uv's LoweredRequirement): one per
+    `tool.uv.sources` entry that applies (its marker and-ed on), and the requirement itself, from the
+    index, for the environments no entry's marker covers."""
+    parsed = item.parsed
+    if parsed is not None and parsed.url:
+        url = parsed.url
+        if url.startswith("git+"):
+            return [Want(item, extra, (("git", _git_key(url.removeprefix("git+"), [])),))]
+        return [Want(item, extra, (("url", url),))]
+    entries = sources.get(item.name) if item.name is not None else []
+    if entries is None:  # a source not modelled: the recorded requirement's source is not compared
+        return [Want(item, extra)]
+    entries = [e for e in entries or [] if e.extra in (None, extra) and e.group in (None, group)]
+    if not entries:
+        return [Want(item, extra)]
+    wants = [Want(item, extra, entry.source, entry.marker) for entry in entries]
+    rest = markers.negate(markers.either(*(entry.marker for entry in entries)))
+    if rest is not markers.FALSE and markers.normal_form(rest) is not False:
+        wants.append(Want(item, extra, (), rest))
+    return wants
+
+
+def _git_key(url: str, refs: list[tuple[str, str]]) -> str:
+    """A git source as uv compares it (RequirementSourceWire::Git): the repository without
+    credentials, query or commit fragment, then subdirectory and the requested branch, tag or rev.
+    `url` is the lock's `…?rev=…#commit`, a PEP 508 `…@rev#subdirectory=…` or a source's `git`."""
+    from urllib.parse import parse_qsl, urlsplit
+
+    parts = urlsplit(url)
+    found = dict(parse_qsl(parts.query))
+    path = parts.path
+    if not parts.query and "@" in path.rsplit("/", 1)[-1]:
+        path, _, found["rev"] = path.rpartition("@")
+    fragment = dict(parse_qsl(parts.fragment)) if "=" in parts.fragment else {}
+    if "subdirectory" in fragment:
+        found["subdirectory"] = fragment["subdirectory"]
+    found.update(refs)
+    host = parts.hostname or ""
+    location = f"{parts.scheme}://{host}{f':{parts.port}' if parts.port else ''}{path}"
+    ordered = [(k, found[k]) for k in _GIT_REFS if k in found]
+    return location + ("?" + "&".join(f"{k}={v}" for k, v in ordered) if ordered else "")
 
 
 def _indexes(settings: dict[str, Any]) -> list[dict[str, Any]]:
@@ -668,15 +788,49 @@ def _key_range(doc: TomlDocument, path: KeyPath) -> Range:
     return doc.range(span) if span else doc.range_of(path) or Range.at(0)
 
 
-def _later_cutoff(setting: str, want: object, have: object) -> bool:
-    """A later absolute `exclude-newer` keeps the lock: everything in it was uploaded before the old
-    cutoff, so uv 0.13 reuses it (an earlier cutoff re-resolves)."""
-    if setting != "exclude-newer" or not isinstance(want, str) or not isinstance(have, str):
-        return False
+def _same_option(setting: str, want: object, have: object) -> bool:
+    if setting != "exclude-newer":
+        return str(want) == str(have)
+    wanted, recorded = _cutoff(want), _cutoff(have)
+    if wanted == recorded:
+        return True
+    # A later absolute cutoff keeps the lock: everything in it was uploaded before the old cutoff, so
+    # uv 0.13 reuses it (an earlier cutoff re-resolves).
+    return wanted[0] == recorded[0] == "at" and wanted[1] >= recorded[1]  # type: ignore[operator]
+
+
+_SPAN_UNITS = {"y": "Y", "year": "Y", "mo": "M", "month": "M", "w": "W", "week": "W", "d": "D", "day": "D"}
+_FRIENDLY_SPAN = re.compile(r"\s*(\d+)\s*([a-z]+?)s?\s*", re.IGNORECASE)
+_ISO_SPAN = re.compile(r"P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?", re.IGNORECASE)
+
+
+def _cutoff(value: object) -> tuple[str, object]:
+    """An exclude-newer value as uv compares it: ("at", time), ("span", units), ("off", None) for a
+    package's `false`, or ("text", value) for what is not understood (compared as written)."""
+    if value is False:
+        return ("off", None)
+    if isinstance(value, dict):  # a package's relative cutoff: { timestamp = ..., span = ... }
+        value = value.get("span", value.get("timestamp"))
+    if not isinstance(value, str):
+        return ("text", value)
     try:
-        return datetime.fromisoformat(want) >= datetime.fromisoformat(have)
-    except (TypeError, ValueError):  # relative ("7 days"), or one without a time zone: as text
-        return False
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        pass
+    else:
+        return ("at", moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc))
+    iso = _ISO_SPAN.fullmatch(value.strip())
+    if iso and any(iso.groups()):
+        return ("span", tuple((unit, int(n)) for unit, n in zip("YMWD", iso.groups(), strict=True) if n))
+    parts = [_FRIENDLY_SPAN.fullmatch(part) for part in value.split(",")]
+    if all(parts) and all(p and p.group(2).lower() in _SPAN_UNITS for p in parts):
+        counts: dict[str, int] = {}
+        for part in parts:
+            assert part is not None
+            unit = _SPAN_UNITS[part.group(2).lower()]
+            counts[unit] = counts.get(unit, 0) + int(part.group(1))
+        return ("span", tuple((unit, counts[unit]) for unit in "YMWD" if unit in counts))
+    return ("text", value)
 
 
 # ------------------------------------------------------------------------------------- the format
