@@ -43,13 +43,17 @@ export class AutoCreate implements vscode.Disposable {
   }
 
   private async ask(projects: ProjectInfo[]): Promise<void> {
-    const asked: Asked[] = await Promise.all(
+    const planned = await Promise.all(
       projects.map(async (project) => ({
         project,
         name: projectLabel(project),
-        plan: await this.helper.request<EnvironmentPlan>(Methods.planEnvironment, { root: project.root }),
+        plan: await this.helper.request<EnvironmentPlan | null>(Methods.planEnvironment, { root: project.root }),
       })),
     );
+    // No plan: pyproject.toml broke meanwhile; ask again once it parses.
+    for (const entry of planned) if (!entry.plan) this.seen.delete(entry.project.root);
+    const asked = planned.filter((entry): entry is Asked => entry.plan !== null);
+    if (asked.length === 0) return;
     const question = offerQuestion(asked);
     if (asked.length === 1) {
       const choice = await vscode.window.showInformationMessage(question, "Create", "Not now", "Never for this project");
@@ -81,7 +85,9 @@ export class AutoCreate implements vscode.Disposable {
   /** The question named the download, if the plan has one: answering it agrees to the download. */
   private async create(project: ProjectInfo, plan?: EnvironmentPlan): Promise<void> {
     const allowDownload = (plan && planDownloads(plan)) || undefined;
-    await runEnvironmentOperation(this.helper, this.selections, project, "create", { allowDownload });
+    // Agreed to in the question: no lock and no manager to make one means an unlocked venv.
+    const unlocked = plan?.lock === "cannot-lock";
+    await runEnvironmentOperation(this.helper, this.selections, project, "create", { allowDownload, unlocked });
   }
 
   dispose(): void {

@@ -29,6 +29,8 @@ export function projectsToOffer(
   if (!context.trusted) return offer;
   for (const project of projects) {
     if (project.venv || context.seen.has(project.root)) continue;
+    // Not seen yet: once pyproject.toml parses again, the offer comes by itself.
+    if (project.pyprojectError) continue;
     if (project.workspaceRoot && project.workspaceRoot !== project.root) continue;
     const mode = context.mode(project);
     if (mode === "never" || context.never(project)) continue;

@@ -28,7 +28,7 @@ export function registerCommands(helper: HelperClient, selections: InterpreterSe
     [Commands.recreateEnvironment]: (root) => recreateEnvironment(helper, selections, rootArgument(root)),
     [Commands.deleteEnvironment]: (root) => deleteEnvironment(helper, rootArgument(root)),
     [Commands.checkDrift]: () => checkDrift(helper),
-    [Commands.updateLock]: (root) => updateLock(helper, rootArgument(root)),
+    [Commands.updateLock]: (root) => updateLock(helper, selections, rootArgument(root)),
   };
   return Object.entries(handlers).map(([id, handler]) => vscode.commands.registerCommand(id, handler));
 }

@@ -2,8 +2,9 @@
 // manager (uv, Poetry, PDM) through the helper, with progress and Cancel. The helper re-checks after.
 import * as vscode from "vscode";
 import type { HelperClient } from "./client";
-import { pickProject } from "./environments";
-import { Methods, type ProjectsResult, type UpdateLockResult } from "./protocol";
+import { pickProject, reportInvalidPyproject } from "./environments";
+import { Methods, type ProjectsResult, type UpdateLockParams, type UpdateLockResult } from "./protocol";
+import type { InterpreterSelections } from "./selections";
 
 export async function checkDrift(helper: HelperClient): Promise<void> {
   await helper.request<ProjectsResult>(Methods.checkDrift, {});
@@ -11,7 +12,7 @@ export async function checkDrift(helper: HelperClient): Promise<void> {
   await vscode.commands.executeCommand("workbench.actions.view.problems");
 }
 
-export async function updateLock(helper: HelperClient, root?: string): Promise<void> {
+export async function updateLock(helper: HelperClient, selections: InterpreterSelections, root?: string): Promise<void> {
   if (!vscode.workspace.isTrusted) {
     void vscode.window.showWarningMessage(
       "Lockstep updates lockfiles only in trusted workspaces: locking runs the project's build backends.",
@@ -20,9 +21,15 @@ export async function updateLock(helper: HelperClient, root?: string): Promise<v
   }
   const project = await pickProject(helper, "Update the lockfile of which project?", root);
   if (!project) return;
+  if (project.pyprojectError) {
+    await reportInvalidPyproject(project);
+    return;
+  }
+  // uv locks with the interpreter the user selected (else the helper's choice), never PATH's.
+  const params: UpdateLockParams = { root: project.root, python: selections.get(project.root)?.path ?? null };
   const result = await helper.requestWithProgress<UpdateLockResult>(
     Methods.updateLock,
-    { root: project.root },
+    params,
     `Updating the lockfile of ${project.name ?? project.root}`,
   );
   if (!result || result.status === "cancelled") {

@@ -65,12 +65,16 @@ export async function runEnvironmentOperation(
   selections: InterpreterSelections,
   project: ProjectInfo,
   operation: Operation,
-  options: { allowDownload?: boolean } = {},
+  options: { allowDownload?: boolean; unlocked?: boolean } = {},
 ): Promise<EnvironmentResult | undefined> {
   if (!vscode.workspace.isTrusted) {
     void vscode.window.showWarningMessage(
       "Lockstep creates and syncs environments only in trusted workspaces: installing runs code from the project.",
     );
+    return undefined;
+  }
+  if (project.pyprojectError) {
+    await reportInvalidPyproject(project);
     return undefined;
   }
   const settings = readSettings(vscode.Uri.file(project.root));
@@ -80,6 +84,7 @@ export async function runEnvironmentOperation(
     python: selections.get(project.root)?.path ?? null,
     replace: operation === "recreate",
     allowDownload: options.allowDownload ?? settings.pythonAutoInstall,
+    unlocked: options.unlocked ?? false,
   };
   const title = `${TITLES[operation]} for ${projectLabel(project)}`;
   let result = await helper.requestWithProgress<EnvironmentResult>(METHODS[operation], params, title);
@@ -93,8 +98,21 @@ export async function runEnvironmentOperation(
       title,
     );
   }
+  if (result?.status === "lock-tool-missing") {
+    const unlocked = "Create Unlocked";
+    const choice = await vscode.window.showWarningMessage(result.message, unlocked, "Cancel");
+    if (choice !== unlocked) return result;
+    result = await helper.requestWithProgress<EnvironmentResult>(METHODS[operation], { ...params, unlocked: true }, title);
+  }
   await report(helper, result);
   return result;
+}
+
+/** A pyproject.toml that does not parse: say where, and offer to open it; nothing else runs. */
+export async function reportInvalidPyproject(project: ProjectInfo): Promise<void> {
+  const open = "Open pyproject.toml";
+  const choice = await vscode.window.showErrorMessage(`${project.pyprojectError ?? ""}. Fix it first.`, open);
+  if (choice === open) await vscode.window.showTextDocument(vscode.Uri.file(project.pyproject));
 }
 
 async function report(helper: HelperClient, result: EnvironmentResult | undefined): Promise<void> {

@@ -35,7 +35,8 @@ export function describeDownload(download: PythonDownload): string {
 /**
  * "Create .venv with Python 3.12.7 and install 48 locked packages for demo-app?", or with
  * "Python 3.12.7 (a 31.2 MB download)" when no installed interpreter fits: one question that
- * covers the download too.
+ * covers the download too. A project without a lock is locked first, so its package count is
+ * not known yet: the question says so without a number.
  */
 export function describePlan(project: string, plan: EnvironmentPlan): string {
   const venv = plan.venvPath.split(/[\\/]/).pop() ?? plan.venvPath;
@@ -44,9 +45,18 @@ export function describePlan(project: string, plan: EnvironmentPlan): string {
     : plan.download
       ? describeDownload(plan.download)
       : `${plan.pythonRequest ?? "a managed Python"} (to be downloaded)`;
-  const packages =
-    plan.packages === null ? "" : ` and install ${plan.packages} locked package${plan.packages === 1 ? "" : "s"}`;
-  return `Create ${venv} with ${python}${packages} for ${project}?`;
+  switch (plan.lock) {
+    case "will-lock":
+      return `Create ${venv} with ${python}, lock and install the dependencies for ${project}?`;
+    case "cannot-lock":
+      return `Create ${venv} with ${python} for ${project}, unlocked? There is no lockfile and its manager is not installed to make one: the dependencies pyproject.toml declares would be installed unpinned.`;
+    case "locked":
+    case "none": {
+      const packages =
+        plan.packages === null ? "" : ` and install ${plan.packages} locked package${plan.packages === 1 ? "" : "s"}`;
+      return `Create ${venv} with ${python}${packages} for ${project}?`;
+    }
+  }
 }
 
 /** Whether accepting the plan's question also agrees to download its Python. */

@@ -39,14 +39,22 @@ export interface ProjectInfo {
   venv: VenvInfo | null;
   /** For a uv workspace member: the root project's folder. */
   workspaceRoot: string | null;
+  /**
+   * Why pyproject.toml cannot be used as saved (`pyproject.toml is not valid TOML (line 8): …`). Name
+   * and manager are then the last good read's, and nothing that needs the file is offered.
+   */
+  pyprojectError: string | null;
   /** Set once the helper has checked the project. */
   drift?: DriftInfo;
 }
 
-export type DriftState = "in-sync" | "lock-stale" | "env-out-of-sync" | "unknown";
+export type DriftState = "in-sync" | "lock-stale" | "env-out-of-sync" | "unlocked" | "pyproject-invalid" | "unknown";
 
 export interface DriftInfo {
-  /** `lock-stale` wins over `env-out-of-sync`; `unknown`: no lock or no venv to compare. */
+  /**
+   * `pyproject-invalid` (buffer or file does not parse) wins over `lock-stale`, which wins over
+   * `env-out-of-sync`; `unlocked`: the manager uses a lockfile and there is none; `unknown`: no venv.
+   */
   state: DriftState;
   /** Lock findings that are errors or warnings. */
   lockIssues: number;
@@ -55,6 +63,8 @@ export interface DriftInfo {
   extraneous: number;
   pythonMismatch: boolean;
   lockfile: string | null;
+  /** With `pyproject-invalid`: what is wrong, at which line. */
+  problem: string | null;
 }
 
 export type LockStatus = "ok" | "cancelled" | "failed" | "missing-tool";
@@ -96,7 +106,15 @@ export interface HelperSettings {
   diagnosticsExtraneous: boolean;
 }
 
-export type EnvironmentStatus = "ok" | "cancelled" | "failed" | "lock-stale" | "needs-python" | "busy";
+/** `lock-tool-missing`: no lock and the manager (Poetry, PDM) is not installed; `unlocked` would go on. */
+export type EnvironmentStatus =
+  | "ok"
+  | "cancelled"
+  | "failed"
+  | "lock-stale"
+  | "lock-tool-missing"
+  | "needs-python"
+  | "busy";
 
 export interface EnvironmentParams {
   /** The project's folder (as in ProjectInfo.root). */
@@ -109,6 +127,8 @@ export interface EnvironmentParams {
   allowDownload?: boolean;
   /** For deleteEnvironment: the user confirmed. */
   confirmed?: boolean;
+  /** The user agreed to install pyproject.toml's declared dependencies without a lock. */
+  unlocked?: boolean;
   workDoneToken?: string;
 }
 
@@ -144,6 +164,20 @@ export interface EnvironmentPlan {
   download: PythonDownload | null;
   /** How many locked packages a sync installs, when there is a lock. */
   packages: number | null;
+  lock: PlanLock;
+}
+
+/**
+ * The lock a create installs from: the project's; one made first; none, for want of the manager
+ * (the venv would be unlocked); none, as the manager uses none.
+ */
+export type PlanLock = "locked" | "will-lock" | "cannot-lock" | "none";
+
+export interface UpdateLockParams {
+  root: string;
+  /** The interpreter the user selected for the project; else its venv's, else the chosen one. */
+  python?: string | null;
+  workDoneToken?: string;
 }
 
 export type InterpreterKind = "system" | "pyenv" | "uv-managed" | "lockstep-managed" | "conda" | "venv";

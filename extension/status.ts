@@ -34,6 +34,8 @@ function projectActions(project: ProjectInfo): StatusAction[] {
   const create: StatusAction = { title: "$(add) Create Environment", command: "createEnvironment", root };
   const recreate: StatusAction = { title: "$(refresh) Recreate Environment", command: "recreateEnvironment", root };
   const drift = project.drift;
+  // Nothing that needs pyproject.toml is offered until it parses.
+  if (project.pyprojectError || drift?.state === "pyproject-invalid") return [SELECT];
   const lock = project.lockfile ? [update] : [];
   if (!project.venv) return drift?.state === "lock-stale" ? [update, create, SELECT] : [create, SELECT];
   if (drift?.state === "lock-stale") return [update, sync, SELECT];
@@ -93,20 +95,25 @@ export function describeStatus(
   if (project.requiresPython) lines.push(`requires-python: ${project.requiresPython}`);
   if (project.pythonVersion) lines.push(`.python-version: ${project.pythonVersion}`);
   const venv = project.venv;
+  const invalid = invalidPyproject(project);
   if (!venv) {
     lines.push(
       `Interpreter: ${selected ? `${selected.path} (selected; no virtual environment yet)` : "none (no virtual environment)"}`,
     );
-    const lockDrift = project.drift?.state === "lock-stale" ? describeDrift(project.drift) : undefined;
+    const lockDrift = invalid ?? (project.drift?.state === "lock-stale" ? describeDrift(project.drift) : undefined);
     if (lockDrift) lines.push("", ...lockDrift.lines);
-    lines.push("", "Click to select an interpreter; Lockstep: Create Environment makes the venv.");
+    if (!invalid && project.drift?.state === "unlocked") {
+      lines.push("", "No lockfile yet: Lockstep: Create Environment locks the dependencies, then installs them.");
+    }
+    if (!invalid) lines.push("", "Click to select an interpreter; Lockstep: Create Environment makes the venv.");
     const text = selected
       ? `$(warning) ${selected.version ?? shortName(selected.path)} · No environment`
       : "$(warning) No environment";
-    return { ...view(text + (lockDrift?.suffix ?? ""), lines.join("\n"), "warning", "selectInterpreter"), actions: projectActions(project) };
+    const tone = lockDrift?.tone === "error" ? "error" : "warning";
+    return { ...view(text + (lockDrift?.suffix ?? ""), lines.join("\n"), tone, "selectInterpreter"), actions: projectActions(project) };
   }
   lines.push(`Interpreter: ${venv.python ?? `missing in ${venv.path}`}`);
-  const drift = describeDrift(project.drift);
+  const drift = invalid ?? describeDrift(project.drift);
   if (drift.lines.length > 0) lines.push("", ...drift.lines);
   lines.push("", "Click to select another interpreter.");
   const version = venv.version ?? "Python";
@@ -126,13 +133,37 @@ function plural(count: number, one: string, many: string): string {
   return `${count} ${count === 1 ? one : many}`;
 }
 
+/**
+ * A pyproject.toml that does not parse, as saved (the scan) or as typed (the live check): it outranks
+ * every drift state, since nothing can be compared, and nothing that needs the file is offered.
+ */
+function invalidPyproject(project: ProjectInfo): DriftView | undefined {
+  const problem = project.drift?.state === "pyproject-invalid" ? project.drift.problem : project.pyprojectError;
+  if (!problem) return undefined;
+  return {
+    suffix: " $(error) pyproject.toml invalid",
+    tone: "error",
+    lines: [`${problem}.`, "Fix it: Lockstep creates, syncs and locks again once it parses."],
+  };
+}
+
 /** The drift state as the status bar shows it, and what to do about it. */
 export function describeDrift(drift: DriftInfo | undefined): DriftView {
   const lockName = drift?.lockfile ? shortName(drift.lockfile) : "the lockfile";
   switch (drift?.state) {
     case undefined:
     case "unknown":
+    case "pyproject-invalid": // shown from the project (invalidPyproject)
       return { suffix: "", tone: "normal", lines: [] };
+    case "unlocked":
+      return {
+        suffix: " $(unlock) unlocked",
+        tone: "warning",
+        lines: [
+          "Unlocked: there is no lockfile, so the environment holds pyproject.toml's declared dependencies, unpinned.",
+          "Run Lockstep: Update Lockfile to pin them.",
+        ],
+      };
     case "in-sync":
       return { suffix: " $(check)", tone: "normal", lines: [`In sync: pyproject.toml, ${lockName} and the environment agree.`] };
     case "lock-stale":

@@ -26,7 +26,13 @@ Design (why it is safe):
   `.python-version` or `requires-python` it does not satisfy); it reports the mismatch instead.
 
 Installing from the lock, by manager:
-- uv: `uv sync --locked` (a stale or missing lock gives `lock-stale`; nothing is re-locked). For a new
+- No lock yet (uv, Poetry, PDM): the project is locked first with the operation's interpreter
+  (`pyhelper.locking`), as `uv sync` does in a terminal. When the manager is not installed (Poetry,
+  PDM) the answer is `lock-tool-missing`; with `unlocked=True` (the user's confirmation) the venv gets
+  pyproject.toml's declared dependencies instead, unpinned. A lock made here and then undone by Cancel
+  is removed again; when installing fails after locking, the lock stays (it is what `uv lock` would
+  write, and the message says so) while the venv is left as it was.
+- uv: `uv sync --locked` (a stale lock gives `lock-stale`; nothing is re-locked). For a new
   venv without seed packages uv sync creates it itself (`--python <interpreter>`), one process instead
   of `uv venv` + `uv sync`; otherwise `uv venv --python <interpreter> [--seed]` comes first.
 - poetry / pdm: the lock's packages for this venv (`pyhelper.lockfiles.selection`) become a pinned,
@@ -39,6 +45,7 @@ Installing from the lock, by manager:
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import secrets
 import shutil
@@ -56,13 +63,14 @@ from typing import Literal
 from pyhelper.cancellation import CancelToken
 from pyhelper.lockfiles.format import Install
 from pyhelper.lockfiles.registry import format_for_manager
+from pyhelper.locking import LockBackup, lock_project, lockfile_of, missing_tool
 from pyhelper.protocol import EnvironmentStatus, Manager, ProjectInfo
 from pyhelper.uvtool import ToolNotRunnable, ToolResult, Uv, child_environment, find_uv, run_tool
 from pyhelper.venvs import PYVENV_CFG, UV_PROJECT_ENVIRONMENT, venv_info, venv_location, venv_python
 
 _BUILD = ".lockstep-build-"
 _OLD = ".lockstep-old-"
-_STALE_LOCK_SIGNS = ("needs to be updated, but `--locked` was provided", "Unable to find lockfile")
+_STALE_LOCK_SIGNS = ("needs to be updated, but `--locked` was provided",)
 
 
 @dataclass(frozen=True)
@@ -209,6 +217,7 @@ class Environments:
         replace: bool = False,
         python_version: str | None = None,
         settings: Settings = Settings(),
+        unlocked: bool = False,
         progress: Progress | None = None,
         cancel: CancelToken | None = None,
     ) -> Outcome:
@@ -216,16 +225,19 @@ class Environments:
 
         With a venv already there: using the same interpreter, it is synced; otherwise only
         `replace=True` (Recreate, confirmed by the user) builds a new one and swaps it in.
-        `python_version` (as discovery found it) is only for the progress message.
+        `python_version` (as discovery found it) is only for the progress message. `unlocked`: a
+        project without a lock and without the tool to make one gets its declared dependencies.
         """
         venv = self.location(project, settings)
         started = time.time()
         return self._exclusive(
             venv,
-            ("create", str(python), replace, settings),
+            ("create", str(python), replace, settings, unlocked),
             progress,
             cancel,
-            lambda op: self._create(project, venv, python, replace, python_version, settings, op, started),
+            lambda op: self._create(
+                project, venv, python, replace, python_version, settings, unlocked, op, started
+            ),
         )
 
     def sync(
@@ -233,13 +245,18 @@ class Environments:
         project: Project,
         *,
         settings: Settings = Settings(),
+        unlocked: bool = False,
         progress: Progress | None = None,
         cancel: CancelToken | None = None,
     ) -> Outcome:
-        """Install exactly what the lock says into the existing venv."""
+        """Install exactly what the lock says into the existing venv (locking first when there is none)."""
         venv = self.location(project, settings)
         return self._exclusive(
-            venv, ("sync", settings), progress, cancel, lambda op: self._sync(project, venv, settings, op)
+            venv,
+            ("sync", settings, unlocked),
+            progress,
+            cancel,
+            lambda op: self._sync(project, venv, settings, unlocked, op),
         )
 
     def delete(self, project: Project, *, confirmed: bool, settings: Settings = Settings()) -> Outcome:
@@ -309,6 +326,7 @@ class Environments:
         replace: bool,
         python_version: str | None,
         settings: Settings,
+        unlocked: bool,
         op: _Operation,
         started: float,
     ) -> Outcome:
@@ -323,7 +341,7 @@ class Environments:
         if existing is not None:
             same = _made_from(venv, python)
             if same and (not replace or _built_since(venv, started)):
-                return self._sync(project, venv, settings, op)
+                return self._sync(project, venv, settings, unlocked, op)
             if not replace:
                 return Outcome(
                     "failed",
@@ -332,6 +350,10 @@ class Environments:
                     venv,
                 )
 
+        locked = self._locked(project, venv, python, python_version, settings, unlocked, op)
+        if isinstance(locked, Outcome):
+            return _nothing_changed(locked, venv)
+        project, made_lock = locked
         uv = find_uv(settings.uv_path, self.environ)
         with _build_folder(venv) as build:
             name = venv.name
@@ -341,22 +363,66 @@ class Environments:
             uv_sync_creates = uv is not None and _installs_by(project) == "uv-sync" and not settings.seed
             made = None if uv_sync_creates else self._make_venv(build, python, project, settings, uv, op)
             if made is not None:
-                return _nothing_changed(made, venv)
+                return _undone(_nothing_changed(made, venv), made_lock)
             installed = self._install(project, build, python, settings, uv, op)
             if installed.status != "ok":
-                return _nothing_changed(installed, venv)
+                return _undone(_nothing_changed(installed, venv), made_lock)
             if op.is_set():
-                return Outcome("cancelled", f"Cancelled; {venv.name} was left as it was.", venv)
+                cancelled = Outcome("cancelled", f"Cancelled; {venv.name} was left as it was.", venv)
+                return _undone(cancelled, made_lock)
             op.phase(f"Moving the new {name} into place")
             _relocate(build, venv)
             _swap(build, venv)
         version = venv_info(venv)
-        return Outcome(
-            "ok",
-            f"Created {name} with Python {version['version'] if version else 'unknown'}.",
-            venv,
-            installed.output,
+        created = f"{name} with Python {version['version'] if version else 'unknown'}"
+        return Outcome("ok", _done(f"Created {created}", project, made_lock), venv, installed.output)
+
+    def _locked(
+        self,
+        project: Project,
+        venv: Path,
+        python: Path,
+        python_version: str | None,
+        settings: Settings,
+        unlocked: bool,
+        op: _Operation,
+    ) -> tuple[Project, LockBackup | None] | Outcome:
+        """The project as it is to be installed: with its lock, or one made now with `python` (then
+        with the backup that undoes it), or without (`unlocked`, the caller's confirmation)."""
+        lockfile = lockfile_of(project.manager, project.env_root)
+        if lockfile is None:
+            return project, None
+        if lockfile.is_file():
+            return dataclasses.replace(project, lockfile=lockfile), None
+        if unlocked and missing_tool(project.manager) is not None:
+            return dataclasses.replace(project, lockfile=None), None
+        with_python = f"Python {python_version}" if python_version else str(python)
+        op.phase(f"Locking the dependencies with {with_python} (no {lockfile.name} yet)")
+        backup = LockBackup(lockfile)
+        outcome = lock_project(
+            project.manager,
+            project.root,
+            project.env_root,
+            python,
+            uv_path=settings.uv_path,
+            environ=self.environ,
+            on_line=op.line,
+            cancel=op,
         )
+        if outcome.status == "missing-tool" and missing_tool(project.manager) is not None:
+            message = (
+                f"There is no {lockfile.name} and {missing_tool(project.manager)}, so the dependencies "
+                "cannot be locked. Install it, or create the environment unlocked, from the dependencies "
+                "pyproject.toml declares."
+            )
+            return Outcome("lock-tool-missing", message, venv, outcome.lines)
+        if outcome.status == "cancelled":
+            return Outcome("cancelled", outcome.message, venv, outcome.lines)
+        if outcome.status != "ok":
+            return Outcome(
+                "failed", f"Could not lock the dependencies: {outcome.message}", venv, outcome.lines
+            )
+        return dataclasses.replace(project, lockfile=lockfile), backup
 
     def _make_venv(
         self, build: Path, python: Path, project: Project, settings: Settings, uv: Uv | None, op: _Operation
@@ -382,18 +448,25 @@ class Environments:
 
     # Sync -------------------------------------------------------------------------------------------
 
-    def _sync(self, project: Project, venv: Path, settings: Settings, op: _Operation) -> Outcome:
+    def _sync(
+        self, project: Project, venv: Path, settings: Settings, unlocked: bool, op: _Operation
+    ) -> Outcome:
         _recover(venv)
         info = venv_info(venv)
         if info is None:
             return Outcome("failed", f"There is no venv at {venv} to sync; create one first.", venv)
         if info["python"] is None:
             return Outcome("failed", f"The interpreter of {venv.name} is gone; recreate the venv.", venv)
+        python = venv_python(venv)
+        locked = self._locked(project, venv, python, info["version"], settings, unlocked, op)
+        if isinstance(locked, Outcome):
+            return locked
+        project, made_lock = locked
         uv = find_uv(settings.uv_path, self.environ)
-        outcome = self._install(project, venv, venv_python(venv), settings, uv, op)
+        outcome = self._install(project, venv, python, settings, uv, op)
         if outcome.status == "ok":
-            return Outcome("ok", f"{venv.name} is in sync.", venv, outcome.output)
-        return outcome
+            return Outcome("ok", _done(f"{venv.name} is in sync", project, made_lock), venv, outcome.output)
+        return _undone(outcome, made_lock)
 
     def _install(
         self,
@@ -411,7 +484,7 @@ class Environments:
         """
         env = child_environment(self.environ)
         python = str(venv_python(venv))
-        if _installs_by(project) == "uv-sync" and uv is not None:
+        if _installs_by(project) == "uv-sync" and uv is not None and project.lockfile is not None:
             op.phase("Installing the locked packages (uv sync)")
             argv = [str(uv.path), "sync", "--locked", "--python", str(interpreter)]
             argv += [arg for group in settings.groups for arg in ("--group", group)]
@@ -445,8 +518,10 @@ class Environments:
                 "ok", "Synced.", venv, result.lines
             )
 
-        if _uses_lock(project):
+        if _uses_lock(project) and (project.lockfile is not None or project.pylock):
             return self._install_pinned(project, venv, settings, uv, op)
+        if _uses_lock(project):
+            return self._install_unlocked(project, venv, uv, op)
 
         op.phase(f"Installing {project.name or project.root.name} (no lockfile)")
         groups = [arg for group in settings.groups for arg in ("--group", group)]
@@ -457,6 +532,37 @@ class Environments:
             argv = [python, "-m", "pip", "install", *groups, "-e", target]
         result = self._run(argv, env, project.root, op)
         return _failure(result, "Installing the project failed", venv) or Outcome(
+            "ok", "Synced.", venv, result.lines
+        )
+
+    def _install_unlocked(self, project: Project, venv: Path, uv: Uv | None, op: _Operation) -> Outcome:
+        """pyproject.toml's declared dependencies, unpinned: for a lock-using project that has no lock
+        and no tool to make one, when the user asked for it."""
+        from pyhelper.requirements import requirement_list
+        from pyhelper.tomlfile import TomlDocument, read_toml
+
+        doc = read_toml(project.root / "pyproject.toml")
+        if not isinstance(doc, TomlDocument):
+            return Outcome("failed", doc.message, venv)
+        declared = [item.text for item in requirement_list(doc, ("project", "dependencies"))]
+        if not declared and "dependencies" in doc.data.get("tool", {}).get(project.manager, {}):
+            return Outcome(
+                "failed",
+                f"pyproject.toml declares its dependencies in [tool.{project.manager}], which only "
+                f"{project.manager} reads: install it to lock them.",
+                venv,
+            )
+        op.phase(f"Installing {len(declared)} declared dependencies (unlocked)", 0, len(declared))
+        python = str(venv_python(venv))
+        result = ToolResult(0, (), False)
+        if declared:
+            argv = (
+                [str(uv.path), "pip", "install", "--python", python]
+                if uv
+                else [python, "-m", "pip", "install"]
+            )
+            result = self._run([*argv, *declared], child_environment(self.environ), project.root, op)
+        return _failure(result, "Installing the declared dependencies failed", venv) or Outcome(
             "ok", "Synced.", venv, result.lines
         )
 
@@ -535,6 +641,33 @@ def _failure(result: ToolResult, what: str, venv: Path) -> Outcome | None:
             "failed", f"{what}: {result.tail(3) or f'exit status {result.returncode}'}", venv, result.lines
         )
     return None
+
+
+def _undone(outcome: Outcome, made_lock: LockBackup | None) -> Outcome:
+    """A failed or cancelled outcome after this operation locked the project: a cancel takes the new
+    lock back too; a failure keeps it (a correct lock of pyproject.toml) and says so."""
+    if made_lock is None:
+        return outcome
+    message = outcome.message.rstrip(".")
+    if outcome.status == "cancelled":
+        made_lock.restore()
+        return dataclasses.replace(outcome, message=f"{message}; {made_lock.as_before()}.")
+    lock = made_lock.lockfile.name
+    return dataclasses.replace(outcome, message=f"{lock} was written, but installing failed: {message}.")
+
+
+def _done(what: str, project: Project, made_lock: LockBackup | None) -> str:
+    """The success sentence, saying what was locked (or that nothing was)."""
+    from pyhelper.lockfiles import count_locked_packages
+
+    if made_lock is not None:
+        count = count_locked_packages(made_lock.lockfile)
+        packages = f"{count} package{'' if count == 1 else 's'}" if count is not None else "the dependencies"
+        return f"Locked {packages} in {made_lock.lockfile.name}. {what}."
+    lock_name = lockfile_of(project.manager, project.env_root)
+    if lock_name is not None and project.lockfile is None:
+        return f"{what}, unlocked: pyproject.toml's dependencies were installed without a {lock_name.name}."
+    return f"{what}."
 
 
 def _nothing_changed(outcome: Outcome, venv: Path) -> Outcome:

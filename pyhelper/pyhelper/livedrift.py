@@ -16,7 +16,6 @@ import asyncio
 import dataclasses
 import logging
 import os
-import shutil
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -47,9 +46,10 @@ from pyhelper.envdrift import (
 from pyhelper.findings import Finding, Severity
 from pyhelper.lockfiles import LockCache, UnreadableFile
 from pyhelper.lockfiles.registry import format_for_manager, format_of_file
-from pyhelper.operations import UNTRUSTED, WorkDone, log_answer, params_dict, run_blocking
+from pyhelper.locking import uses_lockfile
+from pyhelper.operations import WorkDone, log_answer, params_dict, run_blocking
 from pyhelper.requirements import get_in
-from pyhelper.tomlfile import TomlDocument, parse_toml, read_toml
+from pyhelper.tomlfile import TomlDocument, parse_toml, read_toml, syntax_problem
 
 if TYPE_CHECKING:
     from pyhelper.server import LockstepServer
@@ -142,7 +142,8 @@ class DriftSession:
             for finding in [*lock_findings, *(report.findings if report else ())]:
                 findings.setdefault(finding.path, []).append(finding)
             grouped = {path: tuple(dict.fromkeys(items)) for path, items in findings.items()}
-            info = _info(lock_findings, report, lockfile)
+            problem = syntax_problem(doc) if isinstance(doc, Finding) else None
+            info = _info(lock_findings, report, lockfile, problem, uses_lockfile(project["manager"]))
             return ProjectDrift(root, grouped, info, selection, snapshot)
 
     def _select(
@@ -182,11 +183,19 @@ def _stat(path: Path) -> os.stat_result | None:
 
 
 def _info(
-    lock_findings: Sequence[Finding], report: EnvReport | None, lockfile: Path | None
+    lock_findings: Sequence[Finding],
+    report: EnvReport | None,
+    lockfile: Path | None,
+    problem: str | None,
+    lock_expected: bool,
 ) -> protocol.DriftInfo:
     lock_issues = sum(1 for f in lock_findings if f.severity <= Severity.WARNING)
-    if is_drift(list(lock_findings)):
-        state: protocol.DriftState = "lock-stale"
+    if problem is not None:
+        state: protocol.DriftState = "pyproject-invalid"
+    elif lockfile is None and lock_expected:
+        state = "unlocked"
+    elif is_drift(list(lock_findings)):
+        state = "lock-stale"
     elif report is None or report.problem is not None:
         state = "unknown"
     elif not report.in_sync:
@@ -201,6 +210,7 @@ def _info(
         "extraneous": report.extraneous if report else 0,
         "pythonMismatch": bool(report and report.python_mismatch),
         "lockfile": str(lockfile) if lockfile else None,
+        "problem": problem,
     }
 
 
@@ -448,56 +458,17 @@ async def on_check_drift(ls: LockstepServer, params: Any) -> protocol.ProjectsRe
     return {"projects": annotate(ls, scan.projects)}
 
 
-def lock_command(manager: str, uv_path: str | None, environ: Mapping[str, str]) -> list[str] | str:
-    """The command that re-locks a project of this manager, or why there is none to run."""
-    fmt = format_for_manager(manager)
-    if fmt is None or not fmt.lock_command:
-        return f"This project's manager ({manager}) keeps no lockfile Lockstep can update."
-    program, *arguments = fmt.lock_command
-    if program == "uv":
-        from pyhelper.uvtool import find_uv
-
-        uv = find_uv(uv_path, environ)
-        if uv is None:
-            return "No runnable uv was found: set lockstep.uv.path to a uv binary."
-        return [str(uv.path), *arguments]
-    from pyhelper.interpreters.locations import Host, shim_dirs
-
-    host = Host.current(environ)
-    shims = {os.path.normcase(os.path.abspath(folder)) for folder in shim_dirs(host)}
-    search = os.pathsep.join(
-        folder for folder in host.search_path() if os.path.normcase(os.path.abspath(folder)) not in shims
-    )
-    found = shutil.which(program, path=search)
-    if found is None:
-        return (
-            f"Updating {fmt.lock_name} needs {program}, which is not on PATH: "
-            f"install it ({fmt.lock_tool_docs}) and try again."
-        )
-    return [found, *arguments]
-
-
 async def on_update_lock(ls: LockstepServer, params: Any) -> protocol.UpdateLockResult:
-    from pyhelper.operations import find_project
-    from pyhelper.uvtool import ToolNotRunnable, child_environment, run_tool
+    from pyhelper.locking import lock_project
+    from pyhelper.operations import project_to_change, python_to_lock_with
 
     values = params_dict(params)
-    if not ls.settings.trusted:
-        return {
-            "status": "failed",
-            "message": UNTRUSTED.replace("creates, syncs and deletes environments", "re-locks"),
-        }
-    project = await find_project(ls, values.get("root"))
-    if project is None:
-        return {
-            "status": "failed",
-            "message": f"No project at {values.get('root')}: refresh the projects and try again.",
-        }
-    environ = dict(os.environ)
-    command = await asyncio.to_thread(lock_command, project["manager"], ls.settings.uv_path, environ)
-    if isinstance(command, str):
-        return {"status": "missing-tool", "message": command}
-    cwd = Path(project["workspaceRoot"] or project["root"])
+    project = await project_to_change(ls, values, doing="re-locks")
+    if isinstance(project, str):
+        return {"status": "failed", "message": project}
+    python = values.get("python") or await asyncio.to_thread(python_to_lock_with, ls, project)
+    cwd = Path(project["root"])
+    lock_root = Path(project["workspaceRoot"] or project["root"])
     fmt = format_for_manager(project["manager"])
     lock_name = fmt.lock_name if fmt is not None else "the lockfile"
     progress = WorkDone(ls, values.get("workDoneToken"), f"Updating {lock_name}")
@@ -507,16 +478,17 @@ async def on_update_lock(ls: LockstepServer, params: Any) -> protocol.UpdateLock
             progress.tool_output.add(text)
             progress.report(text)
 
-        progress.report(" ".join([Path(command[0]).name, *command[1:]]))
-        try:
-            done = run_tool(command, env=child_environment(environ), cwd=cwd, on_line=line, cancel=cancel)
-        except ToolNotRunnable as error:
-            return {"status": "failed", "message": str(error)}
-        if done.cancelled:
-            return {"status": "cancelled", "message": f"Cancelled: {lock_name} was left as it was."}
-        if not done.ok:
-            return {"status": "failed", "message": f"Updating {lock_name} failed: {done.tail(3)}"}
-        return {"status": "ok", "message": f"Updated {lock_name}."}
+        done = lock_project(
+            project["manager"],
+            cwd,
+            lock_root,
+            Path(python) if python else None,
+            uv_path=ls.settings.uv_path,
+            environ=os.environ,
+            on_line=line,
+            cancel=cancel,
+        )
+        return {"status": done.status, "message": done.message}
 
     try:
         answer = await run_blocking(work)
@@ -526,7 +498,7 @@ async def on_update_lock(ls: LockstepServer, params: Any) -> protocol.UpdateLock
     progress.end(answer["message"])
     log_answer(answer["status"], answer["message"])
     # The lock changed: re-check now rather than wait for the file event.
-    schedule(ls, projects_of(ls, cwd / lock_name) or [project], delay=0)
+    schedule(ls, projects_of(ls, lock_root / lock_name) or [project], delay=0)
     return answer
 
 

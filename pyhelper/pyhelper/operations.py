@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -33,8 +34,8 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 UNTRUSTED = (
-    "Lockstep creates, syncs and deletes environments only in a trusted workspace: installing runs code "
-    "from the project. Trust the workspace to continue."
+    "Lockstep {doing} only in a trusted workspace: installing runs code from the project. Trust the "
+    "workspace to continue."
 )
 
 
@@ -183,14 +184,30 @@ async def find_project(ls: LockstepServer, root: object) -> protocol.ProjectInfo
     return next((project for project in scan.projects if project["root"] == root), None)
 
 
-async def project_to_change(ls: LockstepServer, values: dict[str, Any]) -> protocol.ProjectInfo | str:
-    """The project an environment operation is for, or why the operation cannot run (one sentence)."""
+async def project_to_change(
+    ls: LockstepServer,
+    values: dict[str, Any],
+    doing: str = "creates, syncs and deletes environments",
+    needs_pyproject: bool = True,
+) -> protocol.ProjectInfo | str:
+    """The project an operation is for, or why the operation cannot run (one sentence)."""
     if not ls.settings.trusted:
-        return UNTRUSTED
+        return UNTRUSTED.format(doing=doing)
     project = await find_project(ls, values.get("root"))
     if project is None:
         return f"No project at {values.get('root')}: refresh the projects and try again."
+    if needs_pyproject and project["pyprojectError"]:
+        return f"{project['pyprojectError']}. Fix it first; Lockstep carries on once it parses."
     return project
+
+
+def python_to_lock_with(ls: LockstepServer, project: protocol.ProjectInfo) -> str | None:
+    """Without the user's selection: the project's venv interpreter, else the one its rules choose."""
+    venv = project["venv"]
+    if venv is not None and venv["python"]:
+        return venv["python"]
+    chosen = choose_python(ls, project).chosen
+    return chosen.path if chosen else None
 
 
 def result(
@@ -264,21 +281,29 @@ async def on_interpreters(ls: LockstepServer, params: Any) -> protocol.Interpret
 async def on_plan_environment(ls: LockstepServer, params: Any) -> protocol.EnvironmentPlan | None:
     from pyhelper.environments import Project
     from pyhelper.lockfiles import count_locked_packages
+    from pyhelper.locking import find_lock_tool, uses_lockfile
 
     project = await find_project(ls, params_dict(params).get("root"))
-    if project is None:
-        return None
+    if project is None or project["pyprojectError"]:
+        return None  # nothing to offer until pyproject.toml parses
     choice = await asyncio.to_thread(choose_python, ls, project)
     venv = environments(ls).location(Project.from_info(project), environment_settings(ls))
     lockfile = project["lockfile"]
     packages = await asyncio.to_thread(count_locked_packages, Path(lockfile)) if lockfile else None
     install = None if choice.chosen else choice.install
+    lock: protocol.PlanLock = "none"
+    if lockfile:
+        lock = "locked"
+    elif uses_lockfile(project["manager"]):
+        found = await asyncio.to_thread(find_lock_tool, project["manager"], ls.settings.uv_path, os.environ)
+        lock = "will-lock" if found else "cannot-lock"
     return {
         "venvPath": str(venv),
         "python": {"path": choice.chosen.path, "version": choice.chosen.version} if choice.chosen else None,
         "pythonRequest": install.label if install else None,
         "download": await asyncio.to_thread(python_download, ls, install) if install else None,
         "packages": packages,
+        "lock": lock,
     }
 
 
@@ -308,6 +333,7 @@ async def on_create_environment(ls: LockstepServer, params: Any) -> protocol.Env
             Path(python),
             replace=replace,
             settings=settings,
+            unlocked=values.get("unlocked") is True,
             progress=progress.on_event,
             cancel=cancel,
         )
@@ -379,7 +405,11 @@ async def on_sync_environment(ls: LockstepServer, params: Any) -> protocol.Envir
 
     def work(cancel: threading.Event) -> protocol.EnvironmentResult:
         outcome = envs.sync(
-            Project.from_info(project), settings=settings, progress=progress.on_event, cancel=cancel
+            Project.from_info(project),
+            settings=settings,
+            unlocked=values.get("unlocked") is True,
+            progress=progress.on_event,
+            cancel=cancel,
         )
         return outcome_result(outcome)
 
@@ -390,7 +420,7 @@ async def on_delete_environment(ls: LockstepServer, params: Any) -> protocol.Env
     from pyhelper.environments import Project
 
     values = params_dict(params)
-    project = await project_to_change(ls, values)
+    project = await project_to_change(ls, values, needs_pyproject=False)
     if isinstance(project, str):
         return result("failed", project)
     envs, settings = environments(ls), environment_settings(ls)

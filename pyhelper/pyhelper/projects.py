@@ -18,13 +18,19 @@ Decisions worth knowing:
   `lockstep.venv.path` setting, else `.venv`), reported only when a `pyvenv.cfg` says it is one.
 - `pythonVersion` is the nearest `.python-version` from the project up to its workspace folder.
 - `requiresPython` is `[project] requires-python` only; Poetry's `python = "^3.10"` is not PEP 440.
+- A pyproject.toml that does not parse (being edited, a missing comma) keeps the name, manager and
+  requires-python of its last good read in this session (`remembered`), and `pyprojectError` says what
+  is wrong: a typo must not turn a uv project into "PEP 621" under a folder path. One broken since
+  before the session is salvaged line by line (`[tool.uv]`-style headers, `[project]`'s name and
+  requires-python), which is all classifying it needs.
 """
 
 from __future__ import annotations
 
 import fnmatch
 import os
-from collections.abc import Collection, Iterator, Mapping, Sequence
+import re
+from collections.abc import Collection, Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,7 +40,7 @@ from pyhelper.findings import Finding
 from pyhelper.lockfiles import registry
 from pyhelper.lockfiles.registry import classify_manager
 from pyhelper.protocol import Manager, ProjectInfo
-from pyhelper.tomlfile import TomlDocument, read_toml
+from pyhelper.tomlfile import TomlDocument, read_toml, syntax_problem
 from pyhelper.venvs import PYVENV_CFG, venv_info, venv_location
 
 PYPROJECT = "pyproject.toml"
@@ -221,12 +227,15 @@ def scan_workspace(
     exclude: Collection[str] = (),
     venv_path: str | None = None,
     environ: Mapping[str, str] | None = None,
+    remembered: MutableMapping[Path, Mapping[str, Any]] | None = None,
 ) -> Scan:
     """Find and describe every project in the given workspace folders.
 
     `exclude`: folder names or name patterns to skip beyond `BUILTIN_EXCLUDES`; `venv_path`: the
-    `lockstep.venv.path` setting; `environ`: where `UV_PROJECT_ENVIRONMENT` is read (default: ours).
+    `lockstep.venv.path` setting; `environ`: where `UV_PROJECT_ENVIRONMENT` is read (default: ours);
+    `remembered`: each project's last pyproject that parsed, kept up to date here (the server's).
     """
+    remembered = {} if remembered is None else remembered
     environ = os.environ if environ is None else environ
     candidates: dict[Path, _Candidate] = {}
     for folder in sorted(folders):
@@ -234,7 +243,18 @@ def scan_workspace(
             candidates.setdefault(candidate.root, candidate)
 
     documents = {root: read_toml(root / PYPROJECT) for root in candidates}
-    data = {root: doc.data if isinstance(doc, TomlDocument) else None for root, doc in documents.items()}
+    for root, document in documents.items():
+        if isinstance(document, TomlDocument):
+            remembered[root] = document.data
+    data = {
+        root: doc.data
+        if isinstance(doc, TomlDocument)
+        else remembered.get(root) or _salvaged(root / PYPROJECT)
+        for root, doc in documents.items()
+    }
+    problems = {
+        root: syntax_problem(doc) for root, doc in documents.items() if not isinstance(doc, TomlDocument)
+    }
     entries = {root: candidate.entries for root, candidate in candidates.items()}
     for folder in folders:
         outer = _outer_uv_root(folder)
@@ -249,13 +269,42 @@ def scan_workspace(
     projects = []
     for root, candidate in candidates.items():
         project, refused = _describe(
-            candidate, data[root], _uv_root_of(root, uv_roots), entries, venv_path, environ
+            candidate,
+            data[root],
+            _uv_root_of(root, uv_roots),
+            entries,
+            venv_path,
+            environ,
+            problems.get(root),
         )
         projects.append(project)
         for finding in refused:  # a file shared by several projects (a workspace's venv) is reported once
             findings[finding.path] = tuple(dict.fromkeys((*findings.get(finding.path, ()), finding)))
     projects.sort(key=lambda project: project["root"])
     return Scan(projects, findings)
+
+
+_TOOL_HEADER = re.compile(r"\[tool\.(uv|poetry|pdm|hatch)(\.envs)?\b")
+_STRING_SETTING = re.compile(r"""(name|requires-python)\s*=\s*(?:"([^"\n]*)"|'([^'\n]*)')""")
+
+
+def _salvaged(pyproject: Path) -> dict[str, Any] | None:
+    """What a pyproject.toml that does not parse still says about its project, read line by line."""
+    try:
+        text = boundedread.read_text(pyproject, boundedread.PYPROJECT, errors="replace")
+    except OSError:
+        return None
+    tool: dict[str, Any] = {}
+    project: dict[str, str] = {}
+    section = None
+    for line in text.splitlines():
+        if line.startswith("["):
+            section = line.split("#", 1)[0].strip()
+            if header := _TOOL_HEADER.match(section):
+                tool.setdefault(header.group(1), {}).update({"envs": {}} if header.group(2) else {})
+        elif section == "[project]" and (setting := _STRING_SETTING.match(line)):
+            project.setdefault(setting.group(1), setting.group(2) or setting.group(3) or "")
+    return {"project": project, "tool": tool}
 
 
 def document_findings(document: TomlDocument | Finding) -> tuple[Finding, ...]:
@@ -282,6 +331,7 @@ def _describe(
     entries: Mapping[Path, frozenset[str]],
     venv_path: str | None,
     environ: Mapping[str, str],
+    problem: str | None,
 ) -> tuple[ProjectInfo, list[Finding]]:
     """The project's description, and findings on the files it uses that were refused."""
     root = candidate.root
@@ -315,5 +365,6 @@ def _describe(
         "pythonVersion": python_version,
         "venv": venv,
         "workspaceRoot": str(uv_root) if uv_root else None,
+        "pyprojectError": problem,
     }
     return info, refused

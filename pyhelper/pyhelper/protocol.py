@@ -46,14 +46,19 @@ class _ProjectFields(TypedDict):
     venv: VenvInfo | None
     workspaceRoot: str | None
     """For a uv workspace member: the root project's folder."""
+    pyprojectError: str | None
+    """Why pyproject.toml cannot be used as saved, e.g. `pyproject.toml is not valid TOML (line 8): …`.
+    Then name and manager are the last good read's, and nothing that needs the file is offered."""
 
 
-DriftState = Literal["in-sync", "lock-stale", "env-out-of-sync", "unknown"]
+DriftState = Literal["in-sync", "lock-stale", "env-out-of-sync", "unlocked", "pyproject-invalid", "unknown"]
 
 
 class DriftInfo(TypedDict):
     state: DriftState
-    """`lock-stale` wins over `env-out-of-sync`; `unknown`: no lock or no venv to compare, or unreadable."""
+    """`pyproject-invalid` (the buffer or file does not parse) wins over `lock-stale`, which wins over
+    `env-out-of-sync`; `unlocked`: the manager uses a lockfile and there is none; `unknown`: no venv to
+    compare, or unreadable."""
     lockIssues: int
     """Lock findings that are errors or warnings."""
     missing: int
@@ -61,6 +66,8 @@ class DriftInfo(TypedDict):
     extraneous: int
     pythonMismatch: bool
     lockfile: str | None
+    problem: str | None
+    """With `pyproject-invalid`: what is wrong, at which line."""
 
 
 class ProjectInfo(_ProjectFields, total=False):
@@ -77,7 +84,10 @@ class ProjectsParams(TypedDict, total=False):
     """Scan the workspace again before answering (the Refresh Projects command); else the latest scan."""
 
 
-EnvironmentStatus = Literal["ok", "cancelled", "failed", "lock-stale", "needs-python", "busy"]
+EnvironmentStatus = Literal[
+    "ok", "cancelled", "failed", "lock-stale", "lock-tool-missing", "needs-python", "busy"
+]
+"""`lock-tool-missing`: no lock and the manager (Poetry, PDM) is not installed; `unlocked` would go on."""
 
 
 class EnvironmentParams(TypedDict, total=False):
@@ -91,6 +101,8 @@ class EnvironmentParams(TypedDict, total=False):
     """When no installed interpreter fits, install a managed CPython that does."""
     confirmed: bool
     """For deleteEnvironment: the user confirmed."""
+    unlocked: bool
+    """The user agreed to install pyproject.toml's declared dependencies without a lock."""
     workDoneToken: str | int
 
 
@@ -121,6 +133,11 @@ class PythonChoice(TypedDict):
     version: str
 
 
+PlanLock = Literal["locked", "will-lock", "cannot-lock", "none"]
+"""The lock a create installs from: the project's; one made first; none, for want of the manager
+(then the venv is unlocked); none, as the manager uses none."""
+
+
 class EnvironmentPlan(TypedDict):
     venvPath: str
     """The venv that would be created."""
@@ -132,6 +149,7 @@ class EnvironmentPlan(TypedDict):
     """When no installed interpreter fits: the build that would be downloaded, when there is one."""
     packages: int | None
     """How many locked packages a sync installs, when there is a lock."""
+    lock: PlanLock
 
 
 InterpreterKind = Literal["system", "pyenv", "uv-managed", "lockstep-managed", "conda", "venv"]
@@ -213,6 +231,8 @@ LockStatus = Literal["ok", "cancelled", "failed", "missing-tool"]
 
 class UpdateLockParams(TypedDict, total=False):
     root: str
+    python: str | None
+    """The interpreter the user selected for the project; else its venv's, else the chosen one."""
     workDoneToken: str | int
 
 

@@ -14,7 +14,7 @@ import functools
 import logging
 import sys
 import threading
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from concurrent.futures import Future
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
@@ -68,6 +68,8 @@ class LockstepServer(LanguageServer):
         self.environments: Environments | None = None
         self.drift: DriftSession | None = None
         self.scan: Scan | None = None
+        self.last_good_pyprojects: dict[Path, Mapping[str, Any]] = {}
+        """Each project's last pyproject.toml that parsed: a broken one keeps its name and manager."""
         self.published: dict[Path, list[types.Diagnostic]] = {}
         """What the client currently shows per file, so unchanged results are not sent again."""
         self.parts: dict[Path, dict[str, tuple[Finding, ...]]] = {}
@@ -137,7 +139,11 @@ class LockstepServer(LanguageServer):
         async with self._scan_lock:
             settings = self.settings
             scan = await asyncio.to_thread(
-                scan_workspace, self.folders(), settings.exclude, settings.venv_path
+                scan_workspace,
+                self.folders(),
+                settings.exclude,
+                settings.venv_path,
+                remembered=self.last_good_pyprojects,
             )
             previous, self.scan = self.scan, scan
             publish_scan_findings(self, previous, scan)

@@ -142,6 +142,8 @@ class TomlDocument:
 
 def parse_toml(path: Path, text: str) -> TomlDocument | Finding:
     """Parse `text` (the content of `path`); a syntax error becomes a `toml-syntax` finding."""
+    from pyhelper.tomlerrors import explain
+
     try:
         return TomlDocument(path, text, loads(text))
     except TOMLDecodeError as error:
@@ -154,14 +156,31 @@ def parse_toml(path: Path, text: str) -> TomlDocument | Finding:
             lines = text.splitlines() or [""]
             line, column = len(lines) - 1, len(lines[-1])
         message = message.replace(" (at end of document)", "")
-        what = (
-            "is too complex for Lockstep to read"
-            if isinstance(error, TomlTooComplex)
-            else "is not valid TOML"
-        )
+        if isinstance(error, TomlTooComplex):
+            return Finding(
+                path,
+                Range.at(line, column, 1),
+                Severity.ERROR,
+                TOML_SYNTAX,
+                f"{path.name} is too complex for Lockstep to read: {message}",
+            )
+        explained = explain(text, message, line, column)
         return Finding(
-            path, Range.at(line, column, 1), Severity.ERROR, TOML_SYNTAX, f"{path.name} {what}: {message}"
+            path,
+            Range.at(explained.line, explained.column, explained.length),
+            Severity.ERROR,
+            TOML_SYNTAX,
+            f"{path.name} is not valid TOML: {explained.message}",
         )
+
+
+def syntax_problem(finding: Finding) -> str:
+    """A `toml-syntax` finding as one sentence for a state line: `pyproject.toml is not valid TOML
+    (line 8): missing comma between array elements`."""
+    head, separator, detail = finding.message.partition(": ")
+    if head.endswith(" is not valid TOML"):
+        head += f" (line {finding.range.start.line + 1})"
+    return f"{head}{separator}{detail}"
 
 
 def read_toml(path: Path) -> TomlDocument | Finding:
@@ -202,6 +221,8 @@ class _Positions:
         self.keys: dict[KeyPath, Span] = {}
         self._line_starts = [0] + [m.end() for m in re.finditer(r"\n", text)]
         self._array_tables: dict[KeyPath, int] = {}
+        self.table: KeyPath = ()
+        """The table the scan was in when it stopped (for text cut short at an error: the error's)."""
         self._pos = 0
         # RecursionError: nesting tomllib just managed can still be too deep for this scanner's stack.
         with contextlib.suppress(IndexError, ValueError, RecursionError):
@@ -221,7 +242,7 @@ class _Positions:
             if self._pos >= len(text):
                 return
             if text[self._pos] == "[":
-                table = self._header()
+                table = self.table = self._header()
             else:
                 self._key_value(table)
                 self._skip(newlines=False)

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from pyhelper import checkcmd, livedrift
+from pyhelper import checkcmd, locking
 from pyhelper.drift import check_project, check_tree
 from pyhelper.envdrift import read_venv, requirement_at, requirement_ranges
 from pyhelper.findings import Finding
@@ -100,7 +100,7 @@ def test_a_registered_format_is_found_and_checked_end_to_end(tmp_path: Path, toy
     (app / "toy.lock").write_text('[locked]\nalpha = "1.2"\nbeta = "3"\n', encoding="utf-8")
     assert check_tree(tmp_path) == []
 
-    assert livedrift.lock_command("toy", None, {"PATH": str(tmp_path)}) == (
+    assert locking.lock_command("toy", None, None, {"PATH": str(tmp_path)}).message == (
         "Updating toy.lock needs toy-locker-not-installed, which is not on PATH: install it "
         "(https://toy.invalid/install) and try again."
     )

@@ -137,6 +137,7 @@ def test_payload_shape(tmp_path: Path) -> None:
         "pythonVersion": None,
         "venv": None,
         "workspaceRoot": None,
+        "pyprojectError": None,
     }
 
 
@@ -264,7 +265,9 @@ def test_malformed_pyproject_is_listed_with_a_finding_at_its_line(
     (tmp_path / "pdm.lock").write_text("")
     scan = scan_workspace([tmp_path], environ={})
     (project,) = scan.projects
-    assert (project["manager"], project["name"]) == ("pdm", None)
+    # The lock still decides the manager; the name is salvaged from the lines that read cleanly.
+    assert (project["manager"], project["name"]) == ("pdm", "x")
+    assert (project["pyprojectError"] or "").startswith("pyproject.toml is not valid TOML (line 5): ")
     (finding,) = scan.findings[tmp_path / "pyproject.toml"]
     assert finding.code == TOML_SYNTAX
     assert finding.range.start.line == 4
@@ -379,3 +382,26 @@ def test_venv_path_setting(tmp_path: Path) -> None:
     # For a uv project uv's own variable wins: it is the venv uv itself would use.
     assert projects["u"]["venv"] is not None
     assert projects["u"]["venv"]["path"] == str(tmp_path / "u" / "from-uv")
+
+
+def test_a_pyproject_that_does_not_parse_keeps_its_project(tmp_path: Path) -> None:
+    good = '[project]\nname = "fresh"\nrequires-python = ">=3.12"\ndependencies = ["a", "b"]\n\n[tool.uv]\n'
+    broken = good.replace('"a",', '"a"')
+    write_tree(tmp_path, {"pyproject.toml": good})
+    remembered: dict[Path, Any] = {}
+    (first,) = scan_workspace([tmp_path], environ={}, remembered=remembered).projects
+    (tmp_path / "pyproject.toml").write_text(broken + "[tool.poetry]\n")
+    (later,) = scan_workspace([tmp_path], environ={}, remembered=remembered).projects
+    # The last good read speaks for the project (the new [tool.poetry] is not read yet).
+    assert (later["name"], later["manager"], later["requiresPython"]) == ("fresh", "uv", ">=3.12")
+    assert later["pyprojectError"] == (
+        "pyproject.toml is not valid TOML (line 4): missing comma between array elements"
+    )
+    assert first["pyprojectError"] is None
+
+    # Broken since before the session: its lines still tell the name and the manager.
+    (new,) = scan_workspace([tmp_path], environ={}).projects
+    assert (new["name"], new["manager"], new["requiresPython"]) == ("fresh", "uv", ">=3.12")
+    (tmp_path / "pyproject.toml").write_text(broken.replace("[tool.uv]", "[tool.poetry.group.dev]"))
+    (poetry,) = scan_workspace([tmp_path], environ={}).projects
+    assert poetry["manager"] == "poetry" and poetry["pyprojectError"] is not None

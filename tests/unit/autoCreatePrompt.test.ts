@@ -42,6 +42,7 @@ const plan = (root: string, overrides: Partial<EnvironmentPlan> = {}): Environme
   pythonRequest: null,
   download: null,
   packages: 4,
+  lock: "locked",
   ...overrides,
 });
 

@@ -15,6 +15,7 @@ function drift(overrides: Partial<DriftInfo>): DriftInfo {
     extraneous: 0,
     pythonMismatch: false,
     lockfile: "/w/app/uv.lock",
+    problem: null,
     ...overrides,
   };
 }
@@ -28,6 +29,7 @@ function project(overrides: Partial<ProjectInfo>): ProjectInfo {
     lockfile: "/w/app/uv.lock",
     pylock: [],
     requiresPython: ">=3.12",
+    pyprojectError: null,
     pythonVersion: null,
     venv,
     workspaceRoot: null,
@@ -75,4 +77,26 @@ test("without a venv a stale lock still shows", () => {
   const view = describeStatus(running, project({ venv: null, drift: drift({ state: "lock-stale", lockIssues: 1 }) }), 1);
   assert.equal(view.text, "$(warning) No environment $(warning) lock stale");
   assert.match(view.tooltip, /\(1 issue\)/);
+});
+
+test("a pyproject.toml that does not parse is the state, in the error colour, with nothing offered", () => {
+  const problem = "pyproject.toml is not valid TOML (line 8): missing comma between array elements";
+  const broken = describeStatus(running, project({ venv: null, lockfile: null, pyprojectError: problem }), 1);
+  assert.equal(broken.text, "$(warning) No environment $(error) pyproject.toml invalid");
+  assert.equal(broken.tone, "error");
+  assert.match(broken.tooltip, /not valid TOML \(line 8\): missing comma/);
+  assert.doesNotMatch(broken.tooltip, /Create Environment|lock stale|disagree/);
+  // Typed but not saved: the live check's state says the same about the buffer.
+  const typed = describeStatus(running, project({ venv, drift: drift({ state: "pyproject-invalid", problem }) }), 1);
+  assert.equal(typed.text, "3.12.7 (.venv) $(error) pyproject.toml invalid");
+  assert.equal(typed.tone, "error");
+});
+
+test("a project without a lock is never called stale: Create locks it, a venv without one is unlocked", () => {
+  const none = describeStatus(running, project({ venv: null, lockfile: null, drift: drift({ state: "unlocked", lockfile: null }) }), 1);
+  assert.equal(none.text, "$(warning) No environment");
+  assert.match(none.tooltip, /No lockfile yet: Lockstep: Create Environment locks the dependencies/);
+  const unlocked = describeStatus(running, project({ venv, lockfile: null, drift: drift({ state: "unlocked", lockfile: null }) }), 1);
+  assert.equal(unlocked.text, "3.12.7 (.venv) $(unlock) unlocked");
+  assert.match(unlocked.tooltip, /Unlocked: there is no lockfile/);
 });

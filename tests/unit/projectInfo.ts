@@ -14,6 +14,7 @@ export function projectInfo(root: string, overrides: Partial<ProjectInfo> = {}):
     pythonVersion: null,
     venv: null,
     workspaceRoot: null,
+    pyprojectError: null,
     ...overrides,
   };
 }

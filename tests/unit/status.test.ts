@@ -52,13 +52,19 @@ test("the active file's innermost project wins; otherwise the single top-level p
 });
 
 test("the auto-create prompt says which Python and how many locked packages", () => {
-  const plan = { venvPath: "/w/app/.venv", python: { path: "/usr/bin/python3.12", version: "3.12.7" }, pythonRequest: null, download: null, packages: 48 };
+  const plan = { venvPath: "/w/app/.venv", python: { path: "/usr/bin/python3.12", version: "3.12.7" }, pythonRequest: null, download: null, packages: 48, lock: "locked" as const };
   assert.equal(describePlan("app", plan), "Create .venv with Python 3.12.7 and install 48 locked packages for app?");
   assert.equal(
     describePlan("app", { ...plan, python: null, pythonRequest: "Python 3.13", packages: null }),
     "Create .venv with Python 3.13 (to be downloaded) for app?",
   );
   assert.equal(describePlan("app", { ...plan, packages: 1 }), "Create .venv with Python 3.12.7 and install 1 locked package for app?");
+  // Not locked yet: no count can be known before locking, so none is given.
+  assert.equal(
+    describePlan("app", { ...plan, packages: null, lock: "will-lock" }),
+    "Create .venv with Python 3.12.7, lock and install the dependencies for app?",
+  );
+  assert.match(describePlan("app", { ...plan, packages: null, lock: "cannot-lock" }), /for app, unlocked\? There is no lockfile/);
 });
 
 test("a picked interpreter shows in the status bar until the venv exists", () => {

@@ -117,8 +117,18 @@ export function startPythonMirror(downloadsJson: string): Promise<LoopbackServer
 }
 
 /**
- * For `prepare`: serves the package index for the scenario's lifetime, points code-server's
- * environment at it (uv cache in the scenario's folder) and locks the workspace's uv project
+ * For `prepare`: serves the package index for the scenario's lifetime and points code-server's
+ * environment at it (uv cache in the scenario's folder); the project stays as written (no lock).
+ */
+export async function serveIndex(p: Preparation): Promise<LoopbackServer<IndexInfo>> {
+  const index = await startPackageIndex(join(p.dirs.root, "uv-cache"));
+  p.cleanup(() => index.stop());
+  Object.assign(p.env, indexEnvironment(index));
+  return index;
+}
+
+/**
+ * For `prepare`: `serveIndex`, then locks the workspace's uv project
  * against it with real uv, as a developer would have before opening the folder. `lockPython`: the
  * interpreter uv locks with, when the one uv finds on PATH (a pyenv shim) does not fit the project;
  * `folders`: the workspace's project folders to lock.
@@ -128,9 +138,7 @@ export async function serveIndexAndLock(
   lockPython?: string,
   folders: readonly string[] = ["."],
 ): Promise<LoopbackServer<IndexInfo>> {
-  const index = await startPackageIndex(join(p.dirs.root, "uv-cache"));
-  p.cleanup(() => index.stop());
-  Object.assign(p.env, indexEnvironment(index));
+  const index = await serveIndex(p);
   const env: NodeJS.ProcessEnv = { ...process.env, ...p.env };
   for (const key of index.info.unset) delete env[key];
   for (const folder of folders) {
