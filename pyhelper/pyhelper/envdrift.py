@@ -9,10 +9,14 @@ in sync when nothing is missing, no version differs and nothing else is installe
 Codes (findings on the requirement in pyproject.toml when the package is a direct dependency of the
 project, else on its lock entry):
 
-- `venv-missing-package` (error): locked for this venv, not installed.
-- `venv-version-mismatch` (error): installed in another version (or not editable where it should be).
+- `venv-missing-package` (warning): locked for this venv, not installed.
+- `venv-version-mismatch` (warning): installed in another version (or not editable where it should be).
 - `venv-extraneous` (hint): installed, not in the lock's selection; `uv sync` would remove it.
 - `venv-python-mismatch` (error, on requires-python): the venv's Python does not satisfy it.
+
+Packages out of step are warnings: the files are right and one Sync fixes the venv (errors are for what
+the user must change by hand: a file that does not parse, a lock that no longer fits). A venv whose
+Python the project refuses cannot be synced into shape, only recreated: that stays an error.
 
     report = check_environment(project_root, venv, pyproject=doc, lock=(fmt, path), cache=..., venvs=...)
 
@@ -358,7 +362,7 @@ def check_environment(
             changed.append(name)
             message = f"{name} {locked.version or ''} is locked but not installed in {venv_name} — {_SYNC}"
             findings.append(
-                _placed(pyproject, direct, locked, Severity.ERROR, MISSING, message, (locked_at,))
+                _placed(pyproject, direct, locked, Severity.WARNING, MISSING, message, (locked_at,))
             )
             continue
         wrong_version = not same_version(have.version, locked.version)
@@ -374,7 +378,7 @@ def check_environment(
             installed_at = Related(have.dist_info / "METADATA", Range.at(0), f"installed: {have.version}")
             findings.append(
                 _placed(
-                    pyproject, direct, locked, Severity.ERROR, MISMATCH, message, (locked_at, installed_at)
+                    pyproject, direct, locked, Severity.WARNING, MISMATCH, message, (locked_at, installed_at)
                 )
             )
     extra = [

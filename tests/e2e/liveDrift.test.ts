@@ -65,15 +65,16 @@ scenario(
       row.text.includes("lockstep venv-missing-package"),
     );
     assert.match(missing.text, new RegExp(`\\[Ln ${DEPENDENCIES_LINE}, Col ${afterAlpha + 3}\\]$`));
+    assert.match(missing.label, /^Warning: /, "a venv one Sync fixes is a warning, not an error");
     await workbench.waitForStatus(ENV_OUT_OF_SYNC, { icons: true });
-    await workbench.waitForSquiggle("pyproject.toml", DEPENDENCIES_LINE);
+    await workbench.waitForSquiggle("pyproject.toml", DEPENDENCIES_LINE, "warning");
     await workbench.runCodeAction("Sync environment");
     await workbench.waitForNotificationSeen("Syncing the environment for demo", { progress: true });
     await workbench.waitForStatus(IN_SYNC, { icons: true, timeoutMs: 60_000 });
     await waitUntilNoProblem(workbench, "venv-missing-package");
     assert.deepEqual(installedDists(join(workspace, ".venv")), ["alpha-2.0", "beta-1.1", "gamma-0.1"]);
     await waitFor("the squiggle to go", async () => {
-      const lines = await workbench.squiggleLines();
+      const lines = await workbench.squiggleLines("warning");
       return lines.length === 0 ? { ok: true, value: undefined } : { ok: false, seen: lines };
     });
   },

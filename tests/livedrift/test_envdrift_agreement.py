@@ -14,6 +14,7 @@ import pytest
 
 from livedrift_support import Run, sync_check, write_project
 from pyhelper.envdrift import EnvReport, check_environment, read_venv, select
+from pyhelper.findings import Severity
 from pyhelper.lockfiles import LockCache
 from pyhelper.tomlfile import TomlDocument, read_toml
 from support.projects import write_package
@@ -156,4 +157,4 @@ def test_findings_point_at_the_requirement_or_the_lock_entry(
     assert mismatch.path == root / "uv.lock"
     assert lock[mismatch.range.start.line] == 'name = "beta"'
     assert "beta 1.0, but uv.lock pins 1.1" in mismatch.message
-    assert mismatch.severity == missing.severity == 1
+    assert mismatch.severity == missing.severity == Severity.WARNING
