@@ -1,5 +1,8 @@
 """`pyhelper check [PATH ...] [--format text|json|github]`: lockfile drift for CI and pre-commit.
 
+Every format names files relative to the current folder (as compilers and linters do), whichever
+paths were given, so the output of several paths tells their projects apart.
+
 Exit status: 0 in sync, 1 drift found (an error or warning finding), 2 usage error or unreadable
 input (a path that is no folder, a file that cannot be read or parsed). Information findings (such as
 a missing lock) are shown but are not drift.
@@ -28,43 +31,43 @@ def run(paths: list[str], output_format: str, out: TextIO = sys.stdout, err: Tex
             return 2
     cache = LockCache()
     try:
-        results = [(root, finding) for root in roots for finding in check_tree(root, cache)]
+        findings = list(dict.fromkeys(finding for root in roots for finding in check_tree(root, cache)))
     except OSError as error:
         err.write(f"pyhelper check: cannot read {error.filename}: {error.strerror or error}\n")
         return 2
-    results.sort(key=lambda item: (str(item[1].path), item[1].range.start, item[1].code))
+    findings.sort(key=lambda finding: (str(finding.path), finding.range.start, finding.code))
     render = {"text": _text, "json": _json, "github": _github}[output_format]
-    out.write(render(results))
-    findings = [finding for _, finding in results]
+    out.write(render(findings))
     if any(f.code == "toml-syntax" for f in findings):
         return 2
     return 1 if is_drift(findings) else 0
 
 
-def _relative(root: Path, path: Path) -> str:
+def _relative(path: Path) -> str:
+    """`path` from the current folder; absolute when there is no relative way (another drive)."""
     try:
-        return Path(os.path.relpath(path, os.path.abspath(root))).as_posix()
+        return Path(os.path.relpath(path)).as_posix()
     except ValueError:
         return path.as_posix()
 
 
-def _text(results: list[tuple[Path, Finding]]) -> str:
+def _text(results: list[Finding]) -> str:
     lines = [
-        f"{_relative(Path('.'), f.path)}:{f.range.start.line + 1}:{f.range.start.character + 1}: "
+        f"{_relative(f.path)}:{f.range.start.line + 1}:{f.range.start.character + 1}: "
         f"{f.severity.label} {f.code} {f.message}"
-        for _, f in results
+        for f in results
     ]
-    errors = sum(f.severity <= Severity.WARNING for _, f in results)
+    errors = sum(f.severity <= Severity.WARNING for f in results)
     lines.append(f"{errors} problem{'s' if errors != 1 else ''} found" if errors else "lockfiles in sync")
     return "\n".join(lines) + "\n"
 
 
-def _json(results: list[tuple[Path, Finding]]) -> str:
+def _json(results: list[Finding]) -> str:
     import json
 
     diagnostics = [
         {
-            "file": _relative(root, f.path),
+            "file": _relative(f.path),
             "range": {
                 "start": {"line": f.range.start.line, "character": f.range.start.character},
                 "end": {"line": f.range.end.line, "character": f.range.end.character},
@@ -73,16 +76,16 @@ def _json(results: list[tuple[Path, Finding]]) -> str:
             "code": f.code,
             "message": f.message,
         }
-        for root, f in results
+        for f in results
     ]
     return json.dumps({"diagnostics": diagnostics}, indent=2, ensure_ascii=False) + "\n"
 
 
-def _github(results: list[tuple[Path, Finding]]) -> str:
+def _github(results: list[Finding]) -> str:
     lines = []
-    for _, f in results:
+    for f in results:
         properties = {
-            "file": _relative(Path("."), f.path),
+            "file": _relative(f.path),
             "line": f.range.start.line + 1,
             "col": f.range.start.character + 1,
             "endLine": f.range.end.line + 1,

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "drift"
 
@@ -38,7 +41,7 @@ def test_drift_in_text_like_a_compiler(tmp_path: Path) -> None:
     ]
 
 
-def test_json_paths_relative_to_the_given_folder(tmp_path: Path) -> None:
+def test_json_paths_relative_to_the_current_folder(tmp_path: Path) -> None:
     tree = tmp_path / "tree"
     shutil.copytree(FIXTURES / "uv-workspace/member-tighten", tree / "ws")
     shutil.copytree(FIXTURES / "poetry-pep621/in-sync", tree / "nested/poetry-app")
@@ -47,7 +50,7 @@ def test_json_paths_relative_to_the_given_folder(tmp_path: Path) -> None:
     assert json.loads(done.stdout) == {
         "diagnostics": [
             {
-                "file": "ws/packages/lib/pyproject.toml",
+                "file": "tree/ws/packages/lib/pyproject.toml",
                 "range": {
                     "start": {"line": 4, "character": 16},
                     "end": {"line": 4, "character": 27},
@@ -80,3 +83,16 @@ def test_usage_and_unreadable_input_exit_two(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert done.stdout.startswith("broken/pyproject.toml:1:9: error toml-syntax ")
     assert pyhelper("--format", "xml", cwd=tmp_path).returncode == 2
+
+
+@pytest.mark.parametrize("output_format", ["text", "json", "github"])
+def test_several_paths_name_each_project_folder_in_every_format(tmp_path: Path, output_format: str) -> None:
+    for name in ("one", "two"):
+        shutil.copytree(FIXTURES / "poetry-pep621/reorder", tmp_path / "repo" / name)
+    done = pyhelper("--format", output_format, "one", "two", cwd=tmp_path / "repo")
+    assert done.returncode == 1
+    if output_format == "json":
+        files = [d["file"] for d in json.loads(done.stdout)["diagnostics"]]
+    else:
+        files = re.findall(r"(?:^|file=)((?:one|two)/[^:,]+)", done.stdout, re.MULTILINE)
+    assert files == ["one/poetry.lock", "two/poetry.lock"], done.stdout
