@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -95,3 +96,43 @@ def test_run_tool_streams_lines_and_stops_on_cancel(tmp_path: Path) -> None:
     )
     assert result.cancelled and not result.ok
     assert lines == ["started"]
+
+
+def gone(pid: int) -> bool:
+    """The process has exited (a zombie left for init to reap counts as gone)."""
+    try:
+        return Path(f"/proc/{pid}/status").read_text().count("State:\tZ") == 1
+    except FileNotFoundError:
+        return True
+
+
+def test_a_tool_that_ignores_sigterm_is_killed_with_its_children(tmp_path: Path) -> None:
+    # The tool and the child it started both ignore SIGTERM, as a stuck build backend may: after the
+    # grace period the whole process group gets SIGKILL, so nothing it started survives the cancel.
+    script = (
+        "import signal, subprocess, sys\n"
+        "signal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
+        "child = subprocess.Popen([sys.executable, '-c', "
+        "'import signal; signal.signal(signal.SIGTERM, signal.SIG_IGN); print(1, flush=True); signal.pause()'],"
+        " stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)\n"
+        "child.stdout.readline()\n"
+        "print(child.pid, flush=True)\n"
+        "signal.pause()\n"
+    )
+    cancel = threading.Event()
+    pids: list[int] = []
+
+    def on_line(line: str) -> None:
+        pids.append(int(line))
+        cancel.set()
+
+    result = run_tool(
+        [sys.executable, "-c", script], env=child_environment(os.environ), on_line=on_line, cancel=cancel
+    )
+    try:
+        assert result.cancelled and result.returncode == -9  # SIGKILL: SIGTERM was ignored
+        assert len(pids) == 1 and gone(pids[0])
+    finally:
+        for pid in pids:  # a survivor would ignore SIGTERM forever
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, 9)
