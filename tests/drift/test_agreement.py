@@ -35,3 +35,13 @@ def test_verdict_matches_the_tool(case: dict[str, object]) -> None:
     findings = check_project(FIXTURES / str(case["name"]))
     shown = [f"{f.path.name}:{f.range.start.line}: {f.code} {f.message}" for f in findings]
     assert is_drift(findings) == case["stale"], (case.get("tool_output"), shown)
+
+
+def test_every_verdict_names_its_source() -> None:
+    # A tool's exit code, or (pylock, which no tool checks) the PEP 751 rule it follows, in words.
+    for case in CASES:
+        if case["verdict_source"] == "tool":
+            assert isinstance(case["exit_code"], int) and case["tool"], case["name"]
+        else:
+            assert case["format"] == "pylock" and case["verdict_source"] == "rule", case["name"]
+            assert case["rule"].endswith("stale" if case["stale"] else "fresh"), case["name"]
