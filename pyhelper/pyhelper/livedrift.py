@@ -351,12 +351,17 @@ def annotate(ls: LockstepServer, projects: Sequence[protocol.ProjectInfo]) -> li
 
 
 def on_watched(ls: LockstepServer, paths: Sequence[Path]) -> bool:
-    """A watched file changed. Changes inside a venv's site-packages re-check its projects only (no
-    rescan); returns whether every change was of that kind."""
-    inside = [p for p in paths if "site-packages" in p.parts]
-    if inside:
-        schedule(ls, {p["root"]: p for path in inside for p in projects_of(ls, path)}.values(), VENV_DELAY)
-    return len(inside) == len(paths)
+    """A watched file changed. Changes inside a known venv's site-packages re-check its projects only
+    (no rescan); returns whether every change was of that kind.
+
+    A site-packages path in no known venv still needs the rescan: after a venv is renamed into place
+    (how `pyhelper.environments` builds one), the editor's watcher can go on naming its files under the
+    build folder's old name (code-server does, for `uv pip uninstall` after Lockstep created the venv)."""
+    owners = {path: projects_of(ls, path) for path in paths if "site-packages" in path.parts}
+    known = {p["root"]: p for projects in owners.values() for p in projects}
+    if known:
+        schedule(ls, known.values(), VENV_DELAY)
+    return all(owners.get(path) for path in paths)
 
 
 # Requests: code actions, hover, check, update lock ----------------------------------------------------

@@ -164,6 +164,24 @@ async def test_a_different_version_installed_is_a_mismatch_with_a_sync_fix(
         await drift_of(helper, root, "in-sync")
 
 
+async def test_an_uninstall_reported_under_the_venvs_build_name_is_still_seen(
+    tmp_path: Path, run_uv: Run, pythons: dict[str, Path], index_env: dict[str, str]
+) -> None:
+    # code-server names the files of a venv renamed into place under the build folder's old name
+    # (`pyhelper.environments` builds `.venv` as `.venv.lockstep-build-<hex>`).
+    root = synced(tmp_path / "app", run_uv, pythons)
+    async with helper_session([root], initialization_options=TRUSTED, env=index_env) as helper:
+        await drift_of(helper, root, "in-sync")
+        dist_info = next((root / ".venv").glob("lib/python3*/site-packages/gamma-*.dist-info"))
+        run_uv(root, "pip", "uninstall", "--python", str(root / ".venv" / "bin" / "python"), "gamma")
+        assert not dist_info.exists()
+        stale = root / ".venv.lockstep-build-0a1b2c3d" / dist_info.relative_to(root / ".venv")
+        helper.watched_change(stale, kind=types.FileChangeType.Deleted)
+
+        drift = await drift_of(helper, root, "env-out-of-sync")
+        assert drift["missing"] == 1
+
+
 async def test_hover_tells_the_locked_and_installed_versions(
     tmp_path: Path, run_uv: Run, pythons: dict[str, Path], index_env: dict[str, str]
 ) -> None:
