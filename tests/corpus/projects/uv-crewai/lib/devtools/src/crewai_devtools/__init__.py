@@ -1,0 +1,3 @@
+"""CrewAI development tools."""
+
+__version__ = "1.15.17"
