@@ -46,11 +46,12 @@ def lines_run(call: Callable[[], object]) -> int:
         count += 1
         return trace
 
+    previous = sys.gettrace()  # coverage's tracer, when it runs
     sys.settrace(trace)
     try:
         call()
     finally:
-        sys.settrace(None)
+        sys.settrace(previous)
     return count
 
 
