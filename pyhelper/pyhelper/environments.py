@@ -13,7 +13,14 @@ Design (why it is safe):
   deletes the build folder only; the existing venv is never touched.
 - A crash (SIGKILL) can leave a build folder (deleted at the next operation), or an old venv aside
   with no complete venv in place (renamed back at the next operation: the user's venv is restored).
-  That recovery runs under the file lock, so it never touches another process's work in progress.
+  Recovery acts only on folders this machine's Lockstep recorded in its journal before making them
+  (`pyhelper.venvjournal`): a `.venv.lockstep-old-*` that came with the project's files is never
+  adopted as the venv, nor deleted. It runs under the file lock, so it never touches another
+  process's work in progress.
+- The venv's place must resolve (links followed) inside the project unless the user chose a place
+  outside it (`pyhelper.venvs.venv_location`); every operation refuses a place that does not.
+- A venv that is a symbolic link is removed as a link by Delete (and replaced as one by Recreate):
+  what it points to is never deleted.
 - An existing venv is replaced only by `create(replace=True)` (the caller's confirmation, e.g. the
   user chose "Recreate"), and deleted only by `delete(confirmed=True)`. A folder at the target that is
   not a venv is never replaced or deleted.
@@ -47,7 +54,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import secrets
 import shutil
 import sys
 import tempfile
@@ -56,7 +62,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -66,7 +72,16 @@ from pyhelper.lockfiles.registry import format_for_manager
 from pyhelper.locking import LockBackup, lock_project, lockfile_of, missing_tool
 from pyhelper.protocol import EnvironmentStatus, Manager, ProjectInfo
 from pyhelper.uvtool import ToolNotRunnable, ToolResult, Uv, child_environment, find_uv, run_tool
-from pyhelper.venvs import PYVENV_CFG, UV_PROJECT_ENVIRONMENT, venv_info, venv_location, venv_python
+from pyhelper.venvjournal import Entry, Journal, Kind, identity, sibling
+from pyhelper.venvs import (
+    PYVENV_CFG,
+    UV_PROJECT_ENVIRONMENT,
+    VenvRefused,
+    VenvSetting,
+    venv_info,
+    venv_location,
+    venv_python,
+)
 
 _BUILD = ".lockstep-build-"
 _OLD = ".lockstep-old-"
@@ -107,8 +122,9 @@ class Project:
 class Settings:
     """The user's choices (editor settings) that shape an operation."""
 
-    venv_path: str | None = None
-    """`lockstep.venv.path`, relative to the project (workspace) root; default `.venv`."""
+    venv: VenvSetting = field(default_factory=VenvSetting)
+    """`lockstep.venv.path` (relative to the project's or uv workspace's root; default `.venv`) and who
+    set it."""
     seed: bool = False
     """`lockstep.venv.seed`: install pip (and setuptools/wheel where uv would) into a new venv."""
     uv_path: str | None = None
@@ -140,6 +156,13 @@ class Outcome:
     """The venv the operation was about (whether or not it exists now)."""
     output: tuple[str, ...] = ()
     """The tools' output, for the log."""
+
+
+def default_journal_dir(environ: Mapping[str, str]) -> Path:
+    """Where the journal of Lockstep's own folders lives: its data folder, outside every project."""
+    from pyhelper.interpreters.locations import Host, lockstep_data_dir
+
+    return Path(lockstep_data_dir(Host.current(environ))) / "journal"
 
 
 def default_lock_dir(environ: Mapping[str, str]) -> Path:
@@ -198,14 +221,22 @@ class _Operation:
 class Environments:
     """The environment operations, safe to call from several threads (the server's workers)."""
 
-    def __init__(self, environ: Mapping[str, str] | None = None, *, lock_dir: Path | None = None) -> None:
+    def __init__(
+        self,
+        environ: Mapping[str, str] | None = None,
+        *,
+        lock_dir: Path | None = None,
+        journal_dir: Path | None = None,
+    ) -> None:
         self.environ: Mapping[str, str] = dict(os.environ if environ is None else environ)
         self._lock_dir = lock_dir or default_lock_dir(self.environ)
+        self._journal_dir = journal_dir or default_journal_dir(self.environ)
         self._guard = threading.Lock()
         self._running: dict[Path, _Operation] = {}
 
     def location(self, project: Project, settings: Settings = Settings()) -> Path:
-        return venv_location(project.env_root, project.manager, self.environ, settings.venv_path)
+        """The project's venv; `VenvRefused` for a place outside the project the user did not pick."""
+        return venv_location(project.env_root, project.manager, self.environ, settings.venv)
 
     # Public operations ------------------------------------------------------------------------------
 
@@ -228,7 +259,10 @@ class Environments:
         `python_version` (as discovery found it) is only for the progress message. `unlocked`: a
         project without a lock and without the tool to make one gets its declared dependencies.
         """
-        venv = self.location(project, settings)
+        try:
+            venv = self.location(project, settings)
+        except VenvRefused as refused:
+            return Outcome("failed", str(refused), refused.venv)
         started = time.time()
         return self._exclusive(
             venv,
@@ -250,7 +284,10 @@ class Environments:
         cancel: CancelToken | None = None,
     ) -> Outcome:
         """Install exactly what the lock says into the existing venv (locking first when there is none)."""
-        venv = self.location(project, settings)
+        try:
+            venv = self.location(project, settings)
+        except VenvRefused as refused:
+            return Outcome("failed", str(refused), refused.venv)
         return self._exclusive(
             venv,
             ("sync", settings, unlocked),
@@ -260,13 +297,19 @@ class Environments:
         )
 
     def delete(self, project: Project, *, confirmed: bool, settings: Settings = Settings()) -> Outcome:
-        """Delete the project's venv; only with `confirmed=True` (the user said so)."""
-        venv = self.location(project, settings)
+        """Delete the project's venv (of a link, the link) only with `confirmed=True` (the user's word)."""
+        try:
+            venv = self.location(project, settings)
+        except VenvRefused as refused:
+            return Outcome("failed", str(refused), refused.venv)
         if not confirmed:
             return Outcome(
                 "failed", f"{venv.name} was not deleted: deleting needs the user's confirmation.", venv
             )
         return self._exclusive(venv, ("delete",), None, None, lambda op: self._delete(venv))
+
+    def _journal(self, venv: Path) -> Journal:
+        return Journal(self._journal_dir, venv)
 
     # Serialising ------------------------------------------------------------------------------------
 
@@ -330,7 +373,8 @@ class Environments:
         op: _Operation,
         started: float,
     ) -> Outcome:
-        _recover(venv)
+        journal = self._journal(venv)
+        _recover(venv, journal)
         if not python.is_absolute():
             return Outcome("failed", f"The interpreter must be given by absolute path, not {python}.", venv)
         existing = venv_info(venv)
@@ -355,7 +399,7 @@ class Environments:
             return _nothing_changed(locked, venv)
         project, made_lock = locked
         uv = find_uv(settings.uv_path, self.environ)
-        with _build_folder(venv) as build:
+        with _build_folder(venv, journal) as build:
             name = venv.name
             op.phase(
                 f"Creating {name} with " + (f"Python {python_version}" if python_version else str(python))
@@ -372,7 +416,7 @@ class Environments:
                 return _undone(cancelled, made_lock)
             op.phase(f"Moving the new {name} into place")
             _relocate(build, venv)
-            _swap(build, venv)
+            _swap(build, venv, journal)
         version = venv_info(venv)
         created = f"{name} with Python {version['version'] if version else 'unknown'}"
         return Outcome("ok", _done(f"Created {created}", project, made_lock), venv, installed.output)
@@ -451,7 +495,7 @@ class Environments:
     def _sync(
         self, project: Project, venv: Path, settings: Settings, unlocked: bool, op: _Operation
     ) -> Outcome:
-        _recover(venv)
+        _recover(venv, self._journal(venv))
         info = venv_info(venv)
         if info is None:
             return Outcome("failed", f"There is no venv at {venv} to sync; create one first.", venv)
@@ -618,15 +662,22 @@ class Environments:
     # Delete -----------------------------------------------------------------------------------------
 
     def _delete(self, venv: Path) -> Outcome:
-        _recover(venv)
+        journal = self._journal(venv)
+        _recover(venv, journal)
         if not (venv / PYVENV_CFG).is_file():
-            if venv.exists():
+            if venv.exists() or venv.is_symlink():
                 return Outcome("failed", f"{venv} is not a virtual environment; it was not deleted.", venv)
             return Outcome("ok", f"There was no {venv.name} to delete.", venv)
-        # Renamed aside first so the venv disappears at once, whatever the deletion meets.
-        aside = venv.with_name(f"{venv.name}{_OLD}{secrets.token_hex(4)}")
-        venv.rename(aside)
+        if venv.is_symlink():
+            # One atomic step that either happens or changes nothing; what the link points to stays.
+            target = os.path.realpath(venv)
+            venv.unlink()
+            return Outcome("ok", f"Removed the link {venv.name}; {target} was left as it was.", venv)
+        # Set aside first so the venv disappears at once, whatever the deletion meets; an interrupted
+        # deletion is finished by the next operation's recovery.
+        aside = _set_aside(venv, journal, "deleting")
         shutil.rmtree(aside)
+        journal.forget(aside)
         return Outcome("ok", f"Deleted {venv.name}.", venv)
 
 
@@ -712,15 +763,19 @@ def _built_since(venv: Path, started: float) -> bool:
 
 
 @contextmanager
-def _build_folder(venv: Path) -> Iterator[Path]:
-    """A sibling path of `venv` to build at (not created); removed on the way out unless moved into place."""
+def _build_folder(venv: Path, journal: Journal) -> Iterator[Path]:
+    """A sibling path of `venv` to build at (recorded, not created); removed on the way out unless
+    moved into place."""
     venv.parent.mkdir(parents=True, exist_ok=True)
-    build = venv.with_name(f"{venv.name}{_BUILD}{secrets.token_hex(4)}")
+    build = sibling(venv, _BUILD)
+    journal.add(Entry(build, "build"))
     try:
         yield build
     finally:
-        if build.exists():
-            shutil.rmtree(build, ignore_errors=True)
+        if os.path.lexists(build):
+            _remove(build)
+        if not os.path.lexists(build):
+            journal.forget(build)
 
 
 def _relocate(build: Path, venv: Path) -> None:
@@ -735,37 +790,54 @@ def _relocate(build: Path, venv: Path) -> None:
             path.write_bytes(data.replace(old, new))
 
 
-def _swap(build: Path, venv: Path) -> None:
-    """Put the complete build at `venv`; an existing venv goes aside first and is deleted last."""
-    aside = None
-    if venv.exists() or venv.is_symlink():
-        aside = venv.with_name(f"{venv.name}{_OLD}{secrets.token_hex(4)}")
-        venv.rename(aside)
+def _swap(build: Path, venv: Path, journal: Journal) -> None:
+    """Put the complete build at `venv`; an existing venv (or link) goes aside first and is removed last."""
+    aside = _set_aside(venv, journal, "aside") if os.path.lexists(venv) else None
     build.rename(venv)
+    journal.forget(build)
     if aside is not None:
-        shutil.rmtree(aside, ignore_errors=True)
+        _remove(aside)
+        if not os.path.lexists(aside):
+            journal.forget(aside)
 
 
-def _recover(venv: Path) -> None:
+def _set_aside(venv: Path, journal: Journal, kind: Kind) -> Path:
+    """Rename `venv` to a fresh sibling name, recorded in the journal (with its inode) beforehand."""
+    aside = sibling(venv, _OLD)
+    journal.add(Entry(aside, kind, identity(venv)))
+    venv.rename(aside)
+    return aside
+
+
+def _remove(path: Path) -> None:
+    """Delete a folder of Lockstep's own; a link is removed as a link, never what it points to."""
+    if path.is_symlink():
+        path.unlink(missing_ok=True)
+    else:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def _recover(venv: Path, journal: Journal) -> None:
     """Tidy what an interrupted operation left next to `venv` (call only while holding its file lock).
 
-    Build folders go. An old venv set aside comes back when nothing took its place (killed between
-    the swap's two renames), else it goes (its replacement was confirmed and is complete).
+    Only folders the journal names, and still the very folder recorded, are touched. Build folders go.
+    A venv set aside by a swap comes back when nothing took its place (killed between the swap's two
+    renames), else it goes (its replacement was confirmed and is complete); one set aside for deletion
+    goes. Anything else named `*.lockstep-*` is not Lockstep's and stays as it is.
     """
-    try:
-        siblings = list(venv.parent.iterdir())
-    except OSError:
-        return
-    for path in siblings:
-        if path.name.startswith(venv.name + _BUILD):
-            shutil.rmtree(path, ignore_errors=True)
-    for path in siblings:
-        if not path.name.startswith(venv.name + _OLD):
+    kept: list[Entry] = []
+    for entry in journal.entries():
+        if not os.path.lexists(entry.path):
             continue
-        if not (venv.exists() or venv.is_symlink()) and (path / PYVENV_CFG).is_file():
-            path.rename(venv)
-        else:
-            shutil.rmtree(path, ignore_errors=True)
+        if entry.identity is not None and identity(entry.path) != entry.identity:
+            continue  # the name was reused by someone else's folder: not ours to touch
+        if entry.kind == "aside" and not os.path.lexists(venv):
+            entry.path.rename(venv)
+            continue
+        _remove(entry.path)
+        if os.path.lexists(entry.path):
+            kept.append(entry)
+    journal.replace(kept)
 
 
 __all__ = [
@@ -775,5 +847,6 @@ __all__ = [
     "Progress",
     "Project",
     "Settings",
+    "default_journal_dir",
     "default_lock_dir",
 ]

@@ -165,7 +165,7 @@ def environment_settings(ls: LockstepServer) -> EnvironmentSettings:
     from pyhelper.environments import Settings
 
     settings = ls.settings
-    return Settings(venv_path=settings.venv_path, seed=settings.venv_seed, uv_path=settings.uv_path)
+    return Settings(venv=settings.venv, seed=settings.venv_seed, uv_path=settings.uv_path)
 
 
 def choose_python(ls: LockstepServer, project: protocol.ProjectInfo) -> Choice:
@@ -282,12 +282,16 @@ async def on_plan_environment(ls: LockstepServer, params: Any) -> protocol.Envir
     from pyhelper.environments import Project
     from pyhelper.lockfiles import count_locked_packages
     from pyhelper.locking import find_lock_tool, uses_lockfile
+    from pyhelper.venvs import VenvRefused
 
     project = await find_project(ls, params_dict(params).get("root"))
     if project is None or project["pyprojectError"]:
         return None  # nothing to offer until pyproject.toml parses
     choice = await asyncio.to_thread(choose_python, ls, project)
-    venv = environments(ls).location(Project.from_info(project), environment_settings(ls))
+    try:
+        venv, refusal = environments(ls).location(Project.from_info(project), environment_settings(ls)), None
+    except VenvRefused as refused:
+        venv, refusal = refused.venv, str(refused)
     lockfile = project["lockfile"]
     packages = await asyncio.to_thread(count_locked_packages, Path(lockfile)) if lockfile else None
     install = None if choice.chosen else choice.install
@@ -304,6 +308,7 @@ async def on_plan_environment(ls: LockstepServer, params: Any) -> protocol.Envir
         "download": await asyncio.to_thread(python_download, ls, install) if install else None,
         "packages": packages,
         "lock": lock,
+        "refusal": refusal,
     }
 
 

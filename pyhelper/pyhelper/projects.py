@@ -15,7 +15,8 @@ Decisions worth knowing:
 - Manager: `pyhelper.lockfiles.registry.classify_manager` (a lockfile decides first, uv.lock before
   poetry.lock before pdm.lock, then the pyproject's own configuration, Hatch, else plain PEP 621).
 - The venv is the one `venvs.venv_location` names (`UV_PROJECT_ENVIRONMENT` for uv projects, else the
-  `lockstep.venv.path` setting, else `.venv`), reported only when a `pyvenv.cfg` says it is one.
+  `lockstep.venv.path` setting, else `.venv`), reported only when a `pyvenv.cfg` says it is one, and
+  not when that place is refused (outside the project and not the user's choice).
 - `pythonVersion` is the nearest `.python-version` from the project up to its workspace folder.
 - `requiresPython` is `[project] requires-python` only; Poetry's `python = "^3.10"` is not PEP 440.
 - A pyproject.toml that does not parse (being edited, a missing comma) keeps the name, manager and
@@ -41,7 +42,7 @@ from pyhelper.lockfiles import registry
 from pyhelper.lockfiles.registry import classify_manager
 from pyhelper.protocol import Manager, ProjectInfo
 from pyhelper.tomlfile import TomlDocument, read_toml, syntax_problem
-from pyhelper.venvs import PYVENV_CFG, venv_info, venv_location
+from pyhelper.venvs import PYVENV_CFG, VenvRefused, VenvSetting, venv_info, venv_location
 
 PYPROJECT = "pyproject.toml"
 PYTHON_VERSION_FILE = ".python-version"
@@ -225,18 +226,20 @@ def _entries(folder: Path) -> frozenset[str]:
 def scan_workspace(
     folders: Sequence[Path],
     exclude: Collection[str] = (),
-    venv_path: str | None = None,
+    venv: VenvSetting | None = None,
     environ: Mapping[str, str] | None = None,
     remembered: MutableMapping[Path, Mapping[str, Any]] | None = None,
 ) -> Scan:
     """Find and describe every project in the given workspace folders.
 
-    `exclude`: folder names or name patterns to skip beyond `BUILTIN_EXCLUDES`; `venv_path`: the
-    `lockstep.venv.path` setting; `environ`: where `UV_PROJECT_ENVIRONMENT` is read (default: ours);
-    `remembered`: each project's last pyproject that parsed, kept up to date here (the server's).
+    `exclude`: folder names or name patterns to skip beyond `BUILTIN_EXCLUDES`; `venv`: the
+    `lockstep.venv.path` setting and its origin; `environ`: where `UV_PROJECT_ENVIRONMENT` is read
+    (default: ours); `remembered`: each project's last pyproject that parsed, kept up to date here
+    (the server's).
     """
     remembered = {} if remembered is None else remembered
     environ = os.environ if environ is None else environ
+    venv = venv or VenvSetting()
     candidates: dict[Path, _Candidate] = {}
     for folder in sorted(folders):
         for candidate in _walk(folder, exclude):
@@ -273,7 +276,7 @@ def scan_workspace(
             data[root],
             _uv_root_of(root, uv_roots),
             entries,
-            venv_path,
+            venv,
             environ,
             problems.get(root),
         )
@@ -329,7 +332,7 @@ def _describe(
     data: Mapping[str, Any] | None,
     uv_root: Path | None,
     entries: Mapping[Path, frozenset[str]],
-    venv_path: str | None,
+    venv_setting: VenvSetting,
     environ: Mapping[str, str],
     problem: str | None,
 ) -> tuple[ProjectInfo, list[Finding]]:
@@ -348,10 +351,13 @@ def _describe(
     except boundedread.RefusedFile as error:
         python_version = None
         refused.append(boundedread.unreadable_finding(Path(error.filename), error))
-    venv_folder = venv_location(lock_folder, manager, environ, venv_path)
-    venv = venv_info(venv_folder)
-    config = venv_folder / PYVENV_CFG
-    if venv is None and (why := boundedread.refusal(config, boundedread.PYVENV_CFG)) is not None:
+    try:
+        venv_folder = venv_location(lock_folder, manager, environ, venv_setting)
+    except VenvRefused:
+        venv_folder = None  # not the project's venv: Create says why (see pyhelper.environments)
+    venv = venv_info(venv_folder) if venv_folder else None
+    config = venv_folder / PYVENV_CFG if venv_folder else None
+    if venv is None and config and (why := boundedread.refusal(config, boundedread.PYVENV_CFG)) is not None:
         refused.append(boundedread.unreadable_finding(config, why))
     info: ProjectInfo = {
         "name": _string(project, "name") or _string(_table(_table(data or {}, "tool"), "poetry"), "name"),

@@ -20,6 +20,9 @@ UPDATE_LOCK = "lockstep/updateLock"
 PROJECTS_CHANGED = "lockstep/projectsChanged"
 
 Manager = Literal["uv", "poetry", "pdm", "hatch", "pep621"]
+VenvPathOrigin = Literal["user", "workspace", "default"]
+"""Where the editor found `lockstep.venv.path`: the user's own settings, the workspace's (what a
+repository can ship in `.vscode/settings.json`), or nowhere (the default `.venv`)."""
 
 
 class VenvInfo(TypedDict):
@@ -31,6 +34,10 @@ class VenvInfo(TypedDict):
     """Absolute path of the venv's interpreter, when it exists."""
     version: str | None
     """Interpreter version read from pyvenv.cfg (e.g. `3.12.7`), when recorded."""
+    resolved: str
+    """The folder with every symbolic link resolved (what a confirmation shows)."""
+    link: bool
+    """The venv folder itself is a symbolic link: Delete removes the link, never what it points to."""
 
 
 class _ProjectFields(TypedDict):
@@ -150,6 +157,9 @@ class EnvironmentPlan(TypedDict):
     packages: int | None
     """How many locked packages a sync installs, when there is a lock."""
     lock: PlanLock
+    refusal: str | None
+    """Why Lockstep will not create the venv there (the place resolves outside the project and the
+    user did not choose it); None when it may."""
 
 
 InterpreterKind = Literal["system", "pyenv", "uv-managed", "lockstep-managed", "conda", "venv"]

@@ -142,7 +142,7 @@ class LockstepServer(LanguageServer):
                 scan_workspace,
                 self.folders(),
                 settings.exclude,
-                settings.venv_path,
+                settings.venv,
                 remembered=self.last_good_pyprojects,
             )
             previous, self.scan = self.scan, scan

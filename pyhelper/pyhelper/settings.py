@@ -8,7 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from pyhelper.protocol import PythonPreference
+from pyhelper.protocol import PythonPreference, VenvPathOrigin
+from pyhelper.venvs import VenvSetting
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,8 @@ class Settings:
     """Workspace Trust: until the editor says the workspace is trusted, no tool runs, nothing is written."""
     venv_path: str | None = None
     """`lockstep.venv.path`: where projects keep their venv, when not `.venv`."""
+    venv_path_origin: VenvPathOrigin = "workspace"
+    """Where the editor found `venv_path` (unsaid: the workspace, whose paths must stay in the project)."""
     venv_seed: bool = False
     """`lockstep.venv.seed`: install pip, setuptools and wheel into new venvs."""
     uv_path: str | None = None
@@ -33,6 +36,10 @@ class Settings:
     """`lockstep.diagnostics.severity`: (code, level) overrides; level error|warning|information|hint|off."""
     diagnostics_extraneous: bool = False
     """`lockstep.diagnostics.extraneous`: show packages the venv has beyond the lock (as hints)."""
+
+    @property
+    def venv(self) -> VenvSetting:
+        return VenvSetting(self.venv_path, self.venv_path_origin)
 
 
 class _WrongShape(Exception):
@@ -66,6 +73,12 @@ def _preference(value: Any) -> str:
 _LEVELS = ("error", "warning", "information", "hint", "off")
 
 
+def _origin(value: Any) -> str:
+    if value not in ("user", "workspace", "default"):
+        raise _WrongShape
+    return str(value)
+
+
 def _severities(value: Any) -> tuple[tuple[str, str], ...]:
     if not isinstance(value, dict):
         raise _WrongShape
@@ -79,6 +92,7 @@ _FIELDS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "exclude": ("exclude", _names),
     "trusted": ("trusted", _flag),
     "venvPath": ("venv_path", _text),
+    "venvPathOrigin": ("venv_path_origin", _origin),
     "venvSeed": ("venv_seed", _flag),
     "uvPath": ("uv_path", _text),
     "pythonPreference": ("python_preference", _preference),
@@ -103,4 +117,6 @@ def read_settings(values: Any, current: Settings) -> Settings:
             changes[field] = read(values[key])
         except _WrongShape:
             continue
+    if "venv_path" in changes and "venv_path_origin" not in changes:
+        changes["venv_path_origin"] = "workspace"  # a new path does not inherit the old one's origin
     return dataclasses.replace(current, **changes)

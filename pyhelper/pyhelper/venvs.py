@@ -9,10 +9,12 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from pyhelper import boundedread
-from pyhelper.protocol import Manager, VenvInfo
+from pyhelper.protocol import Manager, VenvInfo, VenvPathOrigin
 
 PYVENV_CFG = "pyvenv.cfg"
 DEFAULT_VENV = ".venv"
@@ -75,14 +77,77 @@ def venv_info(venv: Path) -> VenvInfo | None:
         # A venv whose base interpreter was removed keeps a dangling link: report no interpreter.
         "python": str(python) if python.exists() else None,
         "version": normalise_version(version) if version else None,
+        "resolved": os.path.realpath(venv),
+        "link": venv.is_symlink(),
     }
 
 
+@dataclass(frozen=True)
+class VenvSetting:
+    """`lockstep.venv.path` and where the editor found it. Without a stated origin a value counts as the
+    workspace's: only a path the user chose themselves may lead outside the project."""
+
+    path: str | None = None
+    origin: VenvPathOrigin = "workspace"
+
+
+class VenvRefused(Exception):
+    """The venv location a workspace names resolves outside the project: Lockstep will not touch it."""
+
+    def __init__(self, venv: Path, message: str) -> None:
+        super().__init__(message)
+        self.venv = venv
+
+
+_Source = Literal["user", "workspace", "default", "environment"]
+_SOURCES: dict[_Source, str] = {
+    "user": "lockstep.venv.path from your user settings",
+    "workspace": "lockstep.venv.path from the workspace settings",
+    "default": "The default venv folder",
+    "environment": f"{UV_PROJECT_ENVIRONMENT} in the helper's environment",
+}
+
+
 def venv_location(
-    env_root: Path, manager: Manager, environ: Mapping[str, str], configured: str | None = None
+    env_root: Path, manager: Manager, environ: Mapping[str, str], setting: VenvSetting = VenvSetting()
 ) -> Path:
-    """Where a project's venv lives: uv's `UV_PROJECT_ENVIRONMENT` for uv projects (uv would use it), else
-    the `lockstep.venv.path` setting (`configured`), else `.venv`. Relative paths start at `env_root`: the
-    project's folder, or for a uv workspace member the workspace root, whose venv all members share."""
+    """Where a project's venv lives (absolute, `..` folded, links kept): uv's `UV_PROJECT_ENVIRONMENT`
+    for uv projects (uv would use it), else the `lockstep.venv.path` setting, else `.venv`. Relative
+    paths start at `env_root`: the project's folder, or for a uv workspace member the workspace root,
+    whose venv all members share.
+
+    Raises `VenvRefused` when the place resolves (links followed) outside `env_root` and the user did
+    not choose it: a repository can ship `.vscode/settings.json` and symbolic links, and Create, Recreate
+    and Delete must not reach a folder outside the project through either. Outside is honoured only
+    for a path the user wrote themselves (user settings, or `UV_PROJECT_ENVIRONMENT` in the helper's own
+    environment, which comes from the user's session: no workspace setting reaches it) and that is
+    itself outside; a user's path into the project still meets the project's links, and is checked.
+    """
     uv_setting = environ.get(UV_PROJECT_ENVIRONMENT) if manager == "uv" else None
-    return env_root / (uv_setting or configured or DEFAULT_VENV)
+    source: _Source
+    if uv_setting:
+        chosen, source = uv_setting, "environment"
+    elif setting.path:
+        chosen, source = setting.path, setting.origin
+    else:
+        chosen, source = DEFAULT_VENV, "default"
+    venv = Path(os.path.abspath(env_root / os.path.expanduser(chosen)))
+    root = Path(os.path.abspath(env_root))
+    if source in ("user", "environment") and not _strictly_inside(venv, root):
+        return venv
+    resolved = Path(os.path.realpath(venv))
+    if _strictly_inside(resolved, Path(os.path.realpath(root))):
+        return venv
+    through = " through a symbolic link" if _strictly_inside(venv, root) else ""
+    raise VenvRefused(
+        venv,
+        f"{_SOURCES[source]} names {venv}, which resolves{through} to {resolved}, outside the project "
+        f"{root}: Lockstep will not create, sync or delete a venv there. A venv outside the project "
+        " "
+        "To use a folder outside the project, set lockstep.venv.path in your user settings to its path.",
+    )
+
+
+def _strictly_inside(path: Path, folder: Path) -> bool:
+    """Whether `path` lies below `folder` (both absolute and normalised); the folder itself is not."""
+    return path != folder and path.is_relative_to(folder)

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from pyhelper.environments import Environments, Event, Outcome, Project, Settings
+from pyhelper.venvjournal import Entry, Journal, identity, sibling
 from pyhelper.venvs import read_pyvenv_cfg, venv_info
 from support.index import PackageIndex, standard_catalogue
 from support.projects import (
@@ -33,7 +34,7 @@ def demo(tmp_path: Path, uv: Path, index_env: dict[str, str]) -> Path:
 
 @pytest.fixture
 def environments(index_env: dict[str, str], tmp_path: Path) -> Environments:
-    return Environments(index_env, lock_dir=tmp_path / "locks")
+    return Environments(index_env, lock_dir=tmp_path / "locks", journal_dir=tmp_path / "journal")
 
 
 @pytest.fixture
@@ -341,24 +342,49 @@ def test_leftovers_of_a_killed_operation_are_recovered(
     environments: Environments,
     pythons: dict[str, Path],
     demo: Path,
+    tmp_path: Path,
 ) -> None:
     root = demo
+    venv = root / ".venv"
     assert environments.create(project_of(root), pythons["3.12"]).status == "ok"
-    # What a SIGKILL between the swap's renames leaves: the old venv aside, the new one still a build.
-    (root / ".venv").rename(root / ".venv.lockstep-old-dead")
-    shutil.copytree(
-        root / ".venv.lockstep-old-dead",
-        root / ".venv.lockstep-build-dead",
-        symlinks=True,
-    )
-    assert venv_info(root / ".venv.lockstep-build-dead") is None
-    assert venv_info(root / ".venv.lockstep-old-dead") is None
+    # What a SIGKILL between the swap's renames leaves, each folder journaled before it got its name
+    # (as pyhelper.environments does): the old venv aside, the new one still a build.
+    journal = Journal(tmp_path / "journal", venv)
+    build, aside = sibling(venv, ".lockstep-build-"), sibling(venv, ".lockstep-old-")
+    journal.add(Entry(build, "build"))
+    shutil.copytree(venv, build, symlinks=True)
+    journal.add(Entry(aside, "aside", identity(venv)))
+    venv.rename(aside)
+    assert venv_info(build) is None and venv_info(aside) is None
 
     outcome = environments.sync(project_of(root))
 
     assert outcome.status == "ok", outcome
-    assert installed(root / ".venv") == LOCKED
+    assert installed(venv) == LOCKED
     assert leftovers(root) == []
+    assert not journal.file.exists()
+
+
+def test_a_journal_entry_whose_folder_was_replaced_is_not_acted_on(
+    environments: Environments,
+    pythons: dict[str, Path],
+    demo: Path,
+    tmp_path: Path,
+) -> None:
+    root = demo
+    venv = root / ".venv"
+    # Lockstep set a venv aside and crashed; the folder was since removed and another put there
+    # under the same name (say, a checkout): it is not the one recorded.
+    aside = sibling(venv, ".lockstep-old-")
+    journal = Journal(tmp_path / "journal", venv)
+    journal.add(Entry(aside, "aside", identity(root / "uv.lock")))  # the inode of something else
+    subprocess.run([str(pythons["3.12"]), "-m", "venv", "--without-pip", str(aside)], check=True)
+
+    outcome = environments.create(project_of(root), pythons["3.12"])
+
+    assert outcome.status == "ok" and outcome.message.startswith("Created"), outcome
+    assert (aside / "pyvenv.cfg").is_file()  # left alone: not ours
+    assert not journal.file.exists()
 
 
 def test_a_folder_that_is_not_a_venv_is_never_replaced(

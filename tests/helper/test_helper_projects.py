@@ -24,7 +24,7 @@ from pyhelper.projects import (
 )
 from pyhelper.protocol import ProjectInfo
 from pyhelper.tomlfile import TOML_SYNTAX
-from pyhelper.venvs import normalise_version, read_pyvenv_cfg, venv_info
+from pyhelper.venvs import VenvSetting, normalise_version, read_pyvenv_cfg, venv_info
 
 PROJECT = '[project]\nname = "{name}"\nversion = "1.0"\nrequires-python = ">=3.10"\n'
 
@@ -294,6 +294,8 @@ def test_venv_made_by_uv_is_read_without_running_it(tmp_path: Path) -> None:
         "name": ".venv",
         "python": str(tmp_path / ".venv" / "bin" / "python"),
         "version": interpreter_version(real_interpreter()),
+        "resolved": str(tmp_path / ".venv"),
+        "link": False,
     }
 
 
@@ -319,6 +321,8 @@ def test_venv_with_a_removed_base_interpreter_has_no_python(tmp_path: Path) -> N
         "name": ".venv",
         "python": None,
         "version": "3.12.1",
+        "resolved": str(venv),
+        "link": False,
     }
     assert venv_info(tmp_path / "not-a-venv") is None
 
@@ -375,7 +379,9 @@ def test_venv_path_setting(tmp_path: Path) -> None:
     write_tree(tmp_path / "u", {"pyproject.toml": PROJECT.format(name="u"), "uv.lock": ""})
     make_uv_venv(tmp_path / "p" / "envs" / "dev")
     make_uv_venv(tmp_path / "u" / "from-uv")
-    scan = scan_workspace([tmp_path], venv_path="envs/dev", environ={"UV_PROJECT_ENVIRONMENT": "from-uv"})
+    scan = scan_workspace(
+        [tmp_path], venv=VenvSetting("envs/dev"), environ={"UV_PROJECT_ENVIRONMENT": "from-uv"}
+    )
     projects = by_root(scan.projects, tmp_path)
     assert projects["p"]["venv"] is not None
     assert projects["p"]["venv"]["path"] == str(tmp_path / "p" / "envs" / "dev")

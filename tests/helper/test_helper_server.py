@@ -67,6 +67,8 @@ async def test_projects_across_managers_and_folders(session, tmp_path: Path) -> 
         "name": ".venv",
         "python": str(first / "uv-app" / ".venv" / "bin" / "python"),
         "version": interpreter_version(real_interpreter()),
+        "resolved": str(first / "uv-app" / ".venv"),
+        "link": False,
     }
     assert projects["pdm-app"]["lockfile"] == str(first / "pdm-app" / "pdm.lock")
     assert projects["poetry-app"]["lockfile"] is None

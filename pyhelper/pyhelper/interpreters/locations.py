@@ -71,10 +71,16 @@ def lockstep_install_dir(host: Host | None = None, configured: str | None = None
     explicit = host.env("LOCKSTEP_PYTHON_INSTALL_DIR")
     if explicit:
         return explicit
+    return host.join(lockstep_data_dir(host), "python")
+
+
+def lockstep_data_dir(host: Host) -> str:
+    """Lockstep's own data folder on this machine: `$XDG_DATA_HOME/lockstep` or
+    `~/.local/share/lockstep`, `%LOCALAPPDATA%\\lockstep` on Windows."""
     if host.windows:
         local = host.env("LOCALAPPDATA") or host.join(host.home, "AppData", "Local")
-        return host.join(local, "lockstep", "python")
-    return host.join(_data_home(host), "lockstep", "python")
+        return host.join(local, "lockstep")
+    return host.join(_data_home(host), "lockstep")
 
 
 def uv_install_dir(host: Host) -> str:
