@@ -52,7 +52,9 @@ export class AutoCreate implements vscode.Disposable {
     );
     // No plan: pyproject.toml broke meanwhile; ask again once it parses.
     for (const entry of planned) if (!entry.plan) this.seen.delete(entry.project.root);
-    const asked = planned.filter((entry): entry is Asked => entry.plan !== null);
+    // A venv place Lockstep refuses (a workspace setting or link leading outside): say so, ask nothing.
+    for (const { plan } of planned) if (plan?.refusal) void vscode.window.showWarningMessage(plan.refusal);
+    const asked = planned.filter((entry): entry is Asked => entry.plan !== null && !entry.plan.refusal);
     if (asked.length === 0) return;
     const question = offerQuestion(asked);
     if (asked.length === 1) {

@@ -3,7 +3,7 @@
 // this module asks the user what to do and reports what happened.
 import * as vscode from "vscode";
 import type { HelperClient } from "./client";
-import { downloadQuestion, projectFor } from "./projects";
+import { describeDeletion, describeVenv, downloadQuestion, projectFor } from "./projects";
 import { type EnvironmentResult, Methods, type ProjectInfo } from "./protocol";
 import type { InterpreterSelections } from "./selections";
 import { readSettings } from "./settings";
@@ -135,7 +135,7 @@ export async function createEnvironment(helper: HelperClient, selections: Interp
   if (project.venv) {
     const recreate = "Recreate";
     const choice = await vscode.window.showWarningMessage(
-      `${projectLabel(project)} already has ${project.venv.name}. Recreate it? The current one is replaced only once the new one is complete.`,
+      `${projectLabel(project)} already has ${project.venv.name}. Recreate ${describeVenv(project.venv)}? The current one is replaced only once the new one is complete.`,
       { modal: true },
       recreate,
     );
@@ -165,7 +165,7 @@ export async function deleteEnvironment(helper: HelperClient, root?: string): Pr
   }
   const remove = "Delete";
   const choice = await vscode.window.showWarningMessage(
-    `Delete ${project.venv.path}? Everything installed in it is removed.`,
+    describeDeletion(project.venv),
     { modal: true },
     remove,
   );

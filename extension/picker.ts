@@ -4,6 +4,7 @@ import * as vscode from "vscode";
 import type { HelperClient } from "./client";
 import { pickProject, runEnvironmentOperation } from "./environments";
 import { type Action, describeInterpreter, pickerLists, type Row } from "./pickerItems";
+import { describeVenv } from "./projects";
 import {
   type EnvironmentPlan,
   type InterpretersParams,
@@ -77,7 +78,7 @@ async function offerEnvironment(
   if (version !== undefined && project.venv.version === version) return;
   const recreate = "Recreate Environment";
   const choice = await vscode.window.showWarningMessage(
-    `${project.venv.name} uses Python ${project.venv.version ?? "of another version"}. Recreate it with ${name}? The current one is replaced only once the new one is complete.`,
+    `${project.venv.name} uses Python ${project.venv.version ?? "of another version"}. Recreate ${describeVenv(project.venv)} with ${name}? The current one is replaced only once the new one is complete.`,
     recreate,
     "Not now",
   );

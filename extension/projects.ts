@@ -1,7 +1,7 @@
 // Which project a file belongs to, and how to say what creating its environment will do.
 // Pure, for unit tests.
 import { relative, isAbsolute } from "node:path";
-import type { EnvironmentPlan, ProjectInfo, PythonDownload } from "./protocol";
+import type { EnvironmentPlan, ProjectInfo, PythonDownload, VenvInfo } from "./protocol";
 
 function contains(folder: string, path: string): boolean {
   const rel = relative(folder, path);
@@ -82,4 +82,16 @@ export function downloadQuestion(
     question: `${why.charAt(0).toUpperCase()}${why.slice(1)}. Download ${label}${size} for ${project}?`,
     button: `Download ${label}`,
   };
+}
+
+/** A venv as a confirmation names it: the resolved folder, or the link and where it points. */
+export function describeVenv(venv: VenvInfo): string {
+  return venv.link ? `the link ${venv.path} (to ${venv.resolved})` : venv.resolved;
+}
+
+/** The Delete confirmation: a link is removed as a link, and the dialog says so. */
+export function describeDeletion(venv: VenvInfo): string {
+  return venv.link
+    ? `Remove the link ${venv.path}? It points to ${venv.resolved}, which is left as it is.`
+    : `Delete ${venv.resolved}? Everything installed in it is removed.`;
 }

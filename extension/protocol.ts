@@ -15,6 +15,12 @@ export const Methods = {
 
 export type Manager = "uv" | "poetry" | "pdm" | "hatch" | "pep621";
 
+/**
+ * Where the editor found `lockstep.venv.path`: the user's own settings, the workspace's (what a
+ * repository can ship in `.vscode/settings.json`), or nowhere (the default `.venv`).
+ */
+export type VenvPathOrigin = "user" | "workspace" | "default";
+
 export interface VenvInfo {
   /** Absolute path of the venv folder. */
   path: string;
@@ -24,6 +30,10 @@ export interface VenvInfo {
   python: string | null;
   /** Interpreter version read from pyvenv.cfg, e.g. `3.12.7`. */
   version: string | null;
+  /** The folder with every symbolic link resolved (what a confirmation shows). */
+  resolved: string;
+  /** The venv folder itself is a symbolic link: Delete removes the link, never what it points to. */
+  link: boolean;
 }
 
 export interface ProjectInfo {
@@ -90,6 +100,8 @@ export interface HelperSettings {
   trusted: boolean;
   /** Venv folder, relative to the project root (or absolute). */
   venvPath: string;
+  /** Who set venvPath; a place outside the project is honoured only from the user's settings. */
+  venvPathOrigin: VenvPathOrigin;
   /** Install pip, setuptools and wheel into new venvs. */
   venvSeed: boolean;
   /** A uv binary chosen by the user; empty: the helper's bundled uv. */
@@ -165,6 +177,8 @@ export interface EnvironmentPlan {
   /** How many locked packages a sync installs, when there is a lock. */
   packages: number | null;
   lock: PlanLock;
+  /** Why Lockstep will not create the venv there (outside the project, not the user's choice). */
+  refusal: string | null;
 }
 
 /**

@@ -1,6 +1,6 @@
 import * as vscode from "vscode";
 import { SETTINGS_SECTION, Settings } from "./constants";
-import type { DiagnosticLevel, HelperSettings, PythonPreference } from "./protocol";
+import type { DiagnosticLevel, HelperSettings, PythonPreference, VenvPathOrigin } from "./protocol";
 
 export type AutoCreate = "prompt" | "always" | "never";
 
@@ -10,6 +10,8 @@ export interface LockstepSettings {
   exclude: string[];
   autoCreate: AutoCreate;
   venvPath: string;
+  /** Who set `venvPath`: only the user's own settings may point outside the project. */
+  venvPathOrigin: VenvPathOrigin;
   venvSeed: boolean;
   uvPath: string;
   pythonPreference: PythonPreference;
@@ -31,6 +33,7 @@ export function readSettings(scope?: vscode.Uri): LockstepSettings {
     exclude: config.get<string[]>(Settings.exclude, []),
     autoCreate: config.get<AutoCreate>(Settings.autoCreate, "prompt"),
     venvPath: text(Settings.venvPath) || ".venv",
+    venvPathOrigin: originOf(config.inspect<string>(Settings.venvPath)),
     venvSeed: config.get<boolean>(Settings.venvSeed, false),
     uvPath: text(Settings.uvPath),
     pythonPreference: config.get<PythonPreference>(Settings.pythonPreference, "managed"),
@@ -49,6 +52,7 @@ export function helperSettings(settings: LockstepSettings): HelperSettings {
     exclude: settings.exclude,
     trusted: vscode.workspace.isTrusted,
     venvPath: settings.venvPath,
+    venvPathOrigin: settings.venvPathOrigin,
     venvSeed: settings.venvSeed,
     uvPath: settings.uvPath,
     pythonPreference: settings.pythonPreference,
@@ -59,6 +63,16 @@ export function helperSettings(settings: LockstepSettings): HelperSettings {
     diagnosticsSeverity: settings.diagnosticsSeverity,
     diagnosticsExtraneous: settings.diagnosticsExtraneous,
   };
+}
+
+/**
+ * Which layer a setting's value comes from. Workspace and folder settings (and a .code-workspace file)
+ * are what a cloned repository can ship, so any value there counts as the workspace's, even when the
+ * user's settings hold one too: the workspace's wins.
+ */
+export function originOf(inspected: { globalValue?: unknown; workspaceValue?: unknown; workspaceFolderValue?: unknown } | undefined): VenvPathOrigin {
+  if (inspected?.workspaceFolderValue !== undefined || inspected?.workspaceValue !== undefined) return "workspace";
+  return inspected?.globalValue !== undefined ? "user" : "default";
 }
 
 /** Whether a configuration change touches any Lockstep setting in `keys`. */

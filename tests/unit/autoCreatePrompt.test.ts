@@ -7,7 +7,7 @@ import { projectInfo } from "./projectInfo";
 
 const project = (name: string, overrides: Partial<ProjectInfo> = {}) => projectInfo(`/w/${name}`, overrides);
 
-const venv = { path: "/w/done/.venv", name: ".venv", python: "/w/done/.venv/bin/python", version: "3.12.1" };
+const venv = { path: "/w/done/.venv", name: ".venv", python: "/w/done/.venv/bin/python", version: "3.12.1", resolved: "/w/done/.venv", link: false };
 const projects = [project("api"), project("web"), project("done", { venv }), project("member", { workspaceRoot: "/w/api" })];
 const context = (mode: AutoCreate = "prompt", extra: Partial<Parameters<typeof projectsToOffer>[1]> = {}) => ({
   trusted: true,
@@ -43,6 +43,7 @@ const plan = (root: string, overrides: Partial<EnvironmentPlan> = {}): Environme
   download: null,
   packages: 4,
   lock: "locked",
+  refusal: null,
   ...overrides,
 });
 

@@ -9,7 +9,7 @@ const download: PythonDownload = {
   size: 31_234_567,
   url: "https://mirror.example/cpython-3.15.1.tar.gz",
 };
-const plan: EnvironmentPlan = { venvPath: "/w/app/.venv", python: null, pythonRequest: "Python >=3.14", download, packages: 4, lock: "locked" };
+const plan: EnvironmentPlan = { venvPath: "/w/app/.venv", python: null, pythonRequest: "Python >=3.14", download, packages: 4, lock: "locked", refusal: null };
 
 test("the open prompt names the concrete version and size, and covers the download", () => {
   assert.equal(

@@ -95,7 +95,7 @@ test("the recommended interpreter is focused, or the current venv when there is 
   );
   const venvPython = "/w/demo/.venv/bin/python";
   const venv: InterpreterInfo = { ...pyenv("3.12.1"), path: venvPython, kind: "venv", name: ".venv" };
-  const withVenv = { ...project, venv: { path: "/w/demo/.venv", name: ".venv", python: venvPython, version: "3.12.1" } };
+  const withVenv = { ...project, venv: { path: "/w/demo/.venv", name: ".venv", python: venvPython, version: "3.12.1", resolved: "/w/demo/.venv", link: false } };
   const lists = pickerLists(withVenv, { ...result(), interpreters: [venv, ...fitting, ...old] });
   assert.deepEqual(
     lists.main.filter((row) => row.focus).map((row) => row.label),

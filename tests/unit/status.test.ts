@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { describePlan, projectFor } from "../../extension/projects";
+import { describeDeletion, describePlan, describeVenv, projectFor } from "../../extension/projects";
 import { describeStatus } from "../../extension/status";
 import { projectInfo } from "./projectInfo";
 
@@ -9,7 +9,7 @@ const project = projectInfo;
 const running = { kind: "running" } as const;
 
 test("a project with a venv shows its version and venv name", () => {
-  const venv = { path: "/w/app/.venv", name: ".venv", python: "/w/app/.venv/bin/python", version: "3.12.7" };
+  const venv = { path: "/w/app/.venv", name: ".venv", python: "/w/app/.venv/bin/python", version: "3.12.7", resolved: "/w/app/.venv", link: false };
   const view = describeStatus(running, project("/w/app", { venv }), 1);
   assert.equal(view.text, "3.12.7 (.venv)");
   assert.equal(view.tone, "normal");
@@ -52,7 +52,7 @@ test("the active file's innermost project wins; otherwise the single top-level p
 });
 
 test("the auto-create prompt says which Python and how many locked packages", () => {
-  const plan = { venvPath: "/w/app/.venv", python: { path: "/usr/bin/python3.12", version: "3.12.7" }, pythonRequest: null, download: null, packages: 48, lock: "locked" as const };
+  const plan = { venvPath: "/w/app/.venv", python: { path: "/usr/bin/python3.12", version: "3.12.7" }, pythonRequest: null, download: null, packages: 48, lock: "locked" as const, refusal: null };
   assert.equal(describePlan("app", plan), "Create .venv with Python 3.12.7 and install 48 locked packages for app?");
   assert.equal(
     describePlan("app", { ...plan, python: null, pythonRequest: "Python 3.13", packages: null }),
@@ -65,6 +65,18 @@ test("the auto-create prompt says which Python and how many locked packages", ()
     "Create .venv with Python 3.12.7, lock and install the dependencies for app?",
   );
   assert.match(describePlan("app", { ...plan, packages: null, lock: "cannot-lock" }), /for app, unlocked\? There is no lockfile/);
+});
+
+test("Delete and Recreate confirmations name the resolved folder, or the link and its target", () => {
+  const folder = { path: "/w/app/envs/../.venv", name: ".venv", python: null, version: null, resolved: "/data/app/.venv", link: false };
+  assert.equal(describeDeletion(folder), "Delete /data/app/.venv? Everything installed in it is removed.");
+  assert.equal(describeVenv(folder), "/data/app/.venv");
+  const link = { ...folder, path: "/w/app/.venv", resolved: "/w/app/envs/py312", link: true };
+  assert.equal(
+    describeDeletion(link),
+    "Remove the link /w/app/.venv? It points to /w/app/envs/py312, which is left as it is.",
+  );
+  assert.equal(describeVenv(link), "the link /w/app/.venv (to /w/app/envs/py312)");
 });
 
 test("a picked interpreter shows in the status bar until the venv exists", () => {
