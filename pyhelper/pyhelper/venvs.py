@@ -139,12 +139,12 @@ def venv_location(
     if _strictly_inside(resolved, Path(os.path.realpath(root))):
         return venv
     through = " through a symbolic link" if _strictly_inside(venv, root) else ""
+    where = f"{venv}," if resolved == venv else f"{venv}, which resolves{through} to {resolved},"
     raise VenvRefused(
         venv,
-        f"{_SOURCES[source]} names {venv}, which resolves{through} to {resolved}, outside the project "
-        f"{root}: Lockstep will not create, sync or delete a venv there. A venv outside the project "
-        " "
-        "To use a folder outside the project, set lockstep.venv.path in your user settings to its path.",
+        f"{_SOURCES[source]} names {where} outside the project {root}: Lockstep will not create, sync "
+        "or delete a venv there. To use a folder outside the project, set lockstep.venv.path in your "
+        "user settings to its path.",
     )
 
 
