@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { existsSync, lstatSync, readdirSync, writeFileSync } from "node:fs";
-import { join, relative } from "node:path";
-import { plainProject } from "./harness/fixtures";
+import { existsSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { plainProject, treeSnapshot as snapshot } from "./harness/fixtures";
 import { helperPython } from "./harness/paths";
 import { scenario } from "./harness/scenario";
 
@@ -12,21 +12,6 @@ const files = {
   ...plainProject,
   ".vscode/settings.json": JSON.stringify({ "lockstep.venv.path": "../outside/env" }, null, 2),
 };
-
-/** Every entry under `root` with its inode, size and modification time (links not followed). */
-function snapshot(root: string): string[] {
-  const entries: string[] = [];
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir)) {
-      const path = join(dir, name);
-      const stat = lstatSync(path);
-      entries.push(`${relative(root, path)} ${stat.ino} ${stat.size} ${stat.mtimeMs}`);
-      if (stat.isDirectory()) walk(path);
-    }
-  };
-  walk(root);
-  return entries.sort();
-}
 
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");

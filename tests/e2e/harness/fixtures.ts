@@ -1,6 +1,6 @@
 // Fixture files shared by scenarios; a scenario that needs something else writes its own.
-import { readdirSync } from "node:fs";
-import { join } from "node:path";
+import { lstatSync, readdirSync } from "node:fs";
+import { join, relative } from "node:path";
 
 /** A plain PEP 621 project with no lockfile and no virtual environment. */
 export const plainProject = {
@@ -45,4 +45,22 @@ export function installedDists(venv: string): string[] {
     .filter((name) => name.endsWith(".dist-info"))
     .map((name) => name.replace(/\.dist-info$/, ""))
     .sort();
+}
+
+/**
+ * Every file, folder and link under `root` with its inode, size and modification time (links not
+ * followed), sorted: two snapshots are equal only when nothing there was touched.
+ */
+export function treeSnapshot(root: string): string[] {
+  const entries: string[] = [];
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir)) {
+      const path = join(dir, name);
+      const stat = lstatSync(path);
+      entries.push(`${relative(root, path)} ${stat.ino} ${stat.size} ${stat.mtimeMs}`);
+      if (stat.isDirectory()) walk(path);
+    }
+  };
+  walk(root);
+  return entries.sort();
 }
