@@ -250,3 +250,20 @@ class UpdateLockResult(TypedDict):
     status: LockStatus
     message: str
     """One sentence for the user (with `missing-tool`: which tool to install)."""
+
+
+class NoParams(TypedDict, total=False):
+    """A request that takes no params (any given are ignored)."""
+
+
+REQUEST_PARAMS: dict[str, type] = {
+    PROJECTS: ProjectsParams,
+    PLAN_ENVIRONMENT: EnvironmentParams,
+    CREATE_ENVIRONMENT: EnvironmentParams,
+    SYNC_ENVIRONMENT: EnvironmentParams,
+    DELETE_ENVIRONMENT: EnvironmentParams,
+    INTERPRETERS: InterpretersParams,
+    CHECK_DRIFT: NoParams,
+    UPDATE_LOCK: UpdateLockParams,
+}
+"""Each custom request's params type, checked at the LSP edge (`pyhelper.requestparams`)."""

@@ -97,7 +97,7 @@ class LockstepServer(LanguageServer):
         from pyhelper.logging_setup import to_editor
 
         with to_editor(self.window_log_message):
-            await transport.serve(reader, self.protocol, stop)
+            await transport.serve(reader, self.protocol, stop, protocol.REQUEST_PARAMS)
 
     def report_server_error(self, error: Exception, source: ServerErrors) -> None:
         # pygls would pop up a message in the editor; the log is the place for the helper's own errors.

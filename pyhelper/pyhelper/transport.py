@@ -19,15 +19,19 @@ import json
 import logging
 import re
 import threading
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 from pygls.exceptions import (
     JsonRpcException,
+    JsonRpcInvalidParams,
     JsonRpcInvalidRequest,
     JsonRpcParseError,
     JsonRpcServerNotInitialized,
 )
+
+from pyhelper import requestparams
 
 if TYPE_CHECKING:
     from pygls.io_ import AsyncReader
@@ -121,6 +125,10 @@ def parse_message(body: bytes) -> dict[str, Any]:
         data = json.loads(body)
     except ValueError as error:  # also undecodable bytes
         raise Rejected(None, JsonRpcParseError(f"Parse error: {error}")) from None
+    except RecursionError:
+        # Valid JSON nested deeper than the parser's stack (`[[[…]]]` 200,000 deep): answered with the
+        # id when one stands at the top level, so the client's request does not wait forever.
+        raise Rejected(recover_id(body), JsonRpcInvalidRequest(_TOO_DEEP)) from None
     msg_id = _message_id(data)
     if not isinstance(data, dict) or data.get("jsonrpc") != "2.0":
         raise Rejected(msg_id, JsonRpcInvalidRequest("Not a JSON-RPC 2.0 message."))
@@ -136,6 +144,48 @@ def parse_message(body: bytes) -> dict[str, Any]:
     return data
 
 
+_TOO_DEEP = "The message nests arrays or objects too deeply to be read."
+_TOKEN = re.compile(r'["{}\[\],:]')
+# Bounds the work of recover_id on a huge message (about a second); past it the id is given up on.
+_MAX_TOKENS = 2_000_000
+_scanstring: Callable[[str, int], tuple[str, int]] = json.decoder.scanstring  # type: ignore[attr-defined]
+
+
+def recover_id(body: bytes) -> MsgId:
+    """The top-level `"id"` of a JSON object that json cannot parse for its nesting, found by a scan
+    without recursion (strings are skipped whole, nesting is only counted); None if there is none."""
+    text = body.decode("utf-8", "replace")
+    depth, previous, position = 0, "", 0
+    for _ in range(_MAX_TOKENS):
+        match = _TOKEN.search(text, position)
+        if match is None:
+            return None
+        char, position = match.group(), match.end()
+        if char == '"':
+            try:
+                key, position = _scanstring(text, position)
+            except ValueError:
+                return None
+            colon = _TOKEN.search(text, position)
+            if depth == 1 and previous in "{," and key == "id" and colon is not None and colon.group() == ":":
+                try:
+                    value, _ = json.JSONDecoder().raw_decode(text, colon.end() + _spaces(text, colon.end()))
+                except (ValueError, RecursionError):
+                    return None
+                return _message_id({"id": value})
+            char = "string"
+        elif char in "{[":
+            depth += 1
+        elif char in "}]":
+            depth -= 1
+        previous = char
+    return None
+
+
+def _spaces(text: str, start: int) -> int:
+    return len(text[start : start + 64]) - len(text[start : start + 64].lstrip())
+
+
 def send_error(protocol: JsonRPCProtocol, msg_id: MsgId, error: JsonRpcException) -> None:
     # Built by hand: lsprotocol's converter leaves out `"id": null`, which JSON-RPC requires when the
     # id could not be read, and without which clients do not recognise the response.
@@ -143,7 +193,9 @@ def send_error(protocol: JsonRPCProtocol, msg_id: MsgId, error: JsonRpcException
     protocol._send_data(response)
 
 
-def _dispatch(protocol: JsonRPCProtocol, lifecycle: Lifecycle, frame: bytes | Rejected) -> None:
+def _dispatch(
+    protocol: JsonRPCProtocol, lifecycle: Lifecycle, frame: bytes | Rejected, declared: Mapping[str, type]
+) -> None:
     if isinstance(frame, Rejected):
         raise frame
     data = parse_message(frame)
@@ -154,24 +206,44 @@ def _dispatch(protocol: JsonRPCProtocol, lifecycle: Lifecycle, frame: bytes | Re
         log.warning("Dropped notification %r: %s", data["method"], refusal.message)
         return
     try:
+        if (params_type := declared.get(data.get("method", ""))) is not None:
+            try:
+                data["params"] = requestparams.check(params_type, data["params"])
+            except requestparams.InvalidParams as error:
+                raise JsonRpcInvalidParams(f"Invalid params for {data['method']}: {error}.") from None
         message = protocol.structure_message(data)
     except JsonRpcException as error:
         if is_request:
             raise Rejected(data["id"], error) from None
         log.warning("Dropped malformed %r notification: %s", data.get("method"), error.message)
         return
+    except RecursionError:  # nesting json could read but pygls' structuring cannot
+        if is_request:
+            raise Rejected(data["id"], JsonRpcInvalidRequest(_TOO_DEEP)) from None
+        log.warning("Dropped %r notification: %s", data.get("method"), _TOO_DEEP)
+        return
     protocol.handle_message(message)
 
 
-async def serve(reader: AsyncReader, protocol: JsonRPCProtocol, stop: threading.Event) -> None:
-    """Read and handle messages until end of input, `stop`, or `exit` (which raises SystemExit)."""
+async def serve(
+    reader: AsyncReader,
+    protocol: JsonRPCProtocol,
+    stop: threading.Event,
+    declared: Mapping[str, type] | None = None,
+) -> None:
+    """Read and handle messages until end of input, `stop`, or `exit` (which raises SystemExit).
+
+    `declared`: the params type of each custom request (`protocol.REQUEST_PARAMS`), checked before the
+    request is handled (`pyhelper.requestparams`); a misfit is answered with -32602 naming the field.
+    """
     lifecycle = Lifecycle()
+    declared = declared or {}
     while not stop.is_set():
         frame = await read_frame(reader)
         if frame is None:
             return
         try:
-            _dispatch(protocol, lifecycle, frame)
+            _dispatch(protocol, lifecycle, frame, declared)
         except Rejected as rejected:
             log.warning("Rejected a message: %s", rejected.error.message)
             send_error(protocol, rejected.msg_id, rejected.error)
