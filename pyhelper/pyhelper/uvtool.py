@@ -176,6 +176,9 @@ def run_tool(
         popen_options["creationflags"] = subprocess.CREATE_NEW_PROCESS_GROUP
     else:
         popen_options["start_new_session"] = True
+        die_with_helper = _parent_death_signal()
+        if die_with_helper is not None:
+            popen_options["preexec_fn"] = die_with_helper
     try:
         process = subprocess.Popen(
             list(argv),
@@ -215,6 +218,42 @@ def run_tool(
             # The caller's callback raised: do not leave the tool running.
             _terminate(process)
     return ToolResult(returncode, tuple(lines), stopped.is_set())
+
+
+def _parent_death_signal() -> Callable[[], None] | None:
+    """On Linux, a function for the forked child that makes the kernel SIGKILL it when the helper dies,
+    so a killed helper never leaves a uv running on the user's venv; None elsewhere.
+
+    The signal follows the thread that forked, and run_tool's thread waits for the child to end, so it
+    fires only when the whole helper is gone. The child runs nothing but one prctl call and a getppid
+    before exec (what preexec_fn may safely do in a threaded process), and exits at once if the helper
+    died before the call took effect.
+    """
+    if not sys.platform.startswith("linux"):
+        return None
+    prctl = _libc_prctl()
+    if prctl is None:
+        return None
+    helper = os.getpid()
+
+    def die_with_helper() -> None:
+        prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+        if os.getppid() != helper:
+            os._exit(1)
+
+    return die_with_helper
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+@lru_cache(maxsize=1)
+def _libc_prctl() -> Callable[[int, int], int] | None:
+    import ctypes
+
+    # The running program's own symbols include libc's; no library search (which starts processes).
+    prctl: Callable[[int, int], int] | None = getattr(ctypes.CDLL(None, use_errno=True), "prctl", None)
+    return prctl
 
 
 def _stop_on_cancel(

@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -136,3 +137,34 @@ def test_a_tool_that_ignores_sigterm_is_killed_with_its_children(tmp_path: Path)
         for pid in pids:  # a survivor would ignore SIGTERM forever
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, 9)
+
+
+# A helper that runs a tool through run_tool, prints the tool's pid, and is then killed.
+_HELPER = """
+import os, signal, sys
+from pyhelper.uvtool import run_tool
+tool = [sys.executable, "-c", "import os, signal; print(os.getpid(), flush=True); signal.pause()"]
+run_tool(tool, env=dict(os.environ), on_line=lambda line: print(line, flush=True))
+"""
+
+
+def test_a_tool_dies_with_the_helper_that_started_it() -> None:
+    helper = subprocess.Popen([sys.executable, "-c", _HELPER], stdout=subprocess.PIPE, text=True)
+    assert helper.stdout is not None
+    tool = int(helper.stdout.readline())
+    assert _running(tool), "the tool is running while its helper is"
+    helper.kill()
+    helper.wait()
+    deadline = time.monotonic() + 30
+    while _running(tool) and time.monotonic() < deadline:
+        time.sleep(0.02)  # polling for a condition, bounded by the deadline
+    assert not _running(tool), "the tool outlived the SIGKILLed helper"
+
+
+def _running(pid: int) -> bool:
+    """Whether `pid` is a live process (a zombie waiting for init counts as ended)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return False
+    return "\nState:\tZ" not in status
