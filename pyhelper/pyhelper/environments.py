@@ -442,7 +442,10 @@ class Environments:
             return dataclasses.replace(project, lockfile=None), None
         with_python = f"Python {python_version}" if python_version else str(python)
         op.phase(f"Locking the dependencies with {with_python} (no {lockfile.name} yet)")
-        backup = LockBackup(lockfile)
+        try:
+            backup = LockBackup(lockfile)
+        except OSError as error:
+            return Outcome("failed", f"Cannot read {lockfile}: {error.strerror or error}.", venv, ())
         outcome = lock_project(
             project.manager,
             project.root,

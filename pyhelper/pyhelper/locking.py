@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from pyhelper import boundedread
 from pyhelper.cancellation import CancelToken
 from pyhelper.lockfiles.format import LockFormat
 from pyhelper.lockfiles.registry import format_for_manager
@@ -152,7 +153,10 @@ def lock_project(
         return command
     lockfile = lockfile_of(manager, lock_root)
     assert lockfile is not None
-    backup = LockBackup(lockfile)
+    try:
+        backup = LockBackup(lockfile)
+    except OSError as error:
+        return LockOutcome("failed", f"Cannot read {lockfile.name}: {error.strerror or error}.")
     try:
         done = run_tool(command.argv, env=command.env, cwd=cwd, on_line=on_line, cancel=cancel)
     except ToolNotRunnable as error:
@@ -167,14 +171,15 @@ def lock_project(
 
 
 class LockBackup:
-    """A lockfile's content before an operation, to put back when the operation is undone."""
+    """A lockfile's content before an operation, to put back when the operation is undone.
+
+    The lock is a workspace file: it is read through the bounded reader (a link to a device or a FIFO
+    raises OSError), and the content is put back through a fresh file renamed over it, never by writing
+    through whatever link the workspace left at either name."""
 
     def __init__(self, lockfile: Path) -> None:
         self.lockfile = lockfile
-        try:
-            self._before: bytes | None = lockfile.read_bytes()
-        except FileNotFoundError:
-            self._before = None
+        self._before = _read_if_present(lockfile)
 
     @property
     def existed(self) -> bool:
@@ -185,12 +190,15 @@ class LockBackup:
             self.lockfile.unlink(missing_ok=True)
             return
         try:
-            unchanged = self.lockfile.read_bytes() == self._before
-        except FileNotFoundError:
+            unchanged = _read_if_present(self.lockfile) == self._before
+        except OSError:
             unchanged = False
         if not unchanged:
             temporary = self.lockfile.with_name(self.lockfile.name + ".lockstep-restore")
-            temporary.write_bytes(self._before)
+            temporary.unlink(missing_ok=True)
+            fd = os.open(temporary, _FRESH_FILE, 0o644)
+            with os.fdopen(fd, "wb") as file:
+                file.write(self._before)
             temporary.replace(self.lockfile)
 
     def as_before(self) -> str:
@@ -199,3 +207,14 @@ class LockBackup:
             if self.existed
             else f"no {self.lockfile.name} was written"
         )
+
+
+# Created anew, never opened through a link left at that name.
+_FRESH_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+
+
+def _read_if_present(lockfile: Path) -> bytes | None:
+    try:
+        return boundedread.read_bytes(lockfile, boundedread.LOCKFILE)
+    except FileNotFoundError:
+        return None

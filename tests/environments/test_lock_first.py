@@ -141,3 +141,21 @@ def test_poetry_project_without_lock_or_poetry_asks_then_installs_unlocked(
     # [project] dependencies only: alpha>=2 (and its dependency beta); epsilon's marker excludes it.
     assert installed(root / ".venv") == {"alpha": "2.0", "beta": "1.1"}
     assert not (root / "poetry.lock").exists()
+
+
+def test_a_lock_that_is_a_fifo_is_refused_without_blocking_and_nothing_is_made(
+    index_env: dict[str, str], pythons: dict[str, Path], tmp_path: Path
+) -> None:
+    """A stranger's repository can ship uv.lock as a FIFO: reading it to keep a backup would block forever."""
+    import os
+
+    project = unlocked_uv_project(tmp_path / "fresh")
+    os.mkfifo(project.root / "uv.lock")
+    outcome = Environments(index_env, lock_dir=tmp_path / "locks").create(
+        project, pythons["3.12"], python_version=full_version(pythons["3.12"])
+    )
+
+    assert outcome.status == "failed", outcome
+    assert "Cannot read" in outcome.message and "uv.lock" in outcome.message
+    assert not (project.root / ".venv").exists()
+    assert sorted(p.name for p in project.root.iterdir()) == ["pyproject.toml", "uv.lock"]
