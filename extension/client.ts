@@ -18,7 +18,7 @@ import {
 } from "vscode-languageclient/node";
 import { ClientLog } from "./clientLog";
 import { OUTPUT_CHANNEL_NAME } from "./constants";
-import { Methods, type ProjectInfo, type ProjectsResult } from "./protocol";
+import { Methods, type ProjectInfo, type ProjectsParams, type ProjectsResult } from "./protocol";
 import { checkHelperPython, describeProblem, locateHelperPython } from "./python";
 import { RestartPolicy } from "./restartPolicy";
 import { helperSettings, readSettings } from "./settings";
@@ -84,9 +84,11 @@ export class HelperClient implements vscode.Disposable {
     await this.start();
   }
 
-  async refreshProjects(): Promise<readonly ProjectInfo[]> {
+  /** The helper's projects; `refresh`: after scanning the workspace again (the Refresh Projects command). */
+  async refreshProjects(refresh = false): Promise<readonly ProjectInfo[]> {
     if (this.client?.state !== State.Running) return this.currentProjects;
-    const result = await this.client.sendRequest<ProjectsResult>(Methods.projects, {});
+    const params: ProjectsParams = { refresh };
+    const result = await this.client.sendRequest<ProjectsResult>(Methods.projects, params);
     this.setProjects(result.projects);
     return this.currentProjects;
   }

@@ -87,6 +87,11 @@ export interface UpdateLockResult {
 
 export type DiagnosticLevel = "error" | "warning" | "information" | "hint" | "off";
 
+export interface ProjectsParams {
+  /** Scan the workspace again before answering (the Refresh Projects command); else the latest scan. */
+  refresh?: boolean;
+}
+
 export interface ProjectsResult {
   projects: ProjectInfo[];
 }
