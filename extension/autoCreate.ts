@@ -6,7 +6,7 @@ import { offerQuestion, type Planned, projectsToOffer } from "./autoCreatePrompt
 import type { HelperClient } from "./client";
 import { projectLabel, runEnvironmentOperation } from "./environments";
 import { planDownloads } from "./projects";
-import { type EnvironmentPlan, Methods, type ProjectInfo } from "./protocol";
+import { type EnvironmentPlan, type ProjectInfo, Requests } from "./protocol";
 import type { InterpreterSelections } from "./selections";
 import { readSettings } from "./settings";
 
@@ -47,7 +47,7 @@ export class AutoCreate implements vscode.Disposable {
       projects.map(async (project) => ({
         project,
         name: projectLabel(project),
-        plan: await this.helper.request<EnvironmentPlan | null>(Methods.planEnvironment, { root: project.root }),
+        plan: await this.helper.request(Requests.planEnvironment, { root: project.root }),
       })),
     );
     // No plan: pyproject.toml broke meanwhile; ask again once it parses.

@@ -3,13 +3,16 @@
 import * as vscode from "vscode";
 import { randomUUID } from "node:crypto";
 import {
+  type CancellationToken,
   CancellationTokenSource,
   CloseAction,
   type CloseHandlerResult,
+  DidChangeConfigurationNotification,
   ErrorAction,
   LanguageClient,
   type LanguageClientOptions,
   LSPErrorCodes,
+  RequestType,
   ResponseError,
   RevealOutputChannelOn,
   type ServerOptions,
@@ -17,8 +20,10 @@ import {
   WorkDoneProgress,
 } from "vscode-languageclient/node";
 import { ClientLog } from "./clientLog";
+import { SETTINGS_SECTION } from "./configuration";
 import { OUTPUT_CHANNEL_NAME } from "./constants";
-import { Methods, type ProjectInfo, type ProjectsParams, type ProjectsResult } from "./protocol";
+import { ProjectList } from "./projectList";
+import { Notifications, type ProjectInfo, Requests } from "./protocol";
 import { checkHelperPython, describeProblem, locateHelperPython } from "./python";
 import { RestartPolicy } from "./restartPolicy";
 import { helperSettings, readSettings } from "./settings";
@@ -35,9 +40,9 @@ export class HelperClient implements vscode.Disposable {
   private client: LanguageClient | undefined;
   private readonly policy = new RestartPolicy();
   private readonly stateEmitter = new vscode.EventEmitter<HelperState>();
-  private readonly projectsEmitter = new vscode.EventEmitter<ProjectInfo[]>();
+  private readonly projectsEmitter = new vscode.EventEmitter<readonly ProjectInfo[]>();
   private currentState: HelperState = { kind: "starting" };
-  private currentProjects: ProjectInfo[] = [];
+  private readonly projectList = new ProjectList((projects) => this.projectsEmitter.fire(projects));
   private readonly clientLog: ClientLog;
 
   readonly onDidChangeState = this.stateEmitter.event;
@@ -54,8 +59,9 @@ export class HelperClient implements vscode.Disposable {
     return this.currentState;
   }
 
+  /** The latest list the helper gave: it pushes every change (lockstep/projectsChanged). */
   get projects(): readonly ProjectInfo[] {
-    return this.currentProjects;
+    return this.projectList.projects;
   }
 
   async start(): Promise<void> {
@@ -84,30 +90,36 @@ export class HelperClient implements vscode.Disposable {
     await this.start();
   }
 
-  /** The helper's projects; `refresh`: after scanning the workspace again (the Refresh Projects command). */
-  async refreshProjects(refresh = false): Promise<readonly ProjectInfo[]> {
-    if (this.client?.state !== State.Running) return this.currentProjects;
-    const params: ProjectsParams = { refresh };
-    const result = await this.client.sendRequest<ProjectsResult>(Methods.projects, params);
-    this.setProjects(result.projects);
-    return this.currentProjects;
+  /**
+   * The helper's projects, asked for: `refresh` scans the workspace again first (the Refresh Projects
+   * command, for what no file event reported). Other changes need no asking: the helper pushes them.
+   */
+  async fetchProjects(refresh: boolean): Promise<readonly ProjectInfo[]> {
+    if (this.client?.state !== State.Running) return this.projects;
+    const result = await this.request(Requests.projects, { refresh });
+    this.projectList.update(result.projects);
+    return this.projects;
   }
 
   /** A request to the running helper; fails with a readable message when it is not running. */
-  async request<R>(method: string, params: object, token?: vscode.CancellationToken): Promise<R> {
+  async request<P, R>(type: RequestType<P, R, void>, params: P, token?: CancellationToken): Promise<R> {
     if (this.client?.state !== State.Running) {
       throw new Error("Lockstep's helper is not running: see Lockstep: Show Log.");
     }
     // An undefined token would be sent as a second parameter: params `[params, null]`, which the
     // helper cannot read.
-    return token ? this.client.sendRequest<R>(method, params, token) : this.client.sendRequest<R>(method, params);
+    return token ? this.client.sendRequest(type, params, token) : this.client.sendRequest(type, params);
   }
 
   /**
    * A long request shown as a notification with Cancel: the helper's work-done progress reports
    * become the notification's message and percentage. Resolves to undefined when cancelled.
    */
-  requestWithProgress<R>(method: string, params: object, title: string): Thenable<R | undefined> {
+  requestWithProgress<P extends { workDoneToken?: string | number }, R>(
+    type: RequestType<P, R, void>,
+    params: P,
+    title: string,
+  ): Thenable<R | undefined> {
     const options = { location: vscode.ProgressLocation.Notification, title, cancellable: true };
     return vscode.window.withProgress(options, async (progress, cancel) => {
       const workDoneToken = randomUUID();
@@ -122,7 +134,7 @@ export class HelperClient implements vscode.Disposable {
       const source = new CancellationTokenSource();
       const bridge = cancel.onCancellationRequested(() => source.cancel());
       try {
-        return await this.request<R>(method, { ...params, workDoneToken }, source.token);
+        return await this.request(type, { ...params, workDoneToken }, source.token);
       } catch (error) {
         if (error instanceof ResponseError && error.code === LSPErrorCodes.RequestCancelled) return undefined;
         if (cancel.isCancellationRequested) return undefined;
@@ -137,8 +149,8 @@ export class HelperClient implements vscode.Disposable {
 
   notifySettingsChanged(): void {
     if (this.client?.state !== State.Running) return;
-    void this.client.sendNotification("workspace/didChangeConfiguration", {
-      settings: { lockstep: helperSettings(readSettings()) },
+    void this.client.sendNotification(DidChangeConfigurationNotification.type, {
+      settings: { [SETTINGS_SECTION]: helperSettings(readSettings()) },
     });
   }
 
@@ -178,11 +190,12 @@ export class HelperClient implements vscode.Disposable {
       },
     };
     const client = new LanguageClient("lockstep", OUTPUT_CHANNEL_NAME, serverOptions, clientOptions);
-    client.onNotification(Methods.projectsChanged, (result: ProjectsResult) => this.setProjects(result.projects));
+    client.onNotification(Notifications.projectsChanged, (result) => this.projectList.update(result.projects));
     client.onDidChangeState(({ newState }) => {
       if (newState === State.Running) {
         this.setState({ kind: "running" });
-        this.refreshProjects().catch((error) => {
+        // The first scan's list is not pushed (nothing asked yet): ask for it once.
+        this.fetchProjects(false).catch((error) => {
           // A helper that died right after starting is the close handler's news, not this one's.
           if (this.client?.state === State.Running) this.output.error(`Reading projects failed: ${String(error)}`);
         });
@@ -219,10 +232,5 @@ export class HelperClient implements vscode.Disposable {
   private setState(state: HelperState): void {
     this.currentState = state;
     this.stateEmitter.fire(state);
-  }
-
-  private setProjects(projects: ProjectInfo[]): void {
-    this.currentProjects = projects;
-    this.projectsEmitter.fire(projects);
   }
 }

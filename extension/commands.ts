@@ -19,7 +19,7 @@ export function registerCommands(helper: HelperClient, selections: InterpreterSe
     [Commands.showLog]: () => helper.output.show(),
     [Commands.restartHelper]: () => helper.restart(),
     [Commands.refreshProjects]: async () => {
-      const projects = await helper.refreshProjects(true);
+      const projects = await helper.fetchProjects(true);
       vscode.window.setStatusBarMessage(`Lockstep: ${projects.length} Python project(s) found`, 3000);
     },
     [Commands.selectInterpreter]: () => selectInterpreter(helper, selections),

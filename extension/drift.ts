@@ -1,14 +1,14 @@
 // Drift commands: re-check every project and show the Problems panel; re-lock a project with its
-// manager (uv, Poetry, PDM) through the helper, with progress and Cancel. The helper re-checks after.
+// manager (uv, Poetry, PDM) through the helper, with progress and Cancel. The helper re-checks after,
+// and pushes the projects' new states (lockstep/projectsChanged): nothing here asks for them again.
 import * as vscode from "vscode";
 import type { HelperClient } from "./client";
 import { pickProject, reportInvalidPyproject } from "./environments";
-import { Methods, type ProjectsResult, type UpdateLockParams, type UpdateLockResult } from "./protocol";
+import { Requests, type UpdateLockParams } from "./protocol";
 import type { InterpreterSelections } from "./selections";
 
 export async function checkDrift(helper: HelperClient): Promise<void> {
-  await helper.request<ProjectsResult>(Methods.checkDrift, {});
-  await helper.refreshProjects();
+  await helper.request(Requests.checkDrift, {});
   await vscode.commands.executeCommand("workbench.actions.view.problems");
 }
 
@@ -27,8 +27,8 @@ export async function updateLock(helper: HelperClient, selections: InterpreterSe
   }
   // uv locks with the interpreter the user selected (else the helper's choice), never PATH's.
   const params: UpdateLockParams = { root: project.root, python: selections.get(project.root)?.path ?? null };
-  const result = await helper.requestWithProgress<UpdateLockResult>(
-    Methods.updateLock,
+  const result = await helper.requestWithProgress(
+    Requests.updateLock,
     params,
     `Updating the lockfile of ${project.name ?? project.root}`,
   );
@@ -36,7 +36,6 @@ export async function updateLock(helper: HelperClient, selections: InterpreterSe
     void vscode.window.showInformationMessage("Cancelled: the lockfile was left as it was.");
     return;
   }
-  await helper.refreshProjects();
   if (result.status === "ok") {
     vscode.window.setStatusBarMessage(`Lockstep: ${result.message}`, 4000);
     return;

@@ -4,17 +4,17 @@
 import * as vscode from "vscode";
 import type { HelperClient } from "./client";
 import { describeDeletion, describeVenv, downloadQuestion, projectFor } from "./projects";
-import { type EnvironmentResult, Methods, type ProjectInfo } from "./protocol";
+import { type EnvironmentParams, type EnvironmentResult, type ProjectInfo, Requests } from "./protocol";
 import type { InterpreterSelections } from "./selections";
 import { readSettings } from "./settings";
 
 type Operation = "create" | "sync" | "recreate";
 
-const METHODS: Record<Operation, string> = {
-  create: Methods.createEnvironment,
-  sync: Methods.syncEnvironment,
-  recreate: Methods.createEnvironment,
-};
+const REQUESTS = {
+  create: Requests.createEnvironment,
+  sync: Requests.syncEnvironment,
+  recreate: Requests.createEnvironment,
+} as const satisfies Record<Operation, unknown>;
 
 const TITLES: Record<Operation, string> = {
   create: "Creating the environment",
@@ -78,7 +78,7 @@ export async function runEnvironmentOperation(
     return undefined;
   }
   const settings = readSettings(vscode.Uri.file(project.root));
-  const params = {
+  const params: EnvironmentParams = {
     root: project.root,
     // The interpreter picked for this project, else the helper chooses by the project's rules.
     python: selections.get(project.root)?.path ?? null,
@@ -87,22 +87,19 @@ export async function runEnvironmentOperation(
     unlocked: options.unlocked ?? false,
   };
   const title = `${TITLES[operation]} for ${projectLabel(project)}`;
-  let result = await helper.requestWithProgress<EnvironmentResult>(METHODS[operation], params, title);
+  const request = REQUESTS[operation];
+  let result = await helper.requestWithProgress(request, params, title);
   if (result?.status === "needs-python" && result.pythonRequest) {
     const { question, button } = downloadQuestion(projectLabel(project), result.message, result.pythonRequest, result.download);
     const choice = await vscode.window.showWarningMessage(question, button, "Cancel");
     if (choice !== button) return result;
-    result = await helper.requestWithProgress<EnvironmentResult>(
-      METHODS[operation],
-      { ...params, allowDownload: true },
-      title,
-    );
+    result = await helper.requestWithProgress(request, { ...params, allowDownload: true }, title);
   }
   if (result?.status === "lock-tool-missing") {
     const unlocked = "Create Unlocked";
     const choice = await vscode.window.showWarningMessage(result.message, unlocked, "Cancel");
     if (choice !== unlocked) return result;
-    result = await helper.requestWithProgress<EnvironmentResult>(METHODS[operation], { ...params, unlocked: true }, title);
+    result = await helper.requestWithProgress(request, { ...params, unlocked: true }, title);
   }
   await report(helper, result);
   return result;
@@ -115,12 +112,12 @@ export async function reportInvalidPyproject(project: ProjectInfo): Promise<void
   if (choice === open) await vscode.window.showTextDocument(vscode.Uri.file(project.pyproject));
 }
 
+/** The operation's outcome; the projects' new state arrives by itself (the helper pushes it). */
 async function report(helper: HelperClient, result: EnvironmentResult | undefined): Promise<void> {
   if (!result || result.status === "cancelled") {
     void vscode.window.showInformationMessage("Cancelled: the environment was left as it was.");
     return;
   }
-  await helper.refreshProjects();
   if (result.status === "ok") {
     void vscode.window.showInformationMessage(result.message);
     return;
@@ -170,9 +167,6 @@ export async function deleteEnvironment(helper: HelperClient, root?: string): Pr
     remove,
   );
   if (choice !== remove) return;
-  const result = await helper.request<EnvironmentResult>(Methods.deleteEnvironment, {
-    root: project.root,
-    confirmed: true,
-  });
+  const result = await helper.request(Requests.deleteEnvironment, { root: project.root, confirmed: true });
   await report(helper, result);
 }

@@ -2,7 +2,8 @@ import * as vscode from "vscode";
 import { HelperClient } from "./client";
 import { registerCommands } from "./commands";
 import { AutoCreate } from "./autoCreate";
-import { HELPER_SETTINGS, OUTPUT_CHANNEL_NAME, Settings } from "./constants";
+import { HELPER_SETTINGS } from "./configuration";
+import { OUTPUT_CHANNEL_NAME } from "./constants";
 import { InterpreterSelections } from "./selections";
 import { affects } from "./settings";
 import { StatusBar } from "./statusBar";
@@ -22,7 +23,7 @@ export function activate(context: vscode.ExtensionContext): void {
     new AutoCreate(helper, selections, context.workspaceState),
     ...registerCommands(helper, selections),
     vscode.workspace.onDidChangeConfiguration((event) => {
-      if (affects(event, [Settings.helperPython])) void helper?.restart();
+      if (affects(event, ["helperPython"])) void helper?.restart();
       else if (affects(event, HELPER_SETTINGS)) helper?.notifySettingsChanged();
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => helper?.notifySettingsChanged()),

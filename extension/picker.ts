@@ -5,12 +5,9 @@ import type { HelperClient } from "./client";
 import { pickProject, runEnvironmentOperation } from "./environments";
 import { type Action, describeInterpreter, pickerLists, type Row } from "./pickerItems";
 import { describeVenv } from "./projects";
-import {
-  type EnvironmentPlan,
-  type InterpretersParams,
-  type InterpretersResult,
-  Methods,
+import { type InterpretersParams,
   type ProjectInfo,
+  Requests,
 } from "./protocol";
 import type { InterpreterSelections } from "./selections";
 import { readSettings } from "./settings";
@@ -116,11 +113,11 @@ export async function selectInterpreter(helper: HelperClient, selections: Interp
   quickPick.show();
   let lists;
   try {
-    const result = await helper.request<InterpretersResult>(Methods.interpreters, params);
+    const result = await helper.request(Requests.interpreters, params);
     // Nothing installed fits: the plan names the build a download would bring, and its size.
     const needsDownload = result.choice?.install && !result.choice.chosen;
     const plan = needsDownload
-      ? await helper.request<EnvironmentPlan | null>(Methods.planEnvironment, { root: project.root })
+      ? await helper.request(Requests.planEnvironment, { root: project.root })
       : null;
     lists = pickerLists(project, result, plan?.download ?? null);
   } catch (error) {

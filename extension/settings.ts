@@ -1,68 +1,34 @@
 import * as vscode from "vscode";
-import { SETTINGS_SECTION, Settings } from "./constants";
-import type { DiagnosticLevel, HelperSettings, PythonPreference, VenvPathOrigin } from "./protocol";
+import { DEFAULTS, HELPER_SETTINGS, SETTINGS_SECTION, Settings, type SettingValues } from "./configuration";
+import type { HelperSettings, VenvPathOrigin } from "./protocol";
 
-export type AutoCreate = "prompt" | "always" | "never";
+export type AutoCreate = SettingValues["autoCreate"];
 
-export interface LockstepSettings {
-  /** Python that runs the helper; empty means "look on PATH". */
-  helperPython: string;
-  exclude: string[];
-  autoCreate: AutoCreate;
-  venvPath: string;
+/** Every setting's value (text settings trimmed), and where `venvPath` came from. */
+export interface LockstepSettings extends SettingValues {
   /** Who set `venvPath`: only the user's own settings may point outside the project. */
   venvPathOrigin: VenvPathOrigin;
-  venvSeed: boolean;
-  uvPath: string;
-  pythonPreference: PythonPreference;
-  pythonAutoInstall: boolean;
-  pythonInstallDir: string;
-  pythonDownloadsJson: string;
-  pythonInstallMirror: string;
-  diagnosticsEnabled: boolean;
-  diagnosticsSeverity: Record<string, DiagnosticLevel>;
-  diagnosticsExtraneous: boolean;
 }
 
 /** The settings for `scope` (a project folder), or the window's when omitted. */
 export function readSettings(scope?: vscode.Uri): LockstepSettings {
   const config = vscode.workspace.getConfiguration(SETTINGS_SECTION, scope);
-  const text = (key: string) => config.get<string>(key, "").trim();
-  return {
-    helperPython: text(Settings.helperPython),
-    exclude: config.get<string[]>(Settings.exclude, []),
-    autoCreate: config.get<AutoCreate>(Settings.autoCreate, "prompt"),
-    venvPath: text(Settings.venvPath) || ".venv",
-    venvPathOrigin: originOf(config.inspect<string>(Settings.venvPath)),
-    venvSeed: config.get<boolean>(Settings.venvSeed, false),
-    uvPath: text(Settings.uvPath),
-    pythonPreference: config.get<PythonPreference>(Settings.pythonPreference, "managed"),
-    pythonAutoInstall: config.get<boolean>(Settings.pythonAutoInstall, false),
-    pythonInstallDir: text(Settings.pythonInstallDir),
-    pythonDownloadsJson: text(Settings.pythonDownloadsJson),
-    pythonInstallMirror: text(Settings.pythonInstallMirror),
-    diagnosticsEnabled: config.get<boolean>(Settings.diagnosticsEnabled, true),
-    diagnosticsSeverity: config.get<Record<string, DiagnosticLevel>>(Settings.diagnosticsSeverity, {}),
-    diagnosticsExtraneous: config.get<boolean>(Settings.diagnosticsExtraneous, false),
-  };
+  const values = Object.fromEntries(
+    (Object.keys(Settings) as (keyof SettingValues)[]).map((name) => {
+      const value = config.get(Settings[name], DEFAULTS[name]);
+      // An empty (or blank) text means "not set": the default, e.g. `.venv` or "look on PATH".
+      return [name, typeof value === "string" ? value.trim() || DEFAULTS[name] : value];
+    }),
+  ) as unknown as SettingValues;
+  return { ...values, venvPathOrigin: originOf(config.inspect<string>(Settings.venvPath)) };
 }
 
+type HelperSettingValues = Pick<SettingValues, (typeof HELPER_SETTINGS)[number]>;
+
+/** What the helper is sent: the settings it reads, and what the editor knows besides. */
 export function helperSettings(settings: LockstepSettings): HelperSettings {
-  return {
-    exclude: settings.exclude,
-    trusted: vscode.workspace.isTrusted,
-    venvPath: settings.venvPath,
-    venvPathOrigin: settings.venvPathOrigin,
-    venvSeed: settings.venvSeed,
-    uvPath: settings.uvPath,
-    pythonPreference: settings.pythonPreference,
-    pythonInstallDir: settings.pythonInstallDir,
-    pythonDownloadsJson: settings.pythonDownloadsJson,
-    pythonInstallMirror: settings.pythonInstallMirror,
-    diagnosticsEnabled: settings.diagnosticsEnabled,
-    diagnosticsSeverity: settings.diagnosticsSeverity,
-    diagnosticsExtraneous: settings.diagnosticsExtraneous,
-  };
+  const values = Object.fromEntries(HELPER_SETTINGS.map((name) => [name, settings[name]])) as HelperSettingValues;
+  return { ...values, trusted: vscode.workspace.isTrusted, venvPathOrigin: settings.venvPathOrigin };
 }
 
 /**
@@ -75,7 +41,7 @@ export function originOf(inspected: { globalValue?: unknown; workspaceValue?: un
   return inspected?.globalValue !== undefined ? "user" : "default";
 }
 
-/** Whether a configuration change touches any Lockstep setting in `keys`. */
-export function affects(event: vscode.ConfigurationChangeEvent, keys: readonly string[]): boolean {
-  return keys.some((key) => event.affectsConfiguration(`${SETTINGS_SECTION}.${key}`));
+/** Whether a configuration change touches any of the Lockstep settings `names`. */
+export function affects(event: vscode.ConfigurationChangeEvent, names: readonly (keyof SettingValues)[]): boolean {
+  return names.some((name) => event.affectsConfiguration(`${SETTINGS_SECTION}.${Settings[name]}`));
 }

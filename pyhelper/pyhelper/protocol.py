@@ -1,10 +1,14 @@
 """Lockstep's custom LSP protocol: method names and payload shapes, declared once.
 
-The TypeScript twin is `extension/protocol.ts`; keep the two in step.
+Every custom request is one `Request` in `REQUESTS` (method, params TypedDict, result type) and every
+notification one `Notification`; the params are checked against their TypedDict at the edge
+(`pyhelper.requestparams`). The TypeScript twin `extension/protocol.ts` is generated from this module
+(`scripts/twins.py`) and tests/protocol fails when the committed one differs.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Literal, TypedDict
 
 # Requests (client -> helper)
@@ -256,14 +260,69 @@ class NoParams(TypedDict, total=False):
     """A request that takes no params (any given are ignored)."""
 
 
-REQUEST_PARAMS: dict[str, type] = {
-    PROJECTS: ProjectsParams,
-    PLAN_ENVIRONMENT: EnvironmentParams,
-    CREATE_ENVIRONMENT: EnvironmentParams,
-    SYNC_ENVIRONMENT: EnvironmentParams,
-    DELETE_ENVIRONMENT: EnvironmentParams,
-    INTERPRETERS: InterpretersParams,
-    CHECK_DRIFT: NoParams,
-    UPDATE_LOCK: UpdateLockParams,
-}
+DiagnosticLevel = Literal["error", "warning", "information", "hint", "off"]
+"""A severity the `lockstep.diagnostics.severity` setting can give a code; `off` hides it."""
+
+
+class HelperSettings(TypedDict):
+    """What the helper receives as initializationOptions and as the `lockstep` section of
+    didChangeConfiguration (read by `pyhelper.settings`). Each field but `trusted` and `venvPathOrigin`
+    is the `lockstep.*` setting of the same name in camelCase (`venv.path` -> `venvPath`), declared in
+    package.json; tests/protocol checks that they agree."""
+
+    exclude: list[str]
+    trusted: bool
+    """Workspace Trust: in an untrusted workspace the helper runs no tool and writes nothing."""
+    venvPath: str
+    """Venv folder, relative to the project root (or absolute)."""
+    venvPathOrigin: VenvPathOrigin
+    """Who set venvPath; a place outside the project is honoured only from the user's settings."""
+    venvSeed: bool
+    """Install pip, setuptools and wheel into new venvs."""
+    uvPath: str
+    """A uv binary chosen by the user; empty: the helper's bundled uv."""
+    pythonPreference: PythonPreference
+    pythonInstallDir: str
+    """Where managed interpreters go; empty: Lockstep's data folder."""
+    pythonDownloadsJson: str
+    pythonInstallMirror: str
+    diagnosticsEnabled: bool
+    diagnosticsSeverity: dict[str, DiagnosticLevel]
+    """Per-code severity overrides, e.g. `{"venv-extraneous": "warning"}`."""
+    diagnosticsExtraneous: bool
+    """Show packages the venv has beyond the lock (as hints)."""
+
+
+@dataclass(frozen=True)
+class Request:
+    """A custom request (client -> helper): what its params and its result are."""
+
+    method: str
+    params: type
+    """A TypedDict, checked before the handler runs."""
+    result: object
+    """A type: a TypedDict, or one with `| None`."""
+
+
+@dataclass(frozen=True)
+class Notification:
+    """A custom notification (helper -> client) and its params."""
+
+    method: str
+    params: type
+
+
+REQUESTS = (
+    Request(PROJECTS, ProjectsParams, ProjectsResult),
+    Request(PLAN_ENVIRONMENT, EnvironmentParams, EnvironmentPlan | None),
+    Request(CREATE_ENVIRONMENT, EnvironmentParams, EnvironmentResult),
+    Request(SYNC_ENVIRONMENT, EnvironmentParams, EnvironmentResult),
+    Request(DELETE_ENVIRONMENT, EnvironmentParams, EnvironmentResult),
+    Request(INTERPRETERS, InterpretersParams, InterpretersResult),
+    Request(CHECK_DRIFT, NoParams, ProjectsResult),
+    Request(UPDATE_LOCK, UpdateLockParams, UpdateLockResult),
+)
+NOTIFICATIONS = (Notification(PROJECTS_CHANGED, ProjectsResult),)
+
+REQUEST_PARAMS: dict[str, type] = {request.method: request.params for request in REQUESTS}
 """Each custom request's params type, checked at the LSP edge (`pyhelper.requestparams`)."""

@@ -1,14 +1,17 @@
-"""The editor settings the helper uses: the client's `HelperSettings` (extension/protocol.ts), received as
-initializationOptions and then as the `lockstep` section of workspace/didChangeConfiguration."""
+"""The editor settings the helper uses: the protocol's `HelperSettings`, received as initializationOptions
+and then as the `lockstep` section of workspace/didChangeConfiguration. Each field of `Settings` is a
+HelperSettings key in snake case, read by the rule for its declared type (so a new setting is one field
+here, one in HelperSettings and its declaration in package.json, which tests/protocol checks)."""
 
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal, get_args, get_origin, get_type_hints
 
-from pyhelper.protocol import PythonPreference, VenvPathOrigin
+from pyhelper.protocol import HelperSettings, PythonPreference, VenvPathOrigin
 from pyhelper.venvs import VenvSetting
 
 
@@ -64,44 +67,51 @@ def _text(value: Any) -> str | None:
     return value.strip() or None  # an empty string is the setting's "not set"
 
 
-def _preference(value: Any) -> str:
-    if value not in ("only-managed", "managed", "system", "only-system"):
-        raise _WrongShape
-    return str(value)
+def _choice(choices: tuple[str, ...]) -> Callable[[Any], str]:
+    def read(value: Any) -> str:
+        if value not in choices:
+            raise _WrongShape
+        return str(value)
+
+    return read
 
 
-_LEVELS = ("error", "warning", "information", "hint", "off")
+def _levels(levels: tuple[str, ...]) -> Callable[[Any], tuple[tuple[str, str], ...]]:
+    def read(value: Any) -> tuple[tuple[str, str], ...]:
+        if not isinstance(value, dict):
+            raise _WrongShape
+        return tuple(
+            sorted(
+                (code, level) for code, level in value.items() if isinstance(code, str) and level in levels
+            )
+        )
+
+    return read
 
 
-def _origin(value: Any) -> str:
-    if value not in ("user", "workspace", "default"):
-        raise _WrongShape
-    return str(value)
+def _reader(hint: Any) -> Callable[[Any], Any]:
+    """How to read a value of the declared type; a value of another shape is `_WrongShape`."""
+    if hint is bool:
+        return _flag
+    if hint is str:
+        return _text
+    if hint == list[str]:
+        return _names
+    if get_origin(hint) is Literal:
+        return _choice(get_args(hint))
+    if get_origin(hint) is dict and get_origin(get_args(hint)[1]) is Literal:
+        return _levels(get_args(get_args(hint)[1]))
+    raise TypeError(f"HelperSettings: no reader for {hint!r}")
 
 
-def _severities(value: Any) -> tuple[tuple[str, str], ...]:
-    if not isinstance(value, dict):
-        raise _WrongShape
-    return tuple(
-        sorted((code, level) for code, level in value.items() if isinstance(code, str) and level in _LEVELS)
-    )
+def _field(key: str) -> str:
+    """`venvPathOrigin` -> `venv_path_origin`: the client's key as this module's field."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", key).lower()
 
 
-# Client key -> (field, reader).
+# Client key -> (field, reader), from the protocol's declaration: a setting is declared once.
 _FIELDS: dict[str, tuple[str, Callable[[Any], Any]]] = {
-    "exclude": ("exclude", _names),
-    "trusted": ("trusted", _flag),
-    "venvPath": ("venv_path", _text),
-    "venvPathOrigin": ("venv_path_origin", _origin),
-    "venvSeed": ("venv_seed", _flag),
-    "uvPath": ("uv_path", _text),
-    "pythonPreference": ("python_preference", _preference),
-    "pythonInstallDir": ("python_install_dir", _text),
-    "pythonDownloadsJson": ("python_downloads_json", _text),
-    "pythonInstallMirror": ("python_install_mirror", _text),
-    "diagnosticsEnabled": ("diagnostics_enabled", _flag),
-    "diagnosticsSeverity": ("diagnostics_severity", _severities),
-    "diagnosticsExtraneous": ("diagnostics_extraneous", _flag),
+    key: (_field(key), _reader(hint)) for key, hint in get_type_hints(HelperSettings).items()
 }
 
 

@@ -65,6 +65,7 @@ async def test_plan_then_create_installs_the_locked_packages_with_progress(
         assert plan["packages"] == count_locked_packages(project / "uv.lock") == len(LOCKED)
 
         token = progress_token(helper)
+        pushed_before = len(helper.projects_changed)
         created = await request(helper, "lockstep/createEnvironment", {"root": root, "workDoneToken": token})
         assert created["status"] == "ok", created
         assert created["venv"]["path"] == str(project / ".venv")
@@ -74,9 +75,15 @@ async def test_plan_then_create_installs_the_locked_packages_with_progress(
         assert isinstance(reports[0], types.WorkDoneProgressBegin)
         assert isinstance(reports[-1], types.WorkDoneProgressEnd)
 
-        # The project list catches up with the new venv without any file event from the editor.
-        projects = await helper.projects()
-        assert projects[0]["venv"]["path"] == str(project / ".venv")
+        # The project list catches up with the new venv without any file event from the editor, in
+        # one push (the editor asks for nothing after an operation). Check Drift rescans behind the
+        # rescan the create started, so every push that create caused has arrived by its answer.
+        await request(helper, "lockstep/checkDrift", {})
+        pushed = helper.projects_changed[pushed_before:]
+        assert [[p["venv"] and p["venv"]["path"] for p in push["projects"]] for push in pushed] == [
+            [str(project / ".venv")]
+        ]
+        assert pushed[0]["projects"][0]["drift"]["state"] == "in-sync"
 
 
 async def test_untrusted_workspace_runs_nothing(

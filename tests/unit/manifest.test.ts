@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { Commands, EXTENSION_ID, SETTINGS_SECTION, Settings } from "../../extension/constants";
+import { SETTINGS_SECTION, Settings } from "../../extension/configuration";
+import { Commands, EXTENSION_ID } from "../../extension/constants";
 
 const manifest = JSON.parse(readFileSync(join(__dirname, "..", "..", "..", "package.json"), "utf8"));
 
