@@ -10,11 +10,11 @@ import { readSettings } from "./settings";
 
 type Operation = "create" | "sync" | "recreate";
 
-const REQUESTS = {
+const REQUESTS: Record<Operation, typeof Requests.createEnvironment> = {
   create: Requests.createEnvironment,
   sync: Requests.syncEnvironment,
   recreate: Requests.createEnvironment,
-} as const satisfies Record<Operation, unknown>;
+};
 
 const TITLES: Record<Operation, string> = {
   create: "Creating the environment",
