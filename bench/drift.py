@@ -40,7 +40,7 @@ EDIT_FROM, EDIT_TO = '"httpx>=0.27",', '"httpx>=0.28",'
 
 
 def warm(runs: int) -> list[float]:
-    from pyhelper.drift import LockCache, check_project
+    from pyhelper.drift.lock import LockCache, check_project
 
     text = (LARGE / "pyproject.toml").read_text(encoding="utf-8")
     edited = text.replace(EDIT_FROM, EDIT_TO)
@@ -60,7 +60,7 @@ def warm(runs: int) -> list[float]:
 RSS_PROBE = """
 import resource, sys
 from pathlib import Path
-from pyhelper.drift import LockCache, check_project
+from pyhelper.drift.lock import LockCache, check_project
 cache = LockCache()
 check_project(Path(sys.argv[1]), cache=cache)
 with open("/proc/self/status") as status:

@@ -22,7 +22,7 @@ _GITHUB_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning"}
 
 
 def run(paths: list[str], output_format: str, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
-    from pyhelper.drift import LockCache, check_tree, is_drift
+    from pyhelper.drift.lock import LockCache, check_tree, is_drift
 
     roots = [Path(p) for p in paths or ["."]]
     for root in roots:

@@ -15,7 +15,7 @@ from pyhelper import __version__
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from pyhelper.server import serve
+    from pyhelper.lsp.server import serve
 
     return serve()
 

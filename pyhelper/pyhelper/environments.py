@@ -70,7 +70,7 @@ from pyhelper.cancellation import CancelToken
 from pyhelper.lockfiles.format import Install
 from pyhelper.lockfiles.registry import format_for_manager
 from pyhelper.locking import LockBackup, lock_project, lockfile_of, missing_tool
-from pyhelper.protocol import EnvironmentStatus, Manager, ProjectInfo
+from pyhelper.lsp.protocol import EnvironmentStatus, Manager, ProjectInfo
 from pyhelper.uvtool import ToolNotRunnable, ToolResult, Uv, child_environment, find_uv, run_tool
 from pyhelper.venvjournal import Entry, Journal, Kind, identity, sibling
 from pyhelper.venvs import (

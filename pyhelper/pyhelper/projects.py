@@ -40,7 +40,7 @@ from pyhelper import boundedread
 from pyhelper.findings import Finding
 from pyhelper.lockfiles import registry
 from pyhelper.lockfiles.registry import classify_manager
-from pyhelper.protocol import Manager, ProjectInfo
+from pyhelper.lsp.protocol import Manager, ProjectInfo
 from pyhelper.tomlfile import TomlDocument, read_toml, syntax_problem
 from pyhelper.venvs import PYVENV_CFG, VenvRefused, VenvSetting, venv_info, venv_location
 

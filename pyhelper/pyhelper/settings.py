@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal, get_args, get_origin, get_type_hints
 
-from pyhelper.protocol import HelperSettings, PythonPreference, VenvPathOrigin
+from pyhelper.lsp.protocol import HelperSettings, PythonPreference, VenvPathOrigin
 from pyhelper.venvs import VenvSetting
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Literal
 
 from pyhelper import boundedread
-from pyhelper.protocol import Manager, VenvInfo, VenvPathOrigin
+from pyhelper.lsp.protocol import Manager, VenvInfo, VenvPathOrigin
 
 PYVENV_CFG = "pyvenv.cfg"
 DEFAULT_VENV = ".venv"

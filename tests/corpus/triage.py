@@ -20,7 +20,7 @@ from pathlib import Path
 import tomllib
 
 from corpus_cases import KNOWN_DISAGREEMENTS, VERDICTS, Project, case_id, load_manifest, materialise
-from pyhelper.drift import check_project
+from pyhelper.drift.lock import check_project
 from pyhelper.findings import Finding, Severity
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pyhelper.drift import check_project, is_drift
+from pyhelper.drift.lock import check_project, is_drift
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "drift"
 CASES = json.loads((FIXTURES / "cases.json").read_text(encoding="utf-8"))["cases"]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pyhelper.drift import LockCache, check_project
+from pyhelper.drift.lock import LockCache, check_project
 from pyhelper.findings import Finding, Position, Range, Severity
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "drift"

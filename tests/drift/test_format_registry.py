@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 
 from pyhelper import checkcmd, locking
-from pyhelper.drift import check_project, check_tree
-from pyhelper.envdrift import read_venv, requirement_at, requirement_ranges
+from pyhelper.drift.environment import read_venv, requirement_at, requirement_ranges
+from pyhelper.drift.lock import check_project, check_tree
 from pyhelper.findings import Finding
 from pyhelper.lockfiles import registry
 from pyhelper.lockfiles.compare import LockView, Want, compare_requirements

@@ -14,6 +14,7 @@ from helper_support import (
     real_interpreter,
     write_tree,
 )
+from pyhelper.lsp.protocol import ProjectInfo
 from pyhelper.projects import (
     classify_manager,
     find_pyprojects,
@@ -22,7 +23,6 @@ from pyhelper.projects import (
     is_excluded_name,
     scan_workspace,
 )
-from pyhelper.protocol import ProjectInfo
 from pyhelper.tomlfile import TOML_SYNTAX
 from pyhelper.venvs import VenvSetting, normalise_version, read_pyvenv_cfg, venv_info
 

@@ -12,7 +12,7 @@ import pytest
 
 from helper_support import HELPER_COMMAND, within
 from pyhelper import __version__
-from pyhelper.transport import MAX_MESSAGE_BYTES
+from pyhelper.lsp.transport import MAX_MESSAGE_BYTES
 
 INITIALIZE = {
     "jsonrpc": "2.0",

@@ -13,7 +13,7 @@ from pyhelper.interpreters.choice import (
     parse_request,
 )
 from pyhelper.interpreters.model import Interpreter, Kind
-from pyhelper.protocol import PythonPreference as Preference
+from pyhelper.lsp.protocol import PythonPreference as Preference
 
 
 def _interp(

@@ -17,7 +17,7 @@ from interp_layouts import (
 )
 from interp_sandbox import Sandbox
 from pyhelper.interpreters.payload import interpreters_payload
-from pyhelper.protocol import InterpretersParams
+from pyhelper.lsp.protocol import InterpretersParams
 
 
 def _list(sandbox: Sandbox, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:

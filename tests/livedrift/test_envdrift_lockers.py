@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from livedrift_support import write_project
-from pyhelper.envdrift import EnvReport, check_environment, read_venv, select
+from pyhelper.drift.environment import EnvReport, check_environment, read_venv, select
 from pyhelper.lockfiles import LockCache
 from pyhelper.tomlfile import TomlDocument, read_toml
 from support.index import PackageIndex

@@ -10,7 +10,7 @@ from lsprotocol import types
 
 from helper.helper_support import Helper, helper_session, plain, within
 from livedrift_support import Run, write_project
-from pyhelper.protocol import CHECK_DRIFT, UPDATE_LOCK
+from pyhelper.lsp.protocol import CHECK_DRIFT, UPDATE_LOCK
 
 TRUSTED = {"trusted": True}
 

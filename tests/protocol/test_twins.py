@@ -16,7 +16,8 @@ from typing import Any, get_type_hints
 
 import pytest
 
-from pyhelper import protocol, settings
+from pyhelper import settings
+from pyhelper.lsp import protocol
 
 ROOT = Path(__file__).resolve().parents[2]
 

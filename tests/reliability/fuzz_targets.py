@@ -29,7 +29,7 @@ from pyhelper.catalog import (
     host_platform,
     parse_downloads_json,
 )
-from pyhelper.drift import check_project
+from pyhelper.drift.lock import check_project
 from pyhelper.findings import Finding
 from pyhelper.interpreters import choice
 from pyhelper.interpreters.model import Interpreter

@@ -22,7 +22,7 @@ import pytest
 
 from helper.helper_support import TIMEOUT
 from pyhelper import boundedread
-from pyhelper.drift import check_project
+from pyhelper.drift.lock import check_project
 from pyhelper.lockfiles import LockCache
 from pyhelper.tomlfile import MAX_VALUES
 from reliability_support import MB, Channel, memory, peak_memory, start_helper

@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from helper.helper_support import HELPER_COMMAND, TIMEOUT, make_uv_venv
-from pyhelper import protocol, requestparams
+from pyhelper.lsp import protocol, requestparams
 from reliability_support import frame
 
 DEPTH = 200_000

@@ -11,7 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from pyhelper.drift import check_project
+from pyhelper.drift.lock import check_project
 from pyhelper.lockfiles import LOCK_CHANGING, LockCache
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "drift"

@@ -10,7 +10,7 @@ from types import FrameType
 
 import pytest
 
-from pyhelper.drift import check_project, check_tree
+from pyhelper.drift.lock import check_project, check_tree
 from pyhelper.findings import Finding
 from pyhelper.interpreters.choice import choose, parse_request
 from pyhelper.interpreters.model import Interpreter

@@ -16,7 +16,7 @@ import threading
 import time
 from pathlib import Path
 
-from pyhelper.drift import check_project
+from pyhelper.drift.lock import check_project
 from pyhelper.lockfiles import LockCache
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "drift"

@@ -12,7 +12,7 @@ import os
 import sys
 from pathlib import Path
 
-from pyhelper.protocol import CHECK_DRIFT
+from pyhelper.lsp.protocol import CHECK_DRIFT
 from reliability_support import start_helper
 from support.index import PackageIndex
 from support.projects import uv_project

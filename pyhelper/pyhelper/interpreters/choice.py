@@ -30,7 +30,7 @@ from packaging.version import Version
 
 from pyhelper.interpreters.model import Interpreter
 from pyhelper.interpreters.versions import parse_managed_name
-from pyhelper.protocol import PythonPreference as Preference
+from pyhelper.lsp.protocol import PythonPreference as Preference
 
 PREFERENCES: tuple[Preference, ...] = get_args(Preference)
 DEFAULT_PREFERENCE: Preference = "managed"

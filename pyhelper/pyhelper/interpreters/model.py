@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import get_args
 
-from pyhelper.protocol import InterpreterKind
+from pyhelper.lsp.protocol import InterpreterKind
 
 Kind = InterpreterKind
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from pyhelper.interpreters.model import Interpreter
-from pyhelper.protocol import InterpreterChoice, InterpreterInfo, InterpretersParams, InterpretersResult
+from pyhelper.lsp.protocol import InterpreterChoice, InterpreterInfo, InterpretersParams, InterpretersResult
 
 if TYPE_CHECKING:
     from pyhelper.interpreters.choice import Choice

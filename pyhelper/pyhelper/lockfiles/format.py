@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 from pyhelper.findings import Finding
-from pyhelper.protocol import Manager
+from pyhelper.lsp.protocol import Manager
 from pyhelper.requirements import canonicalize_name, get_in, requirement_list, table
 from pyhelper.tomlfile import KeyPath, TomlDocument
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from pyhelper.lockfiles import pdm, poetry, pylock, uv
 from pyhelper.lockfiles.format import LockFormat
-from pyhelper.protocol import Manager
+from pyhelper.lsp.protocol import Manager
 from pyhelper.requirements import table
 
 # A folder holding several locks is managed by the first format's manager (uv.lock before poetry.lock).

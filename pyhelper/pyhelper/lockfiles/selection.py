@@ -7,7 +7,7 @@ request); PDM installs `default` and every dev group. Markers are evaluated with
 venv's Python (`marker_environment`: read from its pyvenv.cfg) on this machine's platform.
 
 Each format's `LockFormat.select` gives the packages as `Locked` entries (for comparing with a venv,
-`pyhelper.envdrift`); `pinned_install` gives a `PinnedInstall`: `name==version --hash=...` lines that
+`pyhelper.drift.environment`); `pinned_install` gives a `PinnedInstall`: `name==version --hash=...` lines that
 `uv pip sync` (or pip) installs without resolving, plus the project itself when the manager would
 install it (editable), for formats whose `LockFormat.install` is "pinned".
 
@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from pyhelper.findings import Finding, Range
-from pyhelper.protocol import EnvironmentStatus
+from pyhelper.lsp.protocol import EnvironmentStatus
 from pyhelper.requirements import canonicalize_name, get_in
 from pyhelper.tomlfile import read_toml
 from pyhelper.venvs import normalise_version, read_pyvenv_cfg, venv_python
@@ -388,7 +388,7 @@ def pinned_install(
     paths in it are relative to `project_root`). A lock the manager would refuse as stale raises
     LockSelectionError("lock-stale"), as `poetry install` / `pdm sync` do; so does an unreadable one
     ("failed")."""
-    from pyhelper.drift import is_drift
+    from pyhelper.drift.lock import is_drift
     from pyhelper.lockfiles.format import Checking, Selecting
     from pyhelper.lockfiles.registry import format_of_file
 

@@ -2,8 +2,8 @@
 
 Every custom request is one `Request` in `REQUESTS` (method, params TypedDict, result type) and every
 notification one `Notification`; the params are checked against their TypedDict at the edge
-(`pyhelper.requestparams`). The TypeScript twin `extension/protocol.ts` is generated from this module
-(`scripts/twins.py`) and tests/protocol fails when the committed one differs.
+(`pyhelper.lsp.requestparams`). The TypeScript twin `extension/protocol.ts` is generated from this
+module (`scripts/twins.py`) and tests/protocol fails when the committed one differs.
 """
 
 from __future__ import annotations
@@ -325,4 +325,4 @@ REQUESTS = (
 NOTIFICATIONS = (Notification(PROJECTS_CHANGED, ProjectsResult),)
 
 REQUEST_PARAMS: dict[str, type] = {request.method: request.params for request in REQUESTS}
-"""Each custom request's params type, checked at the LSP edge (`pyhelper.requestparams`)."""
+"""Each custom request's params type, checked at the LSP edge (`pyhelper.lsp.requestparams`)."""

@@ -2,7 +2,7 @@
 
 API (pure: no subprocess, no LSP; the server calls it on every change of the buffer)::
 
-    from pyhelper.drift import check_project, check_tree
+    from pyhelper.drift.lock import check_project, check_tree
     from pyhelper.lockfiles import LockCache
 
     cache = LockCache()                 # keep one per server; parses each lock once per content

@@ -31,7 +31,7 @@ from pygls.exceptions import (
     JsonRpcServerNotInitialized,
 )
 
-from pyhelper import requestparams
+from pyhelper.lsp import requestparams
 
 if TYPE_CHECKING:
     from pygls.io_ import AsyncReader
@@ -234,7 +234,7 @@ async def serve(
     """Read and handle messages until end of input, `stop`, or `exit` (which raises SystemExit).
 
     `declared`: the params type of each custom request (`protocol.REQUEST_PARAMS`), checked before the
-    request is handled (`pyhelper.requestparams`); a misfit is answered with -32602 naming the field.
+    request is handled (`pyhelper.lsp.requestparams`); a misfit is answered with -32602 naming the field.
     """
     lifecycle = Lifecycle()
     declared = declared or {}

@@ -2,7 +2,7 @@
 
 `lockstep/interpreters`, `lockstep/planEnvironment`, `lockstep/createEnvironment`,
 `lockstep/syncEnvironment` and `lockstep/deleteEnvironment` translate between the protocol
-(`pyhelper.protocol`) and the engine (`interpreters`, `environments`, `downloads`). The engine calls
+(`pyhelper.lsp.protocol`) and the engine (`interpreters`, `environments`, `downloads`). The engine calls
 block, so they run in a worker thread: their progress becomes work-done progress on the request's
 token, and cancelling the request sets the engine's cancel token and waits for it to put things back
 before the cancellation is answered.
@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from lsprotocol import types
 
-from pyhelper import protocol
+from pyhelper.lsp import protocol
 
 if TYPE_CHECKING:
     from pyhelper.downloads import InstallSettings
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from pyhelper.environments import Settings as EnvironmentSettings
     from pyhelper.interpreters.choice import Choice, InstallRequest
     from pyhelper.interpreters.discovery import Discovery
-    from pyhelper.server import LockstepServer
+    from pyhelper.lsp.server import LockstepServer
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

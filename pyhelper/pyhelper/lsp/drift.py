@@ -2,7 +2,7 @@
 
 The server calls `schedule` when a pyproject buffer changes (debounced per project), after every scan
 and when a venv's site-packages change; a check runs `pyhelper.drift.check_project` (lock drift, with
-the buffer standing in for pyproject.toml) and `pyhelper.envdrift` (lock vs venv) in a worker thread,
+the buffer standing in for pyproject.toml) and `pyhelper.drift.environment` (lock vs venv) in a worker thread,
 then publishes the findings on every file they concern (pyproject files, the lockfile) and tells the
 client when a project's drift state changed (`lockstep/projectsChanged`, `ProjectInfo.drift`).
 
@@ -25,12 +25,10 @@ from typing import TYPE_CHECKING, Any
 from lsprotocol import types
 from pygls.uris import to_fs_path
 
-from pyhelper import protocol
-from pyhelper.drift import is_drift
-from pyhelper.envdrift import (
+from pyhelper.drift.environment import (
     CODES as ENV_CODES,
 )
-from pyhelper.envdrift import (
+from pyhelper.drift.environment import (
     EXTRANEOUS,
     PYTHON_MISMATCH,
     Choice,
@@ -43,16 +41,18 @@ from pyhelper.envdrift import (
     requirement_at,
     select,
 )
+from pyhelper.drift.lock import is_drift
 from pyhelper.findings import Finding, Severity
 from pyhelper.lockfiles import LockCache, UnreadableFile
 from pyhelper.lockfiles.registry import format_for_manager, format_of_file
 from pyhelper.locking import uses_lockfile
-from pyhelper.operations import WorkDone, log_answer, params_dict, run_blocking
+from pyhelper.lsp import protocol
+from pyhelper.lsp.environments import WorkDone, log_answer, params_dict, run_blocking
 from pyhelper.requirements import get_in
 from pyhelper.tomlfile import TomlDocument, parse_toml, read_toml, syntax_problem
 
 if TYPE_CHECKING:
-    from pyhelper.server import LockstepServer
+    from pyhelper.lsp.server import LockstepServer
     from pyhelper.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -124,7 +124,7 @@ class DriftSession:
 
     def check(self, project: protocol.ProjectInfo, text: str | None) -> ProjectDrift:
         """Check one project (its pyproject as `text` when the editor has it open). Thread-safe."""
-        from pyhelper.drift import check_project
+        from pyhelper.drift.lock import check_project
 
         with self._guard:
             root, pyproject = Path(project["root"]), Path(project["pyproject"])
@@ -387,7 +387,7 @@ def _quick_fix(title: str, command: str, root: str, diagnostics: list[types.Diag
 
 def _fitting_python(ls: LockstepServer, project: protocol.ProjectInfo) -> str:
     """`Python 3.12`: what the project's rules would recreate the venv with."""
-    from pyhelper.operations import choose_python
+    from pyhelper.lsp.environments import choose_python
 
     choice = choose_python(ls, project)
     if choice.chosen is not None:
@@ -396,7 +396,7 @@ def _fitting_python(ls: LockstepServer, project: protocol.ProjectInfo) -> str:
 
 
 async def on_code_action(ls: LockstepServer, params: types.CodeActionParams) -> list[types.CodeAction] | None:
-    from pyhelper.diagnostics import SOURCE
+    from pyhelper.lsp.diagnostics import SOURCE
 
     path = to_fs_path(params.text_document.uri)
     project = _project_for_file(ls, Path(path)) if path else None
@@ -465,7 +465,7 @@ async def on_check_drift(ls: LockstepServer, params: Any) -> protocol.ProjectsRe
 
 async def on_update_lock(ls: LockstepServer, params: Any) -> protocol.UpdateLockResult:
     from pyhelper.locking import lock_project
-    from pyhelper.operations import project_to_change, python_to_lock_with
+    from pyhelper.lsp.environments import project_to_change, python_to_lock_with
 
     values = params_dict(params)
     project = await project_to_change(ls, values, doing="re-locks")

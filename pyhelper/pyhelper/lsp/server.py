@@ -25,8 +25,11 @@ from pygls.io_ import StdinAsyncReader, StdoutWriter
 from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
-from pyhelper import __version__, livedrift, operations, protocol, transport
+from pyhelper import __version__
 from pyhelper.lockfiles.registry import watch_globs
+from pyhelper.lsp import drift as livedrift
+from pyhelper.lsp import environments as operations
+from pyhelper.lsp import protocol, transport
 from pyhelper.settings import Settings, read_settings
 
 if TYPE_CHECKING:
@@ -36,7 +39,7 @@ if TYPE_CHECKING:
     from pyhelper.environments import Environments
     from pyhelper.findings import Finding
     from pyhelper.interpreters.discovery import Discovery
-    from pyhelper.livedrift import DriftSession
+    from pyhelper.lsp.drift import DriftSession
     from pyhelper.projects import Scan
 
 log = logging.getLogger(__name__)
@@ -63,7 +66,7 @@ class LockstepServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__("lockstep", __version__)
         self.settings = Settings()
-        # Made on first use (pyhelper.operations): their imports are not paid at start-up.
+        # Made on first use (pyhelper.lsp.environments): their imports are not paid at start-up.
         self.discovery: Discovery | None = None
         self.environments: Environments | None = None
         self.drift: DriftSession | None = None
@@ -94,7 +97,7 @@ class LockstepServer(LanguageServer):
         return 0
 
     async def _serve(self, reader: StdinAsyncReader, stop: threading.Event) -> None:
-        from pyhelper.logging_setup import to_editor
+        from pyhelper.lsp.logging_setup import to_editor
 
         with to_editor(self.window_log_message):
             await transport.serve(reader, self.protocol, stop, protocol.REQUEST_PARAMS)
@@ -190,7 +193,7 @@ class LockstepServer(LanguageServer):
         self.publish(path, list(dict.fromkeys(f for found in parts.values() for f in found)))
 
     def publish(self, path: Path, findings: Sequence[Finding]) -> None:
-        from pyhelper.diagnostics import file_uri, to_diagnostic
+        from pyhelper.lsp.diagnostics import file_uri, to_diagnostic
 
         codec = self.workspace.position_codec
         # Many findings point into one file (a lock of 1.5 MB): read each file once per publish.
@@ -345,7 +348,7 @@ def build_server() -> LockstepServer:
 
 
 def serve() -> int:
-    from pyhelper.logging_setup import configure, startup_line
+    from pyhelper.lsp.logging_setup import configure, startup_line
 
     configure()
     server = build_server()
