@@ -63,7 +63,7 @@ def make_project(scratch: Path) -> Path:
 
 def keystrokes(root: Path, runs: int) -> list[float]:
     """Seconds per in-process re-check, the buffer alternating between edited and not."""
-    from pyhelper.lsp.drift import DriftSession
+    from pyhelper.drift.session import DriftSession
     from pyhelper.projects import scan_workspace
 
     (project,) = scan_workspace([root]).projects

@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from pyhelper.lsp.environments import ToolOutputLog, log_answer
+from pyhelper.lsp.session import ToolOutputLog, log_answer
 
 UV_SYNC = [
     "Resolved 4 packages in 3ms",
@@ -28,7 +28,7 @@ UV_FAILURE = [
 
 def entries(caplog: pytest.LogCaptureFixture, lines: list[str]) -> list[tuple[str, str]]:
     output = ToolOutputLog()
-    with caplog.at_level(logging.INFO, logger="pyhelper.lsp.environments"):
+    with caplog.at_level(logging.INFO, logger="pyhelper.lsp.session"):
         for line in lines:
             output.add(line)
         output.flush()
@@ -68,6 +68,6 @@ def test_nothing_buffered_logs_nothing(caplog: pytest.LogCaptureFixture) -> None
 def test_an_answer_is_logged_at_the_level_of_its_status(
     caplog: pytest.LogCaptureFixture, status: str, level: str
 ) -> None:
-    with caplog.at_level(logging.INFO, logger="pyhelper.lsp.environments"):
+    with caplog.at_level(logging.INFO, logger="pyhelper.lsp.session"):
         log_answer(status, "The sentence.")
     assert [(r.levelname, r.getMessage()) for r in caplog.records] == [(level, "The sentence.")]

@@ -92,14 +92,14 @@ class LockFormat(Generic[L]):
     """One lock format. `L` is the parsed lock its `parse` returns."""
 
     name: str
-    """Short and stable: the `LockCache` kind, `envdrift.Selection.manager`, messages."""
+    """Short and stable: the `LockCache` kind, `drift.environment.Selection.manager`, messages."""
     manager: Manager | None
     """The manager whose lock this is: a project holding one is managed by it. None for a format any
     tool writes (pylock.toml), which then never decides the manager."""
     parse: Callable[[Path, str], L | Finding]
     """The lock's text as a model; a `toml-syntax` finding when it is not one."""
     check: Callable[[Checking, L], list[Finding]]
-    """pyproject vs lock: the findings of `pyhelper.drift` (its docstring lists the codes)."""
+    """pyproject vs lock: the findings of `pyhelper.drift.lock` (its docstring lists the codes)."""
     versions: Callable[[L, str], Sequence[str | None]]
     """Every version the lock holds of a package (PEP 503 name), for hover."""
     file_names: tuple[str, ...] = ()

@@ -7,9 +7,9 @@ request); PDM installs `default` and every dev group. Markers are evaluated with
 venv's Python (`marker_environment`: read from its pyvenv.cfg) on this machine's platform.
 
 Each format's `LockFormat.select` gives the packages as `Locked` entries (for comparing with a venv,
-`pyhelper.drift.environment`); `pinned_install` gives a `PinnedInstall`: `name==version --hash=...` lines that
-`uv pip sync` (or pip) installs without resolving, plus the project itself when the manager would
-install it (editable), for formats whose `LockFormat.install` is "pinned".
+`pyhelper.drift.environment`); `pinned_install` gives a `PinnedInstall`: `name==version --hash=...`
+lines that `uv pip sync` (or pip) installs without resolving, plus the project itself when the manager
+would install it (editable), for formats whose `LockFormat.install` is "pinned".
 
 `packaging` is imported only when a marker is evaluated: checking a lock never needs it.
 """

@@ -1,0 +1,232 @@
+"""Live drift: one project's lock and environment checks as the user types, with what they cache.
+
+`DriftSession.check` runs `pyhelper.drift.lock.check_project` (lock drift, with the editor's buffer
+standing in for pyproject.toml) and `pyhelper.drift.environment` (lock vs venv), and sums the result up
+as the project's drift state. Parsed locks, venv reads and lock selections are cached, so a keystroke
+costs a parse of the buffer and the comparisons, not a re-read of the lock or the venv. The server
+(`pyhelper.lsp.session`) decides when to check and publishes the findings.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pyhelper.drift.environment import (
+    EXTRANEOUS,
+    Choice,
+    EnvReport,
+    Selection,
+    VenvCache,
+    VenvSnapshot,
+    check_environment,
+    select,
+)
+from pyhelper.drift.lock import is_drift
+from pyhelper.findings import Finding, Severity
+from pyhelper.lockfiles import LockCache, UnreadableFile
+from pyhelper.lockfiles.registry import format_for_manager, format_of_file
+from pyhelper.locking import uses_lockfile
+from pyhelper.lsp import protocol
+from pyhelper.requirements import get_in
+from pyhelper.tomlfile import TomlDocument, parse_toml, read_toml, syntax_problem
+
+if TYPE_CHECKING:
+    from pyhelper.settings import Settings
+
+LOCK_CODES = frozenset(
+    {
+        "lock-missing-package",
+        "lock-unsatisfied",
+        "lock-stale",
+        "lock-requires-python",
+        "lock-extraneous",
+        "lock-invalid",
+        "lock-missing",
+    }
+)
+_LEVELS = {
+    "error": Severity.ERROR,
+    "warning": Severity.WARNING,
+    "information": Severity.INFORMATION,
+    "hint": Severity.HINT,
+}
+
+
+@dataclass(frozen=True)
+class ProjectDrift:
+    """One project's latest check."""
+
+    root: Path
+    findings: Mapping[Path, tuple[Finding, ...]]
+    info: protocol.DriftInfo
+    selection: Selection | None
+    snapshot: VenvSnapshot | None
+
+
+def _selection_key(doc: TomlDocument, lockfile: Path, snapshot: VenvSnapshot) -> object:
+    """What a lock's selection for a venv depends on besides the lock's and the venv's content."""
+    data = doc.data
+    fmt = format_of_file(lockfile.name)
+    return repr(
+        (
+            lockfile,
+            id(snapshot),
+            get_in(data, ("project", "name")),
+            get_in(data, ("project", "version")),
+            "build-system" in data,
+            fmt.selection_inputs(data) if fmt is not None else None,
+        )
+    )
+
+
+class DriftSession:
+    """The helper's drift state: caches (locks, venvs, selections) and each project's latest result."""
+
+    def __init__(self) -> None:
+        self.locks = LockCache()
+        self.venvs = VenvCache()
+        self.results: dict[Path, ProjectDrift] = {}
+        self._selections: dict[Path, tuple[object, tuple[os.stat_result | None, ...], Selection]] = {}
+        self._guard = threading.Lock()
+
+    def check(self, project: protocol.ProjectInfo, text: str | None) -> ProjectDrift:
+        """Check one project (its pyproject as `text` when the editor has it open). Thread-safe."""
+        from pyhelper.drift.lock import check_project
+
+        with self._guard:
+            root, pyproject = Path(project["root"]), Path(project["pyproject"])
+            doc = parse_toml(pyproject, text) if text is not None else read_toml(pyproject)
+            lock_findings = check_project(root, pyproject_text=text, cache=self.locks)
+            lockfile = Path(project["lockfile"]) if project["lockfile"] else None
+            snapshot = selection = report = None
+            venv = project["venv"]
+            if isinstance(doc, TomlDocument) and venv is not None:
+                snapshot = self.venvs.get(Path(venv["path"]))
+                if lockfile is not None:
+                    selection = self._select(lockfile, root, doc, snapshot, Choice())
+                    report = check_environment(doc, selection, snapshot)
+            findings: dict[Path, list[Finding]] = {}
+            for finding in [*lock_findings, *(report.findings if report else ())]:
+                findings.setdefault(finding.path, []).append(finding)
+            grouped = {path: tuple(dict.fromkeys(items)) for path, items in findings.items()}
+            problem = syntax_problem(doc) if isinstance(doc, Finding) else None
+            info = _info(lock_findings, report, lockfile, problem, uses_lockfile(project["manager"]))
+            return ProjectDrift(root, grouped, info, selection, snapshot)
+
+    def _select(
+        self, lockfile: Path, root: Path, doc: TomlDocument, snapshot: VenvSnapshot, chosen: Choice
+    ) -> Selection:
+        fmt = format_of_file(lockfile.name)
+        key = (_selection_key(doc, lockfile, snapshot), chosen)
+        stat = (_stat(lockfile),)
+        cached = self._selections.get(root)
+        if cached is not None and cached[0] == key and cached[1] == stat:
+            return cached[2]
+        selection = (
+            select(fmt.name, lockfile, root, doc, snapshot, self.locks, chosen)
+            if fmt is not None
+            else Selection(lockfile, "none", {})
+        )
+        self._selections[root] = (key, stat, selection)
+        return selection
+
+    def locked_versions(self, lockfile: Path, name: str) -> list[str | None]:
+        fmt = format_of_file(lockfile.name)
+        if fmt is None:
+            return []
+        try:
+            with self._guard:
+                lock = self.locks.get(lockfile, fmt.name, fmt.parse)
+        except UnreadableFile:
+            return []
+        return [] if isinstance(lock, Finding) else list(fmt.versions(lock, name))
+
+
+def _stat(path: Path) -> os.stat_result | None:
+    try:
+        return path.stat()
+    except OSError:
+        return None
+
+
+def _info(
+    lock_findings: Sequence[Finding],
+    report: EnvReport | None,
+    lockfile: Path | None,
+    problem: str | None,
+    lock_expected: bool,
+) -> protocol.DriftInfo:
+    lock_issues = sum(1 for f in lock_findings if f.severity <= Severity.WARNING)
+    if problem is not None:
+        state: protocol.DriftState = "pyproject-invalid"
+    elif lockfile is None and lock_expected:
+        state = "unlocked"
+    elif is_drift(list(lock_findings)):
+        state = "lock-stale"
+    elif report is None or report.problem is not None:
+        state = "unknown"
+    elif not report.in_sync:
+        state = "env-out-of-sync"
+    else:
+        state = "in-sync"
+    return {
+        "state": state,
+        "lockIssues": lock_issues,
+        "missing": report.missing if report else 0,
+        "mismatched": report.mismatched if report else 0,
+        "extraneous": report.extraneous if report else 0,
+        "pythonMismatch": bool(report and report.python_mismatch),
+        "lockfile": str(lockfile) if lockfile else None,
+        "problem": problem,
+    }
+
+
+def shown(findings: Iterable[Finding], settings: Settings) -> list[Finding]:
+    """The findings as the user's settings want them: off, re-levelled, extraneous packages only asked for."""
+    if not settings.diagnostics_enabled:
+        return []
+    overrides = dict(settings.diagnostics_severity)
+    result = []
+    for finding in findings:
+        if finding.code == EXTRANEOUS and not settings.diagnostics_extraneous:
+            continue
+        level = overrides.get(finding.code)
+        if level == "off":
+            continue
+        if level in _LEVELS:
+            finding = dataclasses.replace(finding, severity=_LEVELS[level])
+        result.append(finding)
+    return result
+
+
+def projects_of(projects: Iterable[protocol.ProjectInfo], path: Path) -> list[protocol.ProjectInfo]:
+    """The projects a changed file concerns: its pyproject, lockfile or venv (or, for a uv workspace
+    member, any pyproject of its workspace)."""
+    found = []
+    for project in projects:
+        venv = project["venv"]
+        if (
+            Path(project["pyproject"]) == path
+            or (project["lockfile"] and Path(project["lockfile"]) == path)
+            or (venv is not None and path.is_relative_to(venv["path"]))
+            or (
+                project["workspaceRoot"]
+                and path.name == "pyproject.toml"
+                and path.is_relative_to(project["workspaceRoot"])
+            )
+        ):
+            found.append(project)
+    return found
+
+
+def lock_place(manager: protocol.Manager, root: Path, workspace_root: Path | None) -> tuple[Path, str]:
+    """Where re-locking a project runs and the lock it writes: a uv workspace member's lock is the
+    workspace root's."""
+    fmt = format_for_manager(manager)
+    return workspace_root or root, fmt.lock_name if fmt is not None else "the lockfile"

@@ -1,0 +1,469 @@
+"""One editor session's state, and what keeps it current: the workspace scan, the published diagnostics,
+the live drift checks; plus what the handlers share for long requests (blocking work, progress).
+
+Every handler receives the `Session` as its first argument (`server.py` binds it). The workspace is
+scanned after `initialized` (never before answering `initialize`: start-up time matters), again when
+a watched file, a workspace folder or a setting changes, and the client hears of a changed project list
+through `lockstep/projectsChanged`. Drift is re-checked per project (debounced) when its pyproject
+buffer, its lock or its venv changes and after every scan: the engine's `DriftSession` checks, this
+module publishes the findings on every file they concern and tells the client when a project's drift
+state changed (`ProjectInfo.drift`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import threading
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+from pygls.uris import to_fs_path
+
+from pyhelper.lsp import protocol
+from pyhelper.settings import Settings
+
+if TYPE_CHECKING:
+    from pygls.workspace import TextDocument
+
+    from pyhelper.drift.session import DriftSession, ProjectDrift
+    from pyhelper.environments import Environments, Event
+    from pyhelper.environments import Settings as EnvironmentSettings
+    from pyhelper.findings import Finding
+    from pyhelper.interpreters.choice import Choice
+    from pyhelper.interpreters.discovery import Discovery
+    from pyhelper.projects import Scan
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+# A checkout or `uv sync` touches many watched files at once: one rescan for the whole burst.
+RESCAN_DELAY = 0.1
+# Typing pauses shorter than this are one edit; the check itself takes a few ms (bench/livedrift.py).
+DEBOUNCE = 0.05
+DOCUMENT_PART = "document"
+"""The findings of a pyproject file's own check (the others are each project's drift: `_drift_part`)."""
+
+UNTRUSTED = (
+    "Lockstep {doing} only in a trusted workspace: installing runs code from the project. Trust the "
+    "workspace to continue."
+)
+
+
+class Session:
+    """The helper's state for one editor: settings, scan, published diagnostics, engine caches."""
+
+    def __init__(self, server: LanguageServer) -> None:
+        self.server = server
+        self.settings = Settings()
+        self.scan: Scan | None = None
+        self.last_good_pyprojects: dict[Path, Mapping[str, Any]] = {}
+        """Each project's last pyproject.toml that parsed: a broken one keeps its name and manager."""
+        self.published: dict[Path, list[types.Diagnostic]] = {}
+        """What the client currently shows per file, so unchanged results are not sent again."""
+        self.parts: dict[Path, dict[str, tuple[Finding, ...]]] = {}
+        """Each file's findings by where they come from (the document check, each project's drift)."""
+        # Made on first use: their imports are not paid at start-up.
+        self._discovery: Discovery | None = None
+        self._environments: Environments | None = None
+        self._drift: DriftSession | None = None
+        self._scan_lock = asyncio.Lock()
+        self._scan_task: asyncio.Task[None] | None = None
+        self._scan_timer: asyncio.TimerHandle | None = None
+        self._drift_timers: dict[Path, asyncio.TimerHandle] = {}
+
+    # The engine's long-lived parts ----------------------------------------------------------------
+
+    def discovery(self) -> Discovery:
+        """The session's interpreter discovery, configured for the current folders and settings."""
+        from pyhelper.interpreters.discovery import Discovery, DiscoveryOptions
+
+        options = DiscoveryOptions(
+            workspace_roots=tuple(str(folder) for folder in self.folders()),
+            lockstep_install_dir=self.settings.python_install_dir,
+        )
+        if self._discovery is None:
+            self._discovery = Discovery(options=options)
+        else:
+            self._discovery.configure(options)
+        return self._discovery
+
+    def refresh_interpreters(self, paths: Iterable[str]) -> None:
+        """Watched files changed: interpreter discovery (when made) forgets what they touch."""
+        if self._discovery is not None:
+            self._discovery.refresh(paths)
+
+    def environments(self) -> Environments:
+        from pyhelper.environments import Environments
+
+        if self._environments is None:
+            self._environments = Environments()
+        return self._environments
+
+    def environment_settings(self) -> EnvironmentSettings:
+        from pyhelper.environments import Settings as EnvironmentSettings
+
+        settings = self.settings
+        return EnvironmentSettings(venv=settings.venv, seed=settings.venv_seed, uv_path=settings.uv_path)
+
+    def drift(self) -> DriftSession:
+        from pyhelper.drift.session import DriftSession
+
+        if self._drift is None:
+            self._drift = DriftSession()
+        return self._drift
+
+    def choose_python(self, project: protocol.ProjectInfo) -> Choice:
+        from pyhelper.interpreters.choice import choose
+
+        return choose(
+            self.discovery().interpreters(),
+            requires_python=project["requiresPython"],
+            python_version=project["pythonVersion"],
+            preference=self.settings.python_preference,
+        )
+
+    # The workspace scan ---------------------------------------------------------------------------
+
+    def folders(self) -> list[Path]:
+        workspace = self.server.workspace
+        uris = [folder.uri for folder in workspace.folders.values()] or [workspace.root_uri]
+        return [Path(path) for uri in uris if uri and (path := to_fs_path(uri))]
+
+    def request_scan(self, delay: float = RESCAN_DELAY) -> None:
+        """Rescan after `delay` seconds; another request within that time replaces this one."""
+        if self._scan_timer is not None:
+            self._scan_timer.cancel()
+        self._scan_timer = asyncio.get_running_loop().call_later(delay, self._start_scan)
+
+    def _start_scan(self) -> None:
+        self._scan_timer = None
+        self._scan_task = asyncio.ensure_future(self._rescan())
+        self._scan_task.add_done_callback(functools.partial(_log_failure, "Scanning the workspace failed"))
+
+    async def current_scan(self, refresh: bool = False) -> Scan:
+        """The latest scan, waiting for one in progress; `refresh` scans now."""
+        if refresh or self._scan_task is None:
+            if self._scan_timer is not None:
+                self._scan_timer.cancel()
+            self._start_scan()
+        assert self._scan_task is not None
+        await asyncio.shield(self._scan_task)
+        assert self.scan is not None
+        return self.scan
+
+    async def _rescan(self) -> None:
+        from pyhelper.projects import scan_workspace
+
+        async with self._scan_lock:
+            settings = self.settings
+            scan = await asyncio.to_thread(
+                scan_workspace,
+                self.folders(),
+                settings.exclude,
+                settings.venv,
+                remembered=self.last_good_pyprojects,
+            )
+            previous, self.scan = self.scan, scan
+            self._publish_scan_findings(previous, scan)
+            self._forget_removed_drift()
+            # Drift states go out with the project list they belong to: one notification, not two.
+            drift_changed = await self.check_drift(notify=False)
+            if previous is not None and previous.projects == scan.projects:
+                if drift_changed:
+                    self.notify_projects()
+                return
+            log.info(
+                "Found %d project(s) in %d workspace folder(s).", len(scan.projects), len(self.folders())
+            )
+            if previous is not None:
+                self.notify_projects()
+
+    async def find_project(self, root: object) -> protocol.ProjectInfo | None:
+        scan = await self.current_scan()
+        return next((project for project in scan.projects if project["root"] == root), None)
+
+    async def project_to_change(
+        self,
+        values: dict[str, Any],
+        doing: str = "creates, syncs and deletes environments",
+        needs_pyproject: bool = True,
+    ) -> protocol.ProjectInfo | str:
+        """The project an operation is for, or why the operation cannot run (one sentence)."""
+        if not self.settings.trusted:
+            return UNTRUSTED.format(doing=doing)
+        project = await self.find_project(values.get("root"))
+        if project is None:
+            return f"No project at {values.get('root')}: refresh the projects and try again."
+        if needs_pyproject and project["pyprojectError"]:
+            return f"{project['pyprojectError']}. Fix it first; Lockstep carries on once it parses."
+        return project
+
+    def projects_of(self, path: Path) -> list[protocol.ProjectInfo]:
+        """The projects a changed file concerns: its pyproject, lockfile or venv."""
+        from pyhelper.drift.session import projects_of
+
+        return projects_of(self.scan.projects, path) if self.scan is not None else []
+
+    def annotate(self, projects: Sequence[protocol.ProjectInfo]) -> list[protocol.ProjectInfo]:
+        """The projects with their latest drift state (for the status bar)."""
+        results = self._drift.results if self._drift is not None else {}
+        annotated: list[protocol.ProjectInfo] = []
+        for project in projects:
+            result = results.get(Path(project["root"]))
+            annotated.append({**project, "drift": result.info} if result is not None else project)
+        return annotated
+
+    def notify_projects(self) -> None:
+        """Tell the client the project list (or a project's drift state) changed."""
+        if self.scan is not None:
+            result: protocol.ProjectsResult = {"projects": self.annotate(self.scan.projects)}
+            self.server.protocol.notify(protocol.PROJECTS_CHANGED, result)
+
+    # Diagnostics ----------------------------------------------------------------------------------
+
+    def open_documents(self) -> dict[Path, TextDocument]:
+        documents = self.server.workspace.text_documents.values()
+        return {Path(document.path): document for document in documents}
+
+    def lines_of(self, path: Path) -> Sequence[str]:
+        document = self.open_documents().get(path)
+        if document is not None:
+            return document.lines
+        from pyhelper import boundedread
+
+        try:
+            text = boundedread.read_text(path, boundedread.DIAGNOSED_FILE, errors="replace")
+            return text.splitlines(keepends=True)
+        except OSError:  # also refused: a finding may be about a FIFO, which must never be read
+            return []
+
+    def publish_part(self, path: Path, part: str, findings: Sequence[Finding]) -> None:
+        """Publish `path`'s findings from one source, keeping those of the others."""
+        parts = self.parts.setdefault(path, {})
+        if findings:
+            parts[part] = tuple(findings)
+        else:
+            parts.pop(part, None)
+        if not parts:
+            del self.parts[path]
+        self.publish(path, list(dict.fromkeys(f for found in parts.values() for f in found)))
+
+    def publish(self, path: Path, findings: Sequence[Finding]) -> None:
+        from pyhelper.lsp.diagnostics import file_uri, to_diagnostic
+
+        codec = self.server.workspace.position_codec
+        # Many findings point into one file (a lock of 1.5 MB): read each file once per publish.
+        lines_of = functools.cache(self.lines_of)
+        diagnostics = [to_diagnostic(finding, codec, lines_of) for finding in findings]
+        if self.published.get(path, []) == diagnostics:
+            return
+        if diagnostics:
+            self.published[path] = diagnostics
+        else:
+            self.published.pop(path, None)
+        document = self.open_documents().get(path)
+        self.server.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(
+                uri=file_uri(path), diagnostics=diagnostics, version=document.version if document else None
+            )
+        )
+
+    def _publish_scan_findings(self, previous: Scan | None, scan: Scan) -> None:
+        """Findings for the pyproject files on disk; an open file's findings come from its buffer."""
+        open_paths = self.open_documents().keys()
+        gone: Collection[Path] = previous.findings.keys() - scan.findings.keys() if previous else ()
+        for path in gone:
+            if path not in open_paths:
+                self.publish_part(path, DOCUMENT_PART, ())
+        for path, findings in scan.findings.items():
+            if path not in open_paths:
+                self.publish_part(path, DOCUMENT_PART, findings)
+
+    # Live drift -----------------------------------------------------------------------------------
+
+    def schedule_drift(self, projects: Iterable[protocol.ProjectInfo], delay: float = DEBOUNCE) -> None:
+        """Check these projects after `delay`; a new request for a project within that time replaces it."""
+        loop = asyncio.get_running_loop()
+        for project in projects:
+            root = Path(project["root"])
+            timer = self._drift_timers.pop(root, None)
+            if timer is not None:
+                timer.cancel()
+            self._drift_timers[root] = loop.call_later(delay, self._start_drift, root)
+
+    def _start_drift(self, root: Path) -> None:
+        self._drift_timers.pop(root, None)
+        task = asyncio.ensure_future(self.check_drift([root]))
+        task.add_done_callback(functools.partial(_log_failure, "Checking drift failed"))
+
+    async def check_drift(self, roots: Sequence[Path] | None = None, *, notify: bool = True) -> bool:
+        """Check the projects at `roots` (all when None) and publish what changed; returns whether any
+        project's drift state changed (and, with `notify`, has told the client)."""
+        if self.scan is None:
+            return False
+        drift = self.drift()
+        projects = [p for p in self.scan.projects if roots is None or Path(p["root"]) in roots]
+        documents = self.open_documents()
+        changed = False
+        for project in projects:
+            document = documents.get(Path(project["pyproject"]))
+            text = document.source if document is not None else None
+            result = await asyncio.to_thread(drift.check, project, text)
+            previous = drift.results.get(result.root)
+            drift.results[result.root] = result
+            self._publish_drift(result, previous)
+            changed |= previous is None or previous.info != result.info
+        if changed and notify:
+            self.notify_projects()
+        return changed
+
+    def _publish_drift(self, result: ProjectDrift, previous: ProjectDrift | None) -> None:
+        """Publish what changed since `previous` (None: everything)."""
+        from pyhelper.drift.session import shown
+
+        part = _drift_part(result.root)
+        for path in previous.findings.keys() - result.findings.keys() if previous else ():
+            self.publish_part(path, part, ())
+        for path, findings in result.findings.items():
+            if previous is None or previous.findings.get(path) != findings:
+                self.publish_part(path, part, shown(findings, self.settings))
+
+    def republish_drift(self) -> None:
+        """Settings changed: show the latest results as they now want."""
+        if self._drift is not None:
+            for result in self._drift.results.values():
+                self._publish_drift(result, None)
+
+    def _forget_removed_drift(self) -> None:
+        """After a scan: drop the results (and their diagnostics) of projects that no longer exist."""
+        if self.scan is None or self._drift is None:
+            return
+        roots = {Path(p["root"]) for p in self.scan.projects}
+        results = self._drift.results
+        for root in [root for root in results if root not in roots]:
+            for path in results.pop(root).findings:
+                self.publish_part(path, _drift_part(root), ())
+
+
+def _drift_part(root: Path) -> str:
+    return f"drift:{root}"
+
+
+def _log_failure(what: str, task: asyncio.Task[Any]) -> None:
+    if not task.cancelled() and (error := task.exception()) is not None:
+        log.error("%s", what, exc_info=error)
+
+
+# What long requests share ---------------------------------------------------------------------------
+
+
+def params_dict(params: Any) -> dict[str, Any]:
+    """pygls hands a custom method's params over as a namedtuple (or None); the handlers want a dict."""
+    if params is None:
+        return {}
+    if isinstance(params, dict):
+        return params
+    as_dict: Callable[[], dict[str, Any]] | None = getattr(params, "_asdict", None)
+    return dict(as_dict()) if as_dict else {}
+
+
+async def run_blocking(work: Callable[[threading.Event], T]) -> T:
+    """Run `work(cancel)` in a worker thread. When the request is cancelled, `cancel` is set and the
+    worker finishes (the engine restores what it touched) before the cancellation goes on."""
+    cancel = threading.Event()
+    task = asyncio.ensure_future(asyncio.to_thread(work, cancel))
+    try:
+        return await asyncio.shield(task)
+    except asyncio.CancelledError:
+        cancel.set()
+        await asyncio.wait([task])
+        raise
+
+
+_ANSWER_LEVELS = {"failed": logging.ERROR, "missing-tool": logging.ERROR, "lock-stale": logging.WARNING}
+
+
+def log_answer(status: str, message: str) -> None:
+    """An operation's outcome in the log, at the level it deserves: a failure is an error."""
+    log.log(_ANSWER_LEVELS.get(status, logging.INFO), "%s", message)
+
+
+class ToolOutputLog:
+    """A tool's output as log entries: a line flush left starts an entry and the indented lines after it
+    join it (`Installed 4 packages` and its ` + alpha==2.0` lines; `error: …` and its `  Caused by: …`),
+    so a multi-line message is one entry, logged at the level the tool gave it."""
+
+    def __init__(self) -> None:
+        self._lines: list[str] = []
+
+    def add(self, line: str) -> None:
+        if not line.strip():
+            return
+        if self._lines and _starts_entry(line):
+            self.flush()
+        self._lines.append(line)
+
+    def flush(self) -> None:
+        if not self._lines:
+            return
+        text = "\n".join(self._lines)
+        self._lines = []
+        log.log(_tool_level(text), "%s", text)
+
+
+# uv indents its diagnostics too (`  x No solution found`, with a multiplication sign).
+_CROSS = "\N{MULTIPLICATION SIGN}"
+
+
+def _starts_entry(line: str) -> bool:
+    return not line[0].isspace() or line.lstrip().startswith(_CROSS)
+
+
+def _tool_level(text: str) -> int:
+    first = text.lstrip().lower()
+    if first.startswith(("error", _CROSS)):
+        return logging.ERROR
+    if first.startswith("warning"):
+        return logging.WARNING
+    return logging.INFO
+
+
+class WorkDone:
+    """Work-done progress on the client's token, safe to report from the worker thread."""
+
+    def __init__(self, server: LanguageServer, token: str | int | None, title: str) -> None:
+        self._server = server
+        self._token = token
+        self._loop = asyncio.get_running_loop()
+        self._percentage: int | None = None
+        self.tool_output = ToolOutputLog()
+        if token is not None:
+            server.work_done_progress.begin(token, types.WorkDoneProgressBegin(title=title, cancellable=True))
+
+    def report(self, message: str, done: int | None = None, total: int | None = None) -> None:
+        percentage = min(100, done * 100 // total) if done is not None and total else None
+        if self._token is None or (percentage is not None and percentage == self._percentage):
+            return  # downloads report every chunk: only a new percentage is news
+        self._percentage = percentage
+        value = types.WorkDoneProgressReport(message=message, percentage=percentage)
+        self._loop.call_soon_threadsafe(self._server.work_done_progress.report, self._token, value)
+
+    def on_event(self, event: Event) -> None:
+        # Phases and the tools' output also go to the Lockstep output channel.
+        if event.kind == "output":
+            self.tool_output.add(event.message)
+            return
+        if not event.done:  # a count going up is news for the progress bar, not for the log
+            self.tool_output.flush()
+            log.info("%s", event.message)
+        self.report(event.message, event.done, event.total)
+
+    def end(self, message: str) -> None:
+        self.tool_output.flush()
+        if self._token is not None:
+            self._server.work_done_progress.end(self._token, types.WorkDoneProgressEnd(message=message))
