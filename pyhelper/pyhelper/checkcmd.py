@@ -4,8 +4,9 @@ Every format names files relative to the current folder (as compilers and linter
 paths were given, so the output of several paths tells their projects apart.
 
 Exit status: 0 in sync, 1 drift found (an error or warning finding), 2 usage error or unreadable
-input (a path that is no folder, a file that cannot be read or parsed). Information findings (such as
-a missing lock) are shown but are not drift.
+input (a path that is no folder, a file that cannot be read or parsed, a lock its own tool refuses
+to read: `lock-invalid`, where the tool's check exits 2 too). Information findings (such as a
+missing lock) are shown but are not drift.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from typing import TextIO
 from pyhelper.findings import Finding, Severity
 
 FORMATS = ("text", "json", "github")
+# Findings that mean the input could not be read as what it claims to be.
+_UNREADABLE = ("toml-syntax", "lock-invalid")
 _GITHUB_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning"}
 
 
@@ -38,7 +41,7 @@ def run(paths: list[str], output_format: str, out: TextIO = sys.stdout, err: Tex
     findings.sort(key=lambda finding: (str(finding.path), finding.range.start, finding.code))
     render = {"text": _text, "json": _json, "github": _github}[output_format]
     out.write(render(findings))
-    if any(f.code == "toml-syntax" for f in findings):
+    if any(f.code in _UNREADABLE for f in findings):
         return 2
     return 1 if is_drift(findings) else 0
 

@@ -23,6 +23,10 @@ Findings may concern any of those pyproject files or the lockfile: each carries 
 - `lock-extraneous` (warning, on the lock): the lock records a requirement pyproject no longer has.
 - `lock-invalid` (error, on the lock): an entry the tool would refuse (e.g. a version edited by hand).
 - `lock-missing` (information): the project's manager uses a lockfile and there is none.
+- `export-stale` (information, on the export): a pylock.toml beside the manager's lock (made by
+  `uv export`/`pdm export`) no longer matches; the manager's check never reads it, so it is no drift.
+- `dynamic-requirements` (information): a uv package's requirement lists are `dynamic`; the lock's
+  record of them is taken as declared (uv builds the package to know them).
 - `toml-syntax` (error): a file does not parse; reported at the error's line and column.
 - `lock-too-large` (information, on the lock): the lock is over `MAX_LOCK_BYTES` and is not checked.
 - `requirement-invalid` (error): a requirement string that is not PEP 508.
@@ -38,7 +42,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from pyhelper.findings import Finding, Range, Severity
+from pyhelper.findings import Finding, Range, Related, Severity
 from pyhelper.lockfiles import LockCache, UnreadableFile, registry
 from pyhelper.lockfiles.format import Checking, LockFormat
 from pyhelper.projects import find_pyprojects
@@ -83,12 +87,33 @@ def check_project(
     if not locks:
         return _missing_lock(doc)
     findings: list[Finding] = []
+    managed = next((fmt for fmt, _ in locks if fmt.manager is not None), None)
     for fmt, path in locks:
         try:
-            findings.extend(_check_lock(fmt, path, Checking(root, root_doc, load), cache))
+            found = _check_lock(fmt, path, Checking(root, root_doc, load), cache)
         except UnreadableFile as error:
-            findings.append(error.finding)
+            found = [error.finding]
+        if managed is not None and fmt.manager is None:
+            found = _export_findings(path, managed, found)
+        findings.extend(found)
     return _unique(findings)
+
+
+def _export_findings(path: Path, managed: LockFormat[Any], found: list[Finding]) -> list[Finding]:
+    """A manager-less lock (pylock.toml) beside a manager's lock is an export of it (`uv export`,
+    `pdm export`): the manager's check never reads it, so it never makes the project drift. What is
+    wrong with it is said once, as information, with each finding as related information."""
+    problems = [f for f in found if f.severity <= Severity.WARNING]
+    if not problems:
+        return found
+    kept = [f for f in found if f.severity > Severity.WARNING]
+    related = tuple(Related(f.path, f.range, f.message) for f in problems)
+    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+    message = (
+        f"{path.name} is an export of {managed.lock_name} that no longer matches: "
+        f"{problems[0].message}{more}. {managed.name}'s own check never reads it, so this is no drift"
+    )
+    return [*kept, Finding(path, Range.at(0), Severity.INFORMATION, "export-stale", message, related)]
 
 
 def _shared_lock(

@@ -54,11 +54,13 @@ class Want:
         # URL source replaces it (uv's RequirementSource has no specifier for them).
         return (parsed.name, parsed.extras, self._specifier(), marker_signature(marker, python), self.source)
 
+    @property
+    def from_index(self) -> bool:
+        return all(kind in ("index", "conflict") for kind, _ in self.source)
+
     def _specifier(self) -> tuple[tuple[str, str], ...]:
-        # uv records a specifier only for a package from an index: a workspace member, path, git or
-        # URL source replaces it (uv's RequirementSource has no specifier for them).
         assert self.item.parsed is not None
-        return self.item.parsed.specifier if not self.source or self.source[0][0] == "index" else ()
+        return self.item.parsed.specifier if self.from_index else ()
 
 
 @dataclass(frozen=True)
@@ -186,7 +188,9 @@ def _lock_problem(want: Want, lock: LockView, *, versions_too: bool = True) -> F
     if not versions_too:
         return None
     parsed = want.item.parsed
-    if parsed is None:
+    if parsed is None or not want.from_index:
+        # A workspace member, path, git or URL source replaces the specifier (uv drops it), so a
+        # member pinned at another version than its own is no drift for uv.
         return None
     specifier = ",".join(op + version for op, version in parsed.specifier)
     if parsed.url or not specifier or any(version_satisfies(v, specifier) for v in versions):

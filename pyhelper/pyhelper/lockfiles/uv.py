@@ -18,9 +18,10 @@ from __future__ import annotations
 import bisect
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,8 @@ from pyhelper.requirements import (
 from pyhelper.tomlfile import KeyPath, TOMLDecodeError, TomlDocument, loads, parse_toml
 
 _RUN = "run `uv lock`"
+# The first lock revision whose member entries record `default-groups` (written by uv 0.13).
+_DEFAULT_GROUPS_REVISION = 5
 
 _ENTRY = re.compile(
     r'\[\[package\]\]\nname = "([^"\\\n]*)"\n(?:version = "([^"\\\n]*)"\n)?'
@@ -112,6 +115,11 @@ class UvLock:
         column = offset - (self.text.rfind("\n", 0, offset) + 1)
         return Range.at(line, column, length)
 
+    def line_at(self, offset: int) -> Range:
+        """From `offset` to the end of its line."""
+        end = self.text.find("\n", offset)
+        return self.range_at(offset, (len(self.text) if end < 0 else end) - offset)
+
     def range_in(self, chunk: Chunk, path: KeyPath) -> Range:
         span = chunk.doc.span(path)
         if span is None:
@@ -120,6 +128,99 @@ class UvLock:
 
     def versions(self, name: str) -> list[str | None]:
         return [package.version for package in self.by_name.get(name, [])]
+
+    @cached_property
+    def dependency_problems(self) -> list[tuple[int, str]]:
+        """(offset, message) for dependency edges uv cannot resolve to one locked package, so that it
+        refuses the whole lock (uv's PackageIdForDependency::unwire and UnrecognizedDependency): an
+        edge without `source` must name a package locked once, and every edge an existing entry.
+        Found once per parsed lock, on the check's first use."""
+        problems: list[tuple[int, str]] = []
+        for owner, offset, name, version, source in self._edges():
+            problem = self._edge_problem(owner, name, version, source)
+            if problem is not None:
+                problems.append((offset, problem))
+        return problems
+
+    def _edges(self) -> Iterator[tuple[UvPackage, int, str, str | None, tuple[str, str] | None]]:
+        whole = self.top_chunk.doc.data.get("package")
+        if isinstance(whole, list):  # the file was parsed whole: read the edges from the data
+            entries = (item for item in whole if _is_entry(item))
+            for package, item in zip(self.packages, entries, strict=False):
+                for edge in _edges_of(item):
+                    pinned = edge.get("version")
+                    origin = next(iter(table(edge.get("source")).items()), None)
+                    yield (
+                        package,
+                        package.offset,
+                        canonicalize_name(edge["name"]),
+                        pinned if isinstance(pinned, str) else None,
+                        (str(origin[0]), str(origin[1])) if origin else None,
+                    )
+            return
+        # uv writes each edge on a line of its own, keys in a fixed order; requires-dist and
+        # requires-dev (in a package's [package.metadata], after its edges) are requirements, not edges.
+        text, packages = self.text, self.packages
+        headers = [package.offset for package in packages]
+        metadata = _line_starts(text, "[package.metadata]\n")
+        at = text.find(_EDGE_LINE)
+        while at >= 0:
+            start = at + 5
+            owner = bisect.bisect_right(headers, start) - 1
+            last_metadata = bisect.bisect_right(metadata, start) - 1
+            match = _EDGE.match(text, start)
+            if owner >= 0 and match and (last_metadata < 0 or metadata[last_metadata] < headers[owner]):
+                name, version, kind, source = match.groups()
+                yield (
+                    packages[owner],
+                    start,
+                    canonicalize_name(name),
+                    version,
+                    (kind, source) if kind else None,
+                )
+            at = text.find(_EDGE_LINE, start)
+
+    def _edge_problem(
+        self, owner: UvPackage, name: str, version: str | None, source: tuple[str, str] | None
+    ) -> str | None:
+        candidates = self.by_name.get(name, [])
+        what = f"uv.lock's entry for {owner.name} depends on {name}"
+        refused = f"so uv refuses the lock — {_RUN}"
+        if not candidates:
+            return f"{what}, which uv.lock does not hold (an entry removed by hand?), {refused}"
+        if source is None and len(candidates) > 1:
+            return f"{what} without saying which of its {len(candidates)} entries, {refused}"
+        if source is None and version is None:
+            return None
+        for package in candidates:
+            if (source is None or (package.source_kind, package.source) == source) and (
+                version is None or package.version == version
+            ):
+                return None
+        wanted = " ".join(part for part in (version, source and f"from {source[0]} {source[1]}") if part)
+        return f"{what} {wanted}, which uv.lock does not hold, {refused}"
+
+
+# A dependency edge as uv writes it: `{ name = "x", version = "1", source = { registry = "…" }, … }`.
+_EDGE_LINE = '\n    { name = "'
+_EDGE = re.compile(
+    r'\{ name = "([^"\\\n]+)"(?:, version = "([^"\\\n]*)")?(?:, source = \{ ([a-z]+) = "([^"\\\n]*)")?'
+)
+
+
+def _is_entry(item: object) -> bool:
+    return isinstance(item, dict) and isinstance(item.get("name"), str)
+
+
+def _edges_of(item: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """A parsed package entry's dependency edges: dependencies, then by extra and by group."""
+    lists: list[object] = [item.get("dependencies")]
+    for key in ("optional-dependencies", "dev-dependencies"):
+        lists.extend(table(item.get(key)).values())
+    for edges in lists:
+        for edge in edges if isinstance(edges, list) else []:
+            if _is_entry(edge):
+                yield edge
 
 
 def parse_lock(path: Path, text: str) -> UvLock | Finding:
@@ -263,6 +364,12 @@ class Member:
         return uv if isinstance(uv, dict) else {}
 
     @property
+    def dynamic_requirements(self) -> list[str]:
+        """The requirement lists `[project] dynamic` leaves to the build backend."""
+        dynamic = _strings(self.project.get("dynamic"))
+        return [field for field in ("dependencies", "optional-dependencies") if field in dynamic]
+
+    @property
     def is_package(self) -> bool:
         flag = self.uv.get("package")
         return flag if isinstance(flag, bool) else "build-system" in self.doc.data
@@ -352,8 +459,8 @@ def check(root: Path, root_doc: TomlDocument, lock: UvLock, load: Loader) -> lis
             members.append(Member(folder, doc))
     workspace = _Workspace(root, Member(root, root_doc), members, lock)
     findings.extend(
-        Finding(lock.path, lock.range_at(offset), Severity.ERROR, "lock-invalid", message)
-        for offset, message in lock.problems
+        Finding(lock.path, lock.line_at(offset), Severity.ERROR, "lock-invalid", message)
+        for offset, message in (*lock.problems, *lock.dependency_problems)
     )
     findings.extend(workspace.requires_python())
     findings.extend(workspace.options())
@@ -472,13 +579,17 @@ class _Workspace:
                 )
             ]
         sources = self._sources(member)
-        findings = self._version(member, local)
-        findings += compare_requirements(
-            self._wanted_dist(member, sources),
-            self._recorded(local.chunk, (*local.path, "metadata", "requires-dist"), sources),
-            self.view,
-            f"for {name}",
-        )
+        findings = self._version(member, local) + self._default_groups(member, local)
+        dynamic = member.dynamic_requirements
+        if dynamic:
+            findings.append(self._taken_as_declared(member, dynamic))
+        else:
+            findings += compare_requirements(
+                self._wanted_dist(member, sources),
+                self._recorded(local.chunk, (*local.path, "metadata", "requires-dist"), sources),
+                self.view,
+                f"for {name}",
+            )
         recorded = get_in(local.data, ("metadata", "requires-dev"))
         findings += self._groups(
             _wanted_groups(member, sources),
@@ -488,8 +599,46 @@ class _Workspace:
             name,
             sources,
         )
-        findings += self._extras(member, local)
+        if "optional-dependencies" not in dynamic:
+            findings += self._extras(member, local)
         return findings
+
+    def _default_groups(self, member: Member, local: UvLocal) -> list[Finding]:
+        """`[tool.uv] default-groups` against the member's locked entry. uv 0.13 records it in each
+        member's entry (absent: uv's default, `dev`) from lock revision 5 on, and re-resolves when it
+        differs; older revisions did not record it, and uv does not compare it for them."""
+        revision = self.lock.top.get("revision")
+        if not isinstance(revision, int) or revision < _DEFAULT_GROUPS_REVISION:
+            return []
+        wanted, recorded = member.uv.get("default-groups"), local.data.get("default-groups")
+        if _group_choice(wanted) == _group_choice(recorded):
+            return []
+        where = member.doc.range_of(("tool", "uv", "default-groups"))
+        return [
+            Finding(
+                member.doc.path if where else self.lock.path,
+                where or self.lock.range_in(local.chunk, local.path),
+                Severity.WARNING,
+                "lock-stale",
+                f"uv.lock records default-groups = {_shown_groups(recorded)} for {member.name}; it is now "
+                f"{_shown_groups(wanted)}, so uv will re-lock — {_RUN}",
+                self._related(local.chunk, (*local.path, "default-groups")) if recorded is not None else (),
+            )
+        ]
+
+    def _taken_as_declared(self, member: Member, dynamic: list[str]) -> Finding:
+        """uv builds a package whose requirement lists are dynamic to learn them; a static reader
+        cannot, so the lock's record of them stands (said once, as information)."""
+        fields = " and ".join(f"`{field}`" for field in dynamic)
+        verb, them = ("are", "them") if len(dynamic) > 1 else ("is", "it")
+        return Finding(
+            member.doc.path,
+            member.doc.range_of(("project", "dynamic")) or Range.at(0),
+            Severity.INFORMATION,
+            "dynamic-requirements",
+            f"{member.name}'s {fields} {verb} dynamic (computed by its build backend), so Lockstep takes "
+            f"uv.lock's record of {them} as declared; `uv lock --check` builds the package to compare",
+        )
 
     def _groups(
         self,
@@ -600,19 +749,32 @@ class _Workspace:
         """tool.uv.sources as the lock records them: the member's own entry for a name, else the
         root's (uv's lowering.rs); None for a name whose source is not modelled."""
         sources: dict[str, list[SourceEntry] | None] = {}
-        for owner in (self.root_member, member):
+        owners = (self.root_member, member) if self._lowered_in_workspace(member) else (member,)
+        for owner in owners:
             table = owner.uv.get("sources")
             for name, value in table.items() if isinstance(table, dict) else ():
                 name = canonicalize_name(name)
                 entries = value if isinstance(value, list) else [value]
-                lowered = [self._source_entry(owner.root, name, entry) for entry in entries]
+                lowered = [self._source_entry(member, owner.root, name, entry) for entry in entries]
                 sources[name] = None if None in lowered else [e for e in lowered if e is not None]
         return sources
 
-    def _source_entry(self, owner_root: Path, name: str, value: object) -> SourceEntry | None:
+    def _lowered_in_workspace(self, member: Member) -> bool:
+        """Whether uv lowers the member's requirements with the workspace root's sources. uv reads a
+        member's metadata from the workspace it discovers from the member's own folder, where the
+        nearest pyproject.toml above decides (uv-workspace's find_workspace): a member nested in
+        another project's folder (`examples/x` under a project `examples/`) is lowered alone, and
+        the lock records its requirement on a sibling member as a plain registry one."""
+        return all(
+            not (folder / "pyproject.toml").is_file()
+            for folder in member.root.parents
+            if folder != self.root and folder.is_relative_to(self.root)
+        )
+
+    def _source_entry(self, member: Member, owner_root: Path, name: str, value: object) -> SourceEntry | None:
         if not isinstance(value, dict):
             return None
-        source = self._source(owner_root, name, value)
+        source = self._source(member, owner_root, name, value)
         scope = value.get("marker")
         try:
             marker = markers.parse(scope) if isinstance(scope, str) else markers.TRUE
@@ -621,22 +783,25 @@ class _Workspace:
         extra, group = value.get("extra"), value.get("group")
         if source is None or not all(v is None or isinstance(v, str) for v in (extra, group)):
             return None
-        return SourceEntry(
-            source,
-            marker,
-            canonicalize_name(extra) if isinstance(extra, str) else None,
-            canonicalize_name(group) if isinstance(group, str) else None,
-        )
+        extra = canonicalize_name(extra) if isinstance(extra, str) else None
+        group = canonicalize_name(group) if isinstance(group, str) else None
+        if source[0][0] == "index" and member.name is not None and (extra or group):
+            # An index source scoped to an extra or group carries the conflict it resolves in
+            # (uv's lowering: ConflictItem of the project being lowered and that extra, else group).
+            source = tuple(sorted((*source, ("conflict", _conflict_key(member.name, extra, group)))))
+        return SourceEntry(source, marker, extra, group)
 
-    def _source(self, owner_root: Path, name: str, value: dict[str, Any]) -> Source | None:
+    def _source(self, member: Member, owner_root: Path, name: str, value: dict[str, Any]) -> Source | None:
         if value.get("workspace") is True:
-            member = next((m for m in self.members if m.name == name), None)
-            if member is None:
+            required = next((m for m in self.members if m.name == name), None)
+            if required is None:
                 return None
-            kind = "editable" if member.is_package and value.get("editable", True) else "virtual"
-            return ((kind, self._relative(member.root)),)
+            kind = "editable" if required.is_package and value.get("editable", True) else "virtual"
+            return ((kind, self._relative(required.root)),)
         if isinstance(value.get("index"), str):
-            urls = [i.get("url") for i in _indexes(self.root_member.uv) if i.get("name") == value["index"]]
+            # The project's own indexes first, then the workspace's (uv's lowering).
+            indexes = [*_indexes(member.uv), *_indexes(self.root_member.uv)]
+            urls = [i.get("url") for i in indexes if i.get("name") == value["index"]]
             return (("index", urls[0]),) if urls and isinstance(urls[0], str) else None
         if isinstance(value.get("git"), str):
             refs = [
@@ -678,11 +843,7 @@ class _Workspace:
             marker = _string(entry.get("marker")) or None
             specifier = _string(entry.get("specifier"))
             source: Source = tuple(
-                sorted(
-                    (k, _git_key(v, []) if k == "git" else str(v))
-                    for k, v in entry.items()
-                    if k not in _REQUIREMENT_KEYS
-                )
+                sorted((k, _recorded_source(k, v)) for k, v in entry.items() if k not in _REQUIREMENT_KEYS)
             )
             if name in sources and sources[name] is None:
                 source = ()
@@ -755,6 +916,43 @@ def _want(
     if rest is not markers.FALSE and markers.normal_form(rest) is not False:
         wants.append(Want(item, extra, (), rest))
     return wants
+
+
+def _group_choice(value: object) -> object:
+    """default-groups as uv compares it: `all`, or the set of normalised group names (absent: dev)."""
+    if value is None:
+        return frozenset({"dev"})
+    if isinstance(value, list):
+        return frozenset(canonicalize_name(g) for g in value if isinstance(g, str))
+    return value
+
+
+def _shown_groups(value: object) -> str:
+    if value is None:
+        return "the default (dev)"
+    return (
+        f'"{value}"' if isinstance(value, str) else "[" + ", ".join(f'"{g}"' for g in _strings(value)) + "]"
+    )
+
+
+def _recorded_source(key: str, value: object) -> str:
+    if key == "git" and isinstance(value, str):
+        return _git_key(value, [])
+    if key == "conflict" and isinstance(value, dict):
+        extra, group = value.get("extra"), value.get("group")
+        return _conflict_key(
+            _string(value.get("package")),
+            canonicalize_name(extra) if isinstance(extra, str) else None,
+            canonicalize_name(group) if isinstance(group, str) else None,
+        )
+    return str(value)
+
+
+def _conflict_key(package: str, extra: str | None, group: str | None) -> str:
+    """A conflict item as uv compares it (package, then extra or group, names normalised), shown as
+    `package[extra]` or `package:group`."""
+    name = canonicalize_name(package)
+    return f"{name}[{extra}]" if extra else f"{name}:{group}" if group else name
 
 
 def _git_key(url: str, refs: list[tuple[str, str]]) -> str:
