@@ -53,8 +53,37 @@ from corpus_cases import (
 )
 
 TOOLS = Path.home() / ".cache" / "lockstep" / "corpus-tools"
-PYENV = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv")) / "versions"
-TOOL_PYTHON = PYENV / "3.12.1" / "bin" / "python3.12"
+
+
+def _pyenv_versions() -> Path:
+    """`$(pyenv root)/versions`: pyenv's real interpreters (PATH holds only its shims)."""
+    try:
+        done = subprocess.run(["pyenv", "root"], capture_output=True, text=True, check=False, timeout=30)
+    except OSError:
+        done = None
+    root = done.stdout.strip() if done and done.returncode == 0 and done.stdout.strip() else None
+    return Path(root or os.environ.get("PYENV_ROOT") or Path.home() / ".pyenv") / "versions"
+
+
+PYENV = _pyenv_versions()
+
+
+def pyenv_pythons() -> dict[str, Path]:
+    """The newest pyenv CPython 3 of each minor version, by "3.X": the interpreter itself, never a shim."""
+    found: dict[str, tuple[tuple[int, ...], Path]] = {}
+    for folder in PYENV.glob("3.*"):
+        parts = folder.name.split(".")
+        if len(parts) != 3 or not all(part.isdigit() for part in parts):
+            continue  # 3.13t, 3.12-dev and other builds are not what a .python-version of 3.X asks for
+        minor = ".".join(parts[:2])
+        exe = folder / "bin" / f"python{minor}"
+        key = tuple(int(part) for part in parts)
+        if exe.is_file() and "shims" not in exe.resolve().parts and key > found.get(minor, ((), exe))[0]:
+            found[minor] = (key, exe)
+    return {minor: exe for minor, (_, exe) in sorted(found.items(), key=lambda item: item[1][0])}
+
+
+TOOL_PYTHON = pyenv_pythons()["3.12"]
 PINS = {"uv": ["uv==0.13.9"], "poetry": ["poetry==2.5.1"], "pdm": ["pdm==2.29.4", "hishel<2"]}
 
 
@@ -235,11 +264,12 @@ def tool_env(scratch: Path) -> dict[str, str]:
     env = dict(os.environ)
     pythons = TOOLS / "pythons"
     pythons.mkdir(parents=True, exist_ok=True)
-    for version in sorted(PYENV.glob("3.1[0-9].*")):
-        minor = ".".join(version.name.split(".")[:2])
+    for minor, exe in pyenv_pythons().items():
         link = pythons / f"python{minor}"
+        if link.is_symlink() and link.resolve() != exe.resolve():
+            link.unlink()
         if not link.exists():
-            link.symlink_to(version / "bin" / f"python{minor}")
+            link.symlink_to(exe)
     path = [p for p in env["PATH"].split(os.pathsep) if "pyenv" not in p]
     env["PATH"] = os.pathsep.join([str(pythons), *path])
     env["REQUESTS_CA_BUNDLE"] = env["SSL_CERT_FILE"]
@@ -300,20 +330,40 @@ def _reason(stderr: str) -> str:
     return ""
 
 
+def project_python(project: Project, root: Path) -> tuple[Path | None, str | None]:
+    """The interpreter for the project's `.python-version` (the workspace root's, as uv reads it):
+    pyenv's own of that minor version, so uv never falls back to a shim or fails with "No interpreter
+    found" (exit 2). A version the machine lacks (3.14) gets the newest there is, and the returned
+    note says so; the verdict does not depend on it unless a local package must be built."""
+    wanted = root / ".python-version"
+    if not wanted.is_file():
+        return None, None
+    lines = [line.strip() for line in wanted.read_text(encoding="utf-8").splitlines()]
+    request = next((line for line in lines if line and not line.startswith("#")), "")
+    minor = ".".join(request.split(".")[:2])
+    pythons = pyenv_pythons()
+    if minor in pythons:
+        return pythons[minor], None
+    newest = list(pythons.values())[-1]
+    return (
+        newest,
+        f"{project.name} asks for Python {request}; none here, so --python {newest.parent.parent.name}",
+    )
+
+
 def check(project: Project, root: Path, tools: dict[str, Path], env: dict[str, str]) -> dict[str, Any]:
     if project.format == "uv":
         verdict: dict[str, Any] = {}
         command = [str(tools["uv"]), "lock", "--check", "-v"]
+        python, override = project_python(project, root)
+        if python is not None:
+            command += ["--python", str(python)]
+        if override:
+            verdict["python_override"] = override
         done = run([*command, "--offline"], root, env)
         if done.returncode != 0:
             verdict["online"] = True
             done = run(command, root, env)
-        if done.returncode == 2 and "No interpreter found" in done.stderr:
-            # The project pins a Python this machine lacks (and uv may not download one here). The
-            # verdict does not depend on the interpreter unless a local package must be built.
-            newest = sorted(PYENV.glob("3.1[0-9].*"), key=lambda p: [int(x) for x in p.name.split(".")])[-1]
-            verdict["python_override"] = newest.name
-            done = run([*command, "--python", str(newest / "bin" / "python3")], root, env)
         unreachable = [line.strip() for line in done.stderr.splitlines() if _UNREACHABLE.search(line)]
         if done.returncode == 2 and unreachable:
             # uv had to re-resolve against a host this machine cannot reach (an index other than

@@ -152,3 +152,23 @@ def test_a_lock_not_laid_out_as_uv_writes_it_is_checked_the_same(tmp_path: Path)
         "lock-invalid",
         True,
     )
+
+
+def test_an_empty_group_counts_as_a_group() -> None:
+    (added,) = alarms("group-new-empty")
+    assert (added.code, added.path.name, text_at(added)) == ("lock-stale", "pyproject.toml", "docs")
+    assert added.message == "the empty group docs of rules is not recorded in uv.lock — run `uv lock`"
+
+
+def test_a_recorded_empty_group_no_longer_declared_is_extraneous(tmp_path: Path) -> None:
+    project = tmp_path / "rules"
+    shutil.copytree(RULES / "in-sync", project)
+    lock = project / "uv.lock"
+    text = lock.read_text(encoding="utf-8")
+    assert text.count("[package.metadata.requires-dev]\ndev = [") == 1
+    lock.write_text(
+        text.replace("[package.metadata.requires-dev]\n", "[package.metadata.requires-dev]\ndocs = []\n")
+    )
+    (extraneous,) = alarms(project)
+    assert (extraneous.code, extraneous.path.name) == ("lock-extraneous", "uv.lock")
+    assert "records an empty group docs of rules" in extraneous.message

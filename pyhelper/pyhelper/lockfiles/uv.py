@@ -598,6 +598,8 @@ class _Workspace:
             (*local.path, "metadata", "requires-dev"),
             name,
             sources,
+            # Empty groups are recorded from revision 1 on (uv's includes_empty_groups).
+            empty_groups_of=member.doc if self._revision >= 1 else None,
         )
         if "optional-dependencies" not in dynamic:
             findings += self._extras(member, local)
@@ -607,8 +609,7 @@ class _Workspace:
         """`[tool.uv] default-groups` against the member's locked entry. uv 0.13 records it in each
         member's entry (absent: uv's default, `dev`) from lock revision 5 on, and re-resolves when it
         differs; older revisions did not record it, and uv does not compare it for them."""
-        revision = self.lock.top.get("revision")
-        if not isinstance(revision, int) or revision < _DEFAULT_GROUPS_REVISION:
+        if self._revision < _DEFAULT_GROUPS_REVISION:
             return []
         wanted, recorded = member.uv.get("default-groups"), local.data.get("default-groups")
         if _group_choice(wanted) == _group_choice(recorded):
@@ -648,6 +649,7 @@ class _Workspace:
         path: KeyPath,
         owner: str,
         sources: Sources | None = None,
+        empty_groups_of: TomlDocument | None = None,
     ) -> list[Finding]:
         raw_names: dict[str, str] = {canonicalize_name(g): g for g in table(recorded)}
         findings: list[Finding] = []
@@ -656,7 +658,51 @@ class _Workspace:
             findings += compare_requirements(
                 wanted.get(group, []), haves, self.view, f"in the {group} group of {owner}"
             )
+        if empty_groups_of is not None:
+            findings += self._empty_groups(wanted, recorded, raw_names, chunk, path, owner, empty_groups_of)
         return findings
+
+    def _empty_groups(
+        self,
+        wanted: dict[str, list[Want]],
+        recorded: object,
+        raw_names: dict[str, str],
+        chunk: Chunk,
+        path: KeyPath,
+        owner: str,
+        doc: TomlDocument,
+    ) -> list[Finding]:
+        """An empty group counts as a group: added or removed, uv re-resolves."""
+        declared = {canonicalize_name(g): g for g in table(doc.data.get("dependency-groups"))}
+        findings = [
+            Finding(
+                doc.path,
+                _key_range(doc, ("dependency-groups", declared.get(group, group))),
+                Severity.WARNING,
+                "lock-stale",
+                f"the empty group {group} of {owner} is not recorded in uv.lock — {_RUN}",
+            )
+            for group in sorted(wanted)
+            if not wanted[group] and group not in raw_names
+        ]
+        findings += [
+            Finding(
+                self.lock.path,
+                self.lock.range_in(chunk, (*path, raw)),
+                Severity.WARNING,
+                "lock-extraneous",
+                f"uv.lock records an empty group {group} of {owner} that pyproject.toml no longer "
+                f"has — {_RUN}",
+            )
+            for group, raw in sorted(raw_names.items())
+            if group not in wanted and table(recorded).get(raw) == []
+        ]
+        return findings
+
+    @property
+    def _revision(self) -> int:
+        revision = self.lock.top.get("revision", 0)
+        return revision if isinstance(revision, int) else 0
 
     def _version(self, member: Member, local: UvLocal) -> list[Finding]:
         wanted = member.project.get("version")
