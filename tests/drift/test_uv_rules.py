@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from pyhelper.drift import check_project, is_drift
+from pyhelper.drift.lock import check_project, is_drift
 from pyhelper.findings import Finding, Severity
 
 RULES = Path(__file__).parents[1] / "fixtures" / "drift" / "uv-rules"
