@@ -243,7 +243,7 @@ export type DiagnosticLevel = "error" | "warning" | "information" | "hint" | "of
 
 /**
  * What the helper receives as initializationOptions and as the `lockstep` section of
- * didChangeConfiguration (read by `pyhelper.settings`). Each field but `trusted` and `venvPathOrigin`
+ * didChangeConfiguration (read by `pyhelper.lsp.settings`). Each field but `trusted` and `venvPathOrigin`
  * is the `lockstep.*` setting of the same name in camelCase (`venv.path` -> `venvPath`), declared in
  * package.json; tests/protocol checks that they agree.
  */

@@ -22,7 +22,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _python_list(args: argparse.Namespace) -> int:
     from pyhelper.interpreters.discovery import DiscoveryOptions, discover
-    from pyhelper.interpreters.payload import render_json, render_text
+    from pyhelper.pythoncmd import render_json, render_text
 
     found = discover(options=DiscoveryOptions(workspace_roots=tuple(args.workspace or [os.getcwd()])))
     print(render_json(found) if args.format == "json" else render_text(found))

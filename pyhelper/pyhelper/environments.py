@@ -2,7 +2,7 @@
 
 Design (why it is safe):
 - A new venv is always built in a sibling folder `<venv>.lockstep-build-<random>` next to the target
-  (same filesystem, so renames are atomic). `pyhelper.venvs.venv_info` treats any folder named
+  (same filesystem, so renames are atomic). `pyhelper.venvs.describe_venv` treats any folder named
   `*.lockstep-*` as no venv, so nothing half-made is ever shown as valid, and the target path only
   ever holds a complete venv (it gets one by a single rename).
 - Packages are installed into the build folder too. Only when it is complete are the absolute paths
@@ -70,7 +70,7 @@ from pyhelper.cancellation import CancelToken
 from pyhelper.lockfiles.format import Install
 from pyhelper.lockfiles.registry import format_for_manager
 from pyhelper.locking import LockBackup, lock_project, lockfile_of, missing_tool
-from pyhelper.lsp.protocol import EnvironmentStatus, Manager, ProjectInfo
+from pyhelper.projects import Project
 from pyhelper.uvtool import ToolNotRunnable, ToolResult, Uv, child_environment, find_uv, run_tool
 from pyhelper.venvjournal import Entry, Journal, Kind, identity, sibling
 from pyhelper.venvs import (
@@ -78,7 +78,7 @@ from pyhelper.venvs import (
     UV_PROJECT_ENVIRONMENT,
     VenvRefused,
     VenvSetting,
-    venv_info,
+    describe_venv,
     venv_location,
     venv_python,
 )
@@ -87,35 +87,11 @@ _BUILD = ".lockstep-build-"
 _OLD = ".lockstep-old-"
 _STALE_LOCK_SIGNS = ("needs to be updated, but `--locked` was provided",)
 
-
-@dataclass(frozen=True)
-class Project:
-    """What an environment operation needs to know about a project (see `ProjectInfo`)."""
-
-    root: Path
-    manager: Manager
-    lockfile: Path | None = None
-    requires_python: str | None = None
-    workspace_root: Path | None = None
-    """For a uv workspace member: the root, whose venv the members share."""
-    name: str | None = None
-    pylock: tuple[Path, ...] = ()
-
-    @classmethod
-    def from_info(cls, info: ProjectInfo) -> Project:
-        return cls(
-            root=Path(info["root"]),
-            manager=info["manager"],
-            lockfile=Path(info["lockfile"]) if info["lockfile"] else None,
-            requires_python=info["requiresPython"],
-            workspace_root=Path(info["workspaceRoot"]) if info["workspaceRoot"] else None,
-            name=info["name"],
-            pylock=tuple(Path(path) for path in info["pylock"]),
-        )
-
-    @property
-    def env_root(self) -> Path:
-        return self.workspace_root or self.root
+EnvironmentStatus = Literal[
+    "ok", "cancelled", "failed", "lock-stale", "lock-tool-missing", "needs-python", "busy"
+]
+"""How an operation ended. `lock-tool-missing`: no lock and the manager (Poetry, PDM) is not installed;
+`unlocked` would go on."""
 
 
 @dataclass(frozen=True)
@@ -377,7 +353,7 @@ class Environments:
         _recover(venv, journal)
         if not python.is_absolute():
             return Outcome("failed", f"The interpreter must be given by absolute path, not {python}.", venv)
-        existing = venv_info(venv)
+        existing = describe_venv(venv)
         if existing is None and (venv.exists() or venv.is_symlink()):
             return Outcome(
                 "failed", f"{venv} exists and is not a virtual environment; move it away and try again.", venv
@@ -389,7 +365,7 @@ class Environments:
             if not replace:
                 return Outcome(
                     "failed",
-                    f"{venv.name} exists already (Python {existing['version'] or 'unknown'}); "
+                    f"{venv.name} exists already (Python {existing.version or 'unknown'}); "
                     f"recreate it to use {python}.",
                     venv,
                 )
@@ -417,8 +393,8 @@ class Environments:
             op.phase(f"Moving the new {name} into place")
             _relocate(build, venv)
             _swap(build, venv, journal)
-        version = venv_info(venv)
-        created = f"{name} with Python {version['version'] if version else 'unknown'}"
+        made_venv = describe_venv(venv)
+        created = f"{name} with Python {made_venv.version if made_venv else 'unknown'}"
         return Outcome("ok", _done(f"Created {created}", project, made_lock), venv, installed.output)
 
     def _locked(
@@ -499,13 +475,13 @@ class Environments:
         self, project: Project, venv: Path, settings: Settings, unlocked: bool, op: _Operation
     ) -> Outcome:
         _recover(venv, self._journal(venv))
-        info = venv_info(venv)
+        info = describe_venv(venv)
         if info is None:
             return Outcome("failed", f"There is no venv at {venv} to sync; create one first.", venv)
-        if info["python"] is None:
+        if info.python is None:
             return Outcome("failed", f"The interpreter of {venv.name} is gone; recreate the venv.", venv)
         python = venv_python(venv)
-        locked = self._locked(project, venv, python, info["version"], settings, unlocked, op)
+        locked = self._locked(project, venv, python, info.version, settings, unlocked, op)
         if isinstance(locked, Outcome):
             return locked
         project, made_lock = locked

@@ -1,7 +1,7 @@
 """Finding the Python projects in a workspace and telling which tool manages each.
 
-Pure functions over the file system: folders in, `ProjectInfo` payloads and findings out. Nothing here
-knows about LSP; the server only calls `scan_workspace` and forwards the result.
+Pure functions over the file system: folders in, `Project`s and findings out. Nothing here knows about
+LSP; the server only calls `scan_workspace` and forwards the result.
 
 Decisions worth knowing:
 - A folder is skipped when its name is in `BUILTIN_EXCLUDES` or matches a configured exclude entry
@@ -39,10 +39,10 @@ from typing import Any
 from pyhelper import boundedread
 from pyhelper.findings import Finding
 from pyhelper.lockfiles import registry
+from pyhelper.lockfiles.format import Manager
 from pyhelper.lockfiles.registry import classify_manager
-from pyhelper.lsp.protocol import Manager, ProjectInfo
 from pyhelper.tomlfile import TomlDocument, read_toml, syntax_problem
-from pyhelper.venvs import PYVENV_CFG, VenvRefused, VenvSetting, venv_info, venv_location
+from pyhelper.venvs import PYVENV_CFG, Venv, VenvRefused, VenvSetting, describe_venv, venv_location
 
 PYPROJECT = "pyproject.toml"
 PYTHON_VERSION_FILE = ".python-version"
@@ -69,8 +69,39 @@ _GLOB_CHARS = frozenset("*?[")
 
 
 @dataclass(frozen=True)
+class Project:
+    """A Python project of the workspace: where it is, which tool manages it, its lock and venv."""
+
+    root: Path
+    manager: Manager
+    lockfile: Path | None = None
+    requires_python: str | None = None
+    """`[project] requires-python` only; Poetry's `python = "^3.10"` is not PEP 440."""
+    workspace_root: Path | None = None
+    """For a uv workspace member: the root, whose lock and venv the members share."""
+    name: str | None = None
+    pylock: tuple[Path, ...] = ()
+    """Locks any tool writes (pylock.toml), which install without the project's manager."""
+    python_version: str | None = None
+    """Content of the `.python-version` file that applies, if any."""
+    venv: Venv | None = None
+    pyproject_error: str | None = None
+    """Why pyproject.toml cannot be used as saved, e.g. `pyproject.toml is not valid TOML (line 8): …`.
+    Then name and manager are the last good read's, and nothing that needs the file is offered."""
+
+    @property
+    def pyproject(self) -> Path:
+        return self.root / PYPROJECT
+
+    @property
+    def env_root(self) -> Path:
+        """Where the venv (and lock) of the project live: its root, or its uv workspace's."""
+        return self.workspace_root or self.root
+
+
+@dataclass(frozen=True)
 class Scan:
-    projects: list[ProjectInfo]
+    projects: list[Project]
     """Sorted by root path."""
     findings: dict[Path, tuple[Finding, ...]]
     """Every pyproject.toml found, with its findings (an empty tuple when it reads cleanly), and each
@@ -283,7 +314,7 @@ def scan_workspace(
         projects.append(project)
         for finding in refused:  # a file shared by several projects (a workspace's venv) is reported once
             findings[finding.path] = tuple(dict.fromkeys((*findings.get(finding.path, ()), finding)))
-    projects.sort(key=lambda project: project["root"])
+    projects.sort(key=lambda project: str(project.root))
     return Scan(projects, findings)
 
 
@@ -335,7 +366,7 @@ def _describe(
     venv_setting: VenvSetting,
     environ: Mapping[str, str],
     problem: str | None,
-) -> tuple[ProjectInfo, list[Finding]]:
+) -> tuple[Project, list[Finding]]:
     """The project's description, and findings on the files it uses that were refused."""
     root = candidate.root
     lock_folder = uv_root or root
@@ -355,22 +386,20 @@ def _describe(
         venv_folder = venv_location(lock_folder, manager, environ, venv_setting)
     except VenvRefused:
         venv_folder = None  # not the project's venv: Create says why (see pyhelper.environments)
-    venv = venv_info(venv_folder) if venv_folder else None
+    venv = describe_venv(venv_folder) if venv_folder else None
     config = venv_folder / PYVENV_CFG if venv_folder else None
     if venv is None and config and (why := boundedread.refusal(config, boundedread.PYVENV_CFG)) is not None:
         refused.append(boundedread.unreadable_finding(config, why))
-    info: ProjectInfo = {
-        "name": _string(project, "name") or _string(_table(_table(data or {}, "tool"), "poetry"), "name"),
-        "root": str(root),
-        "pyproject": str(root / PYPROJECT),
-        "manager": manager,
-        "lockfile": str(lock_folder / lockfile) if lockfile else None,
-        # Locks any tool writes (pylock.toml), which install without the project's manager.
-        "pylock": sorted(str(root / name) for name in candidate.entries if _any_tool_lock(name)),
-        "requiresPython": _string(project, "requires-python"),
-        "pythonVersion": python_version,
-        "venv": venv,
-        "workspaceRoot": str(uv_root) if uv_root else None,
-        "pyprojectError": problem,
-    }
-    return info, refused
+    described = Project(
+        root=root,
+        manager=manager,
+        lockfile=lock_folder / lockfile if lockfile else None,
+        requires_python=_string(project, "requires-python"),
+        workspace_root=uv_root,
+        name=_string(project, "name") or _string(_table(_table(data or {}, "tool"), "poetry"), "name"),
+        pylock=tuple(sorted((root / name for name in candidate.entries if _any_tool_lock(name)), key=str)),
+        python_version=python_version,
+        venv=venv,
+        pyproject_error=problem,
+    )
+    return described, refused

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Literal
 
 from pyhelper import boundedread
-from pyhelper.lsp.protocol import Manager, VenvInfo, VenvPathOrigin
+from pyhelper.lockfiles.format import Manager
 
 PYVENV_CFG = "pyvenv.cfg"
 DEFAULT_VENV = ".venv"
@@ -26,6 +26,31 @@ WORK_IN_PROGRESS = ".lockstep-"
 # virtualenv writes `version_info = 3.12.7.final.0`; stdlib and uv write plain `3.12.7`.
 _VERSION_INFO = re.compile(r"^(\d+\.\d+(?:\.\d+)?)(?:\.(alpha|beta|candidate|final)\.(\d+))?$")
 _RELEASE_LEVELS = {"alpha": "a", "beta": "b", "candidate": "rc", "final": ""}
+
+VenvPathOrigin = Literal["user", "workspace", "default"]
+"""Where the editor found `lockstep.venv.path`: the user's own settings, the workspace's (what a
+repository can ship in `.vscode/settings.json`), or nowhere (the default `.venv`)."""
+
+
+@dataclass(frozen=True)
+class Venv:
+    """A virtual environment as its `pyvenv.cfg` describes it."""
+
+    path: Path
+    """Absolute path of the venv folder."""
+    python: Path | None
+    """The venv's interpreter, when it exists."""
+    version: str | None
+    """Interpreter version read from pyvenv.cfg (e.g. `3.12.7`), when recorded."""
+    resolved: Path
+    """The folder with every symbolic link resolved (what a confirmation shows)."""
+    link: bool
+    """The venv folder itself is a symbolic link: Delete removes the link, never what it points to."""
+
+    @property
+    def name(self) -> str:
+        """Folder name as a person would say it, e.g. `.venv`."""
+        return self.path.name
 
 
 def read_pyvenv_cfg(venv: Path) -> dict[str, str] | None:
@@ -63,7 +88,7 @@ def venv_python(venv: Path) -> Path:
     return venv / "bin" / "python"
 
 
-def venv_info(venv: Path) -> VenvInfo | None:
+def describe_venv(venv: Path) -> Venv | None:
     """Describe the venv at `venv`, or None when no `pyvenv.cfg` says it is one (or it is half-built)."""
     config = read_pyvenv_cfg(venv)
     if config is None or WORK_IN_PROGRESS in venv.name:
@@ -71,15 +96,14 @@ def venv_info(venv: Path) -> VenvInfo | None:
     # uv writes `version_info`; the standard library's venv writes `version`.
     version = config.get("version_info") or config.get("version")
     python = venv_python(venv)
-    return {
-        "path": str(venv),
-        "name": venv.name,
+    return Venv(
+        path=venv,
         # A venv whose base interpreter was removed keeps a dangling link: report no interpreter.
-        "python": str(python) if python.exists() else None,
-        "version": normalise_version(version) if version else None,
-        "resolved": os.path.realpath(venv),
-        "link": venv.is_symlink(),
-    }
+        python=python if python.exists() else None,
+        version=normalise_version(version) if version else None,
+        resolved=Path(os.path.realpath(venv)),
+        link=venv.is_symlink(),
+    )
 
 
 @dataclass(frozen=True)

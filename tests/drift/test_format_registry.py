@@ -81,7 +81,7 @@ def test_a_registered_format_is_found_and_checked_end_to_end(tmp_path: Path, toy
     app = write(tmp_path / "app", {"pyproject.toml": PYPROJECT, "toy.lock": '[locked]\nalpha = "1.2"\n'})
 
     (project,) = scan_workspace([tmp_path]).projects
-    assert (project["manager"], project["lockfile"]) == ("toy", str(app / "toy.lock"))
+    assert (project.manager, project.lockfile) == ("toy", app / "toy.lock")
 
     (finding,) = check_project(app)
     assert (finding.code, finding.path, finding.range.start.line) == (
@@ -122,7 +122,7 @@ def test_an_unregistered_format_is_not_known(tmp_path: Path) -> None:
     app = write(tmp_path, {"pyproject.toml": PYPROJECT.replace("[tool.toy]\n", ""), "toy.lock": "[locked]\n"})
     assert check_project(app) == []
     (project,) = scan_workspace([tmp_path]).projects
-    assert (project["manager"], project["lockfile"]) == ("pep621", None)
+    assert (project.manager, project.lockfile) == ("pep621", None)
 
 
 # Where the old copies disagreed -------------------------------------------------------------------
@@ -137,7 +137,7 @@ def test_poetry_0x_backend_means_poetry_for_the_scan_and_the_check(tmp_path: Pat
         },
     )
     (project,) = scan_workspace([tmp_path]).projects
-    assert project["manager"] == "poetry"
+    assert project.manager == "poetry"
     assert [f.message for f in check_project(app)] == [
         "this poetry project has no poetry.lock — run `poetry lock` to pin its dependencies"
     ]
@@ -155,7 +155,7 @@ def test_pylock_names_follow_pep_751_everywhere(tmp_path: Path) -> None:
         },
     )
     (project,) = scan_workspace([tmp_path]).projects
-    assert project["pylock"] == [str(app / "pylock.dev.toml")]
+    assert project.pylock == (app / "pylock.dev.toml",)
     assert {f.path.name for f in check_project(app)} == {"pyproject.toml"}
     assert [path.name for _, path in registry.find_lockfiles(app)] == ["pylock.dev.toml"]
 
@@ -206,7 +206,7 @@ def test_the_cli_and_the_editor_walk_the_same_folders(tmp_path: Path) -> None:
             ".mypy_cache/x/pyproject.toml": project.format("cached"),
         },
     )
-    scanned = [Path(p["pyproject"]) for p in scan_workspace([tmp_path]).projects]
+    scanned = [p.pyproject for p in scan_workspace([tmp_path]).projects]
     checked = sorted({f.path for f in check_tree(tmp_path)})
     assert scanned == checked == [tmp_path / "app" / "pyproject.toml"]
 
@@ -242,8 +242,8 @@ def test_the_nearest_workspace_decides_for_the_check_as_for_the_scan(tmp_path: P
         },
     )
     p = tmp_path / "a" / "p"
-    scanned = {Path(info["root"]): info for info in scan_workspace([tmp_path]).projects}
-    assert (scanned[p]["workspaceRoot"], scanned[p]["manager"]) == (None, "pep621")
+    scanned = {project.root: project for project in scan_workspace([tmp_path]).projects}
+    assert (scanned[p].workspace_root, scanned[p].manager) == (None, "pep621")
     assert check_project(p) == []
     # From the outer root uv does count a/p in: its check still reports p's requirement.
     assert [(f.path, f.code) for f in check_project(tmp_path)] == [

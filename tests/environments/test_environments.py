@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from pyhelper.environments import Environments, Event, Outcome, Project, Settings
+from pyhelper.environments import Environments, Event, Outcome, Settings
+from pyhelper.projects import Project
 from pyhelper.venvjournal import Entry, Journal, identity, sibling
-from pyhelper.venvs import read_pyvenv_cfg, venv_info
+from pyhelper.venvs import describe_venv, read_pyvenv_cfg
 from support.index import PackageIndex, standard_catalogue
 from support.projects import (
     installed,
@@ -333,7 +334,7 @@ def test_delete_needs_confirmation(
     root = demo
     assert environments.create(project_of(root), pythons["3.12"]).status == "ok"
     assert environments.delete(project_of(root), confirmed=False).status == "failed"
-    assert venv_info(root / ".venv") is not None
+    assert describe_venv(root / ".venv") is not None
     assert environments.delete(project_of(root), confirmed=True).status == "ok"
     assert not (root / ".venv").exists()
 
@@ -355,7 +356,7 @@ def test_leftovers_of_a_killed_operation_are_recovered(
     shutil.copytree(venv, build, symlinks=True)
     journal.add(Entry(aside, "aside", identity(venv)))
     venv.rename(aside)
-    assert venv_info(build) is None and venv_info(aside) is None
+    assert describe_venv(build) is None and describe_venv(aside) is None
 
     outcome = environments.sync(project_of(root))
 

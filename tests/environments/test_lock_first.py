@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from pyhelper.environments import Environments, Project
+from pyhelper.environments import Environments
 from pyhelper.lockfiles import count_locked_packages
 from pyhelper.locking import lock_project
+from pyhelper.projects import Project
 from support.index import PackageIndex, standard_catalogue
 from support.projects import installed, poetry_project, toml_list
 from support.pythons import full_version

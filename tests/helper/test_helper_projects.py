@@ -1,4 +1,5 @@
-"""Project detection (pyhelper.projects, pyhelper.venvs) on real folder trees, without LSP."""
+"""Project detection (pyhelper.projects, pyhelper.venvs) on real folder trees, without a server; the
+projects and venvs are checked as the client receives them (`pyhelper.lsp.payloads`)."""
 
 from __future__ import annotations
 
@@ -14,8 +15,10 @@ from helper_support import (
     real_interpreter,
     write_tree,
 )
-from pyhelper.lsp.protocol import ProjectInfo
+from pyhelper.lsp.payloads import project_info, venv_info
+from pyhelper.lsp.protocol import ProjectInfo, VenvInfo
 from pyhelper.projects import (
+    Scan,
     classify_manager,
     find_pyprojects,
     find_python_version,
@@ -24,9 +27,18 @@ from pyhelper.projects import (
     scan_workspace,
 )
 from pyhelper.tomlfile import TOML_SYNTAX
-from pyhelper.venvs import VenvSetting, normalise_version, read_pyvenv_cfg, venv_info
+from pyhelper.venvs import VenvSetting, describe_venv, normalise_version, read_pyvenv_cfg
 
 PROJECT = '[project]\nname = "{name}"\nversion = "1.0"\nrequires-python = ">=3.10"\n'
+
+
+def infos(scan: Scan) -> list[ProjectInfo]:
+    return [project_info(project) for project in scan.projects]
+
+
+def venv_payload(venv: Path) -> VenvInfo | None:
+    described = describe_venv(venv)
+    return venv_info(described) if described else None
 
 
 def by_root(projects: list[ProjectInfo], base: Path) -> dict[str, ProjectInfo]:
@@ -49,10 +61,8 @@ def test_finds_root_and_nested_projects_sorted(tmp_path: Path) -> None:
         tmp_path / "pyproject.toml",
     ]
     scan = scan_workspace([tmp_path], environ={})
-    assert [project["name"] for project in scan.projects] == ["top", "a", "b"]
-    assert [project["root"] for project in scan.projects] == sorted(
-        project["root"] for project in scan.projects
-    )
+    assert [project["name"] for project in infos(scan)] == ["top", "a", "b"]
+    assert [project["root"] for project in infos(scan)] == sorted(project["root"] for project in infos(scan))
 
 
 def test_skips_builtin_and_configured_excludes(tmp_path: Path) -> None:
@@ -112,7 +122,7 @@ def test_does_not_follow_folder_links(tmp_path: Path) -> None:
 )
 def test_manager_classification(tmp_path: Path, pyproject: str, files: list[str], expected: str) -> None:
     write_tree(tmp_path, {"pyproject.toml": pyproject, **dict.fromkeys(files, "")})
-    (project,) = scan_workspace([tmp_path], environ={}).projects
+    (project,) = infos(scan_workspace([tmp_path], environ={}))
     assert project["manager"] == expected
     lockfile = {"uv": "uv.lock", "poetry": "poetry.lock", "pdm": "pdm.lock"}.get(expected)
     assert project["lockfile"] == (str(tmp_path / lockfile) if lockfile in files else None)
@@ -125,7 +135,7 @@ def test_classify_manager_without_a_readable_pyproject() -> None:
 
 def test_payload_shape(tmp_path: Path) -> None:
     write_tree(tmp_path, {"pyproject.toml": PROJECT.format(name="shape"), "uv.lock": ""})
-    (project,) = scan_workspace([tmp_path], environ={}).projects
+    (project,) = infos(scan_workspace([tmp_path], environ={}))
     assert project == {
         "name": "shape",
         "root": str(tmp_path),
@@ -143,7 +153,7 @@ def test_payload_shape(tmp_path: Path) -> None:
 
 def test_poetry_name_without_project_table(tmp_path: Path) -> None:
     write_tree(tmp_path, {"pyproject.toml": '[tool.poetry]\nname = "classic"\n'})
-    (project,) = scan_workspace([tmp_path], environ={}).projects
+    (project,) = infos(scan_workspace([tmp_path], environ={}))
     assert (project["name"], project["requiresPython"]) == ("classic", None)
 
 
@@ -176,7 +186,7 @@ def test_uv_workspace_members_share_root_lock_and_venv(tmp_path: Path) -> None:
         },
     )
     make_uv_venv(tmp_path / ".venv")
-    projects = by_root(scan_workspace([tmp_path], environ={}).projects, tmp_path)
+    projects = by_root(infos(scan_workspace([tmp_path], environ={})), tmp_path)
     for member in (".", "packages/alpha", "packages/beta", "tools/deep/nested"):
         assert projects[member]["workspaceRoot"] == str(tmp_path), member
         assert projects[member]["manager"] == "uv", member
@@ -194,7 +204,7 @@ def test_uv_workspace_members_share_root_lock_and_venv(tmp_path: Path) -> None:
 
 def test_member_folder_opened_alone_finds_its_workspace_root(tmp_path: Path) -> None:
     write_tree(tmp_path, UV_WORKSPACE)
-    (project,) = scan_workspace([tmp_path / "packages/alpha"], environ={}).projects
+    (project,) = infos(scan_workspace([tmp_path / "packages/alpha"], environ={}))
     assert project["workspaceRoot"] == str(tmp_path)
     assert project["lockfile"] == str(tmp_path / "uv.lock")
 
@@ -228,7 +238,7 @@ def test_python_version_is_looked_up_to_the_workspace_folder(tmp_path: Path) -> 
             "other/pyproject.toml": PROJECT.format(name="other"),
         },
     )
-    projects = by_root(scan_workspace([folder], environ={}).projects, folder)
+    projects = by_root(infos(scan_workspace([folder], environ={})), folder)
     assert projects["app"]["pythonVersion"] == "3.12"
     assert projects["pinned"]["pythonVersion"] == "cpython@3.13\n3.12"
     assert find_python_version(tmp_path / "other", tmp_path / "other") is None
@@ -246,7 +256,7 @@ def test_pylock_files_are_noted(tmp_path: Path) -> None:
             "pylock-toml": "",
         },
     )
-    (project,) = scan_workspace([tmp_path], environ={}).projects
+    (project,) = infos(scan_workspace([tmp_path], environ={}))
     assert project["pylock"] == [
         str(tmp_path / "pylock.dev.toml"),
         str(tmp_path / "pylock.toml"),
@@ -264,7 +274,7 @@ def test_malformed_pyproject_is_listed_with_a_finding_at_its_line(
     )
     (tmp_path / "pdm.lock").write_text("")
     scan = scan_workspace([tmp_path], environ={})
-    (project,) = scan.projects
+    (project,) = infos(scan)
     # The lock still decides the manager; the name is salvaged from the lines that read cleanly.
     assert (project["manager"], project["name"]) == ("pdm", "x")
     assert (project["pyprojectError"] or "").startswith("pyproject.toml is not valid TOML (line 5): ")
@@ -288,7 +298,7 @@ def test_undecodable_pyproject_is_a_finding(tmp_path: Path) -> None:
 def test_venv_made_by_uv_is_read_without_running_it(tmp_path: Path) -> None:
     write_tree(tmp_path, {"pyproject.toml": PROJECT.format(name="v"), "uv.lock": ""})
     make_uv_venv(tmp_path / ".venv")
-    (project,) = scan_workspace([tmp_path], environ={}).projects
+    (project,) = infos(scan_workspace([tmp_path], environ={}))
     assert project["venv"] == {
         "path": str(tmp_path / ".venv"),
         "name": ".venv",
@@ -306,7 +316,7 @@ def test_venv_made_by_the_standard_library(tmp_path: Path) -> None:
     )
     config = read_pyvenv_cfg(tmp_path / "env")
     assert config is not None and "version" in config and "version_info" not in config
-    info = venv_info(tmp_path / "env")
+    info = venv_payload(tmp_path / "env")
     assert info is not None
     assert info["version"] == interpreter_version(real_interpreter())
     assert info["python"] == str(tmp_path / "env" / "bin" / "python")
@@ -316,7 +326,7 @@ def test_venv_with_a_removed_base_interpreter_has_no_python(tmp_path: Path) -> N
     venv = tmp_path / ".venv"
     write_tree(venv, {"pyvenv.cfg": "home = /gone\nversion_info = 3.12.1\n", "bin/": ""})
     (venv / "bin" / "python").symlink_to("/gone/python3.12")
-    assert venv_info(venv) == {
+    assert venv_payload(venv) == {
         "path": str(venv),
         "name": ".venv",
         "python": None,
@@ -324,7 +334,7 @@ def test_venv_with_a_removed_base_interpreter_has_no_python(tmp_path: Path) -> N
         "resolved": str(venv),
         "link": False,
     }
-    assert venv_info(tmp_path / "not-a-venv") is None
+    assert venv_payload(tmp_path / "not-a-venv") is None
 
 
 @pytest.mark.parametrize(
@@ -350,7 +360,7 @@ def test_uv_project_environment(tmp_path: Path, setting: str, relative: bool) ->
     make_uv_venv(target)
     make_uv_venv(tmp_path / "q" / ".venv")
     environ: dict[str, Any] = {"UV_PROJECT_ENVIRONMENT": setting if relative else str(target)}
-    projects = by_root(scan_workspace([tmp_path], environ=environ).projects, tmp_path)
+    projects = by_root(infos(scan_workspace([tmp_path], environ=environ)), tmp_path)
     uv_venv, poetry_venv = projects["p"]["venv"], projects["q"]["venv"]
     assert uv_venv is not None and uv_venv["path"] == str(target)
     # uv's variable is uv's: a Poetry project keeps its in-project .venv.
@@ -366,12 +376,12 @@ def test_overlapping_folders_list_each_project_once(tmp_path: Path) -> None:
         },
     )
     scan = scan_workspace([tmp_path / "a" / "b", tmp_path / "a"], environ={})
-    assert [project["name"] for project in scan.projects] == ["a", "b"]
+    assert [project["name"] for project in infos(scan)] == ["a", "b"]
 
 
 def test_missing_workspace_folder_gives_no_projects(tmp_path: Path) -> None:
     scan = scan_workspace([tmp_path / "gone"], environ={})
-    assert (scan.projects, scan.findings) == ([], {})
+    assert (infos(scan), scan.findings) == ([], {})
 
 
 def test_venv_path_setting(tmp_path: Path) -> None:
@@ -382,7 +392,7 @@ def test_venv_path_setting(tmp_path: Path) -> None:
     scan = scan_workspace(
         [tmp_path], venv=VenvSetting("envs/dev"), environ={"UV_PROJECT_ENVIRONMENT": "from-uv"}
     )
-    projects = by_root(scan.projects, tmp_path)
+    projects = by_root(infos(scan), tmp_path)
     assert projects["p"]["venv"] is not None
     assert projects["p"]["venv"]["path"] == str(tmp_path / "p" / "envs" / "dev")
     # For a uv project uv's own variable wins: it is the venv uv itself would use.
@@ -395,9 +405,9 @@ def test_a_pyproject_that_does_not_parse_keeps_its_project(tmp_path: Path) -> No
     broken = good.replace('"a",', '"a"')
     write_tree(tmp_path, {"pyproject.toml": good})
     remembered: dict[Path, Any] = {}
-    (first,) = scan_workspace([tmp_path], environ={}, remembered=remembered).projects
+    (first,) = infos(scan_workspace([tmp_path], environ={}, remembered=remembered))
     (tmp_path / "pyproject.toml").write_text(broken + "[tool.poetry]\n")
-    (later,) = scan_workspace([tmp_path], environ={}, remembered=remembered).projects
+    (later,) = infos(scan_workspace([tmp_path], environ={}, remembered=remembered))
     # The last good read speaks for the project (the new [tool.poetry] is not read yet).
     assert (later["name"], later["manager"], later["requiresPython"]) == ("fresh", "uv", ">=3.12")
     assert later["pyprojectError"] == (
@@ -406,8 +416,8 @@ def test_a_pyproject_that_does_not_parse_keeps_its_project(tmp_path: Path) -> No
     assert first["pyprojectError"] is None
 
     # Broken since before the session: its lines still tell the name and the manager.
-    (new,) = scan_workspace([tmp_path], environ={}).projects
+    (new,) = infos(scan_workspace([tmp_path], environ={}))
     assert (new["name"], new["manager"], new["requiresPython"]) == ("fresh", "uv", ">=3.12")
     (tmp_path / "pyproject.toml").write_text(broken.replace("[tool.uv]", "[tool.poetry.group.dev]"))
-    (poetry,) = scan_workspace([tmp_path], environ={}).projects
+    (poetry,) = infos(scan_workspace([tmp_path], environ={}))
     assert poetry["manager"] == "poetry" and poetry["pyprojectError"] is not None

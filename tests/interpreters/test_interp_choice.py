@@ -12,8 +12,7 @@ from pyhelper.interpreters.choice import (
     parse_python_version_file,
     parse_request,
 )
-from pyhelper.interpreters.model import Interpreter, Kind
-from pyhelper.lsp.protocol import PythonPreference as Preference
+from pyhelper.interpreters.model import Interpreter, Kind, Preference
 
 
 def _interp(

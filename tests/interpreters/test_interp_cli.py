@@ -16,7 +16,7 @@ from interp_layouts import (
     write_shim,
 )
 from interp_sandbox import Sandbox
-from pyhelper.interpreters.payload import interpreters_payload
+from pyhelper.lsp.interpreters import interpreters_payload
 from pyhelper.lsp.protocol import InterpretersParams
 
 

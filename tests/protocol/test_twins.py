@@ -16,8 +16,7 @@ from typing import Any, get_type_hints
 
 import pytest
 
-from pyhelper import settings
-from pyhelper.lsp import protocol
+from pyhelper.lsp import protocol, settings
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -59,7 +58,7 @@ def _planted(tmp_path: Path, old: str, new: str) -> types.ModuleType:
         # A field
         ("    refresh: bool\n", "    refresh: bool\n    planted: list[str]\n", "  planted?: string[];"),
         # An enum
-        ('"pep621"]', '"pep621", "planted"]', '"pep621" | "planted"'),
+        ('"cannot-lock", "none"]', '"cannot-lock", "none", "planted"]', '"none" | "planted"'),
         # A method
         (
             'UPDATE_LOCK = "lockstep/updateLock"',

@@ -44,7 +44,7 @@ from pyhelper.lockfiles.selection import (
 )
 from pyhelper.projects import classify_manager, is_workspace_member, uv_workspace_table
 from pyhelper.tomlfile import TomlDocument, parse_toml, read_toml
-from pyhelper.venvs import normalise_version, read_pyvenv_cfg, venv_info
+from pyhelper.venvs import describe_venv, normalise_version, read_pyvenv_cfg
 
 _BARE = re.compile(r"[A-Za-z0-9_-]+")
 _FULL_VERSION = re.compile(r"^\d+\.\d+\.\d+")
@@ -604,7 +604,7 @@ def targets(ws: Workspace) -> dict[str, Target]:
         assert config is not None
         for value in config.values():
             normalise_version(value)
-        venv_info(ws.scratch_venv)
+        describe_venv(ws.scratch_venv)
         # Without a full version marker_environment starts the venv's Python (a fork per input here):
         # that path has its own test (test_regressions.py).
         if _FULL_VERSION.match(config.get("version_info") or config.get("version") or ""):

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from helper.helper_support import make_uv_venv, within
-from pyhelper.venvs import venv_info
+from pyhelper.venvs import describe_venv
 from reliability_support import Channel, children, start_helper
 from support.index import PackageIndex
 from support.projects import installed, uv_project
@@ -113,7 +113,7 @@ def assert_half_made_is_invisible(setup: Setup) -> None:
     """Something was left mid-build (it looks like a venv: pyvenv.cfg), and nothing reports it as one."""
     leftovers = setup.leftovers()
     assert leftovers and all((p / "pyvenv.cfg").is_file() for p in leftovers), leftovers
-    assert [venv_info(p) for p in leftovers] == [None] * len(leftovers)
+    assert [describe_venv(p) for p in leftovers] == [None] * len(leftovers)
 
 
 async def test_killed_mid_create_leaves_no_venv_and_the_next_create_works(
@@ -136,11 +136,11 @@ async def test_killed_mid_recreate_keeps_the_previous_venv_and_the_next_recreate
     await setup.succeeds("lockstep/createEnvironment")
     mark = setup.venv / "made-by-the-first-create"
     mark.write_text("")
-    before = venv_info(setup.venv)
+    before = describe_venv(setup.venv)
 
     await setup.killed_during("lockstep/createEnvironment", replace=True)
 
-    assert venv_info(setup.venv) == before and mark.exists()
+    assert describe_venv(setup.venv) == before and mark.exists()
     assert installed(setup.venv) == LOCKED
     assert_half_made_is_invisible(setup)
     await setup.succeeds("lockstep/createEnvironment", replace=True)
@@ -154,12 +154,12 @@ async def test_killed_mid_sync_leaves_a_working_venv_and_the_next_sync_completes
 ) -> None:
     setup = Setup(tmp_path, package_index)
     make_uv_venv(setup.venv)  # bare: the sync must install everything
-    before = venv_info(setup.venv)
+    before = describe_venv(setup.venv)
 
     await setup.killed_during("lockstep/syncEnvironment")
 
     # uv syncs in place (as `uv sync` does): part-way, but still a venv with its interpreter.
-    assert venv_info(setup.venv) == before
+    assert describe_venv(setup.venv) == before
     assert setup.leftovers() == []
     assert "alpha" not in installed(setup.venv)
     await setup.succeeds("lockstep/syncEnvironment")

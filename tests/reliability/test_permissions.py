@@ -123,7 +123,7 @@ from pathlib import Path
 from pyhelper.projects import scan_workspace
 scan = scan_workspace([Path(sys.argv[1])])
 print(json.dumps({
-    "projects": [p["root"] for p in scan.projects],
+    "projects": [str(p.root) for p in scan.projects],
     "findings": {str(path): [f.message for f in found] for path, found in scan.findings.items()},
 }))
 """
@@ -185,7 +185,8 @@ def test_python_install_names_the_install_dir_it_cannot_write(nobody: Unprivileg
 CREATE = """
 import json, sys
 from pathlib import Path
-from pyhelper.environments import Environments, Project, Settings
+from pyhelper.environments import Environments, Settings
+from pyhelper.projects import Project
 root, uv, lock_dir = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
 envs = Environments(lock_dir=Path(lock_dir) if lock_dir else None)
 outcome = envs.create(

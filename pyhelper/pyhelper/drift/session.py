@@ -9,16 +9,14 @@ costs a parse of the buffer and the comparisons, not a re-read of the lock or th
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from pyhelper.drift.environment import (
-    EXTRANEOUS,
     Choice,
     EnvReport,
     Selection,
@@ -32,12 +30,11 @@ from pyhelper.findings import Finding, Severity
 from pyhelper.lockfiles import LockCache, UnreadableFile
 from pyhelper.lockfiles.registry import format_for_manager, format_of_file
 from pyhelper.locking import uses_lockfile
-from pyhelper.lsp import protocol
 from pyhelper.requirements import get_in
 from pyhelper.tomlfile import TomlDocument, parse_toml, read_toml, syntax_problem
 
 if TYPE_CHECKING:
-    from pyhelper.settings import Settings
+    from pyhelper.projects import Project
 
 LOCK_CODES = frozenset(
     {
@@ -50,12 +47,28 @@ LOCK_CODES = frozenset(
         "lock-missing",
     }
 )
-_LEVELS = {
-    "error": Severity.ERROR,
-    "warning": Severity.WARNING,
-    "information": Severity.INFORMATION,
-    "hint": Severity.HINT,
-}
+
+
+DriftState = Literal["in-sync", "lock-stale", "env-out-of-sync", "unlocked", "pyproject-invalid", "unknown"]
+"""`pyproject-invalid` (the buffer or file does not parse) wins over `lock-stale`, which wins over
+`env-out-of-sync`; `unlocked`: the manager uses a lockfile and there is none; `unknown`: no venv to
+compare, or unreadable."""
+
+
+@dataclass(frozen=True)
+class DriftSummary:
+    """A project's drift in a few words and counts (what the status bar shows)."""
+
+    state: DriftState
+    lock_issues: int
+    """Lock findings that are errors or warnings."""
+    missing: int
+    mismatched: int
+    extraneous: int
+    python_mismatch: bool
+    lockfile: Path | None
+    problem: str | None
+    """With `pyproject-invalid`: what is wrong, at which line."""
 
 
 @dataclass(frozen=True)
@@ -64,7 +77,7 @@ class ProjectDrift:
 
     root: Path
     findings: Mapping[Path, tuple[Finding, ...]]
-    info: protocol.DriftInfo
+    summary: DriftSummary
     selection: Selection | None
     snapshot: VenvSnapshot | None
 
@@ -95,19 +108,18 @@ class DriftSession:
         self._selections: dict[Path, tuple[object, tuple[os.stat_result | None, ...], Selection]] = {}
         self._guard = threading.Lock()
 
-    def check(self, project: protocol.ProjectInfo, text: str | None) -> ProjectDrift:
+    def check(self, project: Project, text: str | None) -> ProjectDrift:
         """Check one project (its pyproject as `text` when the editor has it open). Thread-safe."""
         from pyhelper.drift.lock import check_project
 
         with self._guard:
-            root, pyproject = Path(project["root"]), Path(project["pyproject"])
+            root, pyproject, lockfile = project.root, project.pyproject, project.lockfile
             doc = parse_toml(pyproject, text) if text is not None else read_toml(pyproject)
             lock_findings = check_project(root, pyproject_text=text, cache=self.locks)
-            lockfile = Path(project["lockfile"]) if project["lockfile"] else None
             snapshot = selection = report = None
-            venv = project["venv"]
+            venv = project.venv
             if isinstance(doc, TomlDocument) and venv is not None:
-                snapshot = self.venvs.get(Path(venv["path"]))
+                snapshot = self.venvs.get(venv.path)
                 if lockfile is not None:
                     selection = self._select(lockfile, root, doc, snapshot, Choice())
                     report = check_environment(doc, selection, snapshot)
@@ -116,8 +128,8 @@ class DriftSession:
                 findings.setdefault(finding.path, []).append(finding)
             grouped = {path: tuple(dict.fromkeys(items)) for path, items in findings.items()}
             problem = syntax_problem(doc) if isinstance(doc, Finding) else None
-            info = _info(lock_findings, report, lockfile, problem, uses_lockfile(project["manager"]))
-            return ProjectDrift(root, grouped, info, selection, snapshot)
+            summary = _summary(lock_findings, report, lockfile, problem, uses_lockfile(project.manager))
+            return ProjectDrift(root, grouped, summary, selection, snapshot)
 
     def _select(
         self, lockfile: Path, root: Path, doc: TomlDocument, snapshot: VenvSnapshot, chosen: Choice
@@ -155,16 +167,16 @@ def _stat(path: Path) -> os.stat_result | None:
         return None
 
 
-def _info(
+def _summary(
     lock_findings: Sequence[Finding],
     report: EnvReport | None,
     lockfile: Path | None,
     problem: str | None,
     lock_expected: bool,
-) -> protocol.DriftInfo:
+) -> DriftSummary:
     lock_issues = sum(1 for f in lock_findings if f.severity <= Severity.WARNING)
     if problem is not None:
-        state: protocol.DriftState = "pyproject-invalid"
+        state: DriftState = "pyproject-invalid"
     elif lockfile is None and lock_expected:
         state = "unlocked"
     elif is_drift(list(lock_findings)):
@@ -175,58 +187,36 @@ def _info(
         state = "env-out-of-sync"
     else:
         state = "in-sync"
-    return {
-        "state": state,
-        "lockIssues": lock_issues,
-        "missing": report.missing if report else 0,
-        "mismatched": report.mismatched if report else 0,
-        "extraneous": report.extraneous if report else 0,
-        "pythonMismatch": bool(report and report.python_mismatch),
-        "lockfile": str(lockfile) if lockfile else None,
-        "problem": problem,
-    }
+    return DriftSummary(
+        state=state,
+        lock_issues=lock_issues,
+        missing=report.missing if report else 0,
+        mismatched=report.mismatched if report else 0,
+        extraneous=report.extraneous if report else 0,
+        python_mismatch=bool(report and report.python_mismatch),
+        lockfile=lockfile,
+        problem=problem,
+    )
 
 
-def shown(findings: Iterable[Finding], settings: Settings) -> list[Finding]:
-    """The findings as the user's settings want them: off, re-levelled, extraneous packages only asked for."""
-    if not settings.diagnostics_enabled:
-        return []
-    overrides = dict(settings.diagnostics_severity)
-    result = []
-    for finding in findings:
-        if finding.code == EXTRANEOUS and not settings.diagnostics_extraneous:
-            continue
-        level = overrides.get(finding.code)
-        if level == "off":
-            continue
-        if level in _LEVELS:
-            finding = dataclasses.replace(finding, severity=_LEVELS[level])
-        result.append(finding)
-    return result
-
-
-def projects_of(projects: Iterable[protocol.ProjectInfo], path: Path) -> list[protocol.ProjectInfo]:
+def projects_of(projects: Iterable[Project], path: Path) -> list[Project]:
     """The projects a changed file concerns: its pyproject, lockfile or venv (or, for a uv workspace
     member, any pyproject of its workspace)."""
     found = []
     for project in projects:
-        venv = project["venv"]
+        venv, workspace = project.venv, project.workspace_root
         if (
-            Path(project["pyproject"]) == path
-            or (project["lockfile"] and Path(project["lockfile"]) == path)
-            or (venv is not None and path.is_relative_to(venv["path"]))
-            or (
-                project["workspaceRoot"]
-                and path.name == "pyproject.toml"
-                and path.is_relative_to(project["workspaceRoot"])
-            )
+            project.pyproject == path
+            or project.lockfile == path
+            or (venv is not None and path.is_relative_to(venv.path))
+            or (workspace is not None and path.name == "pyproject.toml" and path.is_relative_to(workspace))
         ):
             found.append(project)
     return found
 
 
-def lock_place(manager: protocol.Manager, root: Path, workspace_root: Path | None) -> tuple[Path, str]:
-    """Where re-locking a project runs and the lock it writes: a uv workspace member's lock is the
-    workspace root's."""
-    fmt = format_for_manager(manager)
-    return workspace_root or root, fmt.lock_name if fmt is not None else "the lockfile"
+def lock_place(project: Project) -> tuple[Path, str]:
+    """Where re-locking a project writes its lock, and the lock's name: a uv workspace member's lock is
+    the workspace root's."""
+    fmt = format_for_manager(project.manager)
+    return project.env_root, fmt.lock_name if fmt is not None else "the lockfile"

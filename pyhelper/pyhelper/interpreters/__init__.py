@@ -4,7 +4,6 @@
   on file-system changes; starts no interpreter whose version is readable from disk.
 - `choice.choose`: the interpreter a project's `requires-python` and `.python-version` call for.
 - `locations`: where each platform keeps interpreters (including `lockstep_install_dir()`).
-- `payload`: both as the `lockstep/interpreters` request and `pyhelper python list` show them.
 
 Nothing is imported here, so importing one module does not load the others.
 """

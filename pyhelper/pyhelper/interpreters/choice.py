@@ -28,9 +28,8 @@ from typing import get_args
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import Version
 
-from pyhelper.interpreters.model import Interpreter
+from pyhelper.interpreters.model import Interpreter, Preference
 from pyhelper.interpreters.versions import parse_managed_name
-from pyhelper.lsp.protocol import PythonPreference as Preference
 
 PREFERENCES: tuple[Preference, ...] = get_args(Preference)
 DEFAULT_PREFERENCE: Preference = "managed"

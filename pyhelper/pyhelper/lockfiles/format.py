@@ -15,9 +15,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 from pyhelper.findings import Finding
-from pyhelper.lsp.protocol import Manager
 from pyhelper.requirements import canonicalize_name, get_in, requirement_list, table
 from pyhelper.tomlfile import KeyPath, TomlDocument
+
+Manager = Literal["uv", "poetry", "pdm", "hatch", "pep621"]
+"""The tools a project can be managed by: the lock formats' managers, Hatch, and plain PEP 621."""
 
 if TYPE_CHECKING:
     from pyhelper.lockfiles import LockCache

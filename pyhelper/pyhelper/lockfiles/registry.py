@@ -12,8 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from pyhelper.lockfiles import pdm, poetry, pylock, uv
-from pyhelper.lockfiles.format import LockFormat
-from pyhelper.lsp.protocol import Manager
+from pyhelper.lockfiles.format import LockFormat, Manager
 from pyhelper.requirements import table
 
 # A folder holding several locks is managed by the first format's manager (uv.lock before poetry.lock).

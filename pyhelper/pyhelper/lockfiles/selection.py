@@ -21,10 +21,9 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from pyhelper.findings import Finding, Range
-from pyhelper.lsp.protocol import EnvironmentStatus
 from pyhelper.requirements import canonicalize_name, get_in
 from pyhelper.tomlfile import read_toml
 from pyhelper.venvs import normalise_version, read_pyvenv_cfg, venv_python
@@ -43,9 +42,9 @@ T = TypeVar("T")
 class LockSelectionError(Exception):
     """The lock cannot be installed as it is; `status` says whether re-locking would help."""
 
-    def __init__(self, message: str, status: EnvironmentStatus = "failed") -> None:
+    def __init__(self, message: str, status: Literal["failed", "lock-stale"] = "failed") -> None:
         super().__init__(message)
-        self.status: EnvironmentStatus = status
+        self.status: Literal["failed", "lock-stale"] = status
 
 
 @dataclass(frozen=True)

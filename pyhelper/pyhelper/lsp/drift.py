@@ -12,7 +12,7 @@ import os
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 from pygls.uris import to_fs_path
@@ -30,6 +30,9 @@ from pyhelper.lsp.session import (
     run_blocking,
 )
 from pyhelper.tomlfile import TomlDocument, parse_toml
+
+if TYPE_CHECKING:
+    from pyhelper.projects import Project
 
 
 def check_document(session: Session, uri: str) -> None:
@@ -65,11 +68,11 @@ def on_document(
     check_document(session, params.text_document.uri)
 
 
-def _project_for_file(session: Session, path: Path) -> protocol.ProjectInfo | None:
+def _project_for_file(session: Session, path: Path) -> Project | None:
     candidates = session.projects_of(path)
     # A shared lockfile: the project at the lock's folder (the workspace root) speaks for it.
     for project in candidates:
-        if Path(project["root"]) == path.parent:
+        if project.root == path.parent:
             return project
     return candidates[0] if candidates else None
 
@@ -83,7 +86,7 @@ def _quick_fix(title: str, command: str, root: str, diagnostics: list[types.Diag
     )
 
 
-def _fitting_python(session: Session, project: protocol.ProjectInfo) -> str:
+def _fitting_python(session: Session, project: Project) -> str:
     """`Python 3.12`: what the project's rules would recreate the venv with."""
     choice = session.choose_python(project)
     if choice.chosen is not None:
@@ -102,7 +105,7 @@ async def on_code_action(session: Session, params: types.CodeActionParams) -> li
     lock = [d for d in ours if d.code in LOCK_CODES]
     env = [d for d in ours if d.code in ENV_CODES and d.code != PYTHON_MISMATCH]
     python = [d for d in ours if d.code == PYTHON_MISMATCH]
-    root = project["root"]
+    root = str(project.root)
     actions = []
     if lock:
         actions.append(_quick_fix("Update lockfile", "lockstep.updateLock", root, lock))
@@ -135,8 +138,8 @@ async def on_hover(session: Session, params: types.HoverParams) -> types.Hover |
         return None
     name, where = found
     drift = session.drift()
-    result = drift.results.get(Path(project["root"]))
-    lockfile = Path(project["lockfile"]) if project["lockfile"] else None
+    result = drift.results.get(project.root)
+    lockfile = project.lockfile
     selection = result.selection if result else None
     locked = selection.packages.get(name) if selection else None
     versions = await asyncio.to_thread(drift.locked_versions, lockfile, name) if lockfile else []
@@ -157,14 +160,14 @@ async def on_check_drift(session: Session, params: Any) -> protocol.ProjectsResu
     """Re-check every project now (the Check Lockfile Drift command); answers with their states."""
     scan = await session.current_scan(refresh=True)
     await session.check_drift()
-    return {"projects": session.annotate(scan.projects)}
+    return {"projects": session.project_infos(scan.projects)}
 
 
-def _python_to_lock_with(session: Session, project: protocol.ProjectInfo) -> str | None:
+def _python_to_lock_with(session: Session, project: Project) -> str | None:
     """Without the user's selection: the project's venv interpreter, else the one its rules choose."""
-    venv = project["venv"]
-    if venv is not None and venv["python"]:
-        return venv["python"]
+    venv = project.venv
+    if venv is not None and venv.python:
+        return str(venv.python)
     chosen = session.choose_python(project).chosen
     return chosen.path if chosen else None
 
@@ -177,11 +180,7 @@ async def on_update_lock(session: Session, params: Any) -> protocol.UpdateLockRe
     if isinstance(project, str):
         return {"status": "failed", "message": project}
     python = values.get("python") or await asyncio.to_thread(_python_to_lock_with, session, project)
-    cwd = Path(project["root"])
-    workspace_root = project["workspaceRoot"]
-    lock_root, lock_name = lock_place(
-        project["manager"], cwd, Path(workspace_root) if workspace_root else None
-    )
+    lock_root, lock_name = lock_place(project)
     progress = WorkDone(session.server, values.get("workDoneToken"), f"Updating {lock_name}")
 
     def work(cancel: threading.Event) -> protocol.UpdateLockResult:
@@ -190,8 +189,8 @@ async def on_update_lock(session: Session, params: Any) -> protocol.UpdateLockRe
             progress.report(text)
 
         done = lock_project(
-            project["manager"],
-            cwd,
+            project.manager,
+            project.root,
             lock_root,
             Path(python) if python else None,
             uv_path=session.settings.uv_path,

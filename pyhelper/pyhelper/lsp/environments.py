@@ -19,12 +19,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pyhelper.lsp import protocol
+from pyhelper.lsp.payloads import venv_info
 from pyhelper.lsp.session import Session, WorkDone, log_answer, params_dict, run_blocking
 
 if TYPE_CHECKING:
     from pyhelper.downloads import InstallSettings
     from pyhelper.environments import Outcome
     from pyhelper.interpreters.choice import InstallRequest
+    from pyhelper.projects import Project
 
 log = logging.getLogger(__name__)
 
@@ -36,12 +38,13 @@ def result(
     python_request: str | None = None,
     download: protocol.PythonDownload | None = None,
 ) -> protocol.EnvironmentResult:
-    from pyhelper.venvs import venv_info
+    from pyhelper.venvs import describe_venv
 
+    described = describe_venv(venv) if venv else None
     return {
         "status": status,
         "message": message,
-        "venv": venv_info(venv) if venv else None,
+        "venv": venv_info(described) if described else None,
         "pythonRequest": python_request,
         "download": download,
     }
@@ -87,32 +90,26 @@ def outcome_result(outcome: Outcome) -> protocol.EnvironmentResult:
 
 
 async def on_plan_environment(session: Session, params: Any) -> protocol.EnvironmentPlan | None:
-    from pyhelper.environments import Project
     from pyhelper.lockfiles import count_locked_packages
     from pyhelper.locking import find_lock_tool, uses_lockfile
     from pyhelper.venvs import VenvRefused
 
     project = await session.find_project(params_dict(params).get("root"))
-    if project is None or project["pyprojectError"]:
+    if project is None or project.pyproject_error:
         return None  # nothing to offer until pyproject.toml parses
     choice = await asyncio.to_thread(session.choose_python, project)
     try:
-        venv, refusal = (
-            session.environments().location(Project.from_info(project), session.environment_settings()),
-            None,
-        )
+        venv, refusal = session.environments().location(project, session.environment_settings()), None
     except VenvRefused as refused:
         venv, refusal = refused.venv, str(refused)
-    lockfile = project["lockfile"]
-    packages = await asyncio.to_thread(count_locked_packages, Path(lockfile)) if lockfile else None
+    lockfile = project.lockfile
+    packages = await asyncio.to_thread(count_locked_packages, lockfile) if lockfile else None
     install = None if choice.chosen else choice.install
     lock: protocol.PlanLock = "none"
     if lockfile:
         lock = "locked"
-    elif uses_lockfile(project["manager"]):
-        found = await asyncio.to_thread(
-            find_lock_tool, project["manager"], session.settings.uv_path, os.environ
-        )
+    elif uses_lockfile(project.manager):
+        found = await asyncio.to_thread(find_lock_tool, project.manager, session.settings.uv_path, os.environ)
         lock = "will-lock" if found else "cannot-lock"
     return {
         "venvPath": str(venv),
@@ -126,14 +123,11 @@ async def on_plan_environment(session: Session, params: Any) -> protocol.Environ
 
 
 async def on_create_environment(session: Session, params: Any) -> protocol.EnvironmentResult:
-    from pyhelper.environments import Project
-
     values = params_dict(params)
     project = await session.project_to_change(values)
     if isinstance(project, str):
         return result("failed", project)
     envs, settings = session.environments(), session.environment_settings()
-    target = Project.from_info(project)
     replace = bool(values.get("replace"))
     progress = WorkDone(
         session.server, values.get("workDoneToken"), f"{'Recreating' if replace else 'Creating'} environment"
@@ -147,7 +141,7 @@ async def on_create_environment(session: Session, params: Any) -> protocol.Envir
                 return chosen
             python = chosen
         outcome = envs.create(
-            target,
+            project,
             Path(python),
             replace=replace,
             settings=settings,
@@ -162,7 +156,7 @@ async def on_create_environment(session: Session, params: Any) -> protocol.Envir
 
 def _python_for(
     session: Session,
-    project: protocol.ProjectInfo,
+    project: Project,
     allow_download: bool,
     progress: WorkDone,
     cancel: threading.Event,
@@ -210,20 +204,18 @@ def _python_for(
 
 
 async def on_sync_environment(session: Session, params: Any) -> protocol.EnvironmentResult:
-    from pyhelper.environments import Project
-
     values = params_dict(params)
     project = await session.project_to_change(values)
     if isinstance(project, str):
         return result("failed", project)
-    if project["venv"] is None:
+    if project.venv is None:
         return await on_create_environment(session, params)
     envs, settings = session.environments(), session.environment_settings()
     progress = WorkDone(session.server, values.get("workDoneToken"), "Syncing environment")
 
     def work(cancel: threading.Event) -> protocol.EnvironmentResult:
         outcome = envs.sync(
-            Project.from_info(project),
+            project,
             settings=settings,
             unlocked=values.get("unlocked") is True,
             progress=progress.on_event,
@@ -235,15 +227,13 @@ async def on_sync_environment(session: Session, params: Any) -> protocol.Environ
 
 
 async def on_delete_environment(session: Session, params: Any) -> protocol.EnvironmentResult:
-    from pyhelper.environments import Project
-
     values = params_dict(params)
     project = await session.project_to_change(values, needs_pyproject=False)
     if isinstance(project, str):
         return result("failed", project)
     envs, settings = session.environments(), session.environment_settings()
     outcome = await asyncio.to_thread(
-        envs.delete, Project.from_info(project), confirmed=values.get("confirmed") is True, settings=settings
+        envs.delete, project, confirmed=values.get("confirmed") is True, settings=settings
     )
     session.request_scan(delay=0)
     return outcome_result(outcome)

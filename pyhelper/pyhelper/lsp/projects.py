@@ -18,7 +18,7 @@ from pygls.uris import to_fs_path
 from pyhelper.lockfiles.registry import watch_globs
 from pyhelper.lsp import protocol
 from pyhelper.lsp.session import Session
-from pyhelper.settings import read_settings
+from pyhelper.lsp.settings import read_settings
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +70,7 @@ def recheck_venvs(session: Session, paths: Sequence[Path]) -> bool:
     (how `pyhelper.environments` builds one), the editor's watcher can go on naming its files under the
     build folder's old name (code-server does, for `uv pip uninstall` after Lockstep created the venv)."""
     owners = {path: session.projects_of(path) for path in paths if "site-packages" in path.parts}
-    known = {p["root"]: p for projects in owners.values() for p in projects}
+    known = {p.root: p for projects in owners.values() for p in projects}
     if known:
         session.schedule_drift(known.values(), VENV_DELAY)
     return all(owners.get(path) for path in paths)
@@ -108,7 +108,7 @@ def on_configuration(session: Session, params: types.DidChangeConfigurationParam
 async def on_projects(session: Session, params: Any) -> protocol.ProjectsResult:
     # pygls hands custom params over as a namedtuple (or None).
     scan = await session.current_scan(refresh=bool(getattr(params, "refresh", False)))
-    return {"projects": session.annotate(scan.projects)}
+    return {"projects": session.project_infos(scan.projects)}
 
 
 HANDLERS: dict[str, Callable[..., Any]] = {

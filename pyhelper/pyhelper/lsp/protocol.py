@@ -3,13 +3,20 @@
 Every custom request is one `Request` in `REQUESTS` (method, params TypedDict, result type) and every
 notification one `Notification`; the params are checked against their TypedDict at the edge
 (`pyhelper.lsp.requestparams`). The TypeScript twin `extension/protocol.ts` is generated from this
-module (`scripts/twins.py`) and tests/protocol fails when the committed one differs.
+module (`scripts/twins.py`) and tests/protocol fails when the committed one differs. The enumerations
+are the engine's, named here for the twin; `pyhelper.lsp.payloads` builds the payloads from the
+engine's models.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Literal, TypedDict
+
+from pyhelper import environments, venvs
+from pyhelper.drift import session as drift
+from pyhelper.interpreters import model as interpreters
+from pyhelper.lockfiles import format as lockfiles
 
 # Requests (client -> helper)
 PROJECTS = "lockstep/projects"
@@ -23,8 +30,8 @@ UPDATE_LOCK = "lockstep/updateLock"
 # Notifications (helper -> client)
 PROJECTS_CHANGED = "lockstep/projectsChanged"
 
-Manager = Literal["uv", "poetry", "pdm", "hatch", "pep621"]
-VenvPathOrigin = Literal["user", "workspace", "default"]
+Manager = lockfiles.Manager
+VenvPathOrigin = venvs.VenvPathOrigin
 """Where the editor found `lockstep.venv.path`: the user's own settings, the workspace's (what a
 repository can ship in `.vscode/settings.json`), or nowhere (the default `.venv`)."""
 
@@ -62,7 +69,7 @@ class _ProjectFields(TypedDict):
     Then name and manager are the last good read's, and nothing that needs the file is offered."""
 
 
-DriftState = Literal["in-sync", "lock-stale", "env-out-of-sync", "unlocked", "pyproject-invalid", "unknown"]
+DriftState = drift.DriftState
 
 
 class DriftInfo(TypedDict):
@@ -95,9 +102,7 @@ class ProjectsParams(TypedDict, total=False):
     """Scan the workspace again before answering (the Refresh Projects command); else the latest scan."""
 
 
-EnvironmentStatus = Literal[
-    "ok", "cancelled", "failed", "lock-stale", "lock-tool-missing", "needs-python", "busy"
-]
+EnvironmentStatus = environments.EnvironmentStatus
 """`lock-tool-missing`: no lock and the manager (Poetry, PDM) is not installed; `unlocked` would go on."""
 
 
@@ -166,8 +171,8 @@ class EnvironmentPlan(TypedDict):
     user did not choose it); None when it may."""
 
 
-InterpreterKind = Literal["system", "pyenv", "uv-managed", "lockstep-managed", "conda", "venv"]
-PythonPreference = Literal["only-managed", "managed", "system", "only-system"]
+InterpreterKind = interpreters.Kind
+PythonPreference = interpreters.Preference
 
 
 class InterpreterInfo(TypedDict):
@@ -266,7 +271,7 @@ DiagnosticLevel = Literal["error", "warning", "information", "hint", "off"]
 
 class HelperSettings(TypedDict):
     """What the helper receives as initializationOptions and as the `lockstep` section of
-    didChangeConfiguration (read by `pyhelper.settings`). Each field but `trusted` and `venvPathOrigin`
+    didChangeConfiguration (read by `pyhelper.lsp.settings`). Each field but `trusted` and `venvPathOrigin`
     is the `lockstep.*` setting of the same name in camelCase (`venv.path` -> `venvPath`), declared in
     package.json; tests/protocol checks that they agree."""
 

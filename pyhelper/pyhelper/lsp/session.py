@@ -13,6 +13,7 @@ state changed (`ProjectInfo.drift`).
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import functools
 import logging
 import threading
@@ -24,8 +25,11 @@ from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
+from pyhelper.drift.environment import EXTRANEOUS
+from pyhelper.findings import Finding, Severity
 from pyhelper.lsp import protocol
-from pyhelper.settings import Settings
+from pyhelper.lsp.payloads import project_info
+from pyhelper.lsp.settings import Settings
 
 if TYPE_CHECKING:
     from pygls.workspace import TextDocument
@@ -33,10 +37,9 @@ if TYPE_CHECKING:
     from pyhelper.drift.session import DriftSession, ProjectDrift
     from pyhelper.environments import Environments, Event
     from pyhelper.environments import Settings as EnvironmentSettings
-    from pyhelper.findings import Finding
     from pyhelper.interpreters.choice import Choice
     from pyhelper.interpreters.discovery import Discovery
-    from pyhelper.projects import Scan
+    from pyhelper.projects import Project, Scan
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -47,6 +50,13 @@ RESCAN_DELAY = 0.1
 DEBOUNCE = 0.05
 DOCUMENT_PART = "document"
 """The findings of a pyproject file's own check (the others are each project's drift: `_drift_part`)."""
+
+_LEVELS = {
+    "error": Severity.ERROR,
+    "warning": Severity.WARNING,
+    "information": Severity.INFORMATION,
+    "hint": Severity.HINT,
+}
 
 UNTRUSTED = (
     "Lockstep {doing} only in a trusted workspace: installing runs code from the project. Trust the "
@@ -117,13 +127,13 @@ class Session:
             self._drift = DriftSession()
         return self._drift
 
-    def choose_python(self, project: protocol.ProjectInfo) -> Choice:
+    def choose_python(self, project: Project) -> Choice:
         from pyhelper.interpreters.choice import choose
 
         return choose(
             self.discovery().interpreters(),
-            requires_python=project["requiresPython"],
-            python_version=project["pythonVersion"],
+            requires_python=project.requires_python,
+            python_version=project.python_version,
             preference=self.settings.python_preference,
         )
 
@@ -183,45 +193,45 @@ class Session:
             if previous is not None:
                 self.notify_projects()
 
-    async def find_project(self, root: object) -> protocol.ProjectInfo | None:
+    async def find_project(self, root: object) -> Project | None:
+        """The project whose root is `root` as the client spells it (`ProjectInfo.root`)."""
         scan = await self.current_scan()
-        return next((project for project in scan.projects if project["root"] == root), None)
+        return next((project for project in scan.projects if str(project.root) == root), None)
 
     async def project_to_change(
         self,
         values: dict[str, Any],
         doing: str = "creates, syncs and deletes environments",
         needs_pyproject: bool = True,
-    ) -> protocol.ProjectInfo | str:
+    ) -> Project | str:
         """The project an operation is for, or why the operation cannot run (one sentence)."""
         if not self.settings.trusted:
             return UNTRUSTED.format(doing=doing)
         project = await self.find_project(values.get("root"))
         if project is None:
             return f"No project at {values.get('root')}: refresh the projects and try again."
-        if needs_pyproject and project["pyprojectError"]:
-            return f"{project['pyprojectError']}. Fix it first; Lockstep carries on once it parses."
+        if needs_pyproject and project.pyproject_error:
+            return f"{project.pyproject_error}. Fix it first; Lockstep carries on once it parses."
         return project
 
-    def projects_of(self, path: Path) -> list[protocol.ProjectInfo]:
+    def projects_of(self, path: Path) -> list[Project]:
         """The projects a changed file concerns: its pyproject, lockfile or venv."""
         from pyhelper.drift.session import projects_of
 
         return projects_of(self.scan.projects, path) if self.scan is not None else []
 
-    def annotate(self, projects: Sequence[protocol.ProjectInfo]) -> list[protocol.ProjectInfo]:
-        """The projects with their latest drift state (for the status bar)."""
+    def project_infos(self, projects: Sequence[Project]) -> list[protocol.ProjectInfo]:
+        """The projects as the client sees them, with their latest drift state (for the status bar)."""
         results = self._drift.results if self._drift is not None else {}
-        annotated: list[protocol.ProjectInfo] = []
-        for project in projects:
-            result = results.get(Path(project["root"]))
-            annotated.append({**project, "drift": result.info} if result is not None else project)
-        return annotated
+        return [
+            project_info(project, result.summary if (result := results.get(project.root)) else None)
+            for project in projects
+        ]
 
     def notify_projects(self) -> None:
         """Tell the client the project list (or a project's drift state) changed."""
         if self.scan is not None:
-            result: protocol.ProjectsResult = {"projects": self.annotate(self.scan.projects)}
+            result: protocol.ProjectsResult = {"projects": self.project_infos(self.scan.projects)}
             self.server.protocol.notify(protocol.PROJECTS_CHANGED, result)
 
     # Diagnostics ----------------------------------------------------------------------------------
@@ -286,11 +296,11 @@ class Session:
 
     # Live drift -----------------------------------------------------------------------------------
 
-    def schedule_drift(self, projects: Iterable[protocol.ProjectInfo], delay: float = DEBOUNCE) -> None:
+    def schedule_drift(self, projects: Iterable[Project], delay: float = DEBOUNCE) -> None:
         """Check these projects after `delay`; a new request for a project within that time replaces it."""
         loop = asyncio.get_running_loop()
         for project in projects:
-            root = Path(project["root"])
+            root = project.root
             timer = self._drift_timers.pop(root, None)
             if timer is not None:
                 timer.cancel()
@@ -307,25 +317,23 @@ class Session:
         if self.scan is None:
             return False
         drift = self.drift()
-        projects = [p for p in self.scan.projects if roots is None or Path(p["root"]) in roots]
+        projects = [p for p in self.scan.projects if roots is None or p.root in roots]
         documents = self.open_documents()
         changed = False
         for project in projects:
-            document = documents.get(Path(project["pyproject"]))
+            document = documents.get(project.pyproject)
             text = document.source if document is not None else None
             result = await asyncio.to_thread(drift.check, project, text)
             previous = drift.results.get(result.root)
             drift.results[result.root] = result
             self._publish_drift(result, previous)
-            changed |= previous is None or previous.info != result.info
+            changed |= previous is None or previous.summary != result.summary
         if changed and notify:
             self.notify_projects()
         return changed
 
     def _publish_drift(self, result: ProjectDrift, previous: ProjectDrift | None) -> None:
         """Publish what changed since `previous` (None: everything)."""
-        from pyhelper.drift.session import shown
-
         part = _drift_part(result.root)
         for path in previous.findings.keys() - result.findings.keys() if previous else ():
             self.publish_part(path, part, ())
@@ -343,11 +351,29 @@ class Session:
         """After a scan: drop the results (and their diagnostics) of projects that no longer exist."""
         if self.scan is None or self._drift is None:
             return
-        roots = {Path(p["root"]) for p in self.scan.projects}
+        roots = {p.root for p in self.scan.projects}
         results = self._drift.results
         for root in [root for root in results if root not in roots]:
             for path in results.pop(root).findings:
                 self.publish_part(path, _drift_part(root), ())
+
+
+def shown(findings: Iterable[Finding], settings: Settings) -> list[Finding]:
+    """The findings as the user's settings want them: off, re-levelled, extraneous packages only asked for."""
+    if not settings.diagnostics_enabled:
+        return []
+    overrides = dict(settings.diagnostics_severity)
+    result = []
+    for finding in findings:
+        if finding.code == EXTRANEOUS and not settings.diagnostics_extraneous:
+            continue
+        level = overrides.get(finding.code)
+        if level == "off":
+            continue
+        if level in _LEVELS:
+            finding = dataclasses.replace(finding, severity=_LEVELS[level])
+        result.append(finding)
+    return result
 
 
 def _drift_part(root: Path) -> str:

@@ -1,0 +1,96 @@
+"""The engine's models as the protocol's payloads: the camelCase dicts are built here and nowhere else."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from pyhelper.lsp.protocol import DriftInfo, InterpreterChoice, InterpreterInfo, ProjectInfo, VenvInfo
+
+if TYPE_CHECKING:
+    from pyhelper.drift.session import DriftSummary
+    from pyhelper.interpreters.choice import Choice
+    from pyhelper.interpreters.model import Interpreter
+    from pyhelper.projects import Project
+    from pyhelper.venvs import Venv
+
+
+def venv_info(venv: Venv) -> VenvInfo:
+    return {
+        "path": str(venv.path),
+        "name": venv.name,
+        "python": str(venv.python) if venv.python else None,
+        "version": venv.version,
+        "resolved": str(venv.resolved),
+        "link": venv.link,
+    }
+
+
+def project_info(project: Project, drift: DriftSummary | None = None) -> ProjectInfo:
+    """The project as `lockstep/projects` lists it; with its drift once checked."""
+    info: ProjectInfo = {
+        "name": project.name,
+        "root": str(project.root),
+        "pyproject": str(project.pyproject),
+        "manager": project.manager,
+        "lockfile": str(project.lockfile) if project.lockfile else None,
+        "pylock": [str(path) for path in project.pylock],
+        "requiresPython": project.requires_python,
+        "pythonVersion": project.python_version,
+        "venv": venv_info(project.venv) if project.venv else None,
+        "workspaceRoot": str(project.workspace_root) if project.workspace_root else None,
+        "pyprojectError": project.pyproject_error,
+    }
+    if drift is not None:
+        info["drift"] = drift_info(drift)
+    return info
+
+
+def drift_info(drift: DriftSummary) -> DriftInfo:
+    return {
+        "state": drift.state,
+        "lockIssues": drift.lock_issues,
+        "missing": drift.missing,
+        "mismatched": drift.mismatched,
+        "extraneous": drift.extraneous,
+        "pythonMismatch": drift.python_mismatch,
+        "lockfile": str(drift.lockfile) if drift.lockfile else None,
+        "problem": drift.problem,
+    }
+
+
+def interpreter_info(interpreter: Interpreter) -> InterpreterInfo:
+    return {
+        "path": interpreter.path,
+        "version": interpreter.version,
+        "implementation": interpreter.implementation,
+        "kind": interpreter.kind,
+        "managed": interpreter.managed,
+        "prefix": interpreter.prefix,
+        "architecture": interpreter.architecture,
+        "freeThreaded": interpreter.free_threaded,
+        "name": interpreter.name,
+        "base": interpreter.base,
+    }
+
+
+def choice_info(choice: Choice) -> InterpreterChoice:
+    install = choice.install
+    return {
+        "chosen": choice.chosen.path if choice.chosen else None,
+        "candidates": [
+            {"path": c.interpreter.path, "fits": c.fits, "reason": c.reason} for c in choice.candidates
+        ],
+        "install": None
+        if install is None
+        else {
+            "implementation": install.implementation,
+            "specifier": install.specifier,
+            "freeThreaded": install.free_threaded,
+            "prereleases": install.prereleases,
+            "version": install.version,
+            "label": install.label,
+        },
+        "message": choice.message,
+        "request": choice.request.text if choice.request else None,
+        "notes": list(choice.notes),
+    }
