@@ -9,6 +9,7 @@ import pytest
 
 from pyhelper.drift.lock import LockCache, check_project
 from pyhelper.findings import Finding, Position, Range, Severity
+from pyhelper.tomlfile import parse_toml
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "drift"
 
@@ -125,6 +126,18 @@ def test_unsaved_buffer_stands_in_for_the_file() -> None:
     assert (finding.code, finding.range.start.line) == ("lock-missing-package", 7)
     assert finding.message == "httpx is required here but not in uv.lock — run `uv lock`"
     assert check_project(root) == []
+
+
+def test_a_buffer_parsed_once_stands_in_for_the_file() -> None:
+    # The server parses a buffer once per change and hands the document to every check.
+    root = FIXTURES / "uv-app/in-sync"
+    text = (root / "pyproject.toml").read_text().replace('"idna>=3.0",', '"idna>=3.0",\n    "httpx>=0.28",')
+    document = parse_toml(root / "pyproject.toml", text)
+    finding = only(check_project(root, pyproject=document))
+    assert (finding.code, finding.range.start.line) == ("lock-missing-package", 7)
+    assert check_project(root, pyproject=document) == check_project(root, pyproject_text=text)
+    broken = parse_toml(root / "pyproject.toml", text.replace('"six>=1.10,<2",', '"six>=1.10,<2" "x",'))
+    assert [f.code for f in check_project(root, pyproject=broken)] == ["toml-syntax"]
 
 
 def test_syntax_error_is_one_finding_at_its_place() -> None:

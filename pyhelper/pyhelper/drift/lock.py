@@ -8,11 +8,13 @@ API (pure: no subprocess, no LSP; the server calls it on every change of the buf
     cache = LockCache()                 # keep one per server; parses each lock once per content
     findings = check_project(project_root, pyproject_text=unsaved_buffer, cache=cache)
 
-`check_project(project_root, *, pyproject_text=None, cache=None) -> list[Finding]` checks the project
-whose `pyproject.toml` sits in `project_root`. `pyproject_text` stands in for that file's content (the
-editor's unsaved buffer). The lock that applies is found here: `uv.lock`, `poetry.lock`, `pdm.lock`
-and `pylock.toml`/`pylock.*.toml` beside the pyproject, or for a uv workspace member the workspace
-root's `uv.lock` (then the whole workspace is checked, members' own pyproject files included).
+`check_project(project_root, *, pyproject_text=None, pyproject=None, cache=None) -> list[Finding]`
+checks the project whose `pyproject.toml` sits in `project_root`. `pyproject_text` stands in for that
+file's content (the editor's unsaved buffer); `pyproject` is that file already parsed (the server
+parses a buffer once per change and passes the document along). The lock that applies is found here:
+`uv.lock`, `poetry.lock`, `pdm.lock` and `pylock.toml`/`pylock.*.toml` beside the pyproject, or for a
+uv workspace member the workspace root's `uv.lock` (then the whole workspace is checked, members' own
+pyproject files included).
 Findings may concern any of those pyproject files or the lockfile: each carries its path. Codes:
 
 - `lock-missing-package` (error): a requirement names a package the lock does not hold.
@@ -56,25 +58,32 @@ def is_drift(findings: list[Finding]) -> bool:
 
 
 class _Loader:
-    """Reads pyproject files, with the editor's buffer standing in for one of them."""
+    """Reads pyproject files, with one already parsed (the editor's buffer) standing in for its file."""
 
-    def __init__(self, override: Path, text: str | None) -> None:
+    def __init__(self, override: Path, document: TomlDocument | Finding | None) -> None:
         self.override = override
-        self.text = text
+        self.document = document
 
     def __call__(self, path: Path) -> TomlDocument | Finding:
-        if self.text is not None and path == self.override:
-            return parse_toml(path, self.text)
+        if self.document is not None and path == self.override:
+            return self.document
         return read_toml(path)
 
 
 def check_project(
-    project_root: Path, *, pyproject_text: str | None = None, cache: LockCache | None = None
+    project_root: Path,
+    *,
+    pyproject_text: str | None = None,
+    pyproject: TomlDocument | Finding | None = None,
+    cache: LockCache | None = None,
 ) -> list[Finding]:
     project_root = Path(os.path.abspath(project_root))
     cache = cache if cache is not None else LockCache()
-    load = _Loader(project_root / "pyproject.toml", pyproject_text)
-    doc = load(project_root / "pyproject.toml")
+    path = project_root / "pyproject.toml"
+    if pyproject is None and pyproject_text is not None:
+        pyproject = parse_toml(path, pyproject_text)
+    load = _Loader(path, pyproject)
+    doc = load(path)
     if isinstance(doc, Finding):
         return [doc]
     locks = registry.find_lockfiles(project_root)

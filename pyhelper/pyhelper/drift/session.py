@@ -1,10 +1,11 @@
 """Live drift: one project's lock and environment checks as the user types, with what they cache.
 
-`DriftSession.check` runs `pyhelper.drift.lock.check_project` (lock drift, with the editor's buffer
-standing in for pyproject.toml) and `pyhelper.drift.environment` (lock vs venv), and sums the result up
-as the project's drift state. Parsed locks, venv reads and lock selections are cached, so a keystroke
-costs a parse of the buffer and the comparisons, not a re-read of the lock or the venv. The server
-(`pyhelper.lsp.session`) decides when to check and publishes the findings.
+`DriftSession.check` runs `pyhelper.drift.lock.check_project` (lock drift, with the editor's parsed
+buffer standing in for pyproject.toml) and `pyhelper.drift.environment` (lock vs venv), and sums the
+result up as the project's drift state. Parsed locks, venv reads and lock selections are cached, so a
+keystroke costs the comparisons, not a parse of the buffer (the server parses it once, for all its
+checks) nor a re-read of the lock or the venv. The server (`pyhelper.lsp.session`) decides when to
+check and publishes the findings.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from pyhelper.lockfiles import LockCache, UnreadableFile
 from pyhelper.lockfiles.registry import format_for_manager, format_of_file
 from pyhelper.locking import uses_lockfile
 from pyhelper.requirements import get_in
-from pyhelper.tomlfile import TomlDocument, parse_toml, read_toml, syntax_problem
+from pyhelper.tomlfile import TomlDocument, read_toml, syntax_problem
 
 if TYPE_CHECKING:
     from pyhelper.projects import Project
@@ -108,14 +109,15 @@ class DriftSession:
         self._selections: dict[Path, tuple[object, tuple[os.stat_result | None, ...], Selection]] = {}
         self._guard = threading.Lock()
 
-    def check(self, project: Project, text: str | None) -> ProjectDrift:
-        """Check one project (its pyproject as `text` when the editor has it open). Thread-safe."""
+    def check(self, project: Project, document: TomlDocument | Finding | None) -> ProjectDrift:
+        """Check one project: its pyproject is `document` (the editor's buffer, parsed) when given, else
+        the file on disk. Thread-safe."""
         from pyhelper.drift.lock import check_project
 
         with self._guard:
-            root, pyproject, lockfile = project.root, project.pyproject, project.lockfile
-            doc = parse_toml(pyproject, text) if text is not None else read_toml(pyproject)
-            lock_findings = check_project(root, pyproject_text=text, cache=self.locks)
+            root, lockfile = project.root, project.lockfile
+            doc = document if document is not None else read_toml(project.pyproject)
+            lock_findings = check_project(root, pyproject=doc, cache=self.locks)
             snapshot = selection = report = None
             venv = project.venv
             if isinstance(doc, TomlDocument) and venv is not None:

@@ -47,9 +47,9 @@ def check_document(session: Session, uri: str) -> None:
     if fs_path is None or Path(fs_path).name != PYPROJECT:
         return
     path = Path(fs_path)
-    document = session.open_documents().get(path)
-    if document is not None:
-        session.publish_part(path, DOCUMENT_PART, document_findings(parse_toml(path, document.source)))
+    parsed = session.parsed_document(path)
+    if parsed is not None:
+        session.publish_part(path, DOCUMENT_PART, document_findings(parsed))
     elif path.is_file():
         session.publish_part(path, DOCUMENT_PART, document_findings(read_toml(path)))
     else:
@@ -127,7 +127,9 @@ async def on_hover(session: Session, params: types.HoverParams) -> types.Hover |
         return None
     workspace = session.server.workspace
     document = workspace.get_text_document(params.text_document.uri)
-    doc = parse_toml(Path(path), document.source)
+    doc = session.parsed_document(Path(path))
+    if doc is None:
+        doc = parse_toml(Path(path), document.source)
     if not isinstance(doc, TomlDocument):
         return None
     codec = workspace.position_codec

@@ -30,6 +30,7 @@ from pyhelper.findings import Finding, Severity
 from pyhelper.lsp import protocol
 from pyhelper.lsp.payloads import project_info
 from pyhelper.lsp.settings import Settings
+from pyhelper.tomlfile import TomlDocument, parse_toml
 
 if TYPE_CHECKING:
     from pygls.workspace import TextDocument
@@ -85,6 +86,8 @@ class Session:
         self._scan_task: asyncio.Task[None] | None = None
         self._scan_timer: asyncio.TimerHandle | None = None
         self._drift_timers: dict[Path, asyncio.TimerHandle] = {}
+        self._parsed: dict[Path, tuple[str, TomlDocument | Finding]] = {}
+        """Each open pyproject buffer parsed, with the text it was parsed from."""
 
     # The engine's long-lived parts ----------------------------------------------------------------
 
@@ -240,6 +243,20 @@ class Session:
         documents = self.server.workspace.text_documents.values()
         return {Path(document.path): document for document in documents}
 
+    def parsed_document(self, path: Path) -> TomlDocument | Finding | None:
+        """The editor's buffer of the TOML file `path`, parsed once per change for all the checks that
+        read it (the document's own, lock and environment drift, hover); None when it is not open."""
+        document = self.open_documents().get(path)
+        if document is None:
+            self._parsed.pop(path, None)
+            return None
+        text = document.source
+        parsed = self._parsed.get(path)
+        if parsed is None or parsed[0] != text:
+            parsed = text, parse_toml(path, text)
+            self._parsed[path] = parsed
+        return parsed[1]
+
     def lines_of(self, path: Path) -> Sequence[str]:
         document = self.open_documents().get(path)
         if document is not None:
@@ -318,12 +335,9 @@ class Session:
             return False
         drift = self.drift()
         projects = [p for p in self.scan.projects if roots is None or p.root in roots]
-        documents = self.open_documents()
         changed = False
         for project in projects:
-            document = documents.get(project.pyproject)
-            text = document.source if document is not None else None
-            result = await asyncio.to_thread(drift.check, project, text)
+            result = await asyncio.to_thread(drift.check, project, self.parsed_document(project.pyproject))
             previous = drift.results.get(result.root)
             drift.results[result.root] = result
             self._publish_drift(result, previous)
