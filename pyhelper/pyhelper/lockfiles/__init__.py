@@ -20,6 +20,9 @@ How to add a lock format:
 2. Add `<name>.FORMAT` to `FORMATS` in `registry.py`: its place in the tuple is its precedence when a
    folder holds several locks.
 
+Format modules never import each other: the `lock-formats-independent` contract in
+`pyhelper/pyproject.toml` checks it for the modules it lists (add yours there).
+
 A format of a new manager also adds the manager's name to `format.Manager` (the protocol's `Manager`
 and its TypeScript twin follow it). `tests/drift/test_format_registry.py` registers a toy format this
 way and sees it found and checked end to end.
