@@ -100,13 +100,6 @@ class Parsed:
     marker: str | None
     url: str | None
 
-    def text(self) -> str:
-        extras = f"[{','.join(sorted(self.extras))}]" if self.extras else ""
-        spec = ",".join(op + version for op, version in self.specifier)
-        at = f" @ {self.url}" if self.url else ""
-        marker = f"; {self.marker}" if self.marker else ""
-        return f"{self.name}{extras}{spec}{at}{marker}"
-
 
 @lru_cache(maxsize=4096)
 def parse_requirement(text: str) -> Parsed:

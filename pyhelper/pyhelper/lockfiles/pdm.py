@@ -168,13 +168,7 @@ FORMAT: LockFormat[PdmLock] = LockFormat(
     declared=lambda data: "pdm" in table(data.get("tool")),
     select=_select,
     selection_inputs=_selection_inputs,
-    requirement_places=lambda doc: in_lists(
-        doc,
-        [
-            ("tool", "pdm", "dev-dependencies", g)
-            for g in table(get_in(doc.data, ("tool", "pdm", "dev-dependencies")))
-        ],
-    ),
+    requirement_places=_requirement_places,
     install="pinned",
     pinned=pinned_pdm,
     lock_command=("pdm", "lock"),
