@@ -1,0 +1,210 @@
+"""What the lockfiles package shares: the cache that parses each lock once per content, the findings
+for locks it cannot read, the locked versions of table locks, and the package count of a lock."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from pyhelper.findings import Severity
+from pyhelper.lockfiles import (
+    MAX_LOCK_BYTES,
+    LockCache,
+    UnreadableFile,
+    count_locked_packages,
+    read_text_stable,
+    versions_by_name,
+)
+
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "drift"
+
+
+class Counting:
+    def __init__(self) -> None:
+        self.paths: list[str] = []
+
+    def __call__(self, path: Path, text: str) -> str:
+        self.paths.append(path.name)
+        return text
+
+
+def _settled(path: Path, text: str) -> Path:
+    """A file written a while ago (a lock modified in the last instant is read once it settles)."""
+    path.write_text(text, encoding="utf-8")
+    past = time.time() - 10
+    os.utime(path, (past, past))
+    return path
+
+
+def test_a_missing_lock_is_unreadable_and_forgotten(tmp_path: Path) -> None:
+    cache, parse = LockCache(), Counting()
+    lock = _settled(tmp_path / "uv.lock", "a = 1\n")
+    assert cache.get(lock, "probe", parse) == "a = 1\n"
+    lock.unlink()
+    with pytest.raises(UnreadableFile) as raised:
+        cache.get(lock, "probe", parse)
+    finding = raised.value.finding
+    assert (finding.code, finding.severity, finding.path, finding.range.start.line) == (
+        "toml-syntax",
+        Severity.ERROR,
+        lock,
+        0,
+    )
+    assert finding.message == "uv.lock cannot be read: No such file or directory"
+    assert str(raised.value) == finding.message
+    # Written again with the same size and time: read and parsed again, not taken from the cache.
+    _settled(lock, "a = 1\n")
+    assert cache.get(lock, "probe", parse) == "a = 1\n"
+    assert parse.paths == ["uv.lock", "uv.lock"]
+
+
+def test_forget_drops_every_kind_of_one_path(tmp_path: Path) -> None:
+    cache, parse = LockCache(), Counting()
+    lock = _settled(tmp_path / "uv.lock", "a = 1\n")
+    other = _settled(tmp_path / "pdm.lock", "b = 1\n")
+    for kind in ("one", "two"):
+        cache.get(lock, kind, parse)
+    cache.get(other, "one", parse)
+    cache.forget(lock)
+    for kind in ("one", "two"):
+        cache.get(lock, kind, parse)
+    cache.get(other, "one", parse)
+    assert parse.paths == ["uv.lock", "uv.lock", "pdm.lock", "uv.lock", "uv.lock"]
+
+
+def test_a_lock_that_does_not_parse_is_not_kept(tmp_path: Path) -> None:
+    cache = LockCache()
+    lock = _settled(tmp_path / "uv.lock", "x = \n")
+    first = cache.get(lock, "uv", _uv_parse)
+    assert not isinstance(first, str) and first.code == "toml-syntax"  # type: ignore[union-attr]
+    assert cache.get(lock, "uv", _uv_parse) is not first  # parsed again, a new finding
+
+
+def _uv_parse(path: Path, text: str) -> object:
+    from pyhelper.lockfiles.uv import parse_lock
+
+    return parse_lock(path, text)
+
+
+def test_the_least_recently_used_lock_goes_first(tmp_path: Path) -> None:
+    class Small(LockCache):
+        MAX_CACHED_VALUES = 5
+
+    cache, parse = Small(), Counting()
+    a, b, c = (_settled(tmp_path / f"{n}.lock", "k = 1\nj = 2\n") for n in "abc")  # 2 values each
+    for path in (a, b, a, c, a, b):
+        cache.get(path, "probe", parse)
+    # a, b fit; a is used again, so c pushes out b; a stays; b comes back (and c goes).
+    assert parse.paths == ["a.lock", "b.lock", "c.lock", "b.lock"]
+    cache.get(c, "probe", parse)
+    assert parse.paths[-1] == "c.lock"
+
+
+def test_one_lock_larger_than_the_budget_is_still_kept(tmp_path: Path) -> None:
+    class Tiny(LockCache):
+        MAX_CACHED_VALUES = 1
+
+    cache, parse = Tiny(), Counting()
+    lock = _settled(tmp_path / "a.lock", "k = 1\nj = 2\nl = 3\n")
+    cache.get(lock, "probe", parse)
+    cache.get(lock, "probe", parse)
+    assert parse.paths == ["a.lock"]
+
+
+def test_a_touched_lock_with_the_same_bytes_is_not_parsed_again(tmp_path: Path) -> None:
+    cache, parse = LockCache(), Counting()
+    lock = _settled(tmp_path / "a.lock", "k = 1\n")
+    cache.get(lock, "probe", parse)
+    _settled(lock, "k = 1\n")
+    os.utime(lock, (time.time() - 5, time.time() - 5))
+    assert cache.get(lock, "probe", parse) == "k = 1\n"
+    _settled(lock, "k = 2\n")  # same size, other bytes
+    os.utime(lock, (time.time() - 4, time.time() - 4))
+    assert cache.get(lock, "probe", parse) == "k = 2\n"
+    assert parse.paths == ["a.lock", "a.lock"]
+
+
+def test_a_lock_over_the_cap_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    lock = tmp_path / "uv.lock"
+    with lock.open("wb") as f:
+        f.truncate(MAX_LOCK_BYTES + 2**20)  # sparse: no 17 MB written
+    with pytest.raises(UnreadableFile) as raised:
+        LockCache().get(lock, "probe", Counting())
+    finding = raised.value.finding
+    assert (finding.code, finding.severity, finding.range.start.line) == (
+        "lock-too-large",
+        Severity.INFORMATION,
+        0,
+    )
+    size = (MAX_LOCK_BYTES + 2**20) / 2**20
+    assert finding.message == (
+        f"uv.lock is {size:.1f} MB; Lockstep does not check lockfiles over {MAX_LOCK_BYTES // 2**20} MB for drift"
+    )
+
+
+def test_a_recent_lock_is_read_once_it_settles(tmp_path: Path) -> None:
+    lock = tmp_path / "uv.lock"
+    lock.write_text("a = 1\n", encoding="utf-8")
+    text, stat = read_text_stable(lock)
+    assert text == "a = 1\n" and stat.st_size == 6
+    # It was given time to settle: read no sooner than 0.2 s after it was last written.
+    assert time.time() - stat.st_mtime >= 0.2
+
+
+def test_a_lock_dated_in_the_future_is_read_as_it_is(tmp_path: Path) -> None:
+    lock = tmp_path / "uv.lock"
+    lock.write_text("a = 1\n", encoding="utf-8")
+    future = time.time() + 3600  # a clock we cannot compare with
+    os.utime(lock, (future, future))
+    assert read_text_stable(lock)[0] == "a = 1\n"
+
+
+def test_versions_by_name_reads_only_well_formed_packages() -> None:
+    packages = [
+        {"name": "Zope.Interface", "version": "5.0"},
+        {"name": "zope_interface", "version": "6.0"},
+        {"name": "local"},
+        {"name": "odd", "version": 3},
+        {"name": 7, "version": "1"},
+        "not a table",
+        {"name": "skipped", "version": "1"},
+    ]
+    assert versions_by_name(packages, lambda p: p["name"] != "skipped") == {
+        "zope-interface": ["5.0", "6.0"],
+        "local": [None],
+        "odd": [None],
+    }
+    assert versions_by_name({"name": "x"}) == {}
+    assert versions_by_name(packages[:1]) == {"zope-interface": ["5.0"]}
+
+
+def test_table_locks_give_versions_by_normalised_name() -> None:
+    from pyhelper.lockfiles.pdm import parse_lock
+
+    lock = parse_lock(Path("pdm.lock"), '[[package]]\nname = "Six"\nversion = "1.17.0"\n')
+    assert not isinstance(lock, type(None))
+    assert lock.versions("six") == ["1.17.0"]  # type: ignore[union-attr]
+    assert lock.versions("idna") == []  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    "lock", ["uv-app/in-sync/uv.lock", "poetry-pep621/in-sync/poetry.lock", "pdm-app/in-sync/pdm.lock"]
+)
+def test_count_locked_packages_leaves_the_project_out(lock: str) -> None:
+    # The project's own entry (virtual, or editable for a package) installs nothing from an index.
+    text = (FIXTURES / lock).read_text(encoding="utf-8")
+    entries = text.split("\n[[package]]\n")[1:]
+    own = [e for e in entries if "source = { virtual = " in e or "source = { editable = " in e]
+    assert len(own) == (1 if lock.startswith("uv") else 0)
+    assert count_locked_packages(FIXTURES / lock) == len(entries) - len(own) > 0
+
+
+def test_count_locked_packages_of_an_unreadable_lock(tmp_path: Path) -> None:
+    assert count_locked_packages(tmp_path / "uv.lock") is None
+    bad = _settled(tmp_path / "pdm.lock", "")
+    bad.write_bytes(b"\xff\xfe")
+    os.utime(bad, (time.time() - 10, time.time() - 10))
+    assert count_locked_packages(bad) is None
