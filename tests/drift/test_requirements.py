@@ -15,6 +15,7 @@ from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 
+from pyhelper import requirements
 from pyhelper.requirements import (
     dependency_groups,
     get_in,
@@ -27,6 +28,19 @@ from pyhelper.requirements import (
     version_satisfies,
 )
 from pyhelper.tomlfile import TomlDocument, parse_toml
+
+
+@pytest.fixture(autouse=True)
+def uncached() -> None:
+    """Each test computes its answers: the module's caches would hand back what an earlier test made."""
+    for cached in (
+        requirements.parse_requirement,
+        requirements.specifier_key,
+        requirements.marker_signature,
+        requirements._python_samples,
+    ):
+        cached.cache_clear()
+
 
 PLAIN = [
     "requests",
