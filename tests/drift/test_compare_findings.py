@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pyhelper.drift import check_project, is_drift
+from pyhelper.drift.lock import check_project, is_drift
 from pyhelper.findings import Finding, Severity
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "drift"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pyhelper.drift import check_project
+from pyhelper.drift.lock import check_project
 from pyhelper.findings import Severity
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "drift"

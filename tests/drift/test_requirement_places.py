@@ -1,12 +1,12 @@
 """Where a pyproject requires each package, for every manager's own tables: what environment findings
-and hover point at (`envdrift.requirement_ranges`, `envdrift.requirement_at`).
+and hover point at (`drift.environment.requirement_ranges`, `requirement_at`).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from pyhelper.envdrift import requirement_at, requirement_ranges
+from pyhelper.drift.environment import requirement_at, requirement_ranges
 from pyhelper.findings import Range
 from pyhelper.tomlfile import TomlDocument, parse_toml
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from pyhelper.drift import check_project, is_drift
+from pyhelper.drift.lock import check_project, is_drift
 
 PYPROJECT = """\
 [project]
