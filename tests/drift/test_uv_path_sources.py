@@ -40,7 +40,7 @@ build-backend = "hatchling.build"
 
 
 def _uv(uv: Path, root: Path, *args: str) -> int:
-    env = {**os.environ, "UV_CACHE_DIR": str(root.parent / "uv-cache"), "UV_NO_CONFIG": "1"}
+    env = {**os.environ, "UV_CACHE_DIR": str(root.parent / "uv-cache")}
     env.pop("VIRTUAL_ENV", None)
     done = subprocess.run(
         [str(uv), *args, "--offline", "--no-python-downloads", "-q"], cwd=root, env=env, capture_output=True
