@@ -1,7 +1,9 @@
-"""A requirement served by a `[tool.uv.sources]` path: uv records the source, not the specifier, so the
-engine must compare it as uv does. Each verdict here is real uv's own, asked live: the project is
-locked with `uv lock --offline` (a local package with static metadata needs no index) and checked with
-`uv lock --check --offline`, then the engine checks the same files.
+"""Verdicts of real uv, asked live: each project is locked with `uv lock --offline` and, after an
+edit, checked with `uv lock --check --offline` (its dependencies are local packages with static
+metadata, so no index is needed); the engine must say the same on the same files.
+
+- `[tool.uv.sources]` paths: uv records the source, not the specifier.
+- `[tool.uv] exclude-newer` spelled and changed as people write it.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import pytest
 
 from pyhelper.drift.lock import check_project, is_drift
 
-PYPROJECT = """\
+SOURCES = """\
 [project]
 name = "app"
 version = "0.1.0"
@@ -54,7 +56,7 @@ def project(tmp_path: Path, uv: Path) -> Path:
     for name in ("local", "other"):
         (root / "libs" / name).mkdir(parents=True)
         (root / "libs" / name / "pyproject.toml").write_text(LOCAL.format(name=name), encoding="utf-8")
-    (root / "pyproject.toml").write_text(PYPROJECT, encoding="utf-8")
+    (root / "pyproject.toml").write_text(SOURCES, encoding="utf-8")
     assert _uv(uv, root, "lock") == 0
     return root
 
@@ -71,7 +73,7 @@ def project(tmp_path: Path, uv: Path) -> Path:
         ('local = { path = "libs/local" }', 'local = { path = "libs/other" }'),
     ],
 )
-def test_the_verdict_is_uvs(project: Path, uv: Path, old: str, new: str) -> None:
+def test_a_path_source_verdict_is_uvs(project: Path, uv: Path, old: str, new: str) -> None:
     path = project / "pyproject.toml"
     path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
     stale = _uv(uv, project, "lock", "--check") != 0
@@ -90,3 +92,46 @@ def test_a_package_removed_from_the_lock_by_hand_is_missing(project: Path, uv: P
     assert [(f.path.name, f.message) for f in findings] == [
         ("pyproject.toml", "other is required here but not in uv.lock — run `uv lock`")
     ]
+
+
+EXCLUDE_NEWER = """\
+[project]
+name = "app"
+version = "0.1.0"
+requires-python = ">=3.10"
+dependencies = ["local"]
+
+[tool.uv]
+exclude-newer = "{cutoff}"
+
+[tool.uv.sources]
+local = {{ path = "libs/local" }}
+"""
+PAIRS = [
+    ("2024-01-01T00:00:00Z", "2024-01-01T00:00:00+00:00"),  # the same moment
+    ("2024-01-01T00:00:00Z", "2024-01-02T00:00:00Z"),  # later: the lock still holds
+    ("2024-01-02T00:00:00Z", "2024-01-01T00:00:00Z"),  # earlier: re-resolves
+    ("2024-01-02T00:00:00Z", "2024-01-02T01:00:00+02:00"),
+    ("1 week", "P1W"),
+    ("1 week", "1w"),
+    ("1 week", "1 weeks"),
+    ("1 week", "7 days"),
+    ("1 week", "2 weeks"),
+    ("P1W", "p1w"),
+    ("3 days", "P3D"),
+    ("1 week", "2024-01-01T00:00:00Z"),
+]
+
+
+@pytest.mark.parametrize(("locked", "now"), PAIRS)
+def test_an_exclude_newer_verdict_is_uvs(tmp_path: Path, uv: Path, locked: str, now: str) -> None:
+    root = tmp_path / "app"
+    (root / "libs" / "local").mkdir(parents=True)
+    (root / "libs" / "local" / "pyproject.toml").write_text(LOCAL.format(name="local"), encoding="utf-8")
+    (root / "pyproject.toml").write_text(EXCLUDE_NEWER.format(cutoff=locked), encoding="utf-8")
+    assert _uv(uv, root, "lock") == 0
+    assert check_project(root) == []
+    (root / "pyproject.toml").write_text(EXCLUDE_NEWER.format(cutoff=now), encoding="utf-8")
+    stale = _uv(uv, root, "lock", "--check") != 0
+    findings = check_project(root)
+    assert is_drift(findings) == stale, [f"{f.code} {f.message}" for f in findings]
