@@ -1,4 +1,5 @@
-// The README's command and settings tables, rendered from package.json (see scripts/readme.mjs).
+// The README's command, settings and diagnostic-code tables, rendered from package.json (see
+// scripts/readme.mjs; the codes come from the engine's registry through scripts/codes.py).
 
 const cell = (text) => String(text).replace(/\|/g, "\\|").replace(/\n+/g, " ");
 
@@ -22,6 +23,16 @@ export function settingsTable(manifest) {
   return ["| Setting | Type | Default | Scope | Description |", "| --- | --- | --- | --- | --- |", ...rows].join("\n");
 }
 
+/** The codes `lockstep.diagnostics.severity` knows, with their default severities. @param {any} manifest */
+export function codesTable(manifest) {
+  const setting = manifest.contributes.configuration.properties["lockstep.diagnostics.severity"];
+  const rows = Object.entries(setting.properties ?? {}).map(([code, p]) => {
+    const value = /** @type {any} */ (p);
+    return `| \`${code}\` | ${cell(value.default)} | ${cell(value.markdownDescription ?? "")} |`;
+  });
+  return ["| Code | Default severity | Meaning |", "| --- | --- | --- |", ...rows].join("\n");
+}
+
 /** Replaces the text between `<!-- NAME:start -->` and `<!-- NAME:end -->`. */
 export function replaceSection(text, name, body) {
   const pattern = new RegExp(`(<!-- ${name}:start -->\\n)[\\s\\S]*?(<!-- ${name}:end -->)`);
@@ -31,5 +42,6 @@ export function replaceSection(text, name, body) {
 
 /** @param {string} readme @param {any} manifest */
 export function renderReadme(readme, manifest) {
-  return replaceSection(replaceSection(readme, "commands", commandsTable(manifest)), "settings", settingsTable(manifest));
+  const tables = { commands: commandsTable, settings: settingsTable, codes: codesTable };
+  return Object.entries(tables).reduce((text, [name, table]) => replaceSection(text, name, table(manifest)), readme);
 }

@@ -22,10 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from pyhelper import codes
 from pyhelper.findings import Finding, Range, Severity
-
-FILE_UNREADABLE = "file-unreadable"
-"""Finding code: a file the project needs (.python-version, pyvenv.cfg) was refused or is unreadable."""
 
 StrPath = str | os.PathLike[str]
 
@@ -136,7 +134,7 @@ def unreadable_finding(path: Path, error: OSError) -> Finding:
         path,
         Range.at(0),
         Severity.ERROR,
-        FILE_UNREADABLE,
+        codes.FILE_UNREADABLE,
         f"{path.name} cannot be read: {error.strerror or error}",
     )
 

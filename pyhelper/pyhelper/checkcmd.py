@@ -16,11 +16,11 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
+from pyhelper import codes
 from pyhelper.findings import Finding, Severity
 
-FORMATS = ("text", "json", "github")
 # Findings that mean the input could not be read as what it claims to be.
-_UNREADABLE = ("toml-syntax", "lock-invalid")
+_UNREADABLE = (codes.TOML_SYNTAX, codes.LOCK_INVALID)
 _GITHUB_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning"}
 
 

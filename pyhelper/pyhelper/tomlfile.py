@@ -17,6 +17,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from pyhelper import codes
 from pyhelper.findings import Finding, Position, Range, Severity
 
 if sys.version_info >= (3, 11):
@@ -24,7 +25,6 @@ if sys.version_info >= (3, 11):
 else:
     import tomli as tomllib
 
-TOML_SYNTAX = "toml-syntax"
 TOMLDecodeError = tomllib.TOMLDecodeError
 # tomllib's time and memory grow with the square of a dotted key's length (10,000 parts: 3 s and 400 MB;
 # 100,000: out of memory), so longer keys are refused. Real files use a handful of parts.
@@ -161,7 +161,7 @@ def parse_toml(path: Path, text: str) -> TomlDocument | Finding:
                 path,
                 Range.at(line, column, 1),
                 Severity.ERROR,
-                TOML_SYNTAX,
+                codes.TOML_SYNTAX,
                 f"{path.name} is too complex for Lockstep to read: {message}",
             )
         explained = explain(text, message, line, column)
@@ -169,7 +169,7 @@ def parse_toml(path: Path, text: str) -> TomlDocument | Finding:
             path,
             Range.at(explained.line, explained.column, explained.length),
             Severity.ERROR,
-            TOML_SYNTAX,
+            codes.TOML_SYNTAX,
             f"{path.name} is not valid TOML: {explained.message}",
         )
 
@@ -193,10 +193,14 @@ def read_toml(path: Path) -> TomlDocument | Finding:
     except OSError as error:
         # Permission denied, gone since it was listed, or refused: the caller reports it, never crashes.
         message = f"{path.name} cannot be read: {error.strerror or error}"
-        return Finding(path, Range.at(0), Severity.ERROR, TOML_SYNTAX, message)
+        return Finding(path, Range.at(0), Severity.ERROR, codes.TOML_SYNTAX, message)
     except UnicodeDecodeError as error:
         return Finding(
-            path, Range.at(0), Severity.ERROR, TOML_SYNTAX, f"{path.name} is not UTF-8 text: {error.reason}"
+            path,
+            Range.at(0),
+            Severity.ERROR,
+            codes.TOML_SYNTAX,
+            f"{path.name} is not UTF-8 text: {error.reason}",
         )
     return parse_toml(path, text)
 

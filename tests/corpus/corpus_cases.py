@@ -35,7 +35,6 @@ MANIFEST = HERE / "manifest.json"
 VERDICTS = HERE / "verdicts.json"
 KNOWN_DISAGREEMENTS = HERE / "known_disagreements.json"
 
-LOCK_NAMES = {"uv": "uv.lock", "poetry": "poetry.lock", "pdm": "pdm.lock"}
 # Small pure-Python packages on PyPI for every Python 3; the first one a lock lacks is added.
 SPARE_PACKAGES = ("tomli-w", "text-unidecode", "toolz", "pyfiglet", "colorful")
 NEW_DESCRIPTION = "Edited by the Lockstep corpus"

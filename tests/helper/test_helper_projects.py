@@ -15,6 +15,7 @@ from helper_support import (
     real_interpreter,
     write_tree,
 )
+from pyhelper.codes import TOML_SYNTAX
 from pyhelper.lsp.payloads import project_info, venv_info
 from pyhelper.lsp.protocol import ProjectInfo, VenvInfo
 from pyhelper.projects import (
@@ -26,7 +27,6 @@ from pyhelper.projects import (
     is_excluded_name,
     scan_workspace,
 )
-from pyhelper.tomlfile import TOML_SYNTAX
 from pyhelper.venvs import VenvSetting, describe_venv, normalise_version, read_pyvenv_cfg
 
 PROJECT = '[project]\nname = "{name}"\nversion = "1.0"\nrequires-python = ">=3.10"\n'

@@ -545,10 +545,6 @@ class Workspace:
         return [family for family in FAMILIES if family.startswith(prefix)]
 
 
-def _is_finding(value: object, *codes: str) -> bool:
-    return isinstance(value, Finding) and (not codes or value.code in codes)
-
-
 def targets(ws: Workspace) -> dict[str, Target]:
     pyprojects = list(ws.pyprojects.values())
 

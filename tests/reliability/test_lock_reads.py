@@ -11,8 +11,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from pyhelper.codes import LOCK_CHANGING
 from pyhelper.drift.lock import check_project
-from pyhelper.lockfiles import LOCK_CHANGING, LockCache
+from pyhelper.lockfiles import LockCache
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "drift"
 

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pyhelper import boundedread
+from pyhelper import boundedread, codes
 from pyhelper.findings import Finding, Range, Related, Severity
 from pyhelper.lockfiles import LockCache, UnreadableFile
 from pyhelper.lockfiles.format import RequirementPlace, in_lists
@@ -43,10 +43,10 @@ from pyhelper.requirements import canonicalize_name, get_in, table
 from pyhelper.tomlfile import KeyPath, TomlDocument
 from pyhelper.venvs import read_pyvenv_cfg
 
-MISSING = "venv-missing-package"
-MISMATCH = "venv-version-mismatch"
-EXTRANEOUS = "venv-extraneous"
-PYTHON_MISMATCH = "venv-python-mismatch"
+MISSING = codes.VENV_MISSING_PACKAGE
+MISMATCH = codes.VENV_VERSION_MISMATCH
+EXTRANEOUS = codes.VENV_EXTRANEOUS
+PYTHON_MISMATCH = codes.VENV_PYTHON_MISMATCH
 CODES = (MISSING, MISMATCH, EXTRANEOUS, PYTHON_MISMATCH)
 
 _SYNC = "sync the environment"
@@ -266,7 +266,7 @@ def select(
         return Selection(lockfile, fmt, {}, error.finding)
     except LockSelectionError as error:
         return Selection(
-            lockfile, fmt, {}, Finding(lockfile, Range.at(0), Severity.ERROR, "lock-invalid", str(error))
+            lockfile, fmt, {}, Finding(lockfile, Range.at(0), Severity.ERROR, codes.LOCK_INVALID, str(error))
         )
     return Selection(lockfile, fmt, packages, kept=lock_format.sync_keeps)
 

@@ -44,6 +44,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from pyhelper import codes
 from pyhelper.findings import Finding, Range, Related, Severity
 from pyhelper.lockfiles import LockCache, UnreadableFile, registry
 from pyhelper.lockfiles.format import Checking, LockFormat
@@ -161,7 +162,7 @@ def _missing_lock(doc: TomlDocument) -> list[Finding]:
             doc.path,
             where or Range.at(0),
             Severity.INFORMATION,
-            "lock-missing",
+            codes.LOCK_MISSING,
             f"this {manager} project has no {fmt.lock_name} — run `{' '.join(fmt.lock_command)}` to pin "
             "its dependencies",
         )

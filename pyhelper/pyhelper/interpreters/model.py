@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal, get_args
+from typing import Literal
 
 Kind = Literal["system", "pyenv", "uv-managed", "lockstep-managed", "conda", "venv"]
 Preference = Literal["only-managed", "managed", "system", "only-system"]
 """uv's `--python-preference`: whether managed builds (uv's, Lockstep's) or the system's come first, or
 only one of them counts (the `lockstep.python.preference` setting)."""
 
-KINDS: tuple[Kind, ...] = get_args(Kind)
 # The installs uv's --python-preference calls "managed": python-build-standalone builds that uv or
 # Lockstep unpacked. Everything else that is not a venv counts as "system".
 MANAGED_KINDS: frozenset[Kind] = frozenset({"uv-managed", "lockstep-managed"})

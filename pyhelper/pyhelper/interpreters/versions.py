@@ -98,11 +98,6 @@ def version_key(version: str) -> tuple[int, int, int, int, int]:
     return (int(major), int(minor), int(micro or 0), pre_rank, pre_number)
 
 
-def has_micro(version: str) -> bool:
-    match = _VERSION.match(version)
-    return match is not None and match.group(3) is not None
-
-
 def parse_executable_name(name: str) -> NameHint | None:
     match = _EXECUTABLE.match(name)
     if match is None:

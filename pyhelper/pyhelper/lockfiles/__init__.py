@@ -37,14 +37,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
-from pyhelper import boundedread
+from pyhelper import boundedread, codes
 from pyhelper.findings import Finding, Range, Severity
 from pyhelper.requirements import canonicalize_name
 from pyhelper.tomlfile import MAX_VALUES, TomlDocument, structure_count
 
 T = TypeVar("T")
 
-LOCK_CHANGING = "lock-changing"
 # A manager rewriting a lock writes it within milliseconds: one modified more recently than this may be
 # half-written. After _SETTLE_LIMIT seconds of changes the read gives up (see read_text_stable).
 _SETTLE_SECONDS = 0.2
@@ -100,14 +99,16 @@ def _changing(path: Path) -> Finding:
         path,
         Range.at(0),
         Severity.INFORMATION,
-        LOCK_CHANGING,
+        codes.LOCK_CHANGING,
         f"{path.name} kept changing while being read (a tool is writing it); it is checked again when it "
         "changes next.",
     )
 
 
 def _unreadable(path: Path, reason: str) -> Finding:
-    return Finding(path, Range.at(0), Severity.ERROR, "toml-syntax", f"{path.name} cannot be read: {reason}")
+    return Finding(
+        path, Range.at(0), Severity.ERROR, codes.TOML_SYNTAX, f"{path.name} cannot be read: {reason}"
+    )
 
 
 def _too_large(path: Path, size: int) -> Finding:
@@ -115,7 +116,7 @@ def _too_large(path: Path, size: int) -> Finding:
         path,
         Range.at(0),
         Severity.INFORMATION,
-        "lock-too-large",
+        codes.LOCK_TOO_LARGE,
         f"{path.name} is {size / 2**20:.1f} MB; Lockstep does not check lockfiles over "
         f"{MAX_LOCK_BYTES // 2**20} MB for drift",
     )

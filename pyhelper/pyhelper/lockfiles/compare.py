@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from pyhelper import markers
+from pyhelper import codes, markers
 from pyhelper.findings import Finding, Range, Related, Severity
 from pyhelper.markers import Expr
 from pyhelper.requirements import Declared, marker_signature, quick_key, version_satisfies
@@ -120,7 +120,7 @@ def compare_requirements(
         parsed = want.item.parsed
         if parsed is None:
             message = f"not a valid requirement: {want.item.error}"
-            findings.append(_at(want, Severity.ERROR, "requirement-invalid", message))
+            findings.append(_at(want, Severity.ERROR, codes.REQUIREMENT_INVALID, message))
             continue
         paired = None
         if index in unmatched and (same_name := open_by_name.get(parsed.name)):
@@ -133,14 +133,20 @@ def compare_requirements(
             findings.append(dataclasses.replace(problem, related=related))
         elif haves is not None and index in unmatched:
             findings.append(
-                _at(want, Severity.WARNING, "lock-stale", _stale_message(want, paired, lock, owner), related)
+                _at(
+                    want,
+                    Severity.WARNING,
+                    codes.LOCK_STALE,
+                    _stale_message(want, paired, lock, owner),
+                    related,
+                )
             )
     findings.extend(
         Finding(
             lock.path,
             have.locate(),
             Severity.WARNING,
-            "lock-extraneous",
+            codes.LOCK_EXTRANEOUS,
             f"{lock.path.name} records `{have.text}` {owner}, which pyproject.toml no longer requires "
             f"— {lock.fix}",
         )
@@ -182,7 +188,7 @@ def _lock_problem(want: Want, lock: LockView, *, versions_too: bool = True) -> F
         return _at(
             want,
             Severity.ERROR,
-            "lock-missing-package",
+            codes.LOCK_MISSING_PACKAGE,
             f"{name} is required here but not in {lock.path.name} — {lock.fix}",
         )
     if not versions_too:
@@ -199,7 +205,7 @@ def _lock_problem(want: Want, lock: LockView, *, versions_too: bool = True) -> F
     return _at(
         want,
         Severity.ERROR,
-        "lock-unsatisfied",
+        codes.LOCK_UNSATISFIED,
         f"{parsed.name} is locked at {shown}, which does not satisfy {specifier} — {lock.fix}",
     )
 
@@ -236,7 +242,7 @@ def hashed_lock_findings(
             lock.path,
             hash_range,
             Severity.WARNING,
-            "lock-stale",
+            codes.LOCK_STALE,
             f"pyproject.toml changed since {lock.path.name} was made (its content hash no longer matches), "
             f"so `{check_command}` fails — {lock.fix}",
         )

@@ -17,6 +17,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from pyhelper import codes
 from pyhelper.findings import Finding, Range, Severity
 from pyhelper.lockfiles import TableLock
 from pyhelper.lockfiles.compare import LockView, Want, compare_requirements, hashed_lock_findings
@@ -128,7 +129,7 @@ def _requires_python(doc: TomlDocument, lock: PdmLock) -> list[Finding]:
             doc.path,
             doc.range_of(("project", "requires-python")) or Range.at(0),
             Severity.ERROR,
-            "lock-requires-python",
+            codes.LOCK_REQUIRES_PYTHON,
             f"pdm.lock was resolved for Python {', '.join(map(str, recorded))}, but requires-python is now "
             f"{wanted} — {_FIX}",
         )

@@ -17,6 +17,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from pyhelper import codes
 from pyhelper.findings import Finding, Range, Severity
 from pyhelper.lockfiles import TableLock
 from pyhelper.lockfiles.compare import LockView, Want, compare_requirements, hashed_lock_findings
@@ -171,7 +172,7 @@ def _requires_python(doc: TomlDocument, lock: PoetryLock) -> list[Finding]:
                         doc.path,
                         doc.range_of(path) or Range.at(0),
                         Severity.ERROR,
-                        "lock-requires-python",
+                        codes.LOCK_REQUIRES_PYTHON,
                         f"poetry.lock was resolved for Python {recorded}, but it is now {wanted} — {_FIX}",
                     )
                 ]

@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from pyhelper import codes
 from pyhelper.findings import Finding, Range, Severity
 from pyhelper.lockfiles import TableLock, versions_by_name
 from pyhelper.lockfiles.compare import LockView, Want, compare_requirements
@@ -85,7 +86,7 @@ def check(doc: TomlDocument, lock: PyLock) -> list[Finding]:
                 doc.path,
                 doc.range_of(("project", "requires-python")) or Range.at(0),
                 Severity.ERROR,
-                "lock-requires-python",
+                codes.LOCK_REQUIRES_PYTHON,
                 f"{lock.doc.path.name} is for Python {recorded}, which does not cover requires-python "
                 f"{wanted} — {lock.fix}",
             )

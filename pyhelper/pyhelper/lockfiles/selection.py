@@ -590,17 +590,3 @@ def _follow(
         found.append((target, None))
         found.extend((target, extra) for extra in edge.extras)
     return found
-
-
-def uv_line(node: UvNode, root: Path) -> str:
-    """A uv.lock package as a requirements-file line (paths in the lock are relative to `root`)."""
-    if node.source_kind in ("editable", "directory", "path"):
-        target = (root / node.source).resolve()
-        return f"-e {target}" if node.source_kind == "editable" else f"{node.name} @ {target.as_uri()}"
-    if node.source_kind == "git":
-        # uv records `https://host/repo?rev=main#<commit>`: pin the commit.
-        url, _, commit = node.source.partition("#")
-        return f"{node.name} @ git+{url.split('?')[0]}@{commit}" if commit else f"{node.name} @ git+{url}"
-    if node.source_kind == "url":
-        return f"{node.name} @ {node.source}"
-    return " ".join([f"{node.name}=={node.version}", *(f"--hash={h}" for h in node.hashes)])

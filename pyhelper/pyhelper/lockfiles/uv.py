@@ -25,7 +25,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from pyhelper import boundedread, markers
+from pyhelper import boundedread, codes, markers
 from pyhelper.findings import Finding, Range, Related, Severity
 from pyhelper.lockfiles.compare import Have, LockView, Want, compare_requirements
 from pyhelper.lockfiles.format import Checking, Loader, LockFormat, Selecting, in_lists
@@ -459,7 +459,7 @@ def check(root: Path, root_doc: TomlDocument, lock: UvLock, load: Loader) -> lis
             members.append(Member(folder, doc))
     workspace = _Workspace(root, Member(root, root_doc), members, lock)
     findings.extend(
-        Finding(lock.path, lock.line_at(offset), Severity.ERROR, "lock-invalid", message)
+        Finding(lock.path, lock.line_at(offset), Severity.ERROR, codes.LOCK_INVALID, message)
         for offset, message in (*lock.problems, *lock.dependency_problems)
     )
     findings.extend(workspace.requires_python())
@@ -500,7 +500,7 @@ class _Workspace:
                 member.doc.path,
                 member.doc.range_of(("project", "requires-python")) or Range.at(0),
                 Severity.ERROR,
-                "lock-requires-python",
+                codes.LOCK_REQUIRES_PYTHON,
                 f"uv.lock was resolved for Python {recorded}, but requires-python is now {value} — {_RUN}",
                 related,
             )
@@ -524,7 +524,7 @@ class _Workspace:
                         self.root_member.doc.path,
                         self.root_member.doc.range_of(("tool", "uv", setting)) or Range.at(0),
                         Severity.WARNING,
-                        "lock-stale",
+                        codes.LOCK_STALE,
                         f"uv.lock was resolved with {setting} = {have or 'the default'}; it is now {want}, "
                         f"so uv will re-lock — {_RUN}",
                     )
@@ -535,7 +535,7 @@ class _Workspace:
                         self.lock.path,
                         self.lock.range_in(self.lock.top_chunk, ("options", option)),
                         Severity.WARNING,
-                        "lock-extraneous",
+                        codes.LOCK_EXTRANEOUS,
                         f"uv.lock was resolved with {option} = {have}, which pyproject.toml no longer "
                         f"sets — {_RUN}",
                     )
@@ -557,7 +557,7 @@ class _Workspace:
                 self.root_member.doc.path if where else self.lock.path,
                 where or self.lock.range_in(self.lock.top_chunk, ("options", "exclude-newer-package")),
                 Severity.WARNING,
-                "lock-stale",
+                codes.LOCK_STALE,
                 f"uv.lock was resolved with other exclude-newer-package cutoffs (for {', '.join(changed)}), "
                 f"so uv will re-lock — {_RUN}",
             )
@@ -574,7 +574,7 @@ class _Workspace:
                     member.doc.path,
                     member.doc.range_of(("project", "name")) or Range.at(0),
                     Severity.ERROR,
-                    "lock-missing-package",
+                    codes.LOCK_MISSING_PACKAGE,
                     f"{name} is a workspace member but not in uv.lock — {_RUN}",
                 )
             ]
@@ -718,7 +718,7 @@ class _Workspace:
                 member.doc.path,
                 member.doc.range_of(("project", "version")) or Range.at(0),
                 Severity.WARNING,
-                "lock-stale",
+                codes.LOCK_STALE,
                 f"uv.lock records {member.name} {recorded}; the version is now {wanted}, "
                 f"so uv will re-lock — {_RUN}",
                 self._related(local.chunk, (*local.path, "version")),
@@ -735,7 +735,7 @@ class _Workspace:
                 member.doc.path,
                 _key_range(member.doc, ("project", "optional-dependencies", raw)),
                 Severity.WARNING,
-                "lock-stale",
+                codes.LOCK_STALE,
                 f"the extra {extra} of {member.name} is not recorded in uv.lock — {_RUN}",
             )
             for extra, raw in wanted.items()
@@ -746,7 +746,7 @@ class _Workspace:
                 self.lock.path,
                 self.lock.range_in(local.chunk, (*local.path, "metadata", "provides-extras")),
                 Severity.WARNING,
-                "lock-extraneous",
+                codes.LOCK_EXTRANEOUS,
                 f"uv.lock records an extra {extra} of {member.name} that pyproject.toml no longer "
                 f"has — {_RUN}",
             )
@@ -762,7 +762,7 @@ class _Workspace:
                 self.lock.path,
                 self.lock.range_in(self.lock.top_chunk, ("manifest", "members", index)),
                 Severity.WARNING,
-                "lock-extraneous",
+                codes.LOCK_EXTRANEOUS,
                 f"uv.lock records a workspace member {name} that the workspace no longer has — {_RUN}",
             )
             for index, name in enumerate(recorded if isinstance(recorded, list) else [])

@@ -1,0 +1,107 @@
+"""The diagnostic-code registry (pyhelper/pyhelper/codes.py) is the one place codes are declared: the
+engine reports only registered codes, each with its registered severity, and package.json (hence the
+README, tests/unit/readme.test.ts) documents exactly the registry."""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+
+from pyhelper import codes
+from pyhelper.codes import REGISTRY, QuickFix
+from pyhelper.findings import Severity
+
+ROOT = Path(__file__).resolve().parents[2]
+ENGINE = ROOT / "pyhelper" / "pyhelper"
+
+
+def _script() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("codes_script", ROOT / "scripts" / "codes.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _modules() -> Iterator[tuple[Path, ast.Module]]:
+    for path in sorted(ENGINE.rglob("*.py")):
+        if path != ENGINE / "codes.py":
+            yield path, ast.parse(path.read_text(encoding="utf-8"), str(path))
+
+
+def _registry_names() -> dict[str, str]:
+    """Module attribute -> code (`LOCK_STALE` -> `lock-stale`)."""
+    return {
+        name: value for name, value in vars(codes).items() if isinstance(value, str) and value in REGISTRY
+    }
+
+
+def _attribute(node: ast.expr, owner: str) -> str | None:
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == owner:
+        return node.attr
+    return None
+
+
+def test_package_json_documents_exactly_the_registry() -> None:
+    manifest = (ROOT / "package.json").read_text(encoding="utf-8")
+    assert _script().render(manifest) == manifest, "package.json is stale: run `python3 scripts/codes.py`"
+    setting = json.loads(manifest)["contributes"]["configuration"]["properties"][
+        "lockstep.diagnostics.severity"
+    ]
+    assert list(setting["properties"]) == list(REGISTRY)
+    for code, entry in REGISTRY.items():
+        schema = setting["properties"][code]
+        assert schema["default"] == entry.severity.label
+        assert schema["markdownDescription"].startswith(entry.summary)
+        assert f"`{code}`" in setting["markdownDescription"]
+
+
+def test_the_severity_levels_are_the_ones_the_helper_accepts() -> None:
+    from pyhelper.settings import Settings, read_settings
+
+    levels = _script().LEVELS
+    read = read_settings({"diagnosticsSeverity": dict.fromkeys(levels, "x")}, Settings())
+    assert read.diagnostics_severity == ()
+    read = read_settings({"diagnosticsSeverity": {level: level for level in levels}}, Settings())
+    assert sorted(level for _, level in read.diagnostics_severity) == sorted(levels)
+
+
+def test_every_entry_is_one_documented_sentence() -> None:
+    for code, entry in REGISTRY.items():
+        assert entry.code == code
+        assert entry.summary.endswith(".") and "\n" not in entry.summary, code
+    assert {entry.fix for entry in REGISTRY.values()} >= set(QuickFix), "a quick fix no code offers"
+
+
+def test_every_registered_code_is_reported_somewhere_in_the_engine() -> None:
+    used = {
+        attribute
+        for _, tree in _modules()
+        for node in ast.walk(tree)
+        if (attribute := _attribute(node, "codes")) is not None  # type: ignore[arg-type]
+    }
+    unused = set(_registry_names()) - used
+    assert not unused, f"registered but never reported: {sorted(unused)}"
+    unknown = {name for name in used if name.isupper()} - set(_registry_names())
+    assert not unknown, f"not in the registry: {sorted(unknown)}"
+
+
+def test_findings_carry_their_codes_registered_severity() -> None:
+    names = _registry_names()
+    checked = 0
+    for path, tree in _modules():
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            arguments = [*node.args, *(keyword.value for keyword in node.keywords)]
+            severities = [level for arg in arguments if (level := _attribute(arg, "Severity"))]
+            found = [name for arg in arguments if (name := _attribute(arg, "codes")) in names]
+            if severities and found:
+                where = f"{path.relative_to(ROOT)}:{node.lineno}"
+                assert Severity[severities[0]] == REGISTRY[names[found[0]]].severity, where
+                checked += 1
+    assert checked >= len(REGISTRY)
