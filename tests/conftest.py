@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from pyhelper.uvtool import find_uv
 from support.index import PackageIndex, ensurepip_wheels, standard_catalogue
 from support.pythons import real_interpreters
+from support.tools import uv_binary
 
 
 @pytest.fixture(scope="session")
@@ -43,6 +43,4 @@ def index_env(package_index: PackageIndex, tmp_path_factory: pytest.TempPathFact
 @pytest.fixture(scope="session")
 def uv() -> Path:
     """The uv that Lockstep itself runs (the bundled wheel's binary), for tests that lock or sync."""
-    found = find_uv()
-    assert found is not None, "the uv package (a pyhelper dependency) must provide a runnable uv"
-    return found.path
+    return uv_binary()

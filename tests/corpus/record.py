@@ -36,13 +36,16 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 import tomllib
 
-from corpus_cases import (
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: helpers import as corpus.X
+
+from corpus.corpus_cases import (
     MANIFEST,
     PROJECTS,
     VERDICTS,

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from corpus_cases import KNOWN_DISAGREEMENTS, VERDICTS, Project, case_id, load_manifest, materialise
+from corpus.corpus_cases import KNOWN_DISAGREEMENTS, VERDICTS, Project, case_id, load_manifest, materialise
 from pyhelper.drift.lock import check_project
 from pyhelper.findings import Severity
 

@@ -19,7 +19,9 @@ from pathlib import Path
 
 import tomllib
 
-from corpus_cases import KNOWN_DISAGREEMENTS, VERDICTS, Project, case_id, load_manifest, materialise
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: helpers import as corpus.X
+
+from corpus.corpus_cases import KNOWN_DISAGREEMENTS, VERDICTS, Project, case_id, load_manifest, materialise
 from pyhelper.drift.lock import check_project
 from pyhelper.findings import Finding, Severity
 

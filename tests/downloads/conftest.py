@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from mirror_server import Mirror, running_mirror
-from pbs_fixture import (
+from downloads.mirror_server import Mirror, running_mirror
+from downloads.pbs_fixture import (
     MIRROR_ROOT,
     Archive,
     build_archive,

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from mirror_server import Fault, Mirror
-from pbs_fixture import MIRROR_ROOT, Archive, leftovers, served_path, write_tar_gz
+from downloads.mirror_server import Fault, Mirror
+from downloads.pbs_fixture import MIRROR_ROOT, Archive, leftovers, served_path, write_tar_gz
 
 JSON_PATH = MIRROR_ROOT + "/downloads.json"
 

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable
@@ -16,8 +14,8 @@ from typing import Literal
 
 import pytest
 
-from mirror_server import Fault, Mirror
-from pbs_fixture import (
+from downloads.mirror_server import Fault, Mirror
+from downloads.pbs_fixture import (
     GITHUB_PREFIX,
     MIRROR_ROOT,
     Archive,
@@ -35,6 +33,7 @@ from pyhelper.downloads import (
     install_python,
     uninstall_python,
 )
+from support.tools import uv_binary
 
 Settings = Callable[..., InstallSettings]
 
@@ -116,8 +115,7 @@ def test_an_installation_made_by_uv_is_reused(
 
 def _uv_python_install(downloads: Path, mirror: Mirror, uv_dir: Path) -> Path:
     """Have the real uv install the archive from the mirror, as a user of uv would have done."""
-    uv = shutil.which("uv", path=str(Path(sys.executable).parent))
-    assert uv is not None
+    uv = uv_binary()
     env = {
         **os.environ,
         "UV_PYTHON_INSTALL_DIR": str(uv_dir),

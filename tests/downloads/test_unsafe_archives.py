@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from mirror_server import Mirror
-from pbs_fixture import MIRROR_ROOT, Archive, leftovers, tar_gz_bytes
+from downloads.mirror_server import Mirror
+from downloads.pbs_fixture import MIRROR_ROOT, Archive, leftovers, tar_gz_bytes
 from pyhelper.downloads import InstallSettings, UnsafeArchiveError, _extract, install_python
 
 

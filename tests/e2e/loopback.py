@@ -25,14 +25,16 @@ from collections.abc import Sequence
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
-from tests.downloads.mirror_server import Mirror
-from tests.downloads.pbs_fixture import (
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: helpers import as support.X
+
+from downloads.mirror_server import Mirror
+from downloads.pbs_fixture import (
     MIRROR_ROOT,
     build_archive,
     downloads_json,
     served_path,
 )
-from tests.support.index import PackageIndex, standard_catalogue
+from support.index import PackageIndex, standard_catalogue
 
 _print_lock = threading.Lock()
 

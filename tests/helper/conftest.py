@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import pytest
 
-from helper_support import Helper, helper_session
+from helper.helper_support import Helper, helper_session
 
 
 @pytest.fixture

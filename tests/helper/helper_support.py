@@ -23,6 +23,8 @@ from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 from pytest_lsp.client import make_test_lsp_client
 
+from support.tools import uv_binary
+
 HELPER_COMMAND = [sys.executable, "-m", "pyhelper", "serve"]
 TIMEOUT = 20.0
 """Seconds any single wait on the helper may take before the test fails instead of hanging."""
@@ -65,7 +67,7 @@ def interpreter_version(python: Path) -> str:
 
 def make_uv_venv(path: Path) -> Path:
     """A real venv made by uv from the real interpreter, offline and ignoring any user uv config."""
-    uv = Path(sys.executable).with_name("uv")
+    uv = uv_binary()
     env = {
         **os.environ,
         "UV_PYTHON_DOWNLOADS": "never",

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from helper_support import Helper, plain, within
+from helper.helper_support import Helper, plain, within
 from support.projects import installed, toml_list
 
 TRUSTED = {"trusted": True}

@@ -4,7 +4,6 @@ packages from the loopback index (tests/support/index.py)."""
 from __future__ import annotations
 
 import asyncio
-import sys
 import uuid
 from pathlib import Path
 from typing import Any
@@ -13,7 +12,7 @@ import pytest
 from lsprotocol import types
 from pygls.exceptions import JsonRpcRequestCancelled
 
-from helper_support import Helper, plain, within
+from helper.helper_support import Helper, plain, within
 from pyhelper.lockfiles import count_locked_packages
 from support.index import PackageIndex
 from support.projects import installed, uv_project
@@ -34,9 +33,9 @@ def progress_token(helper: Helper) -> str:
 
 
 @pytest.fixture
-def project(tmp_path: Path, index_env: dict[str, str]) -> Path:
+def project(tmp_path: Path, index_env: dict[str, str], uv: Path) -> Path:
     """A uv project locked by real uv against the loopback index."""
-    return uv_project(tmp_path / "app", Path(sys.executable).with_name("uv"), index_env)
+    return uv_project(tmp_path / "app", uv, index_env)
 
 
 async def test_interpreters_are_listed_with_the_choice_for_the_project(

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from helper_support import (
+from helper.helper_support import (
     interpreter_version,
     make_uv_venv,
     real_interpreter,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from lsprotocol import types
 
-from helper_support import (
+from helper.helper_support import (
     interpreter_version,
     make_uv_venv,
     real_interpreter,

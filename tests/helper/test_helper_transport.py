@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from helper_support import HELPER_COMMAND, within
+from helper.helper_support import HELPER_COMMAND, within
 from pyhelper import __version__
 from pyhelper.lsp.transport import MAX_MESSAGE_BYTES
 

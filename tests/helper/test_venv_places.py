@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from lsprotocol import types
 
-from helper_support import Helper, make_uv_venv, plain, within, write_tree
+from helper.helper_support import Helper, make_uv_venv, plain, within, write_tree
 from support.projects import installed, uv_project
 
 PROJECT = '[project]\nname = "app"\nversion = "0.1.0"\nrequires-python = ">=3.8"\n'

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from interp_sandbox import Sandbox
+from interpreters.interp_sandbox import Sandbox
 
 
 @pytest.fixture

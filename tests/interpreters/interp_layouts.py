@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from pyhelper.interpreters.locations import Host, pyenv_versions_dir
+from support.tools import uv_binary
 
 _SPAWN_EVENTS = frozenset(
     {
@@ -33,7 +34,6 @@ _SPAWN_EVENTS = frozenset(
         "os.system",
     }
 )
-UV = Path(sys.executable).with_name("uv")
 
 
 def real_prefix(minor: str) -> Path:
@@ -104,7 +104,7 @@ def make_venv(venv: Path, python: Path | str, *, tool: str = "uv") -> Path:
     if tool == "uv":
         env = {**os.environ, "UV_PYTHON_DOWNLOADS": "never", "UV_NO_CONFIG": "1"}
         subprocess.run(
-            [str(UV), "venv", "-q", "--python", str(python), str(venv)],
+            [str(uv_binary()), "venv", "-q", "--python", str(python), str(venv)],
             check=True,
             env=env,
         )

@@ -8,14 +8,14 @@ import sys
 from pathlib import Path
 from typing import cast
 
-from interp_layouts import (
+from interpreters.interp_layouts import (
     copy_install,
     make_venv,
     real_prefix,
     real_version,
     write_shim,
 )
-from interp_sandbox import Sandbox
+from interpreters.interp_sandbox import Sandbox
 from pyhelper.lsp.interpreters import interpreters_payload
 from pyhelper.lsp.protocol import InterpretersParams
 

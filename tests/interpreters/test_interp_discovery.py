@@ -7,7 +7,7 @@ import platform
 import shutil
 from pathlib import Path
 
-from interp_layouts import (
+from interpreters.interp_layouts import (
     ProcessSpy,
     copy_install,
     make_venv,
@@ -15,7 +15,7 @@ from interp_layouts import (
     real_version,
     write_shim,
 )
-from interp_sandbox import Sandbox
+from interpreters.interp_sandbox import Sandbox
 from pyhelper.interpreters.discovery import Discovery, DiscoveryOptions
 
 MACHINE = {"amd64": "x86_64", "arm64": "aarch64"}.get(platform.machine().lower(), platform.machine())

@@ -6,7 +6,7 @@ import json
 import os
 import subprocess
 
-from interp_layouts import ProcessSpy
+from interpreters.interp_layouts import ProcessSpy
 from pyhelper.interpreters.discovery import Discovery
 from pyhelper.interpreters.locations import Host, pyenv_versions_dir
 

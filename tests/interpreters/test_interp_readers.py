@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from interp_layouts import real_prefix, real_version
+from interpreters.interp_layouts import real_prefix, real_version
 from pyhelper.interpreters import locations
 from pyhelper.interpreters.executables import classify_header, read_format
 from pyhelper.interpreters.locations import Host, RegistryEntry

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from livedrift_support import Run
+from livedrift.livedrift_support import Run
 
 
 @pytest.fixture

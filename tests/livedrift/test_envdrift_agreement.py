@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from livedrift_support import Run, sync_check, write_project
+from livedrift.livedrift_support import Run, sync_check, write_project
 from pyhelper.drift.environment import EnvReport, check_environment, read_venv, select
 from pyhelper.findings import Severity
 from pyhelper.lockfiles import LockCache

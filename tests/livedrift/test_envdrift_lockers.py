@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from livedrift_support import write_project
+from livedrift.livedrift_support import write_project
 from pyhelper.drift.environment import EnvReport, check_environment, read_venv, select
 from pyhelper.lockfiles import LockCache
 from pyhelper.tomlfile import TomlDocument, read_toml

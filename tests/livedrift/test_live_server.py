@@ -9,7 +9,7 @@ from typing import Any
 from lsprotocol import types
 
 from helper.helper_support import Helper, helper_session, plain, within
-from livedrift_support import Run, write_project
+from livedrift.livedrift_support import Run, write_project
 from pyhelper.lsp.protocol import CHECK_DRIFT, UPDATE_LOCK
 
 TRUSTED = {"trusted": True}

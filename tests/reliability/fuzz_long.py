@@ -18,9 +18,9 @@ import time
 import traceback
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: helpers import as reliability.X
 
-from fuzz_targets import Inputs, Workspace, targets
+from reliability.fuzz_targets import Inputs, Workspace, targets
 
 
 def main() -> int:

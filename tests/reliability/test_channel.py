@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from pyhelper.lsp.transport import MAX_MESSAGE_BYTES
-from reliability_support import MB, SETTLE_MB, Channel, memory, start_helper
+from reliability.reliability_support import MB, SETTLE_MB, Channel, memory, start_helper
 
 PARSE_ERROR, INVALID_REQUEST = -32700, -32600
 PARSE_ERROR, INVALID_REQUEST = -32700, -32600

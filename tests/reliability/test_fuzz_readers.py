@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fuzz_targets import Inputs, Workspace, targets
+from reliability.fuzz_targets import Inputs, Workspace, targets
 
 INPUTS_PER_READER = 20_000
 BATCH = 50

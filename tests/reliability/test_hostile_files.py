@@ -25,7 +25,7 @@ from pyhelper import boundedread
 from pyhelper.drift.lock import check_project
 from pyhelper.lockfiles import LockCache
 from pyhelper.tomlfile import MAX_VALUES
-from reliability_support import MB, Channel, memory, peak_memory, start_helper
+from reliability.reliability_support import MB, Channel, memory, peak_memory, start_helper
 
 COPIES = 4
 """Each hostile file appears this many times (in as many projects)."""

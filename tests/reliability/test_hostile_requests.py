@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from helper.helper_support import HELPER_COMMAND, TIMEOUT, make_uv_venv
 from pyhelper.lsp import protocol, requestparams
-from reliability_support import frame
+from reliability.reliability_support import frame
 
 DEPTH = 200_000
 INTERNAL_ERROR, INVALID_REQUEST, INVALID_PARAMS = -32603, -32600, -32602

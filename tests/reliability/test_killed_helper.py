@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -23,9 +22,10 @@ from typing import Any
 
 from helper.helper_support import make_uv_venv, within
 from pyhelper.venvs import describe_venv
-from reliability_support import Channel, children, start_helper
+from reliability.reliability_support import Channel, children, start_helper
 from support.index import PackageIndex
 from support.projects import installed, uv_project
+from support.tools import uv_binary
 
 LOCKED = {"alpha": "2.0", "beta": "1.1", "gamma": "0.1", "delta": "1.0"}
 TRUSTED = {"trusted": True}
@@ -35,7 +35,7 @@ class Setup:
     def __init__(self, tmp_path: Path, index: PackageIndex) -> None:
         self.tmp_path, self.index = tmp_path, index
         self.caches = 0
-        self.project = uv_project(tmp_path / "app", Path(sys.executable).with_name("uv"), self.environ())
+        self.project = uv_project(tmp_path / "app", uv_binary(), self.environ())
         self.venv = self.project / ".venv"
         self.held = index.wheel("alpha", "2.0").name
 

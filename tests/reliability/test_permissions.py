@@ -14,7 +14,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import sysconfig
 import tempfile
 from collections.abc import Iterator
@@ -197,9 +196,8 @@ print(json.dumps({"status": outcome.status, "message": outcome.message}))
 
 
 def test_create_names_the_project_folder_it_cannot_write(
-    nobody: Unprivileged, index_env: dict[str, str]
+    nobody: Unprivileged, index_env: dict[str, str], uv: Path
 ) -> None:
-    uv = Path(sys.executable).with_name("uv")
     project = uv_project(nobody.scratch / "project", uv, index_env)
     project.chmod(0o555)
     locks = folder(nobody.scratch / "locks", 0o777)

@@ -22,7 +22,7 @@ from pyhelper.lockfiles.selection import (
     select_poetry,
 )
 from pyhelper.tomlfile import MAX_KEY_PARTS, TomlDocument, parse_toml
-from reliability_support import peak_memory
+from reliability.reliability_support import peak_memory
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "drift"
 PYTHON = Interpreter("/usr/bin/python3.12", "3.12.7", "cpython", "system", "/usr")

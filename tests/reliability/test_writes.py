@@ -9,11 +9,10 @@ working directory), the home and TMPDIR are compared before and after.
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 from pyhelper.lsp.protocol import CHECK_DRIFT
-from reliability_support import start_helper
+from reliability.reliability_support import start_helper
 from support.index import PackageIndex
 from support.projects import uv_project
 from support.pythons import pyenv_root
@@ -45,7 +44,7 @@ def inside(path: str, folder: Path) -> bool:
 
 
 async def test_the_helper_writes_only_where_it_may(
-    tmp_path: Path, package_index: PackageIndex, pythons: dict[str, Path]
+    tmp_path: Path, package_index: PackageIndex, pythons: dict[str, Path], uv: Path
 ) -> None:
     parent, home, tmp = (tmp_path / name for name in ("parent", "home", "tmp"))
     for folder in (parent, home, tmp):
@@ -61,7 +60,7 @@ async def test_the_helper_writes_only_where_it_may(
         # Interpreter discovery still finds this machine's pyenv versions, as it would in the real home.
         PYENV_ROOT=str(pyenv_root()),
     )
-    project = uv_project(parent / "app", Path(sys.executable).with_name("uv"), env)
+    project = uv_project(parent / "app", uv, env)
     venv = project / ".venv"
     allowed = [
         venv,
