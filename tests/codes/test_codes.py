@@ -5,9 +5,9 @@ README, tests/unit/readme.test.ts) documents exactly the registry."""
 from __future__ import annotations
 
 import ast
+import functools
 import importlib.util
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 
@@ -27,10 +27,14 @@ def _script() -> ModuleType:
     return module
 
 
-def _modules() -> Iterator[tuple[Path, ast.Module]]:
-    for path in sorted(ENGINE.rglob("*.py")):
-        if path != ENGINE / "codes.py":
-            yield path, ast.parse(path.read_text(encoding="utf-8"), str(path))
+@functools.cache
+def _modules() -> tuple[tuple[Path, ast.Module], ...]:
+    """Every engine and adapter module but the registry, parsed."""
+    return tuple(
+        (path, ast.parse(path.read_text(encoding="utf-8"), str(path)))
+        for path in sorted(ENGINE.rglob("*.py"))
+        if path != ENGINE / "codes.py"
+    )
 
 
 def _registry_names() -> dict[str, str]:
