@@ -1,6 +1,6 @@
 import * as vscode from "vscode";
 
-export interface Selection {
+export interface SelectedInterpreter {
   path: string;
   /** Known when picked from the list; unknown for a path the user typed. */
   version: string | null;
@@ -13,11 +13,11 @@ export class InterpreterSelections implements vscode.Disposable {
 
   constructor(private readonly state: vscode.Memento) {}
 
-  get(root: string): Selection | undefined {
-    return this.state.get<Selection>(`interpreter:${root}`);
+  get(root: string): SelectedInterpreter | undefined {
+    return this.state.get<SelectedInterpreter>(`interpreter:${root}`);
   }
 
-  async set(root: string, selection: Selection): Promise<void> {
+  async set(root: string, selection: SelectedInterpreter): Promise<void> {
     await this.state.update(`interpreter:${root}`, selection);
     this.emitter.fire(root);
   }

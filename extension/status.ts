@@ -3,7 +3,7 @@
 import type { HelperState } from "./client";
 import type { Commands } from "./constants";
 import type { DriftInfo, ProjectInfo } from "./protocol";
-import type { Selection } from "./selections";
+import type { SelectedInterpreter } from "./selections";
 
 export type Tone = "normal" | "warning" | "error";
 
@@ -56,7 +56,7 @@ export function describeStatus(
   state: HelperState,
   project: ProjectInfo | undefined,
   projectCount: number,
-  selected?: Selection,
+  selected?: SelectedInterpreter,
 ): StatusView {
   switch (state.kind) {
     case "starting":

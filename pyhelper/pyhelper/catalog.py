@@ -169,7 +169,7 @@ class PythonRequest:
         return self.text
 
 
-def choose(builds: Iterable[Build], request: PythonRequest, platform: Platform, source: str) -> Build:
+def choose_build(builds: Iterable[Build], request: PythonRequest, platform: Platform, source: str) -> Build:
     """The newest build for `platform` that satisfies `request`; a stripped archive wins a tie."""
     candidates = [b for b in builds if b.platform == platform and b.freethreaded == request.freethreaded]
     version = request.pick({b.version for b in candidates})

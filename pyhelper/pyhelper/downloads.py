@@ -42,7 +42,7 @@ from pyhelper.catalog import (
     CatalogError,
     Platform,
     PythonRequest,
-    choose,
+    choose_build,
     host_platform,
     parse_downloads_json,
     parse_install_name,
@@ -316,7 +316,7 @@ def _choose(
         else:
             source = settings.downloads_json
             builds = parse_downloads_json(_read_text(client, source, settings), source)
-        build = choose(builds, wanted, platform, source)
+        build = choose_build(builds, wanted, platform, source)
     except CatalogError as exc:
         raise InstallError(str(exc)) from None
     return replace(build, url=rewrite_mirror(build.url, settings.mirror))

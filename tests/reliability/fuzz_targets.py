@@ -25,7 +25,7 @@ from typing import Any
 from pyhelper.catalog import (
     CatalogError,
     PythonRequest,
-    choose,
+    choose_build,
     host_platform,
     parse_downloads_json,
 )
@@ -614,7 +614,7 @@ def targets(ws: Workspace) -> dict[str, Target]:
             return
         for request in ("3.12", "3", ">=3.10", "3.13t"):
             try:
-                choose(
+                choose_build(
                     builds,
                     PythonRequest.parse(request),
                     host_platform(),
