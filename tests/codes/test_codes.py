@@ -65,7 +65,7 @@ def test_package_json_documents_exactly_the_registry() -> None:
 
 
 def test_the_severity_levels_are_the_ones_the_helper_accepts() -> None:
-    from pyhelper.settings import Settings, read_settings
+    from pyhelper.lsp.settings import Settings, read_settings
 
     levels = _script().LEVELS
     read = read_settings({"diagnosticsSeverity": dict.fromkeys(levels, "x")}, Settings())
