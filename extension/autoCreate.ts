@@ -1,11 +1,11 @@
 // The offer to create environments when a folder opens (or a project appears): with
 // `lockstep.autoCreate: prompt` one question for all the projects without one, `always` goes ahead,
-// `never` stays quiet; never in an untrusted workspace. What to ask: autoCreatePrompt.ts.
+// `never` stays quiet; never in an untrusted workspace (and when trust is granted, the offer comes).
+// The decisions: autoCreatePrompt.ts.
 import * as vscode from "vscode";
-import { offerQuestion, type Planned, projectsToOffer } from "./autoCreatePrompt";
+import { answerOf, consentOf, OfferGate, offerButtons, offerQuestion, type Planned, sortPlans } from "./autoCreatePrompt";
 import type { HelperClient } from "./client";
 import { projectLabel, runEnvironmentOperation } from "./environments";
-import { planDownloads } from "./projects";
 import { type EnvironmentPlan, type ProjectInfo, Requests } from "./protocol";
 import type { InterpreterSelections } from "./selections";
 import { readSettings } from "./settings";
@@ -15,15 +15,19 @@ interface Asked extends Planned {
 }
 
 export class AutoCreate implements vscode.Disposable {
-  private readonly seen = new Set<string>();
-  private readonly subscription: vscode.Disposable;
+  private readonly gate = new OfferGate();
+  private readonly subscriptions: vscode.Disposable[];
 
   constructor(
     private readonly helper: HelperClient,
     private readonly selections: InterpreterSelections,
     private readonly state: vscode.Memento,
   ) {
-    this.subscription = helper.onDidChangeProjects((projects) => void this.consider(projects));
+    this.subscriptions = [
+      helper.onDidChangeProjects((projects) => void this.consider(projects)),
+      // The helper's project list does not change when trust is granted: look again at the one it has.
+      vscode.workspace.onDidGrantWorkspaceTrust(() => void this.consider(helper.projects)),
+    ];
   }
 
   private neverKey(project: ProjectInfo): string {
@@ -31,13 +35,11 @@ export class AutoCreate implements vscode.Disposable {
   }
 
   private async consider(projects: readonly ProjectInfo[]): Promise<void> {
-    const offer = projectsToOffer(projects, {
+    const offer = this.gate.next(projects, {
       trusted: vscode.workspace.isTrusted,
-      seen: this.seen,
       mode: (project) => readSettings(vscode.Uri.file(project.root)).autoCreate,
       never: (project) => this.state.get<boolean>(this.neverKey(project)) === true,
     });
-    for (const project of [...offer.create, ...offer.ask]) this.seen.add(project.root);
     for (const project of offer.create) await this.create(project);
     if (offer.ask.length > 0) await this.ask(offer.ask);
   }
@@ -50,21 +52,15 @@ export class AutoCreate implements vscode.Disposable {
         plan: await this.helper.request(Requests.planEnvironment, { root: project.root }),
       })),
     );
-    // No plan: pyproject.toml broke meanwhile; ask again once it parses.
-    for (const entry of planned) if (!entry.plan) this.seen.delete(entry.project.root);
+    const { unplanned, refusals, ask: asked } = sortPlans(planned);
+    for (const entry of unplanned) this.gate.forget(entry.project.root);
     // A venv place Lockstep refuses (a workspace setting or link leading outside): say so, ask nothing.
-    for (const { plan } of planned) if (plan?.refusal) void vscode.window.showWarningMessage(plan.refusal);
-    const asked = planned.filter((entry): entry is Asked => entry.plan !== null && !entry.plan.refusal);
+    for (const refusal of refusals) void vscode.window.showWarningMessage(refusal);
     if (asked.length === 0) return;
-    const question = offerQuestion(asked);
-    if (asked.length === 1) {
-      const choice = await vscode.window.showInformationMessage(question, "Create", "Not now", "Never for this project");
-      if (choice === "Create") await this.create(asked[0].project, asked[0].plan);
-      if (choice === "Never for this project") await this.state.update(this.neverKey(asked[0].project), true);
-      return;
-    }
-    const choice = await vscode.window.showInformationMessage(question, "Create All", "Choose…", "Not now");
-    const chosen = choice === "Create All" ? asked : choice === "Choose…" ? await this.choose(asked) : [];
+    const button = await vscode.window.showInformationMessage(offerQuestion(asked), ...offerButtons(asked.length));
+    const answer = answerOf(asked.length, button);
+    if (answer === "never") await this.state.update(this.neverKey(asked[0].project), true);
+    const chosen = answer === "create" ? asked : answer === "choose" ? await this.choose(asked) : [];
     for (const { project, plan } of chosen) await this.create(project, plan);
   }
 
@@ -84,15 +80,11 @@ export class AutoCreate implements vscode.Disposable {
     return picked?.map((item) => item.entry) ?? [];
   }
 
-  /** The question named the download, if the plan has one: answering it agrees to the download. */
   private async create(project: ProjectInfo, plan?: EnvironmentPlan): Promise<void> {
-    const allowDownload = (plan && planDownloads(plan)) || undefined;
-    // Agreed to in the question: no lock and no manager to make one means an unlocked venv.
-    const unlocked = plan?.lock === "cannot-lock";
-    await runEnvironmentOperation(this.helper, this.selections, project, "create", { allowDownload, unlocked });
+    await runEnvironmentOperation(this.helper, this.selections, project, "create", consentOf(plan));
   }
 
   dispose(): void {
-    this.subscription.dispose();
+    for (const subscription of this.subscriptions) subscription.dispose();
   }
 }

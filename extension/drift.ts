@@ -3,7 +3,7 @@
 // and pushes the projects' new states (lockstep/projectsChanged): nothing here asks for them again.
 import * as vscode from "vscode";
 import type { HelperClient } from "./client";
-import { pickProject, reportInvalidPyproject } from "./environments";
+import { pickProject, refused } from "./environments";
 import { Requests, type UpdateLockParams } from "./protocol";
 import type { InterpreterSelections } from "./selections";
 
@@ -13,18 +13,10 @@ export async function checkDrift(helper: HelperClient): Promise<void> {
 }
 
 export async function updateLock(helper: HelperClient, selections: InterpreterSelections, root?: string): Promise<void> {
-  if (!vscode.workspace.isTrusted) {
-    void vscode.window.showWarningMessage(
-      "Lockstep updates lockfiles only in trusted workspaces: locking runs the project's build backends.",
-    );
-    return;
-  }
+  // Trust first: an untrusted workspace is told so before being asked which project.
+  if (await refused("lock")) return;
   const project = await pickProject(helper, "Update the lockfile of which project?", root);
-  if (!project) return;
-  if (project.pyprojectError) {
-    await reportInvalidPyproject(project);
-    return;
-  }
+  if (!project || (await refused("lock", project))) return;
   // uv locks with the interpreter the user selected (else the helper's choice), never PATH's.
   const params: UpdateLockParams = { root: project.root, python: selections.get(project.root)?.path ?? null };
   const result = await helper.requestWithProgress(

@@ -7,8 +7,9 @@ import { describeDeletion, describeVenv, downloadQuestion, projectFor } from "./
 import { type EnvironmentParams, type EnvironmentResult, type ProjectInfo, Requests } from "./protocol";
 import type { InterpreterSelections } from "./selections";
 import { readSettings } from "./settings";
+import { type Guarded, refusal } from "./trust";
 
-type Operation = "create" | "sync" | "recreate";
+type Operation = Exclude<Guarded, "delete" | "lock">;
 
 const REQUESTS: Record<Operation, typeof Requests.createEnvironment> = {
   create: Requests.createEnvironment,
@@ -67,16 +68,7 @@ export async function runEnvironmentOperation(
   operation: Operation,
   options: { allowDownload?: boolean; unlocked?: boolean } = {},
 ): Promise<EnvironmentResult | undefined> {
-  if (!vscode.workspace.isTrusted) {
-    void vscode.window.showWarningMessage(
-      "Lockstep creates and syncs environments only in trusted workspaces: installing runs code from the project.",
-    );
-    return undefined;
-  }
-  if (project.pyprojectError) {
-    await reportInvalidPyproject(project);
-    return undefined;
-  }
+  if (await refused(operation, project)) return undefined;
   const settings = readSettings(vscode.Uri.file(project.root));
   const params: EnvironmentParams = {
     root: project.root,
@@ -105,11 +97,19 @@ export async function runEnvironmentOperation(
   return result;
 }
 
-/** A pyproject.toml that does not parse: say where, and offer to open it; nothing else runs. */
-export async function reportInvalidPyproject(project: ProjectInfo): Promise<void> {
-  const open = "Open pyproject.toml";
-  const choice = await vscode.window.showErrorMessage(`${project.pyprojectError ?? ""}. Fix it first.`, open);
-  if (choice === open) await vscode.window.showTextDocument(vscode.Uri.file(project.pyproject));
+/**
+ * Whether the trust gate (trust.ts) stops `operation`, after saying why: an untrusted workspace, or
+ * a pyproject.toml that does not parse (with the offer to open it).
+ */
+export async function refused(operation: Guarded, project?: ProjectInfo): Promise<boolean> {
+  const stop = refusal(operation, { trusted: vscode.workspace.isTrusted, project });
+  if (stop?.reason === "untrusted") void vscode.window.showWarningMessage(stop.message);
+  if (stop?.reason === "invalid-pyproject" && project) {
+    const open = "Open pyproject.toml";
+    const choice = await vscode.window.showErrorMessage(stop.message, open);
+    if (choice === open) await vscode.window.showTextDocument(vscode.Uri.file(project.pyproject));
+  }
+  return stop !== undefined;
 }
 
 /** The operation's outcome; the projects' new state arrives by itself (the helper pushes it). */
@@ -128,7 +128,8 @@ async function report(helper: HelperClient, result: EnvironmentResult | undefine
 
 export async function createEnvironment(helper: HelperClient, selections: InterpreterSelections, root?: string): Promise<void> {
   const project = await pickProject(helper, "Create an environment for which project?", root);
-  if (!project) return;
+  // Before the Recreate confirmation: never ask about work that cannot run.
+  if (!project || (await refused(project.venv ? "recreate" : "create", project))) return;
   if (project.venv) {
     const recreate = "Recreate";
     const choice = await vscode.window.showWarningMessage(
@@ -155,7 +156,7 @@ export async function recreateEnvironment(helper: HelperClient, selections: Inte
 
 export async function deleteEnvironment(helper: HelperClient, root?: string): Promise<void> {
   const project = await pickProject(helper, "Delete the environment of which project?", root);
-  if (!project) return;
+  if (!project || (await refused("delete", project))) return;
   if (!project.venv) {
     void vscode.window.showInformationMessage(`${projectLabel(project)} has no environment to delete.`);
     return;
