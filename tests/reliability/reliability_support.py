@@ -189,3 +189,62 @@ async def start_helper(cwd: Path, env: Mapping[str, str] | None = None) -> Chann
         env=None if env is None else dict(env),
     )
     return Channel(process)
+
+
+# Rewrites a file in place as a tool writing without a temporary file does (truncate, then the content
+# in pieces), stopping where the test says: the line `SOURCE TARGET A B` truncates TARGET and writes
+# SOURCE's content into it up to byte A, says `at A` and waits for `go`, and so on; after the last
+# piece it says `done`. Another process, as the package manager is.
+_PAUSED_WRITER = """
+import sys
+for command in sys.stdin:
+    source, target, *stops = command.split()
+    content = open(source, "rb").read()
+    with open(target, "r+b", buffering=0) as file:
+        file.truncate(0)
+        written = 0
+        for stop in [*map(int, stops), len(content)]:
+            file.write(content[written:stop])
+            written = stop
+            if stop < len(content):
+                print("at", stop, flush=True)
+                assert sys.stdin.readline() == "go\\n"
+    print("done", flush=True)
+"""
+
+
+class PausedWriter:
+    """A writer process paused at chosen bytes of a file by a pipe handshake, never by time."""
+
+    def __init__(self) -> None:
+        import subprocess
+        import sys
+
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", _PAUSED_WRITER], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
+
+    def _say(self, line: str) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.write(line + "\n")
+        self.process.stdin.flush()
+
+    def _hear(self) -> str:
+        assert self.process.stdout is not None
+        return self.process.stdout.readline().strip()
+
+    def start(self, source: Path, target: Path, stops: list[int]) -> None:
+        """Truncate `target` and write `source` into it up to `stops[0]`; returns once paused there."""
+        self._say(" ".join([str(source), str(target), *map(str, stops)]))
+        assert self._hear() == f"at {stops[0]}"
+
+    def resume(self, next_stop: int | None) -> None:
+        """Write on to `next_stop` (paused there on return), or to the end (`None`)."""
+        self._say("go")
+        assert self._hear() == (f"at {next_stop}" if next_stop is not None else "done")
+
+    def close(self) -> None:
+        """End the writer (one still paused gives up its write)."""
+        assert self.process.stdin is not None
+        self.process.stdin.close()
+        self.process.wait(timeout=30)

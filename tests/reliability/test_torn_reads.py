@@ -1,107 +1,109 @@
 """A lockfile rewritten while the drift check reads it: every report is the one for a whole file.
 
-A writer process rewrites uv.lock in place (truncate, then the content in 1 KB pieces, as a tool
-writing without a temporary file does), alternating two versions with a short rest after each, as a
-person running `uv lock` again and again would; the checker runs with a fresh cache each time. Each
-result must equal the result for version A or for version B, or be the one finding that the file kept
-changing while read (it is checked again on the next change event).
+A writer process rewrites uv.lock in place (truncate, then the content in pieces, as a tool writing
+without a temporary file does), alternating two versions, and stops where the test says, for as long
+as the test says: right after the truncate, and cut off mid-line early and late in the file. The
+check runs at each stop and while the writer goes on. Each result must equal the result for the
+version last written whole, or be the one finding that the file is still being written (it is checked
+again on the next change event). The length of a pause proves nothing: it is a handshake, not a time.
 """
 
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 import threading
-import time
 from pathlib import Path
+from typing import Any
 
+import pytest
+from reliability_support import PausedWriter
+
+from pyhelper import lockfiles
+from pyhelper.codes import LOCK_CHANGING
 from pyhelper.drift.lock import check_project
+from pyhelper.findings import Finding
 from pyhelper.lockfiles import LockCache
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "drift"
-CHECKS = 40
 
 
-# Rewrites the lock in place, alternating two versions: truncate, then 1 KB pieces; then the tool is
-# done for a moment (the rest is the simulated tool's behaviour, not a wait of the test).
-_WRITER = """
-import sys, time
-lock, versions = sys.argv[1], [open(p, "rb").read() for p in sys.argv[2:]]
-with open(lock, "r+b", buffering=0) as file:
-    print("writing", flush=True)
-    n = 0
-    while True:
-        content = versions[n % 2]
-        file.seek(0)
-        file.truncate(0)
-        for start in range(0, len(content), 1024):
-            file.write(content[start : start + 1024])
-        n += 1
-        time.sleep(0.3)
-"""
+def cut_points(content: bytes) -> list[int]:
+    """Where the writer stops: after the truncate, then mid-line a third of the way and near the end."""
+    points = [0, len(content) // 3, len(content) - 10]
+    for point in points[1:]:
+        assert content[point - 1 : point] != b"\n", "each later stop must cut a line"
+    return points
 
 
-def test_rewritten_lock_is_never_reported_from_a_torn_read(tmp_path: Path) -> None:
+def check(root: Path) -> tuple[Finding, ...]:
+    return tuple(check_project(root, cache=LockCache()))
+
+
+def test_rewritten_lock_is_never_reported_from_a_torn_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     root = Path(shutil.copytree(FIXTURES / "uv-app" / "in-sync", tmp_path / "app"))
     lock = root / "uv.lock"
-    version_a = lock.read_bytes()
-    version_b = (FIXTURES / "uv-app" / "lock-version-unsatisfying" / "uv.lock").read_bytes()
-    expected = set()
-    for content in (version_a, version_b):
+    versions = {
+        "a": lock.read_bytes(),
+        "b": (FIXTURES / "uv-app" / "lock-version-unsatisfying" / "uv.lock").read_bytes(),
+    }
+    expected = {}
+    for name, content in versions.items():
+        (tmp_path / name).write_bytes(content)
         lock.write_bytes(content)
-        expected.add(tuple(check_project(root, cache=LockCache())))
-    assert len(expected) == 2, "the two versions must give different reports"
+        expected[name] = check(root)
+    assert expected["a"] != expected["b"], "the two versions must give different reports"
+    # A paused writer is waited for until it goes on: kept short, as the pause lasts as long as the test
+    # wants whatever the wait.
+    monkeypatch.setattr(lockfiles, "_WHOLE_LIMIT", 0.1)
 
-    # The writer is another process, as the package manager is.
-    (tmp_path / "a").write_bytes(version_a)
-    (tmp_path / "b").write_bytes(version_b)
-    writer = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            _WRITER,
-            str(lock),
-            str(tmp_path / "a"),
-            str(tmp_path / "b"),
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
+    writer = PausedWriter()
     try:
-        assert writer.stdout is not None and writer.stdout.readline() == "writing\n"
-        seen = [tuple(check_project(root, cache=LockCache())) for _ in range(CHECKS)]
+        for name in ["b", "a", "b"]:
+            stops = cut_points(versions[name])
+            writer.start(tmp_path / name, lock, stops)
+            for index in range(len(stops)):
+                report = check(root)
+                assert [(f.code, f.path) for f in report] == [(LOCK_CHANGING, lock)], (
+                    f"{name} cut at byte {stops[index]}: {report[:2]}"
+                )
+                assert "still being written" in report[0].message
+                writer.resume(stops[index + 1] if index + 1 < len(stops) else None)
+            assert check(root) == expected[name]
+
     finally:
-        writer.terminate()
-        writer.wait()
-    changing = [r for r in seen if len(r) == 1 and "kept changing while being read" in r[0].message]
-    torn = [result for result in seen if result not in expected and result not in changing]
-    assert not torn, f"{len(torn)} of {CHECKS} checks reported from a torn read, e.g. {torn[0][:2]}"
-    whole = [result for result in seen if result in expected]
-    assert whole, "no check read a whole file: the test proves nothing"
+        writer.close()
 
 
-def test_a_lock_caught_half_written_is_read_once_the_writer_is_done(
-    tmp_path: Path,
+def test_a_check_that_finds_the_lock_cut_off_reads_it_once_the_writer_is_done(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The torn read itself: the check starts while the lock holds only its first half, and the writer
-    (a thread here, standing in for the package manager) writes the rest 50 ms later."""
     root = Path(shutil.copytree(FIXTURES / "uv-app" / "in-sync", tmp_path / "app"))
     lock = root / "uv.lock"
     whole = lock.read_bytes()
-    expected = check_project(root, cache=LockCache())
-    assert expected == [], "the fixture's lock is in sync"
-    half = whole[: len(whole) // 2]
+    (tmp_path / "whole").write_bytes(whole)
+    assert check(root) == (), "the fixture's lock is in sync"
+    # The check says when it starts waiting for the cut-off lock to change: the writer goes on only
+    # then, so the check has seen the half file, whatever the machine's load.
+    monkeypatch.setattr(lockfiles, "_WHOLE_LIMIT", 600.0)
+    waiting = threading.Event()
+    wait_for_change = lockfiles._wait_for_change
 
-    def finish_writing() -> None:
-        time.sleep(0.05)  # the simulated tool's own pace, not a wait of the test
-        with lock.open("ab") as file:
-            file.write(whole[len(half) :])
+    def waits(*args: Any) -> None:
+        waiting.set()
+        wait_for_change(*args)
 
-    lock.write_bytes(half)
-    writer = threading.Thread(target=finish_writing)
-    writer.start()
+    monkeypatch.setattr(lockfiles, "_wait_for_change", waits)
+    writer = PausedWriter()
     try:
-        assert check_project(root, cache=LockCache()) == expected
+        writer.start(tmp_path / "whole", lock, [len(whole) // 2])
+        seen: list[tuple[Finding, ...]] = []
+        checker = threading.Thread(target=lambda: seen.append(check(root)))
+        checker.start()
+        assert waiting.wait(timeout=60), "the check never waited for the cut-off lock"
+        writer.resume(None)
+        checker.join()
     finally:
-        writer.join()
+        writer.close()
+    assert seen == [()]

@@ -44,10 +44,10 @@ from pyhelper.tomlfile import MAX_VALUES, TomlDocument, structure_count
 
 T = TypeVar("T")
 
-# A manager rewriting a lock writes it within milliseconds: one modified more recently than this may be
-# half-written. After _SETTLE_LIMIT seconds of changes the read gives up (see read_text_stable).
-_SETTLE_SECONDS = 0.2
-_SETTLE_LIMIT = 2.0
+# How long a read waits for a cut-off lock to be written whole, polling its stat, before giving up
+# with the `lock-changing` finding (see read_text_stable).
+_WHOLE_LIMIT = 2.0
+_POLL_SECONDS = 0.02
 # Locks larger than the bounded reader's cap get a finding saying they are not checked.
 MAX_LOCK_BYTES = boundedread.LOCKFILE.max_bytes
 
@@ -63,35 +63,50 @@ class UnreadableFile(Exception):
 def read_text_stable(path: Path) -> tuple[str, os.stat_result]:
     """Read a UTF-8 file that a tool may be rewriting: never return a torn read.
 
-    A size/mtime comparison around the read cannot see a writer paused mid-file (mtime moves with the
-    file system's clock tick), so a file modified in the last `_SETTLE_SECONDS` counts as still being
-    written and is read once it has been still that long. One that keeps changing for `_SETTLE_LIMIT`
-    seconds raises UnreadableFile with a `lock-changing` finding (checked again on its next change).
+    A read counts when the file is the same file, with the same size and mtime, before and after it,
+    and holds what a writer leaves when it is done: something, ending with a line break (every lock
+    writer ends its file with one). A tool rewriting in place truncates, then writes in pieces, and
+    may be paused anywhere: an empty file or one cut off mid-line is waited for until it changes (the
+    pause may be long on a loaded machine; its length proves nothing). One not whole after
+    `_WHOLE_LIMIT` seconds raises UnreadableFile with a `lock-changing` finding: the live check reads
+    it again on its next change. A piece that happens to end with a line break is the one torn read
+    this cannot see; it is read whole again when the writer's next piece changes the file.
     """
-    deadline = time.monotonic() + _SETTLE_LIMIT
+    deadline = time.monotonic() + _WHOLE_LIMIT
     while True:
         try:
             before = path.stat()
-            age = time.time() - before.st_mtime
-            # A negative age is a clock we cannot compare with (a network file system): read it as it is.
-            if 0 <= age < _SETTLE_SECONDS:
-                if time.monotonic() + _SETTLE_SECONDS - age > deadline:
-                    raise UnreadableFile(_changing(path))
-                time.sleep(_SETTLE_SECONDS - age)
-                continue
             data = boundedread.read_bytes(path, boundedread.LOCKFILE)
             after = path.stat()
         except OSError as error:
             raise UnreadableFile(_unreadable(path, error.strerror or str(error))) from error
-        unchanged = (before.st_size, before.st_mtime_ns) == (after.st_size, after.st_mtime_ns)
-        if unchanged and len(data) == after.st_size:
-            break
-        if time.monotonic() > deadline:
+        if _identity(before) == _identity(after) and len(data) == after.st_size:
+            if data.endswith(b"\n"):
+                break
+            _wait_for_change(path, after, deadline)
+        elif time.monotonic() > deadline:
             raise UnreadableFile(_changing(path))
     try:
         return data.decode("utf-8"), after
     except UnicodeDecodeError as error:
         raise UnreadableFile(_unreadable(path, f"not UTF-8 text ({error.reason})")) from error
+
+
+def _identity(stat: os.stat_result) -> tuple[int, int, int, int]:
+    """What changes when a file is rewritten in place (size, mtime) or replaced (device, inode)."""
+    return stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns
+
+
+def _wait_for_change(path: Path, read: os.stat_result, deadline: float) -> None:
+    """Return once the file differs from the cut-off `read`; past `deadline`, raise `lock-changing`."""
+    while time.monotonic() < deadline:
+        time.sleep(_POLL_SECONDS)
+        try:
+            if _identity(path.stat()) != _identity(read):
+                return
+        except OSError as error:
+            raise UnreadableFile(_unreadable(path, error.strerror or str(error))) from error
+    raise UnreadableFile(_changing(path))
 
 
 def _changing(path: Path) -> Finding:
@@ -100,8 +115,8 @@ def _changing(path: Path) -> Finding:
         Range.at(0),
         Severity.INFORMATION,
         codes.LOCK_CHANGING,
-        f"{path.name} kept changing while being read (a tool is writing it); it is checked again when it "
-        "changes next.",
+        f"{path.name} is still being written (it was cut off or kept changing while read); it is checked "
+        "again when it changes next.",
     )
 
 
