@@ -13,7 +13,7 @@ import posixpath
 import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol, cast
 
 
 @dataclass(frozen=True)
@@ -225,45 +225,78 @@ def pep514_executables(entries: list[RegistryEntry]) -> Iterator[tuple[str, str 
         yield executable, architecture
 
 
-def read_pep514_registry() -> list[RegistryEntry]:
-    """The PEP 514 keys of HKCU and HKLM (both registry views); empty anywhere but Windows."""
-    if sys.platform != "win32":
-        return []
-    import winreg
+class WindowsRegistry(Protocol):
+    """What the PEP 514 reader uses of `winreg`: the module itself on Windows, recorded values in tests."""
 
+    HKEY_CURRENT_USER: int
+    HKEY_LOCAL_MACHINE: int
+    KEY_READ: int
+    KEY_WOW64_64KEY: int
+    KEY_WOW64_32KEY: int
+
+    def OpenKey(self, key: Any, sub_key: str, reserved: int = 0, access: int = ..., /) -> Any: ...
+    def EnumKey(self, key: Any, index: int, /) -> str: ...
+    def QueryValueEx(self, key: Any, name: str, /) -> tuple[Any, int]: ...
+
+
+def read_pep514_registry(registry: WindowsRegistry | None = None) -> list[RegistryEntry]:
+    """The PEP 514 keys of HKCU and HKLM (both registry views); empty anywhere but Windows.
+
+    A key that cannot be opened (missing, or its permissions say no) is skipped, with what it holds:
+    one installer's broken key must not hide the others.
+    """
+    if registry is None:
+        if sys.platform != "win32":
+            return []
+        import winreg
+
+        registry = cast(WindowsRegistry, winreg)
+    reg = registry
     entries: list[RegistryEntry] = []
     roots = [
-        (winreg.HKEY_CURRENT_USER, 0),
-        (winreg.HKEY_LOCAL_MACHINE, winreg.KEY_WOW64_64KEY),
-        (winreg.HKEY_LOCAL_MACHINE, winreg.KEY_WOW64_32KEY),
+        (reg.HKEY_CURRENT_USER, 0),
+        (reg.HKEY_LOCAL_MACHINE, reg.KEY_WOW64_64KEY),
+        (reg.HKEY_LOCAL_MACHINE, reg.KEY_WOW64_32KEY),
     ]
 
     def value(key: Any, sub: str, name: str) -> str | None:
         try:
-            with winreg.OpenKey(key, sub) as handle:
-                found = winreg.QueryValueEx(handle, name)[0]
+            with reg.OpenKey(key, sub) as handle:
+                found = reg.QueryValueEx(handle, name)[0]
         except OSError:
             return None
-        return str(found) if found else None
+        return found if isinstance(found, str) and found else None
 
     def subkeys(key: Any) -> list[str]:
-        names = []
+        names: list[str] = []
         while True:
             try:
-                names.append(winreg.EnumKey(key, len(names)))
+                names.append(reg.EnumKey(key, len(names)))
             except OSError:
                 return names
 
+    def opened(key: Any, sub: str) -> Any:
+        try:
+            return reg.OpenKey(key, sub)
+        except OSError:
+            return None
+
     for hive, view in roots:
         try:
-            python_key = winreg.OpenKey(hive, r"Software\Python", 0, winreg.KEY_READ | view)
+            python_key = reg.OpenKey(hive, r"Software\Python", 0, reg.KEY_READ | view)
         except OSError:
             continue
         with python_key:
             for company in subkeys(python_key):
-                with winreg.OpenKey(python_key, company) as company_key:
+                company_key = opened(python_key, company)
+                if company_key is None:
+                    continue
+                with company_key:
                     for tag in subkeys(company_key):
-                        with winreg.OpenKey(company_key, tag) as tag_key:
+                        tag_key = opened(company_key, tag)
+                        if tag_key is None:
+                            continue
+                        with tag_key:
                             entries.append(
                                 RegistryEntry(
                                     company=company,
