@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Literal
+from urllib.parse import unquote
 
 import pytest
 
@@ -20,6 +21,7 @@ from downloads.pbs_fixture import (
     MIRROR_ROOT,
     Archive,
     leftovers,
+    release_path,
     served_path,
     tar_gz_bytes,
 )
@@ -233,6 +235,56 @@ def test_the_downloads_json_can_come_from_the_mirror(
         MIRROR_ROOT + "/downloads.json",
         served_path(pbs_archive.version),
     ]
+
+
+def test_a_file_mirror_serves_the_catalogue_the_size_and_the_archive(
+    pbs_archive: Archive,
+    publish: Callable[..., Path],
+    settings: Settings,
+    mirror: Mirror,
+    tmp_path: Path,
+) -> None:
+    # A copy of the release files on disk, named as GitHub names them (`+`, which URLs spell %2B).
+    local = tmp_path / "pbs mirror"
+    archive = local / unquote(release_path(pbs_archive.version))
+    archive.parent.mkdir(parents=True)
+    shutil.copyfile(pbs_archive.path, archive)
+    shutil.copyfile(publish((pbs_archive.version, pbs_archive.path)), local / "downloads.json")
+    config = settings((local / "downloads.json").as_uri(), mirror=local.as_uri())
+
+    offer = download_offer("3.12", config)
+    assert (str(offer.build.version), offer.size) == (pbs_archive.version, archive.stat().st_size)
+    result = install_python("3.12", config)
+
+    assert (result.source, result.version) == ("downloaded", pbs_archive.version)
+    assert interpreter_facts(result.python) == (
+        pbs_archive.version,
+        str(config.install_dir / pbs_archive.key),
+    )
+    assert mirror.log == [], "nothing came over the network"
+
+
+def test_a_file_url_outside_the_configured_mirror_is_refused(
+    pbs_archive: Archive,
+    publish: Callable[..., Path],
+    settings: Settings,
+    tmp_path: Path,
+) -> None:
+    # A downloads JSON that sends the download to a local file: only a mirror the user set may.
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / unquote(release_path(pbs_archive.version))).parent.mkdir(parents=True)
+    shutil.copyfile(pbs_archive.path, elsewhere / unquote(release_path(pbs_archive.version)))
+    hostile = tmp_path / "hostile.json"
+    hostile.write_text(
+        publish((pbs_archive.version, pbs_archive.path))
+        .read_text()
+        .replace(GITHUB_PREFIX, elsewhere.as_uri())
+    )
+    config = settings(hostile, mirror=(tmp_path / "mirror").as_uri())
+
+    with pytest.raises(InstallError, match="only https:// is allowed"):
+        install_python("3.12", config)
+    assert leftovers(config.install_dir) == []
 
 
 def test_no_matching_build_names_the_request_and_platform(
