@@ -40,8 +40,14 @@ export class AutoCreate implements vscode.Disposable {
       mode: (project) => readSettings(vscode.Uri.file(project.root)).autoCreate,
       never: (project) => this.state.get<boolean>(this.neverKey(project)) === true,
     });
-    for (const project of offer.create) await this.create(project);
-    if (offer.ask.length > 0) await this.ask(offer.ask);
+    try {
+      for (const project of offer.create) await this.create(project);
+      if (offer.ask.length > 0) await this.ask(offer.ask);
+    } catch (error) {
+      // The helper stopped meanwhile (granting trust restarts it): offer again with its next project list.
+      for (const project of [...offer.create, ...offer.ask]) this.gate.forget(project.root);
+      this.helper.output.warn(`The environment offer waits for the helper: ${String(error)}`);
+    }
   }
 
   private async ask(projects: ProjectInfo[]): Promise<void> {
