@@ -237,6 +237,15 @@ def test_the_downloads_json_can_come_from_the_mirror(
     ]
 
 
+def copy_release(archive: Archive, folder: Path) -> Path:
+    """The archive in a copy of the release files on disk, named as GitHub names it (`+`, which URLs
+    spell %2B)."""
+    path = folder / unquote(release_path(archive.version))
+    path.parent.mkdir(parents=True)
+    shutil.copyfile(archive.path, path)
+    return path
+
+
 def test_a_file_mirror_serves_the_catalogue_the_size_and_the_archive(
     pbs_archive: Archive,
     publish: Callable[..., Path],
@@ -244,11 +253,8 @@ def test_a_file_mirror_serves_the_catalogue_the_size_and_the_archive(
     mirror: Mirror,
     tmp_path: Path,
 ) -> None:
-    # A copy of the release files on disk, named as GitHub names them (`+`, which URLs spell %2B).
     local = tmp_path / "pbs mirror"
-    archive = local / unquote(release_path(pbs_archive.version))
-    archive.parent.mkdir(parents=True)
-    shutil.copyfile(pbs_archive.path, archive)
+    archive = copy_release(pbs_archive, local)
     shutil.copyfile(publish((pbs_archive.version, pbs_archive.path)), local / "downloads.json")
     config = settings((local / "downloads.json").as_uri(), mirror=local.as_uri())
 
@@ -272,8 +278,7 @@ def test_a_file_url_outside_the_configured_mirror_is_refused(
 ) -> None:
     # A downloads JSON that sends the download to a local file: only a mirror the user set may.
     elsewhere = tmp_path / "elsewhere"
-    (elsewhere / unquote(release_path(pbs_archive.version))).parent.mkdir(parents=True)
-    shutil.copyfile(pbs_archive.path, elsewhere / unquote(release_path(pbs_archive.version)))
+    copy_release(pbs_archive, elsewhere)
     hostile = tmp_path / "hostile.json"
     hostile.write_text(
         publish((pbs_archive.version, pbs_archive.path))
