@@ -1,6 +1,7 @@
 import * as vscode from "vscode";
 import { DEFAULTS, HELPER_SETTINGS, SETTINGS_SECTION, Settings, type SettingValues } from "./configuration";
 import type { HelperSettings, VenvPathOrigin } from "./protocol";
+import { originOf } from "./settingOrigin";
 
 export type AutoCreate = SettingValues["autoCreate"];
 
@@ -29,16 +30,6 @@ type HelperSettingValues = Pick<SettingValues, (typeof HELPER_SETTINGS)[number]>
 export function helperSettings(settings: LockstepSettings): HelperSettings {
   const values = Object.fromEntries(HELPER_SETTINGS.map((name) => [name, settings[name]])) as HelperSettingValues;
   return { ...values, trusted: vscode.workspace.isTrusted, venvPathOrigin: settings.venvPathOrigin };
-}
-
-/**
- * Which layer a setting's value comes from. Workspace and folder settings (and a .code-workspace file)
- * are what a cloned repository can ship, so any value there counts as the workspace's, even when the
- * user's settings hold one too: the workspace's wins.
- */
-export function originOf(inspected: { globalValue?: unknown; workspaceValue?: unknown; workspaceFolderValue?: unknown } | undefined): VenvPathOrigin {
-  if (inspected?.workspaceFolderValue !== undefined || inspected?.workspaceValue !== undefined) return "workspace";
-  return inspected?.globalValue !== undefined ? "user" : "default";
 }
 
 /** Whether a configuration change touches any of the Lockstep settings `names`. */
