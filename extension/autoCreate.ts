@@ -25,8 +25,12 @@ export class AutoCreate implements vscode.Disposable {
   ) {
     this.subscriptions = [
       helper.onDidChangeProjects((projects) => void this.consider(projects)),
-      // The helper's project list does not change when trust is granted: look again at the one it has.
+      // The helper's project list does not change when trust is granted: look again at the one it has,
+      // and again once a restarted helper runs (an offer it could not plan then is forgotten).
       vscode.workspace.onDidGrantWorkspaceTrust(() => void this.consider(helper.projects)),
+      helper.onDidChangeState((state) => {
+        if (state.kind === "running") void this.consider(helper.projects);
+      }),
     ];
   }
 
@@ -44,7 +48,7 @@ export class AutoCreate implements vscode.Disposable {
       for (const project of offer.create) await this.create(project);
       if (offer.ask.length > 0) await this.ask(offer.ask);
     } catch (error) {
-      // The helper stopped meanwhile (granting trust restarts it): offer again with its next project list.
+      // The helper stopped meanwhile (granting trust restarts it): offer again once it runs.
       for (const project of [...offer.create, ...offer.ask]) this.gate.forget(project.root);
       this.helper.output.warn(`The environment offer waits for the helper: ${String(error)}`);
     }
