@@ -9,9 +9,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from helper.helper_support import helper_session, plain, within
 from mirror_server import Mirror
 from pbs_fixture import MIRROR_ROOT, Archive, served_path
+
+from helper.helper_support import helper_session, plain, within
 
 
 async def request(helper: Any, method: str, params: dict[str, Any]) -> Any:

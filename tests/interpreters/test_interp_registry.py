@@ -8,6 +8,7 @@ from pathlib import Path
 from interp_layouts import copy_install, real_prefix, real_version
 from interp_registry import RecordedRegistry
 from interp_sandbox import Sandbox
+
 from pyhelper.interpreters import locations
 from pyhelper.interpreters.discovery import Discovery
 from pyhelper.interpreters.locations import RegistryEntry
