@@ -16,7 +16,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -142,13 +142,15 @@ def samples_ms(times: Mapping[str, Sequence[float]]) -> dict[str, list[float]]:
     return {name: [round(t * 1000, 2) for t in runs] for name, runs in times.items()}
 
 
-def run_quiet(command: Sequence[str], **options: Any) -> None:
-    """Run a command for its effect, failing loudly (with its stderr) if it fails."""
+def run_quiet(command: Sequence[str], *, codes: Collection[int] = (0,), **options: Any) -> int:
+    """Run a command for its effect and return its exit status, failing loudly (with its stderr) if the
+    status is not one of `codes` (a checker's "drift found" may be an expected answer)."""
     done = subprocess.run(command, capture_output=True, check=False, **options)
-    if done.returncode != 0:
+    if done.returncode not in codes:
         raise RuntimeError(
             f"{' '.join(map(str, command))} exited {done.returncode}: {done.stderr.decode()[-800:]}"
         )
+    return done.returncode
 
 
 def tool_env(**overrides: str) -> dict[str, str]:

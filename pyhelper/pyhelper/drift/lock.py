@@ -59,16 +59,25 @@ def is_drift(findings: list[Finding]) -> bool:
 
 
 class _Loader:
-    """Reads pyproject files, with one already parsed (the editor's buffer) standing in for its file."""
+    """Reads pyproject files, each once, with one already parsed (the editor's buffer) standing in for
+    its file."""
 
-    def __init__(self, override: Path, document: TomlDocument | Finding | None) -> None:
+    def __init__(self, override: Path | None = None, document: TomlDocument | Finding | None = None) -> None:
         self.override = override
         self.document = document
+        self.read: dict[Path, TomlDocument | Finding] = {}
 
     def __call__(self, path: Path) -> TomlDocument | Finding:
         if self.document is not None and path == self.override:
             return self.document
-        return read_toml(path)
+        if path not in self.read:
+            self.read[path] = read_toml(path)
+        return self.read[path]
+
+
+# Findings of one lock checked from one root, kept for the walk of a tree: every member of a workspace
+# leads to the same check of the workspace's lock.
+_Checked = dict[tuple[Path, Path], list[Finding]]
 
 
 def check_project(
@@ -79,12 +88,15 @@ def check_project(
     cache: LockCache | None = None,
 ) -> list[Finding]:
     project_root = Path(os.path.abspath(project_root))
-    cache = cache if cache is not None else LockCache()
     path = project_root / "pyproject.toml"
     if pyproject is None and pyproject_text is not None:
         pyproject = parse_toml(path, pyproject_text)
     load = _Loader(path, pyproject)
-    doc = load(path)
+    return _check_project(project_root, load, cache if cache is not None else LockCache(), {})
+
+
+def _check_project(project_root: Path, load: _Loader, cache: LockCache, checked: _Checked) -> list[Finding]:
+    doc = load(project_root / "pyproject.toml")
     if isinstance(doc, Finding):
         return [doc]
     locks = registry.find_lockfiles(project_root)
@@ -99,10 +111,12 @@ def check_project(
     findings: list[Finding] = []
     managed = next((fmt for fmt, _ in locks if fmt.manager is not None), None)
     for fmt, path in locks:
-        try:
-            found = _check_lock(fmt, path, Checking(root, root_doc, load), cache)
-        except UnreadableFile as error:
-            found = [error.finding]
+        if (root, path) not in checked:
+            try:
+                checked[root, path] = _check_lock(fmt, path, Checking(root, root_doc, load), cache)
+            except UnreadableFile as error:
+                checked[root, path] = [error.finding]
+        found = checked[root, path]
         if managed is not None and fmt.manager is None:
             found = _export_findings(path, managed, found)
         findings.extend(found)
@@ -175,17 +189,11 @@ def _unique(findings: list[Finding]) -> list[Finding]:
 
 
 def check_tree(folder: Path, cache: LockCache | None = None) -> list[Finding]:
-    """Check every project under `folder`; a uv workspace is checked once, from its root."""
+    """Check every project under `folder`; a uv workspace's lock is checked once, from its root."""
     cache = cache if cache is not None else LockCache()
+    load = _Loader()
+    checked: _Checked = {}
     findings: dict[Finding, None] = {}
-    done: set[Path] = set()
     for pyproject in find_pyprojects(Path(os.path.abspath(folder)), strict=True):
-        project = pyproject.parent
-        if project in done:
-            continue
-        results = check_project(project, cache=cache)
-        done.add(project)
-        findings.update(dict.fromkeys(results))
-        # Members were checked along with their workspace root.
-        done.update(f.path.parent for f in results if f.path.name == "pyproject.toml")
+        findings.update(dict.fromkeys(_check_project(pyproject.parent, load, cache, checked)))
     return list(findings)
