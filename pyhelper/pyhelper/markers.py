@@ -17,14 +17,13 @@ result is a hashable value, equal for equivalent markers. Expressions are built 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from packaging.version import Version
+from pyhelper.requirements import Release, canonicalize_name, parse_release, release_test
 
-__all__ = ["FALSE", "TRUE", "Expr", "both", "either", "negate", "normal_form", "parse"]
+__all__ = ["FALSE", "SYS_PLATFORM_OF", "TRUE", "Expr", "both", "either", "negate", "normal_form", "parse"]
 
 # An atom is ("python", op, version, minor_only) | ("string", key, value) | ("flag", name);
 # an expression is an atom, ("and", ...), ("or", ...), ("not", x), or a constant.
@@ -41,7 +40,7 @@ _ALIASES = {
     "python_implementation": "platform_python_implementation",
 }
 # uv's own rewrite (algebra.rs): only values whose sys.platform twin is exact.
-_PLATFORM_SYSTEM = {
+SYS_PLATFORM_OF = {
     "Windows": "win32",
     "Darwin": "darwin",
     "Linux": "linux",
@@ -55,34 +54,139 @@ _OTHER = "\x00other"
 _LEAF_LIMIT = 50_000
 
 
+@lru_cache(maxsize=4096)
 def parse(text: str) -> Expr:
-    """The expression of a marker string; raises ValueError (packaging's InvalidMarker) when invalid."""
+    """The expression of a marker string; raises ValueError (packaging's InvalidMarker) when invalid.
+
+    The plain spellings (tests of the PEP 508 variables against quoted strings, `and`, `or`,
+    parentheses) are read here; anything else goes to packaging, whose import costs more than most
+    of a cold check.
+    """
+    fast = _Reader(text).marker()
+    if fast is not None:
+        return fast
     from packaging.markers import Marker
 
     # packaging's parsed form: nested lists of (lhs, op, rhs) triples joined by "and"/"or" strings.
     return _from_packaging(Marker(text)._markers)
 
 
+_TOKEN = re.compile(
+    r"""\s*(?:(?P<paren>[()])|'(?P<single>[^'\n]*)'|"(?P<double>[^"\n]*)"|(?P<op>===|==|~=|!=|<=|>=|<|>)"""
+    r"""|(?P<word>[A-Za-z_][A-Za-z0-9_.]*))\s*"""
+)
+_VARIABLES = frozenset(
+    {
+        "python_version",
+        "python_full_version",
+        "os_name",
+        "sys_platform",
+        "platform_release",
+        "platform_system",
+        "platform_version",
+        "platform_machine",
+        "platform_python_implementation",
+        "implementation_name",
+        "implementation_version",
+        "extra",
+        *_ALIASES,
+    }
+)
+
+
+class _Reader:
+    """A marker read without packaging: None (packaging decides) for anything not plainly valid."""
+
+    def __init__(self, text: str) -> None:
+        self.tokens: list[tuple[str, str]] = []
+        position = 0
+        while position < len(text):
+            match = _TOKEN.match(text, position)
+            if match is None or match.end() == position:
+                self.tokens = [("bad", "")]
+                break
+            kind = match.lastgroup or "bad"
+            value = match.group(kind)
+            if kind in ("single", "double"):
+                kind = "string"
+            elif kind == "word" and value in ("and", "or", "in", "not"):
+                kind = value
+            self.tokens.append((kind, value))
+            position = match.end()
+        self.at = 0
+
+    def marker(self) -> Expr | None:
+        if not self.tokens:
+            return None
+        expr = self._or()
+        return expr if expr is not None and self.at == len(self.tokens) else None
+
+    def _peek(self) -> str:
+        return self.tokens[self.at][0] if self.at < len(self.tokens) else "end"
+
+    def _or(self) -> Expr | None:
+        parts = [self._and()]
+        while self._peek() == "or":
+            self.at += 1
+            parts.append(self._and())
+        return None if None in parts else either(*parts)  # type: ignore[arg-type]
+
+    def _and(self) -> Expr | None:
+        parts = [self._term()]
+        while self._peek() == "and":
+            self.at += 1
+            parts.append(self._term())
+        return None if None in parts else both(*parts)  # type: ignore[arg-type]
+
+    def _term(self) -> Expr | None:
+        if self._peek() == "paren" and self.tokens[self.at][1] == "(":
+            self.at += 1
+            inner = self._or()
+            if self._peek() != "paren" or self.tokens[self.at][1] != ")":
+                return None
+            self.at += 1
+            return inner
+        if self.at + 3 > len(self.tokens):
+            return None
+        left = self.tokens[self.at]
+        op_kind, op = self.tokens[self.at + 1]
+        self.at += 2
+        if op_kind == "not" and self._peek() == "in":
+            op = "not in"
+            self.at += 1
+        elif op_kind not in ("op", "in"):
+            return None
+        if self._peek() not in ("word", "string"):
+            return None
+        right = self.tokens[self.at]
+        self.at += 1
+        # Exactly one side a variable, the other a string: what packaging accepts beyond that is rare.
+        if left[0] == "word" and left[1] in _VARIABLES and right[0] == "string":
+            return _atom(True, left[1], op, right[1])
+        if right[0] == "word" and right[1] in _VARIABLES and left[0] == "string":
+            return _atom(False, right[1], op, left[1])
+        return None
+
+
 def _from_packaging(items: Sequence[object]) -> Expr:
+    from packaging._parser import Variable
+
     groups: list[list[Expr]] = [[]]
     for item in items:
         if item == "or":
             groups.append([])
-        elif item != "and":
-            groups[-1].append(_from_packaging(item) if isinstance(item, list) else _atom(item))
+        elif isinstance(item, list):
+            groups[-1].append(_from_packaging(item))
+        elif isinstance(item, tuple):
+            lhs, op, rhs = item
+            variable_left = isinstance(lhs, Variable)
+            variable, literal = (lhs, rhs) if variable_left else (rhs, lhs)
+            groups[-1].append(_atom(variable_left, variable.value, str(op.value), literal.value))
     return either(*(both(*group) for group in groups))
 
 
-def _atom(triple: object) -> Expr:
-    from packaging._parser import Variable
-
-    assert isinstance(triple, tuple)
-    lhs, op_node, rhs = triple
-    op = str(op_node.value)
-    variable_left = isinstance(lhs, Variable)
-    variable, literal = (lhs, rhs) if variable_left else (rhs, lhs)
-    key: str = _ALIASES.get(variable.value, variable.value)
-    value: str = literal.value
+def _atom(variable_left: bool, variable: str, op: str, value: str) -> Expr:
+    key = _ALIASES.get(variable, variable)
     if op in ("in", "not in"):
         # `'linux' in sys_platform` and `sys_platform in 'linux darwin'` are tests of their own in uv.
         flag: Expr = ("flag", f"{key} {'contains' if not variable_left else 'in'} {value}")
@@ -94,11 +198,9 @@ def _atom(triple: object) -> Expr:
     if key in ("python_version", "python_full_version") and op != "===":
         return ("python", op, value, key == "python_version")
     if key == "extra":
-        from pyhelper.requirements import canonicalize_name
-
         return _string_test("extra", op, canonicalize_name(value))
-    if key == "platform_system" and value in _PLATFORM_SYSTEM:
-        key, value = "sys_platform", _PLATFORM_SYSTEM[value]
+    if key == "platform_system" and value in SYS_PLATFORM_OF:
+        key, value = "sys_platform", SYS_PLATFORM_OF[value]
     return _string_test(key, op, value)
 
 
@@ -157,7 +259,11 @@ def _evaluate(expr: Expr, env: dict[str, object]) -> bool:
 
 
 @lru_cache(maxsize=8192)
-def _python_test(op: str, value: str, minor_only: bool, python: Version) -> bool:
+def _python_test(op: str, value: str, minor_only: bool, python: Release) -> bool:
+    subject = python[:2] if minor_only else python
+    test = release_test(f"{op}{value}")
+    if test is not None:
+        return test(subject)
     from packaging.specifiers import InvalidSpecifier, Specifier
     from packaging.version import Version
 
@@ -165,23 +271,18 @@ def _python_test(op: str, value: str, minor_only: bool, python: Version) -> bool
         specifier = Specifier(f"{op}{value}")
     except InvalidSpecifier:
         return False
-    subject = Version(f"{python.major}.{python.minor}") if minor_only else python
-    return specifier.contains(subject, prereleases=True)
+    return specifier.contains(Version(".".join(map(str, subject))), prereleases=True)
 
 
 @lru_cache(maxsize=256)
-def _python_domain(literals: tuple[str, ...], requires_python: str | None) -> tuple[Version, ...]:
+def _python_domain(literals: tuple[str, ...], requires_python: str | None) -> tuple[Release, ...]:
     """Pythons to try: every version where a test on one of `literals` can change its value, and a
     base grid, kept to those `requires-python` admits (uv simplifies markers by it)."""
-    from packaging.specifiers import InvalidSpecifier, SpecifierSet
-    from packaging.version import InvalidVersion, Version
-
-    points: set[tuple[int, ...]] = {(2, 7, 0), (2, 7, 18), (4, 0, 0), (4, 1, 0)}
+    points: set[Release] = {(2, 7, 0), (2, 7, 18), (4, 0, 0), (4, 1, 0)}
     points.update((3, minor, micro) for minor in range(25) for micro in (0, 1))
     for literal in literals:
-        try:
-            release = Version(literal.removesuffix(".*")).release
-        except InvalidVersion:
+        release = _release_of(literal.removesuffix(".*"))
+        if release is None:
             continue
         major, minor, micro = (*release, 0, 0)[:3]
         points.update(
@@ -194,14 +295,35 @@ def _python_domain(literals: tuple[str, ...], requires_python: str | None) -> tu
                 (major, max(minor - 1, 0), 99),
             }
         )
-    versions = sorted(Version(".".join(map(str, point))) for point in points)
+    versions = sorted(points)
     if requires_python:
-        try:
-            allowed = SpecifierSet(requires_python)
-        except InvalidSpecifier:
-            return tuple(versions)
-        versions = [v for v in versions if allowed.contains(v, prereleases=True)]
+        allowed = release_test(requires_python)
+        if allowed is None:
+            from packaging.specifiers import InvalidSpecifier, SpecifierSet
+            from packaging.version import Version
+
+            try:
+                specifier = SpecifierSet(requires_python)
+            except InvalidSpecifier:
+                return tuple(versions)
+            versions = [
+                v for v in versions if specifier.contains(Version(".".join(map(str, v))), prereleases=True)
+            ]
+        else:
+            versions = [v for v in versions if allowed(v)]
     return tuple(versions)
+
+
+def _release_of(literal: str) -> Release | None:
+    release = parse_release(literal)
+    if release is not None:
+        return release
+    from packaging.version import InvalidVersion, Version
+
+    try:
+        return Version(literal).release
+    except InvalidVersion:
+        return None
 
 
 def normal_form(expr: Expr, requires_python: str | None = None) -> object:
@@ -246,9 +368,14 @@ def _reduce(expr: Expr, order: list[tuple[str, tuple[object, ...]]], env: dict[s
     if name == "python":
         # Runs of equal outcome, keyed by the first version of each run after the first.
         changes = tuple(
-            (str(domain[i]), children[i]) for i in range(1, len(children)) if children[i] != children[i - 1]
+            (_dotted(domain[i]), child) for i, child in enumerate(children) if i and child != children[i - 1]
         )
         return (name, children[0], changes)
     other = children[-1]
     named = tuple((value, child) for value, child in zip(domain, children, strict=True) if child != other)
     return (name, other, named)
+
+
+def _dotted(release: object) -> str:
+    assert isinstance(release, tuple)
+    return ".".join(map(str, release))

@@ -14,15 +14,13 @@ of `pyhelper check` and of the server matters).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pyhelper.findings import Range
 from pyhelper.tomlfile import KeyPath, TomlDocument
-
-if TYPE_CHECKING:
-    from packaging.version import Version
 
 __all__ = [
     "Declared",
@@ -32,9 +30,11 @@ __all__ = [
     "dependency_groups",
     "get_in",
     "marker_signature",
+    "parse_release",
     "parse_requirement",
     "python_ranges_equal",
     "quick_key",
+    "release_test",
     "requirement_list",
     "specifier_key",
     "table",
@@ -46,10 +46,12 @@ _PYTHON_SAMPLE_TEXTS = ["2.7.0", "2.7.18"] + [
 ]
 _NAME_RUN = re.compile(r"[-_.]+")
 # name [extras] specifier ; marker -- the spellings pyproject files mostly use (no URL, no parentheses).
-_SIMPLE = re.compile(
-    r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[([^\]]*)\])?\s*([^;@()]*?)\s*(?:;\s*([^()]*?))?\s*"
+_SIMPLE = re.compile(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[([^\]]*)\])?([^;@()]*)(?:;([^()]*))?")
+# A version as packaging prints it: release, then optional pre-, post- and dev-release (`1.0.0b9`,
+# `0.6.11.post1`), or a release prefix (`==6.0.*`). Other spellings are left to packaging.
+_CLAUSE = re.compile(
+    r"\s*(~=|==|!=|<=|>=|<|>)\s*([0-9]+(?:\.[0-9]+)*)((?:(?:a|b|rc)[0-9]+)?(?:\.post[0-9]+)?(?:\.dev[0-9]+)?|\.\*)\s*"
 )
-_CLAUSE = re.compile(r"\s*(~=|==|!=|<=|>=|<|>)\s*([0-9]+(?:\.[0-9]+)*)\s*")
 
 
 def canonicalize_name(name: str) -> str:
@@ -70,24 +72,56 @@ def quick_key(text: str, marker_suffix: str = "") -> QuickKey | None:
     if match is None:
         return None
     name, extras, specifier, marker = match.groups()
+    specifier, marker = specifier.strip(), (marker or "").strip()
     clauses = []
     for clause in specifier.split(",") if specifier else ():
         parsed = _CLAUSE.fullmatch(clause)
         if parsed is None:
             return None
-        version = parsed.group(2)
-        while version.endswith(".0"):
+        version, suffix = parsed.group(2), parsed.group(3)
+        if suffix == ".*" and parsed.group(1) not in ("==", "!="):
+            return None
+        if parsed.group(1) == "~=" and "." not in version:
+            return None  # `~=3` is no valid specifier: packaging's error decides
+        # Trailing zeros of a bare release do not count (PEP 440 pads), as in `specifier_key`.
+        while version.endswith(".0") and not suffix:
             version = version[:-2]
-        clauses.append((parsed.group(1), version))
+        clauses.append((parsed.group(1), version + suffix))
     if marker and " or " in marker:
         return None
-    marker = " and ".join(part for part in (marker, marker_suffix) if part).replace('"', "'")
+    marker = _quick_marker(" and ".join(part for part in (marker, marker_suffix) if part))
     names = (
         frozenset(canonicalize_name(e.strip()) for e in extras.split(",") if e.strip())
         if extras
         else frozenset()
     )
-    return (canonicalize_name(name), names, tuple(sorted(clauses)), " ".join(marker.split()))
+    return (canonicalize_name(name), names, tuple(sorted(clauses)), marker)
+
+
+_MARKER_ATOM = re.compile(r"""\s*([a-z_.]+)\s*(==|!=|<=|>=|<|>|~=)\s*(?:'([^'"]*)'|"([^'"]*)")\s*""")
+_MINOR = re.compile(r"[0-9]+\.[0-9]+")
+
+
+def _quick_marker(marker: str) -> str:
+    """An `and` of simple tests spelled one way, as uv writes them: spacing and quotes, `python_version`
+    tests on `X.Y` as the `python_full_version` tests they are (`== '3.13'` is `== '3.13.*'`; `>` and
+    `<=` are left alone: uv moves their bound), and `platform_system` values with an exact
+    `sys_platform` twin as that test. Anything else is only stripped of extra spaces."""
+    from pyhelper.markers import SYS_PLATFORM_OF
+
+    atoms = []
+    for part in marker.split(" and ") if marker else ():
+        atom = _MARKER_ATOM.fullmatch(part)
+        if atom is None:
+            return " ".join(marker.replace('"', "'").split())
+        variable, op, value = atom.group(1), atom.group(2), atom.group(3) or atom.group(4) or ""
+        if variable == "python_version" and op in (">=", "<", "==", "!=") and _MINOR.fullmatch(value):
+            variable = "python_full_version"
+            value += ".*" if op in ("==", "!=") else ""
+        elif variable == "platform_system" and op in ("==", "!=") and value in SYS_PLATFORM_OF:
+            variable, value = "sys_platform", SYS_PLATFORM_OF[value]
+        atoms.append(f"{variable} {op} '{value}'")
+    return " and ".join(atoms)
 
 
 @dataclass(frozen=True)
@@ -146,6 +180,10 @@ def version_satisfies(version: str | None, specifier: str) -> bool:
     """Does `version` fall in `specifier`? Pre-releases count when pinned; unknown versions do."""
     if version is None:
         return True
+    release = parse_release(version)
+    test = release_test(specifier) if release is not None else None
+    if release is not None and test is not None:
+        return test(release)
     from packaging.specifiers import InvalidSpecifier, SpecifierSet
     from packaging.version import InvalidVersion, Version
 
@@ -171,19 +209,78 @@ def marker_signature(marker: str | None, requires_python: str | None) -> object:
         return marker
 
 
+Release = tuple[int, ...]
+
+
 @lru_cache(maxsize=256)
-def _python_samples(requires_python: str | None) -> tuple[Version, ...]:
+def _python_samples(requires_python: str | None) -> tuple[Release, ...]:
+    samples = tuple(tuple(int(part) for part in v.split(".")) for v in _PYTHON_SAMPLE_TEXTS)
+    if not requires_python:
+        return samples
+    test = release_test(requires_python)
+    if test is not None:
+        return tuple(v for v in samples if test(v))
     from packaging.specifiers import InvalidSpecifier, SpecifierSet
     from packaging.version import Version
 
-    samples = tuple(Version(v) for v in _PYTHON_SAMPLE_TEXTS)
-    if not requires_python:
-        return samples
     try:
         allowed = SpecifierSet(requires_python)
     except InvalidSpecifier:
         return samples
-    return tuple(v for v in samples if allowed.contains(v, prereleases=True))
+    return tuple(v for v in samples if allowed.contains(Version(".".join(map(str, v))), prereleases=True))
+
+
+_RELEASE = re.compile(r"[0-9]+(?:\.[0-9]+)*")
+_RELEASE_CLAUSE = re.compile(r"\s*(~=|==|!=|<=|>=|<|>)\s*([0-9]+(?:\.[0-9]+)*)(\.\*)?\s*")
+
+
+@lru_cache(maxsize=1024)
+def release_test(specifier: str) -> Callable[[Release], bool] | None:
+    """`specifier` as a test of final releases (`(3, 10, 2)`), when it is only comparisons with
+    releases: what packaging's `SpecifierSet.contains` answers for them, without importing packaging
+    (most of a cold check's time). None for any other spelling (pre-releases, `===`, local versions)."""
+    tests: list[Callable[[Release], bool]] = []
+    for clause in specifier.split(","):
+        match = _RELEASE_CLAUSE.fullmatch(clause)
+        if match is None:
+            return None
+        op, bound, star = match.group(1), tuple(int(p) for p in match.group(2).split(".")), match.group(3)
+        if star and op not in ("==", "!="):
+            return None
+        if op == "~=" and (star or len(bound) < 2):
+            return None
+        tests.append(_release_clause(op, bound, bool(star)))
+    return lambda version: all(test(version) for test in tests)
+
+
+def parse_release(text: str) -> Release | None:
+    """`(3, 10, 2)` for a final release spelled `3.10.2`; None for any other version."""
+    return tuple(int(part) for part in text.split(".")) if _RELEASE.fullmatch(text) else None
+
+
+def _release_clause(op: str, bound: Release, star: bool) -> Callable[[Release], bool]:
+    def padded(version: Release, length: int) -> Release:
+        return (version + (0,) * length)[:length]
+
+    def compare(version: Release) -> int:
+        length = max(len(version), len(bound))
+        left, right = padded(version, length), padded(bound, length)
+        return (left > right) - (left < right)
+
+    if star or op == "~=":
+        # A prefix match: `==3.10.*` takes 3.10 and 3.10.x; `~=3.10.2` is >=3.10.2 with prefix 3.10.
+        prefix = bound if star else bound[:-1]
+        if op == "~=":
+            return lambda v: compare(v) >= 0 and padded(v, len(prefix)) == prefix
+        return lambda v: (padded(v, len(prefix)) == prefix) == (op == "==")
+    return {
+        "==": lambda v: compare(v) == 0,
+        "!=": lambda v: compare(v) != 0,
+        "<=": lambda v: compare(v) <= 0,
+        ">=": lambda v: compare(v) >= 0,
+        "<": lambda v: compare(v) < 0,
+        ">": lambda v: compare(v) > 0,
+    }[op]
 
 
 def python_ranges_equal(left: str | None, right: str | None) -> bool:

@@ -142,8 +142,6 @@ class TomlDocument:
 
 def parse_toml(path: Path, text: str) -> TomlDocument | Finding:
     """Parse `text` (the content of `path`); a syntax error becomes a `toml-syntax` finding."""
-    from pyhelper.tomlerrors import explain
-
     try:
         return TomlDocument(path, text, loads(text))
     except TOMLDecodeError as error:
@@ -164,6 +162,8 @@ def parse_toml(path: Path, text: str) -> TomlDocument | Finding:
                 codes.TOML_SYNTAX,
                 f"{path.name} is too complex for Lockstep to read: {message}",
             )
+        from pyhelper.tomlerrors import explain
+
         explained = explain(text, message, line, column)
         return Finding(
             path,

@@ -31,10 +31,14 @@ class Want:
     scope: Expr | None = None
 
     def quick(self) -> object:
-        if self.scope is not None:
+        # A source entry without a marker of its own (`{ workspace = true }`) scopes nothing.
+        if self.scope is not None and self.scope is not markers.TRUE:
             return None
         key = quick_key(self.item.text, f"extra == '{self.extra}'" if self.extra else "")
-        return None if key is None else (*key, self.source)
+        if key is None:
+            return None
+        name, extras, specifier, marker = key
+        return (name, extras, specifier if self.from_index else (), marker, self.source)
 
     def key(self, python: str | None) -> object:
         parsed = self.item.parsed

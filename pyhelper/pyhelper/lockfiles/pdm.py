@@ -10,19 +10,16 @@ against each requirement is checked here.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pyhelper import codes
 from pyhelper.findings import Finding, Range, Severity
 from pyhelper.lockfiles import TableLock
 from pyhelper.lockfiles.compare import LockView, Want, compare_requirements, hashed_lock_findings
 from pyhelper.lockfiles.format import LockFormat, RequirementPlace, Selecting, in_lists, of_pyproject
-from pyhelper.lockfiles.selection import Locked, locked_from_pinned, pinned_pdm
 from pyhelper.requirements import (
     Declared,
     dependency_groups,
@@ -32,6 +29,9 @@ from pyhelper.requirements import (
     table,
 )
 from pyhelper.tomlfile import TomlDocument, parse_toml
+
+if TYPE_CHECKING:
+    from pyhelper.lockfiles.selection import Locked, PinnedInstall
 
 _FIX = "run `pdm lock`"
 
@@ -50,6 +50,9 @@ def _normalize(name: str) -> str:
 
 
 def content_hash(data: dict[str, Any]) -> str:
+    import hashlib
+    import json
+
     project = table(data.get("project"))
     settings = table(get_in(data, ("tool", "pdm")))
     groups: dict[str, list[Any]] = {}
@@ -139,8 +142,17 @@ def _requires_python(doc: TomlDocument, lock: PdmLock) -> list[Finding]:
 # ------------------------------------------------------------------------------------- the format
 
 
+# Selection is imported when a venv is compared, never to check a lock (start-up time).
 def _select(selecting: Selecting, lock: PdmLock) -> dict[str, Locked]:
-    return locked_from_pinned(selecting, lock, pinned_pdm(selecting, lock))
+    from pyhelper.lockfiles.selection import locked_from_pinned
+
+    return locked_from_pinned(selecting, lock, _pinned(selecting, lock))
+
+
+def _pinned(selecting: Selecting, lock: PdmLock) -> PinnedInstall:
+    from pyhelper.lockfiles.selection import pinned_pdm
+
+    return pinned_pdm(selecting, lock)
 
 
 def _selection_inputs(data: Mapping[str, Any]) -> object:
@@ -171,7 +183,7 @@ FORMAT: LockFormat[PdmLock] = LockFormat(
     selection_inputs=_selection_inputs,
     requirement_places=_requirement_places,
     install="pinned",
-    pinned=pinned_pdm,
+    pinned=_pinned,
     lock_command=("pdm", "lock"),
     lock_tool_docs="https://pdm-project.org/en/latest/#installation",
 )

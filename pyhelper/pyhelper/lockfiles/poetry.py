@@ -10,19 +10,16 @@ written, so any edit inside those sections is drift, even a reordering or a chan
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pyhelper import codes
 from pyhelper.findings import Finding, Range, Severity
 from pyhelper.lockfiles import TableLock
 from pyhelper.lockfiles.compare import LockView, Want, compare_requirements, hashed_lock_findings
 from pyhelper.lockfiles.format import LockFormat, RequirementPlace, Selecting, in_tables, of_pyproject
-from pyhelper.lockfiles.selection import Locked, locked_from_pinned, pinned_poetry
 from pyhelper.requirements import (
     Declared,
     canonicalize_name,
@@ -32,6 +29,9 @@ from pyhelper.requirements import (
     table,
 )
 from pyhelper.tomlfile import KeyPath, TomlDocument, parse_toml
+
+if TYPE_CHECKING:
+    from pyhelper.lockfiles.selection import Locked, PinnedInstall
 
 _FIX = "run `poetry lock`"
 _LEGACY_KEYS = ("dependencies", "source", "extras", "dev-dependencies")
@@ -54,6 +54,9 @@ def parse_lock(path: Path, text: str) -> PoetryLock | Finding:
 
 def content_hash(data: dict[str, Any], *, with_dependency_groups: bool = True) -> str:
     """Poetry's content hash of parsed pyproject data."""
+    import hashlib
+    import json
+
     project = table(data.get("project"))
     groups = table(data.get("dependency-groups")) if with_dependency_groups else {}
     poetry = table(get_in(data, ("tool", "poetry")))
@@ -189,8 +192,17 @@ def _declared(data: Mapping[str, Any]) -> bool:
     return "poetry" in table(data.get("tool")) or (isinstance(backend, str) and backend.startswith("poetry."))
 
 
+# Selection is imported when a venv is compared, never to check a lock (start-up time).
 def _select(selecting: Selecting, lock: PoetryLock) -> dict[str, Locked]:
-    return locked_from_pinned(selecting, lock, pinned_poetry(selecting, lock))
+    from pyhelper.lockfiles.selection import locked_from_pinned
+
+    return locked_from_pinned(selecting, lock, _pinned(selecting, lock))
+
+
+def _pinned(selecting: Selecting, lock: PoetryLock) -> PinnedInstall:
+    from pyhelper.lockfiles.selection import pinned_poetry
+
+    return pinned_poetry(selecting, lock)
 
 
 def _selection_inputs(data: Mapping[str, Any]) -> object:
@@ -226,7 +238,7 @@ FORMAT: LockFormat[PoetryLock] = LockFormat(
     selection_inputs=_selection_inputs,
     requirement_places=_requirement_places,
     install="pinned",
-    pinned=pinned_poetry,
+    pinned=_pinned,
     lock_command=("poetry", "lock"),
     lock_tool_docs="https://python-poetry.org/docs/#installation",
 )

@@ -23,13 +23,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pyhelper import boundedread, codes, markers
 from pyhelper.findings import Finding, Range, Related, Severity
 from pyhelper.lockfiles.compare import Have, LockView, Want, compare_requirements
 from pyhelper.lockfiles.format import Checking, Loader, LockFormat, Selecting, in_lists
-from pyhelper.lockfiles.selection import Locked, UvGraph, select_uv, uv_default_groups, uv_graph
 from pyhelper.requirements import (
     Declared,
     canonicalize_name,
@@ -43,6 +42,9 @@ from pyhelper.requirements import (
     table,
 )
 from pyhelper.tomlfile import KeyPath, TOMLDecodeError, TomlDocument, loads, parse_toml
+
+if TYPE_CHECKING:
+    from pyhelper.lockfiles.selection import Locked, UvGraph
 
 _RUN = "run `uv lock`"
 # The first lock revision whose member entries record `default-groups` (written by uv 0.13).
@@ -945,7 +947,9 @@ def _want(
     """The requirements uv records for one declared requirement (uv's LoweredRequirement): one per
     `tool.uv.sources` entry that applies (its marker and-ed on), and the requirement itself, from the
     index, for the environments no entry's marker covers."""
-    parsed = item.parsed
+    # Only a requirement with an `@` can name a URL: the others need no parsing here (packaging's import
+    # is most of a cold check's time).
+    parsed = item.parsed if "@" in item.text else None
     if parsed is not None and parsed.url:
         url = parsed.url
         if url.startswith("git+"):
@@ -1085,6 +1089,9 @@ _HEADER = len("[[package]]\n")
 
 def _select(selecting: Selecting, lock: UvLock) -> dict[str, Locked]:
     """What `uv sync` installs: the project's (or the workspace's) packages and default groups."""
+    # Imported when a venv is compared, never to check a lock (start-up time).
+    from pyhelper.lockfiles.selection import Locked, select_uv, uv_default_groups, uv_graph
+
     path, data = selecting.lockfile, selecting.pyproject.data
     cache = selecting.cache
     graph = cache.get(path, "uv-graph", _graph_of) if cache is not None else uv_graph(lock)
@@ -1104,6 +1111,7 @@ def _select(selecting: Selecting, lock: UvLock) -> dict[str, Locked]:
 
 def _graph_of(path: Path, text: str) -> UvGraph:
     from pyhelper.lockfiles import UnreadableFile
+    from pyhelper.lockfiles.selection import uv_graph
 
     lock = parse_lock(path, text)
     if isinstance(lock, Finding):
