@@ -49,7 +49,9 @@ def _normalize(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def content_hash(data: dict[str, Any]) -> str:
+def content_hash(data: dict[str, Any], algorithm: str = "sha256") -> str | None:
+    """PDM's hash of a parsed pyproject, hex, with the `hashlib` algorithm the lock names (PDM calls
+    `hashlib.new(algorithm)`); None for an algorithm hashlib lacks, which PDM fails on too."""
     import hashlib
     import json
 
@@ -68,8 +70,14 @@ def content_hash(data: dict[str, Any]) -> str:
         "requires-python": project.get("requires-python", ""),
         "resolution": settings.get("resolution", {}),
     }
+    try:
+        hasher = hashlib.new(algorithm)
+    except ValueError:
+        return None
     # default=str: a TOML date where PDM expects text cannot match PDM's hash, but must not crash.
-    return hashlib.sha256(json.dumps(dump, sort_keys=True, default=str).encode("utf-8")).hexdigest()
+    hasher.update(json.dumps(dump, sort_keys=True, default=str).encode("utf-8"))
+    # shake_* digests need a length; PDM's hexdigest() without one fails, so no recorded value matches.
+    return hasher.hexdigest() if hasher.digest_size else None
 
 
 def _as_list(items: object) -> list[Any]:
@@ -85,7 +93,7 @@ def check(doc: TomlDocument, lock: PdmLock) -> list[Finding]:
         return pinpointed
     recorded = get_in(lock.doc.data, ("metadata", "content_hash"))
     algorithm, _, value = recorded.partition(":") if isinstance(recorded, str) else ("", "", "")
-    matches = algorithm == "sha256" and value == content_hash(doc.data)
+    matches = bool(value) and value == content_hash(doc.data, algorithm)
     hash_range = lock.doc.range_of(("metadata", "content_hash")) or Range.at(0)
     return hashed_lock_findings(
         pinpointed, matches=matches, lock=view, hash_range=hash_range, check_command="pdm lock --check"

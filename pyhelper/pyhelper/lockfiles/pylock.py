@@ -1,10 +1,19 @@
-"""pylock.toml (PEP 751): stale when the default environment's requirements are not met by the lock.
+"""pylock.toml (PEP 751): judged as the tool that wrote it judges it.
 
-PEP 751 records no hash of its inputs and no tool checks it, so the rule is Lockstep's own: a
-requirement of `[project] dependencies` whose marker holds for this environment must name a package
-the lock installs here (its marker evaluated with packaging, with the lock's `default-groups` and no
-extras) at a version the specifier admits; and the lock's `requires-python` must admit every Python
-the project's does.
+A file PDM wrote (`created-by = "pdm"`, or a `[tool.pdm]` table, which only PDM writes) is checked as
+`pdm lock --check --lockfile pylock.toml` checks it (PDM 2.29, `Project.is_lockfile_hash_match`): the
+first entry of `[tool.pdm] hashes`, `{<hashlib algorithm> = "<hex>"}`, must equal PDM's content hash
+of pyproject.toml (`pdm.content_hash`, the same as pdm.lock's `content_hash`), so any change of the
+dependency lists' text (a satisfied tighten, a reorder) is drift and the description is not. A file
+holding no hash is stale for PDM; one recording `lock_inputs` instead is checked by PDM its own way,
+and only the requirement rule below applies to it.
+
+Any other file (`uv export`, by hand) records no input hash, so PEP 751's own meaning decides: the
+lock must install what the project requires. A requirement of `[project] dependencies` whose marker
+holds for this environment must name a package the lock installs here (its marker evaluated with
+packaging, with the lock's `default-groups` and no extras) at a version the specifier admits; and the
+lock's `requires-python` must admit every Python the project's does. For PDM files these findings
+explain a hash mismatch (or, under a matching hash, say the lock was edited by hand).
 """
 
 from __future__ import annotations
@@ -15,10 +24,10 @@ from typing import Any
 
 from pyhelper import codes
 from pyhelper.findings import Finding, Range, Severity
-from pyhelper.lockfiles import TableLock, versions_by_name
-from pyhelper.lockfiles.compare import LockView, Want, compare_requirements
+from pyhelper.lockfiles import TableLock, pdm, versions_by_name
+from pyhelper.lockfiles.compare import LockView, Want, compare_requirements, hashed_lock_findings
 from pyhelper.lockfiles.format import LockFormat, of_pyproject
-from pyhelper.requirements import get_in, python_covers, requirement_list
+from pyhelper.requirements import get_in, python_covers, requirement_list, table
 from pyhelper.tomlfile import TomlDocument, parse_toml
 
 
@@ -30,11 +39,19 @@ class PyLock(TableLock):
         self.by_name = versions_by_name(self.doc.data.get("packages"), lambda p: _applies(p, environment))
 
     @property
+    def by_pdm(self) -> bool:
+        return self.doc.data.get("created-by") == "pdm" or isinstance(
+            get_in(self.doc.data, ("tool", "pdm")), dict
+        )
+
+    @property
     def fix(self) -> str:
-        created_by = self.doc.data.get("created-by")
-        if created_by == "pdm":
-            return f"re-export it (`pdm export -f pylock -o {self.doc.path.name}`)"
-        if created_by == "uv":
+        if self.by_pdm:
+            # Beside a pdm.lock the file is an export of it; alone, `pdm lock` writes it directly.
+            if (self.doc.path.parent / "pdm.lock").exists():
+                return f"re-export it (`pdm export -f pylock -o {self.doc.path.name}`)"
+            return f"re-lock it (`pdm lock --lockfile {self.doc.path.name}`)"
+        if self.doc.data.get("created-by") == "uv":
             return f"re-export it (`uv export --format pylock.toml -o {self.doc.path.name}`)"
         return "re-create it with the tool that made it"
 
@@ -66,6 +83,35 @@ def parse_lock(path: Path, text: str) -> PyLock | Finding:
 
 
 def check(doc: TomlDocument, lock: PyLock) -> list[Finding]:
+    view = LockView(lock.doc.path, lock.fix, lock.versions)
+    findings = _requirement_findings(doc, lock, view)
+    settings = table(get_in(lock.doc.data, ("tool", "pdm")))
+    if not lock.by_pdm or "lock_inputs" in settings:
+        return findings
+    check_command = f"pdm lock --check --lockfile {lock.doc.path.name}"
+    algorithm, value = next(iter(table(settings.get("hashes")).items()), ("", ""))
+    if not isinstance(value, str) or not value:
+        where = lock.doc.range_of(("tool", "pdm")) or lock.doc.range_of(("created-by",)) or Range.at(0)
+        return findings or [
+            Finding(
+                lock.doc.path,
+                where,
+                Severity.WARNING,
+                "lock-stale",
+                f"{lock.doc.path.name} was written by PDM but records no content hash "
+                f"(`[tool.pdm] hashes`), so `{check_command}` fails — {view.fix}",
+            )
+        ]
+    return hashed_lock_findings(
+        findings,
+        matches=value == pdm.content_hash(doc.data, algorithm),
+        lock=view,
+        hash_range=lock.doc.range_of(("tool", "pdm", "hashes")) or Range.at(0),
+        check_command=check_command,
+    )
+
+
+def _requirement_findings(doc: TomlDocument, lock: PyLock, view: LockView) -> list[Finding]:
     from packaging.markers import InvalidMarker, Marker
 
     wants = []
@@ -77,7 +123,7 @@ def check(doc: TomlDocument, lock: PyLock) -> list[Finding]:
             except (InvalidMarker, ValueError):  # ValueError: UndefinedComparison (`python_version ~= 'x'`)
                 pass
         wants.append(Want(item))
-    findings = compare_requirements(wants, None, LockView(lock.doc.path, lock.fix, lock.versions), "")
+    findings = compare_requirements(wants, None, view, "")
     wanted = get_in(doc.data, ("project", "requires-python"))
     recorded = lock.doc.data.get("requires-python")
     if isinstance(wanted, str) and isinstance(recorded, str) and not python_covers(recorded, wanted):
@@ -88,7 +134,7 @@ def check(doc: TomlDocument, lock: PyLock) -> list[Finding]:
                 Severity.ERROR,
                 codes.LOCK_REQUIRES_PYTHON,
                 f"{lock.doc.path.name} is for Python {recorded}, which does not cover requires-python "
-                f"{wanted} — {lock.fix}",
+                f"{wanted} — {view.fix}",
             )
         )
     return findings
