@@ -19,10 +19,13 @@ copy (the corpus stays pristine) and writes `verdicts.json`:
                                          the offline answer is not a pass, with a private cache)
     poetry check --lock      Poetry 2.5.1
     pdm lock --check         PDM 2.29.4 (with hishel<2, which it needs)
-    pylock.toml              PDM 2.29.4: `pdm lock --check` with PDM_LOCKFILE pointing at the file.
-                             Every pylock project in the corpus was written by `pdm export -f pylock`,
-                             which records PDM's content hash in `[tool.pdm]`; PDM is the tool that
-                             can tell whether that file still matches the pyproject.
+    pylock.toml              the writer's semantics, by its `created-by`:
+                 by PDM      PDM 2.29.4: `pdm lock --check` with PDM_LOCKFILE pointing at the file
+                             (PDM compares the content hash it records in `[tool.pdm] hashes`)
+                 by others   uv 0.13.9 (`support/pylock_oracle.py`): `uv pip sync` the file into a new
+                             venv on the lowest admitted Python and on 3.12, then a no-index dry-run
+                             of `-r pyproject.toml` must find nothing to change (PEP 751: the lock
+                             installs what the project requires)
 
 uv exit codes are recorded as they are: 0 in sync, 1 the lock needs updating, 2 an error.
 """
@@ -54,6 +57,7 @@ from corpus.corpus_cases import (
     load_manifest,
     materialise,
 )
+from support.pylock_oracle import COMMAND, install_check, pythons_admitted
 
 TOOLS = Path.home() / ".cache" / "lockstep" / "corpus-tools"
 
@@ -376,6 +380,12 @@ def check(project: Project, root: Path, tools: dict[str, Path], env: dict[str, s
         verdict["reason"] = _reason(done.stderr)
         verdict["tool_output"] = _last_line(done.stderr + "\n" + done.stdout)
         return verdict
+    if project.format == "pylock" and _created_by(root / project.lock) != "pdm":
+        pythons = pythons_admitted(root, PYENV, str(TOOL_PYTHON))
+        code, why = install_check(
+            str(tools["uv"]), root, pythons, lambda args: run(args, root, env), project.lock
+        )
+        return {"exit_code": code, "tool_output": why, "oracle": COMMAND}
     if project.format == "poetry":
         done = run([str(tools["poetry"]), "check", "--lock", "--no-ansi"], root, env)
     else:
@@ -384,6 +394,10 @@ def check(project: Project, root: Path, tools: dict[str, Path], env: dict[str, s
             pdm_env["PDM_LOCKFILE"] = str(root / project.lock)
         done = run([str(tools["pdm"]), "lock", "--check"], root, pdm_env)
     return {"exit_code": done.returncode, "tool_output": _last_line(done.stderr + "\n" + done.stdout)}
+
+
+def _created_by(lock: Path) -> object:
+    return tomllib.loads(lock.read_text(encoding="utf-8")).get("created-by")
 
 
 def versions(tools: dict[str, Path], env: dict[str, str]) -> dict[str, str]:

@@ -93,3 +93,11 @@ def test_pdm_pylock_beside_pdm_lock_is_re_exported(tmp_path: Path) -> None:
     shutil.copy(FIXTURES / "pdm-app/in-sync/pdm.lock", root / "pdm.lock")
     findings = [f for f in check_project(root) if f.path.name == "pylock.toml"]
     assert only(findings).message.endswith("re-export it (`pdm export -f pylock -o pylock.toml`)")
+
+
+def test_a_pip_lock_is_judged_by_pep_751_for_this_environment() -> None:
+    # Brachi/albam's `pip lock` file: one environment, and on Python 3.11 it lacks a requirement.
+    root = Path(__file__).parents[1] / "corpus" / "projects" / "pylock-albam"
+    finding = only(check_project(root))
+    assert (finding.code, finding.severity) == ("lock-missing-package", Severity.ERROR)
+    assert finding.message.startswith("bpy is required here but not in pylock.toml — re-lock it (`pip lock")

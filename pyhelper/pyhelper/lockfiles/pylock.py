@@ -51,8 +51,11 @@ class PyLock(TableLock):
             if (self.doc.path.parent / "pdm.lock").exists():
                 return f"re-export it (`pdm export -f pylock -o {self.doc.path.name}`)"
             return f"re-lock it (`pdm lock --lockfile {self.doc.path.name}`)"
-        if self.doc.data.get("created-by") == "uv":
+        created_by = self.doc.data.get("created-by")
+        if created_by == "uv":
             return f"re-export it (`uv export --format pylock.toml -o {self.doc.path.name}`)"
+        if created_by == "pip":
+            return f"re-lock it (`pip lock -o {self.doc.path.name}` with the requirements it was made from)"
         return "re-create it with the tool that made it"
 
 
