@@ -29,13 +29,13 @@ Run = Callable[[list[str]], "subprocess.CompletedProcess[str]"]
 
 COMMAND = (
     "uv pip sync pylock.toml, then uv pip install --dry-run --offline --no-index -r pyproject.toml "
-    "(lowest admitted Python and 3.12)"
+    "(lowest admitted Python, and 3.12 if admitted)"
 )
 
 
 def pythons_admitted(root: Path, versions: Path, also: str) -> list[str]:
     """The lowest CPython under `versions` (pyenv's; 3.8 or newer: uv's floor) that the project's
-    requires-python admits, and `also`."""
+    requires-python admits, and `also` (a Python under `versions`) when it admits that too."""
     project = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     wanted = SpecifierSet(project.get("requires-python", ""))
     installed = sorted(
@@ -43,8 +43,9 @@ def pythons_admitted(root: Path, versions: Path, also: str) -> list[str]:
         for path in versions.iterdir()
         if re.fullmatch(r"3\.\d+\.\d+", path.name)
     )
-    lowest = next(path for version, path in installed if version >= (3, 8) and wanted.contains(path.name))
-    return list(dict.fromkeys([str(lowest / "bin" / "python3"), also]))
+    admitted = [path for version, path in installed if version >= (3, 8) and wanted.contains(path.name)]
+    chosen = [str(admitted[0] / "bin" / "python3")]
+    return [*chosen, also] if Path(also).parents[1] in admitted[1:] else chosen
 
 
 def install_check(
