@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from pyhelper.drift import check_project
+from pyhelper.drift.lock import check_project
 from pyhelper.findings import Finding, Severity
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "drift"
