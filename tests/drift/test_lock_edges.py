@@ -226,7 +226,7 @@ def test_a_pylock_package_for_another_group_is_not_installed_here(tmp_path: Path
     _edit(root / "pyproject.toml", '"idna>=3.0",', '"idna>=3.0",\n    "certifi",')
     finding = _only(check_project(root))
     assert finding.message == (
-        "certifi is required here but not in pylock.toml — re-export it (`pdm export -f pylock -o pylock.toml`)"
+        "certifi is required here but not in pylock.toml — re-lock it (`pdm lock --lockfile pylock.toml`)"
     )
 
 
@@ -246,6 +246,6 @@ def test_pylock_requires_python_says_what_it_covers(tmp_path: Path) -> None:
     _edit(root / "pyproject.toml", 'requires-python = ">=3.10"', 'requires-python = ">=3.8"')
     finding = _only(check_project(root))
     assert finding.message == (
-        "pylock.toml is for Python >=3.10, which does not cover requires-python >=3.8 — re-export it "
-        "(`pdm export -f pylock -o pylock.toml`)"
+        "pylock.toml is for Python >=3.10, which does not cover requires-python >=3.8 — re-lock it "
+        "(`pdm lock --lockfile pylock.toml`)"
     )
