@@ -145,15 +145,6 @@ def test_a_lock_over_the_cap_is_refused_before_it_is_read(tmp_path: Path) -> Non
     )
 
 
-def test_a_recent_lock_is_read_once_it_settles(tmp_path: Path) -> None:
-    lock = tmp_path / "uv.lock"
-    lock.write_text("a = 1\n", encoding="utf-8")
-    text, stat = read_text_stable(lock)
-    assert text == "a = 1\n" and stat.st_size == 6
-    # It was given time to settle: read no sooner than 0.2 s after it was last written.
-    assert time.time() - stat.st_mtime >= 0.2
-
-
 def test_a_lock_dated_in_the_future_is_read_as_it_is(tmp_path: Path) -> None:
     lock = tmp_path / "uv.lock"
     lock.write_text("a = 1\n", encoding="utf-8")

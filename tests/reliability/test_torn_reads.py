@@ -88,13 +88,13 @@ def test_a_check_that_finds_the_lock_cut_off_reads_it_once_the_writer_is_done(
     # then, so the check has seen the half file, whatever the machine's load.
     monkeypatch.setattr(lockfiles, "_WHOLE_LIMIT", 600.0)
     waiting = threading.Event()
-    wait_for_change = lockfiles._wait_for_change
+    changes_by = lockfiles._changes_by
 
-    def waits(*args: Any) -> None:
+    def waits(*args: Any) -> bool:
         waiting.set()
-        wait_for_change(*args)
+        return changes_by(*args)
 
-    monkeypatch.setattr(lockfiles, "_wait_for_change", waits)
+    monkeypatch.setattr(lockfiles, "_changes_by", waits)
     writer = PausedWriter()
     try:
         writer.start(tmp_path / "whole", lock, [len(whole) // 2])
@@ -107,3 +107,14 @@ def test_a_check_that_finds_the_lock_cut_off_reads_it_once_the_writer_is_done(
     finally:
         writer.close()
     assert seen == [()]
+
+
+def test_a_still_lock_without_a_final_newline_is_checked_as_it_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A lock edited by hand may lose its final newline; nobody is writing it, so it is not "changing".
+    root = Path(shutil.copytree(FIXTURES / "uv-app" / "in-sync", tmp_path / "app"))
+    lock = root / "uv.lock"
+    lock.write_bytes(lock.read_bytes().rstrip(b"\n"))
+    monkeypatch.setattr(lockfiles, "_WHOLE_LIMIT", 0.1)
+    assert check(root) == (), "the fixture's lock is in sync"

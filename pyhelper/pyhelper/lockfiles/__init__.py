@@ -40,7 +40,7 @@ from typing import Any, TypeVar, cast
 from pyhelper import boundedread, codes
 from pyhelper.findings import Finding, Range, Severity
 from pyhelper.requirements import canonicalize_name
-from pyhelper.tomlfile import MAX_VALUES, TomlDocument, structure_count
+from pyhelper.tomlfile import MAX_VALUES, TOMLDecodeError, TomlDocument, loads, structure_count
 
 T = TypeVar("T")
 
@@ -68,9 +68,10 @@ def read_text_stable(path: Path) -> tuple[str, os.stat_result]:
     writer ends its file with one). A tool rewriting in place truncates, then writes in pieces, and
     may be paused anywhere: an empty file or one cut off mid-line is waited for until it changes (the
     pause may be long on a loaded machine; its length proves nothing). One not whole after
-    `_WHOLE_LIMIT` seconds raises UnreadableFile with a `lock-changing` finding: the live check reads
-    it again on its next change. A piece that happens to end with a line break is the one torn read
-    this cannot see; it is read whole again when the writer's next piece changes the file.
+    `_WHOLE_LIMIT` seconds raises UnreadableFile with a `lock-changing` finding (the live check reads
+    it again on its next change), unless it parses: a lock edited by hand may lack the final newline.
+    A piece that happens to end with a line break is the one torn read this cannot see; it is read
+    whole again when the writer's next piece changes the file.
     """
     deadline = time.monotonic() + _WHOLE_LIMIT
     while True:
@@ -83,7 +84,10 @@ def read_text_stable(path: Path) -> tuple[str, os.stat_result]:
         if _identity(before) == _identity(after) and len(data) == after.st_size:
             if data.endswith(b"\n"):
                 break
-            _wait_for_change(path, after, deadline)
+            if not _changes_by(path, after, deadline):
+                if data and _is_toml(data):
+                    break  # still for the whole wait and complete: a hand-edited lock without a final newline
+                raise UnreadableFile(_changing(path))
         elif time.monotonic() > deadline:
             raise UnreadableFile(_changing(path))
     try:
@@ -97,16 +101,24 @@ def _identity(stat: os.stat_result) -> tuple[int, int, int, int]:
     return stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns
 
 
-def _wait_for_change(path: Path, read: os.stat_result, deadline: float) -> None:
-    """Return once the file differs from the cut-off `read`; past `deadline`, raise `lock-changing`."""
+def _changes_by(path: Path, read: os.stat_result, deadline: float) -> bool:
+    """Whether the file differs from the cut-off `read` before `deadline` (polling its stat)."""
     while time.monotonic() < deadline:
         time.sleep(_POLL_SECONDS)
         try:
             if _identity(path.stat()) != _identity(read):
-                return
+                return True
         except OSError as error:
             raise UnreadableFile(_unreadable(path, error.strerror or str(error))) from error
-    raise UnreadableFile(_changing(path))
+    return False
+
+
+def _is_toml(data: bytes) -> bool:
+    try:
+        loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, TOMLDecodeError):
+        return False
+    return True
 
 
 def _changing(path: Path) -> Finding:
