@@ -25,9 +25,8 @@ from pyhelper.lsp.session import (
     DOCUMENT_PART,
     Session,
     WorkDone,
-    log_answer,
     params_dict,
-    run_blocking,
+    run_reported,
 )
 from pyhelper.tomlfile import TomlDocument, parse_toml
 
@@ -202,13 +201,7 @@ async def on_update_lock(session: Session, params: Any) -> protocol.UpdateLockRe
         )
         return {"status": done.status, "message": done.message}
 
-    try:
-        answer = await run_blocking(work)
-    except asyncio.CancelledError:
-        progress.end("Cancelled")
-        raise
-    progress.end(answer["message"])
-    log_answer(answer["status"], answer["message"])
+    answer = await run_reported(work, progress)
     # The lock changed: re-check now rather than wait for the file event.
     session.schedule_drift(session.projects_of(lock_root / lock_name) or [project], delay=0)
     return answer

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from pyhelper.lsp import protocol
 from pyhelper.lsp.payloads import venv_info
-from pyhelper.lsp.session import Session, WorkDone, log_answer, params_dict, run_blocking
+from pyhelper.lsp.session import Session, WorkDone, params_dict, run_reported
 
 if TYPE_CHECKING:
     from pyhelper.downloads import InstallSettings
@@ -243,16 +243,11 @@ async def _finish(
     session: Session, progress: WorkDone, work: Callable[[threading.Event], protocol.EnvironmentResult]
 ) -> protocol.EnvironmentResult:
     try:
-        answer = await run_blocking(work)
-    except asyncio.CancelledError:
-        progress.end("Cancelled")
+        return await run_reported(work, progress)
+    finally:
+        # The venv changed (or was restored): the projects and the status bar should say so without
+        # waiting for file events.
         session.request_scan(delay=0)
-        raise
-    progress.end(answer["message"])
-    log_answer(answer["status"], answer["message"])
-    # The venv changed: the projects (and the status bar) should say so without waiting for file events.
-    session.request_scan(delay=0)
-    return answer
 
 
 HANDLERS: dict[str, Callable[..., Any]] = {

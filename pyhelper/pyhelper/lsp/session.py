@@ -425,6 +425,22 @@ async def run_blocking(work: Callable[[threading.Event], T]) -> T:
         raise
 
 
+Answer = TypeVar("Answer", bound=Mapping[str, object])
+
+
+async def run_reported(work: Callable[[threading.Event], Answer], progress: WorkDone) -> Answer:
+    """`run_blocking` for an operation with progress: the progress ends with its answer's message (or
+    "Cancelled"), and the answer is logged at the level its status deserves."""
+    try:
+        answer = await run_blocking(work)
+    except asyncio.CancelledError:
+        progress.end("Cancelled")
+        raise
+    progress.end(str(answer["message"]))
+    log_answer(str(answer["status"]), str(answer["message"]))
+    return answer
+
+
 _ANSWER_LEVELS = {"failed": logging.ERROR, "missing-tool": logging.ERROR, "lock-stale": logging.WARNING}
 
 
