@@ -37,7 +37,10 @@ class Kind:
 
     def describe_cap(self) -> str:
         size = self.max_bytes
-        return f"{size // 2**20} MB" if size >= 2**20 else f"{size // 2**10} KB"
+        for unit, scale in (("GB", 2**30), ("MB", 2**20)):
+            if size >= scale:
+                return f"{size // scale} {unit}"
+        return f"{size // 2**10} KB"
 
 
 PYPROJECT = Kind("pyproject.toml", 2 * 2**20)

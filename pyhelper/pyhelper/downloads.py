@@ -34,7 +34,7 @@ from urllib.request import url2pathname
 
 from packaging.version import Version
 
-from pyhelper import __version__
+from pyhelper import __version__, boundedread
 from pyhelper.cancellation import CancelToken
 from pyhelper.catalog import (
     PBS_INSTALLER_SOURCE,
@@ -328,11 +328,12 @@ def _read_text(client: httpx.Client, location: str, settings: InstallSettings) -
     try:
         if scheme in ("http", "https"):
             _check_url(location, settings.mirror)
-            response = client.get(location)
-            response.raise_for_status()
-            return response.text
+            with client.stream("GET", location) as response:
+                response.raise_for_status()
+                body = b"".join(_capped(response.iter_bytes(), boundedread.DOWNLOADS_JSON, location))
+            return body.decode("utf-8")
         path = Path(url2pathname(urlsplit(location).path)) if scheme == "file" else Path(location)
-        return path.read_text(encoding="utf-8")
+        return boundedread.read_text(path, boundedread.DOWNLOADS_JSON)
     except InstallError:
         raise
     except OSError as exc:
@@ -427,7 +428,9 @@ def _fetch_once(
     digest = hashlib.sha256()
     done = 0
     with _open_source(client, url) as (total, chunks), _os_errors(target), open(target, "wb") as out:
-        for chunk in chunks:
+        if total is not None and total > ARCHIVE.max_bytes:
+            raise DownloadError(_too_large(url, ARCHIVE))
+        for chunk in _capped(chunks, ARCHIVE, url):
             _check_cancel(cancel)
             digest.update(chunk)
             out.write(chunk)
@@ -435,6 +438,25 @@ def _fetch_once(
             if progress is not None:
                 progress(done, total)
     return digest.hexdigest()
+
+
+ARCHIVE = boundedread.Kind("Python archive", 2**30)
+"""python-build-standalone's install_only archives are 15-70 MB; a mirror that sends more is hostile."""
+
+
+def _capped(chunks: Iterator[bytes], kind: boundedread.Kind, url: str) -> Iterator[bytes]:
+    """The chunks of a download, stopped with a DownloadError once they pass the kind's cap: a hostile
+    or broken server may send a body that never ends, with no Content-Length or a false one."""
+    received = 0
+    for chunk in chunks:
+        received += len(chunk)
+        if received > kind.max_bytes:
+            raise DownloadError(_too_large(url, kind))
+        yield chunk
+
+
+def _too_large(url: str, kind: boundedread.Kind) -> str:
+    return f"{url} is larger than {kind.describe_cap()}, more than any real {kind.label}; refused"
 
 
 @contextmanager

@@ -2,7 +2,9 @@
 
 Files are served under `/<anything>` from a dict of URL paths; faults apply to the first N requests of
 a path: `stall` (send part of the body, then nothing until the server stops), `cut` (send part, then
-close the connection), `gate` (hold the body until an event is set). Shared by tests and bench.
+close the connection), `gate` (hold the body until an event is set), `endless` (no Content-Length and
+zeros until the client hangs up), `oversize` (a Content-Length of 2 GiB, then nothing). Shared by tests
+and bench.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import Literal
 
 @dataclass
 class Fault:
-    kind: Literal["stall", "cut", "gate"]
+    kind: Literal["stall", "cut", "gate", "endless", "oversize"]
     after: int = 0
     """Bytes of the body sent before the fault."""
     times: int = 1
@@ -71,13 +73,16 @@ class Mirror:
             handler.send_error(404)
             return
         data = body
+        fault = self.faults.get(path)
+        if not head and fault is not None and fault.kind in ("endless", "oversize") and number <= fault.times:
+            self._hostile(handler, fault)
+            return
         size = len(data) if isinstance(data, bytes) else data.stat().st_size
         handler.send_response(200)
         handler.send_header("Content-Length", str(size))
         handler.end_headers()
         if head:
             return
-        fault = self.faults.get(path)
         if fault is not None and number <= fault.times:
             self._faulty(handler, data, fault)
         elif isinstance(data, bytes):
@@ -85,6 +90,22 @@ class Mirror:
         else:
             with data.open("rb") as f:
                 handler.connection.sendfile(f)
+
+    def _hostile(self, handler: BaseHTTPRequestHandler, fault: Fault) -> None:
+        handler.send_response(200)
+        if fault.kind == "oversize":
+            handler.send_header("Content-Length", str(2 * 2**30))
+        handler.end_headers()
+        handler.close_connection = True
+        if fault.kind == "oversize":
+            self._stopping.wait()
+            return
+        zeros = bytes(1 << 20)
+        try:
+            while not self._stopping.is_set():
+                handler.wfile.write(zeros)
+        except OSError:  # the client hung up, as it should
+            pass
 
     def _faulty(self, handler: BaseHTTPRequestHandler, data: Path | bytes, fault: Fault) -> None:
         content = data if isinstance(data, bytes) else data.read_bytes()

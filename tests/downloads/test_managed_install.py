@@ -237,6 +237,44 @@ def test_the_downloads_json_can_come_from_the_mirror(
     ]
 
 
+def test_a_downloads_json_that_never_ends_is_refused_at_its_cap(
+    settings: Settings, mirror: Mirror, tmp_path: Path
+) -> None:
+    # A hostile mirror streams zeros with no Content-Length: the read stops at the cap, not at the disk.
+    mirror.files[MIRROR_ROOT + "/downloads.json"] = b"[]"
+    mirror.faults[MIRROR_ROOT + "/downloads.json"] = Fault("endless")
+    config = settings(mirror.url + MIRROR_ROOT + "/downloads.json")
+
+    with pytest.raises(InstallError, match=r"larger than 64 MB, more than any real downloads JSON"):
+        install_python("3.12", config)
+    assert leftovers(config.install_dir) == []
+
+
+@pytest.mark.parametrize("kind", ["device", "fifo"])
+def test_a_downloads_json_that_is_not_a_regular_file_is_refused(
+    kind: str, settings: Settings, tmp_path: Path
+) -> None:
+    path = Path("/dev/zero") if kind == "device" else tmp_path / "downloads.json"
+    if kind == "fifo":
+        os.mkfifo(path)  # opening it for reading would wait for a writer forever
+
+    with pytest.raises(InstallError, match=r"cannot read the downloads JSON .*(character device|FIFO)"):
+        install_python("3.12", settings(path))
+
+
+def test_an_archive_claiming_more_than_the_cap_is_refused_before_download(
+    pbs_archive: Archive, publish: Callable[..., Path], settings: Settings, mirror: Mirror
+) -> None:
+    downloads = publish((pbs_archive.version, pbs_archive.path))
+    mirror.faults[served_path(pbs_archive.version)] = Fault("oversize")
+    config = settings(downloads)
+
+    with pytest.raises(DownloadError, match=r"larger than 1 GB, more than any real Python archive"):
+        install_python("3.12", config)
+    assert mirror.requests_for(served_path(pbs_archive.version)) == 1, "a refusal is not retried"
+    assert leftovers(config.install_dir) == []
+
+
 def copy_release(archive: Archive, folder: Path) -> Path:
     """The archive in a copy of the release files on disk, named as GitHub names it (`+`, which URLs
     spell %2B)."""
