@@ -80,7 +80,7 @@ def keystrokes(root: Path, runs: int) -> list[float]:
         start = time.perf_counter()
         result = session.check(project, parse_toml(project.pyproject, buffer))
         times.append(time.perf_counter() - start)
-        assert (result.summary.state == "lock-stale") == (buffer is edited), result.summary
+        assert (result.summary.state == "lock-out-of-sync") == (buffer is edited), result.summary
     return times
 
 

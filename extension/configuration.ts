@@ -4,7 +4,7 @@
 export const SETTINGS_SECTION = "lockstep";
 
 /** Setting keys, relative to the `lockstep` section. */
-export const Settings = {
+export const SettingKeys = {
   helperPython: "helper.python",
   exclude: "exclude",
   autoCreate: "autoCreate",

@@ -26,11 +26,11 @@ export interface VenvInfo {
   link: boolean;
 }
 
-export type DriftState = "in-sync" | "lock-stale" | "env-out-of-sync" | "unlocked" | "pyproject-invalid" | "unknown";
+export type DriftState = "in-sync" | "lock-out-of-sync" | "env-out-of-sync" | "unlocked" | "pyproject-invalid" | "unknown";
 
 export interface DriftInfo {
   /**
-   * `pyproject-invalid` (the buffer or file does not parse) wins over `lock-stale`, which wins over
+   * `pyproject-invalid` (the buffer or file does not parse) wins over `lock-out-of-sync`, which wins over
    * `env-out-of-sync`; `unlocked`: the manager uses a lockfile and there is none; `unknown`: no venv to
    * compare, or unreadable.
    */
@@ -78,7 +78,7 @@ export interface ProjectsParams {
 }
 
 /** `lock-tool-missing`: no lock and the manager (Poetry, PDM) is not installed; `unlocked` would go on. */
-export type EnvironmentStatus = "ok" | "cancelled" | "failed" | "lock-stale" | "lock-tool-missing" | "needs-python" | "busy";
+export type EnvironmentStatus = "ok" | "cancelled" | "failed" | "needs-lock" | "lock-tool-missing" | "needs-python" | "busy";
 
 export interface EnvironmentParams {
   /** The project's folder (as in ProjectInfo.root). */
@@ -193,7 +193,7 @@ export interface InterpreterCandidate {
 
 export interface PythonInstallRequest {
   implementation: string;
-  /** PEP 440 specifier for the managed build, e.g. `==3.12.*` (catalog.PythonRequest.parse reads it). */
+  /** PEP 440 specifier for the managed build, e.g. `==3.12.*` (catalog.BuildRequest.parse reads it). */
   specifier: string;
   freeThreaded: boolean;
   prereleases: boolean;

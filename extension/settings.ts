@@ -1,5 +1,5 @@
 import * as vscode from "vscode";
-import { DEFAULTS, HELPER_SETTINGS, SETTINGS_SECTION, Settings, type SettingValues } from "./configuration";
+import { DEFAULTS, HELPER_SETTINGS, SETTINGS_SECTION, SettingKeys, type SettingValues } from "./configuration";
 import type { HelperSettings, VenvPathOrigin } from "./protocol";
 import { originOf } from "./settingOrigin";
 
@@ -15,13 +15,13 @@ export interface LockstepSettings extends SettingValues {
 export function readSettings(scope?: vscode.Uri): LockstepSettings {
   const config = vscode.workspace.getConfiguration(SETTINGS_SECTION, scope);
   const values = Object.fromEntries(
-    (Object.keys(Settings) as (keyof SettingValues)[]).map((name) => {
-      const value = config.get(Settings[name], DEFAULTS[name]);
+    (Object.keys(SettingKeys) as (keyof SettingValues)[]).map((name) => {
+      const value = config.get(SettingKeys[name], DEFAULTS[name]);
       // An empty (or blank) text means "not set": the default, e.g. `.venv` or "look on PATH".
       return [name, typeof value === "string" ? value.trim() || DEFAULTS[name] : value];
     }),
   ) as unknown as SettingValues;
-  return { ...values, venvPathOrigin: originOf(config.inspect<string>(Settings.venvPath)) };
+  return { ...values, venvPathOrigin: originOf(config.inspect<string>(SettingKeys.venvPath)) };
 }
 
 type HelperSettingValues = Pick<SettingValues, (typeof HELPER_SETTINGS)[number]>;
@@ -34,5 +34,5 @@ export function helperSettings(settings: LockstepSettings): HelperSettings {
 
 /** Whether a configuration change touches any of the Lockstep settings `names`. */
 export function affects(event: vscode.ConfigurationChangeEvent, names: readonly (keyof SettingValues)[]): boolean {
-  return names.some((name) => event.affectsConfiguration(`${SETTINGS_SECTION}.${Settings[name]}`));
+  return names.some((name) => event.affectsConfiguration(`${SETTINGS_SECTION}.${SettingKeys[name]}`));
 }

@@ -37,8 +37,8 @@ function projectActions(project: ProjectInfo): StatusAction[] {
   // Nothing that needs pyproject.toml is offered until it parses.
   if (project.pyprojectError || drift?.state === "pyproject-invalid") return [SELECT];
   const lock = project.lockfile ? [update] : [];
-  if (!project.venv) return drift?.state === "lock-stale" ? [update, create, SELECT] : [create, SELECT];
-  if (drift?.state === "lock-stale") return [update, sync, SELECT];
+  if (!project.venv) return drift?.state === "lock-out-of-sync" ? [update, create, SELECT] : [create, SELECT];
+  if (drift?.state === "lock-out-of-sync") return [update, sync, SELECT];
   if (drift?.state === "env-out-of-sync" && drift.pythonMismatch) return [recreate, SELECT];
   return [sync, ...lock, SELECT];
 }
@@ -100,7 +100,7 @@ export function describeStatus(
     lines.push(
       `Interpreter: ${selected ? `${selected.path} (selected; no virtual environment yet)` : "none (no virtual environment)"}`,
     );
-    const lockDrift = invalid ?? (project.drift?.state === "lock-stale" ? describeDrift(project.drift) : undefined);
+    const lockDrift = invalid ?? (project.drift?.state === "lock-out-of-sync" ? describeDrift(project.drift) : undefined);
     if (lockDrift) lines.push("", ...lockDrift.lines);
     if (!invalid && project.drift?.state === "unlocked") {
       lines.push("", "No lockfile yet: Lockstep: Create Environment locks the dependencies, then installs them.");
@@ -166,7 +166,7 @@ export function describeDrift(drift: DriftInfo | undefined): DriftView {
       };
     case "in-sync":
       return { suffix: " $(check)", tone: "normal", lines: [`In sync: pyproject.toml, ${lockName} and the environment agree.`] };
-    case "lock-stale":
+    case "lock-out-of-sync":
       return {
         suffix: " $(warning) lock stale",
         tone: "warning",

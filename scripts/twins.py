@@ -240,7 +240,7 @@ def render_configuration(module: types.ModuleType, manifest: dict[str, Any]) -> 
         f'export const SETTINGS_SECTION = "{SECTION}";',
         "",
         f"/** Setting keys, relative to the `{SECTION}` section. */",
-        "export const Settings = {",
+        "export const SettingKeys = {",
         *(f'  {name}: "{key}",' for key, name, _ in settings),
         "} as const;",
         "",

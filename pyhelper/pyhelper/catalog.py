@@ -127,7 +127,7 @@ def parse_install_name(name: str) -> InstallName | None:
 
 
 @dataclass(frozen=True)
-class PythonRequest:
+class BuildRequest:
     """What the user asked for: `3.12`, `3.12.7`, `cpython@3.12`, `3.13t`, `==3.12.*`, `>=3.11,<3.13`."""
 
     text: str
@@ -135,7 +135,7 @@ class PythonRequest:
     freethreaded: bool
 
     @classmethod
-    def parse(cls, text: str) -> PythonRequest:
+    def parse(cls, text: str) -> BuildRequest:
         body = text.strip().lower()
         for prefix in ("cpython@", "cpython-", "cpython", "python"):
             if body.startswith(prefix):
@@ -169,7 +169,7 @@ class PythonRequest:
         return self.text
 
 
-def choose_build(builds: Iterable[Build], request: PythonRequest, platform: Platform, source: str) -> Build:
+def choose_build(builds: Iterable[Build], request: BuildRequest, platform: Platform, source: str) -> Build:
     """The newest build for `platform` that satisfies `request`; a stripped archive wins a tie."""
     candidates = [b for b in builds if b.platform == platform and b.freethreaded == request.freethreaded]
     version = request.pick({b.version for b in candidates})

@@ -39,9 +39,9 @@ from pyhelper.cancellation import CancelToken
 from pyhelper.catalog import (
     PBS_INSTALLER_SOURCE,
     Build,
+    BuildRequest,
     CatalogError,
     Platform,
-    PythonRequest,
     choose_build,
     host_platform,
     parse_downloads_json,
@@ -233,7 +233,7 @@ def _remote_size(client: httpx.Client, url: str) -> int | None:
 
 
 def find_installed(
-    request: PythonRequest, settings: InstallSettings, platform: Platform | None = None
+    request: BuildRequest, settings: InstallSettings, platform: Platform | None = None
 ) -> InstallResult | None:
     """The newest complete installation fitting `request` in Lockstep's dir, then uv's."""
     platform = platform or host_platform()
@@ -280,9 +280,9 @@ def uninstall_python(request: str, install_dir: Path | None = None) -> list[Path
     return doomed
 
 
-def _parse_request(request: str) -> PythonRequest:
+def _parse_request(request: str) -> BuildRequest:
     try:
-        return PythonRequest.parse(request)
+        return BuildRequest.parse(request)
     except CatalogError as exc:
         raise InstallError(str(exc)) from None
 
@@ -307,7 +307,7 @@ def _listdir(root: Path) -> list[Path]:
 
 
 def _choose(
-    settings: InstallSettings, client: httpx.Client, wanted: PythonRequest, platform: Platform
+    settings: InstallSettings, client: httpx.Client, wanted: BuildRequest, platform: Platform
 ) -> Build:
     """The catalogue's newest build for the request, with the mirror applied."""
     try:

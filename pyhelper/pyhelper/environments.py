@@ -39,7 +39,7 @@ Installing from the lock, by manager:
   pyproject.toml's declared dependencies instead, unpinned. A lock made here and then undone by Cancel
   is removed again; when installing fails after locking, the lock stays (it is what `uv lock` would
   write, and the message says so) while the venv is left as it was.
-- uv: `uv sync --locked` (a stale lock gives `lock-stale`; nothing is re-locked). For a new
+- uv: `uv sync --locked` (a stale lock gives `needs-lock`; nothing is re-locked). For a new
   venv without seed packages uv sync creates it itself (`--python <interpreter>`), one process instead
   of `uv venv` + `uv sync`; otherwise `uv venv --python <interpreter> [--seed]` comes first.
 - poetry / pdm: the lock's packages for this venv (`pyhelper.lockfiles.selection`) become a pinned,
@@ -88,14 +88,14 @@ _OLD = ".lockstep-old-"
 _STALE_LOCK_SIGNS = ("needs to be updated, but `--locked` was provided",)
 
 EnvironmentStatus = Literal[
-    "ok", "cancelled", "failed", "lock-stale", "lock-tool-missing", "needs-python", "busy"
+    "ok", "cancelled", "failed", "needs-lock", "lock-tool-missing", "needs-python", "busy"
 ]
 """How an operation ended. `lock-tool-missing`: no lock and the manager (Poetry, PDM) is not installed;
 `unlocked` would go on."""
 
 
 @dataclass(frozen=True)
-class Settings:
+class EnvironmentOptions:
     """The user's choices (editor settings) that shape an operation."""
 
     venv: VenvSetting = field(default_factory=VenvSetting)
@@ -210,7 +210,7 @@ class Environments:
         self._guard = threading.Lock()
         self._running: dict[Path, _Operation] = {}
 
-    def location(self, project: Project, settings: Settings = Settings()) -> Path:
+    def location(self, project: Project, settings: EnvironmentOptions = EnvironmentOptions()) -> Path:
         """The project's venv; `VenvRefused` for a place outside the project the user did not pick."""
         return venv_location(project.env_root, project.manager, self.environ, settings.venv)
 
@@ -223,7 +223,7 @@ class Environments:
         *,
         replace: bool = False,
         python_version: str | None = None,
-        settings: Settings = Settings(),
+        settings: EnvironmentOptions = EnvironmentOptions(),
         unlocked: bool = False,
         progress: Progress | None = None,
         cancel: CancelToken | None = None,
@@ -254,7 +254,7 @@ class Environments:
         self,
         project: Project,
         *,
-        settings: Settings = Settings(),
+        settings: EnvironmentOptions = EnvironmentOptions(),
         unlocked: bool = False,
         progress: Progress | None = None,
         cancel: CancelToken | None = None,
@@ -272,7 +272,9 @@ class Environments:
             lambda op: self._sync(project, venv, settings, unlocked, op),
         )
 
-    def delete(self, project: Project, *, confirmed: bool, settings: Settings = Settings()) -> Outcome:
+    def delete(
+        self, project: Project, *, confirmed: bool, settings: EnvironmentOptions = EnvironmentOptions()
+    ) -> Outcome:
         """Delete the project's venv (of a link, the link) only with `confirmed=True` (the user's word)."""
         try:
             venv = self.location(project, settings)
@@ -344,7 +346,7 @@ class Environments:
         python: Path,
         replace: bool,
         python_version: str | None,
-        settings: Settings,
+        settings: EnvironmentOptions,
         unlocked: bool,
         op: _Operation,
         started: float,
@@ -403,7 +405,7 @@ class Environments:
         venv: Path,
         python: Path,
         python_version: str | None,
-        settings: Settings,
+        settings: EnvironmentOptions,
         unlocked: bool,
         op: _Operation,
     ) -> tuple[Project, LockBackup | None] | Outcome:
@@ -448,7 +450,13 @@ class Environments:
         return dataclasses.replace(project, lockfile=lockfile), backup
 
     def _make_venv(
-        self, build: Path, python: Path, project: Project, settings: Settings, uv: Uv | None, op: _Operation
+        self,
+        build: Path,
+        python: Path,
+        project: Project,
+        settings: EnvironmentOptions,
+        uv: Uv | None,
+        op: _Operation,
     ) -> Outcome | None:
         """Create a bare venv at `build`; None when done, else why not."""
         env = child_environment(self.environ)
@@ -472,7 +480,7 @@ class Environments:
     # Sync -------------------------------------------------------------------------------------------
 
     def _sync(
-        self, project: Project, venv: Path, settings: Settings, unlocked: bool, op: _Operation
+        self, project: Project, venv: Path, settings: EnvironmentOptions, unlocked: bool, op: _Operation
     ) -> Outcome:
         _recover(venv, self._journal(venv))
         info = describe_venv(venv)
@@ -496,7 +504,7 @@ class Environments:
         project: Project,
         venv: Path,
         interpreter: Path,
-        settings: Settings,
+        settings: EnvironmentOptions,
         uv: Uv | None,
         op: _Operation,
     ) -> Outcome:
@@ -516,7 +524,7 @@ class Environments:
             result = self._run(argv, env, project.root, op)
             if not result.ok and any(sign in line for line in result.lines for sign in _STALE_LOCK_SIGNS):
                 return Outcome(
-                    "lock-stale",
+                    "needs-lock",
                     "uv.lock is out of date with pyproject.toml; update the lockfile first.",
                     venv,
                     result.lines,
@@ -590,7 +598,7 @@ class Environments:
         )
 
     def _install_pinned(
-        self, project: Project, venv: Path, settings: Settings, uv: Uv | None, op: _Operation
+        self, project: Project, venv: Path, settings: EnvironmentOptions, uv: Uv | None, op: _Operation
     ) -> Outcome:
         from pyhelper.lockfiles.selection import LockSelectionError, pinned_install
 
@@ -598,7 +606,7 @@ class Environments:
         if lock is None or not lock.is_file():
             fmt = format_for_manager(project.manager)
             lockname = fmt.lock_name if fmt is not None else "lockfile"
-            return Outcome("lock-stale", f"There is no {lockname} yet; create the lockfile first.", venv)
+            return Outcome("needs-lock", f"There is no {lockname} yet; create the lockfile first.", venv)
         try:
             plan = pinned_install(lock, project.root, venv, settings.groups, settings.extras)
         except LockSelectionError as error:
@@ -820,12 +828,12 @@ def _recover(venv: Path, journal: Journal) -> None:
 
 
 __all__ = [
+    "EnvironmentOptions",
     "Environments",
     "Event",
     "Outcome",
     "Progress",
     "Project",
-    "Settings",
     "default_journal_dir",
     "default_lock_dir",
 ]

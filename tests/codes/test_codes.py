@@ -65,12 +65,12 @@ def test_package_json_documents_exactly_the_registry() -> None:
 
 
 def test_the_severity_levels_are_the_ones_the_helper_accepts() -> None:
-    from pyhelper.lsp.settings import Settings, read_settings
+    from pyhelper.lsp.settings import EditorSettings, read_settings
 
     levels = _script().LEVELS
-    read = read_settings({"diagnosticsSeverity": dict.fromkeys(levels, "x")}, Settings())
+    read = read_settings({"diagnosticsSeverity": dict.fromkeys(levels, "x")}, EditorSettings())
     assert read.diagnostics_severity == ()
-    read = read_settings({"diagnosticsSeverity": {level: level for level in levels}}, Settings())
+    read = read_settings({"diagnosticsSeverity": {level: level for level in levels}}, EditorSettings())
     assert sorted(level for _, level in read.diagnostics_severity) == sorted(levels)
 
 

@@ -13,9 +13,9 @@ from pyhelper.catalog import (
     GITHUB_PREFIX,
     PBS_INSTALLER_SOURCE,
     Build,
+    BuildRequest,
     CatalogError,
     Platform,
-    PythonRequest,
     choose_build,
     parse_downloads_json,
     parse_install_name,
@@ -67,7 +67,7 @@ BUILDS = [
     ],
 )
 def test_the_newest_stable_build_that_fits_is_chosen(request_text: str, chosen: str) -> None:
-    found = choose_build(BUILDS, PythonRequest.parse(request_text), LINUX, "test")
+    found = choose_build(BUILDS, BuildRequest.parse(request_text), LINUX, "test")
 
     assert (str(found.version), found.freethreaded, found.platform) == (
         chosen,
@@ -77,7 +77,7 @@ def test_the_newest_stable_build_that_fits_is_chosen(request_text: str, chosen: 
 
 
 def test_free_threaded_only_when_asked() -> None:
-    found = choose_build(BUILDS, PythonRequest.parse("3.13t"), LINUX, "test")
+    found = choose_build(BUILDS, BuildRequest.parse("3.13t"), LINUX, "test")
 
     assert (found.key, found.freethreaded) == (
         "cpython-3.13.1+freethreaded-linux-x86_64-gnu",
@@ -88,9 +88,7 @@ def test_free_threaded_only_when_asked() -> None:
 def test_a_stripped_archive_wins_a_tie() -> None:
     pair = [build("3.12.7", suffix="_stripped"), build("3.12.7")]
 
-    assert choose_build(pair, PythonRequest.parse("3.12"), LINUX, "test").filename.endswith(
-        "_stripped.tar.gz"
-    )
+    assert choose_build(pair, BuildRequest.parse("3.12"), LINUX, "test").filename.endswith("_stripped.tar.gz")
 
 
 @pytest.mark.parametrize(
@@ -103,7 +101,7 @@ def test_a_stripped_archive_wins_a_tie() -> None:
 )
 def test_unusable_requests_say_why(request_text: str, message: str) -> None:
     with pytest.raises(CatalogError, match=message):
-        choose_build(BUILDS, PythonRequest.parse(request_text), LINUX, "test")
+        choose_build(BUILDS, BuildRequest.parse(request_text), LINUX, "test")
 
 
 @pytest.mark.parametrize(
@@ -119,7 +117,7 @@ def test_unusable_requests_say_why(request_text: str, message: str) -> None:
 def test_pbs_installer_catalogue_gives_an_install_only_archive(
     platform: Platform,
 ) -> None:
-    found = choose_build(pbs_builds(), PythonRequest.parse("3.12"), platform, PBS_INSTALLER_SOURCE)
+    found = choose_build(pbs_builds(), BuildRequest.parse("3.12"), platform, PBS_INSTALLER_SOURCE)
 
     assert found.url.startswith(GITHUB_PREFIX + "/")
     assert found.filename.startswith(f"cpython-{found.version}+")
@@ -256,7 +254,7 @@ def test_any_downloads_json_gives_builds_or_a_clear_error(data: object) -> None:
 @given(st.text(max_size=20))
 def test_any_request_text_parses_or_says_why(text: str) -> None:
     try:
-        PythonRequest.parse(text)
+        BuildRequest.parse(text)
     except CatalogError as exc:
         assert "\n" not in str(exc)
 

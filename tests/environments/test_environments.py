@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pyhelper.environments import Environments, Event, Outcome, Settings
+from pyhelper.environments import EnvironmentOptions, Environments, Event, Outcome
 from pyhelper.projects import Project
 from pyhelper.venvjournal import Entry, Journal, identity, sibling
 from pyhelper.venvs import describe_venv, read_pyvenv_cfg
@@ -99,7 +99,7 @@ def test_create_with_seed_installs_pip(
     tmp_path: Path,
 ) -> None:
     root = uv_project(tmp_path / "seeded", uv, index_env)
-    outcome = environments.create(project_of(root), pythons["3.12"], settings=Settings(seed=True))
+    outcome = environments.create(project_of(root), pythons["3.12"], settings=EnvironmentOptions(seed=True))
     assert outcome.status == "ok", outcome
     assert "pip" in installed(root / ".venv")
     assert set(LOCKED.items()) <= set(installed(root / ".venv").items())
@@ -121,7 +121,7 @@ def test_stale_lock_is_reported_and_nothing_changes(
 
     synced = environments.sync(project_of(root))
 
-    assert synced.status == "lock-stale", synced
+    assert synced.status == "needs-lock", synced
     assert "update the lockfile" in synced.message
     assert (root / "uv.lock").read_bytes() == lock_before
     assert installed(root / ".venv") == LOCKED
@@ -131,7 +131,7 @@ def test_stale_lock_is_reported_and_nothing_changes(
         (fresh / "pyproject.toml").read_text().replace("gamma[fast]", "epsilon")
     )
     created = environments.create(project_of(fresh), pythons["3.12"])
-    assert created.status == "lock-stale", created
+    assert created.status == "needs-lock", created
     assert not (fresh / ".venv").exists()
     assert leftovers(fresh) == []
 
@@ -184,7 +184,7 @@ def test_stale_poetry_lock_is_reported(
     pyproject = root / "pyproject.toml"
     pyproject.write_text(pyproject.read_text().replace('"alpha>=2"', '"alpha>=1"'))
     outcome = environments.create(project_of(root, "poetry", "poetry.lock"), pythons["3.12"])
-    assert outcome.status == "lock-stale", outcome
+    assert outcome.status == "needs-lock", outcome
     assert not (root / ".venv").exists()
 
 

@@ -37,7 +37,7 @@ async def test_create_on_a_new_uv_project_locks_then_syncs(
         assert plan["lock"] == "will-lock" and plan["packages"] is None
         assert plan["python"]["version"].startswith(("3.12.", "3.13."))
         drift = (await helper.projects())[0].get("drift")
-        assert drift is None or drift["state"] != "lock-stale"
+        assert drift is None or drift["state"] != "lock-out-of-sync"
 
         created = await request(helper, "lockstep/createEnvironment", {"root": str(root)})
         assert created["status"] == "ok", created

@@ -62,7 +62,7 @@ def test_nothing_buffered_logs_nothing(caplog: pytest.LogCaptureFixture) -> None
         ("cancelled", "INFO"),
         ("failed", "ERROR"),
         ("missing-tool", "ERROR"),
-        ("lock-stale", "WARNING"),
+        ("needs-lock", "WARNING"),
     ],
 )
 def test_an_answer_is_logged_at_the_level_of_its_status(

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from pyhelper.interpreters.choice import (
-    choose,
+    choose_interpreter,
     compatible,
     parse_python_version_file,
     parse_request,
@@ -231,7 +231,7 @@ CASES = [
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_choice_table(case: Case) -> None:
-    choice = choose(
+    choice = choose_interpreter(
         case.installed,
         case.requires,
         case.python_version,
@@ -258,31 +258,31 @@ def test_choice_table(case: Case) -> None:
 
 
 def test_reasons_name_the_rule_that_excludes() -> None:
-    choice = choose(ALL, ">=3.12", None, "only-system")
+    choice = choose_interpreter(ALL, ">=3.12", None, "only-system")
     reasons = {c.interpreter.path: c.reason for c in choice.candidates}
     assert reasons[PY311.path] == "3.11.7 does not satisfy >=3.12"
     assert reasons[UV312.path] == "a uv-managed Python; python-preference only-system excludes it"
     assert reasons[PY313.path] is None
     assert reasons[VENV312.path] is None
 
-    pinned = choose(ALL, None, "3.12")
+    pinned = choose_interpreter(ALL, None, "3.12")
     reasons = {c.interpreter.path: c.reason for c in pinned.candidates}
     assert reasons[PY313.path] == "3.13.0 does not match .python-version 3.12"
     assert reasons[PYPY310.path] == "3.10.14 does not match .python-version 3.12"
-    cpython = choose(ALL, None, "cpython@3.10")
+    cpython = choose_interpreter(ALL, None, "cpython@3.10")
     reasons = {c.interpreter.path: c.reason for c in cpython.candidates}
     assert reasons[PYPY310.path] == "is pypy, .python-version asks for cpython"
     assert cpython.chosen == PY310
     assert pinned.request is not None and pinned.request.text == "3.12"
     assert pinned.message == f"Python 3.12.7 (uv-managed) at {UV312.path} satisfies .python-version 3.12"
 
-    ft = choose(ALL, None, "3.13t")
+    ft = choose_interpreter(ALL, None, "3.13t")
     reasons = {c.interpreter.path: c.reason for c in ft.candidates}
     assert reasons[PY313.path] == "3.13.0 is not free-threaded (.python-version asks for 3.13t)"
 
 
 def test_ignored_request_is_explained() -> None:
-    choice = choose(ALL, ">=3.12", "3.11")
+    choice = choose_interpreter(ALL, ">=3.12", "3.11")
     assert choice.notes == [".python-version asks for 3.11, which cannot satisfy >=3.12; ignored"]
     assert choice.request is None
 

@@ -114,7 +114,7 @@ async def test_typing_a_dependency_flags_it_without_saving_then_update_lock_fixe
         line = pyproject.read_text().splitlines()[missing.range.start.line]
         assert line.startswith("dependencies")  # the line typed into (the file on disk is unchanged)
         assert "epsilon" not in pyproject.read_text()
-        drift = await drift_of(helper, root, "lock-stale")
+        drift = await drift_of(helper, root, "lock-out-of-sync")
         assert drift["lockIssues"] >= 1
 
         actions = await code_actions(helper, pyproject, missing)

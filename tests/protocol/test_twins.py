@@ -122,11 +122,11 @@ SAMPLES: dict[Any, tuple[Any, Any]] = {
 
 
 def test_the_helper_reads_every_setting_it_declares_by_its_type() -> None:
-    """settings.Settings has one field per HelperSettings key, and read_settings fills each from the wire."""
+    """settings.EditorSettings has one field per HelperSettings key, and read_settings fills each from the wire."""
     hints = get_type_hints(protocol.HelperSettings)
-    fields = {field.name for field in dataclasses.fields(settings.Settings)}
+    fields = {field.name for field in dataclasses.fields(settings.EditorSettings)}
     assert {settings._field(key) for key in hints} == fields
-    defaults = settings.Settings()
+    defaults = settings.EditorSettings()
     for key, hint in hints.items():
         sent, read = SAMPLES.get(hint, (None, None))
         if key == "pythonPreference":

@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from pyhelper.catalog import (
+    BuildRequest,
     CatalogError,
-    PythonRequest,
     choose_build,
     host_platform,
     parse_downloads_json,
@@ -591,7 +591,7 @@ def targets(ws: Workspace) -> dict[str, Target]:
 
     def choose_interpreter(item: tuple[str, str | None]) -> None:
         content, requires = item
-        result = choice.choose(_INTERPRETERS, requires_python=requires, python_version=content)
+        result = choice.choose_interpreter(_INTERPRETERS, requires_python=requires, python_version=content)
         assert result.message
 
     def pyvenv(data: bytes) -> None:
@@ -616,7 +616,7 @@ def targets(ws: Workspace) -> dict[str, Target]:
             try:
                 choose_build(
                     builds,
-                    PythonRequest.parse(request),
+                    BuildRequest.parse(request),
                     host_platform(),
                     "downloads.json",
                 )

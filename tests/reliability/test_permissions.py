@@ -184,12 +184,12 @@ def test_python_install_names_the_install_dir_it_cannot_write(nobody: Unprivileg
 CREATE = """
 import json, sys
 from pathlib import Path
-from pyhelper.environments import Environments, Settings
+from pyhelper.environments import Environments, EnvironmentOptions
 from pyhelper.projects import Project
 root, uv, lock_dir = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
 envs = Environments(lock_dir=Path(lock_dir) if lock_dir else None)
 outcome = envs.create(
-    Project(root, "uv", root / "uv.lock", ">=3.10", name="demo"), Path(sys.argv[4]), settings=Settings(uv_path=uv)
+    Project(root, "uv", root / "uv.lock", ">=3.10", name="demo"), Path(sys.argv[4]), settings=EnvironmentOptions(uv_path=uv)
 )
 print(json.dumps({"status": outcome.status, "message": outcome.message}))
 """

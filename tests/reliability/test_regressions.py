@@ -12,7 +12,7 @@ import pytest
 
 from pyhelper.drift.lock import check_project, check_tree
 from pyhelper.findings import Finding
-from pyhelper.interpreters.choice import choose, parse_request
+from pyhelper.interpreters.choice import choose_interpreter, parse_request
 from pyhelper.interpreters.model import Interpreter
 from pyhelper.lockfiles import MAX_LOCK_BYTES, LockCache, pylock
 from pyhelper.lockfiles.selection import (
@@ -168,7 +168,7 @@ def test_python_version_requests_that_packaging_cannot_compare(
     python_version: str, requires: str | None
 ) -> None:
     assert parse_request(python_version) is not None
-    assert choose([PYTHON], requires_python=requires, python_version=python_version).message
+    assert choose_interpreter([PYTHON], requires_python=requires, python_version=python_version).message
 
 
 def big_project(root: Path, count: int) -> str:

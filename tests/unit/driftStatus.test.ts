@@ -45,7 +45,7 @@ test("in sync: a check mark next to the interpreter, normal colour", () => {
 });
 
 test("a stale lock says so in the warning colour and names the fix", () => {
-  const view = describeStatus(running, project({ drift: drift({ state: "lock-stale", lockIssues: 2 }) }), 1);
+  const view = describeStatus(running, project({ drift: drift({ state: "lock-out-of-sync", lockIssues: 2 }) }), 1);
   assert.equal(view.text, "3.12.7 (.venv) $(warning) lock stale");
   assert.equal(view.tone, "warning");
   assert.match(view.tooltip, /uv\.lock disagree \(2 issues\)/);
@@ -74,7 +74,7 @@ test("unknown or unchecked drift adds nothing", () => {
 });
 
 test("without a venv a stale lock still shows", () => {
-  const view = describeStatus(running, project({ venv: null, drift: drift({ state: "lock-stale", lockIssues: 1 }) }), 1);
+  const view = describeStatus(running, project({ venv: null, drift: drift({ state: "lock-out-of-sync", lockIssues: 1 }) }), 1);
   assert.equal(view.text, "$(warning) No environment $(warning) lock stale");
   assert.match(view.tooltip, /\(1 issue\)/);
 });

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { SETTINGS_SECTION, Settings } from "../../extension/configuration";
+import { SETTINGS_SECTION, SettingKeys } from "../../extension/configuration";
 import { Commands, EXTENSION_ID } from "../../extension/constants";
 
 const manifest = JSON.parse(readFileSync(join(__dirname, "..", "..", "..", "package.json"), "utf8"));
@@ -19,7 +19,7 @@ test("every command in the code is declared in the manifest, and no other", () =
 
 test("every setting in the code is declared in the manifest, and no other", () => {
   const declared = Object.keys(manifest.contributes.configuration.properties).sort();
-  assert.deepEqual(declared, Object.values(Settings).map((key) => `${SETTINGS_SECTION}.${key}`).sort());
+  assert.deepEqual(declared, Object.values(SettingKeys).map((key) => `${SETTINGS_SECTION}.${key}`).sort());
 });
 
 test("settings that name an executable or a download source cannot be set by a workspace", () => {

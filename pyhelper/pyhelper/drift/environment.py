@@ -219,7 +219,7 @@ class VenvCache:
 
 
 @dataclass(frozen=True)
-class Selection:
+class LockSelection:
     lockfile: Path
     manager: str
     packages: Mapping[str, Locked]
@@ -230,7 +230,7 @@ class Selection:
 
 
 @dataclass(frozen=True)
-class Choice:
+class GroupsAndExtras:
     """Groups and extras the user chose beyond the manager's defaults."""
 
     groups: tuple[str, ...] = ()
@@ -244,8 +244,8 @@ def select(
     pyproject: TomlDocument,
     snapshot: VenvSnapshot,
     cache: LockCache,
-    chosen: Choice = Choice(),
-) -> Selection:
+    chosen: GroupsAndExtras = GroupsAndExtras(),
+) -> LockSelection:
     """What the lock of format `fmt` (a `LockFormat.name`) selects for the venv."""
     from pyhelper.lockfiles.format import Selecting
     from pyhelper.lockfiles.registry import format_named
@@ -253,7 +253,7 @@ def select(
 
     lock_format = format_named(fmt)
     if lock_format is None or lock_format.select is None:
-        return Selection(lockfile, fmt, {})
+        return LockSelection(lockfile, fmt, {})
     try:
         # Never the venv's interpreter: the live check runs in workspaces not yet trusted.
         environment = marker_environment(snapshot.venv, ask_interpreter=False)
@@ -263,12 +263,12 @@ def select(
         selecting = Selecting(lockfile, root, pyproject, environment, chosen.groups, chosen.extras, cache)
         packages = lock_format.select(selecting, lock)
     except UnreadableFile as error:
-        return Selection(lockfile, fmt, {}, error.finding)
+        return LockSelection(lockfile, fmt, {}, error.finding)
     except LockSelectionError as error:
-        return Selection(
+        return LockSelection(
             lockfile, fmt, {}, Finding(lockfile, Range.at(0), Severity.ERROR, codes.LOCK_INVALID, str(error))
         )
-    return Selection(lockfile, fmt, packages, kept=lock_format.sync_keeps)
+    return LockSelection(lockfile, fmt, packages, kept=lock_format.sync_keeps)
 
 
 # Comparing ----------------------------------------------------------------------------------------
@@ -335,7 +335,7 @@ def requirement_ranges(doc: TomlDocument) -> dict[str, Range]:
 
 def check_environment(
     pyproject: TomlDocument,
-    selection: Selection,
+    selection: LockSelection,
     snapshot: VenvSnapshot,
 ) -> EnvReport:
     """Compare the venv with what the lock selects for it."""

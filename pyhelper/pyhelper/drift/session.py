@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from pyhelper.drift.environment import (
-    Choice,
     EnvReport,
-    Selection,
+    GroupsAndExtras,
+    LockSelection,
     VenvCache,
     VenvSnapshot,
     check_environment,
@@ -50,8 +50,10 @@ LOCK_CODES = frozenset(
 )
 
 
-DriftState = Literal["in-sync", "lock-stale", "env-out-of-sync", "unlocked", "pyproject-invalid", "unknown"]
-"""`pyproject-invalid` (the buffer or file does not parse) wins over `lock-stale`, which wins over
+DriftState = Literal[
+    "in-sync", "lock-out-of-sync", "env-out-of-sync", "unlocked", "pyproject-invalid", "unknown"
+]
+"""`pyproject-invalid` (the buffer or file does not parse) wins over `lock-out-of-sync`, which wins over
 `env-out-of-sync`; `unlocked`: the manager uses a lockfile and there is none; `unknown`: no venv to
 compare, or unreadable."""
 
@@ -79,7 +81,7 @@ class ProjectDrift:
     root: Path
     findings: Mapping[Path, tuple[Finding, ...]]
     summary: DriftSummary
-    selection: Selection | None
+    selection: LockSelection | None
     snapshot: VenvSnapshot | None
 
 
@@ -106,7 +108,7 @@ class DriftSession:
         self.locks = LockCache()
         self.venvs = VenvCache()
         self.results: dict[Path, ProjectDrift] = {}
-        self._selections: dict[Path, tuple[object, tuple[os.stat_result | None, ...], Selection]] = {}
+        self._selections: dict[Path, tuple[object, tuple[os.stat_result | None, ...], LockSelection]] = {}
         self._guard = threading.Lock()
 
     def check(self, project: Project, document: TomlDocument | Finding | None) -> ProjectDrift:
@@ -123,7 +125,7 @@ class DriftSession:
             if isinstance(doc, TomlDocument) and venv is not None:
                 snapshot = self.venvs.get(venv.path)
                 if lockfile is not None:
-                    selection = self._select(lockfile, root, doc, snapshot, Choice())
+                    selection = self._select(lockfile, root, doc, snapshot, GroupsAndExtras())
                     report = check_environment(doc, selection, snapshot)
             findings: dict[Path, list[Finding]] = {}
             for finding in [*lock_findings, *(report.findings if report else ())]:
@@ -134,8 +136,8 @@ class DriftSession:
             return ProjectDrift(root, grouped, summary, selection, snapshot)
 
     def _select(
-        self, lockfile: Path, root: Path, doc: TomlDocument, snapshot: VenvSnapshot, chosen: Choice
-    ) -> Selection:
+        self, lockfile: Path, root: Path, doc: TomlDocument, snapshot: VenvSnapshot, chosen: GroupsAndExtras
+    ) -> LockSelection:
         fmt = format_of_file(lockfile.name)
         key = (_selection_key(doc, lockfile, snapshot), chosen)
         stat = (_stat(lockfile),)
@@ -145,7 +147,7 @@ class DriftSession:
         selection = (
             select(fmt.name, lockfile, root, doc, snapshot, self.locks, chosen)
             if fmt is not None
-            else Selection(lockfile, "none", {})
+            else LockSelection(lockfile, "none", {})
         )
         self._selections[root] = (key, stat, selection)
         return selection
@@ -182,7 +184,7 @@ def _summary(
     elif lockfile is None and lock_expected:
         state = "unlocked"
     elif is_drift(list(lock_findings)):
-        state = "lock-stale"
+        state = "lock-out-of-sync"
     elif report is None or report.problem is not None:
         state = "unknown"
     elif not report.in_sync:

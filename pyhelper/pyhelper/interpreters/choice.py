@@ -83,7 +83,7 @@ class InstallRequest:
 
 
 @dataclass(frozen=True)
-class Choice:
+class InterpreterDecision:
     chosen: Interpreter | None
     candidates: list[Candidate]
     """Every interpreter: those that fit first, best first; then the rest, each with its reason."""
@@ -295,13 +295,13 @@ def _rank(
     )
 
 
-def choose(
+def choose_interpreter(
     interpreters: Sequence[Interpreter],
     requires_python: str | None = None,
     python_version: str | None = None,
     preference: Preference = DEFAULT_PREFERENCE,
     available_managed: Sequence[str] | None = None,
-) -> Choice:
+) -> InterpreterDecision:
     """Choose for a project. `python_version` is the content of its `.python-version` file;
     `available_managed`, when given, the versions the managed catalogue offers (names the install)."""
     notes: list[str] = []
@@ -341,19 +341,19 @@ def choose(
     wanted = _describe_wanted(request, requires)
     if chosen is not None:
         message = f"Python {chosen.version} ({chosen.kind}) at {chosen.path} satisfies {wanted}"
-        return Choice(chosen, candidates, None, message, request, notes)
+        return InterpreterDecision(chosen, candidates, None, message, request, notes)
 
     nothing = f"no installed Python satisfies {wanted}" if request or requires else "no Python is installed"
     if preference != DEFAULT_PREFERENCE:
         nothing += f" (python-preference {preference})"
     if preference == "only-system" or (request is not None and request.specifier is None):
-        return Choice(None, candidates, None, nothing, request, notes)
+        return InterpreterDecision(None, candidates, None, nothing, request, notes)
     install = _install_request(request, requires, available_managed)
     if install is None:
         message = f"{nothing}; no managed build satisfies it either"
     else:
         message = f"{nothing}; {install.label} can be installed (managed)"
-    return Choice(None, candidates, install, message, request, notes)
+    return InterpreterDecision(None, candidates, install, message, request, notes)
 
 
 def _describe_wanted(request: PythonRequest | None, requires: SpecifierSet | None) -> str:

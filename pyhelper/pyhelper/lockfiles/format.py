@@ -94,7 +94,7 @@ class LockFormat(Generic[L]):
     """One lock format. `L` is the parsed lock its `parse` returns."""
 
     name: str
-    """Short and stable: the `LockCache` kind, `drift.environment.Selection.manager`, messages."""
+    """Short and stable: the `LockCache` kind, `drift.environment.LockSelection.manager`, messages."""
     manager: Manager | None
     """The manager whose lock this is: a project holding one is managed by it. None for a format any
     tool writes (pylock.toml), which then never decides the manager."""
@@ -121,7 +121,7 @@ class LockFormat(Generic[L]):
     (`uv sync` is exact and removes everything)."""
     install: Install | None = None
     pinned: Callable[[Selecting, L], PinnedInstall] | None = None
-    """For `install == "pinned"`: the exact install, raising `LockSelectionError("lock-stale")` when
+    """For `install == "pinned"`: the exact install, raising `LockSelectionError("needs-lock")` when
     the manager would refuse the lock as stale."""
     lock_command: tuple[str, ...] = ()
     """What re-locks the project (`("poetry", "lock")`); empty: nothing does. `uv` is the uv Lockstep

@@ -42,9 +42,9 @@ T = TypeVar("T")
 class LockSelectionError(Exception):
     """The lock cannot be installed as it is; `status` says whether re-locking would help."""
 
-    def __init__(self, message: str, status: Literal["failed", "lock-stale"] = "failed") -> None:
+    def __init__(self, message: str, status: Literal["failed", "needs-lock"] = "failed") -> None:
         super().__init__(message)
-        self.status: Literal["failed", "lock-stale"] = status
+        self.status: Literal["failed", "needs-lock"] = status
 
 
 @dataclass(frozen=True)
@@ -385,7 +385,7 @@ def pinned_install(
 ) -> PinnedInstall:
     """The exact install for `venv` from a lock whose format installs "pinned" (poetry.lock, pdm.lock;
     paths in it are relative to `project_root`). A lock the manager would refuse as stale raises
-    LockSelectionError("lock-stale"), as `poetry install` / `pdm sync` do; so does an unreadable one
+    LockSelectionError("needs-lock"), as `poetry install` / `pdm sync` do; so does an unreadable one
     ("failed")."""
     from pyhelper.drift.lock import is_drift
     from pyhelper.lockfiles.format import Checking, Selecting
@@ -406,7 +406,7 @@ def pinned_install(
 
 def _stale(lockfile: Path) -> LockSelectionError:
     return LockSelectionError(
-        f"{lockfile.name} is out of date with pyproject.toml; update the lockfile first.", "lock-stale"
+        f"{lockfile.name} is out of date with pyproject.toml; update the lockfile first.", "needs-lock"
     )
 
 

@@ -99,7 +99,7 @@ async def on_plan_environment(session: Session, params: Any) -> protocol.Environ
         return None  # nothing to offer until pyproject.toml parses
     choice = await asyncio.to_thread(session.choose_python, project)
     try:
-        venv, refusal = session.environments().location(project, session.environment_settings()), None
+        venv, refusal = session.environments().location(project, session.environment_options()), None
     except VenvRefused as refused:
         venv, refusal = refused.venv, str(refused)
     lockfile = project.lockfile
@@ -127,7 +127,7 @@ async def on_create_environment(session: Session, params: Any) -> protocol.Envir
     project = await session.project_to_change(values)
     if isinstance(project, str):
         return result("failed", project)
-    envs, settings = session.environments(), session.environment_settings()
+    envs, settings = session.environments(), session.environment_options()
     replace = bool(values.get("replace"))
     progress = WorkDone(
         session.server, values.get("workDoneToken"), f"{'Recreating' if replace else 'Creating'} environment"
@@ -210,7 +210,7 @@ async def on_sync_environment(session: Session, params: Any) -> protocol.Environ
         return result("failed", project)
     if project.venv is None:
         return await on_create_environment(session, params)
-    envs, settings = session.environments(), session.environment_settings()
+    envs, settings = session.environments(), session.environment_options()
     progress = WorkDone(session.server, values.get("workDoneToken"), "Syncing environment")
 
     def work(cancel: threading.Event) -> protocol.EnvironmentResult:
@@ -231,7 +231,7 @@ async def on_delete_environment(session: Session, params: Any) -> protocol.Envir
     project = await session.project_to_change(values, needs_pyproject=False)
     if isinstance(project, str):
         return result("failed", project)
-    envs, settings = session.environments(), session.environment_settings()
+    envs, settings = session.environments(), session.environment_options()
     outcome = await asyncio.to_thread(
         envs.delete, project, confirmed=values.get("confirmed") is True, settings=settings
     )

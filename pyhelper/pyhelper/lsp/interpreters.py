@@ -26,10 +26,10 @@ def interpreters_payload(
     interpreters = discovery.interpreters()
     choice = None
     if {"requiresPython", "pythonVersion", "preference"} & params.keys():
-        from pyhelper.interpreters.choice import DEFAULT_PREFERENCE, PREFERENCES, choose
+        from pyhelper.interpreters.choice import DEFAULT_PREFERENCE, PREFERENCES, choose_interpreter
 
         preference = params.get("preference") or DEFAULT_PREFERENCE
-        made = choose(
+        made = choose_interpreter(
             interpreters,
             requires_python=params.get("requiresPython"),
             python_version=params.get("pythonVersion"),

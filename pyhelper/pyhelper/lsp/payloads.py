@@ -8,7 +8,7 @@ from pyhelper.lsp.protocol import DriftInfo, InterpreterChoice, InterpreterInfo,
 
 if TYPE_CHECKING:
     from pyhelper.drift.session import DriftSummary
-    from pyhelper.interpreters.choice import Choice
+    from pyhelper.interpreters.choice import InterpreterDecision
     from pyhelper.interpreters.model import Interpreter
     from pyhelper.projects import Project
     from pyhelper.venvs import Venv
@@ -73,7 +73,7 @@ def interpreter_info(interpreter: Interpreter) -> InterpreterInfo:
     }
 
 
-def choice_info(choice: Choice) -> InterpreterChoice:
+def choice_info(choice: InterpreterDecision) -> InterpreterChoice:
     install = choice.install
     return {
         "chosen": choice.chosen.path if choice.chosen else None,

@@ -74,7 +74,7 @@ DriftState = drift.DriftState
 
 class DriftInfo(TypedDict):
     state: DriftState
-    """`pyproject-invalid` (the buffer or file does not parse) wins over `lock-stale`, which wins over
+    """`pyproject-invalid` (the buffer or file does not parse) wins over `lock-out-of-sync`, which wins over
     `env-out-of-sync`; `unlocked`: the manager uses a lockfile and there is none; `unknown`: no venv to
     compare, or unreadable."""
     lockIssues: int
@@ -219,7 +219,7 @@ class InterpreterCandidate(TypedDict):
 class PythonInstallRequest(TypedDict):
     implementation: str
     specifier: str
-    """PEP 440 specifier for the managed build, e.g. `==3.12.*` (catalog.PythonRequest.parse reads it)."""
+    """PEP 440 specifier for the managed build, e.g. `==3.12.*` (catalog.BuildRequest.parse reads it)."""
     freeThreaded: bool
     prereleases: bool
     version: str | None

@@ -29,16 +29,15 @@ from pyhelper.drift.environment import EXTRANEOUS
 from pyhelper.findings import Finding, Severity
 from pyhelper.lsp import protocol
 from pyhelper.lsp.payloads import project_info
-from pyhelper.lsp.settings import Settings
+from pyhelper.lsp.settings import EditorSettings
 from pyhelper.tomlfile import TomlDocument, parse_toml
 
 if TYPE_CHECKING:
     from pygls.workspace import TextDocument
 
     from pyhelper.drift.session import DriftSession, ProjectDrift
-    from pyhelper.environments import Environments, Event
-    from pyhelper.environments import Settings as EnvironmentSettings
-    from pyhelper.interpreters.choice import Choice
+    from pyhelper.environments import EnvironmentOptions, Environments, Event
+    from pyhelper.interpreters.choice import InterpreterDecision
     from pyhelper.interpreters.discovery import Discovery
     from pyhelper.projects import Project, Scan
 
@@ -70,7 +69,7 @@ class Session:
 
     def __init__(self, server: LanguageServer) -> None:
         self.server = server
-        self.settings = Settings()
+        self.settings = EditorSettings()
         self.scan: Scan | None = None
         self.last_good_pyprojects: dict[Path, Mapping[str, Any]] = {}
         """Each project's last pyproject.toml that parsed: a broken one keeps its name and manager."""
@@ -117,11 +116,11 @@ class Session:
             self._environments = Environments()
         return self._environments
 
-    def environment_settings(self) -> EnvironmentSettings:
-        from pyhelper.environments import Settings as EnvironmentSettings
+    def environment_options(self) -> EnvironmentOptions:
+        from pyhelper.environments import EnvironmentOptions
 
         settings = self.settings
-        return EnvironmentSettings(venv=settings.venv, seed=settings.venv_seed, uv_path=settings.uv_path)
+        return EnvironmentOptions(venv=settings.venv, seed=settings.venv_seed, uv_path=settings.uv_path)
 
     def drift(self) -> DriftSession:
         from pyhelper.drift.session import DriftSession
@@ -130,10 +129,10 @@ class Session:
             self._drift = DriftSession()
         return self._drift
 
-    def choose_python(self, project: Project) -> Choice:
-        from pyhelper.interpreters.choice import choose
+    def choose_python(self, project: Project) -> InterpreterDecision:
+        from pyhelper.interpreters.choice import choose_interpreter
 
-        return choose(
+        return choose_interpreter(
             self.discovery().interpreters(),
             requires_python=project.requires_python,
             python_version=project.python_version,
@@ -372,7 +371,7 @@ class Session:
                 self.publish_part(path, _drift_part(root), ())
 
 
-def shown(findings: Iterable[Finding], settings: Settings) -> list[Finding]:
+def shown(findings: Iterable[Finding], settings: EditorSettings) -> list[Finding]:
     """The findings as the user's settings want them: off, re-levelled, extraneous packages only asked for."""
     if not settings.diagnostics_enabled:
         return []
@@ -441,7 +440,7 @@ async def run_reported(work: Callable[[threading.Event], Answer], progress: Work
     return answer
 
 
-_ANSWER_LEVELS = {"failed": logging.ERROR, "missing-tool": logging.ERROR, "lock-stale": logging.WARNING}
+_ANSWER_LEVELS = {"failed": logging.ERROR, "missing-tool": logging.ERROR, "needs-lock": logging.WARNING}
 
 
 def log_answer(status: str, message: str) -> None:

@@ -1,5 +1,5 @@
 """The editor settings the helper uses: the protocol's `HelperSettings`, received as initializationOptions
-and then as the `lockstep` section of workspace/didChangeConfiguration. Each field of `Settings` is a
+and then as the `lockstep` section of workspace/didChangeConfiguration. Each field of `EditorSettings` is a
 HelperSettings key in snake case, read by the rule for its declared type (so a new setting is one field
 here, one in HelperSettings and its declaration in package.json, which tests/protocol checks)."""
 
@@ -16,7 +16,7 @@ from pyhelper.venvs import VenvSetting
 
 
 @dataclass(frozen=True)
-class Settings:
+class EditorSettings:
     exclude: tuple[str, ...] = ()
     """`lockstep.exclude`: folder names or name patterns the scan skips."""
     trusted: bool = False
@@ -115,7 +115,7 @@ _FIELDS: dict[str, tuple[str, Callable[[Any], Any]]] = {
 }
 
 
-def read_settings(values: Any, current: Settings) -> Settings:
+def read_settings(values: Any, current: EditorSettings) -> EditorSettings:
     """`current` updated from the client's settings object; missing keys and wrong shapes change nothing."""
     if not isinstance(values, dict):
         return current
