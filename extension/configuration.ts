@@ -8,6 +8,7 @@ export const SettingKeys = {
   helperPython: "helper.python",
   exclude: "exclude",
   autoCreate: "autoCreate",
+  terminalActivate: "terminal.activate",
   venvPath: "venv.path",
   venvSeed: "venv.seed",
   uvPath: "uv.path",
@@ -26,6 +27,7 @@ export interface SettingValues {
   helperPython: string;
   exclude: string[];
   autoCreate: "prompt" | "always" | "never";
+  terminalActivate: boolean;
   venvPath: string;
   venvSeed: boolean;
   uvPath: string;
@@ -44,6 +46,7 @@ export const DEFAULTS: SettingValues = {
   helperPython: "",
   exclude: [],
   autoCreate: "prompt",
+  terminalActivate: true,
   venvPath: ".venv",
   venvSeed: false,
   uvPath: "",

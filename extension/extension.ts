@@ -7,6 +7,7 @@ import { OUTPUT_CHANNEL_NAME } from "./constants";
 import { InterpreterSelections } from "./selections";
 import { affects } from "./settings";
 import { StatusBar } from "./statusBar";
+import { TerminalActivation } from "./terminals";
 
 let helper: HelperClient | undefined;
 
@@ -21,6 +22,7 @@ export function activate(context: vscode.ExtensionContext): void {
     selections,
     new StatusBar(helper, selections),
     new AutoCreate(helper, selections, context.workspaceState),
+    new TerminalActivation(context.environmentVariableCollection, helper, output),
     ...registerCommands(helper, selections),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (affects(event, ["helperPython"])) void helper?.restart();

@@ -3,7 +3,7 @@
 import { relative, isAbsolute } from "node:path";
 import type { EnvironmentPlan, ProjectInfo, PythonDownload, VenvInfo } from "./protocol";
 
-function contains(folder: string, path: string): boolean {
+export function contains(folder: string, path: string): boolean {
   const rel = relative(folder, path);
   return rel === "" || (!rel.startsWith("..") && !isAbsolute(rel));
 }

@@ -112,6 +112,46 @@ export class Workbench {
     await step(`the palette to close after "${title}"`, () => palette.waitFor({ state: "hidden", timeout: 10_000 }));
   }
 
+  /**
+   * Opens a new integrated terminal (Terminal: Create New Terminal) and waits for its prompt. The
+   * scenario's settings turn GPU rendering off, so the terminal's text is in the DOM (`.xterm-rows`).
+   */
+  async openTerminal(): Promise<void> {
+    const before = await this.page.locator(".terminal-wrapper").count();
+    await this.runCommand("Terminal: Create New Terminal");
+    await waitFor("a new terminal with a prompt", async () => {
+      const count = await this.page.locator(".terminal-wrapper").count();
+      const text = count > before ? await this.terminalText() : "";
+      return /[$#] *$/m.test(text) ? { ok: true, value: undefined } : { ok: false, seen: `${count} terminals: ${text}` };
+    });
+  }
+
+  /** Types a command line into the focused terminal and presses Enter. */
+  async runInTerminal(line: string): Promise<void> {
+    await this.page.locator(".terminal-wrapper.active .xterm-helper-textarea").focus();
+    await this.page.keyboard.type(line);
+    await this.page.keyboard.press("Enter");
+  }
+
+  /** The visible text of the active terminal, line by line. */
+  async terminalText(): Promise<string> {
+    const rows = this.page.locator(".terminal-wrapper.active .xterm-rows");
+    return (await visible(rows)) ? rows.innerText() : "";
+  }
+
+  /** Waits until the active terminal shows a line matching `pattern`; returns it. */
+  async waitForTerminalLine(pattern: RegExp, options: WaitOptions = {}): Promise<string> {
+    return waitFor(
+      `the terminal to show ${pattern}`,
+      async () => {
+        const text = await this.terminalText();
+        const line = text.split("\n").find((row) => pattern.test(row));
+        return line !== undefined ? { ok: true, value: line } : { ok: false, seen: text };
+      },
+      options,
+    );
+  }
+
   /** Quick Open (Ctrl+P): types `name`, opens the file once the focused row is it. */
   async openFile(name: string): Promise<void> {
     await this.acceptInQuickInput("Control+P", "Quick Open", (value) => !value.startsWith(">"), name);
