@@ -3,7 +3,7 @@
 // workspace folder. VS Code itself shows open terminals a "relaunch" hint when the collection changes.
 import * as vscode from "vscode";
 import type { HelperClient } from "./client";
-import { SETTINGS_SECTION, Settings } from "./configuration";
+import { SETTINGS_SECTION, SettingKeys } from "./configuration";
 import { affects } from "./settings";
 import { activationOff, terminalEnvironment } from "./terminalActivation";
 
@@ -55,7 +55,7 @@ export class TerminalActivation implements vscode.Disposable {
   private update(): void {
     for (const folder of vscode.workspace.workspaceFolders ?? []) {
       const off = activationOff({
-        enabled: vscode.workspace.getConfiguration(SETTINGS_SECTION, folder).get(Settings.terminalActivate, true),
+        enabled: vscode.workspace.getConfiguration(SETTINGS_SECTION, folder).get(SettingKeys.terminalActivate, true),
         trusted: vscode.workspace.isTrusted,
         pythonExtensionActivates: pythonExtensionActivates(folder),
       });
