@@ -24,7 +24,8 @@ import { SETTINGS_SECTION } from "./configuration";
 import { OUTPUT_CHANNEL_NAME } from "./constants";
 import { ProjectList } from "./projectList";
 import { Notifications, type ProjectInfo, Requests } from "./protocol";
-import { checkHelperPython, describeProblem, locateHelperPython } from "./python";
+import { HelperPythonSetup } from "./helperPythonSetup";
+import { describeProblem } from "./python";
 import { RestartPolicy } from "./restartPolicy";
 import { helperSettings, readSettings } from "./settings";
 
@@ -44,15 +45,18 @@ export class HelperClient implements vscode.Disposable {
   private currentState: HelperState = { kind: "starting" };
   private readonly projectList = new ProjectList((projects) => this.projectsEmitter.fire(projects));
   private readonly clientLog: ClientLog;
+  private readonly pythonSetup: HelperPythonSetup;
 
   readonly onDidChangeState = this.stateEmitter.event;
   readonly onDidChangeProjects = this.projectsEmitter.event;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
+    globalStorage: vscode.Uri,
     readonly output: vscode.LogOutputChannel,
   ) {
     this.clientLog = new ClientLog(output);
+    this.pythonSetup = new HelperPythonSetup(extensionUri, globalStorage, output);
   }
 
   get state(): HelperState {
@@ -67,14 +71,14 @@ export class HelperClient implements vscode.Disposable {
   async start(): Promise<void> {
     this.setState({ kind: "starting" });
     const settings = readSettings();
-    const python = locateHelperPython(settings.helperPython, process.env.PATH);
-    const checked = python ? await checkHelperPython(python) : { kind: "not-found" as const, searched: [] };
-    if ("kind" in checked) {
-      this.fail(describeProblem(checked), true);
+    const choice = await this.pythonSetup.resolve(settings);
+    if ("problem" in choice) {
+      this.fail(describeProblem(choice.problem), !choice.answered);
       return;
     }
-    this.output.info(`Starting the helper with Python ${checked.version} at ${python!.path} (from ${python!.source})`);
-    this.client = this.createClient(python!.path, settings);
+    const { python, version } = choice;
+    this.output.info(`Starting the helper with Python ${version} at ${python.path} (from ${python.source})`);
+    this.client = this.createClient(python.path, settings);
     try {
       await this.client.start();
     } catch (error) {
@@ -85,6 +89,7 @@ export class HelperClient implements vscode.Disposable {
 
   async restart(): Promise<void> {
     this.policy.reset();
+    this.pythonSetup.allowOffer();
     this.output.info("Restarting the helper");
     await this.stop();
     await this.start();

@@ -14,7 +14,7 @@ let helper: HelperClient | undefined;
 export function activate(context: vscode.ExtensionContext): void {
   const started = Date.now();
   const output = vscode.window.createOutputChannel(OUTPUT_CHANNEL_NAME, { log: true });
-  helper = new HelperClient(context.extensionUri, output);
+  helper = new HelperClient(context.extensionUri, context.globalStorageUri, output);
   const selections = new InterpreterSelections(context.workspaceState);
   context.subscriptions.push(
     output,

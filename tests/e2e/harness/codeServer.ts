@@ -62,7 +62,8 @@ for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
 
 /**
  * Variables for code-server (and so for the extension host, the helper and uv); undefined removes
- * one. Not PATH: code-server gives the extension host the PATH of a login shell (/etc/profile's).
+ * one. Without PATH, code-server gives the extension host the PATH of a login shell (/etc/profile's);
+ * a PATH given here is the extension host's instead (after Node 24's folder, which code-server needs).
  */
 export type Environment = Record<string, string | undefined>;
 
@@ -75,7 +76,9 @@ function environment(dirs: RunDirs, node24: string, extra: Environment): NodeJS.
   const env: NodeJS.ProcessEnv = {
     ...Object.fromEntries(inherited),
     ...extra,
-    PATH: `${dirname(node24)}:${process.env.PATH ?? "/usr/bin:/bin"}`,
+    PATH: `${dirname(node24)}:${extra.PATH ?? process.env.PATH ?? "/usr/bin:/bin"}`,
+    // VS Code resolves the login shell's environment unless it was started from its CLI.
+    ...(extra.PATH === undefined ? {} : { VSCODE_CLI: "1" }),
     HOME: dirs.home,
     XDG_CONFIG_HOME: join(dirs.home, ".config"),
     XDG_DATA_HOME: join(dirs.home, ".local", "share"),
