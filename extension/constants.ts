@@ -5,6 +5,8 @@
 export const EXTENSION_ID = "lockstep-dev.lockstep";
 export const OUTPUT_CHANNEL_NAME = "Lockstep";
 export const STATUS_ITEM_ID = "status";
+/** The Microsoft Python extension, told the environment Lockstep uses (pythonExtension.ts). */
+export const PYTHON_EXTENSION_ID = "ms-python.python";
 
 export const Commands = {
   showLog: "lockstep.showLog",

@@ -82,16 +82,6 @@ async function offerEnvironment(
   if (choice === recreate) await runEnvironmentOperation(helper, selections, project, "recreate");
 }
 
-/** Hands the choice to the Microsoft Python extension, when it is installed, so both agree. */
-async function shareWithPythonExtension(python: string, project: ProjectInfo): Promise<void> {
-  const extension = vscode.extensions.getExtension<{
-    environments?: { updateActiveEnvironmentPath(path: string, resource?: vscode.Uri): Promise<void> };
-  }>("ms-python.python");
-  if (!extension) return;
-  const api = extension.isActive ? extension.exports : await extension.activate();
-  await api.environments?.updateActiveEnvironmentPath(python, vscode.Uri.file(project.root));
-}
-
 export async function selectInterpreter(helper: HelperClient, selections: InterpreterSelections): Promise<void> {
   const project = await pickProject(helper, "Select an interpreter for which project?");
   if (!project) return;
@@ -162,6 +152,5 @@ export async function selectInterpreter(helper: HelperClient, selections: Interp
     version = action.interpreter.version;
   }
   await selections.set(project.root, { path: python, version: version ?? null });
-  await shareWithPythonExtension(python, project);
   await offerEnvironment(helper, selections, project, python, name, version);
 }

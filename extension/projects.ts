@@ -3,7 +3,7 @@
 import { relative, isAbsolute } from "node:path";
 import type { EnvironmentPlan, ProjectInfo, PythonDownload, VenvInfo } from "./protocol";
 
-export function contains(folder: string, path: string): boolean {
+function contains(folder: string, path: string): boolean {
   const rel = relative(folder, path);
   return rel === "" || (!rel.startsWith("..") && !isAbsolute(rel));
 }
@@ -19,6 +19,18 @@ export function projectFor(projects: readonly ProjectInfo[], filePath: string | 
   }
   const topLevel = projects.filter((p) => !projects.some((other) => other !== p && contains(other.root, p.root)));
   return topLevel.length === 1 ? topLevel[0] : undefined;
+}
+
+/**
+ * The project a workspace folder's tools (terminals, the Python extension) use: the project that owns
+ * the folder or, for a folder holding projects, its one top-level project (a uv workspace's root).
+ * A folder with several top-level projects has no obvious answer.
+ */
+export function folderProject(folder: string, projects: readonly ProjectInfo[]): ProjectInfo | undefined {
+  return projectFor(
+    projects.filter((p) => contains(folder, p.root) || contains(p.root, folder)),
+    folder,
+  );
 }
 
 /** `31.2 MB`: sizes as download dialogs say them (decimal units). */

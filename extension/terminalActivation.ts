@@ -2,7 +2,7 @@
 // make it active as `source .venv/bin/activate` would. Pure, for unit tests; extension/terminals.ts
 // applies the answer through VS Code's environment variable collections.
 import { posix, win32 } from "node:path";
-import { contains, projectFor } from "./projects";
+import { folderProject } from "./projects";
 import type { ProjectInfo } from "./protocol";
 
 /** What decides whether Lockstep activates terminals at all. */
@@ -36,18 +36,13 @@ export interface TerminalEnvironment {
   description: string;
 }
 
-/**
- * The environment of a terminal opened at `folder`: the project that owns the folder or, for a folder
- * holding projects, its one top-level project (a uv workspace's root), when that project has a venv.
- * A folder with several top-level projects has no obvious answer: its terminals are left alone.
- */
+/** The environment of a terminal opened at `folder`: its folder project's venv (`folderProject`). */
 export function terminalEnvironment(
   folder: string,
   projects: readonly ProjectInfo[],
   platform: NodeJS.Platform = process.platform,
 ): TerminalEnvironment | undefined {
-  const related = projects.filter((p) => contains(folder, p.root) || contains(p.root, folder));
-  const project = projectFor(related, folder);
+  const project = folderProject(folder, projects);
   const venv = project?.venv;
   if (!project || !venv) return undefined;
   const name = project.name ?? venv.name;

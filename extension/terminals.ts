@@ -4,12 +4,13 @@
 import * as vscode from "vscode";
 import type { HelperClient } from "./client";
 import { SETTINGS_SECTION, SettingKeys } from "./configuration";
+import { PYTHON_EXTENSION_ID } from "./constants";
 import { affects } from "./settings";
 import { activationOff, terminalEnvironment } from "./terminalActivation";
 
 /** The Python extensions' own activation settings; either one on means they activate terminals. */
 const PYTHON_ACTIVATION = [
-  { extension: "ms-python.python", setting: "python.terminal.activateEnvironment", off: false },
+  { extension: PYTHON_EXTENSION_ID, setting: "python.terminal.activateEnvironment", off: false },
   { extension: "ms-python.vscode-python-envs", setting: "python-envs.terminal.autoActivationType", off: "off" },
 ] as const;
 

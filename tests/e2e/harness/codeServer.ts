@@ -113,20 +113,20 @@ export class CodeServer {
   ) {}
 
   /**
-   * Installs the VSIX, writes the user settings and starts code-server with `extraEnv` over the
+   * Installs the VSIXes, writes the user settings and starts code-server with `extraEnv` over the
    * test's environment; resolves once /healthz answers.
    */
-  static async start(dirs: RunDirs, vsix: string, settings: Record<string, unknown>,
+  static async start(dirs: RunDirs, vsixes: string[], settings: Record<string, unknown>,
     extraEnv: Environment = {}): Promise<CodeServer> {
     const { node24, codeServer } = e2eTools();
     const env = environment(dirs, node24, extraEnv);
     const common = ["--user-data-dir", dirs.userData, "--extensions-dir", dirs.extensions];
+    const install = vsixes.flatMap((vsix) => ["--install-extension", vsix]);
     try {
-      await promisify(execFile)(node24, [codeServer, ...common, "--install-extension", vsix, "--force"],
-        { env, timeout: 60_000 });
+      await promisify(execFile)(node24, [codeServer, ...common, ...install, "--force"], { env, timeout: 60_000 });
     } catch (error) {
       const { stdout = "", stderr = "" } = error as { stdout?: string; stderr?: string };
-      throw new Error(`installing ${vsix} into code-server failed:\n${stdout}\n${stderr}`, { cause: error });
+      throw new Error(`installing ${vsixes.join(", ")} into code-server failed:\n${stdout}\n${stderr}`, { cause: error });
     }
     // The workbench applies machine-scoped settings (lockstep.helper.python) only from the server's
     // Machine settings; from User settings it drops them once the remote configuration loads.

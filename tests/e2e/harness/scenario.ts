@@ -34,6 +34,8 @@ export interface Preparation {
   env: Environment;
   /** User settings over the scenario's `settings`. */
   settings: Record<string, unknown>;
+  /** More VSIXes to install beside Lockstep's (e.g. `pythonExtensionDouble`). */
+  extensions: string[];
   /** Runs when the scenario ends, pass or fail, after the editor stopped (last registered first). */
   cleanup(action: () => Promise<void>): void;
 }
@@ -179,6 +181,7 @@ async function runScenario<Prepared>(
       dirs,
       env: {},
       settings: {},
+      extensions: [],
       cleanup: (action) => cleanups.unshift(action),
     };
     const prepared = (await options.prepare?.(preparation)) as Prepared;
@@ -188,7 +191,7 @@ async function runScenario<Prepared>(
       ...options.settings,
       ...preparation.settings,
     };
-    const server = await CodeServer.start(dirs, vsix, settings, preparation.env);
+    const server = await CodeServer.start(dirs, [vsix, ...preparation.extensions], settings, preparation.env);
     session = await openPage(server.url(workspace));
     const s = newScenario(server, session, workspace, prepared);
     await s.workbench.ready();
