@@ -107,6 +107,20 @@ LOCK_TOO_LARGE = _register(
     None,
     "The lock is larger than Lockstep reads, so it is not checked.",
 )
+EXPORT_STALE = _register(
+    "export-stale",
+    Severity.INFORMATION,
+    None,
+    "A `pylock.toml` exported beside the manager's lock no longer matches it; the manager's check "
+    "never reads the export, so this is no drift (the message says how to re-export).",
+)
+DYNAMIC_REQUIREMENTS = _register(
+    "dynamic-requirements",
+    Severity.INFORMATION,
+    None,
+    "A uv package's requirement lists are `dynamic`, so the lock's record of them is taken as "
+    "declared (`uv lock --check` builds the package to know them).",
+)
 LOCK_CHANGING = _register(
     "lock-changing",
     Severity.INFORMATION,

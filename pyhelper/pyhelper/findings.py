@@ -9,6 +9,10 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pyhelper.codes import Code
 
 
 class Severity(enum.IntEnum):
@@ -51,6 +55,7 @@ class Finding:
     path: Path
     range: Range
     severity: Severity
-    code: str
+    code: Code
+    """One of the registry's (`pyhelper.codes`): mypy refuses any other string."""
     message: str
     related: tuple[Related, ...] = field(default=())

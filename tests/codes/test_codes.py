@@ -1,6 +1,7 @@
 """The diagnostic-code registry (pyhelper/pyhelper/codes.py) is the one place codes are declared: the
-engine reports only registered codes, each with its registered severity, and package.json (hence the
-README, tests/unit/readme.test.ts) documents exactly the registry."""
+engine reports only registered codes, each with its registered severity, the quick fixes come from
+each code's registered family, and package.json (hence the README, tests/unit/readme.test.ts)
+documents exactly the registry."""
 
 from __future__ import annotations
 
@@ -109,3 +110,35 @@ def test_findings_carry_their_codes_registered_severity() -> None:
                 assert Severity[severities[0]] == REGISTRY[names[found[0]]].severity, where
                 checked += 1
     assert checked >= len(REGISTRY)
+
+
+def test_no_module_spells_a_code_or_makes_one() -> None:
+    """Codes are the registry's constants (`codes.LOCK_STALE`): a string literal or a `Code(...)` made
+    elsewhere would be a code the registry, the settings schema and the quick fixes do not know."""
+    spelled = []
+    for path, tree in _modules():
+        for node in ast.walk(tree):
+            literal = isinstance(node, ast.Constant) and node.value in REGISTRY
+            made = isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Code"
+            if literal or made:
+                spelled.append(f"{path.relative_to(ROOT)}:{getattr(node, 'lineno', '?')}")
+    assert not spelled, f"use the registry's constant: {spelled}"
+
+
+def test_every_finding_on_the_drift_fixtures_has_a_registered_code() -> None:
+    """What the engine emits on every drift fixture, not only what the source spells."""
+    from pyhelper.drift.lock import check_tree
+
+    emitted = {finding.code for finding in check_tree(ROOT / "tests" / "fixtures" / "drift")}
+    assert emitted - set(REGISTRY) == set()
+    # The walk reaches drifted projects, so the assertion above is about real findings.
+    assert {codes.LOCK_MISSING_PACKAGE, codes.LOCK_STALE, codes.EXPORT_STALE} <= emitted
+
+
+def test_every_quick_fix_family_runs_a_declared_command() -> None:
+    from pyhelper.lsp.drift import QUICK_FIX_COMMANDS
+
+    manifest = json.loads((ROOT / "package.json").read_text(encoding="utf-8"))
+    declared = {command["command"] for command in manifest["contributes"]["commands"]}
+    assert set(QUICK_FIX_COMMANDS) == set(QuickFix)
+    assert set(QUICK_FIX_COMMANDS.values()) <= declared

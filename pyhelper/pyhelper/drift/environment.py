@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from pyhelper import boundedread, codes
+from pyhelper.codes import Code
 from pyhelper.findings import Finding, Range, Related, Severity
 from pyhelper.lockfiles import LockCache, UnreadableFile
 from pyhelper.lockfiles.format import RequirementPlace, in_lists
@@ -42,12 +43,6 @@ from pyhelper.lockfiles.selection import Locked, recorded_python_version
 from pyhelper.requirements import canonicalize_name, get_in, table
 from pyhelper.tomlfile import KeyPath, TomlDocument
 from pyhelper.venvs import read_pyvenv_cfg
-
-MISSING = codes.VENV_MISSING_PACKAGE
-MISMATCH = codes.VENV_VERSION_MISMATCH
-EXTRANEOUS = codes.VENV_EXTRANEOUS
-PYTHON_MISMATCH = codes.VENV_PYTHON_MISMATCH
-CODES = (MISSING, MISMATCH, EXTRANEOUS, PYTHON_MISMATCH)
 
 _SYNC = "sync the environment"
 _SITE_VERSION = re.compile(r"^python(\d+\.\d+)t?$")
@@ -362,7 +357,15 @@ def check_environment(
             changed.append(name)
             message = f"{name} {locked.version or ''} is locked but not installed in {venv_name} — {_SYNC}"
             findings.append(
-                _placed(pyproject, direct, locked, Severity.WARNING, MISSING, message, (locked_at,))
+                _placed(
+                    pyproject,
+                    direct,
+                    locked,
+                    Severity.WARNING,
+                    codes.VENV_MISSING_PACKAGE,
+                    message,
+                    (locked_at,),
+                )
             )
             continue
         wrong_version = not same_version(have.version, locked.version)
@@ -378,7 +381,13 @@ def check_environment(
             installed_at = Related(have.dist_info / "METADATA", Range.at(0), f"installed: {have.version}")
             findings.append(
                 _placed(
-                    pyproject, direct, locked, Severity.WARNING, MISMATCH, message, (locked_at, installed_at)
+                    pyproject,
+                    direct,
+                    locked,
+                    Severity.WARNING,
+                    codes.VENV_VERSION_MISMATCH,
+                    message,
+                    (locked_at, installed_at),
                 )
             )
     extra = [
@@ -393,7 +402,7 @@ def check_environment(
                 selection.lockfile,
                 Range.at(0),
                 Severity.HINT,
-                EXTRANEOUS,
+                codes.VENV_EXTRANEOUS,
                 f"{venv_name} has {have.name} {have.version}, which {lock_name} does not select for it; "
                 "syncing removes it",
                 (Related(have.dist_info / "METADATA", Range.at(0), f"installed: {have.version}"),),
@@ -415,7 +424,7 @@ def _placed(
     direct: Mapping[str, Range],
     locked: Locked,
     severity: Severity,
-    code: str,
+    code: Code,
     message: str,
     related: tuple[Related, ...],
 ) -> Finding:
@@ -441,7 +450,7 @@ def _python_finding(pyproject: TomlDocument, snapshot: VenvSnapshot) -> Finding 
         pyproject.path,
         pyproject.range_of(("project", "requires-python")) or Range.at(0),
         Severity.ERROR,
-        PYTHON_MISMATCH,
+        codes.VENV_PYTHON_MISMATCH,
         f"{snapshot.venv.name} runs Python {snapshot.python}, which does not satisfy requires-python "
         f"{requires} — recreate the environment with a Python that does",
     )

@@ -15,23 +15,8 @@ parses a buffer once per change and passes the document along). The lock that ap
 `uv.lock`, `poetry.lock`, `pdm.lock` and `pylock.toml`/`pylock.*.toml` beside the pyproject, or for a
 uv workspace member the workspace root's `uv.lock` (then the whole workspace is checked, members' own
 pyproject files included).
-Findings may concern any of those pyproject files or the lockfile: each carries its path. Codes:
-
-- `lock-missing-package` (error): a requirement names a package the lock does not hold.
-- `lock-unsatisfied` (error): the locked version does not satisfy the requirement.
-- `lock-stale` (warning): the lock still satisfies it, but the tool's check fails (uv recorded
-  another requirement; poetry/pdm: the content hash changed and nothing more precise was found).
-- `lock-requires-python` (error): requires-python differs from the lock's.
-- `lock-extraneous` (warning, on the lock): the lock records a requirement pyproject no longer has.
-- `lock-invalid` (error, on the lock): an entry the tool would refuse (e.g. a version edited by hand).
-- `lock-missing` (information): the project's manager uses a lockfile and there is none.
-- `export-stale` (information, on the export): a pylock.toml beside the manager's lock (made by
-  `uv export`/`pdm export`) no longer matches; the manager's check never reads it, so it is no drift.
-- `dynamic-requirements` (information): a uv package's requirement lists are `dynamic`; the lock's
-  record of them is taken as declared (uv builds the package to know them).
-- `toml-syntax` (error): a file does not parse; reported at the error's line and column.
-- `lock-too-large` (information, on the lock): the lock is over `MAX_LOCK_BYTES` and is not checked.
-- `requirement-invalid` (error): a requirement string that is not PEP 508.
+Findings may concern any of those pyproject files or the lockfile: each carries its path. Their codes,
+severities and quick fixes are the registry's (`pyhelper.codes`, listed in the README).
 
 A project is in sync when no finding is an error or a warning (`is_drift`).
 `check_tree(path, cache)` checks every project under a folder (the CLI's unit of work), found by the
@@ -137,7 +122,7 @@ def _export_findings(path: Path, managed: LockFormat[Any], found: list[Finding])
         f"{path.name} is an export of {managed.lock_name} that no longer matches: "
         f"{problems[0].message}{more}. {managed.name}'s own check never reads it, so this is no drift"
     )
-    return [*kept, Finding(path, Range.at(0), Severity.INFORMATION, "export-stale", message, related)]
+    return [*kept, Finding(path, Range.at(0), Severity.INFORMATION, codes.EXPORT_STALE, message, related)]
 
 
 def _shared_lock(

@@ -37,19 +37,6 @@ from pyhelper.tomlfile import TomlDocument, read_toml, syntax_problem
 if TYPE_CHECKING:
     from pyhelper.projects import Project
 
-LOCK_CODES = frozenset(
-    {
-        "lock-missing-package",
-        "lock-unsatisfied",
-        "lock-stale",
-        "lock-requires-python",
-        "lock-extraneous",
-        "lock-invalid",
-        "lock-missing",
-    }
-)
-
-
 DriftState = Literal[
     "in-sync", "lock-out-of-sync", "env-out-of-sync", "unlocked", "pyproject-invalid", "unknown"
 ]

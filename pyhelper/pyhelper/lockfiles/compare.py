@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pyhelper import codes, markers
+from pyhelper.codes import Code
 from pyhelper.findings import Finding, Range, Related, Severity
 from pyhelper.markers import Expr
 from pyhelper.requirements import Declared, marker_signature, quick_key, version_satisfies
@@ -215,7 +216,7 @@ def _lock_problem(want: Want, lock: LockView, *, versions_too: bool = True) -> F
 
 
 def _at(
-    want: Want, severity: Severity, code: str, message: str, related: tuple[Related, ...] = ()
+    want: Want, severity: Severity, code: Code, message: str, related: tuple[Related, ...] = ()
 ) -> Finding:
     return Finding(want.item.doc.path, want.item.range, severity, code, message, related)
 

@@ -100,7 +100,7 @@ def check(doc: TomlDocument, lock: PyLock) -> list[Finding]:
                 lock.doc.path,
                 where,
                 Severity.WARNING,
-                "lock-stale",
+                codes.LOCK_STALE,
                 f"{lock.doc.path.name} was written by PDM but records no content hash "
                 f"(`[tool.pdm] hashes`), so `{check_command}` fails — {view.fix}",
             )

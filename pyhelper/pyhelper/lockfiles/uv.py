@@ -622,7 +622,7 @@ class _Workspace:
                 member.doc.path if where else self.lock.path,
                 where or self.lock.range_in(local.chunk, local.path),
                 Severity.WARNING,
-                "lock-stale",
+                codes.LOCK_STALE,
                 f"uv.lock records default-groups = {_shown_groups(recorded)} for {member.name}; it is now "
                 f"{_shown_groups(wanted)}, so uv will re-lock — {_RUN}",
                 self._related(local.chunk, (*local.path, "default-groups")) if recorded is not None else (),
@@ -638,7 +638,7 @@ class _Workspace:
             member.doc.path,
             member.doc.range_of(("project", "dynamic")) or Range.at(0),
             Severity.INFORMATION,
-            "dynamic-requirements",
+            codes.DYNAMIC_REQUIREMENTS,
             f"{member.name}'s {fields} {verb} dynamic (computed by its build backend), so Lockstep takes "
             f"uv.lock's record of {them} as declared; `uv lock --check` builds the package to compare",
         )
@@ -681,7 +681,7 @@ class _Workspace:
                 doc.path,
                 _key_range(doc, ("dependency-groups", declared.get(group, group))),
                 Severity.WARNING,
-                "lock-stale",
+                codes.LOCK_STALE,
                 f"the empty group {group} of {owner} is not recorded in uv.lock — {_RUN}",
             )
             for group in sorted(wanted)
@@ -692,7 +692,7 @@ class _Workspace:
                 self.lock.path,
                 self.lock.range_in(chunk, (*path, raw)),
                 Severity.WARNING,
-                "lock-extraneous",
+                codes.LOCK_EXTRANEOUS,
                 f"uv.lock records an empty group {group} of {owner} that pyproject.toml no longer "
                 f"has — {_RUN}",
             )

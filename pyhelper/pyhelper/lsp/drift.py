@@ -17,9 +17,10 @@ from typing import TYPE_CHECKING, Any
 from lsprotocol import types
 from pygls.uris import to_fs_path
 
-from pyhelper.drift.environment import CODES as ENV_CODES
-from pyhelper.drift.environment import PYTHON_MISMATCH, describe_requirement, requirement_at
-from pyhelper.drift.session import LOCK_CODES, lock_place
+from pyhelper import codes
+from pyhelper.codes import QuickFix
+from pyhelper.drift.environment import describe_requirement, requirement_at
+from pyhelper.drift.session import lock_place
 from pyhelper.lsp import protocol
 from pyhelper.lsp.session import (
     DOCUMENT_PART,
@@ -76,13 +77,13 @@ def _project_for_file(session: Session, path: Path) -> Project | None:
     return candidates[0] if candidates else None
 
 
-def _quick_fix(title: str, command: str, root: str, diagnostics: list[types.Diagnostic]) -> types.CodeAction:
-    return types.CodeAction(
-        title=title,
-        kind=types.CodeActionKind.QuickFix,
-        diagnostics=diagnostics,
-        command=types.Command(title=title, command=command, arguments=[root]),
-    )
+QUICK_FIX_COMMANDS: dict[QuickFix, str] = {
+    QuickFix.UPDATE_LOCK: "lockstep.updateLock",
+    QuickFix.SYNC_ENVIRONMENT: "lockstep.syncEnvironment",
+    QuickFix.RECREATE_ENVIRONMENT: "lockstep.recreateEnvironment",
+}
+"""The editor command each quick-fix family runs (with the project's root); tests/codes checks that
+every family has one and that package.json declares it."""
 
 
 def _fitting_python(session: Session, project: Project) -> str:
@@ -94,26 +95,34 @@ def _fitting_python(session: Session, project: Project) -> str:
 
 
 async def on_code_action(session: Session, params: types.CodeActionParams) -> list[types.CodeAction] | None:
+    """One quick fix per family (the registry's `QuickFix` of each diagnostic's code), for all of that
+    family's diagnostics at once, in the registry's order; the first is preferred."""
     from pyhelper.lsp.diagnostics import SOURCE
 
     path = to_fs_path(params.text_document.uri)
     project = _project_for_file(session, Path(path)) if path else None
     if project is None:
         return None
-    ours = [d for d in params.context.diagnostics if d.source == SOURCE and isinstance(d.code, str)]
-    lock = [d for d in ours if d.code in LOCK_CODES]
-    env = [d for d in ours if d.code in ENV_CODES and d.code != PYTHON_MISMATCH]
-    python = [d for d in ours if d.code == PYTHON_MISMATCH]
+    families: dict[QuickFix, list[types.Diagnostic]] = {fix: [] for fix in QuickFix}
+    for diagnostic in params.context.diagnostics:
+        entry = codes.lookup(diagnostic.code) if diagnostic.source == SOURCE else None
+        if entry is not None and entry.fix is not None:
+            families[entry.fix].append(diagnostic)
     root = str(project.root)
     actions = []
-    if lock:
-        actions.append(_quick_fix("Update lockfile", "lockstep.updateLock", root, lock))
-    if env:
-        actions.append(_quick_fix("Sync environment", "lockstep.syncEnvironment", root, env))
-    if python:
-        label = await asyncio.to_thread(_fitting_python, session, project)
+    for fix, diagnostics in families.items():
+        if not diagnostics:
+            continue
+        title = fix.value
+        if fix is QuickFix.RECREATE_ENVIRONMENT:
+            title += f" with {await asyncio.to_thread(_fitting_python, session, project)}"
         actions.append(
-            _quick_fix(f"Recreate environment with {label}", "lockstep.recreateEnvironment", root, python)
+            types.CodeAction(
+                title=title,
+                kind=types.CodeActionKind.QuickFix,
+                diagnostics=diagnostics,
+                command=types.Command(title=title, command=QUICK_FIX_COMMANDS[fix], arguments=[root]),
+            )
         )
     if actions:
         actions[0].is_preferred = True

@@ -25,7 +25,7 @@ from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
-from pyhelper.drift.environment import EXTRANEOUS
+from pyhelper import codes
 from pyhelper.findings import Finding, Severity
 from pyhelper.lsp import protocol
 from pyhelper.lsp.payloads import project_info
@@ -51,12 +51,7 @@ DEBOUNCE = 0.05
 DOCUMENT_PART = "document"
 """The findings of a pyproject file's own check (the others are each project's drift: `_drift_part`)."""
 
-_LEVELS = {
-    "error": Severity.ERROR,
-    "warning": Severity.WARNING,
-    "information": Severity.INFORMATION,
-    "hint": Severity.HINT,
-}
+_LEVELS = {severity.label: severity for severity in Severity}
 
 UNTRUSTED = (
     "Lockstep {doing} only in a trusted workspace: installing runs code from the project. Trust the "
@@ -378,7 +373,7 @@ def shown(findings: Iterable[Finding], settings: EditorSettings) -> list[Finding
     overrides = dict(settings.diagnostics_severity)
     result = []
     for finding in findings:
-        if finding.code == EXTRANEOUS and not settings.diagnostics_extraneous:
+        if finding.code == codes.VENV_EXTRANEOUS and not settings.diagnostics_extraneous:
             continue
         level = overrides.get(finding.code)
         if level == "off":
