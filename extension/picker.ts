@@ -82,6 +82,24 @@ async function offerEnvironment(
   if (choice === recreate) await runEnvironmentOperation(helper, selections, project, "recreate");
 }
 
+/** Writes `.python-version` in the project's folder, as `uv python pin VERSION` run there would. */
+async function pinPython(project: ProjectInfo, version: string): Promise<void> {
+  const file = vscode.Uri.joinPath(vscode.Uri.file(project.root), ".python-version");
+  // A committed .python-version may be a link to a file outside the project: never write through it.
+  const existing = await Promise.resolve(vscode.workspace.fs.stat(file)).catch(() => undefined);
+  if (existing && existing.type !== vscode.FileType.File) {
+    void vscode.window.showErrorMessage(`Lockstep did not pin Python: ${file.fsPath} is a link or not a regular file.`);
+    return;
+  }
+  try {
+    await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(`${version}\n`));
+  } catch (error) {
+    void vscode.window.showErrorMessage(`Lockstep could not write ${file.fsPath}: ${String(error)}`);
+    return;
+  }
+  void vscode.window.showInformationMessage(`Pinned Python ${version} for ${project.name ?? project.root} in .python-version.`);
+}
+
 export async function selectInterpreter(helper: HelperClient, selections: InterpreterSelections): Promise<void> {
   const project = await pickProject(helper, "Select an interpreter for which project?");
   if (!project) return;
@@ -124,6 +142,10 @@ export async function selectInterpreter(helper: HelperClient, selections: Interp
   quickPick.dispose();
   const action = item?.action;
   if (!action || action.kind === "show-unfit") return;
+  if (action.kind === "pin") {
+    await pinPython(project, action.version);
+    return;
+  }
   if (action.kind === "download") {
     await runEnvironmentOperation(helper, selections, project, project.venv ? "recreate" : "create", {
       allowDownload: true,

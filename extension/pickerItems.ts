@@ -20,7 +20,8 @@ export type Action =
   | { kind: "interpreter"; interpreter: InterpreterInfo; fits: boolean; reason: string | null }
   | { kind: "enter-path" }
   | { kind: "download"; request: string }
-  | { kind: "show-unfit" };
+  | { kind: "show-unfit" }
+  | { kind: "pin"; version: string };
 
 export interface Row {
   label: string;
@@ -60,6 +61,32 @@ function plural(count: number, one: string, many: string): string {
   return `${count} ${count === 1 ? one : many}`;
 }
 
+/**
+ * What `uv python pin` writes for an interpreter: `3.12`, `3.13t` for a free-threaded build; none for
+ * other implementations (uv spells them `pypy@3.10`, which other tools reading the file do not know).
+ */
+export function pinFor(interpreter: InterpreterInfo): string | undefined {
+  if (interpreter.implementation !== "cpython") return undefined;
+  const minor = interpreter.version.split(".").slice(0, 2).join(".");
+  return `${minor}${interpreter.freeThreaded ? "t" : ""}`;
+}
+
+/**
+ * "Pin Python 3.12 for this project": the venv's Python, else the recommended one, unless
+ * `.python-version` already says so. It is chosen among interpreters that fit, so requires-python
+ * (never edited) allows it.
+ */
+function pinRow(project: ProjectInfo, pinned: InterpreterInfo | undefined): Row | undefined {
+  const version = pinned && pinFor(pinned);
+  const current = project.pythonVersion?.trim();
+  if (!version || current === version) return undefined;
+  return {
+    label: `$(pin) Pin Python ${version} for this project`,
+    description: current ? `replaces .python-version (${current})` : "writes .python-version, as uv python pin does",
+    action: { kind: "pin", version },
+  };
+}
+
 /** `download`: the build a download would install (from the project's plan), to name it concretely. */
 export function pickerLists(
   project: ProjectInfo,
@@ -82,6 +109,8 @@ export function pickerLists(
   }
 
   const venv = venvPython ? byPath.get(venvPython) : undefined;
+  const pin = pinRow(project, venv ?? (chosen ? byPath.get(chosen) : undefined));
+  if (pin) main.push(pin);
   if (venv && project.venv) {
     main.push({ label: "Project environment" });
     main.push({

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { artifactsDir } from "./harness/paths";
 import { scenario } from "./harness/scenario";
@@ -65,4 +65,28 @@ scenario("interpreter-picker", { files, settings }, async ({ workbench, workspac
   await workbench.clickNotificationButton(`Create .venv for demo with Python ${version}?`, "Not now");
   await workbench.waitForNotificationGone(`Create .venv for demo`);
   assert.equal(existsSync(join(workspace, ".venv")), false, "choosing an interpreter alone should create nothing");
+});
+
+scenario("interpreter-pin", { files, settings }, async ({ workbench, workspace }) => {
+  await workbench.waitForStatus("No environment");
+  await workbench.statusItem().click();
+  const items = await workbench.quickPickItems();
+  const pin = items.find((item) => item.label.startsWith("Pin Python"));
+  assert.ok(pin, `the picker should offer a pin:\n${items.map((item) => item.label).join("\n")}`);
+  assert.match(pin.label, /^Pin Python 3\.13 for this project$/, "the recommended (newest fitting) Python is the one offered");
+  assert.equal(pin.description, "writes .python-version, as uv python pin does");
+  await workbench.chooseQuickPickItem("Pin Python", pin.label);
+  await workbench.waitForNotification("Pinned Python 3.13 for demo in .python-version.");
+  assert.equal(readFileSync(join(workspace, ".python-version"), "utf8"), "3.13\n", "the file uv python pin 3.13 writes");
+  assert.match(readFileSync(join(workspace, "pyproject.toml"), "utf8"), /requires-python = ">=3\.12"/, "requires-python is never edited");
+
+  // The helper reads the new pin: the picker no longer offers it.
+  await waitFor("the picker to stop offering the pin it wrote", async () => {
+    await workbench.statusItem().click();
+    const listed = await workbench.quickPickItems();
+    await workbench.page.keyboard.press("Escape");
+    await workbench.page.locator(".quick-input-widget").waitFor({ state: "hidden", timeout: 10_000 });
+    const offered = listed.filter((item) => item.label.startsWith("Pin Python")).map((item) => item.label);
+    return offered.length === 0 ? { ok: true, value: undefined } : { ok: false, seen: offered };
+  });
 });

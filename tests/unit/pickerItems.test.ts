@@ -111,3 +111,26 @@ test("without unfit interpreters or a download, neither entry appears", () => {
     ["enter-path"],
   );
 });
+
+test("the recommended Python can be pinned, as uv python pin writes it, unless it already is", () => {
+  const pins = (p: typeof project, r = result()) =>
+    pickerLists(p, r).main.filter((row) => row.action?.kind === "pin").map((row) => [row.label, row.description, row.action]);
+  assert.deepEqual(pins(project), [
+    ["$(pin) Pin Python 3.13 for this project", "writes .python-version, as uv python pin does", { kind: "pin", version: "3.13" }],
+  ]);
+  assert.deepEqual(pins({ ...project, pythonVersion: "3.12" })[0]?.[1], "replaces .python-version (3.12)");
+  assert.deepEqual(pins({ ...project, pythonVersion: "3.13\n" }), []);
+  const freeThreaded = { ...fitting[0], freeThreaded: true };
+  const ft = { ...result(), interpreters: [freeThreaded, ...fitting.slice(1), ...old] };
+  assert.equal(pins(project, ft)[0]?.[0], "$(pin) Pin Python 3.13t for this project");
+  const pypy = { ...fitting[0], implementation: "pypy" };
+  assert.deepEqual(pins(project, { ...result(), interpreters: [pypy, ...fitting.slice(1), ...old] }), []);
+});
+
+test("with a venv, its Python is the one offered for the pin", () => {
+  const venvPython = "/w/demo/.venv/bin/python";
+  const venv: InterpreterInfo = { ...pyenv("3.12.1"), path: venvPython, kind: "venv", name: ".venv" };
+  const withVenv = { ...project, venv: { path: "/w/demo/.venv", name: ".venv", python: venvPython, version: "3.12.1", resolved: "/w/demo/.venv", link: false } };
+  const pin = pickerLists(withVenv, { ...result(), interpreters: [venv, ...fitting, ...old] }).main.find((row) => row.action?.kind === "pin");
+  assert.deepEqual(pin?.action, { kind: "pin", version: "3.12" });
+});
