@@ -96,3 +96,43 @@ def test_several_paths_name_each_project_folder_in_every_format(tmp_path: Path, 
     else:
         files = re.findall(r"(?:^|file=)((?:one|two)/[^:,]+)", done.stdout, re.MULTILINE)
     assert files == ["one/poetry.lock", "two/poetry.lock"], done.stdout
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["check"],
+        ["check", "a", "b c"],
+        ["check", "--format", "json"],
+        ["check", "--format", "github", "a", "b"],
+        ["check", "a", "b", "--format", "text"],
+    ],
+)
+def test_plain_check_reads_the_command_line_as_the_parser_does(argv: list[str]) -> None:
+    """The cold path that skips argparse reads the plain spellings as the parser does."""
+    from pyhelper.cli import build_parser, plain_check
+
+    parsed = build_parser().parse_args(argv)
+    assert plain_check(argv) == (parsed.paths, parsed.format)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["check", "a", "--format", "json", "b"],  # the parser refuses a path after the option
+        ["check", "--format", "xml", "a"],
+        ["check", "--format", "json", "--format", "text"],
+        ["check", "--format=json", "a"],
+        ["check", "--form", "json"],
+        ["check", "-", "a"],
+        ["check", "a", "--format"],
+        ["check", "a", "--help"],
+        ["check", ""],
+        ["python", "list"],
+        [],
+    ],
+)
+def test_other_command_lines_are_left_to_the_parser(argv: list[str]) -> None:
+    from pyhelper.cli import plain_check
+
+    assert plain_check(argv) is None
