@@ -6,18 +6,22 @@
 //   node scripts/build.mjs --production  minified, no source maps
 //   node scripts/build.mjs --package     --production, then dist/lockstep.vsix for this platform
 //                                        (`npm run package`)
+//   node scripts/build.mjs --package-all --production, then dist/lockstep-<target>.vsix for every
+//                                        target of scripts/targets.mjs (`npm run package:all`), from
+//                                        the uv wheels `node scripts/targets.mjs fetch` cached
 //   node scripts/build.mjs --watch       rebuild the extension on change
 //   node scripts/build.mjs --tests       tests/**/*.test.ts -> .dev/tests/**/*.test.js
 import * as esbuild from "esbuild";
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join, relative } from "node:path";
+import { dirname, join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
+import { buildUv, cachedUvWheel, TARGETS, uvVersion } from "./targets.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const args = new Set(process.argv.slice(2));
-const production = args.has("--production") || args.has("--package");
+const production = args.has("--production") || args.has("--package") || args.has("--package-all");
 
 function testFiles(dir) {
   return readdirSync(dir).flatMap((entry) => {
@@ -59,18 +63,19 @@ const extensionOptions = {
 };
 
 // The helper and its dependencies, installed for the oldest Python the helper supports so the
-// backports it needs there are present; all of them are pure-Python wheels except uv's binary.
+// backports it needs there are present; all of them are pure-Python wheels except uv's binary, which
+// is the building uv's own version: the one every test ran.
 function bundleHelper() {
   const libs = join(root, "bundled", "libs");
   rmSync(libs, { recursive: true, force: true });
   mkdirSync(libs, { recursive: true });
-  const uv = [join(root, ".dev", "venv", "bin", "uv")].find(existsSync) ?? "uv";
+  const uv = buildUv();
   execFileSync(
     uv,
     ["pip", "install", "--quiet", "--target", libs, "--python-version", "3.10", "--no-compile",
       // uv caches a local project by its pyproject.toml, not its sources: rebuild the helper every time.
       "--reinstall-package", "pyhelper",
-      join(root, "pyhelper")],
+      join(root, "pyhelper"), `uv==${uvVersion(uv)}`],
     { stdio: "inherit", env: { ...process.env, UV_PYTHON_DOWNLOADS: "never" } },
   );
   trimBundle(libs);
@@ -108,25 +113,59 @@ function vsceTarget() {
   return target;
 }
 
-function packageVsix() {
+/** `vsce package` of the extension folder `folder` (the repository, or a target's staging copy). */
+function vsce(folder, target, out) {
   // vsce would ask y/N about a missing LICENSE or repository on a terminal and answers yes by
   // itself without one: check both here, so a VSIX never ships without them.
-  const manifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
-  if (!existsSync(join(root, "LICENSE")) || !manifest.repository) {
+  const manifest = JSON.parse(readFileSync(join(folder, "package.json"), "utf8"));
+  if (!existsSync(join(folder, "LICENSE")) || !manifest.repository) {
     throw new Error("package.json needs a repository and the folder a LICENSE before packaging");
   }
-  const vsce = createRequire(import.meta.url).resolve("@vscode/vsce/vsce");
-  const out = join(root, "dist", "lockstep.vsix");
-  const target = vsceTarget();
-  const output = execFileSync(process.execPath, [vsce, "package", "--target", target, "--out", out,
+  const vsceMain = createRequire(import.meta.url).resolve("@vscode/vsce/vsce");
+  const output = execFileSync(process.execPath, [vsceMain, "package", "--target", target, "--out", out,
     // esbuild bundled the npm dependencies into dist/extension.js.
     "--no-dependencies",
     // README images resolve inside the installed extension (docs/images ships in the VSIX).
     "--no-rewrite-relative-links"],
     // Never a terminal: vsce then asks nothing and does not look up its own latest version online.
-    { cwd: root, stdio: ["ignore", "pipe", "inherit"], encoding: "utf8" });
+    { cwd: folder, stdio: ["ignore", "pipe", "inherit"], encoding: "utf8" });
   process.stdout.write(output);
   console.log(`build: ${relative(root, out)} (${target})`);
+}
+
+// What a VSIX is made of besides bundled/ (.vscodeignore picks from these).
+const SHIPPED = ["package.json", ".vscodeignore", "README.md", "LICENSE", "CHANGELOG.md", "dist/extension.js", "docs/images"];
+
+// The host bundle without its uv: bin/ holds only uv's binary after trimBundle.
+function isHostUv(path, libs) {
+  const [top] = relative(libs, path).split(sep);
+  return top === "bin" || top === "uv" || /^uv-[^-]+\.dist-info$/.test(top);
+}
+
+/**
+ * One VSIX per target: a staging copy of the extension whose bundle has that target's uv, installed
+ * by pip from the cached wheel (pip, not uv: uv has no armv7 platform), never downloaded here.
+ */
+function packageAll() {
+  const version = uvVersion();
+  const wheels = TARGETS.map((entry) => ({ ...entry, wheel: cachedUvWheel(version, entry.target) }));
+  const hostLibs = join(root, "bundled", "libs");
+  const python = join(root, ".dev", "venv", "bin", "python");
+  for (const { target, wheelPlatform, wheel } of wheels) {
+    const stage = join(root, ".dev", "package", target);
+    rmSync(stage, { recursive: true, force: true });
+    for (const item of SHIPPED.filter((item) => existsSync(join(root, item)))) {
+      cpSync(join(root, item), join(stage, item), { recursive: true });
+    }
+    const libs = join(stage, "bundled", "libs");
+    cpSync(hostLibs, libs, { recursive: true, filter: (path) => !isHostUv(path, hostLibs) });
+    execFileSync(python, ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-index",
+      "--no-deps", "--no-compile", "--only-binary=:all:", "--platform", wheelPlatform, "--python-version", "3.10",
+      "--target", libs, wheel], { stdio: "inherit" });
+    trimBundle(libs);
+    vsce(stage, target, join(root, "dist", `lockstep-${target}.vsix`));
+    rmSync(stage, { recursive: true, force: true });
+  }
 }
 
 if (args.has("--tests")) {
@@ -140,5 +179,6 @@ if (args.has("--tests")) {
   if (production) rmSync(join(root, "dist", "extension.js.map"), { force: true });
   await esbuild.build(extensionOptions);
   bundleHelper();
-  if (args.has("--package")) packageVsix();
+  if (args.has("--package")) vsce(root, vsceTarget(), join(root, "dist", "lockstep.vsix"));
+  if (args.has("--package-all")) packageAll();
 }
