@@ -7,6 +7,8 @@ export const OUTPUT_CHANNEL_NAME = "Lockstep";
 export const STATUS_ITEM_ID = "status";
 /** The Microsoft Python extension, told the environment Lockstep uses (pythonExtension.ts). */
 export const PYTHON_EXTENSION_ID = "ms-python.python";
+/** The Python Environments extension, told instead when it is installed (pythonTools.ts). */
+export const PYTHON_ENVIRONMENTS_ID = "ms-python.vscode-python-envs";
 
 export const Commands = {
   showLog: "lockstep.showLog",

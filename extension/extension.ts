@@ -4,7 +4,7 @@ import { registerCommands } from "./commands";
 import { AutoCreate } from "./autoCreate";
 import { HELPER_SETTINGS } from "./configuration";
 import { OUTPUT_CHANNEL_NAME } from "./constants";
-import { PythonExtensionBridge } from "./pythonExtension";
+import { PythonHandover } from "./pythonHandover";
 import { InterpreterSelections } from "./selections";
 import { affects } from "./settings";
 import { StatusBar } from "./statusBar";
@@ -24,7 +24,7 @@ export function activate(context: vscode.ExtensionContext): void {
     new StatusBar(helper, selections),
     new AutoCreate(helper, selections, context.workspaceState),
     new TerminalActivation(context.environmentVariableCollection, helper, output),
-    new PythonExtensionBridge(helper, selections, context.workspaceState, output),
+    new PythonHandover(helper, selections, context.workspaceState, output),
     ...registerCommands(helper, selections),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (affects(event, ["helperPython"])) void helper?.restart();

@@ -4,14 +4,14 @@
 import * as vscode from "vscode";
 import type { HelperClient } from "./client";
 import { SETTINGS_SECTION, SettingKeys } from "./configuration";
-import { PYTHON_EXTENSION_ID } from "./constants";
+import { PYTHON_ENVIRONMENTS_ID, PYTHON_EXTENSION_ID } from "./constants";
 import { affects } from "./settings";
 import { activationOff, terminalEnvironment } from "./terminalActivation";
 
 /** The Python extensions' own activation settings; either one on means they activate terminals. */
 const PYTHON_ACTIVATION = [
   { extension: PYTHON_EXTENSION_ID, setting: "python.terminal.activateEnvironment", off: false },
-  { extension: "ms-python.vscode-python-envs", setting: "python-envs.terminal.autoActivationType", off: "off" },
+  { extension: PYTHON_ENVIRONMENTS_ID, setting: "python-envs.terminal.autoActivationType", off: "off" },
 ] as const;
 
 function pythonExtensionActivates(scope: vscode.WorkspaceFolder): boolean {

@@ -8,7 +8,8 @@ const vscode = require("vscode");
 exports.activate = function activate() {
   let active = process.env.LOCKSTEP_E2E_PYTHON_ACTIVE || "python";
   const changed = new vscode.EventEmitter();
-  const record = (entry) => appendFileSync(process.env.LOCKSTEP_E2E_PYTHON_API_LOG, `${JSON.stringify(entry)}\n`);
+  const record = (entry) =>
+    appendFileSync(process.env.LOCKSTEP_E2E_PYTHON_API_LOG, `${JSON.stringify({ tool: "python", ...entry })}\n`);
   const where = (resource) => (resource ? (resource.uri ?? resource).fsPath : null);
   return {
     ready: Promise.resolve(),
