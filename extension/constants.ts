@@ -21,6 +21,8 @@ export const Commands = {
   deleteEnvironment: "lockstep.deleteEnvironment",
   checkDrift: "lockstep.checkDrift",
   updateLock: "lockstep.updateLock",
+  openPyproject: "lockstep.openPyproject",
+  openLockfile: "lockstep.openLockfile",
 } as const;
 
 /** The oldest Python that can run the helper. */

@@ -5,6 +5,7 @@ import { AutoCreate } from "./autoCreate";
 import { HELPER_SETTINGS } from "./configuration";
 import { OUTPUT_CHANNEL_NAME } from "./constants";
 import { PythonHandover } from "./pythonHandover";
+import { ProjectsView } from "./projectsView/view";
 import { InterpreterSelections } from "./selections";
 import { affects } from "./settings";
 import { StatusBar } from "./statusBar";
@@ -17,6 +18,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const output = vscode.window.createOutputChannel(OUTPUT_CHANNEL_NAME, { log: true });
   helper = new HelperClient(context.extensionUri, context.globalStorageUri, output);
   const selections = new InterpreterSelections(context.workspaceState);
+  const view = new ProjectsView(helper);
   context.subscriptions.push(
     output,
     helper,
@@ -25,7 +27,8 @@ export function activate(context: vscode.ExtensionContext): void {
     new AutoCreate(helper, selections, context.workspaceState),
     new TerminalActivation(context.environmentVariableCollection, helper, output),
     new PythonHandover(helper, selections, context.workspaceState, output),
-    ...registerCommands(helper, selections),
+    view,
+    ...registerCommands(helper, selections, view),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (affects(event, ["helperPython"])) void helper?.restart();
       else if (affects(event, HELPER_SETTINGS)) helper?.notifySettingsChanged();

@@ -100,8 +100,12 @@ async function pinPython(project: ProjectInfo, version: string): Promise<void> {
   void vscode.window.showInformationMessage(`Pinned Python ${version} for ${project.name ?? project.root} in .python-version.`);
 }
 
-export async function selectInterpreter(helper: HelperClient, selections: InterpreterSelections): Promise<void> {
-  const project = await pickProject(helper, "Select an interpreter for which project?");
+export async function selectInterpreter(
+  helper: HelperClient,
+  selections: InterpreterSelections,
+  root?: string,
+): Promise<void> {
+  const project = await pickProject(helper, "Select an interpreter for which project?", root);
   if (!project) return;
   const settings = readSettings(vscode.Uri.file(project.root));
   const params: InterpretersParams = {

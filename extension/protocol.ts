@@ -44,6 +44,11 @@ export interface DriftInfo {
   lockfile: string | null;
   /** With `pyproject-invalid`: what is wrong, at which line. */
   problem: string | null;
+  /**
+   * Changes whenever what `lockstep/projectDetails` answers for the project may have (a locked or
+   * installed version, a finding), even when the state stays: the Projects view re-reads only then.
+   */
+  revision: string;
 }
 
 export interface ProjectInfo {
@@ -235,6 +240,67 @@ export interface UpdateLockResult {
   message: string;
 }
 
+export type DependencyGroupKind = "main" | "extra" | "group" | "dev";
+
+export type FindingLevel = "error" | "warning" | "information" | "hint";
+
+export interface DependencyInfo {
+  /** PEP 503 normalised. */
+  name: string;
+  /** As written in pyproject.toml: `alpha>=2`, Poetry's `gamma = "*"`. */
+  requirement: string;
+  /** 0-based line of the requirement in pyproject.toml. */
+  line: number;
+  character: number;
+  /** The version the lock installs (without an environment: every version it holds, `1.0, 2.0`). */
+  locked: string | null;
+  /** The version in the project's environment, when installed there. */
+  installed: string | null;
+  /** The most severe drift finding on the requirement, as the Problems panel shows it; None: none. */
+  severity: FindingLevel | null;
+  /** That finding's code (`lock-missing-package`, `venv-version-mismatch`). */
+  code: string | null;
+  /** Every finding's message on the requirement, one per line. */
+  message: string | null;
+}
+
+export interface DependencyGroupInfo {
+  kind: DependencyGroupKind;
+  /** The extra's or group's name; None for the project's main dependencies. */
+  name: string | null;
+  dependencies: DependencyInfo[];
+}
+
+export interface EnvironmentDetails {
+  path: string;
+  /** The venv's Python version, from pyvenv.cfg. */
+  python: string | null;
+  /** Distributions installed in it. */
+  packages: number;
+}
+
+export interface LockfileDetails {
+  path: string;
+  /** Packages the lock installs into the environment (None: no environment to select for). */
+  selected: number | null;
+}
+
+export interface ProjectDetailsParams {
+  /** The project's folder (as in ProjectInfo.root). */
+  root: string;
+}
+
+/** What the Projects view shows under a project, from its latest drift check. */
+export interface ProjectDetails {
+  root: string;
+  /** `main` first, then the extras and groups in the order pyproject.toml declares them. */
+  groups: DependencyGroupInfo[];
+  environment: EnvironmentDetails | null;
+  lockfile: LockfileDetails | null;
+  /** Why the dependencies cannot be listed (pyproject.toml does not parse). */
+  problem: string | null;
+}
+
 /** A request that takes no params (any given are ignored). */
 export type NoParams = Record<string, never>;
 
@@ -281,6 +347,7 @@ export const Requests = {
   interpreters: new RequestType<InterpretersParams, InterpretersResult, void>("lockstep/interpreters"),
   checkDrift: new RequestType<NoParams, ProjectsResult, void>("lockstep/checkDrift"),
   updateLock: new RequestType<UpdateLockParams, UpdateLockResult, void>("lockstep/updateLock"),
+  projectDetails: new RequestType<ProjectDetailsParams, ProjectDetails | null, void>("lockstep/projectDetails"),
 } as const;
 
 /** The custom notifications (helper -> editor). */

@@ -1,7 +1,8 @@
 """Loopback servers for the real-editor scenarios, run as child processes of the Node test harness.
 
 `index`: the package index of tests/support/index.py (the standard catalogue of small wheels); its
-first line also carries the environment that points uv at it (`PackageIndex.environ`).
+first line also carries the environment that points uv at it (`PackageIndex.environ`). With
+`--poetry-project DIR`, a Poetry project locked against it is written there before that line.
 `mirror`: a python-build-standalone mirror serving the install_only archive that
 tests/downloads/pbs_fixture.py builds from pyenv's 3.12 (cached in `--cache`), plus a uv
 download-metadata.json naming it, written to `--downloads-json`.
@@ -35,6 +36,7 @@ from downloads.pbs_fixture import (
     served_path,
 )
 from support.index import PackageIndex, standard_catalogue
+from support.projects import poetry_project
 
 _print_lock = threading.Lock()
 
@@ -68,6 +70,8 @@ def _index(args: argparse.Namespace) -> None:
         index = _LoggedIndex(Path(scratch))
         index.add(standard_catalogue())
         with index.start():
+            for folder in args.poetry_project:
+                poetry_project(folder, index)
             environ = index.environ(args.uv_cache)
             unset = sorted(set(os.environ) - set(environ))
             changed = {k: v for k, v in environ.items() if os.environ.get(k) != v}
@@ -107,6 +111,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         type=Path,
         required=True,
         help="the UV_CACHE_DIR for its environment",
+    )
+    index.add_argument(
+        "--poetry-project",
+        type=Path,
+        action="append",
+        default=[],
+        help="write support.projects.poetry_project (pyproject.toml and poetry.lock of this index) there",
     )
     mirror = servers.add_parser("mirror", help="a python-build-standalone mirror with pyenv's 3.12")
     mirror.add_argument("--cache", type=Path, required=True, help="where the built archive is kept")

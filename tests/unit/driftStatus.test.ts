@@ -16,6 +16,7 @@ function drift(overrides: Partial<DriftInfo>): DriftInfo {
     pythonMismatch: false,
     lockfile: "/w/app/uv.lock",
     problem: null,
+    revision: "0",
     ...overrides,
   };
 }

@@ -16,7 +16,7 @@ test("after an environment operation, the helper's push renders once; the same l
   assert.equal(list.update([projectInfo("/w/app")]), true, "the first answer");
   // What the helper sends after Create Environment: one push with the venv; a second push or an
   // answer with the same list (a re-check that found nothing new) must not render again.
-  const created = [projectInfo("/w/app", { venv, drift: { state: "in-sync", lockIssues: 0, missing: 0, mismatched: 0, extraneous: 0, pythonMismatch: false, lockfile: "/w/app/uv.lock", problem: null } })];
+  const created = [projectInfo("/w/app", { venv, drift: { state: "in-sync", lockIssues: 0, missing: 0, mismatched: 0, extraneous: 0, pythonMismatch: false, lockfile: "/w/app/uv.lock", problem: null, revision: "0" } })];
   assert.equal(list.update(created), true);
   assert.equal(list.update(structuredClone(created)), false);
   assert.equal(list.update(structuredClone(created)), false);

@@ -31,7 +31,7 @@ test("the text is escaped markdown with its line breaks kept", () => {
 
 test("the links follow the state: a stale lock first, a missing venv, a stopped helper", () => {
   const titles = (markdown: string) => [...markdown.matchAll(/\[\$\([\w-]+\) ([^\]]+)\]/g)].map((m) => m[1]);
-  const stale = { ...project, drift: { state: "lock-out-of-sync" as const, lockIssues: 1, missing: 0, mismatched: 0, extraneous: 0, pythonMismatch: false, lockfile: project.lockfile, problem: null } };
+  const stale = { ...project, drift: { state: "lock-out-of-sync" as const, lockIssues: 1, missing: 0, mismatched: 0, extraneous: 0, pythonMismatch: false, lockfile: project.lockfile, problem: null, revision: "0" } };
   assert.deepEqual(titles(tooltipMarkdown(describeStatus(running, stale, 1))), ["Update Lockfile", "Sync", "Select Interpreter"]);
   assert.deepEqual(titles(tooltipMarkdown(describeStatus(running, { ...project, venv: null }, 1))), [
     "Create Environment",

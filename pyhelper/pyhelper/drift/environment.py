@@ -300,7 +300,7 @@ def same_version(left: str | None, right: str | None) -> bool:
         return False
 
 
-def _requirement_places(doc: TomlDocument) -> Iterator[RequirementPlace]:
+def requirement_places(doc: TomlDocument) -> Iterator[RequirementPlace]:
     """Every requirement the pyproject declares: PEP 621 and PEP 735 lists, then each manager's own."""
     from pyhelper.lockfiles import registry
 
@@ -319,7 +319,7 @@ def _requirement_places(doc: TomlDocument) -> Iterator[RequirementPlace]:
 def requirement_ranges(doc: TomlDocument) -> dict[str, Range]:
     """The first place each package is required in the pyproject (what an env finding points at)."""
     found: dict[str, Range] = {}
-    for name, path, is_key in _requirement_places(doc):
+    for name, path, is_key in requirement_places(doc):
         if name in found:
             continue
         span = doc.key_span(path) if is_key else doc.span(path)
@@ -464,7 +464,7 @@ def requirement_at(doc: TomlDocument, line: int, character: int) -> tuple[str, R
     from pyhelper.findings import Position
 
     at = Position(line, character)
-    for name, path, is_key in _requirement_places(doc):
+    for name, path, is_key in requirement_places(doc):
         span = doc.key_span(path) if is_key else doc.span(path)
         if span is None:
             continue

@@ -59,6 +59,9 @@ class DriftSummary:
     lockfile: Path | None
     problem: str | None
     """With `pyproject-invalid`: what is wrong, at which line."""
+    revision: str
+    """Differs between two checks whose findings, locked or installed versions differ (what the
+    Projects view shows under the project), so an unchanged state still tells of them."""
 
 
 @dataclass(frozen=True)
@@ -119,7 +122,10 @@ class DriftSession:
                 findings.setdefault(finding.path, []).append(finding)
             grouped = {path: tuple(dict.fromkeys(items)) for path, items in findings.items()}
             problem = syntax_problem(doc) if isinstance(doc, Finding) else None
-            summary = _summary(lock_findings, report, lockfile, problem, uses_lockfile(project.manager))
+            revision = _revision(grouped, selection, snapshot)
+            summary = _summary(
+                lock_findings, report, lockfile, problem, uses_lockfile(project.manager), revision
+            )
             return ProjectDrift(root, grouped, summary, selection, snapshot)
 
     def _select(
@@ -151,6 +157,18 @@ class DriftSession:
         return [] if isinstance(lock, Finding) else list(fmt.versions(lock, name))
 
 
+def _revision(
+    findings: Mapping[Path, tuple[Finding, ...]], selection: Selection | None, snapshot: VenvSnapshot | None
+) -> str:
+    # A hash, not the data: it travels with every project in every list the client receives. Equal
+    # within one helper process (Python's string hashing is per process), which is all it is for.
+    # Without the findings' places: typing above a requirement moves them, which changes nothing shown.
+    found = tuple((path, f.code, f.severity, f.message) for path, items in findings.items() for f in items)
+    installed = tuple((name, have.version) for name, have in snapshot.packages.items()) if snapshot else ()
+    locked = tuple((name, entry.version) for name, entry in selection.packages.items()) if selection else ()
+    return format(hash((found, locked, installed)) & (2**64 - 1), "016x")
+
+
 def _stat(path: Path) -> os.stat_result | None:
     try:
         return path.stat()
@@ -164,6 +182,7 @@ def _summary(
     lockfile: Path | None,
     problem: str | None,
     lock_expected: bool,
+    revision: str,
 ) -> DriftSummary:
     lock_issues = sum(1 for f in lock_findings if f.severity <= Severity.WARNING)
     if problem is not None:
@@ -187,6 +206,7 @@ def _summary(
         python_mismatch=bool(report and report.python_mismatch),
         lockfile=lockfile,
         problem=problem,
+        revision=revision,
     )
 
 

@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from pyhelper.lsp.protocol import DriftInfo, InterpreterChoice, InterpreterInfo, ProjectInfo, VenvInfo
+from pyhelper.findings import Severity
+from pyhelper.lsp.protocol import (
+    DependencyInfo,
+    DriftInfo,
+    FindingLevel,
+    InterpreterChoice,
+    InterpreterInfo,
+    ProjectDetails,
+    ProjectInfo,
+    VenvInfo,
+)
 
 if TYPE_CHECKING:
+    from pyhelper.dependencies import Dependency, DependencyGroup
+    from pyhelper.drift.environment import VenvSnapshot
     from pyhelper.drift.session import DriftSummary
+    from pyhelper.findings import Finding
     from pyhelper.interpreters.choice import InterpreterDecision
     from pyhelper.interpreters.model import Interpreter
     from pyhelper.projects import Project
@@ -55,6 +69,7 @@ def drift_info(drift: DriftSummary) -> DriftInfo:
         "pythonMismatch": drift.python_mismatch,
         "lockfile": str(drift.lockfile) if drift.lockfile else None,
         "problem": drift.problem,
+        "revision": drift.revision,
     }
 
 
@@ -93,4 +108,62 @@ def choice_info(choice: InterpreterDecision) -> InterpreterChoice:
         "message": choice.message,
         "request": choice.request.text if choice.request else None,
         "notes": list(choice.notes),
+    }
+
+
+_LEVELS: dict[Severity, FindingLevel] = {
+    Severity.ERROR: "error",
+    Severity.WARNING: "warning",
+    Severity.INFORMATION: "information",
+    Severity.HINT: "hint",
+}
+
+
+def dependency_info(dependency: Dependency, findings: Sequence[Finding]) -> DependencyInfo:
+    """A requirement row; `findings` are the dependency's as the user's settings show them."""
+    worst = min(findings, key=lambda f: f.severity, default=None)
+    return {
+        "name": dependency.name,
+        "requirement": dependency.requirement,
+        "line": dependency.range.start.line,
+        "character": dependency.range.start.character,
+        "locked": dependency.locked,
+        "installed": dependency.installed,
+        "severity": _LEVELS[worst.severity] if worst else None,
+        "code": worst.code if worst else None,
+        "message": "\n".join(f.message for f in findings) or None,
+    }
+
+
+def project_details(
+    project: Project,
+    groups: Sequence[DependencyGroup],
+    shown: Callable[[Sequence[Finding]], Sequence[Finding]],
+    snapshot: VenvSnapshot | None,
+    selected: int | None,
+    problem: str | None,
+) -> ProjectDetails:
+    """What the Projects view lists under a project; `shown` applies the diagnostics settings."""
+    venv = project.venv
+    return {
+        "root": str(project.root),
+        "groups": [
+            {
+                "kind": group.kind,
+                "name": group.name,
+                "dependencies": [dependency_info(d, shown(d.findings)) for d in group.dependencies],
+            }
+            for group in groups
+        ],
+        "environment": None
+        if venv is None
+        else {
+            "path": str(venv.path),
+            "python": venv.version,
+            "packages": len(snapshot.packages) if snapshot is not None else 0,
+        },
+        "lockfile": None
+        if project.lockfile is None
+        else {"path": str(project.lockfile), "selected": selected},
+        "problem": problem,
     }

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, TypedDict
 
-from pyhelper import environments, venvs
+from pyhelper import dependencies, environments, venvs
 from pyhelper.drift import session as drift
 from pyhelper.interpreters import model as interpreters
 from pyhelper.lockfiles import format as lockfiles
@@ -27,6 +27,7 @@ DELETE_ENVIRONMENT = "lockstep/deleteEnvironment"
 INTERPRETERS = "lockstep/interpreters"
 CHECK_DRIFT = "lockstep/checkDrift"
 UPDATE_LOCK = "lockstep/updateLock"
+PROJECT_DETAILS = "lockstep/projectDetails"
 # Notifications (helper -> client)
 PROJECTS_CHANGED = "lockstep/projectsChanged"
 
@@ -86,6 +87,9 @@ class DriftInfo(TypedDict):
     lockfile: str | None
     problem: str | None
     """With `pyproject-invalid`: what is wrong, at which line."""
+    revision: str
+    """Changes whenever what `lockstep/projectDetails` answers for the project may have (a locked or
+    installed version, a finding), even when the state stays: the Projects view re-reads only then."""
 
 
 class ProjectInfo(_ProjectFields, total=False):
@@ -261,6 +265,68 @@ class UpdateLockResult(TypedDict):
     """One sentence for the user (with `missing-tool`: which tool to install)."""
 
 
+DependencyGroupKind = dependencies.GroupKind
+FindingLevel = Literal["error", "warning", "information", "hint"]
+
+
+class DependencyInfo(TypedDict):
+    name: str
+    """PEP 503 normalised."""
+    requirement: str
+    """As written in pyproject.toml: `alpha>=2`, Poetry's `gamma = "*"`."""
+    line: int
+    """0-based line of the requirement in pyproject.toml."""
+    character: int
+    locked: str | None
+    """The version the lock installs (without an environment: every version it holds, `1.0, 2.0`)."""
+    installed: str | None
+    """The version in the project's environment, when installed there."""
+    severity: FindingLevel | None
+    """The most severe drift finding on the requirement, as the Problems panel shows it; None: none."""
+    code: str | None
+    """That finding's code (`lock-missing-package`, `venv-version-mismatch`)."""
+    message: str | None
+    """Every finding's message on the requirement, one per line."""
+
+
+class DependencyGroupInfo(TypedDict):
+    kind: DependencyGroupKind
+    name: str | None
+    """The extra's or group's name; None for the project's main dependencies."""
+    dependencies: list[DependencyInfo]
+
+
+class EnvironmentDetails(TypedDict):
+    path: str
+    python: str | None
+    """The venv's Python version, from pyvenv.cfg."""
+    packages: int
+    """Distributions installed in it."""
+
+
+class LockfileDetails(TypedDict):
+    path: str
+    selected: int | None
+    """Packages the lock installs into the environment (None: no environment to select for)."""
+
+
+class ProjectDetailsParams(TypedDict):
+    root: str
+    """The project's folder (as in ProjectInfo.root)."""
+
+
+class ProjectDetails(TypedDict):
+    """What the Projects view shows under a project, from its latest drift check."""
+
+    root: str
+    groups: list[DependencyGroupInfo]
+    """`main` first, then the extras and groups in the order pyproject.toml declares them."""
+    environment: EnvironmentDetails | None
+    lockfile: LockfileDetails | None
+    problem: str | None
+    """Why the dependencies cannot be listed (pyproject.toml does not parse)."""
+
+
 class NoParams(TypedDict, total=False):
     """A request that takes no params (any given are ignored)."""
 
@@ -326,6 +392,7 @@ REQUESTS = (
     Request(INTERPRETERS, InterpretersParams, InterpretersResult),
     Request(CHECK_DRIFT, NoParams, ProjectsResult),
     Request(UPDATE_LOCK, UpdateLockParams, UpdateLockResult),
+    Request(PROJECT_DETAILS, ProjectDetailsParams, ProjectDetails | None),
 )
 NOTIFICATIONS = (Notification(PROJECTS_CHANGED, ProjectsResult),)
 

@@ -2,8 +2,8 @@
 `build_server` registers each feature module's handlers, bound to the session they all share.
 
 Where things go: the state and what keeps it current in `session.py`; one handler module per feature
-(`projects`, `drift`, `environments`, `interpreters`), each exporting `HANDLERS` (method -> handler);
-the custom methods and their payloads in `protocol.py`.
+(`projects`, `drift`, `environments`, `interpreters`, `dependencies`), each exporting `HANDLERS`
+(method -> handler); the custom methods and their payloads in `protocol.py`.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from pygls.io_ import StdinAsyncReader, StdoutWriter
 from pygls.lsp.server import LanguageServer
 
 from pyhelper import __version__
-from pyhelper.lsp import drift, environments, interpreters, projects, protocol, transport
+from pyhelper.lsp import dependencies, drift, environments, interpreters, projects, protocol, transport
 from pyhelper.lsp.session import Session
 
 if TYPE_CHECKING:
@@ -34,6 +34,7 @@ FEATURES: tuple[Mapping[str, Callable[..., Any]], ...] = (
     drift.HANDLERS,
     environments.HANDLERS,
     interpreters.HANDLERS,
+    dependencies.HANDLERS,
 )
 
 

@@ -82,9 +82,13 @@ export interface IndexInfo {
   unset: string[];
 }
 
-/** The package index, with `uvCache` as the UV_CACHE_DIR of its environment. */
-export function startPackageIndex(uvCache: string): Promise<LoopbackServer<IndexInfo>> {
-  return LoopbackServer.start<IndexInfo>("the loopback package index", ["index", "--uv-cache", uvCache]);
+/**
+ * The package index, with `uvCache` as the UV_CACHE_DIR of its environment; each of `poetryProjects`
+ * (absolute folders) gets tests/support/projects.py's Poetry project, locked against this index.
+ */
+export function startPackageIndex(uvCache: string, poetryProjects: readonly string[] = []): Promise<LoopbackServer<IndexInfo>> {
+  const poetry = poetryProjects.flatMap((folder) => ["--poetry-project", folder]);
+  return LoopbackServer.start<IndexInfo>("the loopback package index", ["index", "--uv-cache", uvCache, ...poetry]);
 }
 
 /** The environment for code-server (and so the helper and uv) to use `index` only. */
@@ -120,8 +124,11 @@ export function startPythonMirror(downloadsJson: string): Promise<LoopbackServer
  * For `prepare`: serves the package index for the scenario's lifetime and points code-server's
  * environment at it (uv cache in the scenario's folder); the project stays as written (no lock).
  */
-export async function serveIndex(p: Preparation): Promise<LoopbackServer<IndexInfo>> {
-  const index = await startPackageIndex(join(p.dirs.root, "uv-cache"));
+export async function serveIndex(p: Preparation, poetryProjects: readonly string[] = []): Promise<LoopbackServer<IndexInfo>> {
+  const index = await startPackageIndex(
+    join(p.dirs.root, "uv-cache"),
+    poetryProjects.map((folder) => join(p.workspace, folder)),
+  );
   p.cleanup(() => index.stop());
   Object.assign(p.env, indexEnvironment(index));
   return index;
@@ -131,14 +138,16 @@ export async function serveIndex(p: Preparation): Promise<LoopbackServer<IndexIn
  * For `prepare`: `serveIndex`, then locks the workspace's uv project
  * against it with real uv, as a developer would have before opening the folder. `lockPython`: the
  * interpreter uv locks with, when the one uv finds on PATH (a pyenv shim) does not fit the project;
- * `folders`: the workspace's project folders to lock.
+ * `folders`: the workspace's project folders to lock; `poetryProjects`: folders to write a locked
+ * Poetry project into (`startPackageIndex`).
  */
 export async function serveIndexAndLock(
   p: Preparation,
   lockPython?: string,
   folders: readonly string[] = ["."],
+  poetryProjects: readonly string[] = [],
 ): Promise<LoopbackServer<IndexInfo>> {
-  const index = await serveIndex(p);
+  const index = await serveIndex(p, poetryProjects);
   const env: NodeJS.ProcessEnv = { ...process.env, ...p.env };
   for (const key of index.info.unset) delete env[key];
   for (const folder of folders) {

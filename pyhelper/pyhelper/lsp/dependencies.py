@@ -1,0 +1,62 @@
+"""A project's dependencies in the editor: what the Python Projects view lists under a project
+(`lockstep/projectDetails`), from the engine's latest drift check of it (`pyhelper.dependencies`)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from pyhelper.lsp import protocol
+from pyhelper.lsp.payloads import project_details
+from pyhelper.lsp.session import Session, params_dict, shown
+
+if TYPE_CHECKING:
+    from pyhelper.drift.session import ProjectDrift
+    from pyhelper.findings import Finding
+    from pyhelper.projects import Project
+    from pyhelper.tomlfile import TomlDocument
+
+
+def _details(
+    session: Session, project: Project, buffer: TomlDocument | Finding | None, drift: ProjectDrift | None
+) -> protocol.ProjectDetails:
+    from pyhelper.dependencies import dependency_groups
+    from pyhelper.drift.environment import read_venv
+    from pyhelper.tomlfile import TomlDocument, read_toml, syntax_problem
+
+    doc = buffer if buffer is not None else read_toml(project.pyproject)
+    lockfile, cache = project.lockfile, session.drift()
+    snapshot = drift.snapshot if drift is not None else None
+    if snapshot is None and project.venv is not None:
+        snapshot = read_venv(project.venv.path)
+    selection = drift.selection if drift is not None else None
+    settings = session.settings
+
+    def lock_versions(name: str) -> Sequence[str | None]:
+        return cache.locked_versions(lockfile, name) if lockfile is not None else ()
+
+    def visible(findings: Sequence[Finding]) -> Sequence[Finding]:
+        return shown(findings, settings)
+
+    if not isinstance(doc, TomlDocument):
+        return project_details(project, [], visible, snapshot, None, syntax_problem(doc))
+    groups = dependency_groups(doc, drift, lock_versions)
+    selected = len(selection.packages) if selection is not None and selection.problem is None else None
+    return project_details(project, groups, visible, snapshot, selected, None)
+
+
+async def on_project_details(session: Session, params: Any) -> protocol.ProjectDetails | None:
+    project = await session.find_project(params_dict(params).get("root"))
+    if project is None:
+        return None
+    results = session.drift().results
+    if project.root not in results:
+        await session.check_drift([project.root])
+    buffer = session.parsed_document(project.pyproject)
+    return await asyncio.to_thread(_details, session, project, buffer, results.get(project.root))
+
+
+HANDLERS: dict[str, Callable[..., Any]] = {
+    protocol.PROJECT_DETAILS: on_project_details,
+}

@@ -1,0 +1,171 @@
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import type { Page } from "playwright-core";
+import { indexEnvironment, serveIndexAndLock } from "./harness/loopback";
+import { devUv } from "./harness/paths";
+import { scenario } from "./harness/scenario";
+import { step, waitFor } from "./harness/waits";
+
+// A uv workspace (root `ws` with alpha and a dev group, member `lib` with delta) locked by real uv
+// against the loopback index, and a Poetry project with its poetry.lock (tests/support/projects.py:
+// alpha and epsilon main, gamma in `dev`, delta in the optional `docs` group). No venv anywhere.
+const project = (name: string, dependencies: string[], more = "") => `[project]
+name = "${name}"
+version = "0.1.0"
+requires-python = ">=3.10"
+dependencies = [${dependencies.map((d) => JSON.stringify(d)).join(", ")}]
+${more}`;
+const files = {
+  "ws/pyproject.toml": project("ws", ["alpha>=2"], '\n[dependency-groups]\ndev = ["gamma"]\n\n[tool.uv.workspace]\nmembers = ["packages/*"]\n'),
+  "ws/.python-version": "3.12\n",
+  "ws/packages/lib/pyproject.toml": project("lib", ["delta>=1"]),
+};
+const settings = { "lockstep.autoCreate": "never" };
+
+interface TreeRow {
+  /** Labels from the top of the tree down to the row: `ws/main/alpha`. */
+  path: string;
+  description: string;
+  /** The codicon drawn before the label. */
+  icon: string;
+}
+
+/** The Python Projects view as a person sees it: its rows, indented, with their icons. */
+class ProjectsView {
+  constructor(private readonly page: Page) {}
+
+  async open(): Promise<void> {
+    await step("the Python Projects view to open from the activity bar", async () => {
+      await this.page.locator('.activitybar [aria-label^="Python Projects"]').first().click();
+      await this.page.locator(".part.sidebar .monaco-list-row").first().waitFor({ timeout: 30_000 });
+    });
+  }
+
+  async rows(): Promise<TreeRow[]> {
+    const raw = await this.page.locator(".part.sidebar .monaco-list-row").evaluateAll((elements) =>
+      elements.map((element) => {
+        const text = (selector: string) =>
+          ((element.querySelector(selector) as unknown as { innerText?: string } | null)?.innerText ?? "").trim();
+        const icon = element.querySelector(".custom-view-tree-node-item-icon");
+        const codicon = [...(icon?.classList ?? [])].find((name) => name.startsWith("codicon-"));
+        return {
+          index: Number(element.getAttribute("data-index")),
+          level: Number(element.getAttribute("aria-level")),
+          label: text(".label-name"),
+          description: text(".label-description"),
+          icon: codicon?.slice("codicon-".length) ?? "",
+        };
+      }),
+    );
+    const stack: string[] = [];
+    return raw
+      .sort((a, b) => a.index - b.index)
+      .map(({ level, label, description, icon }) => {
+        stack.length = level - 1;
+        stack.push(label);
+        return { path: stack.join("/"), description, icon };
+      });
+  }
+
+  /** Waits until the row at `path` shows `description` (and `icon`, when given); returns the rows. */
+  async waitForRow(path: string, description: string | RegExp, icon?: string): Promise<TreeRow[]> {
+    return waitFor(`the Projects view row ${path} to read ${description}`, async () => {
+      const rows = await this.rows();
+      const row = rows.find((r) => r.path === path);
+      const fits =
+        row !== undefined &&
+        (typeof description === "string" ? row.description === description : description.test(row.description)) &&
+        (icon === undefined || row.icon === icon);
+      return fits ? { ok: true, value: rows } : { ok: false, seen: rows.map((r) => `${r.path}: ${r.description} (${r.icon})`) };
+    }, { timeoutMs: 60_000 });
+  }
+
+  private row(path: string) {
+    const label = path.split("/").pop()!;
+    const level = path.split("/").length;
+    return this.page
+      .locator(`.part.sidebar .monaco-list-row[aria-level="${level}"]`)
+      .filter({ has: this.page.locator(".label-name", { hasText: new RegExp(`^${label}$`) }) })
+      .first();
+  }
+
+  /** Clicks the row's twistie, as a person expands a project or a group. */
+  async expand(path: string): Promise<void> {
+    await step(`expanding ${path} in the Projects view`, async () => {
+      const row = this.row(path);
+      if ((await row.getAttribute("aria-expanded")) !== "true") await row.locator(".monaco-tl-twistie").click();
+    });
+  }
+
+  /** Hovers the row and clicks its inline action (`aria-label` is the command's title). */
+  async clickInline(path: string, title: string): Promise<void> {
+    await step(`the inline action ${title} on ${path}`, async () => {
+      const row = this.row(path);
+      await row.hover();
+      await row.locator(`.actions .action-label[aria-label="${title}"]`).click();
+    });
+  }
+}
+
+scenario(
+  "projects-view-workspace-and-poetry",
+  {
+    files,
+    settings,
+    prepare: (p) => serveIndexAndLock(p, undefined, ["ws"], ["poetic"]),
+    timeoutMs: 240_000,
+  },
+  async ({ workbench, workspace, waitForHelper, prepared: index }) => {
+    await waitForHelper();
+    const view = new ProjectsView(workbench.page);
+    await view.open();
+
+    // Top level: the workspace root and the Poetry project; the member nests under its workspace.
+    await view.waitForRow("ws", "uv · no environment", "circle-slash");
+    await view.waitForRow("poetic", "Poetry · no environment", "circle-slash");
+    const top = (await view.rows()).map((row) => row.path);
+    assert.deepEqual(top, ["poetic", "ws"], "lib is not at the top level");
+
+    await view.expand("ws");
+    await view.waitForRow("ws/main/alpha", ">=2 · locked 2.0", "package");
+    await view.expand("ws/dev");
+    await view.waitForRow("ws/dev/gamma", "any version · locked 0.1");
+    await view.waitForRow("ws/uv.lock", "");
+    await view.waitForRow("ws/lib", "uv · no environment");
+
+    await view.expand("poetic");
+    await view.waitForRow("poetic/main/alpha", ">=2 · locked 2.0");
+    await view.waitForRow("poetic/dev", "group · 1");
+    await view.waitForRow("poetic/docs", "group · 1");
+    await view.waitForRow("poetic/poetry.lock", "");
+
+    // Create from the row: the workspace's venv, shared by its member, which gets only the root's deps.
+    await view.clickInline("ws", "Create Environment");
+    await workbench.waitForNotificationSeen("Creating the environment for ws", { progress: true });
+    await view.waitForRow("ws", /^uv · 3\.12\.\d+ \(\.venv\) · in sync$/, "pass-filled");
+    await view.waitForRow("ws/main/alpha", ">=2 · locked 2.0 · installed 2.0", "check");
+    await view.waitForRow("ws/.venv", /^Python 3\.12\.\d+ · 3 packages$/);
+    await view.waitForRow("ws/uv.lock", "3 for the environment");
+    await view.waitForRow("ws/lib", /^uv · 3\.12\.\d+ \(\.venv\) · environment out of date$/, "sync");
+    await view.expand("ws/lib");
+    await view.waitForRow("ws/lib/main/delta", ">=1 · locked 1.0 · not installed", "warning");
+    // The Poetry project was not touched: still listed, still expanded, still without a venv.
+    await view.waitForRow("poetic", "Poetry · no environment");
+    await view.waitForRow("poetic/main/alpha", ">=2 · locked 2.0");
+
+    // An install from a terminal: the row follows, with the drift badge.
+    const env: NodeJS.ProcessEnv = { ...process.env, ...indexEnvironment(index) };
+    for (const key of index.info.unset) delete env[key];
+    await step("uv pip install alpha==1.0 into ws/.venv", () =>
+      promisify(execFile)(
+        devUv(),
+        ["pip", "install", "--quiet", "alpha==1.0", "--python", join(workspace, "ws", ".venv", "bin", "python")],
+        { env, timeout: 60_000 },
+      ),
+    );
+    await view.waitForRow("ws/main/alpha", ">=2 · locked 2.0 · installed 1.0 · other version installed", "warning");
+    await view.waitForRow("ws", /^uv · 3\.12\.\d+ \(\.venv\) · environment out of date$/, "sync");
+  },
+);

@@ -1,0 +1,92 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { constraint, dependencyRow, groupRow, nesting, projectContext, projectRow, syncState } from "../../extension/projectsView/items";
+import type { DependencyInfo, DriftInfo } from "../../extension/protocol";
+import { projectInfo } from "./projectInfo";
+
+const venv = { path: "/w/app/.venv", name: ".venv", python: "/w/app/.venv/bin/python", version: "3.12.7", resolved: "/w/app/.venv", link: false };
+const drift = (state: DriftInfo["state"]): DriftInfo => ({
+  state,
+  lockIssues: 0,
+  missing: 0,
+  mismatched: 0,
+  extraneous: 0,
+  pythonMismatch: false,
+  lockfile: "/w/app/uv.lock",
+  problem: null,
+  revision: "0",
+});
+
+function dependency(overrides: Partial<DependencyInfo>): DependencyInfo {
+  return { name: "alpha", requirement: "alpha>=2", line: 4, character: 17, locked: "2.0", installed: "2.0", severity: null, code: null, message: null, ...overrides };
+}
+
+test("a project row says manager, interpreter and venv, and its state in words, icon and colour", () => {
+  const row = projectRow(projectInfo("/w/app", { venv, drift: drift("in-sync") }));
+  assert.equal(row.label, "app");
+  assert.equal(row.description, "uv · 3.12.7 (.venv) · in sync");
+  assert.deepEqual(row.icon, { id: "pass-filled", color: "testing.iconPassed" });
+  assert.equal(row.contextValue, "project:venv:lock");
+
+  const stale = projectRow(projectInfo("/w/app", { venv, drift: drift("lock-stale") }));
+  assert.equal(stale.description, "uv · 3.12.7 (.venv) · lock stale");
+  assert.equal(stale.icon.color, "list.warningForeground");
+  const outOfDate = projectRow(projectInfo("/w/app", { venv, drift: drift("env-out-of-sync") }));
+  assert.equal(outOfDate.description, "uv · 3.12.7 (.venv) · environment out of date");
+  const bare = projectRow(projectInfo("/w/app", { manager: "poetry", lockfile: null, drift: drift("unknown") }));
+  assert.equal(bare.description, "Poetry · no environment");
+  assert.equal(bare.contextValue, "project:novenv:lock", "Poetry uses a lock even before there is one");
+});
+
+test("the state order: a broken pyproject, then a stale lock, then a missing venv", () => {
+  assert.equal(syncState(projectInfo("/w/a", { pyprojectError: "pyproject.toml is not valid TOML", drift: drift("lock-stale") })), "invalid");
+  assert.equal(syncState(projectInfo("/w/a", { drift: drift("lock-stale") })), "lock-stale");
+  assert.equal(syncState(projectInfo("/w/a", { drift: drift("unlocked") })), "no-environment");
+  assert.equal(syncState(projectInfo("/w/a", { venv, drift: drift("unlocked") })), "unlocked");
+  assert.equal(syncState(projectInfo("/w/a", { venv })), "checking");
+  assert.equal(projectContext(projectInfo("/w/a", { manager: "pep621", lockfile: null, pyprojectError: "bad" })), "project:novenv:nolock:invalid");
+});
+
+test("a dependency row: the constraint, locked and installed versions, and the finding as badge and tooltip", () => {
+  const fine = dependencyRow(dependency({}));
+  assert.equal(fine.label, "alpha");
+  assert.equal(fine.description, ">=2 · locked 2.0 · installed 2.0");
+  assert.equal(fine.icon.id, "check");
+
+  const drifted = dependencyRow(
+    dependency({ installed: "1.0", severity: "warning", code: "venv-version-mismatch", message: ".venv has alpha 1.0, but uv.lock pins 2.0 — sync the environment" }),
+  );
+  assert.equal(drifted.description, ">=2 · locked 2.0 · installed 1.0 · other version installed");
+  assert.deepEqual(drifted.icon, { id: "warning", color: "list.warningForeground" });
+  assert.match(drifted.tooltip, /uv\\\.lock pins 2\\\.0 — sync the environment$/);
+
+  const unlocked = dependencyRow(dependency({ locked: null, installed: null, severity: "error", code: "lock-missing-package" }));
+  assert.equal(unlocked.description, ">=2 · not locked");
+  assert.equal(unlocked.icon.id, "error");
+});
+
+test("the constraint leaves out the package's name as written, Poetry's tables too", () => {
+  assert.equal(constraint(dependency({ name: "typing-extensions", requirement: "Typing_Extensions>=4" })), ">=4");
+  assert.equal(constraint(dependency({ name: "gamma", requirement: 'gamma = "*"' })), "any version");
+  assert.equal(constraint(dependency({ name: "gamma", requirement: "gamma" })), "any version");
+  assert.equal(constraint(dependency({ name: "pytest", requirement: 'pytest = { version = ">=8" }' })), '{ version = ">=8" }');
+});
+
+test("groups are named as the manager names them", () => {
+  const row = (kind: "main" | "extra" | "group" | "dev", name: string | null) =>
+    groupRow({ kind, name, dependencies: [dependency({})] });
+  assert.deepEqual([row("main", null).label, row("main", null).description], ["main", "dependencies · 1"]);
+  assert.equal(row("extra", "cli").description, "extra · 1");
+  assert.equal(row("group", "dev").description, "group · 1");
+  assert.equal(row("dev", "test").description, "dev group · 1");
+});
+
+test("uv workspace members nest under their workspace's root project", () => {
+  const root = projectInfo("/w/ws", { workspaceRoot: "/w/ws" });
+  const lib = projectInfo("/w/ws/packages/lib", { workspaceRoot: "/w/ws" });
+  const other = projectInfo("/w/poetic", { manager: "poetry" });
+  const orphan = projectInfo("/x/member", { workspaceRoot: "/x" });
+  const { top, members } = nesting([root, lib, other, orphan]);
+  assert.deepEqual(top.map((p) => p.root), ["/w/ws", "/w/poetic", "/x/member"]);
+  assert.deepEqual(members.get("/w/ws")?.map((p) => p.root), ["/w/ws/packages/lib"]);
+});
