@@ -59,7 +59,7 @@ const MANAGERS: Record<ProjectInfo["manager"], string> = {
 export function syncState(project: ProjectInfo): SyncState {
   const drift = project.drift;
   if (project.pyprojectError || drift?.state === "pyproject-invalid") return "invalid";
-  if (drift?.state === "lock-stale") return "lock-stale";
+  if (drift?.state === "lock-out-of-sync") return "lock-stale";
   if (!project.venv) return "no-environment";
   switch (drift?.state) {
     case undefined:

@@ -28,7 +28,7 @@ test("a project row says manager, interpreter and venv, and its state in words, 
   assert.deepEqual(row.icon, { id: "pass-filled", color: "testing.iconPassed" });
   assert.equal(row.contextValue, "project:venv:lock");
 
-  const stale = projectRow(projectInfo("/w/app", { venv, drift: drift("lock-stale") }));
+  const stale = projectRow(projectInfo("/w/app", { venv, drift: drift("lock-out-of-sync") }));
   assert.equal(stale.description, "uv · 3.12.7 (.venv) · lock stale");
   assert.equal(stale.icon.color, "list.warningForeground");
   const outOfDate = projectRow(projectInfo("/w/app", { venv, drift: drift("env-out-of-sync") }));
@@ -39,8 +39,8 @@ test("a project row says manager, interpreter and venv, and its state in words, 
 });
 
 test("the state order: a broken pyproject, then a stale lock, then a missing venv", () => {
-  assert.equal(syncState(projectInfo("/w/a", { pyprojectError: "pyproject.toml is not valid TOML", drift: drift("lock-stale") })), "invalid");
-  assert.equal(syncState(projectInfo("/w/a", { drift: drift("lock-stale") })), "lock-stale");
+  assert.equal(syncState(projectInfo("/w/a", { pyprojectError: "pyproject.toml is not valid TOML", drift: drift("lock-out-of-sync") })), "invalid");
+  assert.equal(syncState(projectInfo("/w/a", { drift: drift("lock-out-of-sync") })), "lock-stale");
   assert.equal(syncState(projectInfo("/w/a", { drift: drift("unlocked") })), "no-environment");
   assert.equal(syncState(projectInfo("/w/a", { venv, drift: drift("unlocked") })), "unlocked");
   assert.equal(syncState(projectInfo("/w/a", { venv })), "checking");

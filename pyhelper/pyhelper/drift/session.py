@@ -158,7 +158,9 @@ class DriftSession:
 
 
 def _revision(
-    findings: Mapping[Path, tuple[Finding, ...]], selection: Selection | None, snapshot: VenvSnapshot | None
+    findings: Mapping[Path, tuple[Finding, ...]],
+    selection: LockSelection | None,
+    snapshot: VenvSnapshot | None,
 ) -> str:
     # A hash, not the data: it travels with every project in every list the client receives. Equal
     # within one helper process (Python's string hashing is per process), which is all it is for.
