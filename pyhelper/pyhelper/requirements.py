@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Any
 
@@ -133,6 +133,9 @@ class Parsed:
     specifier: tuple[tuple[str, str], ...]
     marker: str | None
     url: str | None
+    # The specifier as packaging prints it: what a version is tested against (`specifier` normalises
+    # versions, and `===1.0` must not match 1.0.0 for packaging, as `===1.0.0` would).
+    spelled: str = field(default="", compare=False)
 
 
 @lru_cache(maxsize=4096)
@@ -147,6 +150,7 @@ def parse_requirement(text: str) -> Parsed:
         specifier_key(str(requirement.specifier)),
         str(requirement.marker) if requirement.marker else None,
         requirement.url,
+        str(requirement.specifier),
     )
 
 

@@ -31,6 +31,15 @@ PDM_CASES = {
     "legacy dev-dependencies merged into groups": PROJECT
     + '[dependency-groups]\ntest = ["pytest"]\n[tool.pdm.dev-dependencies]\nTest = ["coverage"]\ndoc = ["mkdocs"]\n',
     "other tool settings": PROJECT + '[tool.pdm]\ndistribution = false\n[tool.pdm.scripts]\nx = "echo"\n',
+    # Groups that are not arrays: PDM hashes `list(value)` (a string's characters, a table's keys).
+    "group as a string": PROJECT + '[dependency-groups]\nlint = "ruff"\n',
+    "group as a table": PROJECT + '[dependency-groups]\nlint = { include-group = "test" }\n',
+    "legacy dev-dependencies as a string": PROJECT + '[tool.pdm.dev-dependencies]\nlint = "coverage"\n',
+}
+# Values PDM cannot hash at all (a TypeError, so `pdm lock --check` fails): no hash matches.
+PDM_UNHASHABLE = {
+    "group as a number": PROJECT + "[dependency-groups]\nlint = 5\n",
+    "legacy dev-dependencies as a boolean": PROJECT + "[tool.pdm.dev-dependencies]\nlint = true\n",
 }
 
 POETRY_CASES = {
@@ -57,7 +66,12 @@ _PDM_ORACLE = """
 import json, sys
 from pdm.project.project_file import PyProject
 from pdm.termui import UI
-print(json.dumps({path: PyProject(path, ui=UI()).content_hash() for path in json.load(sys.stdin)}))
+def content_hash(path):
+    try:
+        return PyProject(path, ui=UI()).content_hash()
+    except TypeError:
+        return None
+print(json.dumps({path: content_hash(path) for path in json.load(sys.stdin)}))
 """
 _POETRY_ORACLE = """
 import json, sys, tomllib
@@ -95,7 +109,7 @@ def _ask(tool: str, oracle: str, folder: Path, cases: dict[str, str]) -> dict[st
 
 @pytest.fixture(scope="module")
 def pdm_hashes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
-    return _ask("pdm", _PDM_ORACLE, tmp_path_factory.mktemp("pdm"), PDM_CASES)
+    return _ask("pdm", _PDM_ORACLE, tmp_path_factory.mktemp("pdm"), PDM_CASES | PDM_UNHASHABLE)
 
 
 @pytest.fixture(scope="module")
@@ -109,9 +123,10 @@ def _data(text: str) -> dict[str, object]:
     return doc.data
 
 
-@pytest.mark.parametrize("name", PDM_CASES)
+@pytest.mark.parametrize("name", [*PDM_CASES, *PDM_UNHASHABLE])
 def test_pdm_content_hash_is_pdms(name: str, pdm_hashes: dict[str, object]) -> None:
-    assert pdm.content_hash(_data(PDM_CASES[name])) == pdm_hashes[name]
+    assert pdm.content_hash(_data((PDM_CASES | PDM_UNHASHABLE)[name])) == pdm_hashes[name]
+    assert (pdm_hashes[name] is None) == (name in PDM_UNHASHABLE)
 
 
 @pytest.mark.parametrize("name", POETRY_CASES)
@@ -128,5 +143,5 @@ def test_every_case_hashes_differently(
 ) -> None:
     # Settings PDM does not hash leave the hash alone; every other case changes it.
     assert pdm_hashes["other tool settings"] == pdm_hashes["minimal"]
-    assert len(set(pdm_hashes.values())) == len(PDM_CASES) - 1
+    assert len({pdm_hashes[name] for name in PDM_CASES}) == len(PDM_CASES) - 1
     assert len({json.dumps(h) for h in poetry_hashes.values()}) == len(POETRY_CASES)

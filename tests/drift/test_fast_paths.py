@@ -7,6 +7,9 @@ the spellings they must refuse.
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -15,6 +18,8 @@ from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
 from pyhelper import markers
+from pyhelper.drift.lock import check_project
+from pyhelper.lockfiles import compare
 from pyhelper.requirements import marker_signature, parse_release, quick_key, release_test, specifier_key
 
 releases = st.lists(st.integers(0, 12), min_size=1, max_size=4).map(lambda parts: ".".join(map(str, parts)))
@@ -144,3 +149,20 @@ def _split(text: str) -> tuple[str, str | None]:
     requirement, _, marker = text.partition(";")
     name_end = next((i for i, c in enumerate(requirement) if c in "<>=!~"), len(requirement))
     return requirement[name_end:].strip(), marker.strip() or None
+
+
+_CASES = json.loads(
+    (Path(__file__).parents[1] / "fixtures" / "drift" / "cases.json").read_text(encoding="utf-8")
+)
+
+
+@pytest.mark.parametrize("name", [case["name"] for case in _CASES["cases"] if case["format"] == "uv"])
+def test_the_full_comparison_finds_what_the_fast_path_finds(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The spelling shortcut only saves time: sending every comparison down the full path (as a
+    # requirement spelled with `or`, which the shortcut cannot read, does) changes no finding.
+    root = Path(__file__).parents[1] / "fixtures" / "drift" / name
+    fast = check_project(root)
+    monkeypatch.setattr(compare, "_same_spellings", lambda wants, haves: False)
+    assert check_project(root) == fast

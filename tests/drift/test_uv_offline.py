@@ -3,7 +3,9 @@ edit, checked with `uv lock --check --offline` (its dependencies are local packa
 metadata, so no index is needed); the engine must say the same on the same files.
 
 - `[tool.uv.sources]` paths: uv records the source, not the specifier.
-- `[tool.uv] exclude-newer` spelled and changed as people write it.
+- `[tool.uv] exclude-newer` spelled and changed as people write it, and the resolution options when
+  uv's settings refuse one value of the table (uv then ignores them all).
+- A requirement repeated with a marker (uv merges requirements alike but for their marker).
 """
 
 from __future__ import annotations
@@ -71,6 +73,14 @@ def project(tmp_path: Path, uv: Path) -> Path:
         ('"local>=0.5", "other"', '"other", "local>=0.5"'),
         ('"local>=0.5", "other"', '"local>=0.5"'),
         ('local = { path = "libs/local" }', 'local = { path = "libs/other" }'),
+        # uv compares requirements alike but for their marker as one, under the `or` of the markers:
+        # `local` already covers `local; sys_platform == 'win32'`, a narrower one alone does not.
+        ('"local>=0.5"', '"local>=0.5", "local; sys_platform == \'win32\'"'),
+        ('"local>=0.5"', '"local; sys_platform == \'win32\'", "local>=0.5"'),
+        ('"local>=0.5"', "\"local; sys_platform == 'linux'\", \"local; sys_platform != 'linux'\""),
+        ('"local>=0.5"', "\"local; sys_platform == 'linux'\", \"local; sys_platform == 'win32'\""),
+        ('"local>=0.5"', "\"local; sys_platform == 'win32'\""),
+        ('"other"', '"other", "other[cli]; sys_platform == \'win32\'"'),
     ],
 )
 def test_a_path_source_verdict_is_uvs(project: Path, uv: Path, old: str, new: str) -> None:
@@ -120,6 +130,28 @@ PAIRS = [
     ("P1W", "p1w"),
     ("3 days", "P3D"),
     ("1 week", "2024-01-01T00:00:00Z"),
+    # Spans compare field by field, as jiff (uv's time library) reads them.
+    ("1 day", "24 hours"),
+    ("7 days", "7 days ago"),
+    ("7 days", "-7 days"),
+    ("1 week 2 days", "P1W2D"),
+    ("1 week 2 days", "9 days"),
+    ("2 weeks, 3 days", "P2W3D"),
+    ("1.5 hours", "PT1H30M"),
+    ("1 day 2:00:00", "P1DT2H"),
+    ("0 days", "P0D"),
+    # A date is the start of the next day (local time), a time without an offset only its date.
+    ("2024-01-02T00:00:00Z", "2024-01-01"),
+    ("2024-01-02T00:00:00Z", "2024-01-01T12:30:00"),
+    ("2024-01-02T00:00:00Z", "2023-12-30"),
+    # Months and years, or what is no cutoff at all: uv ignores every [tool.uv] setting of the file.
+    ("1 month", "1 month"),
+    ("1 month", "2 years"),
+    ("1 month", "30 days"),
+    ("1 week", "1 month"),
+    ("1 week", "1 week,2 days"),
+    ("7 days", "7 Days"),
+    ("7 days", "2 days 1 week"),
 ]
 
 
@@ -132,6 +164,59 @@ def test_an_exclude_newer_verdict_is_uvs(tmp_path: Path, uv: Path, locked: str, 
     assert _uv(uv, root, "lock") == 0
     assert check_project(root) == []
     (root / "pyproject.toml").write_text(EXCLUDE_NEWER.format(cutoff=now), encoding="utf-8")
+    stale = _uv(uv, root, "lock", "--check") != 0
+    findings = check_project(root)
+    assert is_drift(findings) == stale, [f"{f.code} {f.message}" for f in findings]
+
+
+SETTINGS = """\
+[project]
+name = "app"
+version = "0.1.0"
+requires-python = ">=3.10"
+dependencies = ["local"]
+
+[tool.uv]
+{settings}
+
+[tool.uv.sources]
+local = {{ path = "libs/local" }}
+"""
+RESOLUTION = 'resolution = "lowest-direct"\nprerelease = "allow"\nfork-strategy = "fewest"'
+
+
+@pytest.mark.parametrize(
+    ("locked", "now"),
+    [
+        (RESOLUTION, RESOLUTION.replace("lowest-direct", "highest")),
+        # One value uv's settings refuse and it takes none of them: the lock's options are then gone.
+        (RESOLUTION, RESOLUTION.replace("lowest-direct", "bogus")),
+        (RESOLUTION, RESOLUTION + '\nexclude-newer = "1 year"'),
+        (RESOLUTION + '\nexclude-newer = "1 year"', RESOLUTION.replace("lowest-direct", "lowest")),
+        (RESOLUTION + '\nexclude-newer = "1 year"', RESOLUTION),
+        (RESOLUTION, RESOLUTION + '\n[tool.uv.exclude-newer-package]\nlocal = "1 month"'),
+        (
+            RESOLUTION + '\n[tool.uv.exclude-newer-package]\nlocal = "1 month"',
+            RESOLUTION + '\n[tool.uv.exclude-newer-package]\nlocal = "2 months"',
+        ),
+        (RESOLUTION.replace("allow", "if-necessary"), RESOLUTION.replace("allow", "explicit")),
+        # An option set to uv's default is not recorded, and is no change (nor is the deprecated
+        # `if-necessary-or-explicit`, uv's other spelling of `if-necessary`).
+        ('prerelease = "if-necessary"', 'prerelease = "if-necessary-or-explicit"'),
+        ('prerelease = "allow"', 'prerelease = "if-necessary-or-explicit"'),
+        ("managed = true", 'resolution = "highest"'),
+        ('fork-strategy = "requires-python"', "managed = true"),
+        ('fork-strategy = "fewest"', 'fork-strategy = "requires-python"'),
+    ],
+)
+def test_a_resolution_option_verdict_is_uvs(tmp_path: Path, uv: Path, locked: str, now: str) -> None:
+    root = tmp_path / "app"
+    (root / "libs" / "local").mkdir(parents=True)
+    (root / "libs" / "local" / "pyproject.toml").write_text(LOCAL.format(name="local"), encoding="utf-8")
+    (root / "pyproject.toml").write_text(SETTINGS.format(settings=locked), encoding="utf-8")
+    assert _uv(uv, root, "lock") == 0
+    assert check_project(root) == []
+    (root / "pyproject.toml").write_text(SETTINGS.format(settings=now), encoding="utf-8")
     stale = _uv(uv, root, "lock", "--check") != 0
     findings = check_project(root)
     assert is_drift(findings) == stale, [f"{f.code} {f.message}" for f in findings]

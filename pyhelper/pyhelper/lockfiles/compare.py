@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter, deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +19,12 @@ from pyhelper.codes import Code
 from pyhelper.findings import Finding, Range, Related, Severity
 from pyhelper.markers import Expr
 from pyhelper.requirements import Declared, marker_signature, quick_key, version_satisfies
+
+# A requirement's marker as compared: its text (None for none), or an expression uv built (a source's
+# marker and-ed on, which PEP 508 cannot always spell).
+Condition = str | Expr | None
+# A requirement as uv compares it: name, extras, specifier and source, then its marker.
+Parts = tuple[tuple[object, ...], Condition]
 
 
 @dataclass(frozen=True)
@@ -41,23 +47,24 @@ class Want:
         name, extras, specifier, marker = key
         return (name, extras, specifier if self.from_index else (), marker, self.source)
 
-    def key(self, python: str | None) -> object:
+    def parts(self) -> Parts | None:
+        """What uv compares of this requirement: its identity without the marker, and the marker
+        (text, or the expression when a source's marker scopes it); None when it does not parse."""
         parsed = self.item.parsed
         if parsed is None:
             return None
         marker = parsed.marker
         if self.extra:
             marker = f"({marker}) and extra == '{self.extra}'" if marker else f"extra == '{self.extra}'"
+        condition: Condition = marker
         if self.scope is not None:
             try:
-                scoped = markers.both(markers.parse(marker) if marker else markers.TRUE, self.scope)
+                condition = markers.both(markers.parse(marker) if marker else markers.TRUE, self.scope)
             except ValueError:
                 return None
-            signature = markers.normal_form(scoped, python)
-            return (parsed.name, parsed.extras, self._specifier(), signature, self.source)
         # uv records a specifier only for a package from an index: a workspace member, path, git or
         # URL source replaces it (uv's RequirementSource has no specifier for them).
-        return (parsed.name, parsed.extras, self._specifier(), marker_signature(marker, python), self.source)
+        return (parsed.name, parsed.extras, self._specifier(), self.source), condition
 
     @property
     def from_index(self) -> bool:
@@ -74,7 +81,7 @@ class Have:
 
     name: str
     quick: object
-    key: Callable[[], object]
+    parts: Callable[[], Parts]
     text: str
     locate: Callable[[], Range]
 
@@ -100,24 +107,7 @@ def compare_requirements(
         return [finding for finding in missing if finding is not None]
     findings: list[Finding] = []
     recorded = haves or []
-    # Recorded requirements indexed by key, then by name: a scan per requirement made a 10,000-entry
-    # dependency list take seconds.
-    open_by_key: dict[object, deque[int]] = {}
-    for position, have in enumerate(recorded):
-        open_by_key.setdefault(have.key(), deque()).append(position)
-    remaining = dict.fromkeys(range(len(recorded)))
-    unmatched: set[int] = set()
-    # uv compares the recorded requirements as a set: a requirement listed twice (a group that also
-    # includes another group listing it) is recorded once.
-    matched: set[object] = set()
-    for index, want in enumerate(wants if haves is not None else ()):
-        key = want.key(lock.python)
-        queue = open_by_key.get(key) if key is not None else None
-        if queue:
-            del remaining[queue.popleft()]
-            matched.add(key)
-        elif key is not None and key not in matched:
-            unmatched.add(index)
+    unmatched, remaining = _unmatched(wants, recorded, lock.python) if haves is not None else (set(), {})
     open_by_name: dict[str, deque[int]] = {}
     for position in remaining:
         open_by_name.setdefault(recorded[position].name, deque()).append(position)
@@ -133,7 +123,10 @@ def compare_requirements(
             del remaining[position]
             paired = recorded[position]
         related = (Related(lock.path, paired.locate(), "recorded here"),) if paired else ()
-        problem = _lock_problem(want, lock) if check_locked else None
+        # A requirement the lock records as declared is what uv resolved: uv does not check the locked
+        # version against it again (nor does the fast path above), so neither is it checked here.
+        versions_too = haves is None or index in unmatched
+        problem = _lock_problem(want, lock, versions_too=versions_too) if check_locked else None
         if problem is not None:
             findings.append(dataclasses.replace(problem, related=related))
         elif haves is not None and index in unmatched:
@@ -158,6 +151,70 @@ def compare_requirements(
         for have in (recorded[position] for position in remaining)
     )
     return findings
+
+
+def _unmatched(wants: list[Want], haves: list[Have], python: str | None) -> tuple[set[int], dict[int, None]]:
+    """The declared requirements the lock does not record, and the recorded ones nothing declares
+    (by position), as uv compares the two lists: as sets, where requirements alike but for their
+    marker are one requirement under the `or` of their markers (uv 0.13 keeps `six` and
+    `six; sys_platform == 'win32'` as `six`). Within a group that differs, each requirement is
+    matched on its own to tell which ones explain the difference."""
+    want_parts = [want.parts() for want in wants]
+    have_parts = [have.parts() for have in haves]
+    declared, recorded = _merged(want_parts, python), _merged(have_parts, python)
+    same = {base for base, signature in declared.items() if recorded.get(base, _ABSENT) == signature}
+    remaining = {p: None for p, part in enumerate(have_parts) if part[0] not in same}
+    # Recorded requirements indexed by key: a scan per requirement made a 10,000-entry dependency
+    # list take seconds.
+    open_by_key: dict[object, deque[int]] = {}
+    for position in remaining:
+        open_by_key.setdefault(_key(have_parts[position], python), deque()).append(position)
+    unmatched: set[int] = set()
+    # A requirement listed twice (a group that also includes another group listing it) is recorded once.
+    matched: set[object] = set()
+    for index, part in enumerate(want_parts):
+        if part is None or part[0] in same:
+            continue
+        key = _key(part, python)
+        queue = open_by_key.get(key)
+        if queue:
+            del remaining[queue.popleft()]
+            matched.add(key)
+        elif key not in matched:
+            unmatched.add(index)
+    return unmatched, remaining
+
+
+_ABSENT = object()
+
+
+def _merged(parts: Sequence[Parts | None], python: str | None) -> dict[tuple[object, ...], object]:
+    """The marker signature of each requirement identity, its markers `or`-ed together."""
+    conditions: dict[tuple[object, ...], list[Condition]] = {}
+    for part in parts:
+        if part is not None:
+            conditions.setdefault(part[0], []).append(part[1])
+    return {base: _signature(found, python) for base, found in conditions.items()}
+
+
+def _key(part: Parts, python: str | None) -> object:
+    return part[0], _signature([part[1]], python)
+
+
+def _signature(conditions: list[Condition], python: str | None) -> object:
+    if len(conditions) == 1 and (conditions[0] is None or isinstance(conditions[0], str)):
+        return marker_signature(conditions[0], python)
+    try:
+        either = markers.either(*(_expression(condition) for condition in conditions))
+    except ValueError:
+        return frozenset(conditions)  # a marker that does not parse is compared as written
+    return markers.normal_form(either, python)
+
+
+def _expression(condition: Condition) -> Expr:
+    if condition is None:
+        return markers.TRUE
+    return markers.parse(condition) if isinstance(condition, str) else condition
 
 
 def _stale_message(want: Want, paired: Have | None, lock: LockView, owner: str) -> str:
@@ -203,9 +260,9 @@ def _lock_problem(want: Want, lock: LockView, *, versions_too: bool = True) -> F
         # A workspace member, path, git or URL source replaces the specifier (uv drops it), so a
         # member pinned at another version than its own is no drift for uv.
         return None
-    specifier = ",".join(op + version for op, version in parsed.specifier)
-    if parsed.url or not specifier or any(version_satisfies(v, specifier) for v in versions):
+    if parsed.url or not parsed.spelled or any(version_satisfies(v, parsed.spelled) for v in versions):
         return None
+    specifier = ",".join(op + version for op, version in parsed.specifier)
     shown = ", ".join(sorted({v for v in versions if v}))
     return _at(
         want,

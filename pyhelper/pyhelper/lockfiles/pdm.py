@@ -51,17 +51,23 @@ def _normalize(name: str) -> str:
 
 def content_hash(data: dict[str, Any], algorithm: str = "sha256") -> str | None:
     """PDM's hash of a parsed pyproject, hex, with the `hashlib` algorithm the lock names (PDM calls
-    `hashlib.new(algorithm)`); None for an algorithm hashlib lacks, which PDM fails on too."""
+    `hashlib.new(algorithm)`); None when PDM fails to hash (an algorithm hashlib lacks, a group
+    that is not a list)."""
     import hashlib
     import json
 
     project = table(data.get("project"))
     settings = table(get_in(data, ("tool", "pdm")))
     groups: dict[str, list[Any]] = {}
-    for group, items in table(data.get("dependency-groups")).items():
-        groups[_normalize(group)] = _as_list(items)
-    for group, items in table(settings.get("dev-dependencies")).items():
-        groups.setdefault(_normalize(group), []).extend(_as_list(items))
+    try:
+        # PDM's `list(deps)` and `extend(deps)`: a group that is a string is hashed as its characters,
+        # a table as its keys, and anything else is a TypeError, which fails `pdm lock --check` too.
+        for group, items in table(data.get("dependency-groups")).items():
+            groups[_normalize(group)] = list(items)
+        for group, items in table(settings.get("dev-dependencies")).items():
+            groups.setdefault(_normalize(group), []).extend(items)
+    except TypeError:
+        return None
     dump = {
         "sources": settings.get("source", []),
         "dependencies": project.get("dependencies", []),
@@ -78,11 +84,6 @@ def content_hash(data: dict[str, Any], algorithm: str = "sha256") -> str | None:
     hasher.update(json.dumps(dump, sort_keys=True, default=str).encode("utf-8"))
     # shake_* digests need a length; PDM's hexdigest() without one fails, so no recorded value matches.
     return hasher.hexdigest() if hasher.digest_size else None
-
-
-def _as_list(items: object) -> list[Any]:
-    # A group that is not an array (PDM itself would refuse it) is hashed as one item.
-    return list(items) if isinstance(items, list) else [items]
 
 
 def check(doc: TomlDocument, lock: PdmLock) -> list[Finding]:

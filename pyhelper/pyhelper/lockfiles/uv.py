@@ -20,21 +20,20 @@ import os
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pyhelper import boundedread, codes, markers
 from pyhelper.findings import Finding, Range, Related, Severity
-from pyhelper.lockfiles.compare import Have, LockView, Want, compare_requirements
+from pyhelper.lockfiles.compare import Have, LockView, Parts, Want, compare_requirements
 from pyhelper.lockfiles.format import Checking, Loader, LockFormat, Selecting, in_lists
 from pyhelper.requirements import (
     Declared,
     canonicalize_name,
     dependency_groups,
     get_in,
-    marker_signature,
     python_ranges_equal,
     quick_key,
     requirement_list,
@@ -512,10 +511,12 @@ class _Workspace:
     def options(self) -> list[Finding]:
         recorded = self.lock.top.get("options")
         recorded = recorded if isinstance(recorded, dict) else {}
-        settings = self.root_member.uv
+        settings, refused = _settings(self.root_member.uv)
+        # uv warns and ignores the file's settings, so the lock's options are compared with none.
+        ignored = f" (uv ignores the [tool.uv] settings: {refused})" if refused else ""
         findings: list[Finding] = []
         for setting, option in _OPTIONS.items():
-            want, have = settings.get(setting), recorded.get(option)
+            want, have = _chosen(setting, settings.get(setting)), _chosen(setting, recorded.get(option))
             if setting == "exclude-newer" and isinstance(span := recorded.get("exclude-newer-span"), str):
                 # A relative cutoff is locked as a span beside a placeholder timestamp (uv's
                 # ExcludeNewerWire); only a change of the span re-resolves, not the clock's tick.
@@ -539,15 +540,16 @@ class _Workspace:
                         Severity.WARNING,
                         codes.LOCK_EXTRANEOUS,
                         f"uv.lock was resolved with {option} = {have}, which pyproject.toml no longer "
-                        f"sets — {_RUN}",
+                        f"sets{ignored} — {_RUN}",
                     )
                 )
-        return findings + self._exclude_newer_packages(table(recorded.get("exclude-newer-package")))
+        return findings + self._exclude_newer_packages(
+            table(settings.get("exclude-newer-package")), table(recorded.get("exclude-newer-package"))
+        )
 
-    def _exclude_newer_packages(self, recorded: dict[str, Any]) -> list[Finding]:
+    def _exclude_newer_packages(self, wanted: dict[str, Any], recorded: dict[str, Any]) -> list[Finding]:
         """`[tool.uv.exclude-newer-package]` against the lock's: any package added, removed or changed
         re-resolves (uv's ExcludeNewerPackageChange)."""
-        wanted = table(self.root_member.uv.get("exclude-newer-package"))
         have = {canonicalize_name(k): _cutoff(v) for k, v in recorded.items()}
         want = {canonicalize_name(k): _cutoff(v) for k, v in wanted.items()}
         changed = sorted(name for name in set(have) | set(want) if have.get(name) != want.get(name))
@@ -903,7 +905,7 @@ class _Workspace:
                 Have(
                     name,
                     None if quick is None else (*quick, source),
-                    _recorded_key(name, extras, specifier, marker, source, self.view.python),
+                    _recorded_parts(name, extras, specifier, marker, source),
                     text,
                     _locator(self.lock, chunk, (*path, index)),
                 )
@@ -914,15 +916,12 @@ class _Workspace:
         return (Related(self.lock.path, self.lock.range_in(chunk, path), "recorded here"),)
 
 
-def _recorded_key(
-    name: str, extras: list[str], specifier: str, marker: str | None, source: Source, python: str | None
-) -> Callable[[], object]:
+def _recorded_parts(
+    name: str, extras: list[str], specifier: str, marker: str | None, source: Source
+) -> Callable[[], Parts]:
     return lambda: (
-        name,
-        frozenset(canonicalize_name(e) for e in extras),
-        specifier_key(specifier),
-        marker_signature(marker, python),
-        source,
+        (name, frozenset(canonicalize_name(e) for e in extras), specifier_key(specifier), source),
+        marker,
     )
 
 
@@ -1036,6 +1035,45 @@ def _key_range(doc: TomlDocument, path: KeyPath) -> Range:
     return doc.range(span) if span else doc.range_of(path) or Range.at(0)
 
 
+# The values uv's settings schema takes for the options compared (uv's ResolutionMode, PrereleaseMode
+# and ForkStrategy, kebab-case).
+_CHOICES = {
+    "resolution": ("highest", "lowest", "lowest-direct"),
+    "prerelease": ("disallow", "allow", "if-necessary", "explicit", "if-necessary-or-explicit"),
+    "fork-strategy": ("fewest", "requires-python"),
+}
+
+
+# uv 0.13's defaults, which the lock does not record (`resolution = "highest"` is no option set), and
+# the deprecated spelling of one.
+_DEFAULTS = {"resolution": "highest", "prerelease": "if-necessary", "fork-strategy": "requires-python"}
+_ALIASES = {"if-necessary-or-explicit": "if-necessary"}
+
+
+def _chosen(setting: str, value: object) -> object:
+    """An option as uv records it: None for its default."""
+    value = _ALIASES.get(value, value) if isinstance(value, str) else value
+    return None if value == _DEFAULTS.get(setting) else value
+
+
+def _settings(settings: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
+    """`[tool.uv]` as uv's settings see it, and why uv ignores it, if it does. uv reads the table twice:
+    as the workspace (sources, members, dependency lists), and as settings, all or nothing — one value
+    its schema refuses and uv warns "Failed to parse `pyproject.toml` during settings discovery" and
+    takes none of the file's settings, the resolution options included (uv 0.13)."""
+    for setting, choices in _CHOICES.items():
+        value = settings.get(setting)
+        if value is not None and value not in choices:
+            return {}, f"{setting} = {value!r} is not one of {', '.join(choices)}"
+    cutoffs = [("exclude-newer", settings.get("exclude-newer"))]
+    packages = settings.get("exclude-newer-package")
+    cutoffs += [(f"exclude-newer-package.{k}", v) for k, v in table(packages).items()]
+    for setting, value in cutoffs:
+        if value is not None and _cutoff(value) == _REFUSED:
+            return {}, f"{setting} = {value!r} is no date, timestamp or span of weeks, days or less"
+    return settings, None
+
+
 def _same_option(setting: str, want: object, have: object) -> bool:
     if setting != "exclude-newer":
         return str(want) == str(have)
@@ -1047,38 +1085,118 @@ def _same_option(setting: str, want: object, have: object) -> bool:
     return wanted[0] == recorded[0] == "at" and wanted[1] >= recorded[1]  # type: ignore[operator]
 
 
-_SPAN_UNITS = {"y": "Y", "year": "Y", "mo": "M", "month": "M", "w": "W", "week": "W", "d": "D", "day": "D"}
-_FRIENDLY_SPAN = re.compile(r"\s*(\d+)\s*([a-z]+?)s?\s*", re.IGNORECASE)
-_ISO_SPAN = re.compile(r"P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?", re.IGNORECASE)
+# A span as jiff (uv's time library) holds it: sign, then years, months, weeks, days, hours, minutes,
+# seconds, milli-, micro- and nanoseconds. uv compares spans field by field (`7 days` is not `1 week`).
+_SPAN_FIELDS = ("Y", "M", "W", "D", "H", "min", "S", "ms", "us", "ns")
+_NANOS = {"H": 3600 * 10**9, "min": 60 * 10**9, "S": 10**9, "ms": 10**6, "us": 10**3, "ns": 1}
+# jiff's friendly duration labels (fmt::friendly), longest first so `mo` is not read as `m`.
+_LABELS = {
+    **dict.fromkeys(("years", "year", "yrs", "yr", "y"), "Y"),
+    **dict.fromkeys(("months", "month", "mos", "mo"), "M"),
+    **dict.fromkeys(("weeks", "week", "wks", "wk", "w"), "W"),
+    **dict.fromkeys(("days", "day", "d"), "D"),
+    **dict.fromkeys(("hours", "hour", "hrs", "hr", "h"), "H"),
+    **dict.fromkeys(("minutes", "minute", "mins", "min", "m"), "min"),
+    **dict.fromkeys(("seconds", "second", "secs", "sec", "s"), "S"),
+    **dict.fromkeys(("milliseconds", "millisecond", "millis", "milli", "msecs", "msec", "ms"), "ms"),
+    **dict.fromkeys(("microseconds", "microsecond", "micros", "micro", "usecs", "usec", "us"), "us"),
+    **dict.fromkeys(("\u00b5secs", "\u00b5sec", "\u00b5s"), "us"),
+    **dict.fromkeys(("nanoseconds", "nanosecond", "nanos", "nano", "nsecs", "nsec", "ns"), "ns"),
+}
+_WS = "[ \t\n\f\r]"
+_LABEL = "|".join(sorted(map(re.escape, _LABELS), key=len, reverse=True))
+_FRIENDLY_UNIT = re.compile(
+    rf"([0-9]+)(?:[.,]([0-9]{{1,9}}))?{_WS}*({_LABEL})(?![a-z\u00b5])(?:,{_WS}+|{_WS}*)"
+)
+_FRIENDLY_HMS = re.compile(r"([0-9]+):([0-9]+):([0-9]+)(?:[.,]([0-9]{1,9}))?")
+_ISO_TIME = r"(?:([0-9]+)(?:[.,]([0-9]{{1,9}}))?{})?"
+_ISO_SPAN = re.compile(
+    r"([+-]?)P(?:([0-9]+)Y)?(?:([0-9]+)M)?(?:([0-9]+)W)?(?:([0-9]+)D)?"
+    rf"(?:T{_ISO_TIME.format('H')}{_ISO_TIME.format('M')}{_ISO_TIME.format('S')})?",
+    re.IGNORECASE,
+)
+_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[Tt ].*)?")
+_REFUSED = ("refused", None)
 
 
 def _cutoff(value: object) -> tuple[str, object]:
-    """An exclude-newer value as uv compares it: ("at", time), ("span", units), ("off", None) for a
-    package's `false`, or ("text", value) for what is not understood (compared as written)."""
+    """An exclude-newer value as uv compares it (uv's ExcludeNewerValue::from_str): ("at", time),
+    ("span", fields), ("off", None) for a package's `false`, or ("refused", None) for a value uv
+    cannot read, which makes uv ignore every setting of the file (see `_settings`)."""
     if value is False:
         return ("off", None)
     if isinstance(value, dict):  # a package's relative cutoff: { timestamp = ..., span = ... }
         value = value.get("span", value.get("timestamp"))
     if not isinstance(value, str):
-        return ("text", value)
+        return _REFUSED
     try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:
-        pass
-    else:
-        return ("at", moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc))
-    iso = _ISO_SPAN.fullmatch(value.strip())
-    if iso and any(iso.groups()):
-        return ("span", tuple((unit, int(n)) for unit, n in zip("YMWD", iso.groups(), strict=True) if n))
-    parts = [_FRIENDLY_SPAN.fullmatch(part) for part in value.split(",")]
-    if all(parts) and all(p and p.group(2).lower() in _SPAN_UNITS for p in parts):
-        counts: dict[str, int] = {}
-        for part in parts:
-            assert part is not None
-            unit = _SPAN_UNITS[part.group(2).lower()]
-            counts[unit] = counts.get(unit, 0) + int(part.group(1))
-        return ("span", tuple((unit, counts[unit]) for unit in "YMWD" if unit in counts))
-    return ("text", value)
+        moment = None
+    if moment is not None and moment.tzinfo is not None:
+        return ("at", moment)
+    if date := _DATE.fullmatch(value):
+        # A date (or a date and time without an offset): the start of the next day, local time.
+        year, month, day_of_month = (int(part) for part in date.groups())
+        day = datetime(year, month, day_of_month)  # local time, as uv
+        return ("at", (day + timedelta(days=1)).astimezone(timezone.utc))
+    span = _span(value)
+    if span is None or span[1] or span[2]:
+        # uv refuses years and months ("use days instead"): their length varies.
+        return _REFUSED
+    return ("span", span)
+
+
+def _span(text: str) -> tuple[int, ...] | None:
+    """jiff's Span of an ISO 8601 or "friendly" duration, as (sign, *fields); None if not one."""
+    iso = _ISO_SPAN.fullmatch(text)
+    if iso:
+        groups = iso.groups()
+        dates, times = groups[1:5], groups[5:]
+        if all(g is None for g in dates + times) or ("T" in text.upper() and all(g is None for g in times)):
+            return None
+        units: list[tuple[str | None, str | None, str]] = [
+            (n, None, u) for n, u in zip(dates, "YMWD", strict=True)
+        ]
+        units += [(times[i], times[i + 1], u) for i, u in zip((0, 2, 4), ("H", "min", "S"), strict=True)]
+        present = [(n, fraction, unit) for n, fraction, unit in units if n is not None]
+        if any(fraction is not None for _, fraction, _ in present[:-1]):
+            return None
+        return _fields(groups[0] == "-", [(int(n), fraction, unit) for n, fraction, unit in present])
+    sign, rest = (text[0], text[1:]) if text[:1] in ("+", "-") else ("", text)
+    ago = re.search(rf"{_WS}ago$", rest) if not sign else None
+    rest = rest[: ago.start()] if ago else rest
+    found: list[tuple[int, str | None, str]] = []
+    position = 0
+    while position < len(rest):
+        hms = _FRIENDLY_HMS.fullmatch(rest, position)
+        if hms and not any(unit in ("H", "min", "S") for *_, unit in found):
+            found += [(int(hms[1]), None, "H"), (int(hms[2]), None, "min"), (int(hms[3]), hms[4], "S")]
+            break
+        unit = _FRIENDLY_UNIT.match(rest, position)
+        if unit is None or unit.end() == position:
+            return None
+        found.append((int(unit[1]), unit[2], _LABELS[unit[3]]))
+        position = unit.end()
+    order = [_SPAN_FIELDS.index(u) for *_, u in found]
+    if not found or order != sorted(set(order)) or any(f is not None for _, f, _ in found[:-1]):
+        return None
+    if found[-1][1] is not None and found[-1][2] in "YMWD":
+        return None  # a fraction only of hours or a smaller unit
+    return _fields(sign == "-" or ago is not None, found)
+
+
+def _fields(negative: bool, units: list[tuple[int, str | None, str]]) -> tuple[int, ...]:
+    counts = dict.fromkeys(_SPAN_FIELDS, 0)
+    for n, fraction, unit in units:
+        counts[unit] = n
+        if fraction:
+            # jiff spreads a fraction over the smaller units (`1.5 hours` is PT1H30M).
+            nanos = int(fraction.ljust(9, "0")) * _NANOS[unit] // 1_000_000_000
+            for smaller in _SPAN_FIELDS[_SPAN_FIELDS.index(unit) + 1 :]:
+                counts[smaller], nanos = divmod(nanos, _NANOS[smaller])
+    values = tuple(counts[f] for f in _SPAN_FIELDS)
+    return (-1 if negative and any(values) else 1 if any(values) else 0, *values)
 
 
 # ------------------------------------------------------------------------------------- the format
