@@ -35,6 +35,7 @@ _ARCH_NAMES = {
     "i586": "x86",
     "i686": "x86",
 }
+_UV_OS_NAMES = {"darwin": "macos"}
 _INSTALL_ONLY_SUFFIXES = ("-install_only.tar.gz", "-install_only_stripped.tar.gz")
 _FREETHREADED = "freethreaded"
 _KIND_NAMES: dict[type[Any], str] = {str: "a string", int: "an integer"}
@@ -104,7 +105,9 @@ class Build:
 
 def install_name(version: Version, freethreaded: bool, platform: Platform) -> str:
     variant = f"+{_FREETHREADED}" if freethreaded else ""
-    return f"cpython-{version}{variant}-{platform}"
+    # uv's folder names say `macos`: with the same name, each finds what the other installed.
+    os_name = _UV_OS_NAMES.get(platform.os, platform.os)
+    return f"cpython-{version}{variant}-{os_name}-{platform.arch}-{platform.libc}"
 
 
 @dataclass(frozen=True)
@@ -122,7 +125,7 @@ def parse_install_name(name: str) -> InstallName | None:
     return InstallName(
         Version(match["version"]),
         match["variant"] == _FREETHREADED,
-        Platform(match["os"], match["arch"], match["libc"]),
+        Platform(normalise_os(match["os"]), normalise_arch(match["arch"]), match["libc"]),
     )
 
 

@@ -79,6 +79,7 @@ from pyhelper.venvs import (
     VenvRefused,
     VenvSetting,
     describe_venv,
+    read_pyvenv_cfg,
     venv_location,
     venv_python,
 )
@@ -733,11 +734,28 @@ def _pylock_of(project: Project) -> Path | None:
 
 
 def _made_from(venv: Path, python: Path) -> bool:
-    """Whether the venv's interpreter is the interpreter at `python` (links resolved)."""
+    """Whether the venv was made from the interpreter at `python`.
+
+    A venv interpreter that is a link says so by resolving to it. A copy (always on Windows, and
+    `--copies`) resolves to itself, so pyvenv.cfg decides: the standard library's `executable`, else
+    `home`, the base interpreter's folder (all uv writes).
+    """
+    own = venv_python(venv)
     try:
-        return venv_python(venv).resolve() == python.resolve()
+        if own.is_symlink():
+            return own.resolve() == python.resolve()
+        config = read_pyvenv_cfg(venv) or {}
+        base = python.resolve()
+        if config.get("executable"):
+            return _same_path(Path(config["executable"]), base)
+        return bool(config.get("home")) and _same_path(Path(config["home"]), base.parent)
     except OSError:
         return False
+
+
+def _same_path(recorded: Path, actual: Path) -> bool:
+    # Windows paths compare without case; pyvenv.cfg may hold a linked spelling of the folder.
+    return os.path.normcase(recorded.resolve()) == os.path.normcase(actual)
 
 
 def _built_since(venv: Path, started: float) -> bool:

@@ -422,6 +422,17 @@ def _glob(root: Path, pattern: str) -> list[Path]:
         return []
 
 
+def relative_source(
+    target: Path | str, root: Path | str, relpath: Callable[[str, str], str] = os.path.relpath
+) -> str:
+    """A path source as uv.lock records it: relative to the workspace root, forward slashes; on
+    Windows a path on another drive has no relative form and uv records it absolute (`D:/libs/x`)."""
+    try:
+        return Path(relpath(str(target), str(root))).as_posix().replace("\\", "/")
+    except ValueError:
+        return str(target).replace("\\", "/")
+
+
 def _string(value: object) -> str:
     return value if isinstance(value, str) else ""
 
@@ -869,7 +880,7 @@ class _Workspace:
         return None
 
     def _relative(self, target: Path) -> str:
-        return Path(os.path.relpath(target, self.root)).as_posix()
+        return relative_source(target, self.root)
 
     def _wanted_dist(self, member: Member, sources: Sources) -> list[Want]:
         wants = [
