@@ -784,14 +784,16 @@ def _build_folder(venv: Path, journal: Journal) -> Iterator[Path]:
 
 
 def _relocate(build: Path, venv: Path) -> None:
-    """Rewrite the build path to the final path where a venv records it: scripts in bin/, pyvenv.cfg."""
+    """Rewrite the build path to the final path where a venv records it in text: scripts in bin/,
+    pyvenv.cfg. Never in a binary: uv's Windows launchers end with the interpreter path and its
+    length, so a patched one points at garbage (a NUL byte tells a binary from a script)."""
     old, new = os.fsencode(build), os.fsencode(venv)
     scripts = build / ("Scripts" if sys.platform == "win32" else "bin")
     for path in [*scripts.iterdir(), build / PYVENV_CFG]:
         if path.is_symlink() or not path.is_file():
             continue
         data = path.read_bytes()
-        if old in data:
+        if old in data and b"\0" not in data:
             path.write_bytes(data.replace(old, new))
 
 

@@ -1,11 +1,12 @@
 """Windows and macOS behaviour, checked on Linux through the platform seams: a venv whose interpreter
-is a copy (as every Windows venv's python.exe is), uv's `-macos-` install folders, and a uv path
-source on another Windows drive."""
+is a copy (as every Windows venv's python.exe is), uv's `-macos-` install folders, a uv path source
+on another Windows drive, and a launcher binary left alone when a build moves into place."""
 
 from __future__ import annotations
 
 import ntpath
 import os
+import struct
 import subprocess
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from packaging.version import Version
 
 from pyhelper.catalog import BuildRequest, Platform, install_name, parse_install_name
 from pyhelper.downloads import InstallSettings, find_installed
-from pyhelper.environments import _made_from
+from pyhelper.environments import _made_from, _relocate
 from pyhelper.lockfiles.uv import relative_source
 
 PYENV = Path(os.environ.get("PYENV_ROOT") or Path.home() / ".pyenv") / "versions"
@@ -73,3 +74,21 @@ def test_a_path_source_on_another_drive_is_recorded_absolute() -> None:
     assert relative_source(r"D:\libs\tool", r"C:\work\app", ntpath.relpath) == "D:/libs/tool"
     assert relative_source(r"C:\work\libs\tool", r"C:\work\app", ntpath.relpath) == "../libs/tool"
     assert relative_source("/work/app/libs/tool", "/work/app") == "libs/tool"
+
+
+def test_moving_a_build_into_place_rewrites_scripts_but_never_a_binary(tmp_path: Path) -> None:
+    build, venv = tmp_path / ".venv.lockstep-build-1", tmp_path / ".venv"
+    subprocess.run([str(_pyenv_python("3.12.1")), "-m", "venv", "--without-pip", str(build)], check=True)
+    # The shape of uv's Windows launcher: a PE stub, then the interpreter path, its length, a tag.
+    path = os.fsencode(build / "Scripts" / "python.exe")
+    launcher = b"MZ\x90\x00" + bytes(60) + path + struct.pack("<I", len(path)) + b"UVSC"
+    (build / "bin" / "tool.exe").write_bytes(launcher)
+    before = {p.name: p.read_bytes() for p in (build / "bin").iterdir() if not p.is_symlink()}
+
+    _relocate(build, venv)
+
+    after = {p.name: p.read_bytes() for p in (build / "bin").iterdir() if not p.is_symlink()}
+    assert after["tool.exe"] == launcher, "a binary is never patched"
+    rewritten = {name for name in before if before[name] != after[name]}
+    assert rewritten == {"activate", "activate.csh", "activate.fish"}
+    assert os.fsencode(venv) in after["activate"] and os.fsencode(build) not in after["activate"]
