@@ -6,10 +6,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from support.index import PackageIndex, ensurepip_wheels, standard_catalogue
 from support.pythons import real_interpreters
 from support.tools import uv_binary
+
+# scripts/mutation runs the tests under mutmut's tracing on a shared machine: the same examples for
+# every mutant (a verdict must not depend on the draw) and no complaint that drawing them is slow.
+settings.register_profile(
+    "mutation", derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 
 @pytest.fixture(scope="session")

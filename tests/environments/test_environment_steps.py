@@ -1,0 +1,323 @@
+"""The steps of an environment operation that need no tool: refusals, delete, the swap and the
+recovery of what a killed operation left, joining and `busy`, and the sentences the user reads.
+
+Real folders, real journals and lock backups, real threads; no uv or venv is run (the operations that
+run them are in test_environments.py and test_lock_first.py, 1-25 s each), so scripts/mutation can use
+these for environments.py.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+
+from pyhelper import environments as env
+from pyhelper.environments import Environments, Event, Outcome
+from pyhelper.locking import LockBackup
+from pyhelper.projects import Project
+from pyhelper.uvtool import ToolResult
+from pyhelper.venvjournal import Entry, Journal, identity, sibling
+
+
+@pytest.fixture
+def environments(tmp_path: Path) -> Environments:
+    return Environments({}, lock_dir=tmp_path / "locks", journal_dir=tmp_path / "journal")
+
+
+def project_of(root: Path, manager: str = "uv") -> Project:
+    root.mkdir(parents=True, exist_ok=True)
+    return Project(root, manager, root / "uv.lock", name=root.name)  # type: ignore[arg-type]
+
+
+def fake_venv(path: Path, python: Path | None = None) -> Path:
+    """A folder with what marks a venv (pyvenv.cfg, bin/python), as far as these steps look."""
+    (path / "bin").mkdir(parents=True)
+    (path / "pyvenv.cfg").write_text(f"home = /usr/bin\nversion_info = 3.12.1\ncommand = x -m venv {path}\n")
+    (path / "bin" / "python").symlink_to(python or Path(os.path.realpath("/proc/self/exe")))
+    return path
+
+
+def leftovers(root: Path) -> list[str]:
+    return sorted(p.name for p in root.iterdir() if ".lockstep-" in p.name)
+
+
+def test_delete_asks_for_confirmation_and_deletes_only_a_venv(
+    environments: Environments, tmp_path: Path
+) -> None:
+    project = project_of(tmp_path / "demo")
+    venv = project.root / ".venv"
+
+    assert environments.delete(project, confirmed=True) == Outcome(
+        "ok", "There was no .venv to delete.", venv
+    )
+    venv.mkdir()
+    (venv / "notes.txt").write_text("mine")
+    refused = environments.delete(project, confirmed=True)
+    assert refused == Outcome("failed", f"{venv} is not a virtual environment; it was not deleted.", venv)
+    (venv / "notes.txt").unlink()
+    venv.rmdir()
+
+    fake_venv(venv)
+    unconfirmed = environments.delete(project, confirmed=False)
+    assert unconfirmed == Outcome(
+        "failed", ".venv was not deleted: deleting needs the user's confirmation.", venv
+    )
+    assert (venv / "pyvenv.cfg").is_file()
+    assert environments.delete(project, confirmed=True) == Outcome("ok", "Deleted .venv.", venv)
+    assert not venv.exists() and leftovers(project.root) == []
+    assert Journal(tmp_path / "journal", venv).entries() == []
+
+
+def test_delete_of_a_linked_venv_removes_the_link_only(environments: Environments, tmp_path: Path) -> None:
+    project = project_of(tmp_path / "demo")
+    target = fake_venv(project.root / "real-venv")
+    (project.root / ".venv").symlink_to(target)
+
+    outcome = environments.delete(project, confirmed=True)
+
+    assert outcome.message == f"Removed the link .venv; {target} was left as it was."
+    assert not os.path.lexists(project.root / ".venv") and (target / "pyvenv.cfg").is_file()
+
+
+def test_a_place_outside_the_project_is_refused_by_every_operation(
+    environments: Environments, tmp_path: Path
+) -> None:
+    project = project_of(tmp_path / "demo")
+    (project.root / ".venv").symlink_to(tmp_path)  # a workspace's link that leads out of it
+    settings = env.Settings()
+    for outcome in (
+        environments.delete(project, confirmed=True, settings=settings),
+        environments.sync(project, settings=settings),
+        environments.create(project, Path("/usr/bin/python3"), settings=settings),
+    ):
+        assert outcome.status == "failed", outcome
+    assert tmp_path.is_dir()
+
+
+def test_create_refuses_what_it_must_not_replace(environments: Environments, tmp_path: Path) -> None:
+    project = project_of(tmp_path / "demo")
+    venv = project.root / ".venv"
+    relative = environments.create(project, Path("python3"))
+    assert relative.message == "The interpreter must be given by absolute path, not python3."
+    venv.mkdir()
+    other = environments.create(project, Path("/usr/bin/python3"), replace=True)
+    assert other.message == f"{venv} exists and is not a virtual environment; move it away and try again."
+    venv.rmdir()
+    fake_venv(venv)
+    python = tmp_path / "other-python"
+    python.write_text("")
+    kept = environments.create(project, python)
+    assert kept == Outcome(
+        "failed", f".venv exists already (Python 3.12.1); recreate it to use {python}.", venv
+    )
+
+
+def test_sync_needs_a_venv_with_its_interpreter(environments: Environments, tmp_path: Path) -> None:
+    project = project_of(tmp_path / "demo")
+    venv = project.root / ".venv"
+    assert environments.sync(project).message == f"There is no venv at {venv} to sync; create one first."
+    fake_venv(venv, tmp_path / "removed-python")
+    assert environments.sync(project).message == "The interpreter of .venv is gone; recreate the venv."
+
+
+def test_the_swap_puts_the_build_in_place_and_removes_the_old_venv(tmp_path: Path) -> None:
+    venv = fake_venv(tmp_path / ".venv")
+    (venv / "old").write_text("")
+    journal = Journal(tmp_path / "journal", venv)
+    with env._build_folder(venv, journal) as build:
+        assert build.parent == tmp_path and ".lockstep-build-" in build.name
+        assert [e.path for e in journal.entries()] == [build]
+        fake_venv(build)
+        (build / "bin" / "activate").write_text(f'VIRTUAL_ENV="{build}"\n')
+        (build / "bin" / "tool").symlink_to(build / "bin" / "activate")
+        env._relocate(build, venv)
+        env._swap(build, venv, journal)
+    assert (venv / "bin" / "activate").read_text() == f'VIRTUAL_ENV="{venv}"\n'
+    assert f"-m venv {venv}\n" in (venv / "pyvenv.cfg").read_text()
+    # A link is not a script: it still names the build path it was made with.
+    assert os.readlink(venv / "bin" / "tool") == str(build / "bin" / "activate")
+    assert not (venv / "old").exists()
+    assert leftovers(tmp_path) == [] and journal.entries() == []
+
+
+def test_a_build_that_is_abandoned_is_removed(tmp_path: Path) -> None:
+    venv = tmp_path / ".venv"
+    journal = Journal(tmp_path / "journal", venv)
+    with pytest.raises(RuntimeError), env._build_folder(venv, journal) as build:
+        fake_venv(build)
+        raise RuntimeError("cancelled")
+    assert not os.path.lexists(build) and journal.entries() == [] and not venv.exists()
+
+
+def test_recovery_acts_only_on_the_folders_the_journal_names(tmp_path: Path) -> None:
+    venv = tmp_path / ".venv"
+    journal = Journal(tmp_path / "journal", venv)
+    # Killed between the swap's renames: the old venv aside, nothing in place, a build left.
+    aside = fake_venv(sibling(venv, ".lockstep-old-"))
+    journal.add(Entry(aside, "aside", identity(aside)))
+    build = fake_venv(sibling(venv, ".lockstep-build-"))
+    journal.add(Entry(build, "build"))
+    # A folder of that shape that came with the project, and one whose name was reused since.
+    foreign = fake_venv(tmp_path / ".venv.lockstep-old-theirs")
+    reused = sibling(venv, ".lockstep-old-")
+    journal.add(Entry(reused, "deleting", identity(tmp_path / "journal")))
+    fake_venv(reused)
+    gone = sibling(venv, ".lockstep-build-")
+    journal.add(Entry(gone, "build"))
+
+    env._recover(venv, journal)
+
+    assert (venv / "pyvenv.cfg").is_file() and not aside.exists()
+    assert not build.exists()
+    assert foreign.is_dir() and reused.is_dir()
+    assert journal.entries() == []
+
+
+def test_recovery_removes_an_old_venv_once_its_replacement_is_in_place(tmp_path: Path) -> None:
+    venv = fake_venv(tmp_path / ".venv")
+    journal = Journal(tmp_path / "journal", venv)
+    for kind in ("aside", "deleting"):
+        folder = fake_venv(sibling(venv, ".lockstep-old-"))
+        journal.add(Entry(folder, kind, identity(folder)))  # type: ignore[arg-type]
+    env._recover(venv, journal)
+    assert leftovers(tmp_path) == [] and (venv / "pyvenv.cfg").is_file()
+
+
+def test_a_second_request_joins_the_same_work_and_other_work_is_busy(
+    environments: Environments, tmp_path: Path
+) -> None:
+    venv = tmp_path / ".venv"
+    started, release, told = threading.Event(), threading.Event(), threading.Event()
+    seen: list[Event] = []
+
+    def progress(event: Event) -> None:
+        seen.append(event)
+        told.set()
+
+    calls: list[str] = []
+
+    def work(op: env._Operation) -> Outcome:
+        calls.append("work")
+        op.phase("Creating .venv", 1, 2)
+        started.set()
+        release.wait()
+        op.line("done")
+        return Outcome("ok", "Created.", venv)
+
+    results: list[Outcome] = []
+    first = threading.Thread(
+        target=lambda: results.append(environments._exclusive(venv, ("create",), None, None, work))
+    )
+    first.start()
+    started.wait()
+    busy = environments._exclusive(venv, ("sync",), None, None, work)
+    joined: list[Outcome] = []
+    second = threading.Thread(
+        target=lambda: joined.append(environments._exclusive(venv, ("create",), progress, None, work))
+    )
+    second.start()
+    # The joining caller is told the phase at once, so it waits for the result; then the work ends.
+    told.wait()
+    release.set()
+    first.join()
+    second.join()
+
+    assert busy == Outcome("busy", "Lockstep is already working on .venv; try again when it is done.", venv)
+    assert calls == ["work"]
+    assert results == joined == [Outcome("ok", "Created.", venv)]
+    assert seen == [Event("phase", "Creating .venv", 1, 2), Event("output", "done")]
+    assert (
+        environments._exclusive(venv, ("sync",), None, None, lambda op: Outcome("ok", "again", venv)).message
+        == "again"
+    )
+
+
+def test_an_operation_is_cancelled_only_when_every_caller_cancelled() -> None:
+    op = env._Operation(("create",))
+    one, two = threading.Event(), threading.Event()  # what the server passes as cancel tokens
+    op.attach(None, one)
+    op.attach(None, two)
+    one.set()
+    assert not op.is_set()
+    two.set()
+    assert op.is_set()
+    op.attach(None, None)  # a caller that cannot cancel keeps the work going
+    assert not op.is_set()
+
+
+def test_an_os_error_is_one_sentence_naming_the_path(environments: Environments, tmp_path: Path) -> None:
+    venv = tmp_path / ".venv"
+
+    def work(op: env._Operation) -> Outcome:
+        raise PermissionError(13, "Permission denied", str(tmp_path / "x"))
+
+    outcome = environments._exclusive(venv, ("sync",), None, None, work)
+    assert outcome == Outcome("failed", f"Cannot use {tmp_path / 'x'}: Permission denied.", venv)
+
+
+@pytest.mark.parametrize(
+    ("result", "expected"),
+    [
+        (ToolResult(0, ("fine",), False), None),
+        (ToolResult(0, ("stopped",), True), ("cancelled", "Cancelled.")),
+        (ToolResult(2, ("a", "b", "c", "", "error: no"), False), ("failed", "uv sync failed: c\nerror: no")),
+        (ToolResult(3, (), False), ("failed", "uv sync failed: exit status 3")),
+    ],
+)
+def test_a_tool_failure_says_what_failed_and_why(
+    result: ToolResult, expected: tuple[str, str] | None, tmp_path: Path
+) -> None:
+    outcome = env._failure(result, "uv sync failed", tmp_path)
+    assert (None if outcome is None else (outcome.status, outcome.message)) == expected
+    if outcome is not None:
+        assert outcome.output == result.lines and outcome.venv == tmp_path
+
+
+def test_the_sentences_say_what_was_locked_and_what_was_undone(tmp_path: Path) -> None:
+    project = project_of(tmp_path / "demo")
+    lock = project.root / "uv.lock"
+    made = LockBackup(lock)  # there was no lock before
+    lock.write_text('version = 1\n\n[[package]]\nname = "a"\n\n[[package]]\nname = "b"\n')
+    assert env._done("Created .venv", project, made) == "Locked 2 packages in uv.lock. Created .venv."
+    failed = Outcome("failed", "uv sync failed: no.", tmp_path)
+    assert (
+        env._undone(failed, made).message == "uv.lock was written, but installing failed: uv sync failed: no."
+    )
+    assert lock.is_file()
+    cancelled = env._undone(Outcome("cancelled", "Cancelled.", tmp_path), made)
+    assert cancelled.message == "Cancelled; no uv.lock was written." and not lock.exists()
+    assert env._undone(failed, None) is failed
+
+    lock.write_text('version = 1\n\n[[package]]\nname = "a"\n')
+    kept = LockBackup(lock)
+    assert env._done("Synced", project, kept) == "Locked 1 package in uv.lock. Synced."
+    assert env._undone(Outcome("cancelled", "Cancelled.", tmp_path), kept).message == (
+        "Cancelled; uv.lock was left as it was."
+    )
+    assert env._done("Synced", project, None) == "Synced."
+    unlocked = Project(project.root, "uv", None, name="demo")
+    assert env._done("Synced", unlocked, None) == (
+        "Synced, unlocked: pyproject.toml's dependencies were installed without a uv.lock."
+    )
+    assert env._done("Synced", Project(project.root, "pip", None), None) == "Synced."  # type: ignore[arg-type]
+
+
+def test_an_outcome_about_the_build_is_restated_about_the_venv(tmp_path: Path) -> None:
+    venv = tmp_path / ".venv"
+    build = Outcome("failed", "Creating the venv failed: no", tmp_path / "build", ("x",))
+    assert env._nothing_changed(build, venv) == Outcome(
+        "failed", "Creating the venv failed: no. No venv was created.", venv, ("x",)
+    )
+    venv.mkdir()
+    assert (
+        env._nothing_changed(build, venv).message == "Creating the venv failed: no. .venv was left as it was."
+    )
+
+
+def test_default_folders_follow_the_environment(tmp_path: Path) -> None:
+    assert env.default_lock_dir({"XDG_CACHE_HOME": str(tmp_path)}) == tmp_path / "lockstep" / "locks"
+    assert env.default_lock_dir({}) == Path.home() / ".cache" / "lockstep" / "locks"
+    assert env.default_journal_dir({"XDG_DATA_HOME": str(tmp_path)}).name == "journal"
