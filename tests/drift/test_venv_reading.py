@@ -16,7 +16,6 @@ from typing import Any
 
 import pytest
 
-from drift.test_envdrift_recorded import RECORDED, materialise
 from pyhelper.drift.environment import (
     EnvReport,
     VenvCache,
@@ -31,6 +30,7 @@ from pyhelper.drift.environment import (
 from pyhelper.findings import Range, Severity
 from pyhelper.lockfiles import LockCache
 from pyhelper.tomlfile import TomlDocument, read_toml
+from support.recorded_venvs import RECORDED, materialise
 
 CASES = {case["name"]: case for case in RECORDED["cases"]}
 

@@ -147,13 +147,16 @@ def _ask_version(venv: Path) -> str:
         ) from None
 
 
-def _holds(marker: object, environment: Mapping[str, str]) -> bool:
+def _holds(marker: object, environment: Mapping[str, str], extras: Sequence[str] = ()) -> bool:
+    """Whether a lock's marker holds here; `extra == "x"` (Poetry 2 marks a package only an extra
+    brings so) holds when that extra was chosen."""
     if not isinstance(marker, str) or not marker.strip():
         return True
     from packaging.markers import InvalidMarker, Marker
 
     try:
-        return Marker(marker).evaluate({**environment, "extra": ""})
+        parsed = Marker(marker)
+        return any(parsed.evaluate({**environment, "extra": extra}) for extra in extras or ("",))
     # ValueError: UndefinedComparison (`python_version ~= 'x'`); KeyError: UndefinedEnvironmentName.
     except (InvalidMarker, ValueError, KeyError) as error:
         raise LockSelectionError(f"the lock holds an invalid marker {marker!r}: {error}") from error
@@ -232,9 +235,9 @@ def select_poetry(
         # Poetry 2 writes one marker string, or a table of markers by group.
         markers = package.get("markers")
         if isinstance(markers, Mapping):
-            holds = any(_holds(markers.get(group), environment) for group in in_groups)
+            holds = any(_holds(markers.get(group), environment, extras) for group in in_groups)
         else:
-            holds = _holds(markers, environment)
+            holds = _holds(markers, environment, extras)
         if holds:
             selected.append(Pinned(name, str(package.get("version")), _poetry_line(package, root)))
     return selected
