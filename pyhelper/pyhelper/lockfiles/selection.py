@@ -3,8 +3,9 @@
 A lock lists packages for every platform and group; a venv gets the ones whose groups the manager
 installs by default (plus those the user chose) and whose markers hold for the venv's interpreter.
 The defaults follow the managers: Poetry installs `main` and every non-optional group (extras only on
-request); PDM installs `default` and every dev group. Markers are evaluated with `packaging` for the
-venv's Python (`marker_environment`: read from its pyvenv.cfg) on this machine's platform.
+request); PDM installs the groups the lock was made for, else `default` and every dev group. Markers
+are evaluated with `packaging` for the venv's Python (`marker_environment`: read from its pyvenv.cfg)
+on this machine's platform.
 
 Each format's `LockFormat.select` gives the packages as `Locked` entries (for comparing with a venv,
 `pyhelper.drift.environment`); `pinned_install` gives a `PinnedInstall`: `name==version --hash=...`
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
@@ -275,11 +276,20 @@ def _poetry_indexes(lock: Mapping[str, Any]) -> tuple[str, ...]:
 # PDM ---------------------------------------------------------------------------------------------------
 
 
-def pdm_groups(pyproject: Mapping[str, Any], chosen: Sequence[str] = ()) -> set[str]:
-    """`default`, every dev group (PEP 735 and `tool.pdm.dev-dependencies`), and the user's choices."""
-    groups = {"default", *chosen}
-    groups.update(_table(pyproject, "dependency-groups"))
-    groups.update(_table(pyproject, "tool", "pdm", "dev-dependencies"))
+def pdm_groups(
+    pyproject: Mapping[str, Any], chosen: Sequence[str] = (), locked: Sequence[str] = ()
+) -> set[str]:
+    """The groups `pdm sync` installs: with none chosen, those the lock was made for (`[metadata]
+    groups`, as far as the project still declares them); else `default`, every dev group (PEP 735 and
+    `tool.pdm.dev-dependencies`) and the user's choices."""
+    dev = {*_table(pyproject, "dependency-groups"), *_table(pyproject, "tool", "pdm", "dev-dependencies")}
+    if locked and not chosen:
+        declared = {"default", *dev, *_table(pyproject, "project", "optional-dependencies")}
+        return _pdm_names(locked) & _pdm_names(declared)
+    return _pdm_names({"default", *chosen, *dev})
+
+
+def _pdm_names(groups: Iterable[str]) -> set[str]:
     return {canonicalize_name(group) if group != "default" else group for group in groups}
 
 
@@ -337,9 +347,10 @@ def pinned_poetry(selecting: Selecting, lock: TableLock) -> PinnedInstall:
 
 
 def pinned_pdm(selecting: Selecting, lock: TableLock) -> PinnedInstall:
-    """`pdm sync`'s install of a pdm.lock: default and dev groups, the project when it is a distribution."""
+    """`pdm sync`'s install of a pdm.lock: its groups (`pdm_groups`), the project if a distribution."""
     pyproject, root = selecting.pyproject.data, selecting.root
-    chosen = pdm_groups(pyproject, [*selecting.groups, *selecting.extras])
+    locked = _strings(_table(lock.doc.data, "metadata").get("groups"))
+    chosen = pdm_groups(pyproject, [*selecting.groups, *selecting.extras], locked)
     packages = select_pdm(lock.doc.data, selecting.environment, chosen, root)
     editable = root if _pdm_installs_project(pyproject) else None
     sources = _table(pyproject, "tool", "pdm").get("source")

@@ -1,0 +1,97 @@
+"""Environment drift against the real tools' own verdicts, recorded: no venv built, no tool run.
+
+`tests/fixtures/envdrift/cases.json` holds venvs that real uv, Poetry and PDM installed (and a user then
+changed with `uv pip`), each recorded as the files the engine reads (pyvenv.cfg, every dist-info's
+METADATA header, INSTALLER and direct_url.json), beside the project's pyproject.toml and lock and what
+`uv sync --check`, `poetry sync --dry-run` or `pdm sync --clean --dry-run` said a sync would change
+(tests/fixtures/envdrift/generate.py records them). Each test writes those files into a folder and
+asks the engine: the same packages must be out of step, and a Poetry or PDM lock's pinned install must
+be exactly what the tool installed, with the hash of the very wheel the index served.
+
+The live agreement tests (`tests/livedrift`) build such venvs for real; these run in milliseconds,
+so the mutation run of selection and environment drift can use them (scripts/mutation).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pyhelper.drift.environment import Choice, check_environment, read_venv, select
+from pyhelper.lockfiles import LockCache
+from pyhelper.lockfiles.selection import pinned_install
+from pyhelper.tomlfile import TomlDocument, read_toml
+from support.recorded_venvs import LOCKS, RECORDED, materialise
+
+CHECKS = [
+    pytest.param(
+        case, check, id=f"{case['name']}{''.join(f' +{c}' for c in check['groups'] + check['extras'])}"
+    )
+    for case in RECORDED["cases"]
+    for check in case["checks"]
+]
+
+
+def test_the_recorded_cases_hold_both_verdicts() -> None:
+    # Agreement proves little unless the tools called some venvs in sync and some not.
+    verdicts = {bool(check["changes"]) for case in RECORDED["cases"] for check in case["checks"]}
+    tools = {case["tool"] for case in RECORDED["cases"]}
+    assert verdicts == {True, False}
+    assert tools == set(LOCKS)
+
+
+@pytest.mark.parametrize(("case", "check"), CHECKS)
+def test_verdict_agrees_with_the_tool(case: dict[str, Any], check: dict[str, Any], tmp_path: Path) -> None:
+    root = tmp_path / "demo"
+    venv = materialise(case, root)
+    doc = read_toml(root / "pyproject.toml")
+    assert isinstance(doc, TomlDocument)
+    snapshot = read_venv(venv)
+    chosen = Choice(tuple(check["groups"]), tuple(check["extras"]))
+    selection = select(case["tool"], root / LOCKS[case["tool"]], root, doc, snapshot, LockCache(), chosen)
+    assert selection.problem is None, selection.problem
+
+    report = check_environment(doc, selection, snapshot)
+
+    assert report.python_mismatch == check["replace"], report
+    if not check["replace"]:
+        assert sorted(report.changed) == check["changes"], report
+        assert report.in_sync == (not check["changes"]), report
+        assert len(report.findings) == len(check["changes"]), report
+
+
+@pytest.mark.parametrize(
+    ("case", "check"),
+    [
+        param
+        for param in CHECKS
+        if param.values[0]["tool"] != "uv" and not param.values[1]["changes"]  # type: ignore[index]
+    ],
+)
+def test_pinned_install_is_what_the_tool_installed(
+    case: dict[str, Any], check: dict[str, Any], tmp_path: Path
+) -> None:
+    # In sync by the tool's own verdict: the venv holds exactly the tool's install of the lock.
+    root = tmp_path / "demo"
+    venv = materialise(case, root)
+    plan = pinned_install(root / LOCKS[case["tool"]], root, venv, check["groups"], check["extras"])
+
+    installed = {}
+    for files in case["venv"]["dists"].values():
+        fields = dict(line.split(": ", 1) for line in files["METADATA"].splitlines() if ": " in line)
+        installed[fields["Name"]] = fields["Version"]
+    project = installed.pop("demo", None)
+    if case["tool"] == "poetry":
+        installed.pop("pip", None)  # `poetry sync` leaves an unlocked pip in place
+    assert {p.name: p.version for p in plan.packages} == installed
+    assert (plan.editable == root) == (project is not None)
+    for package in plan.packages:
+        [wheel] = [w for w in RECORDED["index"] if w.startswith(f"{package.name}-{package.version}-")]
+        assert package.line == f"{package.name}=={package.version} --hash=sha256:{RECORDED['index'][wheel]}"
+    assert plan.requirements_text().splitlines() == [p.line for p in plan.packages] + (
+        [f"-e {root}"] if project is not None else []
+    )
+    # Poetry records the source's URL without its final slash.
+    assert [url.rstrip("/") for url in plan.indexes] == [RECORDED["index_url"].rstrip("/")]
