@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from pyhelper.drift.environment import Choice, check_environment, read_venv, select
+from pyhelper.drift.environment import GroupsAndExtras, check_environment, read_venv, select
 from pyhelper.lockfiles import LockCache
 from pyhelper.lockfiles.selection import pinned_install
 from pyhelper.tomlfile import TomlDocument, read_toml
@@ -49,7 +49,7 @@ def test_verdict_agrees_with_the_tool(case: dict[str, Any], check: dict[str, Any
     doc = read_toml(root / "pyproject.toml")
     assert isinstance(doc, TomlDocument)
     snapshot = read_venv(venv)
-    chosen = Choice(tuple(check["groups"]), tuple(check["extras"]))
+    chosen = GroupsAndExtras(tuple(check["groups"]), tuple(check["extras"]))
     selection = select(case["tool"], root / LOCKS[case["tool"]], root, doc, snapshot, LockCache(), chosen)
     assert selection.problem is None, selection.problem
 

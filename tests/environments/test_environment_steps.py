@@ -87,7 +87,7 @@ def test_a_place_outside_the_project_is_refused_by_every_operation(
 ) -> None:
     project = project_of(tmp_path / "demo")
     (project.root / ".venv").symlink_to(tmp_path)  # a workspace's link that leads out of it
-    settings = env.Settings()
+    settings = env.EnvironmentOptions()
     for outcome in (
         environments.delete(project, confirmed=True, settings=settings),
         environments.sync(project, settings=settings),
