@@ -145,3 +145,40 @@ def test_every_case_hashes_differently(
     assert pdm_hashes["other tool settings"] == pdm_hashes["minimal"]
     assert len({pdm_hashes[name] for name in PDM_CASES}) == len(PDM_CASES) - 1
     assert len({json.dumps(h) for h in poetry_hashes.values()}) == len(POETRY_CASES)
+
+
+# PDM's lock inputs (a lock written with `[tool.pdm.resolution] lock_inputs = true` records them
+# instead of a hash), asked of PDM's own `build_lock_inputs`.
+PDM_INPUT_CASES = {
+    "everything": PROJECT
+    + 'requires-python = ">= 3.10"\ndependencies = ["idna>=3.0", "Six >= 1.10 ; python_version>=\'3.8\'"]\n'
+    '[project.optional-dependencies]\nSocks = ["pysocks>=1"]\nall = ["app[socks]", "rich"]\n'
+    '[dependency-groups]\nDev = ["iniconfig>=2", {include-group = "lint"}]\nlint = ["ruff"]\n'
+    '[tool.pdm.dev-dependencies]\ntest = ["pytest"]\n'
+    '[tool.pdm.resolution]\nlock_inputs = true\nallow-prereleases = true\nexcludes = ["foo"]\n'
+    '[[tool.pdm.source]]\nname = "private"\nurl = "https://user:pw@example.org/simple"\nverify_ssl = true\n',
+    "names and extras": PROJECT
+    + 'dependencies = ["Typing_Extensions[B,a]>=4; extra == \'X\'", "zope.interface"]\n',
+    "minimal": PROJECT,
+}
+_PDM_INPUTS_ORACLE = """
+import json, os, sys
+from pathlib import Path
+from pdm.core import Core
+from pdm.project.lockfile.freshness import build_lock_inputs
+out = {}
+for path in json.load(sys.stdin):
+    os.chdir(Path(path).parent)
+    out[path] = build_lock_inputs(Core().create_project(Path(path).parent))["project"]
+print(json.dumps(out))
+"""
+
+
+@pytest.fixture(scope="module")
+def pdm_inputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    return _ask("pdm", _PDM_INPUTS_ORACLE, tmp_path_factory.mktemp("inputs"), PDM_INPUT_CASES)
+
+
+@pytest.mark.parametrize("name", PDM_INPUT_CASES)
+def test_pdm_lock_inputs_are_pdms(name: str, pdm_inputs: dict[str, object]) -> None:
+    assert pdm.lock_inputs(_data(PDM_INPUT_CASES[name])) == pdm_inputs[name]

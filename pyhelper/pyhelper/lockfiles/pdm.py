@@ -4,8 +4,8 @@
 `json.dumps({sources, dependencies, dev-dependencies, optional-dependencies, requires-python,
 resolution}, sort_keys=True)` (`PyProject.content_hash`), where dev-dependencies merges
 `[dependency-groups]` and `[tool.pdm.dev-dependencies]` under normalised group names. Locks written
-with `lock_inputs` enabled are checked by PDM in another way; for those only what the lock holds
-against each requirement is checked here.
+with `lock_inputs` enabled record the project's inputs instead, compared as PDM compares them
+(`_lock_inputs_findings`).
 """
 
 from __future__ import annotations
@@ -90,15 +90,158 @@ def check(doc: TomlDocument, lock: PdmLock) -> list[Finding]:
     view = LockView(lock.doc.path, _FIX, lock.versions)
     wants = [Want(item) for item in _wanted(doc, lock)]
     pinpointed = compare_requirements(wants, None, view, "") + _requires_python(doc, lock)
-    if get_in(lock.doc.data, ("metadata", "lock_inputs")) is not None:
-        return pinpointed
+    inputs = get_in(lock.doc.data, ("metadata", "lock_inputs"))
+    if inputs is not None:
+        return pinpointed + _lock_inputs_findings(doc, lock, inputs)
     recorded = get_in(lock.doc.data, ("metadata", "content_hash"))
     algorithm, _, value = recorded.partition(":") if isinstance(recorded, str) else ("", "", "")
-    matches = bool(value) and value == content_hash(doc.data, algorithm)
+    # With `lock_inputs = true` set, PDM no longer trusts a lock that records only a hash.
+    wants_inputs = get_in(doc.data, ("tool", "pdm", "resolution", "lock_inputs")) is True
+    matches = bool(value) and not wants_inputs and value == content_hash(doc.data, algorithm)
     hash_range = lock.doc.range_of(("metadata", "content_hash")) or Range.at(0)
     return hashed_lock_findings(
         pinpointed, matches=matches, lock=view, hash_range=hash_range, check_command="pdm lock --check"
     )
+
+
+def _lock_inputs_findings(doc: TomlDocument, lock: PdmLock, recorded: object) -> list[Finding]:
+    """A lock written with PDM's `lock_inputs` (PDM 2.29, `[tool.pdm.resolution] lock_inputs = true`)
+    records the project's inputs instead of a hash: per group the requirements without their
+    specifiers, requires-python, the resolution settings and the sources (pdm's
+    lockfile/freshness.py). `pdm lock --check` passes when they are unchanged and the locked versions
+    satisfy every specifier (the requirement-level findings). A workspace's or a local package's
+    inputs are not computed here: for those only the requirement-level findings count."""
+    project = table(recorded).get("project")
+    if not isinstance(project, dict) or set(table(recorded)) != {"project"} or "local" in project:
+        if isinstance(recorded, dict):
+            return []
+        return [_inputs_stale(lock, "its lock_inputs are not a table")]
+    current = lock_inputs(doc.data)
+    if current is None:
+        return []
+    return [
+        _inputs_stale(lock, f"its lock_inputs record other {what}")
+        for what, key in (
+            ("groups", "groups"),
+            ("requires-python", "requires-python"),
+            ("resolution settings", "resolution"),
+            ("sources", "sources"),
+        )
+        if _builtin(project.get(key)) != current[key]
+    ]
+
+
+def _inputs_stale(lock: PdmLock, why: str) -> Finding:
+    return Finding(
+        lock.doc.path,
+        lock.doc.range_of(("metadata", "lock_inputs")) or Range.at(0),
+        Severity.WARNING,
+        codes.LOCK_STALE,
+        f"pyproject.toml changed since pdm.lock was made ({why}), so `pdm lock --check` fails — {_FIX}",
+    )
+
+
+_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def lock_inputs(data: dict[str, Any]) -> dict[str, Any] | None:
+    """PDM's `build_lock_inputs(project)["project"]` for a project without local path requirements
+    (None when it has one, or a requirement that does not parse: those inputs are not computed)."""
+    from packaging.requirements import InvalidRequirement, Requirement
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+    project = table(data.get("project"))
+    settings = table(get_in(data, ("tool", "pdm")))
+    lines: dict[str, list[str]] = {}
+    try:
+        for group, items in _groups(data).items():
+            lines[group] = sorted(_input_line(Requirement(item)) for item in items)
+        python = str(SpecifierSet(project.get("requires-python", "")))
+    except (InvalidRequirement, InvalidSpecifier, TypeError, ValueError):
+        return None
+    resolution = _builtin(table(settings.get("resolution")))
+    resolution.pop("lock_inputs", None)
+    sources = []
+    for source in settings.get("source", []) if isinstance(settings.get("source"), list) else []:
+        item = {k: v for k, v in table(source).items() if k not in ("username", "password")}
+        if item.get("url"):
+            item["url"] = _fingerprint(str(item["url"]))
+        for key in ("include_packages", "exclude_packages"):
+            if isinstance(item.get(key), list):
+                item[key] = sorted(item[key])
+        sources.append(_sanitized(_builtin(item)))
+    return {
+        "groups": lines,
+        "requires-python": python,
+        "resolution": _sanitized(resolution),
+        "sources": sources,
+    }
+
+
+def _input_line(requirement: Any) -> str:
+    """PDM's `_requirement_input`: a named requirement as `Name[extras]; marker`, its specifier left out."""
+    if requirement.url:
+        raise ValueError("a URL or path requirement's input is a fingerprint of PDM's own spelling")
+    extras = f"[{','.join(sorted(requirement.extras))}]" if requirement.extras else ""
+    marker = f"; {requirement.marker}" if requirement.marker else ""
+    return re.sub(r"[-_.]+", "-", requirement.name) + extras + marker
+
+
+def _groups(data: dict[str, Any]) -> dict[str, list[str]]:
+    """Every group's requirement strings as PDM's `_resolve_dependencies` lists them: `default`, the
+    extras, the dependency groups (with `tool.pdm.dev-dependencies`), under normalised names, with
+    `include-group` and the project's references to its own extras expanded."""
+    project = table(data.get("project"))
+    name = _normalize(str(project.get("name", "")))
+    optional = {_normalize(k): v for k, v in table(project.get("optional-dependencies")).items()}
+    metadata = {"default": project.get("dependencies", []), **optional}
+    dev: dict[str, list[Any]] = {}
+    for group, items in table(data.get("dependency-groups")).items():
+        dev[_normalize(group)] = list(items)
+    for group, items in table(get_in(data, ("tool", "pdm", "dev-dependencies"))).items():
+        dev.setdefault(_normalize(group), []).extend(items)
+
+    def expand(group: str, seen: frozenset[str]) -> list[str]:
+        found: list[str] = []
+        for item in metadata.get(group, dev.get(group, [])):
+            if isinstance(item, dict) and isinstance(item.get("include-group"), str):
+                included = _normalize(item["include-group"])
+                found += expand(included, seen | {included}) if included not in seen else []
+            elif isinstance(item, str):
+                own = re.fullmatch(r"\s*([A-Za-z0-9._-]+)\s*(?:\[([^\]]*)\])?\s*", item)
+                if own and _normalize(own[1]) == name:
+                    for extra in (_normalize(e) for e in (own[2] or "").split(",") if e.strip()):
+                        found += expand(extra, seen | {extra}) if extra not in seen else []
+                else:
+                    found.append(item)
+            else:
+                raise TypeError(item)
+        return found
+
+    return {group: expand(group, frozenset({group})) for group in {**metadata, **dev}}
+
+
+def _builtin(value: object) -> Any:
+    # TOML dates are written by PDM as ISO text (`_to_builtin(allow_temporal=True)`).
+    if isinstance(value, dict):
+        return {k: _builtin(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_builtin(v) for v in value]
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def _sanitized(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _sanitized(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_sanitized(v) for v in value]
+    return _fingerprint(value) if isinstance(value, str) and _URL.search(value) else value
+
+
+def _fingerprint(text: str) -> str:
+    import hashlib
+
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _wanted(doc: TomlDocument, lock: PdmLock) -> list[Declared]:
