@@ -172,3 +172,24 @@ def test_a_recorded_empty_group_no_longer_declared_is_extraneous(tmp_path: Path)
     (extraneous,) = alarms(project)
     assert (extraneous.code, extraneous.path.name) == ("lock-extraneous", "uv.lock")
     assert "records an empty group docs of rules" in extraneous.message
+
+
+def test_a_stale_export_says_how_many_problems_and_links_each(tmp_path: Path) -> None:
+    root = tmp_path / "rules"
+    shutil.copytree(RULES / "export-edited", root)
+    export = root / "pylock.toml"
+    text = export.read_text(encoding="utf-8")
+    edited = re.sub(r'\[\[packages\]\]\nname = "dyn"\n(?:.+\n)*?(?=\n|\[\[packages)', "", text)
+    assert edited != text
+    export.write_text(edited, encoding="utf-8")
+    (stale,) = [f for f in findings(root) if f.code == "export-stale"]
+    assert stale.message.startswith(
+        "pylock.toml is an export of uv.lock that no longer matches: requests is locked at 1.0.0, which does "
+        "not satisfy >=2.30 — re-export it"
+    )
+    assert stale.message.endswith("(and 1 more). uv's own check never reads it, so this is no drift")
+    assert [(r.path.name, r.message.split(" is ")[0]) for r in stale.related] == [
+        ("pyproject.toml", "requests"),
+        ("pyproject.toml", "dyn"),
+    ]
+    assert all(r.range.start.line > 0 for r in stale.related)
