@@ -99,3 +99,19 @@ def test_a_hand_edit_in_the_content_hash_alone_is_a_warning_on_the_hash() -> Non
         "`poetry check --lock` fails — run `poetry lock`"
     )
     assert _line(finding).startswith("content-hash = ")
+
+
+def test_a_new_requirement_on_a_forked_package_names_every_locked_version() -> None:
+    # Another specifier than the recorded ones' is another requirement for uv, even with a marker.
+    findings, lines = _with(
+        "uv-fork/in-sync", '"six>=1.10,<2",', '"six>=1.10,<2",\n    "idna; sys_platform == \'win32\'",'
+    )
+    (finding,) = findings
+    assert (finding.code, lines[finding.range.start.line].strip()) == (
+        "lock-stale",
+        "\"idna; sys_platform == 'win32'\",",
+    )
+    assert finding.message == (
+        "idna is locked at 2.10, 3.20, but uv.lock does not record this requirement for app, so uv will "
+        "re-lock — run `uv lock`"
+    )
