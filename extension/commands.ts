@@ -1,6 +1,6 @@
 import * as vscode from "vscode";
 import type { HelperClient } from "./client";
-import { Commands } from "./constants";
+import { Commands } from "./configuration";
 import { checkDrift, updateLock } from "./drift";
 import { createEnvironment, deleteEnvironment, recreateEnvironment, syncEnvironment } from "./environments";
 import { selectInterpreter } from "./picker";

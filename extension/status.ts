@@ -1,7 +1,7 @@
 // What the status bar item says, decided from the helper's state and the active project.
 // Pure, for unit tests; statusBar.ts puts it on screen.
 import type { HelperState } from "./client";
-import type { Commands } from "./constants";
+import type { Commands } from "./configuration";
 import type { DriftInfo, ProjectInfo } from "./protocol";
 import type { SelectedInterpreter } from "./selections";
 

@@ -1,6 +1,7 @@
 import * as vscode from "vscode";
 import type { HelperClient } from "./client";
-import { Commands, STATUS_ITEM_ID } from "./constants";
+import { Commands } from "./configuration";
+import { STATUS_ITEM_ID } from "./constants";
 import { projectFor } from "./projects";
 import type { InterpreterSelections } from "./selections";
 import { describeStatus, type Tone } from "./status";

@@ -1,6 +1,6 @@
 // The status bar item's tooltip as markdown: what the item says, then command links (as the Python
 // extension's status bar does). Pure, for unit tests; statusBar.ts trusts exactly Lockstep's commands.
-import { Commands } from "./constants";
+import { Commands } from "./configuration";
 import type { StatusView } from "./status";
 
 /** Markdown's special characters, escaped so that paths and versions read as they are. */

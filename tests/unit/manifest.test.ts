@@ -2,8 +2,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { SETTINGS_SECTION, SettingKeys } from "../../extension/configuration";
-import { Commands, EXTENSION_ID } from "../../extension/constants";
+import { Commands, EXTENSION_ID, SETTINGS_SECTION, SettingKeys } from "../../extension/configuration";
 
 const manifest = JSON.parse(readFileSync(join(__dirname, "..", "..", "..", "package.json"), "utf8"));
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from pyhelper.lsp import protocol
 from pyhelper.lsp.payloads import project_details
-from pyhelper.lsp.session import Session, params_dict, shown
+from pyhelper.lsp.session import Session, shown
 
 if TYPE_CHECKING:
     from pyhelper.drift.session import ProjectDrift
@@ -46,8 +46,10 @@ def _details(
     return project_details(project, groups, visible, snapshot, selected, None)
 
 
-async def on_project_details(session: Session, params: Any) -> protocol.ProjectDetails | None:
-    project = await session.find_project(params_dict(params).get("root"))
+async def on_project_details(
+    session: Session, params: protocol.ProjectDetailsParams
+) -> protocol.ProjectDetails | None:
+    project = await session.find_project(params["root"])
     if project is None:
         return None
     results = session.drift().results

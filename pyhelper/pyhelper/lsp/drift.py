@@ -26,7 +26,6 @@ from pyhelper.lsp.session import (
     DOCUMENT_PART,
     Session,
     WorkDone,
-    params_dict,
     run_reported,
 )
 from pyhelper.tomlfile import TomlDocument, parse_toml
@@ -166,7 +165,7 @@ async def on_hover(session: Session, params: types.HoverParams) -> types.Hover |
     )
 
 
-async def on_check_drift(session: Session, params: Any) -> protocol.ProjectsResult:
+async def on_check_drift(session: Session, params: protocol.NoParams) -> protocol.ProjectsResult:
     """Re-check every project now (the Check Lockfile Drift command); answers with their states."""
     scan = await session.current_scan(refresh=True)
     await session.check_drift()
@@ -182,16 +181,15 @@ def _python_to_lock_with(session: Session, project: Project) -> str | None:
     return chosen.path if chosen else None
 
 
-async def on_update_lock(session: Session, params: Any) -> protocol.UpdateLockResult:
+async def on_update_lock(session: Session, params: protocol.UpdateLockParams) -> protocol.UpdateLockResult:
     from pyhelper.locking import lock_project
 
-    values = params_dict(params)
-    project = await session.project_to_change(values, doing="re-locks")
+    project = await session.project_to_change(params.get("root"), doing="re-locks")
     if isinstance(project, str):
         return {"status": "failed", "message": project}
-    python = values.get("python") or await asyncio.to_thread(_python_to_lock_with, session, project)
+    python = params.get("python") or await asyncio.to_thread(_python_to_lock_with, session, project)
     lock_root, lock_name = lock_place(project)
-    progress = WorkDone(session.server, values.get("workDoneToken"), f"Updating {lock_name}")
+    progress = WorkDone(session.server, params.get("workDoneToken"), f"Updating {lock_name}")
 
     def work(cancel: threading.Event) -> protocol.UpdateLockResult:
         def line(text: str) -> None:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from pyhelper.lsp import protocol
 from pyhelper.lsp.payloads import venv_info
-from pyhelper.lsp.session import Session, WorkDone, params_dict, run_reported
+from pyhelper.lsp.session import Session, WorkDone, run_reported
 
 if TYPE_CHECKING:
     from pyhelper.downloads import InstallSettings
@@ -89,12 +89,14 @@ def outcome_result(outcome: Outcome) -> protocol.EnvironmentResult:
 # Handlers ------------------------------------------------------------------------------------------
 
 
-async def on_plan_environment(session: Session, params: Any) -> protocol.EnvironmentPlan | None:
+async def on_plan_environment(
+    session: Session, params: protocol.EnvironmentParams
+) -> protocol.EnvironmentPlan | None:
     from pyhelper.lockfiles import count_locked_packages
     from pyhelper.locking import find_lock_tool, uses_lockfile
     from pyhelper.venvs import VenvRefused
 
-    project = await session.find_project(params_dict(params).get("root"))
+    project = await session.find_project(params.get("root"))
     if project is None or project.pyproject_error:
         return None  # nothing to offer until pyproject.toml parses
     choice = await asyncio.to_thread(session.choose_python, project)
@@ -122,21 +124,22 @@ async def on_plan_environment(session: Session, params: Any) -> protocol.Environ
     }
 
 
-async def on_create_environment(session: Session, params: Any) -> protocol.EnvironmentResult:
-    values = params_dict(params)
-    project = await session.project_to_change(values)
+async def on_create_environment(
+    session: Session, params: protocol.EnvironmentParams
+) -> protocol.EnvironmentResult:
+    project = await session.project_to_change(params.get("root"))
     if isinstance(project, str):
         return result("failed", project)
     envs, settings = session.environments(), session.environment_options()
-    replace = bool(values.get("replace"))
+    replace = bool(params.get("replace"))
     progress = WorkDone(
-        session.server, values.get("workDoneToken"), f"{'Recreating' if replace else 'Creating'} environment"
+        session.server, params.get("workDoneToken"), f"{'Recreating' if replace else 'Creating'} environment"
     )
 
     def work(cancel: threading.Event) -> protocol.EnvironmentResult:
-        python = values.get("python")
+        python = params.get("python")
         if not python:
-            chosen = _python_for(session, project, bool(values.get("allowDownload")), progress, cancel)
+            chosen = _python_for(session, project, bool(params.get("allowDownload")), progress, cancel)
             if isinstance(chosen, dict):
                 return chosen
             python = chosen
@@ -145,7 +148,7 @@ async def on_create_environment(session: Session, params: Any) -> protocol.Envir
             Path(python),
             replace=replace,
             settings=settings,
-            unlocked=values.get("unlocked") is True,
+            unlocked=params.get("unlocked") is True,
             progress=progress.on_event,
             cancel=cancel,
         )
@@ -203,21 +206,22 @@ def _python_for(
     return str(installed.python)
 
 
-async def on_sync_environment(session: Session, params: Any) -> protocol.EnvironmentResult:
-    values = params_dict(params)
-    project = await session.project_to_change(values)
+async def on_sync_environment(
+    session: Session, params: protocol.EnvironmentParams
+) -> protocol.EnvironmentResult:
+    project = await session.project_to_change(params.get("root"))
     if isinstance(project, str):
         return result("failed", project)
     if project.venv is None:
         return await on_create_environment(session, params)
     envs, settings = session.environments(), session.environment_options()
-    progress = WorkDone(session.server, values.get("workDoneToken"), "Syncing environment")
+    progress = WorkDone(session.server, params.get("workDoneToken"), "Syncing environment")
 
     def work(cancel: threading.Event) -> protocol.EnvironmentResult:
         outcome = envs.sync(
             project,
             settings=settings,
-            unlocked=values.get("unlocked") is True,
+            unlocked=params.get("unlocked") is True,
             progress=progress.on_event,
             cancel=cancel,
         )
@@ -226,14 +230,15 @@ async def on_sync_environment(session: Session, params: Any) -> protocol.Environ
     return await _finish(session, progress, work)
 
 
-async def on_delete_environment(session: Session, params: Any) -> protocol.EnvironmentResult:
-    values = params_dict(params)
-    project = await session.project_to_change(values, needs_pyproject=False)
+async def on_delete_environment(
+    session: Session, params: protocol.EnvironmentParams
+) -> protocol.EnvironmentResult:
+    project = await session.project_to_change(params.get("root"), needs_pyproject=False)
     if isinstance(project, str):
         return result("failed", project)
     envs, settings = session.environments(), session.environment_options()
     outcome = await asyncio.to_thread(
-        envs.delete, project, confirmed=values.get("confirmed") is True, settings=settings
+        envs.delete, project, confirmed=params.get("confirmed") is True, settings=settings
     )
     session.request_scan(delay=0)
     return outcome_result(outcome)

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from pyhelper.lsp import protocol
 from pyhelper.lsp.payloads import choice_info, interpreter_info
-from pyhelper.lsp.session import Session, params_dict
+from pyhelper.lsp.session import Session
 
 if TYPE_CHECKING:
     from pyhelper.interpreters.discovery import Discovery
@@ -42,12 +42,10 @@ def interpreters_payload(
     return {"interpreters": [interpreter_info(i) for i in interpreters], "choice": choice}
 
 
-async def on_interpreters(session: Session, params: Any) -> protocol.InterpretersResult:
-    values = params_dict(params)
-    if values.get("preference") is None:
-        values["preference"] = session.settings.python_preference
-    keys = ("requiresPython", "pythonVersion", "preference", "availableManaged", "refresh")
-    request = cast("protocol.InterpretersParams", {key: values[key] for key in keys if key in values})
+async def on_interpreters(
+    session: Session, params: protocol.InterpretersParams
+) -> protocol.InterpretersResult:
+    request: protocol.InterpretersParams = {"preference": session.settings.python_preference, **params}
     return await asyncio.to_thread(interpreters_payload, session.discovery(), request)
 
 

@@ -105,9 +105,8 @@ def on_configuration(session: Session, params: types.DidChangeConfigurationParam
         session.request_scan()
 
 
-async def on_projects(session: Session, params: Any) -> protocol.ProjectsResult:
-    # pygls hands custom params over as a namedtuple (or None).
-    scan = await session.current_scan(refresh=bool(getattr(params, "refresh", False)))
+async def on_projects(session: Session, params: protocol.ProjectsParams) -> protocol.ProjectsResult:
+    scan = await session.current_scan(refresh=params.get("refresh", False))
     return {"projects": session.project_infos(scan.projects)}
 
 

@@ -19,6 +19,16 @@ class InvalidParams(ValueError):
     """Params that do not fit their declaration; the message names the field and what it must be."""
 
 
+def plain(value: object) -> object:
+    """The JSON value pygls turned into namedtuples (a custom method's params, nested objects too)."""
+    as_dict = getattr(value, "_asdict", None)
+    if callable(as_dict):
+        return {key: plain(item) for key, item in as_dict().items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(item) for item in value]
+    return value
+
+
 def check(declared: type, params: object) -> dict[str, Any]:
     """`params` as its declared TypedDict (undeclared fields dropped), or InvalidParams."""
     if params is None:

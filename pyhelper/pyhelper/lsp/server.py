@@ -21,7 +21,16 @@ from pygls.io_ import StdinAsyncReader, StdoutWriter
 from pygls.lsp.server import LanguageServer
 
 from pyhelper import __version__
-from pyhelper.lsp import dependencies, drift, environments, interpreters, projects, protocol, transport
+from pyhelper.lsp import (
+    dependencies,
+    drift,
+    environments,
+    interpreters,
+    projects,
+    protocol,
+    requestparams,
+    transport,
+)
 from pyhelper.lsp.session import Session
 
 if TYPE_CHECKING:
@@ -71,12 +80,24 @@ class LockstepServer(LanguageServer):
             log.error("%s", error)
 
 
+def _with_declared_params(handler: Callable[[Any], Any], declared: type) -> Callable[[object], Any]:
+    """A custom request's handler gets its params as their declared TypedDict (`protocol.REQUESTS`), not
+    pygls's namedtuples: checked at the edge (`transport`), so this only gives them their shape back."""
+
+    async def handle(params: object) -> Any:
+        return await handler(requestparams.check(declared, requestparams.plain(params)))
+
+    return handle
+
+
 def build_server() -> LockstepServer:
     server = LockstepServer()
     for handlers in FEATURES:
         for method, handler in handlers.items():
             # pygls calls `handler(params)`; each handler takes the session first.
-            server.feature(method)(functools.partial(handler, server.session))
+            bound = functools.partial(handler, server.session)
+            declared = protocol.REQUEST_PARAMS.get(method)
+            server.feature(method)(bound if declared is None else _with_declared_params(bound, declared))
     return server
 
 

@@ -197,16 +197,16 @@ class Session:
 
     async def project_to_change(
         self,
-        values: dict[str, Any],
+        root: str | None,
         doing: str = "creates, syncs and deletes environments",
         needs_pyproject: bool = True,
     ) -> Project | str:
         """The project an operation is for, or why the operation cannot run (one sentence)."""
         if not self.settings.trusted:
             return UNTRUSTED.format(doing=doing)
-        project = await self.find_project(values.get("root"))
+        project = await self.find_project(root)
         if project is None:
-            return f"No project at {values.get('root')}: refresh the projects and try again."
+            return f"No project at {root}: refresh the projects and try again."
         if needs_pyproject and project.pyproject_error:
             return f"{project.pyproject_error}. Fix it first; Lockstep carries on once it parses."
         return project
@@ -394,16 +394,6 @@ def _log_failure(what: str, task: asyncio.Task[Any]) -> None:
 
 
 # What long requests share ---------------------------------------------------------------------------
-
-
-def params_dict(params: Any) -> dict[str, Any]:
-    """pygls hands a custom method's params over as a namedtuple (or None); the handlers want a dict."""
-    if params is None:
-        return {}
-    if isinstance(params, dict):
-        return params
-    as_dict: Callable[[], dict[str, Any]] | None = getattr(params, "_asdict", None)
-    return dict(as_dict()) if as_dict else {}
 
 
 async def run_blocking(work: Callable[[threading.Event], T]) -> T:
