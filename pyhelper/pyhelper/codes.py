@@ -3,13 +3,14 @@ what it means in one line.
 
 A finding's code is a `Code` (`findings.Finding.code`), and the only way to make one is an entry
 here, so mypy refuses a code that is not registered. Everything else reads this table: the quick fixes
-(`QuickFix`, mapped to editor commands by the LSP adapter), the `lockstep.diagnostics.severity`
-setting's schema in package.json (written by `scripts/codes`) and, through package.json, the README's
-code table. tests/drift/test_codes.py fails when any of those disagree with this table, when a module
-spells a code as a string literal, or when a finding is made with another severity than its code's.
+(one code action per `QuickFix` family, its editor command in `lsp/drift.py`'s `QUICK_FIX_COMMANDS`),
+the `lockstep.diagnostics.severity` setting's schema in package.json (written by `scripts/codes.py`)
+and, through package.json, the README's code table. tests/codes fails when any of those disagree with
+this table, when a module spells a code as a string literal, when the engine emits an unregistered
+code on the drift fixtures, or when a finding is made with another severity than its code's.
 
-Adding a diagnostic code is one `_register` line below (plus the check that reports it), then
-`scripts/codes` to regenerate package.json and the README.
+Adding a diagnostic code is one `_register` entry below (plus the check that reports it), then
+`python3 scripts/codes.py` to regenerate package.json and the README.
 """
 
 from __future__ import annotations

@@ -80,11 +80,12 @@ class LockstepServer(LanguageServer):
             log.error("%s", error)
 
 
-def _with_declared_params(handler: Callable[[Any], Any], declared: type) -> Callable[[object], Any]:
+def _with_declared_params(handler: Callable[[Any], Any], declared: type) -> Callable[[Any], Any]:
     """A custom request's handler gets its params as their declared TypedDict (`protocol.REQUESTS`), not
     pygls's namedtuples: checked at the edge (`transport`), so this only gives them their shape back."""
 
-    async def handle(params: object) -> Any:
+    # Any, not object: pygls passes the server first to a handler whose first parameter accepts it.
+    async def handle(params: Any) -> Any:
         return await handler(requestparams.check(declared, requestparams.plain(params)))
 
     return handle
