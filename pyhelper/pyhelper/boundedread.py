@@ -18,9 +18,8 @@ import os
 import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 from pyhelper import codes
 from pyhelper.findings import Finding, Range, Severity
@@ -28,8 +27,7 @@ from pyhelper.findings import Finding, Range, Severity
 StrPath = str | os.PathLike[str]
 
 
-@dataclass(frozen=True)
-class Kind:
+class Kind(NamedTuple):
     """A kind of file and the most Lockstep reads of one; real files are far smaller than each cap."""
 
     label: str

@@ -16,8 +16,7 @@ Adding a diagnostic code is one `_register` entry below (plus the check that rep
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
-from typing import NewType
+from typing import NamedTuple, NewType
 
 from pyhelper.findings import Severity
 
@@ -33,8 +32,7 @@ class QuickFix(enum.Enum):
     RECREATE_ENVIRONMENT = "Recreate environment"
 
 
-@dataclass(frozen=True)
-class DiagnosticCode:
+class DiagnosticCode(NamedTuple):
     code: Code
     severity: Severity
     """What the engine reports it as; `lockstep.diagnostics.severity` can change it per code."""

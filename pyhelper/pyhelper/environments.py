@@ -416,9 +416,9 @@ class Environments:
         if lockfile is None:
             return project, None
         if lockfile.is_file():
-            return dataclasses.replace(project, lockfile=lockfile), None
+            return project._replace(lockfile=lockfile), None
         if unlocked and missing_tool(project.manager) is not None:
-            return dataclasses.replace(project, lockfile=None), None
+            return project._replace(lockfile=None), None
         with_python = f"Python {python_version}" if python_version else str(python)
         op.phase(f"Locking the dependencies with {with_python} (no {lockfile.name} yet)")
         try:
@@ -448,7 +448,7 @@ class Environments:
             return Outcome(
                 "failed", f"Could not lock the dependencies: {outcome.message}", venv, outcome.lines
             )
-        return dataclasses.replace(project, lockfile=lockfile), backup
+        return project._replace(lockfile=lockfile), backup
 
     def _make_venv(
         self,

@@ -7,9 +7,8 @@ client's position encoding. Findings are plain data so the CLI and the server ca
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from pyhelper.codes import Code
@@ -27,14 +26,12 @@ class Severity(enum.IntEnum):
         return self.name.lower()
 
 
-@dataclass(frozen=True, order=True)
-class Position:
+class Position(NamedTuple):
     line: int
     character: int
 
 
-@dataclass(frozen=True, order=True)
-class Range:
+class Range(NamedTuple):
     start: Position
     end: Position
 
@@ -43,19 +40,17 @@ class Range:
         return cls(Position(line, character), Position(line, character + length))
 
 
-@dataclass(frozen=True)
-class Related:
+class Related(NamedTuple):
     path: Path
     range: Range
     message: str
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     path: Path
     range: Range
     severity: Severity
     code: Code
     """One of the registry's (`pyhelper.codes`): mypy refuses any other string."""
     message: str
-    related: tuple[Related, ...] = field(default=())
+    related: tuple[Related, ...] = ()

@@ -32,9 +32,8 @@ import fnmatch
 import os
 import re
 from collections.abc import Collection, Iterator, Mapping, MutableMapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from pyhelper import boundedread
 from pyhelper.findings import Finding
@@ -68,8 +67,7 @@ BUILTIN_EXCLUDES = frozenset(
 _GLOB_CHARS = frozenset("*?[")
 
 
-@dataclass(frozen=True)
-class Project:
+class Project(NamedTuple):
     """A Python project of the workspace: where it is, which tool manages it, its lock and venv."""
 
     root: Path
@@ -99,8 +97,7 @@ class Project:
         return self.workspace_root or self.root
 
 
-@dataclass(frozen=True)
-class Scan:
+class Scan(NamedTuple):
     projects: list[Project]
     """Sorted by root path."""
     findings: dict[Path, tuple[Finding, ...]]
@@ -108,8 +105,7 @@ class Scan:
     `.python-version` or `pyvenv.cfg` a project uses that was refused (a FIFO, a device, too large)."""
 
 
-@dataclass(frozen=True)
-class _Candidate:
+class _Candidate(NamedTuple):
     root: Path
     entries: frozenset[str]
     """Names in the project folder, so lockfiles and venvs are known without more system calls."""

@@ -15,9 +15,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
-from typing import Any
+from functools import lru_cache
+from typing import Any, NamedTuple
 
 from pyhelper.findings import Range
 from pyhelper.tomlfile import KeyPath, TomlDocument
@@ -124,8 +123,7 @@ def _quick_marker(marker: str) -> str:
     return " and ".join(atoms)
 
 
-@dataclass(frozen=True)
-class Parsed:
+class Parsed(NamedTuple):
     """A requirement reduced to what decides whether two spellings are the same requirement."""
 
     name: str
@@ -135,7 +133,25 @@ class Parsed:
     url: str | None
     # The specifier as packaging prints it: what a version is tested against (`specifier` normalises
     # versions, and `===1.0` must not match 1.0.0 for packaging, as `===1.0.0` would).
-    spelled: str = field(default="", compare=False)
+    spelled: str = ""
+
+    # `spelled` is how the requirement is written, not what it is: equality leaves it out.
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Parsed) and self._meaning() == other._meaning()
+
+    def __hash__(self) -> int:
+        return hash(self._meaning())
+
+    def _meaning(self) -> tuple[object, ...]:
+        return (self.name, self.extras, self.specifier, self.marker, self.url)
+
+
+@lru_cache(maxsize=4096)
+def _parsed_or_error(text: str) -> tuple[Parsed | None, str | None]:
+    try:
+        return parse_requirement(text), None
+    except ValueError as error:
+        return None, str(error)
 
 
 @lru_cache(maxsize=4096)
@@ -298,20 +314,16 @@ def python_ranges_equal(left: str | None, right: str | None) -> bool:
     return _python_samples(left) == _python_samples(right)
 
 
-@dataclass(frozen=True)
-class Declared:
+class Declared(NamedTuple):
     """A requirement string as written in a pyproject file, and where; parsed on first use."""
 
     text: str
     doc: TomlDocument
     path: KeyPath
 
-    @cached_property
+    @property
     def _parse(self) -> tuple[Parsed | None, str | None]:
-        try:
-            return parse_requirement(self.text), None
-        except ValueError as error:
-            return None, str(error)
+        return _parsed_or_error(self.text)
 
     @property
     def parsed(self) -> Parsed | None:

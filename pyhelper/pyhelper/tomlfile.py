@@ -12,10 +12,9 @@ import contextlib
 import re
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from pyhelper import codes
 from pyhelper.findings import Finding, Position, Range, Severity
@@ -103,19 +102,18 @@ _WHERE = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
 KeyPath = tuple[str | int, ...]
 
 
-@dataclass(frozen=True)
-class Span:
+class Span(NamedTuple):
     """Code-point offsets into the source text, end exclusive."""
 
     start: int
     end: int
 
 
-@dataclass(frozen=True)
 class TomlDocument:
-    path: Path
-    text: str
-    data: dict[str, Any]
+    """A parsed TOML file, and where in its text each key and value is written (found on first use)."""
+
+    def __init__(self, path: Path, text: str, data: dict[str, Any]) -> None:
+        self.path, self.text, self.data = path, text, data
 
     @cached_property
     def _positions(self) -> _Positions:

@@ -9,9 +9,8 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from pyhelper import boundedread
 from pyhelper.lockfiles.format import Manager
@@ -32,8 +31,7 @@ VenvPathOrigin = Literal["user", "workspace", "default"]
 repository can ship in `.vscode/settings.json`), or nowhere (the default `.venv`)."""
 
 
-@dataclass(frozen=True)
-class Venv:
+class Venv(NamedTuple):
     """A virtual environment as its `pyvenv.cfg` describes it."""
 
     path: Path
@@ -106,8 +104,7 @@ def describe_venv(venv: Path) -> Venv | None:
     )
 
 
-@dataclass(frozen=True)
-class VenvSetting:
+class VenvSetting(NamedTuple):
     """`lockstep.venv.path` and where the editor found it. Without a stated origin a value counts as the
     workspace's: only a path the user chose themselves may lead outside the project."""
 

@@ -33,7 +33,6 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
@@ -149,14 +148,12 @@ def _too_large(path: Path, size: int) -> Finding:
     )
 
 
-@dataclass
 class _Entry:
-    size: int
-    mtime_ns: int
-    text: str
-    value: object
-    weight: int
-    digest: bytes | None = None
+    __slots__ = ("digest", "mtime_ns", "size", "text", "value", "weight")
+
+    def __init__(self, size: int, mtime_ns: int, text: str, value: object, weight: int) -> None:
+        self.size, self.mtime_ns, self.text, self.value, self.weight = size, mtime_ns, text, value, weight
+        self.digest: bytes | None = None
 
     def same_content(self, text: str) -> bool:
         # Hashed only when a stat change makes it necessary, so a first read never pays for hashlib.
@@ -240,15 +237,15 @@ def versions_by_name(
     return found
 
 
-@dataclass
 class TableLock:
     """A lock read whole by tomllib, whose `[[package]]` tables give name and version (poetry, pdm)."""
 
-    doc: TomlDocument
-    by_name: dict[str, list[str | None]] = field(default_factory=dict)
+    def __init__(self, doc: TomlDocument) -> None:
+        self.doc = doc
+        self.by_name = self._read_versions()
 
-    def __post_init__(self) -> None:
-        self.by_name = versions_by_name(self.doc.data.get("package"))
+    def _read_versions(self) -> dict[str, list[str | None]]:
+        return versions_by_name(self.doc.data.get("package"))
 
     def versions(self, name: str) -> list[str | None]:
         return self.by_name.get(name, [])

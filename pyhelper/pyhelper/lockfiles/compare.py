@@ -8,11 +8,10 @@ the one recorded, and `lock-extraneous` for a recorded one that is gone.
 
 from __future__ import annotations
 
-import dataclasses
 from collections import Counter, deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from pyhelper import codes, markers
 from pyhelper.codes import Code
@@ -27,8 +26,7 @@ Condition = str | Expr | None
 Parts = tuple[tuple[object, ...], Condition]
 
 
-@dataclass(frozen=True)
-class Want:
+class Want(NamedTuple):
     """A requirement declared in a pyproject file, in the context that shapes how it is recorded."""
 
     item: Declared
@@ -75,8 +73,7 @@ class Want:
         return self.item.parsed.specifier if self.from_index else ()
 
 
-@dataclass(frozen=True)
-class Have:
+class Have(NamedTuple):
     """A requirement as the lock recorded it."""
 
     name: str
@@ -86,8 +83,7 @@ class Have:
     locate: Callable[[], Range]
 
 
-@dataclass(frozen=True)
-class LockView:
+class LockView(NamedTuple):
     """What the comparison needs to know of a lock."""
 
     path: Path
@@ -128,7 +124,7 @@ def compare_requirements(
         versions_too = haves is None or index in unmatched
         problem = _lock_problem(want, lock, versions_too=versions_too) if check_locked else None
         if problem is not None:
-            findings.append(dataclasses.replace(problem, related=related))
+            findings.append(problem._replace(related=related))
         elif haves is not None and index in unmatched:
             findings.append(
                 _at(
@@ -289,8 +285,7 @@ def hashed_lock_findings(
     """
     if matches:
         return [
-            dataclasses.replace(
-                finding,
+            finding._replace(
                 severity=Severity.INFORMATION,
                 message=f"{finding.message} (the lock looks edited by hand: `{check_command}` still passes, "
                 "as its content hash matches)",

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, NamedTuple, TypeVar
 
 from pyhelper.findings import Finding
 from pyhelper.requirements import canonicalize_name, get_in, requirement_list, table
@@ -35,8 +34,7 @@ Install = Literal["uv-sync", "uv-pip-sync", "pinned"]
 (uv reads the file), or a pinned, hashed list Lockstep selects from the lock (`LockFormat.pinned`)."""
 
 
-@dataclass(frozen=True)
-class Checking:
+class Checking(NamedTuple):
     """What a check compares a lock with."""
 
     root: Path
@@ -72,8 +70,7 @@ def of_pyproject(check: Callable[[TomlDocument, L], list[Finding]]) -> Callable[
     return lambda checking, lock: check(checking.doc, lock)
 
 
-@dataclass(frozen=True)
-class Selecting:
+class Selecting(NamedTuple):
     """What the selection of a lock's packages for one environment depends on."""
 
     lockfile: Path
@@ -89,51 +86,79 @@ class Selecting:
     """Where a format keeps what it derives from a parsed lock (uv's dependency graph)."""
 
 
-@dataclass(frozen=True)
 class LockFormat(Generic[L]):
-    """One lock format. `L` is the parsed lock its `parse` returns."""
+    """One lock format. `L` is the parsed lock its `parse` returns.
 
-    name: str
-    """Short and stable: the `LockCache` kind, `drift.environment.LockSelection.manager`, messages."""
-    manager: Manager | None
-    """The manager whose lock this is: a project holding one is managed by it. None for a format any
-    tool writes (pylock.toml), which then never decides the manager."""
-    parse: Callable[[Path, str], L | Finding]
-    """The lock's text as a model; a `toml-syntax` finding when it is not one."""
-    check: Callable[[Checking, L], list[Finding]]
-    """pyproject vs lock: the findings of `pyhelper.drift.lock` (its docstring lists the codes)."""
-    versions: Callable[[L, str], Sequence[str | None]]
-    """Every version the lock holds of a package (PEP 503 name), for hover."""
-    file_names: tuple[str, ...] = ()
-    """Exact names of its lock files."""
-    file_pattern: re.Pattern[str] | None = None
-    """For formats whose files carry a name of their own (`pylock.<name>.toml`)."""
-    watch_globs: tuple[str, ...] = ()
-    """File-watcher globs for its files (default: `file_names`)."""
-    declared: Callable[[Mapping[str, Any]], bool] = lambda _: False
-    """Whether a parsed pyproject says `manager` manages it (when no lock decides)."""
-    select: Callable[[Selecting, L], dict[str, Locked]] | None = None
-    """The packages the lock installs into one environment, by PEP 503 name (None: not modelled)."""
-    selection_inputs: Callable[[Mapping[str, Any]], object] = lambda _: ()
-    """The pyproject values `select` reads besides the lock (a cache key)."""
-    sync_keeps: frozenset[str] = frozenset()
-    """Installed packages the manager's own sync leaves in place when the lock does not select them
-    (`uv sync` is exact and removes everything)."""
-    install: Install | None = None
-    pinned: Callable[[Selecting, L], PinnedInstall] | None = None
-    """For `install == "pinned"`: the exact install, raising `LockSelectionError("needs-lock")` when
-    the manager would refuse the lock as stale."""
-    lock_command: tuple[str, ...] = ()
-    """What re-locks the project (`("poetry", "lock")`); empty: nothing does. `uv` is the uv Lockstep
-    runs; other programs are looked up on PATH."""
-    lock_tool_docs: str | None = None
-    """Where to get the lock command's program when it is not installed."""
-    requirement_places: Callable[[TomlDocument], Iterable[RequirementPlace]] = lambda _: ()
-    """Where its manager's own requirement tables are in a pyproject (beyond PEP 621 and PEP 735),
-    for placing environment findings and hover (`in_lists`, `in_tables`)."""
-    shared_root: Callable[[Path, Loader], Path] | None = None
-    """For formats whose lock may sit above the project (a uv workspace): the folder whose lock covers
-    the project at this path (the path itself when none does)."""
+    A plain class rather than a dataclass: every cold `pyhelper check` imports it, and the dataclass
+    machinery (the module and its generated methods) was a third of such a check's instructions.
+    """
+
+    def __init__(
+        self,
+        *,
+        name: str,
+        manager: Manager | None,
+        parse: Callable[[Path, str], L | Finding],
+        check: Callable[[Checking, L], list[Finding]],
+        versions: Callable[[L, str], Sequence[str | None]],
+        file_names: tuple[str, ...] = (),
+        file_pattern: re.Pattern[str] | None = None,
+        watch_globs: tuple[str, ...] = (),
+        declared: Callable[[Mapping[str, Any]], bool] = lambda _: False,
+        select: Callable[[Selecting, L], dict[str, Locked]] | None = None,
+        selection_inputs: Callable[[Mapping[str, Any]], object] = lambda _: (),
+        sync_keeps: frozenset[str] = frozenset(),
+        install: Install | None = None,
+        pinned: Callable[[Selecting, L], PinnedInstall] | None = None,
+        lock_command: tuple[str, ...] = (),
+        lock_tool_docs: str | None = None,
+        requirement_places: Callable[[TomlDocument], Iterable[RequirementPlace]] = lambda _: (),
+        shared_root: Callable[[Path, Loader], Path] | None = None,
+    ) -> None:
+        self.name = name
+        """Short and stable: the `LockCache` kind, `drift.environment.LockSelection.manager`, messages."""
+        self.manager = manager
+        """The manager whose lock this is: a project holding one is managed by it. None for a format any
+        tool writes (pylock.toml), which then never decides the manager."""
+        self.parse = parse
+        """The lock's text as a model; a `toml-syntax` finding when it is not one."""
+        self.check = check
+        """pyproject vs lock: the findings of `pyhelper.drift.lock` (its docstring lists the codes)."""
+        self.versions = versions
+        """Every version the lock holds of a package (PEP 503 name), for hover."""
+        self.file_names = file_names
+        """Exact names of its lock files."""
+        self.file_pattern = file_pattern
+        """For formats whose files carry a name of their own (`pylock.<name>.toml`)."""
+        self.watch_globs = watch_globs
+        """File-watcher globs for its files (default: `file_names`)."""
+        self.declared = declared
+        """Whether a parsed pyproject says `manager` manages it (when no lock decides)."""
+        self.select = select
+        """The packages the lock installs into one environment, by PEP 503 name (None: not modelled)."""
+        self.selection_inputs = selection_inputs
+        """The pyproject values `select` reads besides the lock (a cache key)."""
+        self.sync_keeps = sync_keeps
+        """Installed packages the manager's own sync leaves in place when the lock does not select them
+        (`uv sync` is exact and removes everything)."""
+        self.install = install
+        self.pinned = pinned
+        """For `install == "pinned"`: the exact install, raising `LockSelectionError("needs-lock")` when
+        the manager would refuse the lock as stale."""
+        self.lock_command = lock_command
+        """What re-locks the project (`("poetry", "lock")`); empty: nothing does. `uv` is the uv Lockstep
+        runs; other programs are looked up on PATH."""
+        self.lock_tool_docs = lock_tool_docs
+        """Where to get the lock command's program when it is not installed."""
+        self.requirement_places = requirement_places
+        """Where its manager's own requirement tables are in a pyproject (beyond PEP 621 and PEP 735),
+        for placing environment findings and hover (`in_lists`, `in_tables`)."""
+        self.shared_root = shared_root
+        """For formats whose lock may sit above the project (a uv workspace): the folder whose lock covers
+        the project at this path (the path itself when none does)."""
+
+    def __repr__(self) -> str:
+        return f"LockFormat({self.name!r})"
 
     def names_file(self, name: str) -> bool:
         """Whether a file called `name` is one of this format's locks."""

@@ -34,9 +34,9 @@ from pyhelper.tomlfile import TomlDocument, parse_toml
 class PyLock(TableLock):
     """A PEP 751 lock: only the packages whose marker holds for the default environment count."""
 
-    def __post_init__(self) -> None:
+    def _read_versions(self) -> dict[str, list[str | None]]:
         environment = _lock_environment(self.doc.data)
-        self.by_name = versions_by_name(self.doc.data.get("packages"), lambda p: _applies(p, environment))
+        return versions_by_name(self.doc.data.get("packages"), lambda p: _applies(p, environment))
 
     @property
     def by_pdm(self) -> bool:

@@ -19,11 +19,10 @@ import bisect
 import os
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from pyhelper import boundedread, codes, markers
 from pyhelper.findings import Finding, Range, Related, Severity
@@ -68,16 +67,14 @@ _OPTIONS = {
 }
 
 
-@dataclass(frozen=True)
-class Chunk:
+class Chunk(NamedTuple):
     """A parsed piece of the lock and where it starts in the lock text."""
 
     doc: TomlDocument
     base: int
 
 
-@dataclass(frozen=True)
-class UvPackage:
+class UvPackage(NamedTuple):
     name: str
     version: str | None
     source_kind: str
@@ -85,8 +82,7 @@ class UvPackage:
     offset: int
 
 
-@dataclass(frozen=True)
-class UvLocal:
+class UvLocal(NamedTuple):
     """A workspace member's (or other local package's) entry, fully parsed."""
 
     package: UvPackage
@@ -95,20 +91,23 @@ class UvLocal:
     path: KeyPath
 
 
-@dataclass
 class UvLock:
-    path: Path
-    text: str
-    top: dict[str, Any]
-    top_chunk: Chunk
-    packages: list[UvPackage]
-    local: dict[str, UvLocal]
-    # (offset, message) for entries uv would refuse to read.
-    problems: list[tuple[int, str]] = field(default_factory=list)
-    by_name: dict[str, list[UvPackage]] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        for package in self.packages:
+    def __init__(
+        self,
+        path: Path,
+        text: str,
+        top: dict[str, Any],
+        top_chunk: Chunk,
+        packages: list[UvPackage],
+        local: dict[str, UvLocal],
+        problems: list[tuple[int, str]],
+    ) -> None:
+        self.path, self.text, self.top, self.top_chunk = path, text, top, top_chunk
+        self.packages, self.local = packages, local
+        self.problems = problems
+        """(offset, message) for entries uv would refuse to read."""
+        self.by_name: dict[str, list[UvPackage]] = {}
+        for package in packages:
             self.by_name.setdefault(package.name, []).append(package)
 
     def range_at(self, offset: int, length: int = 0) -> Range:
@@ -344,8 +343,7 @@ def _file_version_problem(package: UvPackage, filename: str | None) -> str | Non
 # ----------------------------------------------------------------------------------- the workspace
 
 
-@dataclass(frozen=True)
-class Member:
+class Member(NamedTuple):
     root: Path
     doc: TomlDocument
 
@@ -446,8 +444,7 @@ def _strings(value: object) -> list[str]:
 Source = tuple[tuple[str, str], ...]
 
 
-@dataclass(frozen=True)
-class SourceEntry:
+class SourceEntry(NamedTuple):
     """One `tool.uv.sources` entry: where the package comes from, for which environments, extra, group."""
 
     source: Source
@@ -483,18 +480,12 @@ def check(root: Path, root_doc: TomlDocument, lock: UvLock, load: Loader) -> lis
     return findings
 
 
-@dataclass
 class _Workspace:
-    root: Path
-    root_member: Member
-    members: list[Member]
-    lock: UvLock
-
-    def __post_init__(self) -> None:
-        python = self.lock.top.get("requires-python")
-        self.view = LockView(
-            self.lock.path, _RUN, self.lock.versions, python if isinstance(python, str) else None, "uv"
-        )
+    def __init__(self, root: Path, root_member: Member, members: list[Member], lock: UvLock) -> None:
+        self.root, self.root_member, self.members, self.lock = root, root_member, members, lock
+        python = lock.top.get("requires-python")
+        python = python if isinstance(python, str) else None
+        self.view = LockView(lock.path, _RUN, lock.versions, python, "uv")
 
     def requires_python(self) -> list[Finding]:
         recorded = self.view.python

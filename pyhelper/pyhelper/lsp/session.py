@@ -13,7 +13,6 @@ state changed (`ProjectInfo.drift`).
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import functools
 import logging
 import threading
@@ -379,7 +378,7 @@ def shown(findings: Iterable[Finding], settings: EditorSettings) -> list[Finding
         if level == "off":
             continue
         if level in _LEVELS:
-            finding = dataclasses.replace(finding, severity=_LEVELS[level])
+            finding = finding._replace(severity=_LEVELS[level])
         result.append(finding)
     return result
 
