@@ -4,6 +4,7 @@ import { Commands } from "./configuration";
 import { checkDrift, updateLock } from "./drift";
 import { createEnvironment, deleteEnvironment, recreateEnvironment, syncEnvironment } from "./environments";
 import { selectInterpreter } from "./picker";
+import { addDependency, removeDependency, upgradeDependency } from "./projectsView/dependencyCommands";
 import { openLockfile, openPyproject, type ProjectsView, rootOf as rootArgument } from "./projectsView/view";
 import type { InterpreterSelections } from "./selections";
 
@@ -34,6 +35,9 @@ export function registerCommands(
     [Commands.updateLock]: (root) => updateLock(helper, selections, rootArgument(root)),
     [Commands.openPyproject]: (root) => openPyproject(helper, root),
     [Commands.openLockfile]: (root) => openLockfile(helper, root),
+    [Commands.addDependency]: (row) => addDependency(helper, selections, view.tree, row),
+    [Commands.removeDependency]: (row) => removeDependency(helper, selections, view.tree, row),
+    [Commands.upgradeDependency]: (row) => upgradeDependency(helper, selections, view.tree, row),
   };
   return Object.entries(handlers).map(([id, handler]) => vscode.commands.registerCommand(id, handler));
 }

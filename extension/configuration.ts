@@ -19,6 +19,9 @@ export const Commands = {
   updateLock: "lockstep.updateLock",
   openPyproject: "lockstep.openPyproject",
   openLockfile: "lockstep.openLockfile",
+  addDependency: "lockstep.addDependency",
+  removeDependency: "lockstep.removeDependency",
+  upgradeDependency: "lockstep.upgradeDependency",
 } as const;
 
 export const SETTINGS_SECTION = "lockstep";

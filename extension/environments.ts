@@ -9,7 +9,7 @@ import type { InterpreterSelections } from "./selections";
 import { readSettings } from "./settings";
 import { type Guarded, refusal } from "./trust";
 
-type Operation = Exclude<Guarded, "delete" | "lock">;
+type Operation = Exclude<Guarded, "delete" | "lock" | "dependencies">;
 
 const REQUESTS: Record<Operation, typeof Requests.createEnvironment> = {
   create: Requests.createEnvironment,

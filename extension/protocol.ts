@@ -301,6 +301,25 @@ export interface ProjectDetails {
   problem: string | null;
 }
 
+export type DependencyChangeKind = "add" | "remove" | "upgrade";
+
+export interface ChangeDependencyParams {
+  /** The project's folder (as in ProjectInfo.root). */
+  root: string;
+  change: DependencyChangeKind;
+  /** For `add` a requirement as the user typed it (`httpx>=0.27`); else the package's name. */
+  package: string;
+  /** Where the requirement is or goes; default `main`. */
+  kind?: DependencyGroupKind;
+  /** The extra's or group's name. */
+  group?: string | null;
+  /** For `upgrade`: the version to go to; none: the newest the requirement allows. */
+  version?: string | null;
+  /** The interpreter the user selected for the project; else its venv's, else the chosen one. */
+  python?: string | null;
+  workDoneToken?: string | number;
+}
+
 /** A request that takes no params (any given are ignored). */
 export type NoParams = Record<string, never>;
 
@@ -348,6 +367,7 @@ export const Requests = {
   checkDrift: new RequestType<NoParams, ProjectsResult, void>("lockstep/checkDrift"),
   updateLock: new RequestType<UpdateLockParams, UpdateLockResult, void>("lockstep/updateLock"),
   projectDetails: new RequestType<ProjectDetailsParams, ProjectDetails | null, void>("lockstep/projectDetails"),
+  changeDependency: new RequestType<ChangeDependencyParams, UpdateLockResult, void>("lockstep/changeDependency"),
 } as const;
 
 /** The custom notifications (helper -> editor). */

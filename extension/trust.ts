@@ -4,7 +4,7 @@
 // (operations.py): asking here first means no confirmation and no progress for work that cannot run.
 import type { ProjectInfo } from "./protocol";
 
-export type Guarded = "create" | "sync" | "recreate" | "delete" | "lock";
+export type Guarded = "create" | "sync" | "recreate" | "delete" | "lock" | "dependencies";
 
 const INSTALLING = "Lockstep creates and syncs environments only in trusted workspaces: installing runs code from the project.";
 
@@ -14,6 +14,8 @@ const UNTRUSTED: Record<Guarded, string> = {
   recreate: INSTALLING,
   delete: "Lockstep deletes environments only in trusted workspaces: trust the folder first.",
   lock: "Lockstep updates lockfiles only in trusted workspaces: locking runs the project's build backends.",
+  dependencies:
+    "Lockstep changes dependencies only in trusted workspaces: the project's manager runs its build backends to lock.",
 };
 
 export type Refusal = { reason: "untrusted"; message: string } | { reason: "invalid-pyproject"; message: string };

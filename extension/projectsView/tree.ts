@@ -20,7 +20,7 @@ import {
 export type Node =
   | { kind: "project"; root: string; project: ProjectInfo }
   | { kind: "group"; root: string; pyproject: string; group: DependencyGroupInfo }
-  | { kind: "dependency"; root: string; pyproject: string; group: string; dependency: DependencyInfo }
+  | { kind: "dependency"; root: string; pyproject: string; group: DependencyGroupInfo; dependency: DependencyInfo }
   | { kind: "environment"; root: string; details: ProjectDetails }
   | { kind: "lockfile"; root: string; details: ProjectDetails }
   | { kind: "message"; root: string; text: string };
@@ -32,7 +32,7 @@ function nodeId(node: Node): string {
     case "group":
       return `group:${node.root}:${node.group.kind}:${node.group.name ?? ""}`;
     case "dependency":
-      return `dependency:${node.root}:${node.group}:${node.dependency.name}:${node.dependency.line}`;
+      return `dependency:${node.root}:${node.group.kind}:${node.group.name ?? ""}:${node.dependency.name}:${node.dependency.line}`;
     default:
       return `${node.kind}:${node.root}`;
   }
@@ -152,7 +152,7 @@ export class ProjectsTree implements vscode.TreeDataProvider<Node>, vscode.Dispo
         kind: "dependency",
         root: node.root,
         pyproject: node.pyproject,
-        group: `${node.group.kind}:${node.group.name ?? ""}`,
+        group: node.group,
         dependency,
       }));
     }
@@ -169,7 +169,8 @@ export class ProjectsTree implements vscode.TreeDataProvider<Node>, vscode.Dispo
     return children;
   }
 
-  private detailsOf(root: string): Promise<ProjectDetails | null> {
+  /** What the view shows under the project, asked for once per change of the project. */
+  detailsOf(root: string): Promise<ProjectDetails | null> {
     let details = this.details.get(root);
     if (!details) {
       details = this.helper.request(Requests.projectDetails, { root }).catch(() => null);

@@ -107,7 +107,23 @@ def lock_command(
         return LockOutcome(
             "failed", f"This project's manager ({manager}) keeps no lockfile Lockstep can update."
         )
-    fmt, program, arguments = known
+    fmt, _, arguments = known
+    return manager_command(manager, arguments, python, uv_path, environ, f"Updating {fmt.lock_name}")
+
+
+def manager_command(
+    manager: str,
+    arguments: list[str],
+    python: Path | None,
+    uv_path: str | None,
+    environ: Mapping[str, str],
+    doing: str,
+) -> LockCommand | LockOutcome:
+    """The manager's own program (Lockstep's uv for uv) with `arguments`, resolving for `python`, or why
+    it cannot run; `doing` (`Updating uv.lock`) starts the sentence that names a missing tool."""
+    fmt = format_for_manager(manager)
+    assert fmt is not None and fmt.lock_command, f"{manager} has no program of its own"
+    program = fmt.lock_command[0]
     env = child_environment(environ)
     if program == "uv":
         uv = find_uv(uv_path, environ)
@@ -126,7 +142,7 @@ def lock_command(
     if tool is None:
         return LockOutcome(
             "missing-tool",
-            f"Updating {fmt.lock_name} needs {program}, which is not on PATH: "
+            f"{doing} needs {program}, which is not on PATH: "
             f"install it ({fmt.lock_tool_docs}) and try again.",
         )
     if manager == "pdm" and python is not None:

@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import type { Page } from "playwright-core";
+import { installedDists, uvProject } from "./harness/fixtures";
 import { indexEnvironment, serveIndexAndLock } from "./harness/loopback";
 import { devUv } from "./harness/paths";
 import { scenario } from "./harness/scenario";
@@ -99,6 +101,16 @@ class ProjectsView {
     });
   }
 
+  /** Types into the open input box and accepts it, as a person answers a prompt. */
+  async answerInput(text: string): Promise<void> {
+    await step(`typing ${text} into the input box`, async () => {
+      const input = this.page.locator(".quick-input-widget .quick-input-box input");
+      await input.waitFor({ timeout: 10_000 });
+      await input.fill(text);
+      await this.page.keyboard.press("Enter");
+    });
+  }
+
   /** Hovers the row and clicks its inline action (`aria-label` is the command's title). */
   async clickInline(path: string, title: string): Promise<void> {
     await step(`the inline action ${title} on ${path}`, async () => {
@@ -167,5 +179,47 @@ scenario(
     );
     await view.waitForRow("ws/main/alpha", ">=2 · locked 2.0 · installed 1.0 · other version installed", "warning");
     await view.waitForRow("ws", /^uv · 3\.12\.\d+ \(\.venv\) · environment out of date$/, "sync");
+  },
+);
+
+// A synced uv project: Add Dependency on its `main` row asks for the requirement, uv adds it (from the
+// loopback index) and the environment is synced; a requirement nothing satisfies changes nothing.
+scenario(
+  "projects-view-add-dependency",
+  {
+    files: uvProject({ requiresPython: ">=3.10", dependencies: ["alpha>=2"], extra: { ".python-version": "3.12\n" } }),
+    settings: { "lockstep.autoCreate": "always" },
+    prepare: serveIndexAndLock,
+    timeoutMs: 240_000,
+  },
+  async ({ workbench, workspace, waitForHelper }) => {
+    await waitForHelper();
+    const view = new ProjectsView(workbench.page);
+    await view.open();
+    await view.waitForRow("demo", /^uv · 3\.12\.\d+ \(\.venv\) · in sync$/, "pass-filled");
+    await view.expand("demo");
+    await view.waitForRow("demo/main/alpha", ">=2 · locked 2.0 · installed 2.0", "check");
+
+    await view.clickInline("demo/main", "Add Dependency");
+    await view.answerInput("delta");
+    await workbench.waitForNotificationSeen("Adding delta to demo", { progress: true });
+    await view.waitForRow("demo/main/delta", ">=1.0 · locked 1.0 · installed 1.0", "check");
+    await view.waitForRow("demo", /^uv · 3\.12\.\d+ \(\.venv\) · in sync$/, "pass-filled");
+    assert.match(readFileSync(join(workspace, "pyproject.toml"), "utf8"), /dependencies = \[\s*"alpha>=2",\s*"delta>=1\.0",?\s*\]/);
+    assert.match(readFileSync(join(workspace, "uv.lock"), "utf8"), /\nname = "delta"\nversion = "1\.0"\n/);
+    assert.deepEqual(installedDists(join(workspace, ".venv")), ["alpha-2.0", "beta-1.1", "delta-1.0"]);
+
+    // No alpha 3 exists: uv's explanation, and not a byte changed.
+    const before = ["pyproject.toml", "uv.lock"].map((name) => readFileSync(join(workspace, name), "utf8"));
+    await view.clickInline("demo/main", "Add Dependency");
+    await view.answerInput("alpha>=3");
+    const dialog = workbench.page.locator(".monaco-dialog-box");
+    await step("the error dialog with uv's explanation", () =>
+      dialog.filter({ hasText: "Adding alpha>=3 failed" }).waitFor({ timeout: 60_000 }),
+    );
+    assert.match(await dialog.innerText(), /No solution found/);
+    assert.deepEqual(["pyproject.toml", "uv.lock"].map((name) => readFileSync(join(workspace, name), "utf8")), before);
+    await workbench.page.keyboard.press("Escape");
+    await view.waitForRow("demo/main/delta", ">=1.0 · locked 1.0 · installed 1.0");
   },
 );

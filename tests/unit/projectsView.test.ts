@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { constraint, dependencyRow, groupRow, nesting, projectContext, projectRow, syncState } from "../../extension/projectsView/items";
+import { groupTitle, targets } from "../../extension/projectsView/changes";
 import type { DependencyInfo, DriftInfo } from "../../extension/protocol";
 import { projectInfo } from "./projectInfo";
 
@@ -89,4 +90,25 @@ test("uv workspace members nest under their workspace's root project", () => {
   const { top, members } = nesting([root, lib, other, orphan]);
   assert.deepEqual(top.map((p) => p.root), ["/w/ws", "/w/poetic", "/x/member"]);
   assert.deepEqual(members.get("/w/ws")?.map((p) => p.root), ["/w/ws/packages/lib"]);
+});
+
+test("Add Dependency offers main, the project's extras and groups, then new ones in the manager's words", () => {
+  const groups = [
+    { kind: "main" as const, name: null, dependencies: [] },
+    { kind: "extra" as const, name: "cli", dependencies: [] },
+    { kind: "group" as const, name: "dev", dependencies: [] },
+  ];
+  const items = targets("poetry", groups);
+  assert.deepEqual(
+    items.map((item) => [item.label, item.description, item.kind, item.group]),
+    [
+      ["main", "the project's dependencies", "main", null],
+      ["cli", "extra", "extra", "cli"],
+      ["dev", "group", "group", "dev"],
+      ["New group…", "a Poetry group", "group", null],
+      ["New extra…", "an optional-dependencies extra", "extra", null],
+    ],
+  );
+  assert.equal(targets("uv", [])[1].description, "a dependency group (PEP 735)");
+  assert.equal(groupTitle({ kind: "dev", name: "lint", dependencies: [] }), "dev group lint");
 });

@@ -172,7 +172,7 @@ async def on_check_drift(session: Session, params: protocol.NoParams) -> protoco
     return {"projects": session.project_infos(scan.projects)}
 
 
-def _python_to_lock_with(session: Session, project: Project) -> str | None:
+def python_to_lock_with(session: Session, project: Project) -> str | None:
     """Without the user's selection: the project's venv interpreter, else the one its rules choose."""
     venv = project.venv
     if venv is not None and venv.python:
@@ -187,7 +187,7 @@ async def on_update_lock(session: Session, params: protocol.UpdateLockParams) ->
     project = await session.project_to_change(params.get("root"), doing="re-locks")
     if isinstance(project, str):
         return {"status": "failed", "message": project}
-    python = params.get("python") or await asyncio.to_thread(_python_to_lock_with, session, project)
+    python = params.get("python") or await asyncio.to_thread(python_to_lock_with, session, project)
     lock_root, lock_name = lock_place(project)
     progress = WorkDone(session.server, params.get("workDoneToken"), f"Updating {lock_name}")
 

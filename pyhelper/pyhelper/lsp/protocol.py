@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, TypedDict
 
-from pyhelper import dependencies, environments, venvs
+from pyhelper import dependencies, environments, managing, venvs
 from pyhelper.drift import session as drift
 from pyhelper.interpreters import model as interpreters
 from pyhelper.lockfiles import format as lockfiles
@@ -28,6 +28,7 @@ INTERPRETERS = "lockstep/interpreters"
 CHECK_DRIFT = "lockstep/checkDrift"
 UPDATE_LOCK = "lockstep/updateLock"
 PROJECT_DETAILS = "lockstep/projectDetails"
+CHANGE_DEPENDENCY = "lockstep/changeDependency"
 # Notifications (helper -> client)
 PROJECTS_CHANGED = "lockstep/projectsChanged"
 
@@ -327,6 +328,29 @@ class ProjectDetails(TypedDict):
     """Why the dependencies cannot be listed (pyproject.toml does not parse)."""
 
 
+DependencyChangeKind = managing.Change
+
+
+class _ChangeDependencyFields(TypedDict):
+    root: str
+    """The project's folder (as in ProjectInfo.root)."""
+    change: DependencyChangeKind
+    package: str
+    """For `add` a requirement as the user typed it (`httpx>=0.27`); else the package's name."""
+
+
+class ChangeDependencyParams(_ChangeDependencyFields, total=False):
+    kind: DependencyGroupKind
+    """Where the requirement is or goes; default `main`."""
+    group: str | None
+    """The extra's or group's name."""
+    version: str | None
+    """For `upgrade`: the version to go to; none: the newest the requirement allows."""
+    python: str | None
+    """The interpreter the user selected for the project; else its venv's, else the chosen one."""
+    workDoneToken: str | int
+
+
 class NoParams(TypedDict, total=False):
     """A request that takes no params (any given are ignored)."""
 
@@ -393,6 +417,7 @@ REQUESTS = (
     Request(CHECK_DRIFT, NoParams, ProjectsResult),
     Request(UPDATE_LOCK, UpdateLockParams, UpdateLockResult),
     Request(PROJECT_DETAILS, ProjectDetailsParams, ProjectDetails | None),
+    Request(CHANGE_DEPENDENCY, ChangeDependencyParams, UpdateLockResult),
 )
 NOTIFICATIONS = (Notification(PROJECTS_CHANGED, ProjectsResult),)
 

@@ -1,0 +1,42 @@
+// Where Add Dependency can put a requirement, named as the project's manager names it. Pure, for
+// unit tests; dependencyCommands.ts asks with these.
+import type { DependencyGroupInfo, DependencyGroupKind, ProjectInfo } from "../protocol";
+
+export interface Target {
+  kind: DependencyGroupKind;
+  /** The extra's or group's name; null for `main`, or for a new one still to be named. */
+  group: string | null;
+}
+
+export interface TargetItem extends Target {
+  label: string;
+  description: string;
+}
+
+const KINDS: Record<DependencyGroupKind, string> = {
+  main: "dependencies",
+  extra: "extra",
+  group: "group",
+  dev: "dev group",
+};
+
+/** `dev group`, `extra cli`, `dependencies`. */
+export function groupTitle(group: DependencyGroupInfo | Target): string {
+  const name = "name" in group ? group.name : group.group;
+  return name === null ? KINDS[group.kind] : `${KINDS[group.kind]} ${name}`;
+}
+
+/** The main dependencies, every extra and group the project has, then a new group and a new extra. */
+export function targets(manager: ProjectInfo["manager"], groups: readonly DependencyGroupInfo[]): TargetItem[] {
+  const main: TargetItem = { kind: "main", group: null, label: "main", description: "the project's dependencies" };
+  const existing = groups
+    .filter((group) => group.kind !== "main")
+    .map((group): TargetItem => ({ kind: group.kind, group: group.name, label: group.name ?? "", description: KINDS[group.kind] }));
+  const groupWord = manager === "poetry" ? "a Poetry group" : "a dependency group (PEP 735)";
+  return [
+    main,
+    ...existing,
+    { kind: "group", group: null, label: "New group…", description: groupWord },
+    { kind: "extra", group: null, label: "New extra…", description: "an optional-dependencies extra" },
+  ];
+}

@@ -1,0 +1,73 @@
+"""The command each manager gets for Add / Remove / Upgrade Dependency (`pyhelper.managing`): its own
+flags for the target, never an install (Lockstep syncs afterwards), never a hand edit."""
+
+from __future__ import annotations
+
+import pytest
+
+from pyhelper.managing import DependencyChange, change_arguments, describe
+
+ADD_TEST = DependencyChange("add", "httpx>=0.27", "group", "test")
+
+
+@pytest.mark.parametrize(
+    ("manager", "change", "arguments"),
+    [
+        ("uv", DependencyChange("add", "httpx>=0.27"), ["add", "--no-sync", "httpx>=0.27"]),
+        ("uv", ADD_TEST, ["add", "--no-sync", "--group", "test", "httpx>=0.27"]),
+        (
+            "uv",
+            DependencyChange("add", "rich", "extra", "cli"),
+            ["add", "--no-sync", "--optional", "cli", "rich"],
+        ),
+        (
+            "uv",
+            DependencyChange("remove", "rich", "extra", "cli"),
+            ["remove", "--no-sync", "--optional", "cli", "rich"],
+        ),
+        ("uv", DependencyChange("upgrade", "alpha"), ["lock", "--upgrade-package", "alpha"]),
+        (
+            "uv",
+            DependencyChange("upgrade", "alpha", version="2.0"),
+            ["lock", "--upgrade-package", "alpha==2.0"],
+        ),
+        ("poetry", ADD_TEST, ["add", "--lock", "--group", "test", "httpx>=0.27"]),
+        (
+            "poetry",
+            DependencyChange("add", "rich", "extra", "cli"),
+            ["add", "--lock", "--optional", "cli", "rich"],
+        ),
+        ("poetry", DependencyChange("remove", "rich", "extra", "cli"), ["remove", "--lock", "rich"]),
+        (
+            "poetry",
+            DependencyChange("remove", "gamma", "group", "dev"),
+            ["remove", "--lock", "--group", "dev", "gamma"],
+        ),
+        ("poetry", DependencyChange("upgrade", "alpha"), ["update", "--lock", "alpha"]),
+        ("poetry", DependencyChange("upgrade", "alpha", version="2.0"), ["add", "--lock", "alpha==2.0"]),
+        ("pdm", ADD_TEST, ["add", "--no-sync", "-dG", "test", "httpx>=0.27"]),
+        ("pdm", DependencyChange("add", "rich", "extra", "cli"), ["add", "--no-sync", "-G", "cli", "rich"]),
+        (
+            "pdm",
+            DependencyChange("remove", "gamma", "dev", "lint"),
+            ["remove", "--no-sync", "-dG", "lint", "gamma"],
+        ),
+        ("pdm", DependencyChange("upgrade", "alpha"), ["update", "--no-sync", "alpha"]),
+    ],
+)
+def test_each_manager_gets_its_own_command(
+    manager: str, change: DependencyChange, arguments: list[str]
+) -> None:
+    assert change_arguments(manager, change) == arguments
+
+
+@pytest.mark.parametrize("manager", ["hatch", "pep621"])
+def test_a_project_without_a_managing_tool_is_told_why_and_nothing_is_edited(manager: str) -> None:
+    why = change_arguments(manager, ADD_TEST)
+    assert isinstance(why, str) and "by hand" in why and manager in why
+
+
+def test_the_answer_names_the_package_and_the_target() -> None:
+    assert describe(ADD_TEST) == "Added httpx>=0.27 to the test group."
+    assert describe(DependencyChange("remove", "rich", "extra", "cli")) == "Removed rich from the extra cli."
+    assert describe(DependencyChange("upgrade", "alpha", version="2.0")) == "Upgraded alpha to 2.0."
