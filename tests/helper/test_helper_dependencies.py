@@ -4,11 +4,11 @@ pyproject.toml and uv.lock byte for byte as they were and answers with uv's own 
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 from typing import Any
 
 import pytest
+import tomllib
 
 from helper.helper_support import Helper, plain, within
 from support.projects import uv_project
