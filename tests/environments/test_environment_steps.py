@@ -118,9 +118,15 @@ def test_create_refuses_what_it_must_not_replace(environments: Environments, tmp
 def test_sync_needs_a_venv_with_its_interpreter(environments: Environments, tmp_path: Path) -> None:
     project = project_of(tmp_path / "demo")
     venv = project.root / ".venv"
-    assert environments.sync(project).message == f"There is no venv at {venv} to sync; create one first."
+    # What a killed operation left is tidied first, whatever follows.
+    build = fake_venv(sibling(venv, ".lockstep-build-"))
+    Journal(tmp_path / "journal", venv).add(Entry(build, "build"))
+    none = Outcome("failed", f"There is no venv at {venv} to sync; create one first.", venv)
+    assert environments.sync(project) == none
+    assert not build.exists()
     fake_venv(venv, tmp_path / "removed-python")
-    assert environments.sync(project).message == "The interpreter of .venv is gone; recreate the venv."
+    gone = Outcome("failed", "The interpreter of .venv is gone; recreate the venv.", venv)
+    assert environments.sync(project) == gone
 
 
 def test_the_swap_puts_the_build_in_place_and_removes_the_old_venv(tmp_path: Path) -> None:
@@ -298,6 +304,9 @@ def test_the_sentences_say_what_was_locked_and_what_was_undone(tmp_path: Path) -
         "Cancelled; uv.lock was left as it was."
     )
     assert env._done("Synced", project, None) == "Synced."
+    lock.unlink()
+    lock.mkdir()  # a lock that cannot be read: no count to give
+    assert env._done("Synced", project, kept) == "Locked the dependencies in uv.lock. Synced."
     unlocked = Project(project.root, "uv", None, name="demo")
     assert env._done("Synced", unlocked, None) == (
         "Synced, unlocked: pyproject.toml's dependencies were installed without a uv.lock."
