@@ -21,7 +21,7 @@ import pytest
 
 from pyhelper.drift.environment import GroupsAndExtras, check_environment, read_venv, select
 from pyhelper.lockfiles import LockCache
-from pyhelper.lockfiles.selection import pinned_install
+from pyhelper.lockfiles.selection import LockSelectionError, pinned_install
 from pyhelper.tomlfile import TomlDocument, read_toml
 from support.recorded_venvs import LOCKS, RECORDED, materialise
 
@@ -95,3 +95,25 @@ def test_pinned_install_is_what_the_tool_installed(
     )
     # Poetry records the source's URL without its final slash.
     assert [url.rstrip("/") for url in plan.indexes] == [RECORDED["index_url"].rstrip("/")]
+
+
+@pytest.mark.parametrize("name", ["poetry-synced", "pdm-synced"])
+def test_a_stale_lock_is_not_installed(name: str, tmp_path: Path) -> None:
+    # As `poetry sync` / `pdm sync` refuse a lock pyproject.toml no longer matches.
+    [case] = [c for c in RECORDED["cases"] if c["name"] == name]
+    root = tmp_path / "demo"
+    venv = materialise(case, root)
+    pyproject = root / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace('"alpha>=2"', '"alpha>=2", "delta"'))
+    with pytest.raises(LockSelectionError) as stale:
+        pinned_install(root / LOCKS[case["tool"]], root, venv)
+    assert stale.value.status == "needs-lock"
+    assert (
+        str(stale.value)
+        == f"{LOCKS[case['tool']]} is out of date with pyproject.toml; update the lockfile first."
+    )
+    (root / "uv.lock").write_text(case["files"][LOCKS[case["tool"]]])
+    with pytest.raises(LockSelectionError) as unsupported:
+        pinned_install(root / "uv.lock", root, venv)
+    assert unsupported.value.status == "failed"
+    assert str(unsupported.value) == "installing from uv.lock without its manager is not supported"

@@ -8,6 +8,7 @@ requirement in pyproject.toml, else its entry in the lock.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.metadata
 import json
 import os
@@ -277,3 +278,48 @@ def test_hover_finds_the_requirement_under_the_cursor(tmp_path: Path) -> None:
         assert (found[1].start.character, found[1].end.character) == (start, end)
     assert requirement_at(doc, row, start - 1) is None
     assert requirement_at(doc, 0, 0) is None
+
+
+def test_origins_without_a_file_url(tmp_path: Path) -> None:
+    venv, site = venv_at(tmp_path)
+    dist_info(site, "a-1.dist-info", "Name: a\nVersion: 1\n", direct_url='{"dir_info": {"editable": true}}')
+    wheel = '{"url": "https://example.org/b-1.whl", "archive_info": {}}'
+    dist_info(site, "b-1.dist-info", "Name: b\nVersion: 1\n", direct_url=wheel)
+    packages = read_venv(venv).packages
+    assert packages["a"].origin() == "editable from ?"
+    assert packages["b"].origin() == "from https://example.org/b-1.whl"
+
+
+def test_the_cache_follows_pyvenv_cfg_and_the_site_packages_folder(tmp_path: Path) -> None:
+    cache = VenvCache()
+    bare = tmp_path / "bare"
+    bare.mkdir()
+    assert cache.get(bare).site_packages is None  # no site-packages folder yet
+    cache.forget(tmp_path / "never-read")
+
+    venv, site = venv_at(tmp_path)
+    assert cache.get(venv).python == "3.12.1"
+    stamp = (venv / "pyvenv.cfg").stat().st_mtime_ns
+    (venv / "pyvenv.cfg").write_text("home = /usr/bin\nversion_info = 3.12.2\n")
+    os.utime(venv / "pyvenv.cfg", ns=(stamp + 1, stamp + 1))
+    assert cache.get(venv).python == "3.12.2"
+
+    # The interpreter's minor version changed: another site-packages folder, though its mtime is the same.
+    moved = venv / "lib" / "python3.13" / "site-packages"
+    moved.mkdir(parents=True)
+    mtime = site.stat().st_mtime_ns
+    dist_info(moved, "a-1.dist-info", "Name: a\nVersion: 1\n")
+    os.utime(moved, ns=(mtime, mtime))
+    site.rmdir()
+    (venv / "lib" / "python3.12").rmdir()
+    assert set(cache.get(venv).packages) == {"a"}
+
+
+def test_hover_of_a_dynamic_version(tmp_path: Path) -> None:
+    _, root, (_, selection, snapshot) = report_of("uv-changed", tmp_path)
+    beta = dataclasses.replace(selection.packages["beta"], version=None)
+    assert (
+        describe_requirement("beta", root / "uv.lock", beta, [None], snapshot)
+        .splitlines()[2]
+        .startswith("- Locked: `dynamic` in uv.lock line ")
+    )
