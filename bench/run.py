@@ -4,7 +4,9 @@
     bench/run --readme        # only re-render the README section from bench/results/latest.json
 
 Each benchmark measures its comparisons side by side (contenders alternating, medians over the runs,
-ratios); `--quick` runs every one at its smallest size (what tests/bench runs). The README section
+ratios); `--quick` runs every one at its smallest size (what tests/bench runs). A run of some
+(`--only`) keeps the others' last results in latest.json, each benchmark saying when and on what
+it was measured, so the README table stays whole. The README section
 between `<!-- bench:start -->` and `<!-- bench:end -->` is a function of the JSON alone, so
 re-rendering it from the same results changes nothing.
 """
@@ -50,12 +52,41 @@ def run_all(names: Sequence[str], size: Size) -> dict[str, Any]:
     }
 
 
+def _session(results: Mapping[str, Any]) -> dict[str, Any]:
+    return {key: results[key] for key in ("date", "quick", "machine")}
+
+
+def kept_with(previous: Mapping[str, Any], results: dict[str, Any]) -> dict[str, Any]:
+    """`results` of some benchmarks, with the other benchmarks of `previous` kept in their places."""
+    fresh = {bench["name"]: bench for bench in results["benchmarks"]}
+    kept = [
+        {"session": _session(previous), **bench} if "session" not in bench else bench
+        for bench in previous.get("benchmarks", [])
+        if bench["name"] not in fresh
+    ]
+    order = {name: index for index, name in enumerate(BENCHMARKS)}
+    benchmarks = sorted([*kept, *fresh.values()], key=lambda bench: order.get(bench["name"], len(order)))
+    return {**results, "benchmarks": benchmarks}
+
+
 def markdown(results: Mapping[str, Any]) -> str:
-    size = "quick size (smoke check)" if results["quick"] else "full size"
+    sessions: list[tuple[dict[str, Any], list[str]]] = []
+    for bench in results["benchmarks"]:
+        session = bench.get("session", _session(results))
+        names = next((names for known, names in sessions if known == session), None)
+        if names is None:
+            sessions.append((session, names := []))
+        names.append(bench["name"])
+    lines = []
+    for session, names in sessions:
+        size = "quick size (smoke check)" if session["quick"] else "full size"
+        which = f" ({', '.join(names)})" if len(sessions) > 1 else ""
+        lines.append(f"Measured {session['date']}{which}, {size}, on {machine_line(session['machine'])}. ")
     return (
         table(results["benchmarks"])
-        + f"\nMeasured {results['date']}, {size}, on {machine_line(results['machine'])}. "
-        "Each ratio compares medians of runs that alternated in one session.\n"
+        + "\n"
+        + "".join(lines)
+        + "Each ratio compares medians of runs that alternated in one session.\n"
     )
 
 
@@ -87,6 +118,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown benchmark(s): {', '.join(sorted(unknown))}")
     results = run_all(names, Size(quick=args.quick, repeats=args.repeats))
+    if args.only and latest.exists():
+        results = kept_with(json.loads(latest.read_text(encoding="utf-8")), results)
     args.out.mkdir(parents=True, exist_ok=True)
     latest.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     (args.out / "latest.md").write_text(markdown(results), encoding="utf-8")
