@@ -177,6 +177,9 @@ scenario(
         { env, timeout: 60_000 },
       ),
     );
+    // code-server's watcher can miss a venv that was just renamed into place (the helper's reaction to
+    // the file events is tested in test_helper_project_details): Refresh, as a person would.
+    await workbench.runCommand("Lockstep: Refresh Projects");
     await view.waitForRow("ws/main/alpha", ">=2 · locked 2.0 · installed 1.0 · other version installed", "warning");
     await view.waitForRow("ws", /^uv · 3\.12\.\d+ \(\.venv\) · environment out of date$/, "sync");
   },
