@@ -33,6 +33,16 @@ export function folderProject(folder: string, projects: readonly ProjectInfo[]):
   );
 }
 
+/**
+ * The venv other tools may run from (terminals' PATH, the Python extension): none when a committed
+ * link takes `.venv` out of the project, as the helper refuses to operate on such a venv too.
+ */
+export function toolVenv(project: ProjectInfo | undefined): VenvInfo | undefined {
+  const venv = project?.venv;
+  if (!project || !venv) return undefined;
+  return venv.link && !contains(project.root, venv.resolved) ? undefined : venv;
+}
+
 /** `31.2 MB`: sizes as download dialogs say them (decimal units). */
 export function formatBytes(bytes: number): string {
   if (bytes < 1_000_000) return `${Math.max(1, Math.round(bytes / 1000))} kB`;

@@ -5,7 +5,7 @@
 import * as vscode from "vscode";
 import { type Announced, announcement } from "./announcement";
 import type { HelperClient } from "./client";
-import { folderProject } from "./projects";
+import { folderProject, toolVenv } from "./projects";
 import { type PythonTool, pythonTool } from "./pythonTools";
 import type { InterpreterSelections } from "./selections";
 
@@ -53,7 +53,7 @@ export class PythonHandover implements vscode.Disposable {
     if (!tool) return;
     for (const folder of vscode.workspace.workspaceFolders ?? []) {
       const project = folderProject(folder.uri.fsPath, this.helper.projects);
-      const venv = project?.venv;
+      const venv = toolVenv(project);
       const ours = venv?.python ? { python: venv.python, venv: venv.path } : undefined;
       const current = await tool.current(folder.uri);
       const decision = announcement(ours, current, this.announced(folder));

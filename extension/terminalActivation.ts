@@ -2,7 +2,7 @@
 // make it active as `source .venv/bin/activate` would. Pure, for unit tests; extension/terminals.ts
 // applies the answer through VS Code's environment variable collections.
 import { posix, win32 } from "node:path";
-import { folderProject } from "./projects";
+import { folderProject, toolVenv } from "./projects";
 import type { ProjectInfo } from "./protocol";
 
 /** What decides whether Lockstep activates terminals at all. */
@@ -43,7 +43,7 @@ export function terminalEnvironment(
   platform: NodeJS.Platform = process.platform,
 ): TerminalEnvironment | undefined {
   const project = folderProject(folder, projects);
-  const venv = project?.venv;
+  const venv = toolVenv(project);
   if (!project || !venv) return undefined;
   const name = project.name ?? venv.name;
   const windows = platform === "win32";

@@ -58,3 +58,10 @@ test("a folder inside a project belongs to that project", () => {
   const environment = terminalEnvironment("/w/app/docs", [project], "linux");
   assert.equal(environment?.description, "Lockstep: .venv of app is active");
 });
+
+test("a committed .venv link that leaves the project is never put on a terminal's PATH", () => {
+  const outside = { ...venv("/w/app/.venv"), link: true, resolved: "/elsewhere/env" };
+  assert.equal(terminalEnvironment("/w/app", [projectInfo("/w/app", { venv: outside })], "linux"), undefined);
+  const inside = { ...venv("/w/app/.venv"), link: true, resolved: "/w/app/envs/py312" };
+  assert.equal(terminalEnvironment("/w/app", [projectInfo("/w/app", { venv: inside })], "linux")?.venv, "/w/app/.venv");
+});
