@@ -46,6 +46,8 @@ PYPROJECT = Kind("pyproject.toml", 2 * 2**20)
 LOCKFILE = Kind("lockfile", 16 * 2**20)
 """Checking a lock reads it whole on every change (a 50 MB pdm.lock: 37 s, 1.2 GB); large real locks are a
 few MB. Locks over this get an information finding instead of a check (`lockfiles.MAX_LOCK_BYTES`)."""
+SCRIPT = Kind("Python script", 4 * 2**20)
+"""A `.py` file read for its PEP 723 block; real scripts are a few KB, the largest modules a few hundred."""
 PYTHON_VERSION = Kind(".python-version", 64 * 2**10)
 PYVENV_CFG = Kind("pyvenv.cfg", 64 * 2**10)
 DIST_INFO = Kind("dist-info file", 2**20)

@@ -1,12 +1,15 @@
 """`pyhelper check [PATH ...] [--format text|json|github]`: lockfile drift for CI and pre-commit.
 
+A PATH is a folder (every project under it, and every locked PEP 723 script: `NAME.py` beside
+`NAME.py.lock`) or a script file (its block against `NAME.py.lock`, as `uv lock --script --check`).
+
 Every format names files relative to the current folder (as compilers and linters do), whichever
 paths were given, so the output of several paths tells their projects apart.
 
 Exit status: 0 in sync, 1 drift found (an error or warning finding), 2 usage error or unreadable
-input (a path that is no folder, a file that cannot be read or parsed, a lock its own tool refuses
-to read: `lock-invalid`, where the tool's check exits 2 too). Information findings (such as a
-missing lock) are shown but are not drift.
+input (a path that is no folder nor script, a file that cannot be read or parsed, a malformed script
+block, a lock its own tool refuses to read: `lock-invalid`, where the tool's check exits 2 too).
+Information findings (such as a missing lock) are shown but are not drift.
 """
 
 from __future__ import annotations
@@ -20,24 +23,43 @@ from pyhelper import codes
 from pyhelper.findings import Finding, Severity
 
 # Findings that mean the input could not be read as what it claims to be.
-_UNREADABLE = (codes.TOML_SYNTAX, codes.LOCK_INVALID)
+_UNREADABLE = (
+    codes.TOML_SYNTAX,
+    codes.LOCK_INVALID,
+    codes.FILE_UNREADABLE,
+    codes.SCRIPT_BLOCK_UNTERMINATED,
+    codes.SCRIPT_BLOCK_INVALID,
+    codes.SCRIPT_BLOCK_DUPLICATE,
+)
 _GITHUB_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning"}
 
 
 def run(paths: list[str], output_format: str, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
     from pyhelper.drift.lock import LockCache, check_tree, is_drift
+    from pyhelper.scripts.drift import check_locked_scripts, check_path
 
     roots = [Path(p) for p in paths or ["."]]
     for root in roots:
-        if not root.is_dir():
-            err.write(f"pyhelper check: {root} is not a folder\n")
+        if not root.is_dir() and not root.is_file():
+            err.write(f"pyhelper check: {root} is neither a folder nor a script\n")
             return 2
     cache = LockCache()
+    found: dict[Finding, None] = {}
     try:
-        findings = list(dict.fromkeys(finding for root in roots for finding in check_tree(root, cache)))
+        for root in roots:
+            if root.is_dir():
+                found.update(dict.fromkeys(check_tree(root, cache)))
+                found.update(dict.fromkeys(check_locked_scripts(root, cache)))
+                continue
+            script = check_path(root, cache)
+            if script is None:
+                err.write(f"pyhelper check: {root} is not a PEP 723 script (no `# /// script` block)\n")
+                return 2
+            found.update(dict.fromkeys(script))
     except OSError as error:
         err.write(f"pyhelper check: cannot read {error.filename}: {error.strerror or error}\n")
         return 2
+    findings = list(found)
     findings.sort(key=lambda finding: (str(finding.path), finding.range.start, finding.code))
     render = {"text": _text, "json": _json, "github": _github}[output_format]
     out.write(render(findings))

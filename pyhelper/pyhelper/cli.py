@@ -94,7 +94,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="report lockfile drift (exit 0 in sync, 1 drift, 2 usage error or unreadable input)",
     )
     check.add_argument(
-        "paths", nargs="*", metavar="PATH", help="project folder(s), searched for nested projects"
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="project folder(s), searched for nested projects and locked scripts, or PEP 723 script(s)",
     )
     check.add_argument("--format", choices=CHECK_FORMATS, default=CHECK_FORMATS[0])
     check.set_defaults(run=_check)

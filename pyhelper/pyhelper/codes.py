@@ -145,6 +145,26 @@ FILE_UNREADABLE = _register(
     "A file the project needs (`.python-version`, `pyvenv.cfg`) was refused or cannot be read.",
 )
 
+# PEP 723 scripts (inline metadata) -------------------------------------------------------------------
+SCRIPT_BLOCK_UNTERMINATED = _register(
+    "script-block-unterminated",
+    Severity.ERROR,
+    None,
+    "A `# /// script` block has no closing `# ///` line: PEP 723 tools ignore it, uv refuses the script.",
+)
+SCRIPT_BLOCK_INVALID = _register(
+    "script-block-invalid",
+    Severity.ERROR,
+    None,
+    "A script block is not valid TOML, or a field has the wrong type (reported at its line in the script).",
+)
+SCRIPT_BLOCK_DUPLICATE = _register(
+    "script-block-duplicate",
+    Severity.ERROR,
+    None,
+    "A script has two `# /// script` blocks, which PEP 723 makes an error.",
+)
+
 # The lock vs the environment -------------------------------------------------------------------------
 VENV_MISSING_PACKAGE = _register(
     "venv-missing-package",

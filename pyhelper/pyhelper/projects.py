@@ -120,8 +120,9 @@ def is_excluded_name(name: str, exclude: Collection[str]) -> bool:
     return any(_GLOB_CHARS & set(pattern) and fnmatch.fnmatchcase(name, pattern) for pattern in exclude)
 
 
-def _walk(folder: Path, exclude: Collection[str], strict: bool = False) -> Iterator[_Candidate]:
-    """The one walk over a workspace's folders (the editor's scan and `pyhelper check` both use it)."""
+def _folders(folder: Path, exclude: Collection[str], strict: bool = False) -> Iterator[tuple[str, set[str]]]:
+    """The one walk over a workspace's folders (the editor's scan and `pyhelper check` both use it):
+    each folder that is no venv, with the names in it."""
     stack = [str(folder)]
     while stack:
         current = stack.pop()
@@ -141,9 +142,14 @@ def _walk(folder: Path, exclude: Collection[str], strict: bool = False) -> Itera
             continue  # unreadable: nothing to report there
         if PYVENV_CFG in names:
             continue
+        yield current, names
+        stack.extend(subfolders)
+
+
+def _walk(folder: Path, exclude: Collection[str], strict: bool = False) -> Iterator[_Candidate]:
+    for current, names in _folders(folder, exclude, strict):
         if PYPROJECT in names:
             yield _Candidate(Path(current), frozenset(names), folder)
-        stack.extend(subfolders)
 
 
 def find_pyprojects(folder: Path, exclude: Collection[str] = (), *, strict: bool = False) -> list[Path]:
@@ -153,6 +159,17 @@ def find_pyprojects(folder: Path, exclude: Collection[str] = (), *, strict: bool
     folder without projects) instead of being skipped.
     """
     return sorted(candidate.root / PYPROJECT for candidate in _walk(folder, exclude, strict))
+
+
+def find_locked_scripts(folder: Path, exclude: Collection[str] = (), *, strict: bool = False) -> list[Path]:
+    """Every `NAME.py` beside a `NAME.py.lock` (a PEP 723 script uv locked) under `folder`, skipping
+    the folders `find_pyprojects` skips; sorted."""
+    return sorted(
+        Path(current) / name[: -len(".lock")]
+        for current, names in _folders(folder, exclude, strict)
+        for name in names
+        if name.endswith(".py.lock") and name[: -len(".lock")] in names
+    )
 
 
 def _table(data: Mapping[str, Any], key: str) -> Mapping[str, Any]:

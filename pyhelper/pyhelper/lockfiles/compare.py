@@ -91,6 +91,8 @@ class LockView(NamedTuple):
     versions: Callable[[str], list[str | None]]
     python: str | None = None
     tool: str = "the tool"
+    declared_in: str = "pyproject.toml"
+    """The file whose requirements the lock is compared with (a script's lock: `NAME.py`)."""
 
 
 def compare_requirements(
@@ -141,7 +143,7 @@ def compare_requirements(
             have.locate(),
             Severity.WARNING,
             codes.LOCK_EXTRANEOUS,
-            f"{lock.path.name} records `{have.text}` {owner}, which pyproject.toml no longer requires "
+            f"{lock.path.name} records `{have.text}` {owner}, which {lock.declared_in} no longer requires "
             f"— {lock.fix}",
         )
         for have in (recorded[position] for position in remaining)

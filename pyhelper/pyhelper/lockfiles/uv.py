@@ -480,12 +480,56 @@ def check(root: Path, root_doc: TomlDocument, lock: UvLock, load: Loader) -> lis
     return findings
 
 
+def check_script(doc: TomlDocument, lock: UvLock) -> list[Finding]:
+    """Findings for a PEP 723 script (its block's TOML, positioned in the script) against its
+    `NAME.py.lock`, as `uv lock --script NAME.py --check` decides: a lock whose `[manifest]
+    requirements` are the script's `dependencies` (lowered through its `[tool.uv.sources]`), with the
+    script's constraints, overrides, build constraints, resolution options and requires-python. uv
+    treats the script as a workspace of no members rooted at the script's folder, so the workspace's
+    comparisons apply unchanged."""
+    script = doc.path
+    root = script.parent
+    fix = f"run `uv lock --script {script.name}`"
+    workspace = _Workspace(root, Member(root, doc), [], lock, fix, script.name)
+    findings = [
+        Finding(
+            lock.path,
+            lock.line_at(offset),
+            Severity.ERROR,
+            codes.LOCK_INVALID,
+            message.replace("uv.lock", lock.path.name).replace(_RUN, fix),
+        )
+        for offset, message in (*lock.problems, *lock.dependency_problems)
+    ]
+    findings.extend(workspace.script_requires_python())
+    findings.extend(workspace.options())
+    sources = workspace.script_sources()
+    wants = [w for d in requirement_list(doc, ("dependencies",)) for w in _want(d, sources)]
+    haves = workspace.recorded(lock.top_chunk, ("manifest", "requirements"), sources)
+    # uv reads no package entry for a script it does not reach from the manifest: one removed from the
+    # lock by hand passes its check (uv 0.13), so only the recorded requirements are compared.
+    findings += compare_requirements(wants, haves, workspace.view, f"for {script.name}", check_locked=False)
+    findings.extend(workspace.removed_members())
+    findings.extend(workspace.manifest())
+    return findings
+
+
 class _Workspace:
-    def __init__(self, root: Path, root_member: Member, members: list[Member], lock: UvLock) -> None:
+    def __init__(
+        self,
+        root: Path,
+        root_member: Member,
+        members: list[Member],
+        lock: UvLock,
+        fix: str = _RUN,
+        declared_in: str = "pyproject.toml",
+    ) -> None:
         self.root, self.root_member, self.members, self.lock = root, root_member, members, lock
+        self.fix, self.declared_in = fix, declared_in
+        """How to re-lock, and what declares the requirements (a script's lock says `NAME.py`)."""
         python = lock.top.get("requires-python")
         python = python if isinstance(python, str) else None
-        self.view = LockView(lock.path, _RUN, lock.versions, python, "uv")
+        self.view = LockView(lock.path, fix, lock.versions, python, "uv", declared_in)
 
     def requires_python(self) -> list[Finding]:
         recorded = self.view.python
@@ -510,6 +554,32 @@ class _Workspace:
             for member, value in blamed
         ]
 
+    def script_requires_python(self) -> list[Finding]:
+        """A script's top-level requires-python against the lock's. A script without one is locked for
+        the interpreter uv finds (`>=3.X` of its minor version), which a static reader cannot know:
+        nothing is compared then."""
+        doc = self.root_member.doc
+        wanted, recorded = doc.data.get("requires-python"), self.view.python
+        if not isinstance(wanted, str) or recorded is None or python_ranges_equal(wanted, recorded):
+            return []
+        return [
+            Finding(
+                doc.path,
+                doc.range_of(("requires-python",)) or Range.at(0),
+                Severity.ERROR,
+                codes.LOCK_REQUIRES_PYTHON,
+                f"{self.lock.path.name} was resolved for Python {recorded}, but requires-python is now "
+                f"{wanted} — {self.fix}",
+                self._related(self.lock.top_chunk, ("requires-python",)),
+            )
+        ]
+
+    def script_sources(self) -> Sources:
+        return self._sources(self.root_member)
+
+    def recorded(self, chunk: Chunk, path: KeyPath, sources: Sources) -> list[Have]:
+        return self._recorded(chunk, path, sources)
+
     def options(self) -> list[Finding]:
         recorded = self.lock.top.get("options")
         recorded = recorded if isinstance(recorded, dict) else {}
@@ -530,8 +600,8 @@ class _Workspace:
                         self.root_member.doc.range_of(("tool", "uv", setting)) or Range.at(0),
                         Severity.WARNING,
                         codes.LOCK_STALE,
-                        f"uv.lock was resolved with {setting} = {have or 'the default'}; it is now {want}, "
-                        f"so uv will re-lock — {_RUN}",
+                        f"{self.lock.path.name} was resolved with {setting} = {have or 'the default'}; it "
+                        f"is now {want}, so uv will re-lock — {self.fix}",
                     )
                 )
             elif want is None and have is not None:
@@ -541,8 +611,8 @@ class _Workspace:
                         self.lock.range_in(self.lock.top_chunk, ("options", option)),
                         Severity.WARNING,
                         codes.LOCK_EXTRANEOUS,
-                        f"uv.lock was resolved with {option} = {have}, which pyproject.toml no longer "
-                        f"sets{ignored} — {_RUN}",
+                        f"{self.lock.path.name} was resolved with {option} = {have}, which "
+                        f"{self.declared_in} no longer sets{ignored} — {self.fix}",
                     )
                 )
         return findings + self._exclude_newer_packages(
@@ -564,8 +634,8 @@ class _Workspace:
                 where or self.lock.range_in(self.lock.top_chunk, ("options", "exclude-newer-package")),
                 Severity.WARNING,
                 codes.LOCK_STALE,
-                f"uv.lock was resolved with other exclude-newer-package cutoffs (for {', '.join(changed)}), "
-                f"so uv will re-lock — {_RUN}",
+                f"{self.lock.path.name} was resolved with other exclude-newer-package cutoffs (for "
+                f"{', '.join(changed)}), so uv will re-lock — {self.fix}",
             )
         ]
 
