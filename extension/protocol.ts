@@ -24,6 +24,11 @@ export interface VenvInfo {
   resolved: string;
   /** The venv folder itself is a symbolic link: Delete removes the link, never what it points to. */
   link: boolean;
+  /**
+   * The `.python-envs` file (PEP 832) naming this venv as the project's default, when it is not the
+   * project's own: Lockstep reads it and never creates, syncs or deletes it.
+   */
+  listedIn: string | null;
 }
 
 export type DriftState = "in-sync" | "lock-out-of-sync" | "env-out-of-sync" | "unlocked" | "pyproject-invalid" | "unknown";

@@ -38,6 +38,8 @@ function projectActions(project: ProjectInfo): StatusAction[] {
   if (project.pyprojectError || drift?.state === "pyproject-invalid") return [SELECT];
   const lock = project.lockfile ? [update] : [];
   if (!project.venv) return drift?.state === "lock-out-of-sync" ? [update, create, SELECT] : [create, SELECT];
+  // A venv a .python-envs file names is read only: the project can still get its own.
+  if (project.venv.listedIn) return [...lock, create, SELECT];
   if (drift?.state === "lock-out-of-sync") return [update, sync, SELECT];
   if (drift?.state === "env-out-of-sync" && drift.pythonMismatch) return [recreate, SELECT];
   return [sync, ...lock, SELECT];
@@ -113,6 +115,9 @@ export function describeStatus(
     return { ...view(text + (lockDrift?.suffix ?? ""), lines.join("\n"), tone, "selectInterpreter"), actions: projectActions(project) };
   }
   lines.push(`Interpreter: ${venv.python ?? `missing in ${venv.path}`}`);
+  if (venv.listedIn) {
+    lines.push(`Environment: ${venv.path}, the default of ${venv.listedIn} (PEP 832); Lockstep reads it and never changes it.`);
+  }
   const drift = invalid ?? describeDrift(project.drift);
   if (drift.lines.length > 0) lines.push("", ...drift.lines);
   lines.push("", "Click to select another interpreter.");

@@ -50,6 +50,7 @@ SCRIPT = Kind("Python script", 4 * 2**20)
 """A `.py` file read for its PEP 723 block; real scripts are a few KB, the largest modules a few hundred."""
 PYTHON_VERSION = Kind(".python-version", 64 * 2**10)
 PYVENV_CFG = Kind("pyvenv.cfg", 64 * 2**10)
+PYTHON_ENVS = Kind(".python-envs", 64 * 2**10)
 DIST_INFO = Kind("dist-info file", 2**20)
 """METADATA's header, direct_url.json, INSTALLER of an installed distribution."""
 C_HEADER = Kind("patchlevel.h", 2**20)

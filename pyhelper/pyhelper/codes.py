@@ -144,6 +144,13 @@ FILE_UNREADABLE = _register(
     None,
     "A file the project needs (`.python-version`, `pyvenv.cfg`) was refused or cannot be read.",
 )
+PYTHON_ENVS_UNUSABLE = _register(
+    "python-envs-unusable",
+    Severity.WARNING,
+    None,
+    "The default (last) environment a `.python-envs` file lists (PEP 832) is not a virtual environment "
+    "Lockstep can read, or the file is not UTF-8.",
+)
 
 # PEP 723 scripts (inline metadata) -------------------------------------------------------------------
 SCRIPT_BLOCK_UNTERMINATED = _register(

@@ -261,6 +261,8 @@ class Environments:
         cancel: CancelToken | None = None,
     ) -> Outcome:
         """Install exactly what the lock says into the existing venv (locking first when there is none)."""
+        if listed := _listed_elsewhere(project, "synced"):
+            return listed
         try:
             venv = self.location(project, settings)
         except VenvRefused as refused:
@@ -277,6 +279,8 @@ class Environments:
         self, project: Project, *, confirmed: bool, settings: EnvironmentOptions = EnvironmentOptions()
     ) -> Outcome:
         """Delete the project's venv (of a link, the link) only with `confirmed=True` (the user's word)."""
+        if listed := _listed_elsewhere(project, "deleted"):
+            return listed
         try:
             venv = self.location(project, settings)
         except VenvRefused as refused:
@@ -670,6 +674,20 @@ class Environments:
 
 
 # Helpers ----------------------------------------------------------------------------------------------
+
+
+def _listed_elsewhere(project: Project, what: str) -> Outcome | None:
+    """A refusal for the environment a `.python-envs` file names (`pyhelper.pythonenvs`): read only."""
+    venv = project.venv
+    if venv is None or venv.listed_in is None:
+        return None
+    return Outcome(
+        "failed",
+        f"{venv.path} was not {what}: it is the environment {venv.listed_in.name} names (PEP 832), which "
+        "Lockstep reads but never changes. Use the tool that made it, or Create Environment to give the "
+        "project its own venv, which then comes first.",
+        venv.path,
+    )
 
 
 def _failure(result: ToolResult, what: str, venv: Path) -> Outcome | None:

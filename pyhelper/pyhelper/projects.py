@@ -16,7 +16,9 @@ Decisions worth knowing:
   poetry.lock before pdm.lock, then the pyproject's own configuration, Hatch, else plain PEP 621).
 - The venv is the one `venvs.venv_location` names (`UV_PROJECT_ENVIRONMENT` for uv projects, else the
   `lockstep.venv.path` setting, else `.venv`), reported only when a `pyvenv.cfg` says it is one, and
-  not when that place is refused (outside the project and not the user's choice).
+  not when that place is refused (outside the project and not the user's choice). With no venv there,
+  the default environment of a `.python-envs` file beside the lock (PEP 832) is reported, read only
+  (`pyhelper.pythonenvs`).
 - `pythonVersion` is the nearest `.python-version` from the project up to its workspace folder.
 - `requiresPython` is `[project] requires-python` only; Poetry's `python = "^3.10"` is not PEP 440.
 - A pyproject.toml that does not parse (being edited, a missing comma) keeps the name, manager and
@@ -35,7 +37,7 @@ from collections.abc import Collection, Iterator, Mapping, MutableMapping, Seque
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from pyhelper import boundedread
+from pyhelper import boundedread, pythonenvs
 from pyhelper.findings import Finding
 from pyhelper.lockfiles import registry
 from pyhelper.lockfiles.format import Manager
@@ -403,6 +405,12 @@ def _describe(
     config = venv_folder / PYVENV_CFG if venv_folder else None
     if venv is None and config and (why := boundedread.refusal(config, boundedread.PYVENV_CFG)) is not None:
         refused.append(boundedread.unreadable_finding(config, why))
+    elif venv is None and venv_folder and pythonenvs.PYTHON_ENVS in entries[lock_folder]:
+        # No venv where Lockstep would make one: the project may list its environment elsewhere.
+        listed = pythonenvs.listed_default(lock_folder)
+        if listed is not None:
+            venv = listed.venv
+            refused.extend([listed.finding] if listed.finding else [])
     described = Project(
         root=root,
         manager=manager,

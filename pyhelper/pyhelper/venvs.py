@@ -44,6 +44,9 @@ class Venv(NamedTuple):
     """The folder with every symbolic link resolved (what a confirmation shows)."""
     link: bool
     """The venv folder itself is a symbolic link: Delete removes the link, never what it points to."""
+    listed_in: Path | None = None
+    """The `.python-envs` file (PEP 832) that names this venv as the project's default: Lockstep reads
+    it but never creates, syncs or deletes it (`pyhelper.pythonenvs`)."""
 
     @property
     def name(self) -> str:

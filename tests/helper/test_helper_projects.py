@@ -306,6 +306,7 @@ def test_venv_made_by_uv_is_read_without_running_it(tmp_path: Path) -> None:
         "version": interpreter_version(real_interpreter()),
         "resolved": str(tmp_path / ".venv"),
         "link": False,
+        "listedIn": None,
     }
 
 
@@ -333,6 +334,7 @@ def test_venv_with_a_removed_base_interpreter_has_no_python(tmp_path: Path) -> N
         "version": "3.12.1",
         "resolved": str(venv),
         "link": False,
+        "listedIn": None,
     }
     assert venv_payload(tmp_path / "not-a-venv") is None
 

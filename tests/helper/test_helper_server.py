@@ -69,6 +69,7 @@ async def test_projects_across_managers_and_folders(session, tmp_path: Path) -> 
         "version": interpreter_version(real_interpreter()),
         "resolved": str(first / "uv-app" / ".venv"),
         "link": False,
+        "listedIn": None,
     }
     assert projects["pdm-app"]["lockfile"] == str(first / "pdm-app" / "pdm.lock")
     assert projects["poetry-app"]["lockfile"] is None

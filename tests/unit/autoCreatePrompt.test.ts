@@ -7,7 +7,7 @@ import { projectInfo } from "./projectInfo";
 
 const project = (name: string, overrides: Partial<ProjectInfo> = {}) => projectInfo(`/w/${name}`, overrides);
 
-const venv = { path: "/w/done/.venv", name: ".venv", python: "/w/done/.venv/bin/python", version: "3.12.1", resolved: "/w/done/.venv", link: false };
+const venv = { path: "/w/done/.venv", name: ".venv", python: "/w/done/.venv/bin/python", version: "3.12.1", resolved: "/w/done/.venv", link: false, listedIn: null };
 const projects = [project("api"), project("web"), project("done", { venv }), project("member", { workspaceRoot: "/w/api" })];
 const context = (mode: AutoCreate = "prompt", extra: Partial<Parameters<typeof projectsToOffer>[1]> = {}) => ({
   trusted: true,

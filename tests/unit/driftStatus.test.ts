@@ -4,7 +4,7 @@ import type { DriftInfo, ProjectInfo } from "../../extension/protocol";
 import { describeDrift, describeStatus } from "../../extension/status";
 
 const running = { kind: "running" } as const;
-const venv = { path: "/w/app/.venv", name: ".venv", python: "/w/app/.venv/bin/python", version: "3.12.7", resolved: "/w/app/.venv", link: false };
+const venv = { path: "/w/app/.venv", name: ".venv", python: "/w/app/.venv/bin/python", version: "3.12.7", resolved: "/w/app/.venv", link: false, listedIn: null };
 
 function drift(overrides: Partial<DriftInfo>): DriftInfo {
   return {

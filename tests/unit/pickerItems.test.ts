@@ -95,7 +95,7 @@ test("the recommended interpreter is focused, or the current venv when there is 
   );
   const venvPython = "/w/demo/.venv/bin/python";
   const venv: InterpreterInfo = { ...pyenv("3.12.1"), path: venvPython, kind: "venv", name: ".venv" };
-  const withVenv = { ...project, venv: { path: "/w/demo/.venv", name: ".venv", python: venvPython, version: "3.12.1", resolved: "/w/demo/.venv", link: false } };
+  const withVenv = { ...project, venv: { path: "/w/demo/.venv", name: ".venv", python: venvPython, version: "3.12.1", resolved: "/w/demo/.venv", link: false, listedIn: null } };
   const lists = pickerLists(withVenv, { ...result(), interpreters: [venv, ...fitting, ...old] });
   assert.deepEqual(
     lists.main.filter((row) => row.focus).map((row) => row.label),
@@ -130,7 +130,7 @@ test("the recommended Python can be pinned, as uv python pin writes it, unless i
 test("with a venv, its Python is the one offered for the pin", () => {
   const venvPython = "/w/demo/.venv/bin/python";
   const venv: InterpreterInfo = { ...pyenv("3.12.1"), path: venvPython, kind: "venv", name: ".venv" };
-  const withVenv = { ...project, venv: { path: "/w/demo/.venv", name: ".venv", python: venvPython, version: "3.12.1", resolved: "/w/demo/.venv", link: false } };
+  const withVenv = { ...project, venv: { path: "/w/demo/.venv", name: ".venv", python: venvPython, version: "3.12.1", resolved: "/w/demo/.venv", link: false, listedIn: null } };
   const pin = pickerLists(withVenv, { ...result(), interpreters: [venv, ...fitting, ...old] }).main.find((row) => row.action?.kind === "pin");
   assert.deepEqual(pin?.action, { kind: "pin", version: "3.12" });
 });

@@ -9,7 +9,7 @@ function recorder(): { list: ProjectList; renders: (readonly ProjectInfo[])[] } 
   return { list: new ProjectList((projects) => renders.push(projects)), renders };
 }
 
-const venv = { path: "/w/app/.venv", name: ".venv", python: "/w/app/.venv/bin/python", version: "3.12.1", resolved: "/w/app/.venv", link: false };
+const venv = { path: "/w/app/.venv", name: ".venv", python: "/w/app/.venv/bin/python", version: "3.12.1", resolved: "/w/app/.venv", link: false, listedIn: null };
 
 test("after an environment operation, the helper's push renders once; the same list again renders nothing", () => {
   const { list, renders } = recorder();

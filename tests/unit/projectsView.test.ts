@@ -5,7 +5,7 @@ import { groupTitle, targets } from "../../extension/projectsView/changes";
 import type { DependencyInfo, DriftInfo } from "../../extension/protocol";
 import { projectInfo } from "./projectInfo";
 
-const venv = { path: "/w/app/.venv", name: ".venv", python: "/w/app/.venv/bin/python", version: "3.12.7", resolved: "/w/app/.venv", link: false };
+const venv = { path: "/w/app/.venv", name: ".venv", python: "/w/app/.venv/bin/python", version: "3.12.7", resolved: "/w/app/.venv", link: false, listedIn: null };
 const drift = (state: DriftInfo["state"]): DriftInfo => ({
   state,
   lockIssues: 0,

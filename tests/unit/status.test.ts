@@ -9,7 +9,7 @@ const project = projectInfo;
 const running = { kind: "running" } as const;
 
 test("a project with a venv shows its version and venv name", () => {
-  const venv = { path: "/w/app/.venv", name: ".venv", python: "/w/app/.venv/bin/python", version: "3.12.7", resolved: "/w/app/.venv", link: false };
+  const venv = { path: "/w/app/.venv", name: ".venv", python: "/w/app/.venv/bin/python", version: "3.12.7", resolved: "/w/app/.venv", link: false, listedIn: null };
   const view = describeStatus(running, project("/w/app", { venv }), 1);
   assert.equal(view.text, "3.12.7 (.venv)");
   assert.equal(view.tone, "normal");
@@ -17,6 +17,14 @@ test("a project with a venv shows its version and venv name", () => {
   assert.match(view.tooltip, /Manager: uv/);
   assert.match(view.tooltip, /Lockfile: \/w\/app\/uv\.lock/);
   assert.match(view.tooltip, /Interpreter: \/w\/app\/\.venv\/bin\/python/);
+});
+
+test("a venv a .python-envs file names is shown, read only: no Sync or Recreate, Create gives the project its own", () => {
+  const venv = { path: "/envs/app", name: "app", python: "/envs/app/bin/python", version: "3.12.7", resolved: "/envs/app", link: false, listedIn: "/w/app/.python-envs" };
+  const view = describeStatus(running, project("/w/app", { venv }), 1);
+  assert.equal(view.text, "3.12.7 (app)");
+  assert.match(view.tooltip, /Environment: \/envs\/app, the default of \/w\/app\/\.python-envs \(PEP 832\); Lockstep reads it and never changes it\./);
+  assert.deepEqual(view.actions.map((action) => action.command), ["updateLock", "createEnvironment", "selectInterpreter"]);
 });
 
 test("a project without a venv says so, in the warning colour", () => {
@@ -68,7 +76,7 @@ test("the auto-create prompt says which Python and how many locked packages", ()
 });
 
 test("Delete and Recreate confirmations name the resolved folder, or the link and its target", () => {
-  const folder = { path: "/w/app/envs/../.venv", name: ".venv", python: null, version: null, resolved: "/data/app/.venv", link: false };
+  const folder = { path: "/w/app/envs/../.venv", name: ".venv", python: null, version: null, resolved: "/data/app/.venv", link: false, listedIn: null };
   assert.equal(describeDeletion(folder), "Delete /data/app/.venv? Everything installed in it is removed.");
   assert.equal(describeVenv(folder), "/data/app/.venv");
   const link = { ...folder, path: "/w/app/.venv", resolved: "/w/app/envs/py312", link: true };

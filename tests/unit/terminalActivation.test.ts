@@ -5,7 +5,7 @@ import type { VenvInfo } from "../../extension/protocol";
 import { projectInfo } from "./projectInfo";
 
 function venv(path: string, version: string | null = "3.12.7"): VenvInfo {
-  return { path, name: path.split(/[\\/]/).pop() ?? path, python: `${path}/bin/python`, version, resolved: path, link: false };
+  return { path, name: path.split(/[\\/]/).pop() ?? path, python: `${path}/bin/python`, version, resolved: path, link: false, listedIn: null };
 }
 
 const on = { enabled: true, trusted: true, pythonExtensionActivates: false };

@@ -5,7 +5,7 @@ import { TOOLTIP_COMMANDS, tooltipMarkdown } from "../../extension/tooltip";
 import { projectInfo } from "./projectInfo";
 
 const running = { kind: "running" } as const;
-const venv = { path: "/w/my_app/.venv", name: ".venv", python: "/w/my_app/.venv/bin/python", version: "3.12.7", resolved: "/w/my_app/.venv", link: false };
+const venv = { path: "/w/my_app/.venv", name: ".venv", python: "/w/my_app/.venv/bin/python", version: "3.12.7", resolved: "/w/my_app/.venv", link: false, listedIn: null };
 const project = projectInfo("/w/my_app", { venv });
 const link = (command: string, root?: string) =>
   `(command:${command}${root === undefined ? "" : `?${encodeURIComponent(JSON.stringify([root]))}`})`;

@@ -36,6 +36,7 @@ def venv_info(venv: Venv) -> VenvInfo:
         "version": venv.version,
         "resolved": str(venv.resolved),
         "link": venv.link,
+        "listedIn": str(venv.listed_in) if venv.listed_in else None,
     }
 
 

@@ -27,6 +27,7 @@ WATCHED_GLOBS = (
     "**/pyproject.toml",
     *watch_globs(),
     "**/.python-version",
+    "**/.python-envs",
     "**/pyvenv.cfg",
     "**/hatch.toml",
     # Deleting a venv reports the folder, not the pyvenv.cfg inside it.

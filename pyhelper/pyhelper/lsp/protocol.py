@@ -51,6 +51,9 @@ class VenvInfo(TypedDict):
     """The folder with every symbolic link resolved (what a confirmation shows)."""
     link: bool
     """The venv folder itself is a symbolic link: Delete removes the link, never what it points to."""
+    listedIn: str | None
+    """The `.python-envs` file (PEP 832) naming this venv as the project's default, when it is not the
+    project's own: Lockstep reads it and never creates, syncs or deletes it."""
 
 
 class _ProjectFields(TypedDict):
