@@ -8,6 +8,7 @@ import type { ChangeDependencyParams, DependencyGroupInfo, DependencyInfo, Proje
 import { Requests } from "../protocol";
 import type { InterpreterSelections } from "../selections";
 import { groupTitle, targets, type Target } from "./changes";
+import { ownVenv } from "./items";
 import type { ProjectsTree } from "./tree";
 import { projectOf } from "./view";
 
@@ -100,7 +101,7 @@ async function runChange(
     return;
   }
   vscode.window.setStatusBarMessage(`Lockstep: ${result.message}`, 4000);
-  if (project.venv) await runEnvironmentOperation(helper, selections, project, "sync");
+  if (ownVenv(project)) await runEnvironmentOperation(helper, selections, project, "sync");
 }
 
 export async function addDependency(

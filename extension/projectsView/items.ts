@@ -93,6 +93,7 @@ export function projectRow(project: ProjectInfo): Row {
     `Manager: ${escape(MANAGERS[project.manager])}`,
     `Folder: ${escape(project.root)}`,
     venv ? `Environment: ${escape(venv.path)}, Python ${escape(venv.version ?? "unknown")}` : "Environment: none",
+    ...(venv?.listedIn ? [`Listed in ${escape(venv.listedIn)} (PEP 832): read only`] : []),
     project.lockfile ? `Lockfile: ${escape(project.lockfile)}` : "Lockfile: none",
   ];
   const problem = project.pyprojectError ?? project.drift?.problem;
@@ -109,12 +110,18 @@ export function projectRow(project: ProjectInfo): Row {
 
 /**
  * `project:venv:lock`, `project:novenv:nolock`, with `:invalid` when nothing that needs pyproject.toml
- * may be offered; package.json's menus match on these parts.
+ * may be offered; package.json's menus match on these parts. A venv a `.python-envs` file lists is read
+ * only, so its project is offered what one without a venv is (Create makes its own).
  */
 export function projectContext(project: ProjectInfo): string {
-  const parts = ["project", project.venv ? "venv" : "novenv", project.lockfile || usesLock(project) ? "lock" : "nolock"];
+  const parts = ["project", ownVenv(project) ? "venv" : "novenv", project.lockfile || usesLock(project) ? "lock" : "nolock"];
   if (project.pyprojectError || project.drift?.state === "pyproject-invalid") parts.push("invalid");
   return parts.join(":");
+}
+
+/** The project has a venv Lockstep may sync, recreate and delete (not one a `.python-envs` file lists). */
+export function ownVenv(project: ProjectInfo): boolean {
+  return project.venv !== null && !project.venv.listedIn;
 }
 
 function usesLock(project: ProjectInfo): boolean {

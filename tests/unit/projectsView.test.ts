@@ -48,6 +48,14 @@ test("the state order: a broken pyproject, then a stale lock, then a missing ven
   assert.equal(projectContext(projectInfo("/w/a", { manager: "pep621", lockfile: null, pyprojectError: "bad" })), "project:novenv:nolock:invalid");
 });
 
+test("a venv a .python-envs file lists is read only: its project is offered Create, not Sync or Delete", () => {
+  const listed = { ...venv, path: "/envs/a", name: "a", listedIn: "/w/a/.python-envs" };
+  const row = projectRow(projectInfo("/w/a", { venv: listed }));
+  assert.equal(row.contextValue, "project:novenv:lock");
+  assert.match(row.tooltip, /Listed in \/w\/a\/\\\.python\\-envs \(PEP 832\): read only/);
+  assert.equal(projectContext(projectInfo("/w/a", { venv })), "project:venv:lock");
+});
+
 test("a dependency row: the constraint, locked and installed versions, and the finding as badge and tooltip", () => {
   const fine = dependencyRow(dependency({}));
   assert.equal(fine.label, "alpha");
