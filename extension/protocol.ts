@@ -325,6 +325,70 @@ export interface ChangeDependencyParams {
   workDoneToken?: string | number;
 }
 
+export type ScriptLockState = "locked" | "stale" | "unlocked" | "invalid";
+
+/** uv's environment of a script (in uv's cache, `environments-v2/NAME-HASH`). */
+export interface ScriptEnvironment {
+  path: string;
+  python: string;
+  /** From its pyvenv.cfg. */
+  version: string | null;
+}
+
+export interface ScriptStatusParams {
+  /** The editor document's URI (`file:`). */
+  uri: string;
+}
+
+/** A PEP 723 script as the status bar and the code lenses show it. */
+export interface ScriptStatus {
+  path: string;
+  /** The block's `requires-python`, as written. */
+  requiresPython: string | null;
+  /** How many `dependencies` the block declares. */
+  dependencies: number;
+  /** 0-based line of `# /// script`. */
+  blockStart: number;
+  /** 0-based line of the closing `# ///` (`blockStart` when there is none). */
+  blockEnd: number;
+  /** The block is malformed: its first problem, `line 4: …`. */
+  problem: string | null;
+  /** `NAME.py.lock` beside the script, whether or not it exists. */
+  lockfile: string;
+  /** Read from the files alone (also in an untrusted workspace). */
+  lockState: ScriptLockState;
+  /** Lock findings that are errors or warnings. */
+  lockIssues: number;
+  /** When it exists (None in an untrusted workspace: finding it runs uv). */
+  environment: ScriptEnvironment | null;
+  /**
+   * The interpreter Run and Create use: the environment's, else the one Lockstep chooses for
+   * requires-python (None untrusted, or when none installed fits).
+   */
+  python: string | null;
+  /**
+   * argv of Run Script: `[uv, "run", "--python", python, "--script", path]` (no `--python` when
+   * `python` is None); only to run in a trusted workspace.
+   */
+  runCommand: string[];
+}
+
+export interface ScriptActionParams {
+  /** The script document's URI (`file:`). */
+  uri: string;
+  /** The interpreter the user picked for the script; else the environment's, else the chosen one. */
+  python?: string | null;
+  workDoneToken?: string | number;
+}
+
+export interface ScriptActionResult {
+  status: LockStatus;
+  /** One sentence for the user. */
+  message: string;
+  /** The script's status after the action. */
+  script: ScriptStatus | null;
+}
+
 /** A request that takes no params (any given are ignored). */
 export type NoParams = Record<string, never>;
 
@@ -373,9 +437,13 @@ export const Requests = {
   updateLock: new RequestType<UpdateLockParams, UpdateLockResult, void>("lockstep/updateLock"),
   projectDetails: new RequestType<ProjectDetailsParams, ProjectDetails | null, void>("lockstep/projectDetails"),
   changeDependency: new RequestType<ChangeDependencyParams, UpdateLockResult, void>("lockstep/changeDependency"),
+  scriptStatus: new RequestType<ScriptStatusParams, ScriptStatus | null, void>("lockstep/scriptStatus"),
+  lockScript: new RequestType<ScriptActionParams, ScriptActionResult, void>("lockstep/lockScript"),
+  syncScript: new RequestType<ScriptActionParams, ScriptActionResult, void>("lockstep/syncScript"),
 } as const;
 
 /** The custom notifications (helper -> editor). */
 export const Notifications = {
   projectsChanged: new NotificationType<ProjectsResult>("lockstep/projectsChanged"),
+  scriptChanged: new NotificationType<ScriptStatus>("lockstep/scriptChanged"),
 } as const;

@@ -7,6 +7,7 @@ talks LSP over real pipes, driven by pytest-lsp's client.
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import contextlib
 import functools
@@ -37,6 +38,18 @@ def plain(value: Any) -> Any:
     if isinstance(value, list):
         return [plain(item) for item in value]
     return value
+
+
+def fixes(result: Any) -> list[tuple[str, str, list[Any]]]:
+    """(title, command, arguments) of each code action. lsprotocol's client-side converter reads a
+    CodeAction that carries a command as a Command whose `command` is the nested object's repr."""
+    found = []
+    for item in result or []:
+        command = item.command
+        if isinstance(command, str) and command.startswith("{"):
+            command = types.Command(**ast.literal_eval(command))
+        found.append((item.title, command.command, list(command.arguments or [])))
+    return found
 
 
 def write_tree(root: Path, files: Mapping[str, str]) -> Path:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import ast
 from pathlib import Path
 from typing import Any
 
 from lsprotocol import types
 
-from helper.helper_support import Helper, helper_session, plain, within
+from helper.helper_support import Helper, fixes, helper_session, plain, within
 from livedrift.livedrift_support import Run, write_project
 from pyhelper.lsp.protocol import CHECK_DRIFT, UPDATE_LOCK
 
@@ -20,18 +19,6 @@ def synced(root: Path, run_uv: Run, pythons: dict[str, Path]) -> Path:
     run_uv(root, "lock")
     run_uv(root, "sync", "--python", str(pythons["3.12"]))
     return root
-
-
-def fixes(result: Any) -> list[tuple[str, str, list[Any]]]:
-    """(title, command, arguments) of each code action. lsprotocol's client-side converter reads a
-    CodeAction that carries a command as a Command whose `command` is the nested object's repr."""
-    found = []
-    for item in result or []:
-        command = item.command
-        if isinstance(command, str) and command.startswith("{"):
-            command = types.Command(**ast.literal_eval(command))
-        found.append((item.title, command.command, list(command.arguments or [])))
-    return found
 
 
 async def code_actions(helper: Helper, path: Path, diagnostic: types.Diagnostic) -> Any:

@@ -21,7 +21,7 @@ from pyhelper import codes
 from pyhelper.codes import QuickFix
 from pyhelper.drift.environment import describe_requirement, requirement_at
 from pyhelper.drift.session import lock_place
-from pyhelper.lsp import protocol
+from pyhelper.lsp import protocol, scripts
 from pyhelper.lsp.session import (
     DOCUMENT_PART,
     Session,
@@ -43,6 +43,9 @@ def check_document(session: Session, uri: str) -> None:
     from pyhelper.tomlfile import read_toml
 
     fs_path = to_fs_path(uri)
+    if fs_path is not None and fs_path.endswith(".py"):
+        scripts.check_document(session, Path(fs_path))
+        return
     if fs_path is None or Path(fs_path).name != PYPROJECT:
         return
     path = Path(fs_path)
@@ -101,7 +104,10 @@ async def on_code_action(session: Session, params: types.CodeActionParams) -> li
     path = to_fs_path(params.text_document.uri)
     project = _project_for_file(session, Path(path)) if path else None
     if project is None:
-        return None
+        # A PEP 723 script (or its NAME.py.lock) is a project of its own.
+        return (
+            (scripts.code_actions(session, Path(path), params.context.diagnostics) or None) if path else None
+        )
     families: dict[QuickFix, list[types.Diagnostic]] = {fix: [] for fix in QuickFix}
     for diagnostic in params.context.diagnostics:
         entry = codes.lookup(diagnostic.code) if diagnostic.source == SOURCE else None

@@ -16,7 +16,7 @@ from lsprotocol import types
 from pygls.uris import to_fs_path
 
 from pyhelper.lockfiles.registry import watch_globs
-from pyhelper.lsp import protocol
+from pyhelper.lsp import protocol, scripts
 from pyhelper.lsp.session import Session
 from pyhelper.lsp.settings import read_settings
 
@@ -30,6 +30,8 @@ WATCHED_GLOBS = (
     "**/.python-envs",
     "**/pyvenv.cfg",
     "**/hatch.toml",
+    # A PEP 723 script's lock (`uv lock --script`).
+    "**/*.py.lock",
     # Deleting a venv reports the folder, not the pyvenv.cfg inside it.
     "**/.venv",
     # An install or uninstall (`uv pip install`, `pip`) adds or removes a dist-info folder and its RECORD:
@@ -89,7 +91,8 @@ def on_initialized(session: Session, params: types.InitializedParams) -> None:
 def on_watched_files(session: Session, params: types.DidChangeWatchedFilesParams) -> None:
     session.refresh_interpreters(to_fs_path(change.uri) or change.uri for change in params.changes)
     paths = [Path(path) for change in params.changes if (path := to_fs_path(change.uri))]
-    if not recheck_venvs(session, paths):
+    paths = scripts.recheck_locks(session, paths)
+    if paths and not recheck_venvs(session, paths):
         session.request_scan()
 
 

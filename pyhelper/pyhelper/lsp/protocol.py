@@ -17,6 +17,7 @@ from pyhelper import dependencies, environments, managing, venvs
 from pyhelper.drift import session as drift
 from pyhelper.interpreters import model as interpreters
 from pyhelper.lockfiles import format as lockfiles
+from pyhelper.scripts import drift as scripts
 
 # Requests (client -> helper)
 PROJECTS = "lockstep/projects"
@@ -29,8 +30,12 @@ CHECK_DRIFT = "lockstep/checkDrift"
 UPDATE_LOCK = "lockstep/updateLock"
 PROJECT_DETAILS = "lockstep/projectDetails"
 CHANGE_DEPENDENCY = "lockstep/changeDependency"
+SCRIPT_STATUS = "lockstep/scriptStatus"
+LOCK_SCRIPT = "lockstep/lockScript"
+SYNC_SCRIPT = "lockstep/syncScript"
 # Notifications (helper -> client)
 PROJECTS_CHANGED = "lockstep/projectsChanged"
+SCRIPT_CHANGED = "lockstep/scriptChanged"
 
 Manager = lockfiles.Manager
 VenvPathOrigin = venvs.VenvPathOrigin
@@ -354,6 +359,72 @@ class ChangeDependencyParams(_ChangeDependencyFields, total=False):
     workDoneToken: str | int
 
 
+ScriptLockState = scripts.ScriptLockState
+
+
+class ScriptEnvironment(TypedDict):
+    """uv's environment of a script (in uv's cache, `environments-v2/NAME-HASH`)."""
+
+    path: str
+    python: str
+    version: str | None
+    """From its pyvenv.cfg."""
+
+
+class ScriptStatusParams(TypedDict):
+    uri: str
+    """The editor document's URI (`file:`)."""
+
+
+class ScriptStatus(TypedDict):
+    """A PEP 723 script as the status bar and the code lenses show it."""
+
+    path: str
+    requiresPython: str | None
+    """The block's `requires-python`, as written."""
+    dependencies: int
+    """How many `dependencies` the block declares."""
+    blockStart: int
+    """0-based line of `# /// script`."""
+    blockEnd: int
+    """0-based line of the closing `# ///` (`blockStart` when there is none)."""
+    problem: str | None
+    """The block is malformed: its first problem, `line 4: …`."""
+    lockfile: str
+    """`NAME.py.lock` beside the script, whether or not it exists."""
+    lockState: ScriptLockState
+    """Read from the files alone (also in an untrusted workspace)."""
+    lockIssues: int
+    """Lock findings that are errors or warnings."""
+    environment: ScriptEnvironment | None
+    """When it exists (None in an untrusted workspace: finding it runs uv)."""
+    python: str | None
+    """The interpreter Run and Create use: the environment's, else the one Lockstep chooses for
+    requires-python (None untrusted, or when none installed fits)."""
+    runCommand: list[str]
+    """argv of Run Script: `[uv, "run", "--python", python, "--script", path]` (no `--python` when
+    `python` is None); only to run in a trusted workspace."""
+
+
+class _ScriptActionFields(TypedDict):
+    uri: str
+    """The script document's URI (`file:`)."""
+
+
+class ScriptActionParams(_ScriptActionFields, total=False):
+    python: str | None
+    """The interpreter the user picked for the script; else the environment's, else the chosen one."""
+    workDoneToken: str | int
+
+
+class ScriptActionResult(TypedDict):
+    status: LockStatus
+    message: str
+    """One sentence for the user."""
+    script: ScriptStatus | None
+    """The script's status after the action."""
+
+
 class NoParams(TypedDict, total=False):
     """A request that takes no params (any given are ignored)."""
 
@@ -421,8 +492,11 @@ REQUESTS = (
     Request(UPDATE_LOCK, UpdateLockParams, UpdateLockResult),
     Request(PROJECT_DETAILS, ProjectDetailsParams, ProjectDetails | None),
     Request(CHANGE_DEPENDENCY, ChangeDependencyParams, UpdateLockResult),
+    Request(SCRIPT_STATUS, ScriptStatusParams, ScriptStatus | None),
+    Request(LOCK_SCRIPT, ScriptActionParams, ScriptActionResult),
+    Request(SYNC_SCRIPT, ScriptActionParams, ScriptActionResult),
 )
-NOTIFICATIONS = (Notification(PROJECTS_CHANGED, ProjectsResult),)
+NOTIFICATIONS = (Notification(PROJECTS_CHANGED, ProjectsResult), Notification(SCRIPT_CHANGED, ScriptStatus))
 
 REQUEST_PARAMS: dict[str, type] = {request.method: request.params for request in REQUESTS}
 """Each custom request's params type, checked at the LSP edge (`pyhelper.lsp.requestparams`)."""

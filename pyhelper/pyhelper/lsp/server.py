@@ -29,6 +29,7 @@ from pyhelper.lsp import (
     projects,
     protocol,
     requestparams,
+    scripts,
     transport,
 )
 from pyhelper.lsp.session import Session
@@ -44,6 +45,7 @@ FEATURES: tuple[Mapping[str, Callable[..., Any]], ...] = (
     environments.HANDLERS,
     interpreters.HANDLERS,
     dependencies.HANDLERS,
+    scripts.HANDLERS,
 )
 
 

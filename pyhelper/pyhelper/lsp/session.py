@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from pyhelper.environments import EnvironmentOptions, Environments, Event
     from pyhelper.interpreters.choice import InterpreterDecision
     from pyhelper.interpreters.discovery import Discovery
+    from pyhelper.lsp.scripts import OpenScripts
     from pyhelper.projects import Project, Scan
 
 log = logging.getLogger(__name__)
@@ -81,6 +82,8 @@ class Session:
         self._drift_timers: dict[Path, asyncio.TimerHandle] = {}
         self._parsed: dict[Path, tuple[str, TomlDocument | Finding]] = {}
         """Each open pyproject buffer parsed, with the text it was parsed from."""
+        self.scripts: OpenScripts | None = None
+        """The PEP 723 scripts the editor showed (`pyhelper.lsp.scripts`), made on first use."""
 
     # The engine's long-lived parts ----------------------------------------------------------------
 

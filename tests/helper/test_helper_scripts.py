@@ -1,0 +1,175 @@
+"""PEP 723 scripts in the real helper over stdio: live diagnostics on a `.py` buffer, the script's status,
+Lock Script and Create Script Environment through real uv against the loopback index, trust."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+from lsprotocol import types
+from pygls.exceptions import JsonRpcRequestCancelled
+
+from helper.helper_support import Helper, fixes, plain, within
+from support.index import PackageIndex
+from support.projects import installed
+
+TRUSTED = {"trusted": True}
+SCRIPT = """\
+#!/usr/bin/env python3
+# /// script
+# requires-python = ">=3.10"
+# dependencies = [
+#     "alpha>=1",
+# ]
+# ///
+import alpha
+"""
+
+
+async def request(helper: Helper, method: str, params: dict[str, Any]) -> Any:
+    return plain(await within(helper.client.protocol.send_request_async(method, params), method))
+
+
+def open_script(helper: Helper, path: Path, text: str) -> None:
+    helper.notify(
+        types.TEXT_DOCUMENT_DID_OPEN,
+        types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(
+                uri=path.as_uri(), language_id="python", version=1, text=text
+            )
+        ),
+    )
+
+
+def change_script(helper: Helper, path: Path, text: str, version: int) -> None:
+    helper.notify(
+        types.TEXT_DOCUMENT_DID_CHANGE,
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=path.as_uri(), version=version),
+            content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)],
+        ),
+    )
+
+
+def codes_of(diagnostics: list[types.Diagnostic]) -> list[str]:
+    return sorted(str(d.code) for d in diagnostics)
+
+
+@pytest.fixture
+def script(tmp_path: Path, index_env: dict[str, str], uv: Path) -> Path:
+    """A script locked by real uv (`uv lock --script`) against the loopback index."""
+    path = tmp_path / "work" / "tool.py"
+    path.parent.mkdir()
+    path.write_text(SCRIPT)
+    subprocess.run(
+        [str(uv), "lock", "--quiet", "--script", str(path)], cwd=path.parent, env=index_env, check=True
+    )
+    return path
+
+
+async def test_a_script_buffer_drifts_live_and_lock_script_brings_it_back(
+    session: Any, script: Path, index_env: dict[str, str]
+) -> None:
+    async with session([script.parent], initialization_options=TRUSTED, env=index_env) as helper:
+        changed: list[dict[str, Any]] = []
+        helper.client.feature("lockstep/scriptChanged")(lambda ls, params: changed.append(plain(params)))
+        edited = SCRIPT.replace('"alpha>=1"', '"alpha>=2"')
+        open_script(helper, script, edited)
+        found = await helper.diagnostics_for(script, lambda d: bool(d))
+        assert codes_of(found) == ["lock-stale"]
+        # At the requirement as written in the block: line 4, after `#     `.
+        assert (found[0].range.start.line, found[0].range.start.character) == (4, 6)
+        assert "run `uv lock --script tool.py`" in found[0].message
+
+        status = await request(helper, "lockstep/scriptStatus", {"uri": script.as_uri()})
+        assert (status["lockState"], status["lockIssues"], status["dependencies"]) == ("stale", 1, 1)
+        assert (status["blockStart"], status["blockEnd"], status["requiresPython"]) == (1, 6, ">=3.10")
+        assert status["environment"] is None and status["python"] is not None
+        assert status["runCommand"][1:] == ["run", "--python", status["python"], "--script", str(script)]
+        assert changed and changed[-1]["lockState"] == "stale"
+
+        actions = await within(
+            helper.client.text_document_code_action_async(
+                types.CodeActionParams(
+                    text_document=types.TextDocumentIdentifier(uri=script.as_uri()),
+                    range=found[0].range,
+                    context=types.CodeActionContext(diagnostics=found),
+                )
+            ),
+            "code actions",
+        )
+        assert fixes(actions) == [("Lock Script", "lockstep.lockScript", [str(script)])]
+
+        script.write_text(edited)  # the editor saves before locking
+        token = str(uuid.uuid4())
+        helper.client.progress_reports[token] = []
+        result = await request(
+            helper, "lockstep/lockScript", {"uri": script.as_uri(), "workDoneToken": token}
+        )
+        assert result["status"] == "ok", result["message"]
+        assert result["script"]["lockState"] == "locked"
+        assert 'specifier = ">=2"' in script.with_name("tool.py.lock").read_text()
+        assert await helper.diagnostics_for(script, lambda d: not d) == []
+        assert isinstance(helper.client.progress_reports[token][-1], types.WorkDoneProgressEnd)
+
+        result = await request(helper, "lockstep/syncScript", {"uri": script.as_uri()})
+        assert result["status"] == "ok", result["message"]
+        environment = result["script"]["environment"]
+        assert environment is not None and Path(environment["path"]).parent.name.startswith("environments-v")
+        assert installed(Path(environment["path"])) == {"alpha": "2.0", "beta": "1.1"}
+        assert result["script"]["runCommand"][3] == environment["python"]
+
+        # A malformed block is an error at its line, as typed, and nothing runs on it.
+        change_script(helper, script, edited.replace("# ///\nimport", "import"), 2)
+        found = await helper.diagnostics_for(script, lambda d: codes_of(d) == ["script-block-unterminated"])
+        assert found[0].range.start.line == 1
+        result = await request(helper, "lockstep/lockScript", {"uri": script.as_uri()})
+        assert result["status"] == "failed" and "malformed" in result["message"]
+
+
+async def test_untrusted_the_status_reads_files_only_and_nothing_runs(
+    session: Any, script: Path, index_env: dict[str, str]
+) -> None:
+    lock = script.with_name("tool.py.lock")
+    before = lock.read_bytes()
+    script.write_text(SCRIPT.replace('"alpha>=1"', '"alpha>=2"'))
+    async with session([script.parent], env=index_env) as helper:
+        status = await request(helper, "lockstep/scriptStatus", {"uri": script.as_uri()})
+        assert (status["lockState"], status["environment"], status["python"]) == ("stale", None, None)
+        for method in ("lockstep/lockScript", "lockstep/syncScript"):
+            result = await request(helper, method, {"uri": script.as_uri()})
+            assert result["status"] == "failed" and "trusted" in result["message"]
+        assert (
+            await request(helper, "lockstep/scriptStatus", {"uri": (script.parent / "none.py").as_uri()})
+            is None
+        )
+    assert lock.read_bytes() == before
+
+
+async def test_cancelling_create_script_environment_leaves_the_lock_as_it_was(
+    session: Any, script: Path, index_env: dict[str, str], package_index: PackageIndex, tmp_path: Path
+) -> None:
+    lock = script.with_name("tool.py.lock")
+    before = lock.read_bytes()
+    # A cache of its own, so the wheel held back is surely downloaded.
+    env = {**index_env, "UV_CACHE_DIR": str(tmp_path / "own-cache")}
+    wheel = package_index.wheel("alpha", "2.0").name
+    async with session([script.parent], initialization_options=TRUSTED, env=env) as helper:
+        with package_index.hold(wheel):
+            msg_id = str(uuid.uuid4())
+            token = str(uuid.uuid4())
+            helper.client.progress_reports[token] = []
+            pending = helper.client.protocol.send_request(
+                "lockstep/syncScript", {"uri": script.as_uri(), "workDoneToken": token}, msg_id=msg_id
+            )
+            await asyncio.to_thread(package_index.wait_for_request, wheel)
+            helper.notify(types.CANCEL_REQUEST, types.CancelParams(id=msg_id))
+            with pytest.raises(JsonRpcRequestCancelled):
+                await within(asyncio.wrap_future(pending), "the cancelled sync")
+    assert lock.read_bytes() == before
+    # Nothing but the lock uv writes is ever in the script's folder.
+    assert sorted(p.name for p in script.parent.iterdir()) == ["tool.py", "tool.py.lock"]
