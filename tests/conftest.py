@@ -12,6 +12,9 @@ from support.index import PackageIndex, ensurepip_wheels, standard_catalogue
 from support.pythons import real_interpreters
 from support.tools import uv_binary
 
+# Files under fixtures/ are inputs (real scripts keep their names, e.g. test_publish.py), never tests.
+collect_ignore = ["fixtures"]
+
 # scripts/mutation runs the tests under mutmut's tracing on a shared machine: the same examples for
 # every mutant (a verdict must not depend on the draw) and no complaint that drawing them is slow.
 settings.register_profile(
