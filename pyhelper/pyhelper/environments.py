@@ -6,8 +6,14 @@ Design (why it is safe):
   `*.lockstep-*` as no venv, so nothing half-made is ever shown as valid, and the target path only
   ever holds a complete venv (it gets one by a single rename).
 - Packages are installed into the build folder too. Only when it is complete are the absolute paths
-  uv and venv wrote into it (entry-point shebangs and activate scripts in `bin/`, stdlib's `command`
-  line in pyvenv.cfg: a venv is not relocatable) rewritten from the build path to the target path.
+  uv and venv wrote into text files (entry-point shebangs and activate scripts in `bin/`, stdlib's
+  `command` line in pyvenv.cfg: a venv is not relocatable) rewritten from the build path to the
+  target path. Binaries are never patched: on Windows, where console scripts are `.exe` launchers
+  holding the interpreter's path, uv builds a relocatable venv (`uv venv --relocatable`), whose
+  launchers name the interpreter relative to themselves (uv's trampoline resolves it against its own
+  folder), so they are right wherever the venv moves; pyvenv.cfg then drops the `relocatable` mark, so
+  later installs write ordinary, now final, paths. (Not on POSIX, where relocatable scripts are
+  `/bin/sh` wrappers needing `realpath`, which macOS 12 lacks: there the text rewrite is exact.)
   Then the swap: an existing venv is renamed aside to `<venv>.lockstep-old-<random>`, the build is
   renamed into place, the old venv deleted. Cancel or failure before the swap
   deletes the build folder only; the existing venv is never touched.
@@ -41,7 +47,8 @@ Installing from the lock, by manager:
   write, and the message says so) while the venv is left as it was.
 - uv: `uv sync --locked` (a stale lock gives `needs-lock`; nothing is re-locked). For a new
   venv without seed packages uv sync creates it itself (`--python <interpreter>`), one process instead
-  of `uv venv` + `uv sync`; otherwise `uv venv --python <interpreter> [--seed]` comes first.
+  of `uv venv` + `uv sync`; otherwise (and on Windows, where it must be relocatable, which only
+  `uv venv` makes) `uv venv --python <interpreter> [--seed] [--relocatable]` comes first.
 - poetry / pdm: the lock's packages for this venv (`pyhelper.lockfiles.selection`) become a pinned,
   hashed requirements list that `uv pip sync` installs exactly, then the project itself editable when
   the manager would install it. pylock.toml: `uv pip sync` reads it itself. No lock (PEP 621, Hatch):
@@ -54,6 +61,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -86,6 +94,7 @@ from pyhelper.venvs import (
 
 _BUILD = ".lockstep-build-"
 _OLD = ".lockstep-old-"
+_RELOCATABLE = re.compile(rb"\s*relocatable\s*=")
 _STALE_LOCK_SIGNS = ("needs to be updated, but `--locked` was provided",)
 
 EnvironmentStatus = Literal[
@@ -204,8 +213,12 @@ class Environments:
         *,
         lock_dir: Path | None = None,
         journal_dir: Path | None = None,
+        platform: str = sys.platform,
     ) -> None:
         self.environ: Mapping[str, str] = dict(os.environ if environ is None else environ)
+        # Windows' console scripts are `.exe` launchers that embed the interpreter's path: never
+        # patched, so uv writes them relative to themselves (`platform` is a seam for tests).
+        self._relocatable_builds = platform == "win32"
         self._lock_dir = lock_dir or default_lock_dir(self.environ)
         self._journal_dir = journal_dir or default_journal_dir(self.environ)
         self._guard = threading.Lock()
@@ -387,7 +400,12 @@ class Environments:
             op.phase(
                 f"Creating {name} with " + (f"Python {python_version}" if python_version else str(python))
             )
-            uv_sync_creates = uv is not None and _installs_by(project) == "uv-sync" and not settings.seed
+            uv_sync_creates = (
+                uv is not None
+                and _installs_by(project) == "uv-sync"
+                and not settings.seed
+                and not self._relocatable_builds
+            )
             made = None if uv_sync_creates else self._make_venv(build, python, project, settings, uv, op)
             if made is not None:
                 return _undone(_nothing_changed(made, venv), made_lock)
@@ -468,6 +486,7 @@ class Environments:
         prompt = ["--prompt", project.name] if project.name else []
         if uv is not None:
             argv = [str(uv.path), "venv", "--python", str(python), *prompt]
+            argv += ["--relocatable"] if self._relocatable_builds else []
             argv += ["--seed"] if settings.seed else []
             try:
                 result = run_tool([*argv, str(build)], env=env, cwd=project.root, on_line=op.line, cancel=op)
@@ -802,17 +821,24 @@ def _build_folder(venv: Path, journal: Journal) -> Iterator[Path]:
 
 
 def _relocate(build: Path, venv: Path) -> None:
-    """Rewrite the build path to the final path where a venv records it in text: scripts in bin/,
-    pyvenv.cfg. Never in a binary: uv's Windows launchers end with the interpreter path and its
-    length, so a patched one points at garbage (a NUL byte tells a binary from a script)."""
+    """Make the complete build right for its final place `venv`: the build path rewritten to the final
+    path where a venv records it in text (scripts in bin/, pyvenv.cfg), and uv's `relocatable` mark
+    dropped from pyvenv.cfg. Never in a binary: uv's Windows launchers end with the interpreter path
+    and its length, so a patched one points at garbage (a NUL byte tells a binary from a script);
+    the venv is built relocatable there instead."""
     old, new = os.fsencode(build), os.fsencode(venv)
     scripts = build / ("Scripts" if sys.platform == "win32" else "bin")
-    for path in [*scripts.iterdir(), build / PYVENV_CFG]:
+    config = build / PYVENV_CFG
+    for path in [*scripts.iterdir(), config]:
         if path.is_symlink() or not path.is_file():
             continue
-        data = path.read_bytes()
+        original = data = path.read_bytes()
+        if path == config:
+            data = b"".join(line for line in data.splitlines(keepends=True) if not _RELOCATABLE.match(line))
         if old in data and b"\0" not in data:
-            path.write_bytes(data.replace(old, new))
+            data = data.replace(old, new)
+        if data != original:
+            path.write_bytes(data)
 
 
 def _swap(build: Path, venv: Path, journal: Journal) -> None:
