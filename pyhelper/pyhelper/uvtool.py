@@ -16,6 +16,7 @@ Every command is an argument list; nothing goes through a shell.
 from __future__ import annotations
 
 import contextlib
+import ntpath
 import os
 import re
 import shutil
@@ -266,18 +267,40 @@ def _stop_on_cancel(
             return
 
 
-def _terminate(process: subprocess.Popen[str]) -> None:
+def _terminate(process: subprocess.Popen[str], platform: str = sys.platform) -> None:
+    """Stop the tool and everything it started (uv's build backends), politely first on POSIX.
+
+    POSIX: the child leads its own process group, which gets SIGTERM, then SIGKILL after a grace
+    period. Windows has no process group signal that reaches console children, so taskkill ends the
+    tree by parent links (`/T`), at once (`/F`); were it unable to run, at least the tool itself is
+    killed. A child that survived would keep the output pipe open and the read loop waiting.
+    """
+    if platform == "win32":
+        with contextlib.suppress(OSError, subprocess.SubprocessError):
+            subprocess.run(
+                tree_kill_command(process.pid, os.environ),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                timeout=_TERMINATE_GRACE,
+                check=False,
+            )
+        if process.poll() is None:
+            process.kill()
+        process.wait()
+        return
     try:
-        if sys.platform == "win32":
-            process.terminate()
-        else:
-            os.killpg(process.pid, signal.SIGTERM)
+        os.killpg(process.pid, signal.SIGTERM)
         process.wait(_TERMINATE_GRACE)
     except subprocess.TimeoutExpired:
-        if sys.platform == "win32":
-            process.kill()
-        else:
-            os.killpg(process.pid, signal.SIGKILL)
+        os.killpg(process.pid, signal.SIGKILL)
         process.wait()
     except ProcessLookupError:
         pass
+
+
+def tree_kill_command(pid: int, environ: Mapping[str, str]) -> list[str]:
+    """The Windows command that ends process `pid` and all its descendants: System32's own taskkill
+    by absolute path (never one a workspace puts on PATH)."""
+    root = next((v for k, v in environ.items() if k.upper() == "SYSTEMROOT" and v), r"C:\Windows")
+    return [ntpath.join(root, "System32", "taskkill.exe"), "/T", "/F", "/PID", str(pid)]

@@ -1,13 +1,16 @@
 """Windows and macOS behaviour, checked on Linux through the platform seams: a venv whose interpreter
 is a copy (as every Windows venv's python.exe is), uv's `-macos-` install folders, a uv path source
-on another Windows drive, and a launcher binary left alone when a build moves into place."""
+on another Windows drive, a launcher binary left alone when a build moves into place, and cancel
+ending a tool's whole process tree."""
 
 from __future__ import annotations
 
 import ntpath
 import os
+import signal
 import struct
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -17,6 +20,7 @@ from pyhelper.catalog import BuildRequest, Platform, install_name, parse_install
 from pyhelper.downloads import InstallSettings, find_installed
 from pyhelper.environments import _made_from, _relocate
 from pyhelper.lockfiles.uv import relative_source
+from pyhelper.uvtool import _terminate, tree_kill_command
 
 PYENV = Path(os.environ.get("PYENV_ROOT") or Path.home() / ".pyenv") / "versions"
 MAC_ARM = Platform("darwin", "aarch64", "none")
@@ -92,3 +96,22 @@ def test_moving_a_build_into_place_rewrites_scripts_but_never_a_binary(tmp_path:
     rewritten = {name for name in before if before[name] != after[name]}
     assert rewritten == {"activate", "activate.csh", "activate.fish"}
     assert os.fsencode(venv) in after["activate"] and os.fsencode(build) not in after["activate"]
+
+
+def test_cancel_on_windows_ends_the_tool_and_everything_it_started() -> None:
+    # System32's taskkill, by absolute path, over the whole tree (/T) at once (/F).
+    environ = {"SystemRoot": r"D:\Win", "PATH": r"C:\workspace\evil"}
+    assert tree_kill_command(4242, environ) == [r"D:\Win\System32\taskkill.exe", "/T", "/F", "/PID", "4242"]
+    assert tree_kill_command(7, {})[0] == r"C:\Windows\System32\taskkill.exe"
+    # Where taskkill cannot run (here: no Windows), the tool itself is still killed, not left running.
+    tool = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import signal; signal.signal(signal.SIGTERM, signal.SIG_IGN); signal.pause()",
+        ],
+        start_new_session=True,
+        text=True,
+    )
+    _terminate(tool, "win32")
+    assert tool.returncode == -signal.SIGKILL
