@@ -50,6 +50,7 @@ from pyhelper.catalog import (
     rewrite_mirror,
 )
 from pyhelper.interpreters.locations import Host, lockstep_install_dir, uv_install_dir
+from pyhelper.renaming import FolderInUse, Renamer
 
 if TYPE_CHECKING:
     import httpx
@@ -143,14 +144,17 @@ def install_python(
     *,
     progress: ProgressCallback | None = None,
     cancel: CancelToken | None = None,
+    renamer: Renamer | None = None,
 ) -> InstallResult:
     """Make a CPython matching `request` available and return its interpreter.
 
     An installation that already fits (Lockstep's, then uv's; newest first) is returned without any
     network access. Otherwise the newest fitting build of the catalogue is downloaded and installed.
     Raises InstallError (InstallCancelled when `cancel` is set) and leaves no partial installation.
+    The final rename goes through `renamer` (retried on Windows while a virus scan holds the files).
     """
     settings = settings or InstallSettings.resolve()
+    renamer = renamer or Renamer()
     wanted = _parse_request(request)
     platform = host_platform()
     found = find_installed(wanted, settings, platform)
@@ -181,7 +185,7 @@ def install_python(
                     )
                 _check_cancel(cancel)
                 with _os_errors(home):
-                    os.rename(unpacked / "python", home)
+                    renamer.move(unpacked / "python", home)
     return result
 
 
@@ -255,9 +259,14 @@ def find_installed(
     return None
 
 
-def uninstall_python(request: str, install_dir: Path | None = None) -> list[Path]:
-    """Remove Lockstep's installations matching `request` (never uv's); returns the folders removed."""
+def uninstall_python(
+    request: str, install_dir: Path | None = None, renamer: Renamer | None = None
+) -> list[Path]:
+    """Remove Lockstep's installations matching `request` (never uv's); returns the folders removed.
+    One that a running program uses (a venv's python.exe starts its base interpreter) is refused on
+    Windows, naming the program."""
     install_dir = install_dir or InstallSettings.resolve().install_dir
+    renamer = renamer or Renamer()
     wanted = _parse_request(request)
     platform = host_platform()
     with _install_lock(install_dir, None):
@@ -276,7 +285,7 @@ def uninstall_python(request: str, install_dir: Path | None = None) -> list[Path
         for home in doomed:
             # Renamed out of sight first, so discovery never lists a half-deleted interpreter.
             with _temp_dir(install_dir, home.name) as trash, _os_errors(home):
-                os.rename(home, trash / home.name)
+                renamer.move(home, trash / home.name)
     return doomed
 
 
@@ -788,5 +797,7 @@ def _os_errors(path: Path) -> Iterator[None]:
     """An OSError inside becomes one line naming the path (permission denied, no space left, ...)."""
     try:
         yield
+    except FolderInUse as exc:
+        raise InstallError(str(exc)) from None
     except OSError as exc:
         raise InstallError(f"cannot use {exc.filename or path}: {exc.strerror or exc}") from None

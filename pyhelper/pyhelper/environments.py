@@ -17,6 +17,9 @@ Design (why it is safe):
   Then the swap: an existing venv is renamed aside to `<venv>.lockstep-old-<random>`, the build is
   renamed into place, the old venv deleted. Cancel or failure before the swap
   deletes the build folder only; the existing venv is never touched.
+- On Windows a rename is refused while a file in the folder is open (a python.exe of the venv, a
+  virus scan): each is retried briefly, then the message names the program that runs from the folder
+  (`pyhelper.renaming`). When the build cannot take the venv's place, the venv is renamed back.
 - A crash (SIGKILL) can leave a build folder (deleted at the next operation), or an old venv aside
   with no complete venv in place (renamed back at the next operation: the user's venv is restored).
   Recovery acts only on folders this machine's Lockstep recorded in its journal before making them
@@ -79,6 +82,7 @@ from pyhelper.lockfiles.format import Install
 from pyhelper.lockfiles.registry import format_for_manager
 from pyhelper.locking import LockBackup, lock_project, lockfile_of, missing_tool
 from pyhelper.projects import Project
+from pyhelper.renaming import FolderInUse, Renamer
 from pyhelper.uvtool import ToolNotRunnable, ToolResult, Uv, child_environment, find_uv, run_tool
 from pyhelper.venvjournal import Entry, Journal, Kind, identity, sibling
 from pyhelper.venvs import (
@@ -214,11 +218,13 @@ class Environments:
         lock_dir: Path | None = None,
         journal_dir: Path | None = None,
         platform: str = sys.platform,
+        renamer: Renamer | None = None,
     ) -> None:
         self.environ: Mapping[str, str] = dict(os.environ if environ is None else environ)
         # Windows' console scripts are `.exe` launchers that embed the interpreter's path: never
         # patched, so uv writes them relative to themselves (`platform` is a seam for tests).
         self._relocatable_builds = platform == "win32"
+        self._renamer = renamer or Renamer(platform)
         self._lock_dir = lock_dir or default_lock_dir(self.environ)
         self._journal_dir = journal_dir or default_journal_dir(self.environ)
         self._guard = threading.Lock()
@@ -337,6 +343,8 @@ class Environments:
             outcome = Outcome(
                 "cancelled", "Cancelled while another window was working on it; nothing changed.", venv
             )
+        except FolderInUse as error:
+            outcome = Outcome("failed", f"{error} {venv.name} was left as it was.", venv)
         except OSError as error:
             where = error.filename or venv
             outcome = Outcome("failed", f"Cannot use {where}: {error.strerror or error}.", venv)
@@ -370,7 +378,7 @@ class Environments:
         started: float,
     ) -> Outcome:
         journal = self._journal(venv)
-        _recover(venv, journal)
+        _recover(venv, journal, self._renamer)
         if not python.is_absolute():
             return Outcome("failed", f"The interpreter must be given by absolute path, not {python}.", venv)
         existing = describe_venv(venv)
@@ -417,7 +425,7 @@ class Environments:
                 return _undone(cancelled, made_lock)
             op.phase(f"Moving the new {name} into place")
             _relocate(build, venv)
-            _swap(build, venv, journal)
+            _swap(build, venv, journal, self._renamer)
         made_venv = describe_venv(venv)
         created = f"{name} with Python {made_venv.version if made_venv else 'unknown'}"
         return Outcome("ok", _done(f"Created {created}", project, made_lock), venv, installed.output)
@@ -506,7 +514,7 @@ class Environments:
     def _sync(
         self, project: Project, venv: Path, settings: EnvironmentOptions, unlocked: bool, op: _Operation
     ) -> Outcome:
-        _recover(venv, self._journal(venv))
+        _recover(venv, self._journal(venv), self._renamer)
         info = describe_venv(venv)
         if info is None:
             return Outcome("failed", f"There is no venv at {venv} to sync; create one first.", venv)
@@ -674,7 +682,7 @@ class Environments:
 
     def _delete(self, venv: Path) -> Outcome:
         journal = self._journal(venv)
-        _recover(venv, journal)
+        _recover(venv, journal, self._renamer)
         if not (venv / PYVENV_CFG).is_file():
             if venv.exists() or venv.is_symlink():
                 return Outcome("failed", f"{venv} is not a virtual environment; it was not deleted.", venv)
@@ -686,7 +694,7 @@ class Environments:
             return Outcome("ok", f"Removed the link {venv.name}; {target} was left as it was.", venv)
         # Set aside first so the venv disappears at once, whatever the deletion meets; an interrupted
         # deletion is finished by the next operation's recovery.
-        aside = _set_aside(venv, journal, "deleting")
+        aside = _set_aside(venv, journal, "deleting", self._renamer)
         shutil.rmtree(aside)
         journal.forget(aside)
         return Outcome("ok", f"Deleted {venv.name}.", venv)
@@ -841,10 +849,17 @@ def _relocate(build: Path, venv: Path) -> None:
             path.write_bytes(data)
 
 
-def _swap(build: Path, venv: Path, journal: Journal) -> None:
-    """Put the complete build at `venv`; an existing venv (or link) goes aside first and is removed last."""
-    aside = _set_aside(venv, journal, "aside") if os.path.lexists(venv) else None
-    build.rename(venv)
+def _swap(build: Path, venv: Path, journal: Journal, renamer: Renamer) -> None:
+    """Put the complete build at `venv`; an existing venv (or link) goes aside first and is removed last.
+    When the build cannot take its place, the venv comes back from aside at once."""
+    aside = _set_aside(venv, journal, "aside", renamer) if os.path.lexists(venv) else None
+    try:
+        renamer.move(build, venv)
+    except OSError:
+        if aside is not None:
+            renamer.move(aside, venv)
+            journal.forget(aside)
+        raise
     journal.forget(build)
     if aside is not None:
         _remove(aside)
@@ -852,11 +867,15 @@ def _swap(build: Path, venv: Path, journal: Journal) -> None:
             journal.forget(aside)
 
 
-def _set_aside(venv: Path, journal: Journal, kind: Kind) -> Path:
+def _set_aside(venv: Path, journal: Journal, kind: Kind, renamer: Renamer) -> Path:
     """Rename `venv` to a fresh sibling name, recorded in the journal (with its inode) beforehand."""
     aside = sibling(venv, _OLD)
     journal.add(Entry(aside, kind, identity(venv)))
-    venv.rename(aside)
+    try:
+        renamer.move(venv, aside)
+    except OSError:
+        journal.forget(aside)
+        raise
     return aside
 
 
@@ -868,7 +887,7 @@ def _remove(path: Path) -> None:
         shutil.rmtree(path, ignore_errors=True)
 
 
-def _recover(venv: Path, journal: Journal) -> None:
+def _recover(venv: Path, journal: Journal, renamer: Renamer) -> None:
     """Tidy what an interrupted operation left next to `venv` (call only while holding its file lock).
 
     Only folders the journal names, and still the very folder recorded, are touched. Build folders go.
@@ -883,7 +902,7 @@ def _recover(venv: Path, journal: Journal) -> None:
         if entry.identity is not None and identity(entry.path) != entry.identity:
             continue  # the name was reused by someone else's folder: not ours to touch
         if entry.kind == "aside" and not os.path.lexists(venv):
-            entry.path.rename(venv)
+            renamer.move(entry.path, venv)
             continue
         _remove(entry.path)
         if os.path.lexists(entry.path):

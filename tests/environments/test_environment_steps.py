@@ -18,6 +18,7 @@ from pyhelper import environments as env
 from pyhelper.environments import Environments, Event, Outcome
 from pyhelper.locking import LockBackup
 from pyhelper.projects import Project
+from pyhelper.renaming import Renamer
 from pyhelper.uvtool import ToolResult
 from pyhelper.venvjournal import Entry, Journal, identity, sibling
 
@@ -140,7 +141,7 @@ def test_the_swap_puts_the_build_in_place_and_removes_the_old_venv(tmp_path: Pat
         (build / "bin" / "activate").write_text(f'VIRTUAL_ENV="{build}"\n')
         (build / "bin" / "tool").symlink_to(build / "bin" / "activate")
         env._relocate(build, venv)
-        env._swap(build, venv, journal)
+        env._swap(build, venv, journal, Renamer())
     assert (venv / "bin" / "activate").read_text() == f'VIRTUAL_ENV="{venv}"\n'
     assert f"-m venv {venv}\n" in (venv / "pyvenv.cfg").read_text()
     # A link is not a script: it still names the build path it was made with.
@@ -174,7 +175,7 @@ def test_recovery_acts_only_on_the_folders_the_journal_names(tmp_path: Path) -> 
     gone = sibling(venv, ".lockstep-build-")
     journal.add(Entry(gone, "build"))
 
-    env._recover(venv, journal)
+    env._recover(venv, journal, Renamer())
 
     assert (venv / "pyvenv.cfg").is_file() and not aside.exists()
     assert not build.exists()
@@ -188,7 +189,7 @@ def test_recovery_removes_an_old_venv_once_its_replacement_is_in_place(tmp_path:
     for kind in ("aside", "deleting"):
         folder = fake_venv(sibling(venv, ".lockstep-old-"))
         journal.add(Entry(folder, kind, identity(folder)))  # type: ignore[arg-type]
-    env._recover(venv, journal)
+    env._recover(venv, journal, Renamer())
     assert leftovers(tmp_path) == [] and (venv / "pyvenv.cfg").is_file()
 
 
