@@ -22,6 +22,8 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 
 GITHUB_PREFIX = "https://github.com/astral-sh/python-build-standalone/releases/download"
+ASTRAL_PREFIX = "https://releases.astral.sh/github/python-build-standalone/releases/download"
+"""Where uv's own download list points (the same releases); a mirror stands for either prefix."""
 PBS_INSTALLER_SOURCE = "pbs-installer's versions.json"
 
 # pbs-installer and uv spell a few platforms differently; uv's spelling names the install folders.
@@ -185,9 +187,10 @@ def choose_build(builds: Iterable[Build], request: BuildRequest, platform: Platf
 
 def rewrite_mirror(url: str, mirror: str | None) -> str:
     """Point a GitHub release URL at the mirror (same meaning as uv's UV_PYTHON_INSTALL_MIRROR)."""
-    if mirror is None or not url.startswith(GITHUB_PREFIX + "/"):
+    prefix = next((p for p in (GITHUB_PREFIX, ASTRAL_PREFIX) if url.startswith(p + "/")), None)
+    if mirror is None or prefix is None:
         return url
-    return mirror.rstrip("/") + url[len(GITHUB_PREFIX) :]
+    return mirror.rstrip("/") + url[len(prefix) :]
 
 
 @lru_cache(maxsize=1)
@@ -223,6 +226,35 @@ def _pbs_entries(payload: list[dict[str, Any]]) -> Iterable[Build]:
                 url=file["url"],
                 sha256=file["sha256"],
             )
+
+
+def parse_uv_python_list(text: str, source: str) -> tuple[Build, ...]:
+    """Read `uv python list --only-downloads --output-format json`: uv's own download list, which has
+    builds the bundled catalogue lacks (musl). It gives no sha256 (uv checks its own when it installs)."""
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        raise CatalogError(f"{source} is not valid JSON: {exc}") from None
+    if not isinstance(data, list):
+        raise CatalogError(f"{source}: expected a JSON list of downloads, found {type(data).__name__}")
+    builds = []
+    for entry in data:
+        if not isinstance(entry, dict) or entry.get("implementation") != "cpython":
+            continue
+        fields = [entry.get(name) for name in ("version", "os", "arch", "libc", "url", "variant")]
+        texts = [value for value in fields if isinstance(value, str)]
+        if len(texts) != len(fields):
+            raise CatalogError(f"{source}: entry {entry.get('key')!r} lacks version, os, arch, libc or url")
+        version, os_name, arch, libc, url, variant = texts
+        if variant not in ("default", _FREETHREADED):
+            continue
+        try:
+            parsed = Version(version)
+        except InvalidVersion:
+            raise CatalogError(f"{source}: entry {entry.get('key')!r} has no valid version") from None
+        platform = Platform(normalise_os(os_name), normalise_arch(arch), libc.lower())
+        builds.append(Build(parsed, variant == _FREETHREADED, platform, url, None))
+    return tuple(builds)
 
 
 def parse_downloads_json(text: str, source: str) -> tuple[Build, ...]:

@@ -51,6 +51,7 @@ from pyhelper.catalog import (
 )
 from pyhelper.interpreters.locations import Host, lockstep_install_dir, uv_install_dir
 from pyhelper.renaming import FolderInUse, Renamer
+from pyhelper.uvpythons import UV_LIST_SOURCE, bundled_uv, install_by_uv, uv_download_list
 
 if TYPE_CHECKING:
     import httpx
@@ -145,6 +146,7 @@ def install_python(
     progress: ProgressCallback | None = None,
     cancel: CancelToken | None = None,
     renamer: Renamer | None = None,
+    platform: Platform | None = None,
 ) -> InstallResult:
     """Make a CPython matching `request` available and return its interpreter.
 
@@ -152,14 +154,18 @@ def install_python(
     network access. Otherwise the newest fitting build of the catalogue is downloaded and installed.
     Raises InstallError (InstallCancelled when `cancel` is set) and leaves no partial installation.
     The final rename goes through `renamer` (retried on Windows while a virus scan holds the files).
+    Where the bundled catalogue has no build for the platform (musl), uv installs one of its own list
+    (`pyhelper.uvpythons`). `platform` is the host's unless a test gives another.
     """
     settings = settings or InstallSettings.resolve()
     renamer = renamer or Renamer()
     wanted = _parse_request(request)
-    platform = host_platform()
+    platform = platform or host_platform()
     found = find_installed(wanted, settings, platform)
     if found is not None:
         return found
+    if _uv_lists_it(settings, platform):
+        return _install_by_uv(wanted, settings, platform, cancel)
     with _http_client(settings) as client:
         build = _choose(settings, client, wanted, platform)
         if not build.sha256:
@@ -189,11 +195,13 @@ def install_python(
     return result
 
 
-def resolve_build(request: str, settings: InstallSettings | None = None) -> Build:
+def resolve_build(
+    request: str, settings: InstallSettings | None = None, platform: Platform | None = None
+) -> Build:
     """The build `install_python` would download for `request` (for "Download Python X.Y" entries)."""
     settings = settings or InstallSettings.resolve()
     with _http_client(settings) as client:
-        return _choose(settings, client, _parse_request(request), host_platform())
+        return _choose(settings, client, _parse_request(request), platform or host_platform())
 
 
 @dataclass(frozen=True)
@@ -206,7 +214,10 @@ class Offer:
 
 
 def download_offer(
-    request: str, settings: InstallSettings | None = None, timeout: float = OFFER_TIMEOUT
+    request: str,
+    settings: InstallSettings | None = None,
+    timeout: float = OFFER_TIMEOUT,
+    platform: Platform | None = None,
 ) -> Offer:
     """The build `install_python(request)` would download, and its size.
 
@@ -217,7 +228,7 @@ def download_offer(
     """
     settings = replace(settings or InstallSettings.resolve(), timeout=timeout)
     with _http_client(settings) as client:
-        build = _choose(settings, client, _parse_request(request), host_platform())
+        build = _choose(settings, client, _parse_request(request), platform or host_platform())
         return Offer(build, _remote_size(client, build.url))
 
 
@@ -320,7 +331,9 @@ def _choose(
 ) -> Build:
     """The catalogue's newest build for the request, with the mirror applied."""
     try:
-        if settings.downloads_json is None:
+        if _uv_lists_it(settings, platform):
+            builds, source = uv_download_list(bundled_uv(os.environ), os.environ), UV_LIST_SOURCE
+        elif settings.downloads_json is None:
             builds, source = pbs_builds(), PBS_INSTALLER_SOURCE
         else:
             source = settings.downloads_json
@@ -329,6 +342,39 @@ def _choose(
     except CatalogError as exc:
         raise InstallError(str(exc)) from None
     return replace(build, url=rewrite_mirror(build.url, settings.mirror))
+
+
+def _uv_lists_it(settings: InstallSettings, platform: Platform) -> bool:
+    """Whether builds for `platform` come from uv's download list: the bundled catalogue has none (musl)
+    and the user gave no downloads JSON of their own."""
+    if settings.downloads_json is not None:
+        return False
+    try:
+        return not any(build.platform == platform for build in pbs_builds())
+    except CatalogError:
+        return False  # the catalogue's own error comes when it is read for the choice
+
+
+def _install_by_uv(
+    wanted: BuildRequest, settings: InstallSettings, platform: Platform, cancel: CancelToken | None
+) -> InstallResult:
+    try:
+        uv = bundled_uv(os.environ)
+        build = choose_build(uv_download_list(uv, os.environ), wanted, platform, UV_LIST_SOURCE)
+    except CatalogError as exc:
+        raise InstallError(str(exc)) from None
+    result = install_by_uv(uv, build, settings.install_dir, settings.mirror, os.environ, cancel=cancel)
+    if result.cancelled:
+        raise InstallCancelled("the install was cancelled; nothing was installed")
+    if not result.ok:
+        raise InstallError(
+            f"uv could not install {build.key}: {result.tail(2) or f'exit status {result.returncode}'}"
+        )
+    home = settings.install_dir / build.key
+    python = home / _interpreter_relpath(build.version, build.freethreaded, platform)
+    if not python.is_file():
+        raise InstallError(f"uv installed {build.key} but {python} is not there")
+    return InstallResult(python, home, build.key, str(build.version), "downloaded")
 
 
 def _read_text(client: httpx.Client, location: str, settings: InstallSettings) -> str:
