@@ -65,6 +65,9 @@ def canonicalize_name(name: str) -> str:
 QuickKey = tuple[str, frozenset[str], tuple[tuple[str, str], ...], str]
 
 
+# Bounded: the server keys every buffer's requirements; a check keys each requirement more than once
+# (its name, then the comparison with the lock's record).
+@lru_cache(maxsize=4096)
 def quick_key(text: str, marker_suffix: str = "") -> QuickKey | None:
     """A requirement's identity from its plain spelling, or None when it needs packaging to tell.
 

@@ -149,11 +149,19 @@ def _too_large(path: Path, size: int) -> Finding:
 
 
 class _Entry:
-    __slots__ = ("digest", "mtime_ns", "size", "text", "value", "weight")
+    __slots__ = ("_weight", "digest", "mtime_ns", "size", "text", "value")
 
-    def __init__(self, size: int, mtime_ns: int, text: str, value: object, weight: int) -> None:
-        self.size, self.mtime_ns, self.text, self.value, self.weight = size, mtime_ns, text, value, weight
+    def __init__(self, size: int, mtime_ns: int, text: str, value: object) -> None:
+        self.size, self.mtime_ns, self.text, self.value = size, mtime_ns, text, value
         self.digest: bytes | None = None
+        self._weight: int | None = None
+
+    @property
+    def weight(self) -> int:
+        # Counted only when a second lock is cached: a one-shot check of one lock never pays for it.
+        if self._weight is None:
+            self._weight = structure_count(self.text)
+        return self._weight
 
     def same_content(self, text: str) -> bool:
         # Hashed only when a stat change makes it necessary, so a first read never pays for hashlib.
@@ -205,7 +213,7 @@ class LockCache:
         if isinstance(value, Finding):  # not parsed, nothing worth keeping (but up to 16 MB of text)
             self._entries.pop(key, None)
         else:
-            self._keep(key, _Entry(stat.st_size, stat.st_mtime_ns, text, value, structure_count(text)))
+            self._keep(key, _Entry(stat.st_size, stat.st_mtime_ns, text, value))
         return value
 
     def _keep(self, key: tuple[Path, str], entry: _Entry) -> _Entry:
