@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -10,10 +11,14 @@ from pyhelper.lockfiles import uv
 from pyhelper.tomlfile import TomlDocument, parse_toml
 
 ROOT = Path(__file__).parents[2]
-LOCKS = [
-    *sorted((ROOT / "tests/fixtures/drift").glob("uv-*/*/uv.lock")),
-    ROOT / "bench/fixtures/large/uv.lock",
-]
+# Every uv.lock the repository holds: the generated cases, the real corpus, the benchmark's.
+LOCKS = sorted(
+    path
+    for folder in ("tests/fixtures", "tests/corpus/projects", "bench/fixtures")
+    for path in (ROOT / folder).rglob("uv.lock")
+)
+# What the fast reader leaves out of a local entry (see uv._without_edges): its dependency edges.
+_EDGE_KEYS = ("dependencies", "optional-dependencies", "dev-dependencies")
 
 
 def slow(path: Path, text: str) -> uv.UvLock:
@@ -33,16 +38,43 @@ def test_fast_reader_matches_tomllib(path: Path) -> None:
         (p.name, p.version, p.source_kind, p.source) for p in full.packages
     ]
     assert {n: local.data for n, local in fast.local.items()} == {
-        n: local.data for n, local in full.local.items()
+        n: _without_edges(local.data) for n, local in full.local.items()
     }
     assert [message for _, message in fast.problems] == [message for _, message in full.problems]
+    assert [m for _, m in fast.dependency_problems] == [m for _, m in full.dependency_problems]
     for name, local in fast.local.items():
-        path_in_chunk = (*local.path, "metadata", "requires-dist", 0)
-        path_in_full = (*full.local[name].path, "metadata", "requires-dist", 0)
-        if local.chunk.doc.span(path_in_chunk):
+        for key_path in _checked_paths(full.local[name].data):
+            path_in_chunk = (*local.path, *key_path)
+            path_in_full = (*full.local[name].path, *key_path)
             assert fast.range_in(local.chunk, path_in_chunk) == full.range_in(
                 full.local[name].chunk, path_in_full
-            )
+            ), key_path
+
+
+def _without_edges(data: dict[str, Any]) -> dict[str, Any]:
+    """A fully parsed entry as the fast reader gives it: its edge arrays empty."""
+    stripped = dict(data)
+    for key in _EDGE_KEYS:
+        if key in stripped:
+            value = stripped[key]
+            stripped[key] = [] if isinstance(value, list) else {extra: [] for extra in value}
+    return stripped
+
+
+def _checked_paths(data: dict[str, Any]) -> list[tuple[str | int, ...]]:
+    """The places in a local entry the check reports at: its version, default-groups and metadata."""
+    paths: list[tuple[str | int, ...]] = [
+        (),
+        *((key,) for key in ("version", "default-groups") if key in data),
+    ]
+    metadata = data.get("metadata", {})
+    for key, value in metadata.items():
+        paths.append(("metadata", key))
+        if isinstance(value, list):
+            paths.extend(("metadata", key, index) for index in range(len(value)))
+        elif isinstance(value, dict):
+            paths.extend(("metadata", key, group) for group in value)
+    return paths
 
 
 def test_unusual_layout_falls_back_to_a_full_parse() -> None:

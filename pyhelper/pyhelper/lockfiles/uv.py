@@ -83,7 +83,8 @@ class UvPackage(NamedTuple):
 
 
 class UvLocal(NamedTuple):
-    """A workspace member's (or other local package's) entry, fully parsed."""
+    """A workspace member's (or other local package's) entry, parsed (by the fast reader without its
+    dependency edges: see `_without_edges`)."""
 
     package: UvPackage
     data: dict[str, Any]
@@ -136,11 +137,44 @@ class UvLock:
         edge without `source` must name a package locked once, and every edge an existing entry.
         Found once per parsed lock, on the check's first use."""
         problems: list[tuple[int, str]] = []
+        if self._edges_resolve():
+            return problems
         for owner, offset, name, version, source in self._edges():
             problem = self._edge_problem(owner, name, version, source)
             if problem is not None:
                 problems.append((offset, problem))
         return problems
+
+    def _edges_resolve(self) -> bool:
+        """Whether every edge of a lock read by the fast reader resolves, judged on the distinct edges
+        (most are repeated); False means "look edge by edge" (`_edges` finds the
+        same edges, with their owners and places, and a parsed-whole lock is always read that way)."""
+        if isinstance(self.top_chunk.doc.data.get("package"), list) or not self.packages:
+            return False
+        text = self.text
+        # The packages' text without their [package.metadata] (requirements, not edges), as in `_edges`.
+        cuts = [self.packages[0].offset]
+        headers = [package.offset for package in self.packages]
+        for start in _line_starts(text, "[package.metadata]\n"):
+            after = bisect.bisect_right(headers, start)
+            if start > cuts[-1]:
+                cuts += [start, headers[after] if after < len(headers) else len(text)]
+        cuts.append(len(text))
+        distinct = set()
+        for begin, end in zip(cuts[::2], cuts[1::2], strict=False):
+            # str.find, not the regex engine's scan: that goes character by character.
+            at = text.find(_EDGE_LINE, begin, end)
+            while at >= 0:
+                match = _EDGE.match(text, at + 5, end)
+                if match:
+                    distinct.add(match.groups())
+                at = text.find(_EDGE_LINE, at + 5, end)
+        owner = self.packages[0]
+        return all(
+            self._edge_problem(owner, canonicalize_name(name), version, (kind, source) if kind else None)
+            is None
+            for name, version, kind, source in distinct
+        )
 
     def _edges(self) -> Iterator[tuple[UvPackage, int, str, str | None, tuple[str, str] | None]]:
         whole = self.top_chunk.doc.data.get("package")
@@ -259,7 +293,7 @@ def _scan(path: Path, text: str) -> UvLock | None:
         package = UvPackage(canonicalize_name(name), version, kind, source, start)
         packages.append(package)
         if kind in _LOCAL_SOURCES or index in metadata_owners:
-            chunk_text = text[start:end]
+            chunk_text = _without_edges(text[start:end])
             try:
                 data = loads(chunk_text)
             except TOMLDecodeError:
@@ -273,6 +307,22 @@ def _scan(path: Path, text: str) -> UvLock | None:
                 problems.append((start, problem))
     top_chunk = Chunk(TomlDocument(path, text[: headers[0]], top), 0)
     return UvLock(path, text, top, top_chunk, packages, local, problems)
+
+
+# An entry's dependency edge, one per line before its [package.metadata] (where requirement lines look
+# the same): `_without_edges` comments them out.
+_EDGE_WHOLE_LINE = re.compile(r'^    \{ name = "[^\n]*', re.MULTILINE)
+
+
+def _without_edges(entry: str) -> str:
+    """A package entry with its dependency edges commented out, every other character where it was: the
+    check reads a local entry's version, `default-groups` and `[package.metadata]`, never its edges
+    (`_edges` reads those from the text), and the edges are most of tomllib's work on the entry. Its
+    `dependencies`, `optional-dependencies` and `dev-dependencies` arrays parse as empty."""
+    metadata = entry.find("\n[package.metadata]\n")
+    edges = entry if metadata < 0 else entry[:metadata]
+    blanked = _EDGE_WHOLE_LINE.sub(lambda line: "#" + " " * (len(line[0]) - 1), edges)
+    return blanked if metadata < 0 else blanked + entry[metadata:]
 
 
 def _line_starts(text: str, line: str) -> list[int]:
