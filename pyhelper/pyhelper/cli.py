@@ -8,15 +8,18 @@ import and the parser's construction were a tenth of a cold check's instructions
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from pyhelper import __version__
 
+# Not typing's: this module imports nothing a check does not need before the collector is off (mypy
+# reads any `TYPE_CHECKING` as true).
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
+    from collections.abc import Sequence
 
 CHECK_FORMATS = ("text", "json", "github")
 
@@ -77,6 +80,32 @@ def _check(args: argparse.Namespace) -> int:
     from pyhelper.checkcmd import run
 
     return run(args.paths, args.format)
+
+
+def _check_plain(paths: list[str], output_format: str) -> int:
+    # A one-shot check frees what it makes by reference counting; the cyclic collector's passes over
+    # every object the imports made were several percent of a cold check's instructions.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        from pyhelper.checkcmd import run
+
+        return run(paths, output_format)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _exit_now(status: int) -> None:
+    """End the process with `status` once the output is written, skipping the interpreter's teardown of
+    every module and object (5% of a cold check's instructions): a check holds nothing that needs it.
+    When the output cannot be flushed (a closed pipe), the ordinary exit reports it."""
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        return
+    os._exit(status)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -157,11 +186,13 @@ def plain_check(argv: Sequence[str]) -> tuple[list[str], str] | None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """The command line; `argv` None: this process's own arguments (the `pyhelper` entry point)."""
     plain = plain_check(sys.argv[1:] if argv is None else argv)
     if plain is not None:
-        from pyhelper.checkcmd import run
-
-        return run(*plain)
+        status = _check_plain(*plain)
+        if argv is None:
+            _exit_now(status)
+        return status
     parser = build_parser()
     args = parser.parse_args(argv)
     result: int = args.run(args)
