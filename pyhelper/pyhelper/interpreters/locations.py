@@ -22,6 +22,9 @@ class Host:
     """A `sys.platform` value: `linux`, `darwin`, `win32`..."""
     environ: Mapping[str, str] = field(default_factory=dict)
     home: str = ""
+    root: str = ""
+    """Where the POSIX system folders (/usr/bin, /opt/homebrew, /Library/Frameworks) are: empty for the
+    machine's own; a folder holding a fake macOS or Linux tree in tests."""
 
     @classmethod
     def current(cls, environ: Mapping[str, str] | None = None) -> Host:
@@ -48,6 +51,10 @@ class Host:
         else:
             value = self.environ.get(name)
         return value or None
+
+    def system(self, path: str) -> str:
+        """An absolute POSIX system path, under `root`."""
+        return self.root + path
 
     def search_path(self) -> list[str]:
         raw = self.env("PATH") or ""
@@ -135,7 +142,9 @@ def conda_roots(host: Host) -> list[str]:
             if base:
                 roots.extend(host.join(base, name) for name in names[:4])
     else:
-        roots.extend(["/opt/conda", "/opt/miniconda3", "/opt/anaconda3", "/opt/miniforge3"])
+        roots.extend(
+            host.system(f"/opt/{name}") for name in ("conda", "miniconda3", "anaconda3", "miniforge3")
+        )
     return roots
 
 
@@ -157,23 +166,32 @@ def system_dir_patterns(host: Host) -> list[str]:
         return patterns
     if host.macos:
         return [
-            "/opt/homebrew/bin",
-            "/opt/homebrew/opt/python@3*/bin",
-            "/usr/local/bin",
-            "/usr/local/opt/python@3*/bin",
-            "/Library/Frameworks/Python.framework/Versions/*/bin",
-            "/Library/Frameworks/PythonT.framework/Versions/*/bin",
+            *map(
+                host.system,
+                [
+                    "/opt/homebrew/bin",
+                    "/opt/homebrew/opt/python@3*/bin",
+                    "/usr/local/bin",
+                    "/usr/local/opt/python@3*/bin",
+                    "/Library/Frameworks/Python.framework/Versions/*/bin",
+                    "/Library/Frameworks/PythonT.framework/Versions/*/bin",
+                ],
+            ),
             host.join(host.home, "Library/Frameworks/Python.framework/Versions/*/bin"),
             # macOS's /usr/bin/python3 is a stub that runs (or offers to install) this one.
-            "/Library/Developer/CommandLineTools/Library/Frameworks/Python3.framework/Versions/*/bin",
+            host.system(
+                "/Library/Developer/CommandLineTools/Library/Frameworks/Python3.framework/Versions/*/bin"
+            ),
         ]
-    return ["/usr/bin", "/usr/local/bin", "/opt/python*/bin", "/opt/python/*/bin"]
+    return [
+        host.system(path) for path in ("/usr/bin", "/usr/local/bin", "/opt/python*/bin", "/opt/python/*/bin")
+    ]
 
 
 def stub_executables(host: Host) -> frozenset[str]:
     """Native executables that are launchers, not interpreters."""
     if host.macos:
-        return frozenset({"/usr/bin/python3", "/usr/bin/python3-config"})
+        return frozenset({host.system("/usr/bin/python3"), host.system("/usr/bin/python3-config")})
     return frozenset()
 
 
