@@ -3,7 +3,8 @@
 
 As the real registry: key names are case-insensitive, HKLM's 32-bit view is `SOFTWARE\\WOW6432Node`,
 a missing key or value raises FileNotFoundError, the end of a key's subkeys OSError, and a key the
-test names in `denied` PermissionError (an export cannot record permissions).
+test names in `denied` PermissionError (an export cannot record permissions), and a key in `hidden`
+opens but is never enumerated (how Windows shows a Store app's app-compat keys).
 """
 
 from __future__ import annotations
@@ -38,9 +39,12 @@ class RecordedRegistry:
     KEY_WOW64_64KEY = 0x0100
     KEY_WOW64_32KEY = 0x0200
 
-    def __init__(self, export: Path, denied: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self, export: Path, denied: frozenset[str] = frozenset(), hidden: frozenset[str] = frozenset()
+    ) -> None:
         self.root = _Key("")
         self.denied = {path.lower() for path in denied}
+        self.hidden = {path.lower() for path in hidden}
         key = self.root
         for line in export.read_text(encoding="utf-8").splitlines():
             if line.startswith("[") and line.endswith("]"):
@@ -77,7 +81,7 @@ class RecordedRegistry:
         return self._find(self.root, f"HKEY_LOCAL_MACHINE\\{sub_key}")
 
     def EnumKey(self, key: _Key, index: int, /) -> str:
-        names = list(key.keys.values())
+        names = [sub for sub in key.keys.values() if sub.path.lower() not in self.hidden]
         if index >= len(names):
             raise OSError(22, "No more data is available")
         return names[index].path.rsplit("\\", 1)[-1]

@@ -74,6 +74,34 @@ def test_a_registry_without_python_keys_is_empty(tmp_path: Path) -> None:
     assert locations.read_pep514_registry(RecordedRegistry(export)) == []
 
 
+STORE = r"C:\Program Files\WindowsApps\PythonSoftwareFoundation.Python.3.12_3.12.2800.0_x64__qbz5n2kfra8p0"
+
+
+def test_a_store_python_that_enumeration_hides_is_read_by_its_key(tmp_path: Path) -> None:
+    # As the Store package registers it (CPython's PC/layout/support/appxmanifest.py): an app-compat
+    # key that opens by name but is not among PythonCore's enumerated subkeys.
+    store = STORE.replace("\\", "\\\\")
+    export = tmp_path / "store.reg"
+    export.write_text(
+        "Windows Registry Editor Version 5.00\n\n"
+        "[HKEY_CURRENT_USER\\Software\\Python\\PythonCore\\3.11\\InstallPath]\n"
+        '@="C:\\\\Python311\\\\"\n\n'
+        "[HKEY_CURRENT_USER\\Software\\Python\\PythonCore\\3.12]\n"
+        '"SysArchitecture"="64bit"\n\n'
+        "[HKEY_CURRENT_USER\\Software\\Python\\PythonCore\\3.12\\InstallPath]\n"
+        f'@="{store}"\n'
+        f'"ExecutablePath"="{store}\\\\python3.12.exe"\n',
+        encoding="utf-8",
+    )
+    hidden = frozenset({r"HKEY_CURRENT_USER\Software\Python\PythonCore\3.12"})
+    entries = locations.read_pep514_registry(RecordedRegistry(export, hidden=hidden))
+    assert entries == [
+        RegistryEntry("PythonCore", "3.11", "C:\\Python311\\"),
+        RegistryEntry("PythonCore", "3.12", STORE, f"{STORE}\\python3.12.exe", "64bit"),
+    ]
+    assert list(locations.pep514_executables(entries))[1] == (f"{STORE}\\python3.12.exe", "x86_64")
+
+
 def test_discovery_lists_an_interpreter_only_the_registry_names(sandbox: Sandbox, tmp_path: Path) -> None:
     # An install outside PATH and every known folder, registered as the python.org installer does
     # (with this machine's path spelling, so discovery can run it).

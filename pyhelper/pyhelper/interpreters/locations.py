@@ -299,6 +299,16 @@ def read_pep514_registry(registry: WindowsRegistry | None = None) -> list[Regist
         except OSError:
             return None
 
+    def entry(company: str, tag: str, tag_key: Any) -> RegistryEntry:
+        with tag_key:
+            return RegistryEntry(
+                company=company,
+                tag=tag,
+                install_path=value(tag_key, "InstallPath", ""),
+                executable_path=value(tag_key, "InstallPath", "ExecutablePath"),
+                sys_architecture=value(tag_key, "", "SysArchitecture"),
+            )
+
     for hive, view in roots:
         try:
             python_key = reg.OpenKey(hive, r"Software\Python", 0, reg.KEY_READ | view)
@@ -312,16 +322,19 @@ def read_pep514_registry(registry: WindowsRegistry | None = None) -> list[Regist
                 with company_key:
                     for tag in subkeys(company_key):
                         tag_key = opened(company_key, tag)
-                        if tag_key is None:
-                            continue
-                        with tag_key:
-                            entries.append(
-                                RegistryEntry(
-                                    company=company,
-                                    tag=tag,
-                                    install_path=value(tag_key, "InstallPath", ""),
-                                    executable_path=value(tag_key, "InstallPath", "ExecutablePath"),
-                                    sys_architecture=value(tag_key, "", "SysArchitecture"),
-                                )
-                            )
+                        if tag_key is not None:
+                            entries.append(entry(company, tag, tag_key))
+    # The Microsoft Store's Pythons register `HKCU\Software\Python\PythonCore\3.X` as app-compat keys,
+    # which a direct open finds but enumerating PythonCore does not (a Windows restriction).
+    listed = {(e.company.lower(), e.tag.lower()) for e in entries}
+    for minor in _STORE_MINORS:
+        tag = f"3.{minor}"
+        if ("pythoncore", tag) not in listed:
+            tag_key = opened(reg.HKEY_CURRENT_USER, rf"Software\Python\PythonCore\{tag}")
+            if tag_key is not None:
+                entries.append(entry("PythonCore", tag, tag_key))
     return entries
+
+
+_STORE_MINORS = range(7, 40)
+"""The Store has shipped 3.7 onwards; the bound leaves room for the versions to come."""
