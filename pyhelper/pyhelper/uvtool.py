@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import ntpath
 import os
+import queue
 import re
 import shutil
 import signal
@@ -204,9 +205,15 @@ def run_tool(
             target=_stop_on_cancel, args=(process, cancel, stopped, finished), name="tool-cancel", daemon=True
         ).start()
     lines: list[str] = []
-    assert process.stdout is not None
+    received = _Lines(process)
     try:
-        for raw in process.stdout:
+        while (raw := received.get()) is not None:
+            if raw is _NOTHING_YET:
+                if stopped.is_set() and process.poll() is not None:
+                    # Cancelled and the tool is gone, yet the pipe stays open: something it started
+                    # outside its process tree holds it. Waiting for that would never end.
+                    break
+                continue
             line = raw.rstrip("\r\n")
             if len(lines) < _MAX_LINES:
                 lines.append(line)
@@ -219,6 +226,34 @@ def run_tool(
             # The caller's callback raised: do not leave the tool running.
             _terminate(process)
     return ToolResult(returncode, tuple(lines), stopped.is_set())
+
+
+_NOTHING_YET = ""
+"""What `_Lines.get` gives when no line came for a while (a line read is never empty)."""
+
+
+class _Lines:
+    """The tool's output lines, read by a thread of their own so that the caller can stop waiting."""
+
+    def __init__(self, process: subprocess.Popen[str]) -> None:
+        self._queue: queue.Queue[str | None] = queue.Queue(maxsize=_MAX_LINES)
+        self._stream = process.stdout
+        threading.Thread(target=self._pump, name="tool-output", daemon=True).start()
+
+    def _pump(self) -> None:
+        assert self._stream is not None
+        try:
+            for raw in self._stream:
+                self._queue.put(raw)
+        finally:
+            self._queue.put(None)
+
+    def get(self) -> str | None:
+        """The next line, `_NOTHING_YET` after a short wait without one, None at the end."""
+        try:
+            return self._queue.get(timeout=_CANCEL_POLL)
+        except queue.Empty:
+            return _NOTHING_YET
 
 
 def _parent_death_signal() -> Callable[[], None] | None:

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import uv as uv_package
 
-from pyhelper.uvtool import child_environment, find_uv, run_tool
+from pyhelper.uvtool import ToolResult, child_environment, find_uv, run_tool
 
 
 def test_a_user_path_that_cannot_run_falls_back_to_the_bundled_uv(
@@ -182,3 +182,43 @@ def _running(pid: int) -> bool:
     except FileNotFoundError:
         return False
     return "\nState:\tZ" not in status
+
+
+def test_cancel_returns_even_when_something_outside_the_tree_holds_the_output(tmp_path: Path) -> None:
+    # The tool starts a process in a session of its own (out of reach of the group kill) that keeps
+    # the output pipe open: once the tool itself is gone, run_tool stops waiting for the pipe.
+    script = (
+        "import subprocess, sys, signal\n"
+        "held = subprocess.Popen([sys.executable, '-c', 'import signal; signal.pause()'],"
+        " stdin=subprocess.DEVNULL, start_new_session=True)\n"
+        "print(held.pid, flush=True)\n"
+        "signal.pause()\n"
+    )
+    cancel = threading.Event()
+    pids: list[int] = []
+    results: list[ToolResult] = []
+
+    def on_line(line: str) -> None:
+        pids.append(int(line))
+        cancel.set()
+
+    def run() -> None:
+        results.append(
+            run_tool(
+                [sys.executable, "-c", script],
+                env=child_environment(os.environ),
+                on_line=on_line,
+                cancel=cancel,
+            )
+        )
+
+    runner = threading.Thread(target=run, daemon=True)
+    runner.start()
+    try:
+        runner.join(30)  # a bound, not a budget: it returns within the cancel poll
+        assert not runner.is_alive(), "run_tool kept waiting for a pipe the tool no longer holds"
+        assert results[0].cancelled and not results[0].ok
+    finally:
+        for pid in pids:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, 9)
