@@ -23,7 +23,7 @@ import { ClientLog } from "./clientLog";
 import { SETTINGS_SECTION } from "./configuration";
 import { OUTPUT_CHANNEL_NAME } from "./constants";
 import { ProjectList } from "./projectList";
-import { Notifications, type ProjectInfo, Requests } from "./protocol";
+import { Notifications, type ProjectInfo, Requests, type ScriptStatus } from "./protocol";
 import { HelperPythonSetup } from "./helperPythonSetup";
 import { describeProblem } from "./python";
 import { RestartPolicy } from "./restartPolicy";
@@ -42,6 +42,7 @@ export class HelperClient implements vscode.Disposable {
   private readonly policy = new RestartPolicy();
   private readonly stateEmitter = new vscode.EventEmitter<HelperState>();
   private readonly projectsEmitter = new vscode.EventEmitter<readonly ProjectInfo[]>();
+  private readonly scriptEmitter = new vscode.EventEmitter<ScriptStatus>();
   private currentState: HelperState = { kind: "starting" };
   private readonly projectList = new ProjectList((projects) => this.projectsEmitter.fire(projects));
   private readonly clientLog: ClientLog;
@@ -49,6 +50,8 @@ export class HelperClient implements vscode.Disposable {
 
   readonly onDidChangeState = this.stateEmitter.event;
   readonly onDidChangeProjects = this.projectsEmitter.event;
+  /** A PEP 723 script's status changed (lockstep/scriptChanged): its lock, its environment. */
+  readonly onDidChangeScript = this.scriptEmitter.event;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -170,6 +173,7 @@ export class HelperClient implements vscode.Disposable {
     void this.stop();
     this.stateEmitter.dispose();
     this.projectsEmitter.dispose();
+    this.scriptEmitter.dispose();
   }
 
   private createClient(python: string, settings: ReturnType<typeof readSettings>): LanguageClient {
@@ -185,6 +189,9 @@ export class HelperClient implements vscode.Disposable {
         { scheme: "file", pattern: "**/pyproject.toml" },
         { scheme: "file", pattern: "**/{uv,poetry,pdm}.lock" },
         { scheme: "file", pattern: "**/pylock*.toml" },
+        // PEP 723 scripts: the helper checks a buffer only when it holds a `# /// script` block.
+        { scheme: "file", language: "python" },
+        { scheme: "file", pattern: "**/*.py.lock" },
       ],
       outputChannel: this.clientLog,
       revealOutputChannelOn: RevealOutputChannelOn.Never,
@@ -196,6 +203,7 @@ export class HelperClient implements vscode.Disposable {
     };
     const client = new LanguageClient("lockstep", OUTPUT_CHANNEL_NAME, serverOptions, clientOptions);
     client.onNotification(Notifications.projectsChanged, (result) => this.projectList.update(result.projects));
+    client.onNotification(Notifications.scriptChanged, (script) => this.scriptEmitter.fire(script));
     client.onDidChangeState(({ newState }) => {
       if (newState === State.Running) {
         this.setState({ kind: "running" });

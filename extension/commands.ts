@@ -6,6 +6,8 @@ import { createEnvironment, deleteEnvironment, recreateEnvironment, syncEnvironm
 import { selectInterpreter } from "./picker";
 import { addDependency, removeDependency, upgradeDependency } from "./projectsView/dependencyCommands";
 import { openLockfile, openPyproject, type ProjectsView, rootOf as rootArgument } from "./projectsView/view";
+import { actOnScript, runScript, selectScriptInterpreter } from "./scripts/commands";
+import type { ScriptStore } from "./scripts/store";
 import type { InterpreterSelections } from "./selections";
 
 type CommandId = (typeof Commands)[keyof typeof Commands];
@@ -15,7 +17,14 @@ export function registerCommands(
   helper: HelperClient,
   selections: InterpreterSelections,
   view: ProjectsView,
+  scripts: ScriptStore,
 ): vscode.Disposable[] {
+  // The picker applies to the script the argument names, else to the active editor's script.
+  const scriptToPick = (target: unknown) => {
+    const active = vscode.window.activeTextEditor?.document.uri;
+    if (typeof target === "string") return scripts.get(target);
+    return active?.scheme === "file" ? scripts.get(active.fsPath) : undefined;
+  };
   // Project commands take an optional project root, so quick fixes can name the project, or the
   // Projects view's row they were run on.
   const handlers: Record<CommandId, (...args: unknown[]) => unknown> = {
@@ -26,7 +35,11 @@ export function registerCommands(
       const projects = await helper.fetchProjects(true);
       vscode.window.setStatusBarMessage(`Lockstep: ${projects.length} Python project(s) found`, 3000);
     },
-    [Commands.selectInterpreter]: (root) => selectInterpreter(helper, selections, rootArgument(root)),
+    [Commands.selectInterpreter]: (root) => {
+      const script = scriptToPick(root);
+      if (script) return selectScriptInterpreter(helper, scripts, selections, script);
+      return selectInterpreter(helper, selections, rootArgument(root));
+    },
     [Commands.createEnvironment]: (root) => createEnvironment(helper, selections, rootArgument(root)),
     [Commands.syncEnvironment]: (root) => syncEnvironment(helper, selections, rootArgument(root)),
     [Commands.recreateEnvironment]: (root) => recreateEnvironment(helper, selections, rootArgument(root)),
@@ -38,6 +51,10 @@ export function registerCommands(
     [Commands.addDependency]: (row) => addDependency(helper, selections, view.tree, row),
     [Commands.removeDependency]: (row) => removeDependency(helper, selections, view.tree, row),
     [Commands.upgradeDependency]: (row) => upgradeDependency(helper, selections, view.tree, row),
+    // Scripts: a path (code lens, quick fix, tooltip link), else the active editor's script.
+    [Commands.runScript]: (target) => runScript(scripts, selections, target),
+    [Commands.createScriptEnvironment]: (target) => actOnScript(helper, scripts, selections, "sync", target),
+    [Commands.lockScript]: (target) => actOnScript(helper, scripts, selections, "lock", target),
   };
   return Object.entries(handlers).map(([id, handler]) => vscode.commands.registerCommand(id, handler));
 }

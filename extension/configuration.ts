@@ -22,6 +22,9 @@ export const Commands = {
   addDependency: "lockstep.addDependency",
   removeDependency: "lockstep.removeDependency",
   upgradeDependency: "lockstep.upgradeDependency",
+  runScript: "lockstep.runScript",
+  createScriptEnvironment: "lockstep.createScriptEnvironment",
+  lockScript: "lockstep.lockScript",
 } as const;
 
 export const SETTINGS_SECTION = "lockstep";

@@ -7,9 +7,9 @@ import { describeDeletion, describeVenv, downloadQuestion, projectFor } from "./
 import { type EnvironmentParams, type EnvironmentResult, type ProjectInfo, Requests } from "./protocol";
 import type { InterpreterSelections } from "./selections";
 import { readSettings } from "./settings";
-import { type Guarded, refusal } from "./trust";
+import { type Guarded, refusal, type ScriptOperation } from "./trust";
 
-type Operation = Exclude<Guarded, "delete" | "lock" | "dependencies">;
+type Operation = Exclude<Guarded, "delete" | "lock" | "dependencies" | ScriptOperation>;
 
 const REQUESTS: Record<Operation, typeof Requests.createEnvironment> = {
   create: Requests.createEnvironment,

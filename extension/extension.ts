@@ -7,6 +7,8 @@ import { OUTPUT_CHANNEL_NAME } from "./constants";
 import { PythonHandover } from "./pythonHandover";
 import { ProjectsView } from "./projectsView/view";
 import { InterpreterSelections } from "./selections";
+import { ScriptLenses } from "./scripts/lenses";
+import { ScriptStore } from "./scripts/store";
 import { affects } from "./settings";
 import { StatusBar } from "./statusBar";
 import { TerminalActivation } from "./terminals";
@@ -19,16 +21,19 @@ export function activate(context: vscode.ExtensionContext): void {
   helper = new HelperClient(context.extensionUri, context.globalStorageUri, output);
   const selections = new InterpreterSelections(context.workspaceState);
   const view = new ProjectsView(helper);
+  const scripts = new ScriptStore(helper);
   context.subscriptions.push(
     output,
     helper,
     selections,
-    new StatusBar(helper, selections),
+    scripts,
+    new ScriptLenses(scripts),
+    new StatusBar(helper, selections, scripts),
     new AutoCreate(helper, selections, context.workspaceState),
     new TerminalActivation(context.environmentVariableCollection, helper, output),
     new PythonHandover(helper, selections, context.workspaceState, output),
     view,
-    ...registerCommands(helper, selections, view),
+    ...registerCommands(helper, selections, view, scripts),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (affects(event, ["helperPython"])) void helper?.restart();
       else if (affects(event, HELPER_SETTINGS)) helper?.notifySettingsChanged();

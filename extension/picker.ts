@@ -3,12 +3,9 @@
 import * as vscode from "vscode";
 import type { HelperClient } from "./client";
 import { pickProject, runEnvironmentOperation } from "./environments";
-import { type Action, describeInterpreter, pickerLists, type Row } from "./pickerItems";
+import { type Action, describeInterpreter, pickerLists, type PickerTarget, type Row } from "./pickerItems";
 import { describeVenv } from "./projects";
-import { type InterpretersParams,
-  type ProjectInfo,
-  Requests,
-} from "./protocol";
+import { type InterpretersParams, type ProjectInfo, type PythonDownload, Requests } from "./protocol";
 import type { InterpreterSelections } from "./selections";
 import { readSettings } from "./settings";
 
@@ -100,6 +97,74 @@ async function pinPython(project: ProjectInfo, version: string): Promise<void> {
   void vscode.window.showInformationMessage(`Pinned Python ${version} for ${project.name ?? project.root} in .python-version.`);
 }
 
+/** What the picker was asked for: its rows' target, title and the interpreters request. */
+export interface PickerRequest {
+  target: PickerTarget;
+  title: string;
+  params: InterpretersParams;
+  /** The build a download would bring, when nothing installed fits (a project's plan names it). */
+  download?: () => Promise<PythonDownload | null>;
+  /** Offer "Pin Python X.Y" (projects only). */
+  pin: boolean;
+}
+
+/** Shows the picker; the accepted row's action, undefined when dismissed or the listing failed. */
+export async function chooseInterpreter(helper: HelperClient, request: PickerRequest): Promise<Action | undefined> {
+  const { target } = request;
+  const quickPick = vscode.window.createQuickPick<Item>();
+  quickPick.title = request.title;
+  quickPick.placeholder = target.requiresPython ? `requires-python ${target.requiresPython}` : "Select an interpreter";
+  quickPick.matchOnDetail = true;
+  quickPick.busy = true;
+  let dismissed = false;
+  quickPick.onDidHide(() => (dismissed = true));
+  quickPick.show();
+  let lists;
+  try {
+    const result = await helper.request(Requests.interpreters, request.params);
+    // Nothing installed fits: the plan names the build a download would bring, and its size.
+    const needsDownload = result.choice?.install && !result.choice.chosen;
+    const download = needsDownload && request.download ? await request.download() : null;
+    lists = pickerLists(target, result, download, { pin: request.pin });
+  } catch (error) {
+    quickPick.dispose();
+    void vscode.window.showErrorMessage(`Lockstep could not list interpreters: ${String(error)}`);
+    return undefined;
+  }
+  let item = dismissed ? undefined : await pick(quickPick, toItems(lists.main));
+  if (item?.action?.kind === "show-unfit") {
+    quickPick.value = "";
+    quickPick.placeholder = `These do not satisfy ${target.requiresPython ? `requires-python ${target.requiresPython}` : "it"}; choosing one asks first`;
+    item = await pick(quickPick, toItems(lists.unfit));
+  }
+  quickPick.dispose();
+  const action = item?.action;
+  return action?.kind === "show-unfit" ? undefined : action;
+}
+
+/**
+ * The interpreter an `interpreter` or `enter-path` action names (asking first for one that does not
+ * fit `what`); undefined when the user backs out.
+ */
+export async function chosenInterpreter(
+  action: Extract<Action, { kind: "interpreter" | "enter-path" }>,
+  what: string,
+): Promise<{ python: string; name: string; version: string | undefined } | undefined> {
+  if (action.kind === "enter-path") {
+    const entered = await enterPath();
+    return entered ? { python: entered, name: entered, version: undefined } : undefined;
+  }
+  if (!action.fits) {
+    const useAnyway = "Use Anyway";
+    const choice = await vscode.window.showWarningMessage(
+      `${describeInterpreter(action.interpreter)} does not fit ${what}: ${action.reason ?? "it does not satisfy requires-python"}.`,
+      useAnyway,
+    );
+    if (choice !== useAnyway) return undefined;
+  }
+  return { python: action.interpreter.path, name: describeInterpreter(action.interpreter), version: action.interpreter.version };
+}
+
 export async function selectInterpreter(
   helper: HelperClient,
   selections: InterpreterSelections,
@@ -108,43 +173,17 @@ export async function selectInterpreter(
   const project = await pickProject(helper, "Select an interpreter for which project?", root);
   if (!project) return;
   const settings = readSettings(vscode.Uri.file(project.root));
-  const params: InterpretersParams = {
-    requiresPython: project.requiresPython,
-    pythonVersion: project.pythonVersion,
-    preference: settings.pythonPreference,
-  };
-  const quickPick = vscode.window.createQuickPick<Item>();
-  quickPick.title = `Python interpreter for ${project.name ?? project.root}`;
-  quickPick.placeholder = project.requiresPython
-    ? `requires-python ${project.requiresPython}`
-    : "Select an interpreter";
-  quickPick.matchOnDetail = true;
-  quickPick.busy = true;
-  let dismissed = false;
-  quickPick.onDidHide(() => (dismissed = true));
-  quickPick.show();
-  let lists;
-  try {
-    const result = await helper.request(Requests.interpreters, params);
-    // Nothing installed fits: the plan names the build a download would bring, and its size.
-    const needsDownload = result.choice?.install && !result.choice.chosen;
-    const plan = needsDownload
-      ? await helper.request(Requests.planEnvironment, { root: project.root })
-      : null;
-    lists = pickerLists(project, result, plan?.download ?? null);
-  } catch (error) {
-    quickPick.dispose();
-    void vscode.window.showErrorMessage(`Lockstep could not list interpreters: ${String(error)}`);
-    return;
-  }
-  let item = dismissed ? undefined : await pick(quickPick, toItems(lists.main));
-  if (item?.action?.kind === "show-unfit") {
-    quickPick.value = "";
-    quickPick.placeholder = `These do not satisfy ${project.requiresPython ? `requires-python ${project.requiresPython}` : "the project"}; choosing one asks first`;
-    item = await pick(quickPick, toItems(lists.unfit));
-  }
-  quickPick.dispose();
-  const action = item?.action;
+  const action = await chooseInterpreter(helper, {
+    target: project,
+    title: `Python interpreter for ${project.name ?? project.root}`,
+    params: {
+      requiresPython: project.requiresPython,
+      pythonVersion: project.pythonVersion,
+      preference: settings.pythonPreference,
+    },
+    download: async () => (await helper.request(Requests.planEnvironment, { root: project.root }))?.download ?? null,
+    pin: true,
+  });
   if (!action || action.kind === "show-unfit") return;
   if (action.kind === "pin") {
     await pinPython(project, action.version);
@@ -156,27 +195,8 @@ export async function selectInterpreter(
     });
     return;
   }
-  let python: string;
-  let name: string;
-  let version: string | undefined;
-  if (action.kind === "enter-path") {
-    const entered = await enterPath();
-    if (!entered) return;
-    python = entered;
-    name = entered;
-  } else {
-    if (!action.fits) {
-      const useAnyway = "Use Anyway";
-      const choice = await vscode.window.showWarningMessage(
-        `${describeInterpreter(action.interpreter)} does not fit this project: ${action.reason ?? "it does not satisfy requires-python"}.`,
-        useAnyway,
-      );
-      if (choice !== useAnyway) return;
-    }
-    python = action.interpreter.path;
-    name = describeInterpreter(action.interpreter);
-    version = action.interpreter.version;
-  }
-  await selections.set(project.root, { path: python, version: version ?? null });
-  await offerEnvironment(helper, selections, project, python, name, version);
+  const chosen = await chosenInterpreter(action, "this project");
+  if (!chosen) return;
+  await selections.set(project.root, { path: chosen.python, version: chosen.version ?? null });
+  await offerEnvironment(helper, selections, project, chosen.python, chosen.name, chosen.version);
 }

@@ -5,7 +5,7 @@
 // recommended one focused); those that do not fit fold into one last entry that opens a second list
 // with their reasons.
 import { formatBytes } from "./projects";
-import type { InterpreterInfo, InterpreterKind, InterpretersResult, ProjectInfo, PythonDownload } from "./protocol";
+import type { InterpreterInfo, InterpreterKind, InterpretersResult, PythonDownload, VenvInfo } from "./protocol";
 
 const KIND_LABELS: Record<InterpreterKind, string> = {
   venv: "Virtual environments",
@@ -76,7 +76,7 @@ export function pinFor(interpreter: InterpreterInfo): string | undefined {
  * `.python-version` already says so. It is chosen among interpreters that fit, so requires-python
  * (never edited) allows it.
  */
-function pinRow(project: ProjectInfo, pinned: InterpreterInfo | undefined): Row | undefined {
+function pinRow(project: PickerTarget, pinned: InterpreterInfo | undefined): Row | undefined {
   const version = pinned && pinFor(pinned);
   const current = project.pythonVersion?.trim();
   if (!version || current === version) return undefined;
@@ -87,11 +87,23 @@ function pinRow(project: ProjectInfo, pinned: InterpreterInfo | undefined): Row 
   };
 }
 
-/** `download`: the build a download would install (from the project's plan), to name it concretely. */
+/** What the picker chooses for: a project, or a PEP 723 script (whose environment is uv's). */
+export interface PickerTarget {
+  requiresPython: string | null;
+  /** The `.python-version` a pin would replace; a script has none to pin (it is a project's file). */
+  pythonVersion: string | null;
+  venv: Pick<VenvInfo, "python" | "name"> | null;
+}
+
+/**
+ * `download`: the build a download would install (from the project's plan), to name it concretely.
+ * `pin`: offer "Pin Python X.Y" (projects only).
+ */
 export function pickerLists(
-  project: ProjectInfo,
+  project: PickerTarget,
   result: InterpretersResult,
   download: PythonDownload | null = null,
+  { pin: offerPin = true } = {},
 ): PickerLists {
   const byPath = new Map(result.interpreters.map((i) => [i.path, i]));
   const candidates = result.choice?.candidates ?? result.interpreters.map((i) => ({ path: i.path, fits: true, reason: null }));
@@ -109,7 +121,7 @@ export function pickerLists(
   }
 
   const venv = venvPython ? byPath.get(venvPython) : undefined;
-  const pin = pinRow(project, venv ?? (chosen ? byPath.get(chosen) : undefined));
+  const pin = offerPin ? pinRow(project, venv ?? (chosen ? byPath.get(chosen) : undefined)) : undefined;
   if (pin) main.push(pin);
   if (venv && project.venv) {
     main.push({ label: "Project environment" });

@@ -4,7 +4,10 @@
 // (operations.py): asking here first means no confirmation and no progress for work that cannot run.
 import type { ProjectInfo } from "./protocol";
 
-export type Guarded = "create" | "sync" | "recreate" | "delete" | "lock" | "dependencies";
+export type Guarded = "create" | "sync" | "recreate" | "delete" | "lock" | "dependencies" | ScriptOperation;
+
+/** A PEP 723 script's commands (scripts/commands.ts). */
+export type ScriptOperation = "run-script" | "sync-script" | "lock-script";
 
 const INSTALLING = "Lockstep creates and syncs environments only in trusted workspaces: installing runs code from the project.";
 
@@ -16,6 +19,9 @@ const UNTRUSTED: Record<Guarded, string> = {
   lock: "Lockstep updates lockfiles only in trusted workspaces: locking runs the project's build backends.",
   dependencies:
     "Lockstep changes dependencies only in trusted workspaces: the project's manager runs its build backends to lock.",
+  "run-script": "Lockstep runs scripts only in trusted workspaces: Run Script runs the script's code and installs its dependencies.",
+  "sync-script": "Lockstep creates script environments only in trusted workspaces: installing runs code from the script's dependencies.",
+  "lock-script": "Lockstep locks scripts only in trusted workspaces: locking runs the build backends of the script's dependencies.",
 };
 
 export type Refusal = { reason: "untrusted"; message: string } | { reason: "invalid-pyproject"; message: string };
