@@ -458,6 +458,28 @@ export class Workbench {
     );
   }
 
+  /** The active editor's code lenses, as their text reads (icons are not text). */
+  async codeLenses(): Promise<string[]> {
+    const lenses = this.page.locator(".editor-group-container.active .monaco-editor .codelens-decoration a");
+    return (await lenses.allInnerTexts()).map((text) => text.trim());
+  }
+
+  /** Waits for the active editor's code lens `title` and clicks it, as a person would. */
+  async clickCodeLens(title: string, options: WaitOptions = {}): Promise<void> {
+    await waitFor(
+      `a code lens "${title}" in the editor`,
+      async () => {
+        const lenses = await this.codeLenses();
+        return lenses.includes(title) ? { ok: true, value: undefined } : { ok: false, seen: lenses };
+      },
+      options,
+    );
+    await this.page
+      .locator(".editor-group-container.active .monaco-editor .codelens-decoration a")
+      .filter({ hasText: new RegExp(`^\\s*${title}\\s*$`) })
+      .click();
+  }
+
   /** Opens the code action menu at the cursor (Ctrl+.), waits for an action titled `title`, picks it. */
   async runCodeAction(title: string): Promise<void> {
     // The widget keeps an empty submenu panel beside the menu itself.

@@ -1,0 +1,99 @@
+import assert from "node:assert/strict";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { artifactsDir } from "./harness/paths";
+import { uvProject } from "./harness/fixtures";
+import { serveIndex } from "./harness/loopback";
+import { scenario } from "./harness/scenario";
+import { waitFor } from "./harness/waits";
+import type { Workbench } from "./harness/workbench";
+
+// A uv project (no venv) with a PEP 723 script beside it, unlocked: the script is a project of its
+// own, with its environment in uv's cache (the scenario's UV_CACHE_DIR), made from the loopback index.
+const SCRIPT = `# /// script
+# requires-python = ">=3.10"
+# dependencies = ["alpha>=1"]
+# ///
+import alpha
+
+print(f"report: alpha {alpha.__version__}")
+`;
+const DEPENDENCIES_LINE = 3; // 1-based
+const files = {
+  ...uvProject({ requiresPython: ">=3.10", dependencies: ["beta"] }),
+  "report.py": SCRIPT,
+};
+const settings = {
+  "lockstep.autoCreate": "never",
+  // The DOM renderer puts the terminal's text where the test can read it.
+  "terminal.integrated.gpuAcceleration": "off",
+};
+const PROJECT = /^\$\(warning\) No environment$/;
+
+async function waitUntilNoProblem(workbench: Workbench, code: string): Promise<void> {
+  await waitFor(`no Problems panel row with ${code}`, async () => {
+    const rows = (await workbench.problems()).filter((row) => row.text.includes(code));
+    return rows.length === 0 ? { ok: true, value: undefined } : { ok: false, seen: rows.map((row) => row.text) };
+  });
+}
+
+scenario(
+  "scripts-lock-create-run",
+  { files, settings, prepare: (p) => serveIndex(p), timeoutMs: 240_000 },
+  async ({ workbench, workspace, prepared: index }) => {
+    const lock = join(workspace, "report.py.lock");
+    await workbench.waitForStatus(PROJECT, { icons: true, timeoutMs: 60_000 });
+
+    await workbench.openFile("report.py");
+    await workbench.waitForStatus("$(warning) No environment (report.py) $(unlock) unlocked", { icons: true });
+    assert.deepEqual(await waitForLenses(workbench), ["Run Script", "Create Script Environment", "Lock Script"]);
+
+    // Back on the project's file the project shows again; on the script, the script.
+    await workbench.openFile("pyproject.toml");
+    await workbench.waitForStatus(PROJECT, { icons: true });
+    await workbench.openFile("report.py");
+    await workbench.waitForStatus(/\(report\.py\)/, { icons: true });
+
+    await workbench.clickCodeLens("Lock Script");
+    await workbench.waitForNotificationSeen("Locking report.py", { progress: true });
+    await workbench.waitForStatus("$(warning) No environment (report.py) $(check)", { icons: true, timeoutMs: 60_000 });
+    assert.ok(existsSync(lock), "Lock Script writes report.py.lock beside the script");
+    assert.match(readFileSync(lock, "utf8"), /name = "alpha"/);
+
+    // An edit to the block, unsaved: the lock no longer matches, at the requirement.
+    const line = SCRIPT.split("\n")[DEPENDENCIES_LINE - 1];
+    await workbench.typeAt(DEPENDENCIES_LINE, line.indexOf("alpha>=1") + "alpha>=1".length + 1, ",<3");
+    const stale = await workbench.waitForProblem("with lock-stale", (row) => row.text.includes("lockstep lock-stale"));
+    assert.match(stale.text, /uv lock --script report\.py/);
+    await workbench.waitForStatus(/\(report\.py\) \$\(warning\) lock stale$/, { icons: true });
+    await workbench.clickCodeLens("Lock Script"); // saves the buffer first: uv reads the file
+    await waitUntilNoProblem(workbench, "lock-stale");
+    await workbench.waitForStatus("$(warning) No environment (report.py) $(check)", { icons: true, timeoutMs: 60_000 });
+    assert.match(readFileSync(lock, "utf8"), /specifier = ">=1,<3"/);
+
+    await workbench.clickCodeLens("Create Script Environment");
+    await workbench.waitForNotificationSeen("Creating the environment of report.py", { progress: true });
+    const status = await workbench.waitForStatus(/^3\.\d+\.\d+ \(report\.py\) \$\(check\)$/, { icons: true, timeoutMs: 90_000 });
+    const tooltip = await workbench.statusTooltip();
+    assert.match(tooltip, /Environment: .*uv-cache\/environments-v2\/report-[0-9a-f]+ \(uv's cache\)/);
+    assert.deepEqual(await waitForLenses(workbench, "Sync Script Environment"), ["Run Script", "Sync Script Environment", "Lock Script"]);
+
+    await workbench.clickCodeLens("Run Script");
+    await workbench.waitForTerminalLine(/^report: alpha 2\.0\s*$/, { timeoutMs: 60_000 });
+    await workbench.screenshot(join(artifactsDir(), "scripts-lock-create-run.terminal.png"));
+
+    // uv found alpha on the loopback index, the only one it was given.
+    assert.ok(index.requests().some((path) => path.includes("/alpha")), JSON.stringify(index.requests()));
+    await workbench.openFile("pyproject.toml");
+    await workbench.waitForStatus(PROJECT, { icons: true });
+    await workbench.openFile("report.py");
+    await workbench.waitForStatus(status, { icons: true });
+  },
+);
+
+async function waitForLenses(workbench: Workbench, expected = "Lock Script"): Promise<string[]> {
+  return waitFor(`the script's code lenses to include ${expected}`, async () => {
+    const lenses = await workbench.codeLenses();
+    return lenses.includes(expected) ? { ok: true, value: lenses } : { ok: false, seen: lenses };
+  });
+}
