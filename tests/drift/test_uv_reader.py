@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from pyhelper.lockfiles import uv
-from pyhelper.tomlfile import TomlDocument, parse_toml
+from pyhelper.tomlfile import TomlDocument, loads, parse_toml
 
 ROOT = Path(__file__).parents[2]
 # Every uv.lock the repository holds: the generated cases, the real corpus, the benchmark's.
@@ -86,3 +86,37 @@ def test_unusual_layout_falls_back_to_a_full_parse() -> None:
     lock = uv.parse_lock(path, text)
     assert isinstance(lock, uv.UvLock)
     assert "idna" in lock.by_name
+
+
+@pytest.mark.parametrize("path", LOCKS, ids=[str(p.relative_to(ROOT)) for p in LOCKS])
+def test_the_entry_reader_reads_what_tomllib_reads(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    lock = uv._scan(path, text)
+    assert lock is not None
+    for local in lock.local.values():
+        assert uv._read_entry(local.chunk.doc.text) is not None, "uv's layout of a local entry"
+    ends = [*(p.offset for p in lock.packages[1:]), len(text)]
+    for package, end in zip(lock.packages, ends, strict=True):
+        entry = text[package.offset : end]
+        for variant in (entry, uv._without_edges(entry)):
+            read = uv._read_entry(variant)
+            if read is not None:  # None: tomllib reads it (registry entries hold integers, for one)
+                assert read == loads(variant), package.name
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        '[[package]]\nname = "a"\nsource = { virtual = ".", }\n',  # TOML has no trailing comma there
+        '[[package]]\nname = "a"\nextras = ["x" "y"]\n',
+        '[[package]]\nname = "a"\nname = "b"\n',
+        '[[package]]\nname = "a"\nmetadata = { x = "1" }\n\n[package.metadata]\ny = "2"\n',
+        '[[package]]\nname = "a"\n\n[package.metadata]\n\n[package.metadata]\n',
+        '[[package]]\nname = "a\\"b"\n',
+        '[[package]]\nname = "a" # note\n',
+        "[[package]]\nsize = 12\n",
+        '[[package]]\nlist = [\n    "a"\n]\n',
+    ],
+)
+def test_the_entry_reader_leaves_the_rest_to_tomllib(entry: str) -> None:
+    assert uv._read_entry(entry) is None

@@ -9,8 +9,10 @@ entries contradict themselves (a version edited by hand) is refused by uv, so it
 
 Reading: uv writes the lock in a fixed layout, so instead of parsing all of a 1.4 MB file (most of it
 wheel URLs and hashes), the reader finds the `[[package]]` headers with one regular expression, reads
-name/version/source from the lines that follow each, and gives tomllib only the top of the file and
-the few local packages' tables. When the layout is not the expected one it parses the whole file.
+name/version/source from the lines that follow each, and gives tomllib only the top of the file. The
+few local packages' tables, their dependency edges commented out, are read by `_read_entry`, which
+reads the subset of TOML uv writes there (tomllib reads anything else). When the layout is not the
+expected one it parses the whole file.
 """
 
 from __future__ import annotations
@@ -295,7 +297,7 @@ def _scan(path: Path, text: str) -> UvLock | None:
         if kind in _LOCAL_SOURCES or index in metadata_owners:
             chunk_text = _without_edges(text[start:end])
             try:
-                data = loads(chunk_text)
+                data = _read_entry(chunk_text) or loads(chunk_text)
             except TOMLDecodeError:
                 return None
             chunk = Chunk(TomlDocument(path, chunk_text, data), start)
@@ -323,6 +325,123 @@ def _without_edges(entry: str) -> str:
     edges = entry if metadata < 0 else entry[:metadata]
     blanked = _EDGE_WHOLE_LINE.sub(lambda line: "#" + " " * (len(line[0]) - 1), edges)
     return blanked if metadata < 0 else blanked + entry[metadata:]
+
+
+# One token of the values uv writes in a local entry: a string without escapes, a boolean, a bracket or
+# brace, a comma, or a bare key and its `=`.
+_TOKEN = re.compile(
+    r'[ ]*(?:"([^"\\\x00-\x08\x0a-\x1f\x7f]*)"|(true|false)\b|([\[\]{},])|([A-Za-z0-9_-]+) = )'
+)
+_TABLE_HEADER = re.compile(r"\[package((?:\.[A-Za-z0-9_-]+)+)\]")
+
+
+class _Unusual(Exception):
+    """Not in the layout `_read_entry` reads: tomllib reads the entry instead."""
+
+
+def _read_entry(entry: str) -> dict[str, Any] | None:
+    """A local package's entry as tomllib reads it (`{"package": [table]}`), for the subset of TOML uv
+    writes there: `[[package]]`, then `key = value` lines and `[package.…]` tables, values being
+    strings without escapes, booleans, inline tables, and arrays on one line or one item per line.
+    None for anything else (tomllib then decides, errors included). tomllib reads a string character by
+    character, which made these few entries a sixth of a workspace check's instructions."""
+    lines = entry.split("\n")
+    if lines[0] != "[[package]]":
+        return None
+    package: dict[str, Any] = {}
+    current = package
+    tables: set[str] = set()
+    # Tables that headers made (explicitly or as a header's parents): the only ones a header may enter.
+    headed = {id(package)}
+    try:
+        index = 1
+        while index < len(lines):
+            line = lines[index]
+            index += 1
+            if not line or line[0] == "#":
+                continue
+            if line[0] == "[":
+                header = _TABLE_HEADER.fullmatch(line)
+                if header is None or header.group(1) in tables:
+                    return None
+                tables.add(header.group(1))
+                current = package
+                for key in header.group(1)[1:].split("."):
+                    if key not in current:
+                        current[key] = {}
+                        headed.add(id(current[key]))
+                    current = current[key]
+                    if id(current) not in headed:
+                        return None
+                continue
+            key = _TOKEN.match(line)
+            if key is None or key.group(4) is None or key.group(4) in current:
+                return None
+            if line == key.group(0) + "[":  # an array, one item per line until `]`
+                items: list[Any] = []
+                while lines[index] != "]":
+                    item = lines[index]
+                    index += 1
+                    if item.startswith("#") or not item:
+                        continue
+                    if not item.startswith("    ") or not item.endswith(","):
+                        return None
+                    value, end = _value(item, 4)
+                    if end != len(item) - 1:
+                        return None
+                    items.append(value)
+                index += 1
+                current[key.group(4)] = items
+                continue
+            value, end = _value(line, key.end())
+            if end != len(line):
+                return None
+            current[key.group(4)] = value
+    except (_Unusual, IndexError):
+        return None
+    return {"package": [package]}
+
+
+def _value(line: str, at: int) -> tuple[Any, int]:
+    """The value starting at `at` and where it ends; raises _Unusual for anything `_TOKEN` cannot spell."""
+    token = _TOKEN.match(line, at)
+    if token is None:
+        raise _Unusual
+    string, boolean, bracket, _ = token.groups()
+    if string is not None:
+        return string, token.end()
+    if boolean is not None:
+        return boolean == "true", token.end()
+    if bracket == "[":
+        items: list[Any] = []
+        at = token.end()
+        while True:
+            closing = _TOKEN.match(line, at)
+            if closing is not None and closing.group(3) == "]":
+                return items, closing.end()
+            value, at = _value(line, at)
+            items.append(value)
+            after = _TOKEN.match(line, at)
+            if after is None or after.group(3) not in (",", "]"):
+                raise _Unusual
+            at = after.end() if after.group(3) == "," else at
+    if bracket == "{":
+        table: dict[str, Any] = {}
+        at = token.end()
+        part = _TOKEN.match(line, at)
+        if part is not None and part.group(3) == "}":
+            return table, part.end()
+        while True:  # key = value, then `,` and the next (no trailing comma) or `}`
+            if part is None or part.group(4) is None or part.group(4) in table:
+                raise _Unusual
+            table[part.group(4)], at = _value(line, part.end())
+            after = _TOKEN.match(line, at)
+            if after is None or after.group(3) not in (",", "}"):
+                raise _Unusual
+            if after.group(3) == "}":
+                return table, after.end()
+            part = _TOKEN.match(line, after.end())
+    raise _Unusual
 
 
 def _line_starts(text: str, line: str) -> list[int]:
