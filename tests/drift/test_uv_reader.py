@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from pyhelper.drift.lock import check_project
 from pyhelper.lockfiles import uv
 from pyhelper.tomlfile import TomlDocument, loads, parse_toml
 
@@ -116,7 +117,18 @@ def test_the_entry_reader_reads_what_tomllib_reads(path: Path) -> None:
         '[[package]]\nname = "a" # note\n',
         "[[package]]\nsize = 12\n",
         '[[package]]\nlist = [\n    "a"\n]\n',
+        '[[package]]\nname = "a"\nx = ' + "[" * 50_000 + "]" * 50_000 + "\n",  # the limit is tomllib's
     ],
 )
 def test_the_entry_reader_leaves_the_rest_to_tomllib(entry: str) -> None:
     assert uv._read_entry(entry) is None
+
+
+def test_a_local_entry_nested_too_deeply_is_a_finding(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "a"\nversion = "1"\n')
+    deep = "[" * 50_000 + "]" * 50_000
+    (tmp_path / "uv.lock").write_text(
+        f'version = 1\nrevision = 3\n\n[[package]]\nname = "a"\nversion = "1"\nsource = {{ editable = "." }}\nx = {deep}\n'
+    )
+    (found,) = [f for f in check_project(tmp_path) if f.code == "toml-syntax"]
+    assert "nested too deeply" in found.message

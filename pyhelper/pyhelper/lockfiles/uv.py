@@ -397,7 +397,7 @@ def _read_entry(entry: str) -> dict[str, Any] | None:
             if end != len(line):
                 return None
             current[key.group(4)] = value
-    except (_Unusual, IndexError):
+    except (_Unusual, IndexError, RecursionError):  # nesting too deep: tomllib's reader says so
         return None
     return {"package": [package]}
 
