@@ -335,6 +335,16 @@ export interface ScriptEnvironment {
   version: string | null;
 }
 
+/** The script's environment against `NAME.py.lock`, with `uv sync --script --check`'s verdict. */
+export interface ScriptEnvironmentDrift {
+  inSync: boolean;
+  missing: number;
+  mismatched: number;
+  extraneous: number;
+  /** Its Python does not satisfy the block's requires-python: only a new environment fixes it. */
+  pythonMismatch: boolean;
+}
+
 export interface ScriptStatusParams {
   /** The editor document's URI (`file:`). */
   uri: string;
@@ -361,6 +371,11 @@ export interface ScriptStatus {
   lockIssues: number;
   /** When it exists (None in an untrusted workspace: finding it runs uv). */
   environment: ScriptEnvironment | null;
+  /**
+   * The environment against the lock; None without an environment, a lock, or with a stale lock
+   * (Lock Script first).
+   */
+  environmentDrift: ScriptEnvironmentDrift | null;
   /**
    * The interpreter Run and Create use: the environment's, else the one Lockstep chooses for
    * requires-python (None untrusted, or when none installed fits).

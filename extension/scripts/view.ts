@@ -74,10 +74,28 @@ function describeLock(script: ScriptStatus): LockView {
   }
 }
 
+/** The environment against the lock, when it drifted (the lock's own state comes first). */
+function describeEnvironmentDrift(script: ScriptStatus): LockView | undefined {
+  const drift = script.environmentDrift;
+  if (!script.environment || !drift || drift.inSync) return undefined;
+  const count = (n: number, one: string, many: string) => (n ? `${n} ${n === 1 ? one : many}` : "");
+  const parts = [
+    count(drift.missing, "package missing", "packages missing"),
+    count(drift.mismatched, "package at another version", "packages at other versions"),
+    count(drift.extraneous, "extra package", "extra packages"),
+    drift.pythonMismatch ? "its Python does not satisfy requires-python" : "",
+  ].filter(Boolean);
+  return {
+    suffix: " $(warning) env out of sync",
+    tone: drift.pythonMismatch ? "error" : "warning",
+    line: `Environment out of sync with ${lockName(script)}: ${parts.join(", ")}. Run Sync Script Environment, or the quick fix on a squiggle.`,
+  };
+}
+
 /** The status bar while a script is the active editor. */
 export function describeScript(script: ScriptStatus, selected: SelectedInterpreter | undefined, trusted: boolean): StatusView {
   const name = scriptName(script);
-  const lock = describeLock(script);
+  const lock = describeEnvironmentDrift(script) ?? describeLock(script);
   const environment = script.environment;
   const lines = [
     `Script: ${script.path} (PEP 723)`,

@@ -40,6 +40,20 @@ def plain(value: Any) -> Any:
     return value
 
 
+async def code_actions(helper: Helper, path: Path, diagnostics: list[types.Diagnostic]) -> Any:
+    """The helper's code actions at the first of `diagnostics` in `path`, for them."""
+    return await within(
+        helper.client.text_document_code_action_async(
+            types.CodeActionParams(
+                text_document=types.TextDocumentIdentifier(uri=path.as_uri()),
+                range=diagnostics[0].range,
+                context=types.CodeActionContext(diagnostics=diagnostics),
+            )
+        ),
+        "code actions",
+    )
+
+
 def fixes(result: Any) -> list[tuple[str, str, list[Any]]]:
     """(title, command, arguments) of each code action. lsprotocol's client-side converter reads a
     CodeAction that carries a command as a Command whose `command` is the nested object's repr."""

@@ -13,7 +13,7 @@ import pytest
 from lsprotocol import types
 from pygls.exceptions import JsonRpcRequestCancelled
 
-from helper.helper_support import Helper, fixes, plain, within
+from helper.helper_support import Helper, code_actions, fixes, plain, within
 from support.index import PackageIndex
 from support.projects import installed
 
@@ -92,16 +92,7 @@ async def test_a_script_buffer_drifts_live_and_lock_script_brings_it_back(
         assert status["runCommand"][1:] == ["run", "--python", status["python"], "--script", str(script)]
         assert changed and changed[-1]["lockState"] == "stale"
 
-        actions = await within(
-            helper.client.text_document_code_action_async(
-                types.CodeActionParams(
-                    text_document=types.TextDocumentIdentifier(uri=script.as_uri()),
-                    range=found[0].range,
-                    context=types.CodeActionContext(diagnostics=found),
-                )
-            ),
-            "code actions",
-        )
+        actions = await code_actions(helper, script, found)
         assert fixes(actions) == [("Lock Script", "lockstep.lockScript", [str(script)])]
 
         script.write_text(edited)  # the editor saves before locking
@@ -173,3 +164,45 @@ async def test_cancelling_create_script_environment_leaves_the_lock_as_it_was(
     assert lock.read_bytes() == before
     # Nothing but the lock uv writes is ever in the script's folder.
     assert sorted(p.name for p in script.parent.iterdir()) == ["tool.py", "tool.py.lock"]
+
+
+async def test_the_environment_against_the_lock_drifts_and_sync_script_brings_it_back(
+    session: Any, script: Path, index_env: dict[str, str], uv: Path
+) -> None:
+    lock = script.with_name("tool.py.lock")
+    async with session([script.parent], initialization_options=TRUSTED, env=index_env) as helper:
+        open_script(helper, script, SCRIPT)
+        result = await request(helper, "lockstep/syncScript", {"uri": script.as_uri()})
+        assert result["status"] == "ok", result["message"]
+        environment = result["script"]["environment"]
+        assert result["script"]["environmentDrift"] == {
+            "inSync": True,
+            "missing": 0,
+            "mismatched": 0,
+            "extraneous": 0,
+            "pythonMismatch": False,
+        }
+
+        # What a person's terminal would do: another beta into the script's environment.
+        subprocess.run(
+            [str(uv), "pip", "install", "--quiet", "beta==1.0", "--python", environment["python"]],
+            env=index_env,
+            check=True,
+        )
+        status = await request(helper, "lockstep/scriptStatus", {"uri": script.as_uri()})
+        assert status["environmentDrift"]["mismatched"] == 1 and not status["environmentDrift"]["inSync"]
+        # beta comes with alpha: the finding sits on its entry in the script's lock.
+        found = await helper.diagnostics_for(lock, lambda d: "venv-version-mismatch" in codes_of(d))
+        mismatch = next(d for d in found if d.code == "venv-version-mismatch")
+        assert lock.read_text().splitlines()[mismatch.range.start.line] == 'name = "beta"'
+        assert "the environment of tool.py has beta 1.0, but tool.py.lock pins 1.1" in mismatch.message
+        actions = await code_actions(helper, lock, [mismatch])
+        assert fixes(actions) == [
+            ("Sync Script Environment", "lockstep.createScriptEnvironment", [str(script)])
+        ]
+
+        result = await request(helper, "lockstep/syncScript", {"uri": script.as_uri()})
+        assert result["status"] == "ok", result["message"]
+        assert result["script"]["environmentDrift"]["inSync"]
+        assert installed(Path(environment["path"])) == {"alpha": "2.0", "beta": "1.1"}
+        assert await helper.diagnostics_for(lock, lambda d: not d) == []

@@ -7,7 +7,7 @@ from typing import Any
 
 from lsprotocol import types
 
-from helper.helper_support import Helper, fixes, helper_session, plain, within
+from helper.helper_support import Helper, code_actions, fixes, helper_session, plain, within
 from livedrift.livedrift_support import Run, write_project
 from pyhelper.lsp.protocol import CHECK_DRIFT, UPDATE_LOCK
 
@@ -19,19 +19,6 @@ def synced(root: Path, run_uv: Run, pythons: dict[str, Path]) -> Path:
     run_uv(root, "lock")
     run_uv(root, "sync", "--python", str(pythons["3.12"]))
     return root
-
-
-async def code_actions(helper: Helper, path: Path, diagnostic: types.Diagnostic) -> Any:
-    return await within(
-        helper.client.text_document_code_action_async(
-            types.CodeActionParams(
-                text_document=types.TextDocumentIdentifier(uri=path.as_uri()),
-                range=diagnostic.range,
-                context=types.CodeActionContext(diagnostics=[diagnostic]),
-            )
-        ),
-        "code actions",
-    )
 
 
 def codes(diagnostics: list[types.Diagnostic]) -> set[str]:
@@ -104,7 +91,7 @@ async def test_typing_a_dependency_flags_it_without_saving_then_update_lock_fixe
         drift = await drift_of(helper, root, "lock-out-of-sync")
         assert drift["lockIssues"] >= 1
 
-        actions = await code_actions(helper, pyproject, missing)
+        actions = await code_actions(helper, pyproject, [missing])
         assert fixes(actions) == [("Update lockfile", "lockstep.updateLock", [str(root)])]
 
         # The editor runs the command: save, then the helper's updateLock runs uv lock against the index.
@@ -143,7 +130,7 @@ async def test_a_different_version_installed_is_a_mismatch_with_a_sync_fix(
         drift = await drift_of(helper, root, "env-out-of-sync")
         assert drift["mismatched"] == 1
 
-        actions = await code_actions(helper, lock, mismatch)
+        actions = await code_actions(helper, lock, [mismatch])
         assert fixes(actions) == [("Sync environment", "lockstep.syncEnvironment", [str(root)])]
         run_uv(root, "sync")
         helper.watched_change(dist_info, kind=types.FileChangeType.Deleted)

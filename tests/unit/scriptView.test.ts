@@ -21,6 +21,7 @@ function script(overrides: Partial<ScriptStatus> = {}): ScriptStatus {
     lockState: "unlocked",
     lockIssues: 0,
     environment: null,
+    environmentDrift: null,
     python: BASE,
     runCommand: [UV, "run", "--python", BASE, "--script", "/w/tools/tool.py"],
     ...overrides,
@@ -45,6 +46,20 @@ test("a script with its environment shows uv's interpreter and the lock state", 
   assert.match(view.tooltip, /Environment: \/cache\/environments-v2\/tool-0123 \(uv's cache\)/);
   assert.match(view.tooltip, /Interpreter: \/cache\/environments-v2\/tool-0123\/bin\/python/);
   assert.match(view.tooltip, /Locked: the script block and tool\.py\.lock agree\./);
+});
+
+test("an environment out of step with the lock says how, and a Python the block refuses is an error", () => {
+  const drift = { inSync: false, missing: 1, mismatched: 2, extraneous: 0, pythonMismatch: false };
+  const view = describeActive(running, activeTarget(script({ environment: ENVIRONMENT, lockState: "locked", environmentDrift: drift }), undefined), 0, undefined, true);
+  assert.equal(view.text, "3.12.1 (tool.py) $(warning) env out of sync");
+  assert.equal(view.tone, "warning");
+  assert.match(view.tooltip, /Environment out of sync with tool\.py\.lock: 1 package missing, 2 packages at other versions\. Run Sync Script Environment/);
+  const refused = { ...drift, missing: 0, mismatched: 0, pythonMismatch: true };
+  const old = describeActive(running, activeTarget(script({ environment: ENVIRONMENT, lockState: "locked", environmentDrift: refused }), undefined), 0, undefined, true);
+  assert.equal(old.tone, "error");
+  assert.match(old.tooltip, /its Python does not satisfy requires-python/);
+  const synced = { ...drift, inSync: true, missing: 0, mismatched: 0 };
+  assert.equal(describeActive(running, activeTarget(script({ environment: ENVIRONMENT, lockState: "locked", environmentDrift: synced }), undefined), 0, undefined, true).text, "3.12.1 (tool.py) $(check)");
 });
 
 test("a stale lock is a warning naming the issue count; a malformed block is an error with no actions but the picker", () => {

@@ -29,10 +29,10 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from pyhelper import boundedread, codes
 from pyhelper.codes import Code
@@ -240,14 +240,17 @@ def select(
     snapshot: VenvSnapshot,
     cache: LockCache,
     chosen: GroupsAndExtras = GroupsAndExtras(),
+    selector: Callable[[Any, Any], dict[str, Locked]] | None = None,
 ) -> LockSelection:
-    """What the lock of format `fmt` (a `LockFormat.name`) selects for the venv."""
+    """What the lock of format `fmt` (a `LockFormat.name`) selects for the venv; `selector` in place
+    of the format's own (a PEP 723 script's selection from its lock: `uv.select_script`)."""
     from pyhelper.lockfiles.format import Selecting
     from pyhelper.lockfiles.registry import format_named
     from pyhelper.lockfiles.selection import LockSelectionError, marker_environment
 
     lock_format = format_named(fmt)
-    if lock_format is None or lock_format.select is None:
+    selector = selector or (lock_format.select if lock_format is not None else None)
+    if lock_format is None or selector is None:
         return LockSelection(lockfile, fmt, {})
     try:
         # Never the venv's interpreter: the live check runs in workspaces not yet trusted.
@@ -256,7 +259,7 @@ def select(
         if isinstance(lock, Finding):
             raise UnreadableFile(lock)
         selecting = Selecting(lockfile, root, pyproject, environment, chosen.groups, chosen.extras, cache)
-        packages = lock_format.select(selecting, lock)
+        packages = selector(selecting, lock)
     except UnreadableFile as error:
         return LockSelection(lockfile, fmt, {}, error.finding)
     except LockSelectionError as error:
@@ -316,10 +319,13 @@ def requirement_places(doc: TomlDocument) -> Iterator[RequirementPlace]:
         yield from fmt.requirement_places(doc)
 
 
-def requirement_ranges(doc: TomlDocument) -> dict[str, Range]:
-    """The first place each package is required in the pyproject (what an env finding points at)."""
+def requirement_ranges(
+    doc: TomlDocument, places: Iterable[RequirementPlace] | None = None
+) -> dict[str, Range]:
+    """The first place each package is required in the pyproject, or among `places` of another
+    document (what an env finding points at)."""
     found: dict[str, Range] = {}
-    for name, path, is_key in requirement_places(doc):
+    for name, path, is_key in requirement_places(doc) if places is None else places:
         if name in found:
             continue
         span = doc.key_span(path) if is_key else doc.span(path)
@@ -328,22 +334,34 @@ def requirement_ranges(doc: TomlDocument) -> dict[str, Range]:
     return found
 
 
+class Declaring(NamedTuple):
+    """Where the document that declares the dependencies keeps them, when it is no pyproject.toml (a
+    PEP 723 script block): its direct requirements' ranges, its requires-python key, the
+    environment's name in messages."""
+
+    direct: Mapping[str, Range]
+    requires_python: KeyPath
+    name: str
+
+
 def check_environment(
     pyproject: TomlDocument,
     selection: LockSelection,
     snapshot: VenvSnapshot,
+    declaring: Declaring | None = None,
 ) -> EnvReport:
     """Compare the venv with what the lock selects for it."""
     findings: list[Finding] = []
-    python = _python_finding(pyproject, snapshot)
+    venv_name = declaring.name if declaring is not None else snapshot.venv.name
+    requires_at = declaring.requires_python if declaring is not None else ("project", "requires-python")
+    python = _python_finding(pyproject, snapshot, requires_at, venv_name)
     if python is not None:
         findings.append(python)
     if selection.problem is not None:
         return EnvReport(
             snapshot.venv, tuple(findings), python_mismatch=python is not None, problem=selection.problem
         )
-    direct = requirement_ranges(pyproject)
-    venv_name = snapshot.venv.name
+    direct = declaring.direct if declaring is not None else requirement_ranges(pyproject)
     lock_name = selection.lockfile.name
     missing = mismatched = 0
     changed: list[str] = []
@@ -433,8 +451,10 @@ def _placed(
     return Finding(locked.path, locked.range, severity, code, message, related[1:])
 
 
-def _python_finding(pyproject: TomlDocument, snapshot: VenvSnapshot) -> Finding | None:
-    requires = get_in(pyproject.data, ("project", "requires-python"))
+def _python_finding(
+    pyproject: TomlDocument, snapshot: VenvSnapshot, requires_at: KeyPath, venv_name: str
+) -> Finding | None:
+    requires = get_in(pyproject.data, requires_at)
     if not isinstance(requires, str) or snapshot.python is None:
         return None
     from packaging.specifiers import InvalidSpecifier, SpecifierSet
@@ -448,10 +468,10 @@ def _python_finding(pyproject: TomlDocument, snapshot: VenvSnapshot) -> Finding 
         return None
     return Finding(
         pyproject.path,
-        pyproject.range_of(("project", "requires-python")) or Range.at(0),
+        pyproject.range_of(requires_at) or Range.at(0),
         Severity.ERROR,
         codes.VENV_PYTHON_MISMATCH,
-        f"{snapshot.venv.name} runs Python {snapshot.python}, which does not satisfy requires-python "
+        f"{venv_name} runs Python {snapshot.python}, which does not satisfy requires-python "
         f"{requires} — recreate the environment with a Python that does",
     )
 

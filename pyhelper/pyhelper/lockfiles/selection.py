@@ -565,15 +565,18 @@ def select_uv(
     roots: Sequence[str],
     groups: set[str] | None,
     extras: Sequence[str] = (),
+    requirements: Sequence[UvEdge] = (),
 ) -> list[UvNode]:
     """The locked packages `uv sync` installs for `roots` (project names; the workspace's members when
     empty) into an environment with these marker values: their dependencies, the chosen extras and
-    groups (None: every group), transitively, markers evaluated; virtual packages left out."""
+    groups (None: every group), transitively, markers evaluated; virtual packages left out.
+    `requirements`: dependencies of no locked package (a PEP 723 script's, which has no package of its
+    own in its lock), followed too."""
     wanted: list[str] = [canonicalize_name(r) for r in roots] or list(graph.members)
     chosen_extras = tuple(canonicalize_name(e) for e in extras)
     seen: set[tuple[int, str | None]] = set()
     selected: dict[int, UvNode] = {}
-    pending: list[tuple[UvNode, str | None]] = []
+    pending: list[tuple[UvNode, str | None]] = _follow(graph, requirements, environment)
     for name in wanted:
         for node in graph.named(name)[:1]:
             pending.append((node, None))

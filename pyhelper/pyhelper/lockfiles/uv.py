@@ -20,7 +20,7 @@ from __future__ import annotations
 import bisect
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timedelta, timezone
 from functools import cached_property
 from pathlib import Path
@@ -44,7 +44,7 @@ from pyhelper.requirements import (
 from pyhelper.tomlfile import KeyPath, TOMLDecodeError, TomlDocument, loads, parse_toml
 
 if TYPE_CHECKING:
-    from pyhelper.lockfiles.selection import Locked, UvGraph
+    from pyhelper.lockfiles.selection import Locked, UvGraph, UvNode
 
 _RUN = "run `uv lock`"
 # The first lock revision whose member entries record `default-groups` (written by uv 0.13).
@@ -1449,16 +1449,52 @@ _HEADER = len("[[package]]\n")
 def _select(selecting: Selecting, lock: UvLock) -> dict[str, Locked]:
     """What `uv sync` installs: the project's (or the workspace's) packages and default groups."""
     # Imported when a venv is compared, never to check a lock (start-up time).
-    from pyhelper.lockfiles.selection import Locked, select_uv, uv_default_groups, uv_graph
+    from pyhelper.lockfiles.selection import select_uv, uv_default_groups
 
-    path, data = selecting.lockfile, selecting.pyproject.data
-    cache = selecting.cache
-    graph = cache.get(path, "uv-graph", _graph_of) if cache is not None else uv_graph(lock)
+    data = selecting.pyproject.data
     name = get_in(data, ("project", "name"))
     roots = [name] if isinstance(name, str) else []
     groups = uv_default_groups(data, selecting.groups)
+    graph = _graph(selecting, lock)
+    return _located(
+        selecting.lockfile, lock, select_uv(graph, selecting.environment, roots, groups, selecting.extras)
+    )
+
+
+def select_script(selecting: Selecting, lock: UvLock) -> dict[str, Locked]:
+    """What `uv sync --script` installs from `NAME.py.lock`: the block's `dependencies` (in
+    `selecting.pyproject`, the block's document), transitively; a script has no package of its own in
+    its lock, and no groups."""
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    from pyhelper.lockfiles.selection import UvEdge, select_uv
+
+    edges = []
+    for line in _strings(selecting.pyproject.data.get("dependencies")):
+        try:
+            requirement = Requirement(line)
+        except InvalidRequirement:
+            continue  # the lock check reports it at its line
+        marker = str(requirement.marker) if requirement.marker is not None else None
+        extras = tuple(canonicalize_name(extra) for extra in sorted(requirement.extras))
+        edges.append(UvEdge(canonicalize_name(requirement.name), None, None, marker, extras))
+    graph = _graph(selecting, lock)
+    return _located(selecting.lockfile, lock, select_uv(graph, selecting.environment, (), set(), (), edges))
+
+
+def _graph(selecting: Selecting, lock: UvLock) -> UvGraph:
+    from pyhelper.lockfiles.selection import uv_graph
+
+    cache = selecting.cache
+    return cache.get(selecting.lockfile, "uv-graph", _graph_of) if cache is not None else uv_graph(lock)
+
+
+def _located(path: Path, lock: UvLock, nodes: Iterable[UvNode]) -> dict[str, Locked]:
+    """The selected nodes as Locked entries, each at its `name = ` line in the lock."""
+    from pyhelper.lockfiles.selection import Locked
+
     found: dict[str, Locked] = {}
-    for node in select_uv(graph, selecting.environment, roots, groups, selecting.extras):
+    for node in nodes:
         line_end = lock.text.find("\n", node.offset + _HEADER)
         where = lock.range_at(node.offset + _HEADER, max(0, line_end - node.offset - _HEADER))
         source = f"{node.source_kind} {node.source}"

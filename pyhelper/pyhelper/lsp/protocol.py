@@ -371,6 +371,17 @@ class ScriptEnvironment(TypedDict):
     """From its pyvenv.cfg."""
 
 
+class ScriptEnvironmentDrift(TypedDict):
+    """The script's environment against `NAME.py.lock`, with `uv sync --script --check`'s verdict."""
+
+    inSync: bool
+    missing: int
+    mismatched: int
+    extraneous: int
+    pythonMismatch: bool
+    """Its Python does not satisfy the block's requires-python: only a new environment fixes it."""
+
+
 class ScriptStatusParams(TypedDict):
     uri: str
     """The editor document's URI (`file:`)."""
@@ -398,6 +409,9 @@ class ScriptStatus(TypedDict):
     """Lock findings that are errors or warnings."""
     environment: ScriptEnvironment | None
     """When it exists (None in an untrusted workspace: finding it runs uv)."""
+    environmentDrift: ScriptEnvironmentDrift | None
+    """The environment against the lock; None without an environment, a lock, or with a stale lock
+    (Lock Script first)."""
     python: str | None
     """The interpreter Run and Create use: the environment's, else the one Lockstep chooses for
     requires-python (None untrusted, or when none installed fits)."""

@@ -19,12 +19,13 @@ from lsprotocol import types
 from pygls.uris import to_fs_path
 
 from pyhelper.codes import QuickFix, lookup
+from pyhelper.drift.environment import EnvReport, VenvCache
 from pyhelper.drift.lock import is_drift
 from pyhelper.lockfiles import LockCache
 from pyhelper.lsp import protocol
 from pyhelper.lsp.session import UNTRUSTED, Session, WorkDone, run_reported, shown
 from pyhelper.scripts.block import lock_path, might_be_script
-from pyhelper.scripts.drift import ScriptCheck, check_script
+from pyhelper.scripts.drift import ScriptCheck, check_script, check_script_environment
 from pyhelper.scripts.tools import ScriptPython, find_script_python, lock_script, run_command, sync_script
 
 LOCK_SCRIPT_COMMAND = "lockstep.lockScript"
@@ -32,6 +33,8 @@ CREATE_ENVIRONMENT_COMMAND = "lockstep.createScriptEnvironment"
 _FIXES = {
     QuickFix.UPDATE_LOCK: ("Lock Script", LOCK_SCRIPT_COMMAND),
     QuickFix.SYNC_ENVIRONMENT: ("Sync Script Environment", CREATE_ENVIRONMENT_COMMAND),
+    # uv makes the environment again when its Python no longer fits: the same command.
+    QuickFix.RECREATE_ENVIRONMENT: ("Recreate Script Environment", CREATE_ENVIRONMENT_COMMAND),
 }
 _DOING = "locks scripts and creates their environments"
 
@@ -45,6 +48,7 @@ class OpenScripts:
         self.pythons: dict[Path, ScriptPython | None] = {}
         """Where uv runs each script, once asked (trusted only)."""
         self.sent: dict[Path, protocol.ScriptStatus] = {}
+        self.venvs = VenvCache()
 
 
 def _scripts(session: Session) -> OpenScripts:
@@ -78,13 +82,15 @@ def _record(session: Session, path: Path, checked: ScriptCheck | None) -> None:
     state.checks.pop(path, None)
     if checked is not None:
         state.checks[path] = checked
-    findings = shown(checked.findings, session.settings) if checked is not None else []
+    report = _environment_report(state, path, checked) if checked is not None else None
+    every = (*checked.findings, *(report.findings if report else ())) if checked is not None else ()
+    findings = shown(every, session.settings)
     for file in (path, lock_path(path)):
         session.publish_part(file, _part(path), [f for f in findings if f.path == file])
     if checked is None:
         state.sent.pop(path, None)
         return
-    status = _status(session, path, checked)
+    status = _status(session, path, checked, report)
     if state.sent.get(path) != status:
         state.sent[path] = status
         session.server.protocol.notify(protocol.SCRIPT_CHANGED, status)
@@ -105,7 +111,29 @@ def recheck_locks(session: Session, paths: Sequence[Path]) -> list[Path]:
     return rest
 
 
-def _status(session: Session, path: Path, checked: ScriptCheck) -> protocol.ScriptStatus:
+def _environment_report(state: OpenScripts, path: Path, checked: ScriptCheck) -> EnvReport | None:
+    """The script's environment against its lock, once uv said where the environment is."""
+    found = state.pythons.get(path)
+    if found is None or found.environment is None:
+        return None
+    return check_script_environment(checked, found.environment.path, cache=state.locks, venvs=state.venvs)
+
+
+def _drift(report: EnvReport | None) -> protocol.ScriptEnvironmentDrift | None:
+    if report is None or report.problem is not None:
+        return None
+    return {
+        "inSync": report.in_sync,
+        "missing": report.missing,
+        "mismatched": report.mismatched,
+        "extraneous": report.extraneous,
+        "pythonMismatch": report.python_mismatch,
+    }
+
+
+def _status(
+    session: Session, path: Path, checked: ScriptCheck, report: EnvReport | None
+) -> protocol.ScriptStatus:
     from pyhelper.uvtool import find_uv
 
     block = checked.block
@@ -130,6 +158,7 @@ def _status(session: Session, path: Path, checked: ScriptCheck) -> protocol.Scri
         }
         if environment is not None
         else None,
+        "environmentDrift": _drift(report),
         "python": str(python) if python is not None else None,
         "runCommand": run_command(uv.path, path, python) if uv is not None else [],
     }
@@ -140,18 +169,28 @@ def _find_python(session: Session, path: Path, checked: ScriptCheck) -> ScriptPy
     Lockstep's rules choose for the block's requires-python (uv is never left to search the helper's
     PATH). Runs uv: trusted workspaces only."""
     from pyhelper.interpreters.choice import choose_interpreter
+    from pyhelper.requirements import version_satisfies
 
     if checked.block.doc is None:
         return None
+    requires = checked.block.requires_python
     found = find_script_python(path, uv_path=session.settings.uv_path, environ=os.environ)
-    if found is not None and found.environment is not None:
+    environment = found.environment if found is not None else None
+    if (
+        found is not None
+        and environment is not None
+        and (requires is None or version_satisfies(environment.version, requires))
+    ):
         return found
+    # No environment, or one whose Python the block refuses (uv makes it again with this one).
     choice = choose_interpreter(
         session.discovery().interpreters(),
-        requires_python=checked.block.requires_python,
+        requires_python=requires,
         preference=session.settings.python_preference,
     )
-    return ScriptPython(Path(choice.chosen.path), None) if choice.chosen is not None else None
+    if choice.chosen is not None:
+        return ScriptPython(Path(choice.chosen.path), environment)
+    return found if environment is not None else None
 
 
 async def _refresh(session: Session, path: Path) -> ScriptCheck | None:

@@ -6,6 +6,7 @@ API (pure: no subprocess, no LSP)::
     from pyhelper.scripts.drift import check_script
     checked = check_script(path, text=unsaved_buffer, cache=lock_cache)   # None: not a script
     checked.block, checked.findings, checked.state
+    report = check_script_environment(checked, environment, cache=lock_cache, venvs=venv_cache)
 
 A script without a lock is no drift (`uv run` resolves it each time); a malformed block is (uv refuses
 the script), and so is a lock uv would not read.
@@ -15,13 +16,16 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Literal, NamedTuple
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from pyhelper import codes
 from pyhelper.drift.lock import is_drift
 from pyhelper.findings import Finding
 from pyhelper.lockfiles import LockCache, UnreadableFile, uv
 from pyhelper.scripts.block import ScriptBlock, lock_path, parse_script, read_script
+
+if TYPE_CHECKING:
+    from pyhelper.drift.environment import EnvReport, VenvCache
 
 ScriptLockState = Literal["locked", "stale", "unlocked", "invalid"]
 """`locked`: NAME.py.lock exists and uv's check passes; `stale`: it fails; `unlocked`: no lock;
@@ -65,6 +69,38 @@ def check_script(
     if isinstance(lock, Finding):
         return ScriptCheck(block, lockfile, locked, (lock,))
     return ScriptCheck(block, lockfile, locked, tuple(uv.check_script(block.doc, lock)))
+
+
+def check_script_environment(
+    checked: ScriptCheck, environment: Path, *, cache: LockCache, venvs: VenvCache
+) -> EnvReport | None:
+    """The script's environment (uv's, in its cache) against `NAME.py.lock`, with the verdict of
+    `uv sync --script NAME.py --check` (exact: an extra package is drift too). None when there is no
+    verdict to give: no lock or a stale one (uv would lock again first, and the lock findings say
+    so), or a malformed block. Read from disk only, as for projects (`drift.environment`)."""
+    # Imported when an environment is compared, never to check a lock (`pyhelper check`'s start-up).
+    from pyhelper.drift.environment import Declaring, check_environment, requirement_ranges, select
+    from pyhelper.lockfiles.format import in_lists
+
+    doc = checked.block.doc
+    if doc is None or checked.state != "locked":
+        return None
+    snapshot = venvs.get(environment)
+    selection = select(
+        uv.FORMAT.name,
+        checked.lockfile,
+        checked.lockfile.parent,
+        doc,
+        snapshot,
+        cache,
+        selector=uv.select_script,
+    )
+    declaring = Declaring(
+        requirement_ranges(doc, in_lists(doc, [("dependencies",)])),
+        ("requires-python",),
+        f"the environment of {checked.block.path.name}",
+    )
+    return check_environment(doc, selection, snapshot, declaring)
 
 
 def check_path(path: Path, cache: LockCache) -> list[Finding] | None:
