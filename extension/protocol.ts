@@ -393,15 +393,26 @@ export interface ScriptActionParams {
   uri: string;
   /** The interpreter the user picked for the script; else the environment's, else the chosen one. */
   python?: string | null;
+  /**
+   * When no installed Python satisfies the block's requires-python: download the managed build
+   * that does (the user agreed), else answer `needs-python`.
+   */
+  allowDownload?: boolean;
   workDoneToken?: string | number;
 }
 
+export type ScriptActionStatus = "ok" | "cancelled" | "failed" | "missing-tool" | "needs-python";
+
 export interface ScriptActionResult {
-  status: LockStatus;
+  status: ScriptActionStatus;
   /** One sentence for the user. */
   message: string;
   /** The script's status after the action. */
   script: ScriptStatus | null;
+  /** With `needs-python`: the managed Python that would fit, as people say it: `Python 3.12`. */
+  pythonRequest: string | null;
+  /** With `needs-python`: the build the catalogue has for it, when it has one. */
+  download: PythonDownload | null;
 }
 
 /** A request that takes no params (any given are ignored). */

@@ -6,6 +6,7 @@ import * as vscode from "vscode";
 import type { HelperClient } from "../client";
 import { refused } from "../environments";
 import { chooseInterpreter, chosenInterpreter } from "../picker";
+import { downloadQuestion } from "../projects";
 import { Requests, type ScriptActionResult, type ScriptStatus } from "../protocol";
 import type { InterpreterSelections } from "../selections";
 import { readSettings } from "../settings";
@@ -59,14 +60,27 @@ export async function actOnScript(
   selections: InterpreterSelections,
   action: ScriptAction,
   target: unknown,
+  { allowDownload }: { allowDownload?: boolean } = {},
 ): Promise<ScriptActionResult | undefined> {
   const { request, operation, doing } = ACTIONS[action];
   if (await refused(operation)) return undefined;
   const script = await scriptFor(store, target);
   if (!script || !(await saved(script))) return undefined;
   const name = scriptName(script);
-  const params = { uri: vscode.Uri.file(script.path).toString(), python: selections.get(script.path)?.path ?? null };
-  const result = await helper.requestWithProgress(request, params, `${doing} ${name}`);
+  const params = {
+    uri: vscode.Uri.file(script.path).toString(),
+    python: selections.get(script.path)?.path ?? null,
+    allowDownload: allowDownload ?? readSettings(vscode.Uri.file(script.path)).pythonAutoInstall,
+  };
+  const title = `${doing} ${name}`;
+  let result = await helper.requestWithProgress(request, params, title);
+  // No installed Python fits requires-python: one question names the managed build and its size.
+  if (result?.status === "needs-python" && result.pythonRequest) {
+    const { question, button } = downloadQuestion(name, result.message, result.pythonRequest, result.download);
+    const choice = await vscode.window.showWarningMessage(question, button, "Cancel");
+    if (choice !== button) return result;
+    result = await helper.requestWithProgress(request, { ...params, allowDownload: true }, title);
+  }
   if (result?.script) store.set(script.path, result.script);
   if (!result || result.status === "cancelled") {
     void vscode.window.showInformationMessage(`Cancelled: ${name} and its lock were left as they were.`);
@@ -133,9 +147,7 @@ export async function selectScriptInterpreter(
   });
   if (!action || action.kind === "show-unfit" || action.kind === "pin") return;
   if (action.kind === "download") {
-    void vscode.window.showInformationMessage(
-      `Run Lockstep: Create Script Environment: it offers to download ${action.request} for ${name}.`,
-    );
+    await actOnScript(helper, store, selections, "sync", script.path, { allowDownload: true });
     return;
   }
   const chosen = await chosenInterpreter(action, name);

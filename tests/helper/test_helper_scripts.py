@@ -206,3 +206,30 @@ async def test_the_environment_against_the_lock_drifts_and_sync_script_brings_it
         assert result["script"]["environmentDrift"]["inSync"]
         assert installed(Path(environment["path"])) == {"alpha": "2.0", "beta": "1.1"}
         assert await helper.diagnostics_for(lock, lambda d: not d) == []
+
+
+async def test_no_installed_python_fits_the_script_asks_for_the_managed_download(
+    session: Any, tmp_path: Path, index_env: dict[str, str]
+) -> None:
+    script = tmp_path / "work" / "next.py"
+    script.parent.mkdir()
+    script.write_text(SCRIPT.replace('">=3.10"', '"==3.14.*"'))
+    # Nothing listens on port 9: the size is unknown and the download fails at once.
+    mirror = "http://127.0.0.1:9/mirror"
+    options = {**TRUSTED, "pythonInstallDir": str(tmp_path / "pythons"), "pythonInstallMirror": mirror}
+    env = {**index_env, "UV_PYTHON_INSTALL_DIR": str(tmp_path / "uv-pythons")}
+    async with session([script.parent], initialization_options=options, env=env) as helper:
+        status = await request(helper, "lockstep/scriptStatus", {"uri": script.as_uri()})
+        assert status["python"] is None and status["environment"] is None
+        for method in ("lockstep/syncScript", "lockstep/lockScript"):
+            asked = await request(helper, method, {"uri": script.as_uri()})
+            assert asked["status"] == "needs-python", asked
+            assert asked["pythonRequest"] == "Python 3.14" and "3.14" in asked["message"]
+            download = asked["download"]
+            assert download["version"].startswith("3.14.") and download["url"].startswith(mirror + "/")
+        failed = await request(helper, "lockstep/syncScript", {"uri": script.as_uri(), "allowDownload": True})
+    assert failed["status"] == "failed"
+    assert f"Could not install {download['label']}: " in failed["message"]
+    assert "lockstep.python.installMirror" in failed["message"]
+    # Nothing was written beside the script.
+    assert sorted(p.name for p in script.parent.iterdir()) == ["next.py"]

@@ -25,7 +25,7 @@ from pyhelper.lsp.session import Session, WorkDone, run_reported
 if TYPE_CHECKING:
     from pyhelper.downloads import InstallSettings
     from pyhelper.environments import Outcome
-    from pyhelper.interpreters.choice import InstallRequest
+    from pyhelper.interpreters.choice import InstallRequest, InterpreterDecision
     from pyhelper.projects import Project
 
 log = logging.getLogger(__name__)
@@ -166,9 +166,20 @@ def _python_for(
 ) -> str | protocol.EnvironmentResult:
     """The interpreter the project's rules choose; else a managed one installed now when allowed; else
     the `needs-python` answer that lets the editor ask."""
+    return python_or_download(session, session.choose_python(project), allow_download, progress, cancel)
+
+
+def python_or_download(
+    session: Session,
+    choice: InterpreterDecision,
+    allow_download: bool,
+    progress: WorkDone,
+    cancel: threading.Event,
+) -> str | protocol.EnvironmentResult:
+    """The chosen interpreter; else the managed build that fits, installed now when allowed; else the
+    `needs-python` answer that lets the editor ask (a project's create, a script's Create and Lock)."""
     from pyhelper.downloads import InstallCancelled, InstallError, install_python, resolve_build
 
-    choice = session.choose_python(project)
     if choice.chosen is not None:
         return choice.chosen.path
     if choice.install is None:

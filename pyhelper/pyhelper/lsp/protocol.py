@@ -428,15 +428,25 @@ class _ScriptActionFields(TypedDict):
 class ScriptActionParams(_ScriptActionFields, total=False):
     python: str | None
     """The interpreter the user picked for the script; else the environment's, else the chosen one."""
+    allowDownload: bool
+    """When no installed Python satisfies the block's requires-python: download the managed build
+    that does (the user agreed), else answer `needs-python`."""
     workDoneToken: str | int
 
 
+ScriptActionStatus = Literal["ok", "cancelled", "failed", "missing-tool", "needs-python"]
+
+
 class ScriptActionResult(TypedDict):
-    status: LockStatus
+    status: ScriptActionStatus
     message: str
     """One sentence for the user."""
     script: ScriptStatus | None
     """The script's status after the action."""
+    pythonRequest: str | None
+    """With `needs-python`: the managed Python that would fit, as people say it: `Python 3.12`."""
+    download: PythonDownload | None
+    """With `needs-python`: the build the catalogue has for it, when it has one."""
 
 
 class NoParams(TypedDict, total=False):

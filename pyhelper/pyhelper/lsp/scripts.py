@@ -13,7 +13,7 @@ import os
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 from pygls.uris import to_fs_path
@@ -27,6 +27,9 @@ from pyhelper.lsp.session import UNTRUSTED, Session, WorkDone, run_reported, sho
 from pyhelper.scripts.block import lock_path, might_be_script
 from pyhelper.scripts.drift import ScriptCheck, check_script, check_script_environment
 from pyhelper.scripts.tools import ScriptPython, find_script_python, lock_script, run_command, sync_script
+
+if TYPE_CHECKING:
+    from pyhelper.interpreters.choice import InterpreterDecision
 
 LOCK_SCRIPT_COMMAND = "lockstep.lockScript"
 CREATE_ENVIRONMENT_COMMAND = "lockstep.createScriptEnvironment"
@@ -164,11 +167,21 @@ def _status(
     }
 
 
+def _choice(session: Session, checked: ScriptCheck) -> InterpreterDecision:
+    """What Lockstep's rules choose for the block's requires-python among the installed interpreters."""
+    from pyhelper.interpreters.choice import choose_interpreter
+
+    return choose_interpreter(
+        session.discovery().interpreters(),
+        requires_python=checked.block.requires_python,
+        preference=session.settings.python_preference,
+    )
+
+
 def _find_python(session: Session, path: Path, checked: ScriptCheck) -> ScriptPython | None:
     """Where uv runs the script: its environment's interpreter when it exists, else the interpreter
     Lockstep's rules choose for the block's requires-python (uv is never left to search the helper's
     PATH). Runs uv: trusted workspaces only."""
-    from pyhelper.interpreters.choice import choose_interpreter
     from pyhelper.requirements import version_satisfies
 
     if checked.block.doc is None:
@@ -183,11 +196,7 @@ def _find_python(session: Session, path: Path, checked: ScriptCheck) -> ScriptPy
     ):
         return found
     # No environment, or one whose Python the block refuses (uv makes it again with this one).
-    choice = choose_interpreter(
-        session.discovery().interpreters(),
-        requires_python=requires,
-        preference=session.settings.python_preference,
-    )
+    choice = _choice(session, checked)
     if choice.chosen is not None:
         return ScriptPython(Path(choice.chosen.path), environment)
     return found if environment is not None else None
@@ -230,28 +239,53 @@ async def on_sync_script(
     return await _act(session, params, "Creating the environment of", sync_script)
 
 
+def _answer(
+    status: protocol.ScriptActionStatus,
+    message: str,
+    script: protocol.ScriptStatus | None = None,
+    python_request: str | None = None,
+    download: protocol.PythonDownload | None = None,
+) -> protocol.ScriptActionResult:
+    return {
+        "status": status,
+        "message": message,
+        "script": script,
+        "pythonRequest": python_request,
+        "download": download,
+    }
+
+
 async def _act(
     session: Session, params: protocol.ScriptActionParams, doing: str, action: Callable[..., Any]
 ) -> protocol.ScriptActionResult:
+    from pyhelper.lsp.environments import python_download, python_or_download
+
     fs_path = to_fs_path(params["uri"])
     if not session.settings.trusted:
-        return {"status": "failed", "message": UNTRUSTED.format(doing=_DOING), "script": None}
+        return _answer("failed", UNTRUSTED.format(doing=_DOING))
     path = Path(fs_path) if fs_path else None
     checked = await _refresh(session, path) if path is not None else None
     if path is None or checked is None:
-        return {"status": "failed", "message": f"{params['uri']} is not a PEP 723 script.", "script": None}
+        return _answer("failed", f"{params['uri']} is not a PEP 723 script.")
+    sent = _scripts(session).sent.get(path)
     if checked.block.problem is not None:
         message = f"The script block of {path.name} is malformed ({checked.block.problem}): fix it first."
-        return {"status": "failed", "message": message, "script": _scripts(session).sent.get(path)}
+        return _answer("failed", message, sent)
     chosen = params.get("python")
     found = _scripts(session).pythons.get(path)
-    python = Path(chosen) if chosen else found.python if found is not None else None
-    if python is None:
+    python: Path | None = Path(chosen) if chosen else found.python if found is not None else None
+    # Nothing installed fits requires-python: a managed build may, as for a project's environment.
+    choice = _choice(session, checked) if python is None else None
+    allow_download = bool(params.get("allowDownload"))
+    if choice is not None and choice.install is None:
         message = (
             f"No installed Python satisfies {path.name}'s requires-python ({checked.block.requires_python}): "
             "select an interpreter and try again."
         )
-        return {"status": "failed", "message": message, "script": _scripts(session).sent.get(path)}
+        return _answer("failed", message, sent)
+    if choice is not None and choice.install is not None and not allow_download:
+        offer = await asyncio.to_thread(python_download, session, choice.install)
+        return _answer("needs-python", choice.message, sent, choice.install.label, offer)
     progress = WorkDone(session.server, params.get("workDoneToken"), f"{doing} {path.name}")
 
     def work(cancel: threading.Event) -> protocol.ScriptActionResult:
@@ -259,10 +293,17 @@ async def _act(
             progress.tool_output.add(text)
             progress.report(text)
 
+        use = python
+        if use is None and choice is not None:
+            got = python_or_download(session, choice, True, progress, cancel)
+            if isinstance(got, dict):
+                # The download failed or was cancelled.
+                return _answer("cancelled" if got["status"] == "cancelled" else "failed", got["message"])
+            use = Path(got)
         done = action(
-            path, python, uv_path=session.settings.uv_path, environ=os.environ, on_line=line, cancel=cancel
+            path, use, uv_path=session.settings.uv_path, environ=os.environ, on_line=line, cancel=cancel
         )
-        return {"status": done.status, "message": done.message, "script": None}
+        return _answer(done.status, done.message)
 
     answer = await run_reported(work, progress)
     _scripts(session).locks.forget(lock_path(path))
