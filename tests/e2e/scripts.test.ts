@@ -97,3 +97,33 @@ async function waitForLenses(workbench: Workbench, expected = "Lock Script"): Pr
     return lenses.includes(expected) ? { ok: true, value: lenses } : { ok: false, seen: lenses };
   });
 }
+
+// Restricted Mode: the script shows (read from the files alone) and its lenses say why they do not run.
+scenario(
+  "scripts-untrusted-run-nothing",
+  {
+    files,
+    settings: { ...settings, "security.workspace.trust.enabled": true },
+    prepare: (p) => serveIndex(p),
+  },
+  async ({ workbench, workspace, prepared: index }) => {
+    await workbench.waitForStatus(PROJECT, { icons: true, timeoutMs: 60_000 });
+    await workbench.openFile("report.py");
+    await workbench.waitForStatus("$(warning) No environment (report.py) $(unlock) unlocked", { icons: true });
+    const tooltip = await workbench.statusTooltip();
+    assert.match(tooltip, /not looked for in Restricted Mode/);
+
+    await workbench.clickCodeLens("Run Script");
+    await workbench.waitForNotification("Lockstep runs scripts only in trusted workspaces");
+    await workbench.clickCodeLens("Lock Script");
+    await workbench.waitForNotification("Lockstep locks scripts only in trusted workspaces");
+    await workbench.clickCodeLens("Create Script Environment");
+    await workbench.waitForNotification("Lockstep creates script environments only in trusted workspaces");
+
+    assert.equal(existsSync(join(workspace, "report.py.lock")), false, "no lock should be written");
+    const progress = (await workbench.notificationsSeen()).filter((toast) => toast.progress);
+    assert.deepEqual(progress, [], "no script operation should have started");
+    assert.equal(await workbench.page.locator(".terminal-wrapper").count(), 0, "no terminal should be opened");
+    assert.deepEqual(index.requests(), [], "nothing should be fetched from the package index");
+  },
+);
