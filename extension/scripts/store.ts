@@ -9,9 +9,19 @@ export function isPythonFile(document: vscode.TextDocument): boolean {
   return document.uri.scheme === "file" && document.languageId === "python";
 }
 
+/** An install or uninstall in an environment adds or removes a dist-info folder. */
+const INSTALLS = "lib/*/site-packages/*.dist-info";
+// `uv pip install` touches many files at once: one status request for the burst.
+const INSTALL_DELAY_MS = 200;
+
 export class ScriptStore implements vscode.Disposable {
   /** By file path; null: asked, and the file holds no script block. */
   private readonly statuses = new Map<string, ScriptStatus | null>();
+  /**
+   * By script path: a watcher on its environment (in uv's cache, outside the workspace, which the
+   * helper's watchers do not see), so an install from a terminal re-checks the environment's drift.
+   */
+  private readonly watchers = new Map<string, { environment: string; watcher: vscode.Disposable; timer?: NodeJS.Timeout }>();
   private readonly emitter = new vscode.EventEmitter<string>();
   private readonly subscriptions: vscode.Disposable[];
   /** Fires with a script's path when its status changed. */
@@ -63,9 +73,33 @@ export class ScriptStore implements vscode.Disposable {
 
   /** What an action's result said about the script, as the helper checked it after the action. */
   set(path: string, status: ScriptStatus | null): void {
+    this.watch(path, status?.environment?.path);
     if (JSON.stringify(this.statuses.get(path)) === JSON.stringify(status)) return;
     this.statuses.set(path, status);
     this.emitter.fire(path);
+  }
+
+  private watch(path: string, environment: string | undefined): void {
+    const current = this.watchers.get(path);
+    if (current?.environment === environment) return;
+    this.unwatch(path);
+    if (!environment) return;
+    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(environment), INSTALLS));
+    const entry: { environment: string; watcher: vscode.Disposable; timer?: NodeJS.Timeout } = { environment, watcher };
+    const changed = () => {
+      clearTimeout(entry.timer);
+      entry.timer = setTimeout(() => void this.refresh(vscode.Uri.file(path)), INSTALL_DELAY_MS);
+    };
+    watcher.onDidCreate(changed);
+    watcher.onDidDelete(changed);
+    this.watchers.set(path, entry);
+  }
+
+  private unwatch(path: string): void {
+    const entry = this.watchers.get(path);
+    clearTimeout(entry?.timer);
+    entry?.watcher.dispose();
+    this.watchers.delete(path);
   }
 
   private refreshVisible(): void {
@@ -75,6 +109,7 @@ export class ScriptStore implements vscode.Disposable {
   }
 
   dispose(): void {
+    [...this.watchers.keys()].forEach((path) => this.unwatch(path));
     this.subscriptions.forEach((s) => s.dispose());
     this.emitter.dispose();
   }

@@ -1,11 +1,13 @@
 import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { artifactsDir } from "./harness/paths";
+import { promisify } from "node:util";
+import { artifactsDir, devUv } from "./harness/paths";
 import { uvProject } from "./harness/fixtures";
-import { serveIndex } from "./harness/loopback";
+import { indexEnvironment, serveIndex } from "./harness/loopback";
 import { scenario } from "./harness/scenario";
-import { waitFor } from "./harness/waits";
+import { step, waitFor } from "./harness/waits";
 import type { Workbench } from "./harness/workbench";
 
 // A uv project (no venv) with a PEP 723 script beside it, unlocked: the script is a project of its
@@ -81,6 +83,26 @@ scenario(
     await workbench.clickCodeLens("Run Script");
     await workbench.waitForTerminalLine(/^report: alpha 2\.0\s*$/, { timeoutMs: 60_000 });
     await workbench.screenshot(join(artifactsDir(), "scripts-lock-create-run.terminal.png"));
+
+    // What a person's terminal would do: another beta into the script's environment, outside the
+    // workspace (in uv's cache): the environment no longer matches the lock.
+    const environment = /Environment: (.+) \(uv's cache\)/.exec(tooltip)?.[1] ?? "";
+    const env: NodeJS.ProcessEnv = { ...process.env, ...indexEnvironment(index) };
+    for (const key of index.info.unset) delete env[key];
+    await step("uv pip install beta==1.0 into the script's environment", () =>
+      promisify(execFile)(devUv(), ["pip", "install", "--quiet", "beta==1.0", "--python", join(environment, "bin", "python")], {
+        env,
+        timeout: 60_000,
+      }),
+    );
+    await workbench.waitForStatus(/^3\.\d+\.\d+ \(report\.py\) \$\(warning\) env out of sync$/, { icons: true, timeoutMs: 30_000 });
+    const mismatch = await workbench.waitForProblem("with venv-version-mismatch", (row) =>
+      row.text.includes("lockstep venv-version-mismatch"),
+    );
+    assert.match(mismatch.text, /the environment of report\.py has beta 1\.0, but report\.py\.lock pins 1\.1/);
+    await workbench.clickCodeLens("Sync Script Environment");
+    await workbench.waitForStatus(status, { icons: true, timeoutMs: 60_000 });
+    await waitUntilNoProblem(workbench, "venv-version-mismatch");
 
     // uv found alpha on the loopback index, the only one it was given.
     assert.ok(index.requests().some((path) => path.includes("/alpha")), JSON.stringify(index.requests()));
