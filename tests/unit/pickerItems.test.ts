@@ -134,3 +134,12 @@ test("with a venv, its Python is the one offered for the pin", () => {
   const pin = pickerLists(withVenv, { ...result(), interpreters: [venv, ...fitting, ...old] }).main.find((row) => row.action?.kind === "pin");
   assert.deepEqual(pin?.action, { kind: "pin", version: "3.12" });
 });
+
+test("for a PEP 723 script: its environment first, no pin (a script has no .python-version of its own)", () => {
+  const environment = { python: fitting[1].path, name: "tool.py's environment" };
+  const lists = pickerLists({ requiresPython: ">=3.12", pythonVersion: null, venv: environment }, result(false), null, { pin: false });
+  assert.equal(lists.main.some((row) => row.action?.kind === "pin"), false);
+  const current = lists.main.find((row) => row.focus);
+  assert.equal(current?.label, "$(folder-active) Python 3.12.1 (tool.py's environment)");
+  assert.equal(current?.description, "current");
+});
