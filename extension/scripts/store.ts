@@ -1,6 +1,7 @@
 // The PEP 723 scripts the editor showed the helper, and their status: asked for when a Python file
 // becomes the active editor (finding the environment runs uv, so the helper does it on request), kept
 // current by lockstep/scriptChanged after every check.
+import { basename, dirname } from "node:path";
 import * as vscode from "vscode";
 import type { HelperClient } from "../client";
 import { Requests, type ScriptStatus } from "../protocol";
@@ -19,7 +20,7 @@ export class ScriptStore implements vscode.Disposable {
   private readonly statuses = new Map<string, ScriptStatus | null>();
   /**
    * By script path: a watcher on its environment (in uv's cache, outside the workspace, which the
-   * helper's watchers do not see), so an install from a terminal re-checks the environment's drift.
+   * helper's watchers do not see), so an install from elsewhere re-checks the environment's drift.
    */
   private readonly watchers = new Map<string, { environment: string; watcher: vscode.Disposable; timer?: NodeJS.Timeout }>();
   private readonly emitter = new vscode.EventEmitter<string>();
@@ -40,6 +41,11 @@ export class ScriptStore implements vscode.Disposable {
       }),
       vscode.window.onDidChangeActiveTextEditor((editor) => {
         if (editor && isPythonFile(editor.document)) void this.refresh(editor.document.uri);
+      }),
+      // What a terminal ran (`uv pip install …`) may have changed a script's environment; file events
+      // from outside the workspace (the watchers below) are not always delivered.
+      vscode.window.onDidEndTerminalShellExecution(() => {
+        for (const [path, status] of this.statuses) if (status?.environment) void this.refresh(vscode.Uri.file(path));
       }),
       // A block added or removed by hand: the helper stops or starts calling the file a script.
       vscode.workspace.onDidSaveTextDocument((document) => {
@@ -84,7 +90,10 @@ export class ScriptStore implements vscode.Disposable {
     if (current?.environment === environment) return;
     this.unwatch(path);
     if (!environment) return;
-    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(environment), INSTALLS));
+    // From the cache's folder of environments: uv replaces the environment's own folder when it makes
+    // it again with another Python, and a watcher on a deleted folder hears nothing more.
+    const pattern = new vscode.RelativePattern(vscode.Uri.file(dirname(environment)), `${basename(environment)}/${INSTALLS}`);
+    const watcher = vscode.workspace.createFileSystemWatcher(pattern);
     const entry: { environment: string; watcher: vscode.Disposable; timer?: NodeJS.Timeout } = { environment, watcher };
     const changed = () => {
       clearTimeout(entry.timer);

@@ -1,13 +1,11 @@
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { artifactsDir, devUv } from "./harness/paths";
 import { uvProject } from "./harness/fixtures";
-import { indexEnvironment, serveIndex } from "./harness/loopback";
+import { serveIndex } from "./harness/loopback";
 import { scenario } from "./harness/scenario";
-import { step, waitFor } from "./harness/waits";
+import { waitFor } from "./harness/waits";
 import type { Workbench } from "./harness/workbench";
 
 // A uv project (no venv) with a PEP 723 script beside it, unlocked: the script is a project of its
@@ -16,9 +14,11 @@ const SCRIPT = `# /// script
 # requires-python = ">=3.10"
 # dependencies = ["alpha>=1"]
 # ///
+import sys
+
 import alpha
 
-print(f"report: alpha {alpha.__version__}")
+print(f"report: alpha {alpha.__version__} on {sys.version_info[0]}.{sys.version_info[1]}")
 `;
 const DEPENDENCIES_LINE = 3; // 1-based
 const files = {
@@ -75,26 +75,33 @@ scenario(
 
     await workbench.clickCodeLens("Create Script Environment");
     await workbench.waitForNotificationSeen("Creating the environment of report.py", { progress: true });
-    const status = await workbench.waitForStatus(/^3\.\d+\.\d+ \(report\.py\) \$\(check\)$/, { icons: true, timeoutMs: 90_000 });
-    const tooltip = await workbench.statusTooltip();
-    assert.match(tooltip, /Environment: .*uv-cache\/environments-v2\/report-[0-9a-f]+ \(uv's cache\)/);
+    await workbench.waitForStatus(/^3\.\d+\.\d+ \(report\.py\) \$\(check\)$/, { icons: true, timeoutMs: 90_000 });
     assert.deepEqual(await waitForLenses(workbench, "Sync Script Environment"), ["Run Script", "Sync Script Environment", "Lock Script"]);
 
+    // The picker applies to the script: 3.10 (which its requires-python allows) makes its environment
+    // again with it, as uv does with --python; Run uses it too.
+    await workbench.statusItem().click();
+    const listed = await waitFor("the script's interpreter picker to list a 3.10", async () => {
+      const items = await workbench.quickPickItems();
+      return items.some((item) => /^Python 3\.10\./.test(item.label)) ? { ok: true, value: items } : { ok: false, seen: items.map((i) => i.label) };
+    });
+    const ten = listed.find((item) => /^Python 3\.10\./.test(item.label))!;
+    await workbench.chooseQuickPickItem(ten.detail, ten.label);
+    await workbench.clickNotificationButton(/report\.py's environment uses Python 3\.\d+\.\d+\. Make it again with Python 3\.10/, "Switch Environment");
+    const status = await workbench.waitForStatus(/^3\.10\.\d+ \(report\.py\) \$\(check\)$/, { icons: true, timeoutMs: 90_000 });
+    const tooltip = await workbench.statusTooltip();
+    assert.match(tooltip, /Environment: .*uv-cache\/environments-v2\/report-[0-9a-f]+ \(uv's cache\)/);
+    assert.equal(readFileSync(join(workspace, "report.py"), "utf8"), SCRIPT.replace(">=1", ">=1,<3"), "requires-python is never edited");
+
     await workbench.clickCodeLens("Run Script");
-    await workbench.waitForTerminalLine(/^report: alpha 2\.0\s*$/, { timeoutMs: 60_000 });
+    await workbench.waitForTerminalLine(/^report: alpha 2\.0 on 3\.10\s*$/, { timeoutMs: 60_000 });
     await workbench.screenshot(join(artifactsDir(), "scripts-lock-create-run.terminal.png"));
 
-    // What a person's terminal would do: another beta into the script's environment, outside the
-    // workspace (in uv's cache): the environment no longer matches the lock.
+    // A person's next command in that terminal: another beta into the script's environment, which
+    // lives outside the workspace (in uv's cache). The environment no longer matches the lock.
     const environment = /Environment: (.+) \(uv's cache\)/.exec(tooltip)?.[1] ?? "";
-    const env: NodeJS.ProcessEnv = { ...process.env, ...indexEnvironment(index) };
-    for (const key of index.info.unset) delete env[key];
-    await step("uv pip install beta==1.0 into the script's environment", () =>
-      promisify(execFile)(devUv(), ["pip", "install", "--quiet", "beta==1.0", "--python", join(environment, "bin", "python")], {
-        env,
-        timeout: 60_000,
-      }),
-    );
+    await workbench.runInTerminal(`${devUv()} pip install --quiet beta==1.0 --python ${join(environment, "bin", "python")}; echo "INSTALLED=$?"`);
+    await workbench.waitForTerminalLine(/^INSTALLED=0\s*$/, { timeoutMs: 60_000 });
     await workbench.waitForStatus(/^3\.\d+\.\d+ \(report\.py\) \$\(warning\) env out of sync$/, { icons: true, timeoutMs: 30_000 });
     const mismatch = await workbench.waitForProblem("with venv-version-mismatch", (row) =>
       row.text.includes("lockstep venv-version-mismatch"),

@@ -86,6 +86,9 @@ export class Workbench {
   private async acceptInQuickInput(key: string, what: string, mode: (value: string) => boolean, text: string): Promise<void> {
     const widget = this.page.locator(".quick-input-widget");
     const input = widget.locator(".quick-input-box input");
+    // A quick input accepted just before may still be closing: it would pass for the new one, and
+    // the text would land in the editor.
+    await step(`the previous quick input to close before ${what}`, () => widget.waitFor({ state: "hidden", timeout: 10_000 }));
     await waitFor(
       `${what} to open`,
       async () => {
@@ -96,9 +99,16 @@ export class Workbench {
       },
       { intervalMs: 500 },
     );
+    const typed = (await input.inputValue()) + text;
     await this.page.keyboard.type(text);
     const focused = widget.locator(".monaco-list-row.focused");
     await waitFor(`${what} to offer "${text}"`, async () => {
+      // Keystrokes that landed while the input was still taking focus are lost: type them again.
+      const value = await input.inputValue();
+      if (value !== typed) {
+        await input.fill(typed, { timeout: 1_000 });
+        return { ok: false, seen: `the input held ${JSON.stringify(value)}` };
+      }
       const label = (await focused.getAttribute("aria-label", { timeout: 1_000 })) ?? "";
       return label.startsWith(text) ? { ok: true, value: undefined } : { ok: false, seen: label };
     });
