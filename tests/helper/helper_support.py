@@ -123,8 +123,11 @@ class Helper:
         self.client = client
         self.initialize_result: types.InitializeResult | None = None
         self.registrations: list[types.Registration] = []
+        self.unregistered: list[str] = []
+        """The ids of the registrations the helper withdrew."""
         self.projects_changed: list[dict[str, Any]] = []
         self._changed = asyncio.Event()
+        self._registrations_changed = asyncio.Event()
 
     async def projects(self, refresh: bool = False) -> list[dict[str, Any]]:
         params = {"refresh": True} if refresh else None
@@ -143,6 +146,16 @@ class Helper:
             await within(self._changed.wait(), "lockstep/projectsChanged")
             self._changed.clear()
         return list(self.projects_changed[seen]["projects"])
+
+    async def registered(self, predicate: Callable[[Helper], bool], what: str) -> None:
+        """Wait until the helper's (un)registrations so far satisfy `predicate`."""
+
+        async def settled() -> None:
+            while not predicate(self):
+                self._registrations_changed.clear()
+                await self._registrations_changed.wait()
+
+        await within(settled(), what)
 
     def notify(self, method: str, params: Any) -> None:
         self.client.protocol.notify(method, params)
@@ -173,7 +186,13 @@ class Helper:
 @functools.cache
 def vscode_capabilities() -> types.ClientCapabilities:
     # pytest-lsp builds a fresh converter per call, which costs about a second; the result never changes.
-    return client_capabilities("visual-studio-code")
+    capabilities = client_capabilities("visual-studio-code")
+    # What vscode-languageclient 9 (the extension's client) adds to VS Code's own: RelativePattern watchers.
+    assert capabilities.workspace is not None and capabilities.workspace.did_change_watched_files is not None
+    watched = attrs.evolve(capabilities.workspace.did_change_watched_files, relative_pattern_support=True)
+    return attrs.evolve(
+        capabilities, workspace=attrs.evolve(capabilities.workspace, did_change_watched_files=watched)
+    )
 
 
 def _client_with_recorders() -> tuple[LanguageClient, Callable[[Helper], None]]:
@@ -183,6 +202,12 @@ def _client_with_recorders() -> tuple[LanguageClient, Callable[[Helper], None]]:
         @client.feature(types.CLIENT_REGISTER_CAPABILITY)
         def register(ls: LanguageClient, params: types.RegistrationParams) -> None:
             helper.registrations.extend(params.registrations)
+            helper._registrations_changed.set()
+
+        @client.feature(types.CLIENT_UNREGISTER_CAPABILITY)
+        def unregister(ls: LanguageClient, params: types.UnregistrationParams) -> None:
+            helper.unregistered.extend(u.id for u in params.unregisterations)
+            helper._registrations_changed.set()
 
         @client.feature("lockstep/projectsChanged")
         def projects_changed(ls: LanguageClient, params: Any) -> None:

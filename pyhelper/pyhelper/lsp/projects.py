@@ -2,6 +2,8 @@
 
 Any change that can change the project list (a watched file, a workspace folder, a setting) asks the
 session for a rescan; a change inside a known venv's site-packages only re-checks its projects' drift.
+Besides the workspace-wide globs here, each known venv's site-packages is watched where it is
+(`pyhelper.lsp.venvwatch`, registered after every scan).
 """
 
 from __future__ import annotations

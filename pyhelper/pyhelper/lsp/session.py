@@ -29,6 +29,7 @@ from pyhelper.findings import Finding, Severity
 from pyhelper.lsp import protocol
 from pyhelper.lsp.payloads import project_info
 from pyhelper.lsp.settings import EditorSettings
+from pyhelper.lsp.venvwatch import VenvWatchers
 from pyhelper.tomlfile import TomlDocument, parse_toml
 
 if TYPE_CHECKING:
@@ -84,6 +85,7 @@ class Session:
         """Each open pyproject buffer parsed, with the text it was parsed from."""
         self.scripts: OpenScripts | None = None
         """The PEP 723 scripts the editor showed (`pyhelper.lsp.scripts`), made on first use."""
+        self.venv_watchers = VenvWatchers(server)
 
     # The engine's long-lived parts ----------------------------------------------------------------
 
@@ -178,6 +180,7 @@ class Session:
                 remembered=self.last_good_pyprojects,
             )
             previous, self.scan = self.scan, scan
+            self.venv_watchers.follow(scan.projects, self.schedule_drift)
             self._publish_scan_findings(previous, scan)
             self._forget_removed_drift()
             # Drift states go out with the project list they belong to: one notification, not two.
