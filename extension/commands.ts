@@ -3,6 +3,7 @@ import type { HelperClient } from "./client";
 import { Commands } from "./configuration";
 import { checkDrift, updateLock } from "./drift";
 import { createEnvironment, deleteEnvironment, recreateEnvironment, syncEnvironment } from "./environments";
+import { initProject } from "./initProject";
 import { selectInterpreter } from "./picker";
 import { addDependency, removeDependency, upgradeDependency } from "./projectsView/dependencyCommands";
 import { openLockfile, openPyproject, type ProjectsView, rootOf as rootArgument } from "./projectsView/view";
@@ -35,6 +36,7 @@ export function registerCommands(
       const projects = await helper.fetchProjects(true);
       vscode.window.setStatusBarMessage(`Lockstep: ${projects.length} Python project(s) found`, 3000);
     },
+    [Commands.initProject]: () => initProject(helper),
     [Commands.selectInterpreter]: (root) => {
       const script = scriptToPick(root);
       if (script) return selectScriptInterpreter(helper, scripts, selections, script);

@@ -10,6 +10,7 @@ export const Commands = {
   showLog: "lockstep.showLog",
   restartHelper: "lockstep.restartHelper",
   refreshProjects: "lockstep.refreshProjects",
+  initProject: "lockstep.initProject",
   selectInterpreter: "lockstep.selectInterpreter",
   createEnvironment: "lockstep.createEnvironment",
   syncEnvironment: "lockstep.syncEnvironment",

@@ -9,7 +9,7 @@ import type { InterpreterSelections } from "./selections";
 import { readSettings } from "./settings";
 import { type Guarded, refusal, type ScriptOperation } from "./trust";
 
-type Operation = Exclude<Guarded, "delete" | "lock" | "dependencies" | ScriptOperation>;
+type Operation = Exclude<Guarded, "delete" | "lock" | "dependencies" | "init" | ScriptOperation>;
 
 const REQUESTS: Record<Operation, typeof Requests.createEnvironment> = {
   create: Requests.createEnvironment,

@@ -415,6 +415,12 @@ export interface ScriptActionResult {
   download: PythonDownload | null;
 }
 
+export interface InitProjectParams {
+  /** A workspace folder without a pyproject.toml (a path the client names, checked by the helper). */
+  folder: string;
+  workDoneToken?: string | number;
+}
+
 /** A request that takes no params (any given are ignored). */
 export type NoParams = Record<string, never>;
 
@@ -466,6 +472,7 @@ export const Requests = {
   scriptStatus: new RequestType<ScriptStatusParams, ScriptStatus | null, void>("lockstep/scriptStatus"),
   lockScript: new RequestType<ScriptActionParams, ScriptActionResult, void>("lockstep/lockScript"),
   syncScript: new RequestType<ScriptActionParams, ScriptActionResult, void>("lockstep/syncScript"),
+  initProject: new RequestType<InitProjectParams, UpdateLockResult, void>("lockstep/initProject"),
 } as const;
 
 /** The custom notifications (helper -> editor). */

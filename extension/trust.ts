@@ -4,7 +4,7 @@
 // (operations.py): asking here first means no confirmation and no progress for work that cannot run.
 import type { ProjectInfo } from "./protocol";
 
-export type Guarded = "create" | "sync" | "recreate" | "delete" | "lock" | "dependencies" | ScriptOperation;
+export type Guarded = "create" | "sync" | "recreate" | "delete" | "lock" | "dependencies" | "init" | ScriptOperation;
 
 /** A PEP 723 script's commands (scripts/commands.ts). */
 export type ScriptOperation = "run-script" | "sync-script" | "lock-script";
@@ -22,6 +22,7 @@ const UNTRUSTED: Record<Guarded, string> = {
   "run-script": "Lockstep runs scripts only in trusted workspaces: Run Script runs the script's code and installs its dependencies.",
   "sync-script": "Lockstep creates script environments only in trusted workspaces: installing runs code from the script's dependencies.",
   "lock-script": "Lockstep locks scripts only in trusted workspaces: locking runs the build backends of the script's dependencies.",
+  init: "Lockstep creates projects only in trusted workspaces: uv reads the folder's own configuration.",
 };
 
 export type Refusal = { reason: "untrusted"; message: string } | { reason: "invalid-pyproject"; message: string };

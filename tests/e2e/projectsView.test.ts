@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import type { Page } from "playwright-core";
@@ -225,5 +225,36 @@ scenario(
     assert.deepEqual(["pyproject.toml", "uv.lock"].map((name) => readFileSync(join(workspace, name), "utf8")), before);
     await workbench.page.keyboard.press("Escape");
     await view.waitForRow("demo/main/delta", ">=1.0 · locked 1.0 · installed 1.0");
+  },
+);
+
+// A folder with code and no project: the view's welcome button runs `uv init --bare`, the project
+// appears in the view and its new pyproject.toml is opened; nothing else is written. (No pyproject.toml:
+// Lockstep activates only when the button is clicked.)
+scenario(
+  "projects-view-create-pyproject",
+  { files: { "tool.py": "print('hi')\n" }, settings, timeoutMs: 180_000 },
+  async ({ workbench, workspace }) => {
+    const page = workbench.page;
+    await step("the Python Projects view to open from the activity bar", () =>
+      page.locator('.activitybar [aria-label^="Python Projects"]').first().click(),
+    );
+    const button = page.locator(".part.sidebar .welcome-view-content .monaco-button", { hasText: "Create pyproject.toml" });
+    await step("the welcome button Create pyproject.toml", async () => {
+      await button.waitFor({ timeout: 30_000 });
+      await button.click();
+    });
+    const view = new ProjectsView(page);
+    const rows = await waitFor("the new project in the Projects view", async () => {
+      const seen = await view.rows();
+      return seen.length > 0 ? { ok: true, value: seen } : { ok: false, seen: seen.map((r) => r.path) };
+    }, { timeoutMs: 60_000 });
+    assert.ok(rows[0].description.endsWith("no environment"), JSON.stringify(rows));
+    await step("pyproject.toml open in an editor tab", () =>
+      page.locator(".tabs-container .tab", { hasText: "pyproject.toml" }).first().waitFor({ timeout: 30_000 }),
+    );
+    const text = readFileSync(join(workspace, "pyproject.toml"), "utf8");
+    assert.match(text, /^\[project\]\nname = "[a-z0-9-]+"\nversion = "0\.1\.0"\nrequires-python = ">=3\.\d+"\ndependencies = \[\]\n$/);
+    assert.deepEqual(readdirSync(workspace).filter((entry) => !entry.startsWith(".")).sort(), ["pyproject.toml", "tool.py"]);
   },
 );

@@ -8,6 +8,7 @@ Besides the workspace-wide globs here, each known venv's site-packages is watche
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
@@ -19,7 +20,7 @@ from pygls.uris import to_fs_path
 
 from pyhelper.lockfiles.registry import watch_globs
 from pyhelper.lsp import protocol, scripts
-from pyhelper.lsp.session import Session
+from pyhelper.lsp.session import UNTRUSTED, Session, WorkDone, run_reported
 from pyhelper.lsp.settings import read_settings
 
 log = logging.getLogger(__name__)
@@ -116,6 +117,43 @@ async def on_projects(session: Session, params: protocol.ProjectsParams) -> prot
     return {"projects": session.project_infos(scan.projects)}
 
 
+async def on_init_project(session: Session, params: protocol.InitProjectParams) -> protocol.UpdateLockResult:
+    """Create a pyproject.toml in a workspace folder with none (`pyhelper.initproject`), then rescan."""
+    import os
+    import threading
+
+    from pyhelper.initproject import init_project
+    from pyhelper.interpreters.choice import choose_interpreter
+    from pyhelper.uvtool import find_uv
+
+    if not session.settings.trusted:
+        return {"status": "failed", "message": UNTRUSTED.format(doing="creates projects")}
+    folder = Path(params["folder"])
+    if folder not in session.folders():  # only a folder the editor opened, never a path the client made up
+        return {"status": "failed", "message": f"{folder} is not a workspace folder."}
+    settings = session.settings
+
+    def chosen_python() -> Path | None:
+        interpreters = session.discovery().interpreters()
+        chosen = choose_interpreter(interpreters, preference=settings.python_preference).chosen
+        return Path(chosen.path) if chosen is not None else None
+
+    python = await asyncio.to_thread(chosen_python)
+    uv = await asyncio.to_thread(find_uv, settings.uv_path, os.environ)
+    progress = WorkDone(
+        session.server, params.get("workDoneToken"), f"Creating pyproject.toml in {folder.name}"
+    )
+
+    def work(cancel: threading.Event) -> protocol.UpdateLockResult:
+        outcome = init_project(folder, uv, python, os.environ, cancel)
+        return {"status": outcome.status, "message": outcome.message}
+
+    answer = await run_reported(work, progress)
+    if answer["status"] == "ok":
+        session.request_scan(delay=0)
+    return answer
+
+
 HANDLERS: dict[str, Callable[..., Any]] = {
     types.INITIALIZE: on_initialize,
     types.INITIALIZED: on_initialized,
@@ -123,4 +161,5 @@ HANDLERS: dict[str, Callable[..., Any]] = {
     types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS: on_workspace_folders,
     types.WORKSPACE_DID_CHANGE_CONFIGURATION: on_configuration,
     protocol.PROJECTS: on_projects,
+    protocol.INIT_PROJECT: on_init_project,
 }

@@ -33,6 +33,7 @@ CHANGE_DEPENDENCY = "lockstep/changeDependency"
 SCRIPT_STATUS = "lockstep/scriptStatus"
 LOCK_SCRIPT = "lockstep/lockScript"
 SYNC_SCRIPT = "lockstep/syncScript"
+INIT_PROJECT = "lockstep/initProject"
 # Notifications (helper -> client)
 PROJECTS_CHANGED = "lockstep/projectsChanged"
 SCRIPT_CHANGED = "lockstep/scriptChanged"
@@ -449,6 +450,15 @@ class ScriptActionResult(TypedDict):
     """With `needs-python`: the build the catalogue has for it, when it has one."""
 
 
+class _InitProjectFields(TypedDict):
+    folder: str
+    """A workspace folder without a pyproject.toml (a path the client names, checked by the helper)."""
+
+
+class InitProjectParams(_InitProjectFields, total=False):
+    workDoneToken: str | int
+
+
 class NoParams(TypedDict, total=False):
     """A request that takes no params (any given are ignored)."""
 
@@ -519,6 +529,7 @@ REQUESTS = (
     Request(SCRIPT_STATUS, ScriptStatusParams, ScriptStatus | None),
     Request(LOCK_SCRIPT, ScriptActionParams, ScriptActionResult),
     Request(SYNC_SCRIPT, ScriptActionParams, ScriptActionResult),
+    Request(INIT_PROJECT, InitProjectParams, UpdateLockResult),
 )
 NOTIFICATIONS = (Notification(PROJECTS_CHANGED, ProjectsResult), Notification(SCRIPT_CHANGED, ScriptStatus))
 
