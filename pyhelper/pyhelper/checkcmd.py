@@ -61,14 +61,14 @@ def run(paths: list[str], output_format: str, out: TextIO = sys.stdout, err: Tex
         return 2
     findings = list(found)
     findings.sort(key=lambda finding: (str(finding.path), finding.range.start, finding.code))
-    render = {"text": _text, "json": _json, "github": _github}[output_format]
+    render = {"text": _text, "json": render_json, "github": render_github}[output_format]
     out.write(render(findings))
     if any(f.code in _UNREADABLE for f in findings):
         return 2
     return 1 if is_drift(findings) else 0
 
 
-def _relative(path: Path) -> str:
+def relative(path: Path) -> str:
     """`path` from the current folder; absolute when there is no relative way (another drive)."""
     try:
         return Path(os.path.relpath(path)).as_posix()
@@ -76,23 +76,28 @@ def _relative(path: Path) -> str:
         return path.as_posix()
 
 
-def _text(results: list[Finding]) -> str:
-    lines = [
-        f"{_relative(f.path)}:{f.range.start.line + 1}:{f.range.start.character + 1}: "
+def text_lines(results: list[Finding]) -> list[str]:
+    """`path:line:column: severity code message`, as compilers and linters write them."""
+    return [
+        f"{relative(f.path)}:{f.range.start.line + 1}:{f.range.start.character + 1}: "
         f"{f.severity.label} {f.code} {f.message}"
         for f in results
     ]
+
+
+def _text(results: list[Finding]) -> str:
+    lines = text_lines(results)
     errors = sum(f.severity <= Severity.WARNING for f in results)
     lines.append(f"{errors} problem{'s' if errors != 1 else ''} found" if errors else "lockfiles in sync")
     return "\n".join(lines) + "\n"
 
 
-def _json(results: list[Finding]) -> str:
+def render_json(results: list[Finding], **extra: object) -> str:
     import json
 
     diagnostics = [
         {
-            "file": _relative(f.path),
+            "file": relative(f.path),
             "range": {
                 "start": {"line": f.range.start.line, "character": f.range.start.character},
                 "end": {"line": f.range.end.line, "character": f.range.end.character},
@@ -103,14 +108,14 @@ def _json(results: list[Finding]) -> str:
         }
         for f in results
     ]
-    return json.dumps({"diagnostics": diagnostics}, indent=2, ensure_ascii=False) + "\n"
+    return json.dumps({"diagnostics": diagnostics, **extra}, indent=2, ensure_ascii=False) + "\n"
 
 
-def _github(results: list[Finding]) -> str:
+def render_github(results: list[Finding]) -> str:
     lines = []
     for f in results:
         properties = {
-            "file": _relative(f.path),
+            "file": relative(f.path),
             "line": f.range.start.line + 1,
             "col": f.range.start.character + 1,
             "endLine": f.range.end.line + 1,
@@ -118,13 +123,13 @@ def _github(results: list[Finding]) -> str:
             "title": f.code,
         }
         rendered = ",".join(
-            f"{key}={_escape(str(value), property=True)}" for key, value in properties.items()
+            f"{key}={github_escape(str(value), property=True)}" for key, value in properties.items()
         )
-        lines.append(f"::{_GITHUB_LEVEL.get(f.severity, 'notice')} {rendered}::{_escape(f.message)}")
+        lines.append(f"::{_GITHUB_LEVEL.get(f.severity, 'notice')} {rendered}::{github_escape(f.message)}")
     return "".join(line + "\n" for line in lines)
 
 
-def _escape(value: str, *, property: bool = False) -> str:
+def github_escape(value: str, *, property: bool = False) -> str:
     # GitHub's workflow-command escaping; property values also escape their separators.
     value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
     return value.replace(":", "%3A").replace(",", "%2C") if property else value

@@ -1,4 +1,4 @@
-"""Command line entry point: `pyhelper serve | check | python ...`.
+"""Command line entry point: `pyhelper serve | check | audit | python ...`.
 
 Each subcommand's work lives in its own module and is imported only when that subcommand runs, so
 `pyhelper serve` does not pay for the CLI-only code and vice versa. The plain spellings of `pyhelper
@@ -108,6 +108,12 @@ def _exit_now(status: int) -> None:
     os._exit(status)
 
 
+def _audit(args: argparse.Namespace) -> int:
+    from pyhelper.auditcmd import run
+
+    return run(args.path, args.format, args.ignore or (), offline=args.offline)
+
+
 def build_parser() -> argparse.ArgumentParser:
     import argparse
 
@@ -130,6 +136,27 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--format", choices=CHECK_FORMATS, default=CHECK_FORMATS[0])
     check.set_defaults(run=_check)
+
+    audit = commands.add_parser(
+        "audit",
+        help="known vulnerabilities and yanked versions of locked packages "
+        "(exit 0 clean, 1 findings, 2 could not check, offline included)",
+    )
+    audit.add_argument(
+        "path", nargs="?", default=".", metavar="PATH", help="folder searched for locked projects"
+    )
+    audit.add_argument("--format", choices=("text", "json", "github", "sarif"), default="text")
+    audit.add_argument(
+        "--ignore",
+        action="append",
+        metavar="ID",
+        help="an accepted advisory id or alias (repeatable; with a reason: "
+        "[tool.lockstep] ignore-advisories)",
+    )
+    audit.add_argument(
+        "--offline", action="store_true", help="no network: only answers cached and still fresh are used"
+    )
+    audit.set_defaults(run=_audit)
 
     python = commands.add_parser("python", help="find and manage Python interpreters")
     python_commands = python.add_subparsers(dest="python_command", metavar="COMMAND", required=True)

@@ -172,6 +172,21 @@ SCRIPT_BLOCK_DUPLICATE = _register(
     "A script has two `# /// script` blocks, which PEP 723 makes an error.",
 )
 
+# Dependency health: what the index says of the locked versions (pyhelper.health) -------------------------
+LOCK_VULNERABLE = _register(
+    "lock-vulnerable",
+    Severity.WARNING,
+    None,
+    "A locked version has known vulnerabilities (the index's JSON API); on the lock entry and on the "
+    "requirement that brings it in.",
+)
+LOCK_YANKED = _register(
+    "lock-yanked",
+    Severity.WARNING,
+    None,
+    "A locked version is yanked from its index (PEP 592), with the yank reason.",
+)
+
 # The lock vs the environment -------------------------------------------------------------------------
 VENV_MISSING_PACKAGE = _register(
     "venv-missing-package",

@@ -413,20 +413,12 @@ def _check_url(url: str, mirror: str | None) -> None:
 
 
 def _ssl_context() -> ssl.SSLContext:
-    """certifi's bundle, the OS store, and SSL_CERT_FILE / SSL_CERT_DIR (proxies with their own CA)."""
-    import certifi
+    from pyhelper.certificates import CertificateError, ssl_context
 
-    context = ssl.create_default_context(cafile=certifi.where())
-    context.load_default_certs()
-    cafile, capath = os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR")
-    if cafile or capath:
-        try:
-            context.load_verify_locations(cafile=cafile or None, capath=capath or None)
-        except (OSError, ssl.SSLError) as exc:
-            raise InstallError(
-                f"cannot load the CA certificates from SSL_CERT_FILE/SSL_CERT_DIR: {exc}"
-            ) from None
-    return context
+    try:
+        return ssl_context()
+    except CertificateError as exc:
+        raise InstallError(str(exc)) from None
 
 
 def _http_client(settings: InstallSettings) -> httpx.Client:

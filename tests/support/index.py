@@ -5,6 +5,12 @@ speaks PEP 503 (HTML simple API) with PEP 658/714 metadata files, which is what 
 PyPI. Wheels are pure Python and written directly as zip files (METADATA, WHEEL, RECORD, optional
 entry points), so building the whole catalogue takes milliseconds and needs no build backend.
 
+For dependency health it also plays PyPI's other faces: `yank` marks a version's files yanked (PEP 592,
+`data-yanked` in HTML, `yanked` in PEP 691 JSON, which it serves when `simple_json` is on and the client
+asks for it), `advise` gives a release vulnerabilities in the PyPI JSON API (`/pypi/<name>/<version>/json`),
+every page carries an ETag and `Cache-Control: max-age=<max_age>` and answers `If-None-Match` with 304,
+and `misbehave` makes the answers under a path malformed, huge or endless (a hostile mirror).
+
 Beyond serving, the index can hold back a file (`hold`) until the test releases it: a test waits for
 the request to arrive (`wait_for_request`), so "cancel in the middle of an install" is a condition,
 not a sleep.
@@ -20,6 +26,7 @@ import base64
 import hashlib
 import html
 import http.server
+import json
 import os
 import shutil
 import signal
@@ -165,6 +172,13 @@ class PackageIndex:
         self._requests: list[str] = []
         self._server: http.server.ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        self._yanked: dict[tuple[str, str], str] = {}
+        self._advisories: dict[tuple[str, str], list[dict[str, object]]] = {}
+        self._misbehaving: dict[str, str] = {}
+        self.simple_json = False
+        """Serve PEP 691 JSON to clients that prefer it (uv does: off by default, its tests read HTML)."""
+        self.max_age = 600
+        """`Cache-Control: max-age` of every page (0: every use revalidates, answered by 304)."""
 
     # Filling ----------------------------------------------------------------------------------
 
@@ -197,6 +211,44 @@ class PackageIndex:
             for filename, file in list(self._files.items()):
                 if file.project == project and filename.split("-")[1] == version:
                     del self._files[filename]
+
+    def yank(self, name: str, version: str, reason: str = "") -> None:
+        """Mark every file of a version yanked (PEP 592), with `reason` (empty: none given)."""
+        with self._lock:
+            self._yanked[canonicalize_name(name), version] = reason
+
+    def advise(self, name: str, version: str, *advisories: Mapping[str, object]) -> None:
+        """The PyPI JSON API's `vulnerabilities` of a release: dicts with `id`, `aliases`, `summary`,
+        `fixed_in`, `link` (PyPI's field names)."""
+        with self._lock:
+            self._advisories[canonicalize_name(name), version] = [dict(a) for a in advisories]
+
+    def misbehave(self, path_suffix: str, mode: str | None) -> None:
+        """Answer requests ending with `path_suffix` with `malformed` JSON, a `huge` body (over any
+        cap), an `endless` stream, or normally again (None)."""
+        with self._lock:
+            if mode is None:
+                self._misbehaving.pop(path_suffix, None)
+            else:
+                self._misbehaving[path_suffix] = mode
+
+    def release_json(self, name: str, version: str) -> bytes | None:
+        project = canonicalize_name(name)
+        files = [f for f in self._projects().get(project, []) if f.path.name.split("-")[1] == version]
+        if not files:
+            return None
+        with self._lock:
+            vulnerabilities = self._advisories.get((project, version), [])
+        info = {"name": name, "version": version}
+        return json.dumps({"info": info, "urls": [], "vulnerabilities": vulnerabilities}).encode()
+
+    def _yank_of(self, file: _File) -> str | None:
+        with self._lock:
+            return self._yanked.get((file.project, file.path.name.split("-")[1]))
+
+    def _misbehaviour(self, path: str) -> str | None:
+        with self._lock:
+            return next((mode for suffix, mode in self._misbehaving.items() if path.endswith(suffix)), None)
 
     def wheel(self, name: str, version: str) -> Path:
         project = canonicalize_name(name)
@@ -331,7 +383,16 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         path = unquote(self.path.split("?", 1)[0])
         self.index._record(path)
         parts = [part for part in path.split("/") if part]
-        if parts == ["simple"]:
+        mode = self.index._misbehaviour(path)
+        if mode is not None:
+            self._misbehave(mode)
+        elif len(parts) == 4 and parts[0] == "pypi" and parts[3] == "json":
+            body = self.index.release_json(parts[1], parts[2])
+            if body is None:
+                self._send(404, b"not found", "text/plain")
+            else:
+                self._send(200, body, "application/json")
+        elif parts == ["simple"]:
             links = "".join(f'<a href="{name}/">{name}</a>\n' for name in self.index._projects())
             self._send(200, _page("Simple index", links).encode(), "text/html")
         elif len(parts) == 2 and parts[0] == "simple":
@@ -339,11 +400,12 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             if files is None:
                 self._send(404, b"not found", "text/plain")
                 return
-            self._send(
-                200,
-                _page(parts[1], "".join(_link(file) for file in files)).encode(),
-                "text/html",
-            )
+            accept = self.headers.get("Accept", "")
+            if self.index.simple_json and accept.startswith("application/vnd.pypi.simple.v1+json"):
+                self._send(200, self._project_json(parts[1], files), "application/vnd.pypi.simple.v1+json")
+                return
+            links = "".join(_link(file, self.index._yank_of(file)) for file in files)
+            self._send(200, _page(parts[1], links).encode(), "text/html")
         elif len(parts) == 2 and parts[0] == "files":
             self._send_file(parts[1])
         else:
@@ -360,22 +422,77 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         body = file.metadata if is_metadata else file.path.read_bytes()
         self._send(200, body, "application/octet-stream")
 
-    def _send(self, status: int, body: bytes, content_type: str) -> None:
+    def _project_json(self, name: str, files: list[_File]) -> bytes:
+        entries = []
+        for file in files:
+            yank = self.index._yank_of(file)
+            entries.append(
+                {
+                    "filename": file.path.name,
+                    "url": f"../../files/{file.path.name}",
+                    "hashes": {"sha256": file.sha256},
+                    "yanked": (yank or True) if yank is not None else False,
+                }
+            )
+        return json.dumps({"meta": {"api-version": "1.0"}, "name": name, "files": entries}).encode()
+
+    def _misbehave(self, mode: str) -> None:
         try:
+            if mode == "malformed":
+                self._send(200, b'{"files": [{"filename": ', "application/vnd.pypi.simple.v1+json")
+            elif mode == "huge":
+                # No Content-Length lie needed: the body itself is past every cap.
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Connection", "close")
+                self.end_headers()
+                chunk = b" " * 2**20
+                for _ in range(80):
+                    self.wfile.write(chunk)
+            elif mode == "endless":
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Connection", "close")
+                self.end_headers()
+                self.wfile.write(b'{"info": {}, "vulnerabilities": [')
+                while True:  # until the client hangs up
+                    self.wfile.write(b'{"id": "X"},' * 1024)
+            else:
+                raise ValueError(f"unknown misbehaviour {mode!r}")
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        self.close_connection = True
+
+    def _send(self, status: int, body: bytes, content_type: str) -> None:
+        etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
+        try:
+            if status == 200 and self.headers.get("If-None-Match") == etag:
+                self.send_response(304)
+                self.send_header("ETag", etag)
+                self.send_header("Cache-Control", f"max-age={self.index.max_age}")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
             self.send_response(status)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))
+            if status == 200:
+                self.send_header("ETag", etag)
+                self.send_header("Cache-Control", f"max-age={self.index.max_age}")
             self.end_headers()
             self.wfile.write(body)
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up (a cancelled install): nothing to answer
 
 
-def _link(file: _File) -> str:
+def _link(file: _File, yank: str | None = None) -> str:
     metadata_hash = hashlib.sha256(file.metadata).hexdigest()
     attributes = (
         f' data-core-metadata="sha256={metadata_hash}" data-dist-info-metadata="sha256={metadata_hash}"'
     )
+    if yank is not None:
+        attributes += f' data-yanked="{html.escape(yank)}"'
+
     if file.requires_python:
         attributes += f' data-requires-python="{html.escape(file.requires_python)}"'
     name = file.path.name

@@ -31,6 +31,7 @@ way and sees it found and checked end to end.
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -38,6 +39,7 @@ from typing import Any, TypeVar, cast
 
 from pyhelper import boundedread, codes
 from pyhelper.findings import Finding, Range, Severity
+from pyhelper.lockfiles.format import LockEntry
 from pyhelper.requirements import canonicalize_name
 from pyhelper.tomlfile import MAX_VALUES, TOMLDecodeError, TomlDocument, loads, structure_count
 
@@ -248,15 +250,71 @@ def versions_by_name(
 class TableLock:
     """A lock read whole by tomllib, whose `[[package]]` tables give name and version (poetry, pdm)."""
 
+    packages_key = "package"
+
     def __init__(self, doc: TomlDocument) -> None:
         self.doc = doc
         self.by_name = self._read_versions()
 
     def _read_versions(self) -> dict[str, list[str | None]]:
-        return versions_by_name(self.doc.data.get("package"))
+        return versions_by_name(self.doc.data.get(self.packages_key))
 
     def versions(self, name: str) -> list[str | None]:
         return self.by_name.get(name, [])
+
+    def entries(self) -> list[LockEntry]:
+        """Poetry's `dependencies` table, PDM's list of PEP 508 strings, pylock's list of tables; a package
+        from a path, a URL or git (Poetry's `source.type`, PDM's and pylock's own keys) is no index's."""
+        found: list[LockEntry] = []
+        packages = self.doc.data.get(self.packages_key)
+        for at, package in enumerate(packages if isinstance(packages, list) else []):
+            if not isinstance(package, dict) or not isinstance(package.get("name"), str):
+                continue
+            version = package.get("version")
+            source = package.get("source")
+            source = source if isinstance(source, dict) else {}
+            kind = source.get("type")
+            index = source.get("url") if kind == "legacy" else package.get("index")
+            local = (kind not in (None, "legacy")) or any(key in package for key in _NOT_FROM_AN_INDEX)
+            where = self.doc.range_of((self.packages_key, at, "name")) or Range.at(0)
+            found.append(
+                LockEntry(
+                    canonicalize_name(package["name"]),
+                    version if isinstance(version, str) else None,
+                    where,
+                    index if isinstance(index, str) else None,
+                    not local,
+                    _dependency_names(package.get("dependencies")),
+                )
+            )
+        return found
+
+
+# Keys of a PDM or pylock.toml package entry that say where it comes from when that is no index.
+_NOT_FROM_AN_INDEX = ("path", "url", "git", "vcs", "directory", "archive")
+
+
+def _dependency_names(value: object) -> tuple[str, ...]:
+    if isinstance(value, dict):
+        names = [str(key) for key in value]
+    elif isinstance(value, list):
+        names = [_requirement_name(item) for item in value]
+    else:
+        names = []
+    return tuple(dict.fromkeys(canonicalize_name(name) for name in names if name))
+
+
+def _requirement_name(item: object) -> str:
+    if isinstance(item, dict):
+        name = item.get("name")
+        return name if isinstance(name, str) else ""
+    if isinstance(item, str):
+        match = _NAME.match(item)
+        return match.group(0) if match else ""
+    return ""
+
+
+_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?")
 
 
 # A uv.lock entry for the project itself (or a workspace member) installs nothing from an index.

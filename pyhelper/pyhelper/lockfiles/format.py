@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, Literal, NamedTuple, TypeVar
 
-from pyhelper.findings import Finding
+from pyhelper.findings import Finding, Range
 from pyhelper.requirements import canonicalize_name, get_in, requirement_list, table
 from pyhelper.tomlfile import KeyPath, TomlDocument
 
@@ -86,6 +86,23 @@ class Selecting(NamedTuple):
     """Where a format keeps what it derives from a parsed lock (uv's dependency graph)."""
 
 
+class LockEntry(NamedTuple):
+    """One package a lock pins, for questions asked of its version (dependency health)."""
+
+    name: str
+    """PEP 503 name."""
+    version: str | None
+    range: Range
+    """Where its entry starts in the lock (its `name = ...` line)."""
+    index_url: str | None
+    """The index the lock says it comes from (uv's registry URL, Poetry's source URL); None: the project's
+    default index. Only entries `from_index` are asked about."""
+    from_index: bool
+    """Whether it comes from a package index (not the project itself, a path, a URL or git)."""
+    dependencies: tuple[str, ...]
+    """PEP 503 names it depends on (any extra, any group, any marker), for the chain that brings it in."""
+
+
 class LockFormat(Generic[L]):
     """One lock format. `L` is the parsed lock its `parse` returns.
 
@@ -114,6 +131,7 @@ class LockFormat(Generic[L]):
         lock_tool_docs: str | None = None,
         requirement_places: Callable[[TomlDocument], Iterable[RequirementPlace]] = lambda _: (),
         shared_root: Callable[[Path, Loader], Path] | None = None,
+        entries: Callable[[L], Sequence[LockEntry]] = lambda _: (),
     ) -> None:
         self.name = name
         """Short and stable: the `LockCache` kind, `drift.environment.LockSelection.manager`, messages."""
@@ -156,6 +174,8 @@ class LockFormat(Generic[L]):
         self.shared_root = shared_root
         """For formats whose lock may sit above the project (a uv workspace): the folder whose lock covers
         the project at this path (the path itself when none does)."""
+        self.entries = entries
+        """Every package the lock pins, with where its entry is and what it depends on."""
 
     def __repr__(self) -> str:
         return f"LockFormat({self.name!r})"

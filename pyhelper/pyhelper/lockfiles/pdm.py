@@ -325,6 +325,7 @@ FORMAT: LockFormat[PdmLock] = LockFormat(
     name="pdm",
     manager="pdm",
     parse=parse_lock,
+    entries=PdmLock.entries,
     # `pdm sync --clean` never removes the packaging tools.
     sync_keeps=frozenset({"pip", "setuptools", "wheel"}),
     check=of_pyproject(check),

@@ -228,6 +228,7 @@ FORMAT: LockFormat[PoetryLock] = LockFormat(
     name="poetry",
     manager="poetry",
     parse=parse_lock,
+    entries=PoetryLock.entries,
     # `poetry sync` keeps an unlocked pip (for externally managed venvs).
     sync_keeps=frozenset({"pip"}),
     check=of_pyproject(check),

@@ -34,6 +34,8 @@ from pyhelper.tomlfile import TomlDocument, parse_toml
 class PyLock(TableLock):
     """A PEP 751 lock: only the packages whose marker holds for the default environment count."""
 
+    packages_key = "packages"
+
     def _read_versions(self) -> dict[str, list[str | None]]:
         environment = _lock_environment(self.doc.data)
         return versions_by_name(self.doc.data.get("packages"), lambda p: _applies(p, environment))
@@ -150,6 +152,7 @@ FORMAT: LockFormat[PyLock] = LockFormat(
     parse=parse_lock,
     check=of_pyproject(check),
     versions=PyLock.versions,
+    entries=PyLock.entries,
     file_names=("pylock.toml",),
     # PEP 751: `pylock.toml`, or `pylock.<name>.toml` where the name has no dots.
     file_pattern=re.compile(r"^pylock\.[^.]+\.toml$"),

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from pyhelper import boundedread, codes, markers
 from pyhelper.findings import Finding, Range, Related, Severity
 from pyhelper.lockfiles.compare import Have, LockView, Parts, Want, compare_requirements
-from pyhelper.lockfiles.format import Checking, Loader, LockFormat, Selecting, in_lists
+from pyhelper.lockfiles.format import Checking, Loader, LockEntry, LockFormat, Selecting, in_lists
 from pyhelper.requirements import (
     Declared,
     canonicalize_name,
@@ -131,6 +131,22 @@ class UvLock:
 
     def versions(self, name: str) -> list[str | None]:
         return [package.version for package in self.by_name.get(name, [])]
+
+    def entries(self) -> list[LockEntry]:
+        depends: dict[int, dict[str, None]] = {}
+        for owner, _, name, _, _ in self._edges():
+            depends.setdefault(owner.offset, {})[name] = None
+        return [
+            LockEntry(
+                package.name,
+                package.version,
+                self.line_at(max(self.text.find("name = ", package.offset), package.offset)),
+                package.source if package.source_kind == "registry" else None,
+                package.source_kind == "registry",
+                tuple(depends.get(package.offset, ())),
+            )
+            for package in self.packages
+        ]
 
     @cached_property
     def dependency_problems(self) -> list[tuple[int, str]]:
@@ -1524,6 +1540,7 @@ FORMAT: LockFormat[UvLock] = LockFormat(
     parse=parse_lock,
     check=_check,
     versions=UvLock.versions,
+    entries=UvLock.entries,
     file_names=("uv.lock",),
     declared=lambda data: "uv" in table(data.get("tool")),
     select=_select,

@@ -1,0 +1,139 @@
+"""The one HTTP client of dependency health: every byte the health checks read from a network comes
+through here (the `health-network-in-one-client` contract in pyhelper/pyproject.toml).
+
+One pooled httpx client honouring proxies (`trust_env`) and SSL_CERT_FILE/SSL_CERT_DIR, at most
+`concurrency` requests at once, a timeout per network operation and a deadline per response, and a
+cap on every body: an index is a stranger's server that may stream forever, trickle, or send a
+gigabyte of JSON.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from types import TracebackType
+from typing import TYPE_CHECKING, NamedTuple
+
+from pyhelper import __version__
+from pyhelper.certificates import CertificateError, ssl_context
+
+if TYPE_CHECKING:
+    import httpx
+
+CONCURRENCY = 16
+TIMEOUT = 15.0
+"""Seconds without progress (connecting, or between two pieces of a body) before a request fails."""
+DEADLINE = 60.0
+"""Seconds a whole response may take: a server trickling a byte at a time never times out otherwise."""
+
+
+class Request(NamedTuple):
+    url: str
+    headers: Mapping[str, str]
+    max_bytes: int
+
+
+class Response(NamedTuple):
+    url: str
+    status: int
+    headers: Mapping[str, str]
+    """Lower-cased names."""
+    body: bytes
+
+
+class FetchError(Exception):
+    """A request that got no usable answer; `offline` when no connection could be made at all."""
+
+    def __init__(self, url: str, message: str, *, offline: bool = False) -> None:
+        super().__init__(f"{url}: {message}")
+        self.url, self.reason, self.offline = url, message, offline
+
+
+class IndexClient:
+    def __init__(
+        self, *, concurrency: int = CONCURRENCY, timeout: float = TIMEOUT, deadline: float = DEADLINE
+    ) -> None:
+        import httpx
+
+        try:
+            verify = ssl_context()
+        except CertificateError as exc:
+            raise FetchError("https://", str(exc), offline=True) from None
+        self.concurrency, self.timeout, self.deadline = concurrency, timeout, deadline
+        self._client = httpx.Client(
+            trust_env=True,
+            verify=verify,
+            timeout=httpx.Timeout(timeout),
+            limits=httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency),
+            follow_redirects=True,
+            headers={"User-Agent": f"lockstep-pyhelper/{__version__}"},
+            event_hooks={"request": [_vet]},
+        )
+
+    def get(self, request: Request) -> Response:
+        """One GET; raises FetchError for no answer, a body over the cap or past the deadline."""
+        import httpx
+
+        started = time.monotonic()
+        try:
+            with self._client.stream("GET", request.url, headers=dict(request.headers)) as response:
+                declared = response.headers.get("Content-Length", "")
+                if declared.isdigit() and int(declared) > request.max_bytes:
+                    raise FetchError(request.url, _too_large(request.max_bytes))
+                chunks: list[bytes] = []
+                received = 0
+                for chunk in response.iter_bytes():
+                    received += len(chunk)
+                    if received > request.max_bytes:
+                        raise FetchError(request.url, _too_large(request.max_bytes))
+                    if time.monotonic() - started > self.deadline:
+                        raise FetchError(request.url, f"the answer took longer than {self.deadline:g} s")
+                    chunks.append(chunk)
+                headers = {key.lower(): value for key, value in response.headers.items()}
+                return Response(str(response.url), response.status_code, headers, b"".join(chunks))
+        except FetchError:
+            raise
+        except httpx.ConnectError as exc:
+            raise FetchError(request.url, f"cannot connect ({exc})", offline=True) from None
+        except httpx.TimeoutException:
+            raise FetchError(request.url, f"no answer for {self.timeout:g} s") from None
+        except httpx.RemoteProtocolError as exc:
+            raise FetchError(request.url, f"the connection was cut ({exc})") from None
+        except (httpx.HTTPError, httpx.InvalidURL, ValueError) as exc:
+            raise FetchError(request.url, str(exc) or type(exc).__name__) from None
+
+    def get_many(self, requests: Sequence[Request]) -> list[Response | FetchError]:
+        """Every request, `concurrency` at a time, answers in the requests' order."""
+
+        def one(request: Request) -> Response | FetchError:
+            try:
+                return self.get(request)
+            except FetchError as error:
+                return error
+
+        if len(requests) <= 1:
+            return [one(request) for request in requests]
+        with ThreadPoolExecutor(min(self.concurrency, len(requests)), "health-fetch") as pool:
+            return list(pool.map(one, requests))
+
+    def close(self) -> None:
+        self._client.close()
+
+    def __enter__(self) -> IndexClient:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, value: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        self.close()
+
+
+def _vet(request: httpx.Request) -> None:
+    # Runs for redirects too: an index may only send us on to another http(s) URL.
+    if request.url.scheme not in ("http", "https"):
+        raise ValueError(f"refusing to follow {request.url}: only http(s) URLs are read")
+
+
+def _too_large(cap: int) -> str:
+    return f"the answer is larger than {cap // 2**20} MB, more than any real index page; refused"
