@@ -47,6 +47,7 @@ export const SettingKeys = {
   diagnosticsEnabled: "diagnostics.enabled",
   diagnosticsSeverity: "diagnostics.severity",
   diagnosticsExtraneous: "diagnostics.extraneous",
+  healthNetwork: "health.network",
 } as const;
 
 /** Each setting's value, of the type package.json declares. */
@@ -66,6 +67,7 @@ export interface SettingValues {
   diagnosticsEnabled: boolean;
   diagnosticsSeverity: Record<string, "error" | "warning" | "information" | "hint" | "off">;
   diagnosticsExtraneous: boolean;
+  healthNetwork: boolean;
 }
 
 /** package.json's defaults. */
@@ -85,6 +87,7 @@ export const DEFAULTS: SettingValues = {
   diagnosticsEnabled: true,
   diagnosticsSeverity: {},
   diagnosticsExtraneous: false,
+  healthNetwork: true,
 };
 
 /** The settings the helper reads (HelperSettings): a change is pushed to it, not a restart. */
@@ -100,4 +103,5 @@ export const HELPER_SETTINGS = [
   "diagnosticsEnabled",
   "diagnosticsSeverity",
   "diagnosticsExtraneous",
+  "healthNetwork",
 ] as const satisfies readonly (keyof SettingValues)[];

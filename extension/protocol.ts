@@ -455,6 +455,8 @@ export interface HelperSettings {
   diagnosticsSeverity: Record<string, DiagnosticLevel>;
   /** Show packages the venv has beyond the lock (as hints). */
   diagnosticsExtraneous: boolean;
+  /** Ask the projects' package indexes about locked versions (vulnerabilities, yanks); off: no network. */
+  healthNetwork: boolean;
 }
 
 /** The custom requests (editor -> helper). */

@@ -494,6 +494,8 @@ class HelperSettings(TypedDict):
     """Per-code severity overrides, e.g. `{"venv-extraneous": "warning"}`."""
     diagnosticsExtraneous: bool
     """Show packages the venv has beyond the lock (as hints)."""
+    healthNetwork: bool
+    """Ask the projects' package indexes about locked versions (vulnerabilities, yanks); off: no network."""
 
 
 @dataclass(frozen=True)

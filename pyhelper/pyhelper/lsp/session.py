@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from pyhelper.environments import EnvironmentOptions, Environments, Event
     from pyhelper.interpreters.choice import InterpreterDecision
     from pyhelper.interpreters.discovery import Discovery
+    from pyhelper.lsp.health import HealthChecks
     from pyhelper.lsp.scripts import OpenScripts
     from pyhelper.projects import Project, Scan
 
@@ -86,6 +87,7 @@ class Session:
         self.scripts: OpenScripts | None = None
         """The PEP 723 scripts the editor showed (`pyhelper.lsp.scripts`), made on first use."""
         self.venv_watchers = VenvWatchers(server)
+        self._health: HealthChecks | None = None
 
     # The engine's long-lived parts ----------------------------------------------------------------
 
@@ -120,6 +122,13 @@ class Session:
 
         settings = self.settings
         return EnvironmentOptions(venv=settings.venv, seed=settings.venv_seed, uv_path=settings.uv_path)
+
+    def health(self) -> HealthChecks:
+        if self._health is None:
+            from pyhelper.lsp.health import HealthChecks
+
+            self._health = HealthChecks(self)
+        return self._health
 
     def drift(self) -> DriftSession:
         from pyhelper.drift.session import DriftSession
@@ -340,6 +349,8 @@ class Session:
             previous = drift.results.get(result.root)
             drift.results[result.root] = result
             self._publish_drift(result, previous)
+            # Health is asked of the network: its own debounced task, never in drift's way.
+            self.health().schedule(result.root)
             changed |= previous is None or previous.summary != result.summary
         if changed and notify:
             self.notify_projects()
@@ -359,6 +370,10 @@ class Session:
         if self._drift is not None:
             for result in self._drift.results.values():
                 self._publish_drift(result, None)
+                # Trust or the network setting may have changed: check again (fresh answers cost nothing).
+                self.health().schedule(result.root)
+        if self._health is not None:
+            self._health.republish()
 
     def _forget_removed_drift(self) -> None:
         """After a scan: drop the results (and their diagnostics) of projects that no longer exist."""

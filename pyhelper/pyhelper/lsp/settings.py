@@ -39,6 +39,8 @@ class EditorSettings:
     """`lockstep.diagnostics.severity`: (code, level) overrides; level error|warning|information|hint|off."""
     diagnostics_extraneous: bool = False
     """`lockstep.diagnostics.extraneous`: show packages the venv has beyond the lock (as hints)."""
+    health_network: bool = True
+    """`lockstep.health.network`: ask indexes about locked versions (off: fresh cached answers only)."""
 
     @property
     def venv(self) -> VenvSetting:
