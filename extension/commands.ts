@@ -5,7 +5,12 @@ import { checkDrift, updateLock } from "./drift";
 import { createEnvironment, deleteEnvironment, recreateEnvironment, syncEnvironment } from "./environments";
 import { initProject } from "./initProject";
 import { selectInterpreter } from "./picker";
-import { addDependency, removeDependency, upgradeDependency } from "./projectsView/dependencyCommands";
+import {
+  addDependency,
+  removeDependency,
+  upgradeDependency,
+  upgradeLockedPackage,
+} from "./projectsView/dependencyCommands";
 import { openLockfile, openPyproject, type ProjectsView, rootOf as rootArgument } from "./projectsView/view";
 import { actOnScript, runScript, selectScriptInterpreter } from "./scripts/commands";
 import type { ScriptStore } from "./scripts/store";
@@ -57,6 +62,8 @@ export function registerCommands(
     [Commands.runScript]: (target) => runScript(scripts, selections, target),
     [Commands.createScriptEnvironment]: (target) => actOnScript(helper, scripts, selections, "sync", target),
     [Commands.lockScript]: (target) => actOnScript(helper, scripts, selections, "lock", target),
+    [Commands.upgradeLockedPackage]: (root, name, version) =>
+      upgradeLockedPackage(helper, selections, root, name, version),
   };
   return Object.entries(handlers).map(([id, handler]) => vscode.commands.registerCommand(id, handler));
 }

@@ -26,6 +26,7 @@ export const Commands = {
   runScript: "lockstep.runScript",
   createScriptEnvironment: "lockstep.createScriptEnvironment",
   lockScript: "lockstep.lockScript",
+  upgradeLockedPackage: "lockstep.upgradeLockedPackage",
 } as const;
 
 export const SETTINGS_SECTION = "lockstep";

@@ -182,3 +182,25 @@ export async function upgradeDependency(
     `Upgrading ${dependency.name} in ${project.name ?? project.root}`,
   );
 }
+
+/** The health quick fix "Upgrade NAME to X" (a vulnerable or yanked locked version): the manager's targeted
+ * upgrade (`uv lock --upgrade-package NAME==X`), then a sync of the project's own environment. */
+export async function upgradeLockedPackage(
+  helper: HelperClient,
+  selections: InterpreterSelections,
+  root: unknown,
+  name: unknown,
+  version: unknown,
+): Promise<void> {
+  if (typeof root !== "string" || typeof name !== "string") return;
+  const project = await changeProject(helper, root, "Upgrade in which project?");
+  if (!project) return;
+  const target = typeof version === "string" && version ? version : null;
+  await runChange(
+    helper,
+    selections,
+    project,
+    { root: project.root, change: "upgrade", package: name, kind: "main", group: null, version: target },
+    `Upgrading ${name}${target ? ` to ${target}` : ""} in ${project.name ?? project.root}`,
+  );
+}

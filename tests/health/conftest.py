@@ -3,12 +3,12 @@ and a uv project locked against it by real uv."""
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from health.health_support import run_uv
 from support.index import Dist, PackageIndex
 
 CATALOGUE = [
@@ -63,10 +63,3 @@ def locked_app(tmp_path: Path, health_index: PackageIndex, uv: Path, uv_cache: P
     (project / "pyproject.toml").write_text(PYPROJECT.format(url=health_index.url))
     run_uv(uv, ["lock"], project, health_index, uv_cache)
     return project
-
-
-def run_uv(uv: Path, args: list[str], cwd: Path, index: PackageIndex, cache: Path) -> None:
-    done = subprocess.run(
-        [str(uv), *args], cwd=cwd, env=index.environ(cache), capture_output=True, text=True, timeout=120
-    )
-    assert done.returncode == 0, done.stderr

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_uv
+from health.health_support import ADVISORY, line_of, run_uv
 from pyhelper import auditcmd
 from pyhelper.health.audit import check_health
 from pyhelper.health.cache import HttpCache
@@ -25,14 +25,6 @@ from pyhelper.health.locked import LockedProject, locked_project
 from pyhelper.lockfiles import LockCache
 from pyhelper.managing import DependencyChange, change_dependency
 from support.index import Dist, PackageIndex
-
-ADVISORY = {
-    "id": "PYSEC-2026-1",
-    "aliases": ["CVE-2026-0001", "GHSA-aaaa-bbbb-cccc"],
-    "summary": "Request smuggling in web's parser",
-    "fixed_in": ["1.1"],
-    "link": "https://osv.dev/vulnerability/PYSEC-2026-1",
-}
 
 
 def audit(project: Path, *args: str, output_format: str = "json", offline: bool = False) -> tuple[int, str]:
@@ -44,12 +36,6 @@ def audit(project: Path, *args: str, output_format: str = "json", offline: bool 
     finally:
         os.chdir(cwd)
     return status, out.getvalue() + err.getvalue()
-
-
-def line_of(path: Path, text: str) -> int:
-    """The first line that is `text` (leading spaces and a trailing comma aside)."""
-    lines = path.read_text().splitlines()
-    return next(number for number, line in enumerate(lines) if line.strip().rstrip(",") == text)
 
 
 def test_vulnerable_and_yanked_on_the_lock_entry_and_the_requirement_that_brings_them(

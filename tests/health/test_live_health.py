@@ -1,15 +1,16 @@
 """Dependency health through the real helper process: the squiggles beside drift on the lock entry and
-the requirement, and "health not checked (offline)" in the log (no notification) with the network off."""
+the requirement, the "Upgrade to X" quick fix that clears them, and "health not checked (offline)" in the log (no notification) with the network off."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from lsprotocol import types
-from test_audit import ADVISORY, line_of
 
-from helper.helper_support import helper_session, within
-from support.index import PackageIndex
+from health.health_support import ADVISORY, line_of
+from helper.helper_support import fixes, helper_session, plain, within
+from pyhelper.lsp.protocol import CHANGE_DEPENDENCY
+from support.index import Dist, PackageIndex
 
 
 async def test_a_vulnerable_locked_version_is_flagged_on_the_lock_and_the_requirement(
@@ -52,3 +53,52 @@ async def test_network_off_says_not_checked_and_asks_nothing(
     assert len(messages) == 1
     assert messages[0].startswith("health not checked (offline): 3 locked packages")
     assert health_index.requests[before:] == []
+
+
+async def test_the_upgrade_quick_fix_upgrades_the_lock_and_clears_the_squiggle(
+    locked_app: Path, health_index: PackageIndex, health_cache: Path, pythons: dict[str, Path]
+) -> None:
+    health_index.add([Dist("web", "1.1")])
+    health_index.advise("web", "1.0", ADVISORY)
+    env = {
+        "XDG_CACHE_HOME": str(health_cache.parent.parent),
+        **health_index.environ(health_cache.parent / "uv"),
+    }
+    lock = locked_app / "uv.lock"
+    async with helper_session([locked_app], initialization_options={"trusted": True}, env=env) as helper:
+        found = await helper.diagnostics_for(
+            lock, lambda found: any(d.code == "lock-vulnerable" for d in found)
+        )
+        (diagnostic,) = [d for d in found if d.code == "lock-vulnerable"]
+        actions = await within(
+            helper.client.text_document_code_action_async(
+                types.CodeActionParams(
+                    text_document=types.TextDocumentIdentifier(uri=lock.as_uri()),
+                    range=diagnostic.range,
+                    context=types.CodeActionContext(diagnostics=[diagnostic]),
+                )
+            ),
+            "code actions",
+        )
+        (upgrade,) = [fix for fix in fixes(actions) if fix[0].startswith("Upgrade web")]
+        assert upgrade[:2] == ("Upgrade web to 1.1", "lockstep.upgradeLockedPackage")
+        root, name, version = upgrade[2]
+        assert (name, version) == ("web", "1.1")
+        # What the editor command sends: the manager's targeted upgrade (`uv lock --upgrade-package web==1.1`).
+        answer = await within(
+            helper.client.protocol.send_request_async(
+                CHANGE_DEPENDENCY,
+                {
+                    "root": root,
+                    "change": "upgrade",
+                    "package": name,
+                    "version": version,
+                    "python": str(pythons["3.12"]),
+                },
+            ),
+            "the upgrade",
+        )
+        assert plain(answer)["status"] == "ok", plain(answer)
+        helper.watched_change(lock)
+        await helper.diagnostics_for(lock, lambda found: not any(d.code == "lock-vulnerable" for d in found))
+    assert 'name = "web"\nversion = "1.1"' in lock.read_text()

@@ -131,6 +131,8 @@ async def on_code_action(session: Session, params: types.CodeActionParams) -> li
         )
     if actions:
         actions[0].is_preferred = True
+    if path:
+        actions += session.health().code_actions(project.root, Path(path), params.context.diagnostics)
     return actions or None
 
 

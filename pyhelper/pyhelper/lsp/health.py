@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from lsprotocol import types
 
 from pyhelper.findings import Finding
 
@@ -25,6 +28,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+UPGRADE_COMMAND = "lockstep.upgradeLockedPackage"
+"""The editor command of the "Upgrade to X" quick fix (root, package, version): the manager's targeted
+upgrade, then a sync."""
 DELAY = 1.0
 """Seconds after a project's drift check (a lock being rewritten changes several times)."""
 
@@ -112,6 +118,58 @@ class HealthChecks:
             )
         elif result is not None and result.packages and not offline:
             self.offline_said = False
+
+    def upgrades(self, root: Path, path: Path, line: int) -> list[tuple[str, str | None]]:
+        """(package, version to upgrade to) for the health findings at `line` of `path`: the lock entry's
+        package, or every package the requirement there brings in. The version is None (the newest the
+        requirement allows) where the manager would make a pinned transitive package a direct one."""
+        result = self.results.get(root)
+        if result is None:
+            return []
+        project = result.project
+        found: list[tuple[str, str | None]] = []
+        for name, health in result.packages.items():
+            if health.upgrade_to is None:
+                continue
+            chain = project.chains.get(name)
+            required = project.required.get(chain[0]) if chain else None
+            entry = next((e for e in project.entries if e.name == name), None)
+            at_lock = path == project.lockfile and entry is not None and entry.range.start.line == line
+            at_requirement = path == project.pyproject.path and required and required.range.start.line == line
+            if at_lock or at_requirement:
+                direct = chain is not None and len(chain) == 1
+                pinned = project.format.manager == "uv" or direct
+                found.append((name, health.upgrade_to if pinned else None))
+        return found
+
+    def code_actions(
+        self, root: Path, path: Path, diagnostics: Sequence[types.Diagnostic]
+    ) -> list[types.CodeAction]:
+        """ "Upgrade NAME to X" for the health diagnostics among `diagnostics`."""
+        from pyhelper import codes
+        from pyhelper.lsp.diagnostics import SOURCE
+
+        actions: dict[tuple[str, str | None], list[types.Diagnostic]] = {}
+        for diagnostic in diagnostics:
+            if diagnostic.source != SOURCE or diagnostic.code not in (
+                codes.LOCK_VULNERABLE,
+                codes.LOCK_YANKED,
+            ):
+                continue
+            for upgrade in self.upgrades(root, path, diagnostic.range.start.line):
+                actions.setdefault(upgrade, []).append(diagnostic)
+        return [
+            types.CodeAction(
+                title=f"Upgrade {name} to {version}" if version else f"Upgrade {name} to the newest allowed",
+                kind=types.CodeActionKind.QuickFix,
+                diagnostics=found,
+                is_preferred=True,
+                command=types.Command(
+                    title=f"Upgrade {name}", command=UPGRADE_COMMAND, arguments=[str(root), name, version]
+                ),
+            )
+            for (name, version), found in actions.items()
+        ]
 
     def republish(self) -> None:
         for root, result in list(self.results.items()):

@@ -1,0 +1,29 @@
+"""What the health tests share: the advisory the loopback index gives, lines of files, running uv."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from support.index import PackageIndex
+
+ADVISORY = {
+    "id": "PYSEC-2026-1",
+    "aliases": ["CVE-2026-0001", "GHSA-aaaa-bbbb-cccc"],
+    "summary": "Request smuggling in web's parser",
+    "fixed_in": ["1.1"],
+    "link": "https://osv.dev/vulnerability/PYSEC-2026-1",
+}
+
+
+def line_of(path: Path, text: str) -> int:
+    """The first line that is `text` (leading spaces and a trailing comma aside)."""
+    lines = path.read_text().splitlines()
+    return next(number for number, line in enumerate(lines) if line.strip().rstrip(",") == text)
+
+
+def run_uv(uv: Path, args: list[str], cwd: Path, index: PackageIndex, cache: Path) -> None:
+    done = subprocess.run(
+        [str(uv), *args], cwd=cwd, env=index.environ(cache), capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
