@@ -554,7 +554,7 @@ class Environments:
             argv += [arg for extra in settings.extras for arg in ("--extra", extra)]
             env[UV_PROJECT_ENVIRONMENT] = str(venv)
             result = self._run(argv, env, project.root, op)
-            if not result.ok and any(sign in line for line in result.lines for sign in _STALE_LOCK_SIGNS):
+            if not result.ok and _says_lock_is_stale(result.lines):
                 return Outcome(
                     "needs-lock",
                     "uv.lock is out of date with pyproject.toml; update the lockfile first.",
@@ -715,6 +715,14 @@ def _listed_elsewhere(project: Project, what: str) -> Outcome | None:
         "project its own venv, which then comes first.",
         venv.path,
     )
+
+
+def _says_lock_is_stale(lines: Sequence[str]) -> bool:
+    """Whether uv's output says the lock is stale. uv wraps its messages at $COLUMNS (which a terminal
+    may export, and a long lock path makes any width too narrow), so the words are matched with all
+    whitespace, line breaks included, collapsed."""
+    text = " ".join(" ".join(lines).split())
+    return any(sign in text for sign in _STALE_LOCK_SIGNS)
 
 
 def _failure(result: ToolResult, what: str, venv: Path) -> Outcome | None:

@@ -136,6 +136,32 @@ def test_stale_lock_is_reported_and_nothing_changes(
     assert leftovers(fresh) == []
 
 
+def test_stale_lock_is_recognised_when_uv_wraps_its_message(
+    index_env: dict[str, str],
+    uv: Path,
+    pythons: dict[str, Path],
+    tmp_path: Path,
+) -> None:
+    # uv wraps its messages at $COLUMNS (a terminal that exports it, pytest-xdist's workers set 80); the
+    # stale-lock sentence split across lines must still be read as a stale lock, not a failed sync.
+    environments = Environments(
+        {**index_env, "COLUMNS": "60"}, lock_dir=tmp_path / "locks", journal_dir=tmp_path / "journal"
+    )
+    root = uv_project(tmp_path / "demo", uv, index_env)
+    pyproject = root / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace("gamma[fast]", "epsilon"))
+
+    created = environments.create(project_of(root), pythons["3.12"])
+
+    assert created.status == "needs-lock", created
+    assert "update the lockfile" in created.message
+    sign = "needs to be updated, but `--locked` was provided"
+    assert sign in " ".join(" ".join(created.output).split())
+    assert not any(sign in line for line in created.output), "uv no longer wraps: this test proves nothing"
+    assert not (root / ".venv").exists()
+    assert leftovers(root) == []
+
+
 def test_poetry_lock_is_installed_with_uv_alone(
     environments: Environments,
     package_index: PackageIndex,
