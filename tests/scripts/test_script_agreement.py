@@ -1,11 +1,15 @@
 """The engine's verdict on every recorded PEP 723 case equals `uv lock --script NAME.py --check`'s
-(tests/fixtures/scripts/generate.py records them with real uv; generated and public scripts)."""
+(tests/fixtures/scripts/generate.py records them with real uv; generated and public scripts, and the
+public ones with one edit, which the recorder's own `edited_case` makes here from public/)."""
 
 from __future__ import annotations
 
+import functools
+import importlib.util
 import io
 import json
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -15,6 +19,27 @@ from pyhelper.scripts.drift import ScriptCheck, check_script
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "scripts"
 CASES = json.loads((FIXTURES / "cases.json").read_text(encoding="utf-8"))["cases"]
+EDITED = "public-edited/"
+
+
+@functools.cache
+def recorder() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("scripts_generate", FIXTURES / "generate.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def script_of(case: dict[str, object], scratch: Path) -> Path:
+    """The case's script: a fixture, or for an edited public case made in `scratch` as recorded."""
+    script = str(case["script"])
+    if not script.startswith(EDITED):
+        return FIXTURES / script
+    folder = script.removeprefix(EDITED).split("/")[0]
+    made: Path = recorder().edited_case(FIXTURES / "public" / folder, scratch / folder)
+    assert made == scratch / script.removeprefix(EDITED), (made, script)
+    return made
 
 
 def test_enough_cases_of_each_kind_and_verdict() -> None:
@@ -27,14 +52,15 @@ def test_enough_cases_of_each_kind_and_verdict() -> None:
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case["name"] for case in CASES])
-def test_verdict_matches_uv(case: dict[str, object]) -> None:
-    checked = check_script(FIXTURES / str(case["script"]))
+def test_verdict_matches_uv(case: dict[str, object], tmp_path: Path) -> None:
+    script = script_of(case, tmp_path)
+    checked = check_script(script)
     assert isinstance(checked, ScriptCheck)
     shown = [f"{f.path.name}:{f.range.start.line}: {f.code} {f.message}" for f in checked.findings]
     assert is_drift(list(checked.findings)) == case["stale"], (case["tool_output"], shown)
     # `pyhelper check SCRIPT` exits as uv does: 2 where uv refuses the script or its lock.
     out, err = io.StringIO(), io.StringIO()
-    assert checkcmd.run([str(FIXTURES / str(case["script"]))], "text", out, err) == case["exit_code"], (
+    assert checkcmd.run([str(script)], "text", out, err) == case["exit_code"], (
         case["tool_output"],
         out.getvalue(),
     )
