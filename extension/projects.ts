@@ -43,6 +43,11 @@ export function toolVenv(project: ProjectInfo | undefined): VenvInfo | undefined
   return venv.link && !contains(project.root, venv.resolved) ? undefined : venv;
 }
 
+/** The project has a venv Lockstep may sync, recreate and delete (not one a `.python-envs` file lists). */
+export function ownVenv(project: ProjectInfo): boolean {
+  return project.venv !== null && !project.venv.listedIn;
+}
+
 /** `31.2 MB`: sizes as download dialogs say them (decimal units). */
 export function formatBytes(bytes: number): string {
   if (bytes < 1_000_000) return `${Math.max(1, Math.round(bytes / 1000))} kB`;

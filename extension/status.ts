@@ -2,6 +2,7 @@
 // Pure, for unit tests; statusBar.ts puts it on screen.
 import type { HelperState } from "./client";
 import type { Commands } from "./configuration";
+import { ownVenv } from "./projects";
 import type { DriftInfo, ProjectInfo } from "./protocol";
 import type { SelectedInterpreter } from "./selections";
 
@@ -38,8 +39,9 @@ function projectActions(project: ProjectInfo): StatusAction[] {
   if (project.pyprojectError || drift?.state === "pyproject-invalid") return [SELECT];
   const lock = project.lockfile ? [update] : [];
   if (!project.venv) return drift?.state === "lock-out-of-sync" ? [update, create, SELECT] : [create, SELECT];
-  // A venv a .python-envs file names is read only: the project can still get its own.
-  if (project.venv.listedIn) return [...lock, create, SELECT];
+  // A venv that is not the project's own (a .python-envs file lists it) is read only: the project can
+  // still get its own.
+  if (!ownVenv(project)) return [...lock, create, SELECT];
   if (drift?.state === "lock-out-of-sync") return [update, sync, SELECT];
   if (drift?.state === "env-out-of-sync" && drift.pythonMismatch) return [recreate, SELECT];
   return [sync, ...lock, SELECT];

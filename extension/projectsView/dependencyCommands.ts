@@ -4,11 +4,11 @@
 import * as vscode from "vscode";
 import type { HelperClient } from "../client";
 import { refused, runEnvironmentOperation } from "../environments";
+import { ownVenv } from "../projects";
 import type { ChangeDependencyParams, DependencyGroupInfo, DependencyInfo, ProjectInfo } from "../protocol";
 import { Requests } from "../protocol";
 import type { InterpreterSelections } from "../selections";
 import { groupTitle, targets, type Target } from "./changes";
-import { ownVenv } from "./items";
 import type { ProjectsTree } from "./tree";
 import { projectOf } from "./view";
 

@@ -9,6 +9,7 @@ import type {
   LockfileDetails,
   ProjectInfo,
 } from "../protocol";
+import { ownVenv } from "../projects";
 
 /** A codicon id and the theme colour it is drawn in (none: the foreground). */
 export interface Icon {
@@ -117,11 +118,6 @@ export function projectContext(project: ProjectInfo): string {
   const parts = ["project", ownVenv(project) ? "venv" : "novenv", project.lockfile || usesLock(project) ? "lock" : "nolock"];
   if (project.pyprojectError || project.drift?.state === "pyproject-invalid") parts.push("invalid");
   return parts.join(":");
-}
-
-/** The project has a venv Lockstep may sync, recreate and delete (not one a `.python-envs` file lists). */
-export function ownVenv(project: ProjectInfo): boolean {
-  return project.venv !== null && !project.venv.listedIn;
 }
 
 function usesLock(project: ProjectInfo): boolean {
