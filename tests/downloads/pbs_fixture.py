@@ -22,6 +22,8 @@ import tarfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from pyhelper.filelocks import hold_file_lock
+
 GITHUB_PREFIX = "https://github.com/astral-sh/python-build-standalone/releases/download"
 RELEASE_TAG = "20990101"
 TRIPLE = "x86_64-unknown-linux-gnu"
@@ -88,15 +90,17 @@ def build_archive(out_dir: Path, *, bulky: bool = False) -> Archive:
     version = source.name
     filename = f"cpython-{version}+{RELEASE_TAG}-{TRIPLE}-install_only{'' if bulky else '_stripped'}.tar.gz"
     path = out_dir / f"v{BUILDER_VERSION}" / filename
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        staging = path.parent / (filename + ".staging")
-        shutil.rmtree(staging, ignore_errors=True)
-        _stage(source, staging / "python", bulky=bulky)
-        partial = path.with_suffix(".partial")
-        write_tar_gz(partial, staging)
-        shutil.rmtree(staging)
-        partial.rename(path)
+    # Several builders share `out_dir` (pytest-xdist's workers, the benchmark, the E2E mirror): one
+    # builds, the others wait and reuse it, so none removes the staging folder another is filling.
+    with hold_file_lock(path.with_name(filename + ".lock")):
+        if not path.exists():
+            staging = path.parent / (filename + ".staging")
+            shutil.rmtree(staging, ignore_errors=True)
+            _stage(source, staging / "python", bulky=bulky)
+            partial = path.with_suffix(".partial")
+            write_tar_gz(partial, staging)
+            shutil.rmtree(staging)
+            partial.rename(path)
     return Archive(path, version, sha256_of(path))
 
 

@@ -22,6 +22,8 @@ from pathlib import Path
 
 import pytest
 
+from pyhelper.filelocks import hold_file_lock
+
 REPO = Path(__file__).resolve().parents[2]
 TARGETS = (
     "win32-x64",
@@ -118,23 +120,30 @@ def _inputs_hash() -> str:
 def vsixes() -> dict[str, Path]:
     cache = Path(os.environ.get("LOCKSTEP_CACHE") or Path.home() / ".cache" / "lockstep")
     built = cache / "vsix-targets" / _inputs_hash()
-    if not all((built / f"lockstep-{target}.vsix").is_file() for target in TARGETS):
-        env = {**os.environ, "UV_OFFLINE": "1", "PIP_NO_INDEX": "1"}
-        subprocess.run(
-            ["node", "scripts/build.mjs", "--package-all"],
-            cwd=REPO,
-            env=env,
-            check=True,
-            capture_output=True,
-        )
-        partial = built.with_name(built.name + ".partial")
-        shutil.rmtree(partial, ignore_errors=True)
-        partial.mkdir(parents=True)
-        for target in TARGETS:
-            shutil.copy2(REPO / "dist" / f"lockstep-{target}.vsix", partial)
-        shutil.rmtree(built, ignore_errors=True)
-        partial.rename(built)
+    # The cache is shared (pytest-xdist's workers, other checkouts on the machine): one process builds,
+    # the others wait for the lock and find the set complete.
+    with hold_file_lock(built.with_name(built.name + ".lock")):
+        if not all((built / f"lockstep-{target}.vsix").is_file() for target in TARGETS):
+            _build_into(built)
     return {target: built / f"lockstep-{target}.vsix" for target in TARGETS}
+
+
+def _build_into(built: Path) -> None:
+    env = {**os.environ, "UV_OFFLINE": "1", "PIP_NO_INDEX": "1"}
+    subprocess.run(
+        ["node", "scripts/build.mjs", "--package-all"],
+        cwd=REPO,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    partial = built.with_name(built.name + ".partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir(parents=True)
+    for target in TARGETS:
+        shutil.copy2(REPO / "dist" / f"lockstep-{target}.vsix", partial)
+    shutil.rmtree(built, ignore_errors=True)
+    partial.rename(built)
 
 
 @pytest.mark.parametrize("target", TARGETS)
