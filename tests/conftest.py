@@ -22,6 +22,27 @@ settings.register_profile(
 )
 
 
+# tests/run's `--dist loadscope` keeps a module's tests on one pytest-xdist worker, so a module-scoped
+# fixture is built once. The readers' fuzzing has no costly fixture but minutes of work per reader: as
+# one scope it ran alone on one core at the end of the run, so there each test is a scope of its own.
+SPREAD_MODULES = ("tests/reliability/test_fuzz_readers.py",)
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
+    if config.getoption("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class Scheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            if nodeid.split("::")[0] in SPREAD_MODULES:
+                return nodeid
+            scope: str = super()._split_scope(nodeid)
+            return scope
+
+    return Scheduling(config, log)
+
+
 @pytest.fixture(scope="session")
 def pythons() -> dict[str, Path]:
     """Real interpreters by minor version (`"3.12"` -> absolute path), never pyenv shims."""
