@@ -32,7 +32,7 @@ from typing import Any
 from pyhelper import codes
 from pyhelper.findings import Finding, Range, Related, Severity
 from pyhelper.lockfiles import LockCache, UnreadableFile, registry
-from pyhelper.lockfiles.format import Checking, LockFormat
+from pyhelper.lockfiles.format import Checking, LockFormat, Workspaces
 from pyhelper.projects import find_pyprojects
 from pyhelper.tomlfile import TomlDocument, parse_toml, read_toml
 
@@ -60,9 +60,23 @@ class _Loader:
         return self.read[path]
 
 
-# Findings of one lock checked from one root, kept for the walk of a tree: every member of a workspace
-# leads to the same check of the workspace's lock.
-_Checked = dict[tuple[Path, Path], list[Finding]]
+class _Run:
+    """One run of the check (a tree's walk, one check of a buffer): what it finds on disk once and shares
+    between projects. Kept no longer than the run, as the files change; only parsed locks outlive it (in
+    the `LockCache`)."""
+
+    def __init__(self, load: _Loader, cache: LockCache) -> None:
+        self.load, self.cache = load, cache
+        self.checked: dict[tuple[Path, Path], list[Finding]] = {}
+        """Findings of one lock checked from one root: every member of a workspace leads to the same
+        check of the workspace's lock."""
+        self.workspaces: Workspaces = {}
+        self._locks: dict[Path, list[tuple[LockFormat[Any], Path]]] = {}
+
+    def locks(self, folder: Path) -> list[tuple[LockFormat[Any], Path]]:
+        if folder not in self._locks:
+            self._locks[folder] = registry.find_lockfiles(folder)
+        return self._locks[folder]
 
 
 def check_project(
@@ -77,16 +91,16 @@ def check_project(
     if pyproject is None and pyproject_text is not None:
         pyproject = parse_toml(path, pyproject_text)
     load = _Loader(path, pyproject)
-    return _check_project(project_root, load, cache if cache is not None else LockCache(), {})
+    return _check_project(project_root, _Run(load, cache if cache is not None else LockCache()))
 
 
-def _check_project(project_root: Path, load: _Loader, cache: LockCache, checked: _Checked) -> list[Finding]:
-    doc = load(project_root / "pyproject.toml")
+def _check_project(project_root: Path, run: _Run) -> list[Finding]:
+    doc = run.load(project_root / "pyproject.toml")
     if isinstance(doc, Finding):
         return [doc]
-    locks = registry.find_lockfiles(project_root)
+    locks = run.locks(project_root)
     root, root_doc = project_root, doc
-    shared = _shared_lock(project_root, doc, locks, load)
+    shared = _shared_lock(project_root, doc, locks, run)
     if isinstance(shared, Finding):
         return [shared]
     if shared is not None:
@@ -96,12 +110,14 @@ def _check_project(project_root: Path, load: _Loader, cache: LockCache, checked:
     findings: list[Finding] = []
     managed = next((fmt for fmt, _ in locks if fmt.manager is not None), None)
     for fmt, path in locks:
-        if (root, path) not in checked:
+        if (root, path) not in run.checked:
             try:
-                checked[root, path] = _check_lock(fmt, path, Checking(root, root_doc, load), cache)
+                run.checked[root, path] = _check_lock(
+                    fmt, path, Checking(root, root_doc, run.load), run.cache
+                )
             except UnreadableFile as error:
-                checked[root, path] = [error.finding]
-        found = checked[root, path]
+                run.checked[root, path] = [error.finding]
+        found = run.checked[root, path]
         if managed is not None and fmt.manager is None:
             found = _export_findings(path, managed, found)
         findings.extend(found)
@@ -126,7 +142,7 @@ def _export_findings(path: Path, managed: LockFormat[Any], found: list[Finding])
 
 
 def _shared_lock(
-    project_root: Path, doc: TomlDocument, locks: list[tuple[LockFormat[Any], Path]], load: _Loader
+    project_root: Path, doc: TomlDocument, locks: list[tuple[LockFormat[Any], Path]], run: _Run
 ) -> tuple[Path, TomlDocument, list[tuple[LockFormat[Any], Path]]] | Finding | None:
     """For a project without a lock of its own of a format whose lock covers a workspace (uv), the
     workspace root, its pyproject and that lock."""
@@ -135,12 +151,12 @@ def _shared_lock(
     for fmt in registry.FORMATS:
         if fmt.shared_root is None or any(found is fmt for found, _ in locks):
             continue
-        workspace = fmt.shared_root(project_root, load)
+        workspace = fmt.shared_root(project_root, run.load, run.workspaces)
         if workspace != project_root:
-            loaded = load(workspace / "pyproject.toml")
+            loaded = run.load(workspace / "pyproject.toml")
             if isinstance(loaded, Finding):
                 return loaded
-            shared = [(found, path) for found, path in registry.find_lockfiles(workspace) if found is fmt]
+            shared = [(found, path) for found, path in run.locks(workspace) if found is fmt]
             return workspace, loaded, shared
     return None
 
@@ -175,10 +191,8 @@ def _unique(findings: list[Finding]) -> list[Finding]:
 
 def check_tree(folder: Path, cache: LockCache | None = None) -> list[Finding]:
     """Check every project under `folder`; a uv workspace's lock is checked once, from its root."""
-    cache = cache if cache is not None else LockCache()
-    load = _Loader()
-    checked: _Checked = {}
+    run = _Run(_Loader(), cache if cache is not None else LockCache())
     findings: dict[Finding, None] = {}
     for pyproject in find_pyprojects(Path(os.path.abspath(folder)), strict=True):
-        findings.update(dict.fromkeys(_check_project(pyproject.parent, load, cache, checked)))
+        findings.update(dict.fromkeys(_check_project(pyproject.parent, run)))
     return list(findings)

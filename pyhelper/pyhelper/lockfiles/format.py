@@ -29,6 +29,11 @@ L = TypeVar("L")
 Loader = Callable[[Path], "TomlDocument | Finding"]
 """Reads a pyproject file (the editor's unsaved buffer standing in for the open one)."""
 
+Workspaces = dict[Path, "tuple[Path, ...] | None"]
+"""The members of the workspace each folder declares (None: it declares none), found once per run of the
+drift check (a tree's walk, one check of a buffer): every member asks for its workspace's. Never kept
+longer, as members come and go on disk."""
+
 Install = Literal["uv-sync", "uv-pip-sync", "pinned"]
 """How a venv gets a lock's packages: `uv sync --locked` (uv reads its own lock), `uv pip sync LOCK`
 (uv reads the file), or a pinned, hashed list Lockstep selects from the lock (`LockFormat.pinned`)."""
@@ -130,7 +135,7 @@ class LockFormat(Generic[L]):
         lock_command: tuple[str, ...] = (),
         lock_tool_docs: str | None = None,
         requirement_places: Callable[[TomlDocument], Iterable[RequirementPlace]] = lambda _: (),
-        shared_root: Callable[[Path, Loader], Path] | None = None,
+        shared_root: Callable[[Path, Loader, Workspaces], Path] | None = None,
         entries: Callable[[L], Sequence[LockEntry]] = lambda _: (),
     ) -> None:
         self.name = name
@@ -173,7 +178,7 @@ class LockFormat(Generic[L]):
         for placing environment findings and hover (`in_lists`, `in_tables`)."""
         self.shared_root = shared_root
         """For formats whose lock may sit above the project (a uv workspace): the folder whose lock covers
-        the project at this path (the path itself when none does)."""
+        the project at this path (the path itself when none does), recording the folders it looked at."""
         self.entries = entries
         """Every package the lock pins, with where its entry is and what it depends on."""
 

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from pyhelper import boundedread, codes, markers
 from pyhelper.findings import Finding, Range, Related, Severity
 from pyhelper.lockfiles.compare import Have, LockView, Parts, Want, compare_requirements
-from pyhelper.lockfiles.format import Checking, Loader, LockEntry, LockFormat, Selecting, in_lists
+from pyhelper.lockfiles.format import Checking, Loader, LockEntry, LockFormat, Selecting, Workspaces, in_lists
 from pyhelper.requirements import (
     Declared,
     canonicalize_name,
@@ -559,23 +559,34 @@ class Member(NamedTuple):
         return flag if isinstance(flag, bool) else "build-system" in self.doc.data
 
 
-def workspace_root(project_root: Path, load: Loader) -> Path:
+def workspace_root(project_root: Path, load: Loader, workspaces: Workspaces) -> Path:
     """The root of the uv workspace `project_root` belongs to (itself when it is no member).
 
     As uv does, the nearest ancestor that declares a workspace decides: a project it does not include
-    stands alone, whatever workspaces further up say.
+    stands alone, whatever workspaces further up say. What each ancestor declares is kept in
+    `workspaces`, for the other members.
     """
     for parent in project_root.parents:
-        candidate = parent / "pyproject.toml"
-        try:
-            if "workspace" not in boundedread.read_text(candidate, boundedread.PYPROJECT):
-                continue
-        except (OSError, UnicodeDecodeError):
-            continue
-        doc = load(candidate)
-        if isinstance(doc, TomlDocument) and isinstance(get_in(doc.data, ("tool", "uv", "workspace")), dict):
-            return parent if project_root in member_dirs(parent, doc) else project_root
+        if parent not in workspaces:
+            workspaces[parent] = _declared_members(parent, load)
+        members = workspaces[parent]
+        if members is not None:
+            return parent if project_root in members else project_root
     return project_root
+
+
+def _declared_members(folder: Path, load: Loader) -> tuple[Path, ...] | None:
+    """The members of the uv workspace `folder` declares; None when it declares none."""
+    candidate = folder / "pyproject.toml"
+    try:
+        if "workspace" not in boundedread.read_text(candidate, boundedread.PYPROJECT):
+            return None
+    except (OSError, UnicodeDecodeError):
+        return None
+    doc = load(candidate)
+    if isinstance(doc, TomlDocument) and isinstance(get_in(doc.data, ("tool", "uv", "workspace")), dict):
+        return tuple(member_dirs(folder, doc))
+    return None
 
 
 def member_dirs(root: Path, doc: TomlDocument) -> list[Path]:
