@@ -11,8 +11,6 @@ A refusal is a `RefusedFile`, an OSError whose `strerror` says why in words, so 
 handling of an unreadable file (a finding on that file, or "not there") applies to it unchanged.
 """
 
-from __future__ import annotations
-
 import errno
 import os
 import stat

@@ -13,8 +13,6 @@ Adding a diagnostic code is one `_register` entry below (plus the check that rep
 `python3 scripts/codes.py` to regenerate package.json and the README.
 """
 
-from __future__ import annotations
-
 import enum
 from typing import NamedTuple, NewType
 

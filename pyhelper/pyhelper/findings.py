@@ -4,8 +4,6 @@ The engine works in 0-based lines and code-point columns; the LSP adapter conver
 client's position encoding. Findings are plain data so the CLI and the server can both render them.
 """
 
-from __future__ import annotations
-
 import enum
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -36,7 +34,7 @@ class Range(NamedTuple):
     end: Position
 
     @classmethod
-    def at(cls, line: int, character: int = 0, length: int = 0) -> Range:
+    def at(cls, line: int, character: int = 0, length: int = 0) -> "Range":
         return cls(Position(line, character), Position(line, character + length))
 
 
@@ -50,7 +48,7 @@ class Finding(NamedTuple):
     path: Path
     range: Range
     severity: Severity
-    code: Code
+    code: "Code"
     """One of the registry's (`pyhelper.codes`): mypy refuses any other string."""
     message: str
     related: tuple[Related, ...] = ()

@@ -28,8 +28,6 @@ Decisions worth knowing:
   requires-python), which is all classifying it needs.
 """
 
-from __future__ import annotations
-
 import fnmatch
 import os
 import re

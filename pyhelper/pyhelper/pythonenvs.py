@@ -11,8 +11,6 @@ The file may come from a stranger's repository: it is read bounded (`boundedread
 ever turned into paths whose `pyvenv.cfg` is read, never run or passed to a shell.
 """
 
-from __future__ import annotations
-
 import os
 from pathlib import Path
 from typing import NamedTuple

@@ -11,8 +11,6 @@ expression, so a lock that records exactly what pyproject says is confirmed with
 of `pyhelper check` and of the server matters).
 """
 
-from __future__ import annotations
-
 import re
 from collections.abc import Callable
 from functools import lru_cache

@@ -6,8 +6,6 @@ keys, integers for array items and array-of-tables entries). The position index 
 only, so documents whose positions are never asked for cost nothing extra.
 """
 
-from __future__ import annotations
-
 import contextlib
 import re
 import sys
@@ -116,7 +114,7 @@ class TomlDocument:
         self.path, self.text, self.data = path, text, data
 
     @cached_property
-    def _positions(self) -> _Positions:
+    def _positions(self) -> "_Positions":
         return _Positions(self.text)
 
     def span(self, path: KeyPath) -> Span | None:

@@ -4,8 +4,6 @@ Starting an interpreter costs tens of milliseconds and runs code from the enviro
 need (where it is, which Python it holds) is written down in `pyvenv.cfg`.
 """
 
-from __future__ import annotations
-
 import os
 import re
 from collections.abc import Mapping

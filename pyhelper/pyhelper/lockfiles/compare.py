@@ -6,8 +6,6 @@ version its specifier admits (`lock-unsatisfied`). Formats that record the requi
 the one recorded, and `lock-extraneous` for a recorded one that is gone.
 """
 
-from __future__ import annotations
-
 from collections import Counter, deque
 from collections.abc import Callable, Sequence
 from pathlib import Path

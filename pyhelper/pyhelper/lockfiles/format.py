@@ -6,8 +6,6 @@ name: which files are its locks, which manager it belongs to, how to parse and c
 lock installs into one environment, and which commands lock and install it.
 """
 
-from __future__ import annotations
-
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -87,7 +85,7 @@ class Selecting(NamedTuple):
     groups: Sequence[str] = ()
     """Groups chosen beyond the manager's defaults."""
     extras: Sequence[str] = ()
-    cache: LockCache | None = None
+    cache: "LockCache | None" = None
     """Where a format keeps what it derives from a parsed lock (uv's dependency graph)."""
 
 
@@ -127,11 +125,11 @@ class LockFormat(Generic[L]):
         file_pattern: re.Pattern[str] | None = None,
         watch_globs: tuple[str, ...] = (),
         declared: Callable[[Mapping[str, Any]], bool] = lambda _: False,
-        select: Callable[[Selecting, L], dict[str, Locked]] | None = None,
+        select: "Callable[[Selecting, L], dict[str, Locked]] | None" = None,
         selection_inputs: Callable[[Mapping[str, Any]], object] = lambda _: (),
         sync_keeps: frozenset[str] = frozenset(),
         install: Install | None = None,
-        pinned: Callable[[Selecting, L], PinnedInstall] | None = None,
+        pinned: "Callable[[Selecting, L], PinnedInstall] | None" = None,
         lock_command: tuple[str, ...] = (),
         lock_tool_docs: str | None = None,
         requirement_places: Callable[[TomlDocument], Iterable[RequirementPlace]] = lambda _: (),

@@ -15,8 +15,6 @@ reads the subset of TOML uv writes there (tomllib reads anything else). When the
 expected one it parses the whole file.
 """
 
-from __future__ import annotations
-
 import bisect
 import os
 import re
@@ -1473,7 +1471,7 @@ def _fields(negative: bool, units: list[tuple[int, str | None, str]]) -> tuple[i
 _HEADER = len("[[package]]\n")
 
 
-def _select(selecting: Selecting, lock: UvLock) -> dict[str, Locked]:
+def _select(selecting: Selecting, lock: UvLock) -> dict[str, "Locked"]:
     """What `uv sync` installs: the project's (or the workspace's) packages and default groups."""
     # Imported when a venv is compared, never to check a lock (start-up time).
     from pyhelper.lockfiles.selection import select_uv, uv_default_groups
@@ -1488,7 +1486,7 @@ def _select(selecting: Selecting, lock: UvLock) -> dict[str, Locked]:
     )
 
 
-def select_script(selecting: Selecting, lock: UvLock) -> dict[str, Locked]:
+def select_script(selecting: Selecting, lock: UvLock) -> dict[str, "Locked"]:
     """What `uv sync --script` installs from `NAME.py.lock`: the block's `dependencies` (in
     `selecting.pyproject`, the block's document), transitively; a script has no package of its own in
     its lock, and no groups."""
@@ -1509,14 +1507,14 @@ def select_script(selecting: Selecting, lock: UvLock) -> dict[str, Locked]:
     return _located(selecting.lockfile, lock, select_uv(graph, selecting.environment, (), set(), (), edges))
 
 
-def _graph(selecting: Selecting, lock: UvLock) -> UvGraph:
+def _graph(selecting: Selecting, lock: UvLock) -> "UvGraph":
     from pyhelper.lockfiles.selection import uv_graph
 
     cache = selecting.cache
     return cache.get(selecting.lockfile, "uv-graph", _graph_of) if cache is not None else uv_graph(lock)
 
 
-def _located(path: Path, lock: UvLock, nodes: Iterable[UvNode]) -> dict[str, Locked]:
+def _located(path: Path, lock: UvLock, nodes: Iterable["UvNode"]) -> dict[str, "Locked"]:
     """The selected nodes as Locked entries, each at its `name = ` line in the lock."""
     from pyhelper.lockfiles.selection import Locked
 
@@ -1531,7 +1529,7 @@ def _located(path: Path, lock: UvLock, nodes: Iterable[UvNode]) -> dict[str, Loc
     return found
 
 
-def _graph_of(path: Path, text: str) -> UvGraph:
+def _graph_of(path: Path, text: str) -> "UvGraph":
     from pyhelper.lockfiles import UnreadableFile
     from pyhelper.lockfiles.selection import uv_graph
 

@@ -15,8 +15,6 @@ What PEP 723 defines, and uv 0.13 does on top (its `uv-scripts` crate):
   (uv's metadata schema); anything else uv refuses too.
 """
 
-from __future__ import annotations
-
 import re
 from pathlib import Path
 from typing import Any, NamedTuple

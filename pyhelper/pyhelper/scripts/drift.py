@@ -12,8 +12,6 @@ A script without a lock is no drift (`uv run` resolves it each time); a malforme
 the script), and so is a lock uv would not read.
 """
 
-from __future__ import annotations
-
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, NamedTuple
@@ -72,8 +70,8 @@ def check_script(
 
 
 def check_script_environment(
-    checked: ScriptCheck, environment: Path, *, cache: LockCache, venvs: VenvCache
-) -> EnvReport | None:
+    checked: ScriptCheck, environment: Path, *, cache: LockCache, venvs: "VenvCache"
+) -> "EnvReport | None":
     """The script's environment (uv's, in its cache) against `NAME.py.lock`, with the verdict of
     `uv sync --script NAME.py --check` (exact: an extra package is drift too). None when there is no
     verdict to give: no lock or a stale one (uv would lock again first, and the lock findings say
