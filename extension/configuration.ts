@@ -49,6 +49,7 @@ export const SettingKeys = {
   diagnosticsSeverity: "diagnostics.severity",
   diagnosticsExtraneous: "diagnostics.extraneous",
   healthNetwork: "health.network",
+  healthOutdated: "health.outdated",
 } as const;
 
 /** Each setting's value, of the type package.json declares. */
@@ -69,6 +70,7 @@ export interface SettingValues {
   diagnosticsSeverity: Record<string, "error" | "warning" | "information" | "hint" | "off">;
   diagnosticsExtraneous: boolean;
   healthNetwork: boolean;
+  healthOutdated: boolean;
 }
 
 /** package.json's defaults. */
@@ -89,6 +91,7 @@ export const DEFAULTS: SettingValues = {
   diagnosticsSeverity: {},
   diagnosticsExtraneous: false,
   healthNetwork: true,
+  healthOutdated: true,
 };
 
 /** The settings the helper reads (HelperSettings): a change is pushed to it, not a restart. */
@@ -105,4 +108,5 @@ export const HELPER_SETTINGS = [
   "diagnosticsSeverity",
   "diagnosticsExtraneous",
   "healthNetwork",
+  "healthOutdated",
 ] as const satisfies readonly (keyof SettingValues)[];

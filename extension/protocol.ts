@@ -457,6 +457,8 @@ export interface HelperSettings {
   diagnosticsExtraneous: boolean;
   /** Ask the projects' package indexes about locked versions (vulnerabilities, yanks); off: no network. */
   healthNetwork: boolean;
+  /** Show each direct requirement's locked, newest allowed and newest versions (inlay hint and hover). */
+  healthOutdated: boolean;
 }
 
 /** The custom requests (editor -> helper). */

@@ -128,6 +128,8 @@ class Helper:
         self.projects_changed: list[dict[str, Any]] = []
         self._changed = asyncio.Event()
         self._registrations_changed = asyncio.Event()
+        self.inlay_hint_refreshes = 0
+        self._refreshed = asyncio.Event()
 
     async def projects(self, refresh: bool = False) -> list[dict[str, Any]]:
         params = {"refresh": True} if refresh else None
@@ -146,6 +148,40 @@ class Helper:
             await within(self._changed.wait(), "lockstep/projectsChanged")
             self._changed.clear()
         return list(self.projects_changed[seen]["projects"])
+
+    async def inlay_hints_refreshed(self, count: int) -> None:
+        """Wait until the helper has sent `count` `workspace/inlayHint/refresh` requests in all."""
+        while self.inlay_hint_refreshes < count:
+            self._refreshed.clear()
+            await within(self._refreshed.wait(), "workspace/inlayHint/refresh")
+
+    def open(self, path: Path) -> None:
+        """Open `path` in the editor, as it is on disk."""
+        self.notify(
+            types.TEXT_DOCUMENT_DID_OPEN,
+            types.DidOpenTextDocumentParams(
+                text_document=types.TextDocumentItem(
+                    uri=path.as_uri(), language_id="toml", version=1, text=path.read_text()
+                )
+            ),
+        )
+
+    async def inlay_hints(self, path: Path) -> list[types.InlayHint]:
+        """The inlay hints of the whole of `path` (an open document)."""
+        lines = path.read_text().splitlines()
+        result = await within(
+            self.client.text_document_inlay_hint_async(
+                types.InlayHintParams(
+                    text_document=types.TextDocumentIdentifier(uri=path.as_uri()),
+                    range=types.Range(
+                        start=types.Position(line=0, character=0),
+                        end=types.Position(line=len(lines), character=0),
+                    ),
+                )
+            ),
+            "inlay hints",
+        )
+        return list(result or [])
 
     async def registered(self, predicate: Callable[[Helper], bool], what: str) -> None:
         """Wait until the helper's (un)registrations so far satisfy `predicate`."""
@@ -187,11 +223,22 @@ class Helper:
 def vscode_capabilities() -> types.ClientCapabilities:
     # pytest-lsp builds a fresh converter per call, which costs about a second; the result never changes.
     capabilities = client_capabilities("visual-studio-code")
-    # What vscode-languageclient 9 (the extension's client) adds to VS Code's own: RelativePattern watchers.
+    # What vscode-languageclient 9 (the extension's client) adds to VS Code's own: RelativePattern watchers
+    # and inlay hints (LSP 3.17), with their refresh request.
     assert capabilities.workspace is not None and capabilities.workspace.did_change_watched_files is not None
+    assert capabilities.text_document is not None
     watched = attrs.evolve(capabilities.workspace.did_change_watched_files, relative_pattern_support=True)
     return attrs.evolve(
-        capabilities, workspace=attrs.evolve(capabilities.workspace, did_change_watched_files=watched)
+        capabilities,
+        workspace=attrs.evolve(
+            capabilities.workspace,
+            did_change_watched_files=watched,
+            inlay_hint=types.InlayHintWorkspaceClientCapabilities(refresh_support=True),
+        ),
+        text_document=attrs.evolve(
+            capabilities.text_document,
+            inlay_hint=types.InlayHintClientCapabilities(dynamic_registration=True),
+        ),
     )
 
 
@@ -208,6 +255,11 @@ def _client_with_recorders() -> tuple[LanguageClient, Callable[[Helper], None]]:
         def unregister(ls: LanguageClient, params: types.UnregistrationParams) -> None:
             helper.unregistered.extend(u.id for u in params.unregisterations)
             helper._registrations_changed.set()
+
+        @client.feature(types.WORKSPACE_INLAY_HINT_REFRESH)
+        def inlay_hint_refresh(ls: LanguageClient, params: None) -> None:
+            helper.inlay_hint_refreshes += 1
+            helper._refreshed.set()
 
         @client.feature("lockstep/projectsChanged")
         def projects_changed(ls: LanguageClient, params: Any) -> None:

@@ -222,6 +222,26 @@ def describe(health: PackageHealth) -> list[tuple[codes.Code, str]]:
     return found
 
 
+def versions_label(health: PackageHealth) -> str:
+    """`2.31.0 locked · 2.32.3 latest` (what the editor shows after a direct requirement): the newest
+    the requirement allows is named too when it is neither the locked nor the newest version."""
+    locked = _parsed(health.version) or health.version
+    parts = [f"{health.version} locked"]
+    allowed, latest = health.latest_allowed, health.latest
+    if allowed is not None and _parsed(allowed) not in (locked, _parsed(latest or "")):
+        parts.append(f"{allowed} allowed")
+    if latest is not None:
+        parts.append("latest" if _parsed(latest) == locked else f"{latest} latest")
+    return " · ".join(parts)
+
+
+def versions_text(health: PackageHealth, index: str) -> str:
+    """Markdown for the hover: the newest versions `index` has, allowed by the requirement and overall."""
+    allowed = f"`{health.latest_allowed}`" if health.latest_allowed else "none"
+    latest = f"`{health.latest}`" if health.latest else "none"
+    return f"- Newest the requirement allows: {allowed}; newest: {latest} (on {index})"
+
+
 def _advisory_text(advisory: Advisory) -> str:
     aliases = f" ({', '.join(advisory.aliases)})" if advisory.aliases else ""
     summary = f" {advisory.summary}" if advisory.summary else ""

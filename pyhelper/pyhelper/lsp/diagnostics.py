@@ -25,7 +25,7 @@ def file_uri(path: Path) -> str:
     return from_fs_path(str(path)) or path.as_uri()
 
 
-def _client_range(codec: PositionCodec, lines: Sequence[str], where: Range) -> types.Range:
+def client_range(codec: PositionCodec, lines: Sequence[str], where: Range) -> types.Range:
     return codec.range_to_client_units(
         lines,
         types.Range(
@@ -39,14 +39,14 @@ def to_diagnostic(finding: Finding, codec: PositionCodec, lines_of: LinesOf) -> 
     related = [
         types.DiagnosticRelatedInformation(
             location=types.Location(
-                uri=file_uri(item.path), range=_client_range(codec, lines_of(item.path), item.range)
+                uri=file_uri(item.path), range=client_range(codec, lines_of(item.path), item.range)
             ),
             message=item.message,
         )
         for item in finding.related
     ]
     return types.Diagnostic(
-        range=_client_range(codec, lines_of(finding.path), finding.range),
+        range=client_range(codec, lines_of(finding.path), finding.range),
         message=finding.message,
         severity=types.DiagnosticSeverity(int(finding.severity)),
         code=finding.code,

@@ -21,7 +21,7 @@ from pyhelper import codes
 from pyhelper.codes import QuickFix
 from pyhelper.drift.environment import describe_requirement, requirement_at
 from pyhelper.drift.session import lock_place
-from pyhelper.lsp import protocol, scripts
+from pyhelper.lsp import outdated, protocol, scripts
 from pyhelper.lsp.session import (
     DOCUMENT_PART,
     Session,
@@ -161,6 +161,8 @@ async def on_hover(session: Session, params: types.HoverParams) -> types.Hover |
     locked = selection.packages.get(name) if selection else None
     versions = await asyncio.to_thread(drift.locked_versions, lockfile, name) if lockfile else []
     text = describe_requirement(name, lockfile, locked, versions, result.snapshot if result else None)
+    newest = outdated.hover_line(session, Path(path), name)
+    text += f"\n{newest}" if newest else ""
     client_range = codec.range_to_client_units(
         document.lines,
         types.Range(

@@ -90,6 +90,7 @@ class HealthChecks:
         return check_health(project, client, self._cache)
 
     def _publish(self, root: Path, result: ProjectHealth | None) -> None:
+        from pyhelper.lsp import outdated
         from pyhelper.lsp.session import shown
 
         previous = self.results.pop(root, None)
@@ -103,6 +104,7 @@ class HealthChecks:
             self.session.publish_part(path, part, ())
         for path, findings in found.items():
             self.session.publish_part(path, part, shown(findings, self.session.settings))
+        outdated.refresh(self.session)
         self._say_offline(result)
 
     def _say_offline(self, result: ProjectHealth | None) -> None:

@@ -496,6 +496,8 @@ class HelperSettings(TypedDict):
     """Show packages the venv has beyond the lock (as hints)."""
     healthNetwork: bool
     """Ask the projects' package indexes about locked versions (vulnerabilities, yanks); off: no network."""
+    healthOutdated: bool
+    """Show each direct requirement's locked, newest allowed and newest versions (inlay hint and hover)."""
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,8 @@
 `build_server` registers each feature module's handlers, bound to the session they all share.
 
 Where things go: the state and what keeps it current in `session.py`; one handler module per feature
-(`projects`, `drift`, `environments`, `interpreters`, `dependencies`), each exporting `HANDLERS`
-(method -> handler); the custom methods and their payloads in `protocol.py`.
+(`projects`, `drift`, `environments`, `interpreters`, `dependencies`, `scripts`, `outdated`), each
+exporting `HANDLERS` (method -> handler); the custom methods and their payloads in `protocol.py`.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from pyhelper.lsp import (
     drift,
     environments,
     interpreters,
+    outdated,
     projects,
     protocol,
     requestparams,
@@ -46,6 +47,7 @@ FEATURES: tuple[Mapping[str, Callable[..., Any]], ...] = (
     interpreters.HANDLERS,
     dependencies.HANDLERS,
     scripts.HANDLERS,
+    outdated.HANDLERS,
 )
 
 

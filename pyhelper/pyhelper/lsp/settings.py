@@ -41,6 +41,8 @@ class EditorSettings:
     """`lockstep.diagnostics.extraneous`: show packages the venv has beyond the lock (as hints)."""
     health_network: bool = True
     """`lockstep.health.network`: ask indexes about locked versions (off: fresh cached answers only)."""
+    health_outdated: bool = True
+    """`lockstep.health.outdated`: locked, allowed and newest versions (inlay hints and the hover)."""
 
     @property
     def venv(self) -> VenvSetting:
