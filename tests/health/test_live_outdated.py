@@ -12,6 +12,8 @@ from lsprotocol import types
 from health.health_support import line_of
 from helper.helper_support import Helper, helper_session, within
 from pyhelper.health.audit import PackageHealth, versions_label
+from pyhelper.lsp.outdated import requirement_value_ends
+from pyhelper.tomlfile import TomlDocument, parse_toml
 from support.index import Dist, PackageIndex
 
 
@@ -35,6 +37,22 @@ def test_the_label_names_the_locked_the_allowed_and_the_newest_version(
     locked: str, allowed: str | None, latest: str | None, label: str
 ) -> None:
     assert versions_label(_health(locked, allowed, latest)) == label
+
+
+def test_a_hint_goes_after_the_requirement_s_value_in_every_form(tmp_path: Path) -> None:
+    text = (
+        '[project]\ndependencies = ["web>=1"]\n'
+        '[tool.poetry.dependencies]\nrequests = "^2.31"\nhttpx = { version = "^0.27", extras = ["http2"] }\n'
+    )
+    doc = parse_toml(tmp_path / "pyproject.toml", text)
+    assert isinstance(doc, TomlDocument)
+    lines = text.splitlines()
+    ends = {name: (at.line, at.character) for name, at in requirement_value_ends(doc).items()}
+    assert ends == {
+        "web": (1, lines[1].index('"]') + 1),
+        "requests": (3, len(lines[3])),
+        "httpx": (4, len(lines[4])),
+    }
 
 
 def _at_end_of(path: Path, text: str) -> types.Position:

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 from lsprotocol import types
 from pygls.uris import to_fs_path
 
-from pyhelper.drift.environment import requirement_ranges
-from pyhelper.findings import Range
+from pyhelper.drift.environment import requirement_places
+from pyhelper.findings import Position, Range
 from pyhelper.lsp.diagnostics import client_range
 from pyhelper.tomlfile import TomlDocument
 
@@ -60,11 +60,11 @@ def on_inlay_hint(session: Session, params: types.InlayHintParams) -> list[types
     codec = session.server.workspace.position_codec
     lines = session.lines_of(doc.path)
     hints = []
-    for name, where in requirement_ranges(doc).items():
+    for name, at in requirement_value_ends(doc).items():
         if name not in shown:
             continue
         health, index = shown[name]
-        end = client_range(codec, lines, Range(where.end, where.end)).end
+        end = client_range(codec, lines, Range(at, at)).end
         if not _within(end, params.range):
             continue
         hints.append(
@@ -78,6 +78,17 @@ def on_inlay_hint(session: Session, params: types.InlayHintParams) -> list[types
             )
         )
     return hints
+
+
+def requirement_value_ends(doc: TomlDocument) -> dict[str, Position]:
+    """Where the first requirement of each package ends: after the PEP 508 string, or after the value
+    of a manager's `name = …` (`requests = "^2.31"`, not after `requests`)."""
+    found: dict[str, Position] = {}
+    for name, path, _ in requirement_places(doc):
+        span = doc.span(path)
+        if name not in found and span is not None:
+            found[name] = doc.range(span).end
+    return found
 
 
 def _within(position: types.Position, where: types.Range) -> bool:
