@@ -276,6 +276,17 @@ export interface DependencyGroupInfo {
   dependencies: DependencyInfo[];
 }
 
+/**
+ * What Add / Remove / Upgrade Dependency get from a Python Projects view row or a code action on
+ * pyproject.toml: the project, and the group and requirement the row or the cursor is on.
+ */
+export interface DependencyRow {
+  /** The project's folder (as in ProjectInfo.root). */
+  root: string;
+  group?: DependencyGroupInfo;
+  dependency?: DependencyInfo;
+}
+
 export interface EnvironmentDetails {
   path: string;
   /** The venv's Python version, from pyvenv.cfg. */

@@ -5,19 +5,22 @@ import * as vscode from "vscode";
 import type { HelperClient } from "../client";
 import { refused, runEnvironmentOperation } from "../environments";
 import { ownVenv } from "../projects";
-import type { ChangeDependencyParams, DependencyGroupInfo, DependencyInfo, ProjectInfo } from "../protocol";
+import type {
+  ChangeDependencyParams,
+  DependencyGroupInfo,
+  DependencyInfo,
+  DependencyRow,
+  ProjectInfo,
+} from "../protocol";
 import { Requests } from "../protocol";
 import type { InterpreterSelections } from "../selections";
 import { groupTitle, targets, type Target } from "./changes";
 import type { ProjectsTree } from "./tree";
 import { projectOf } from "./view";
 
-/** What a view row hands a command: its project, and for group and dependency rows, those. */
-interface RowArgument {
-  root?: string;
-  group?: DependencyGroupInfo;
-  dependency?: DependencyInfo;
-}
+/** What a view row or a code action on pyproject.toml hands a command: its project, and for a group or a
+ * requirement, those. */
+type RowArgument = Partial<DependencyRow>;
 
 function rowOf(argument: unknown): RowArgument {
   return typeof argument === "object" && argument !== null ? (argument as RowArgument) : {};

@@ -7,7 +7,6 @@ talks LSP over real pipes, driven by pytest-lsp's client.
 
 from __future__ import annotations
 
-import ast
 import asyncio
 import contextlib
 import functools
@@ -16,13 +15,15 @@ import subprocess
 import sys
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Union
 
 import attrs
+import cattrs
 import pytest
 from lsprotocol import types
+from pygls.protocol import default_converter
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
-from pytest_lsp.client import make_test_lsp_client
+from pytest_lsp.client import register_lsp_features
 
 from support.tools import uv_binary
 
@@ -40,14 +41,24 @@ def plain(value: Any) -> Any:
     return value
 
 
-async def code_actions(helper: Helper, path: Path, diagnostics: list[types.Diagnostic]) -> Any:
-    """The helper's code actions at the first of `diagnostics` in `path`, for them."""
+async def code_actions(
+    helper: Helper,
+    path: Path,
+    diagnostics: list[types.Diagnostic],
+    *,
+    at: types.Range | None = None,
+    only: Sequence[str] | None = None,
+) -> Any:
+    """The helper's code actions in `path` for `diagnostics`, at the first of them unless `at` says where;
+    `only`: the kinds asked for (as VS Code's Refactor… and Source Action… menus ask)."""
+    where = at if at is not None else diagnostics[0].range
+    kinds = [types.CodeActionKind(kind) for kind in only] if only is not None else None
     return await within(
         helper.client.text_document_code_action_async(
             types.CodeActionParams(
                 text_document=types.TextDocumentIdentifier(uri=path.as_uri()),
-                range=diagnostics[0].range,
-                context=types.CodeActionContext(diagnostics=diagnostics),
+                range=where,
+                context=types.CodeActionContext(diagnostics=diagnostics, only=kinds),
             )
         ),
         "code actions",
@@ -55,15 +66,24 @@ async def code_actions(helper: Helper, path: Path, diagnostics: list[types.Diagn
 
 
 def fixes(result: Any) -> list[tuple[str, str, list[Any]]]:
-    """(title, command, arguments) of each code action. lsprotocol's client-side converter reads a
-    CodeAction that carries a command as a Command whose `command` is the nested object's repr."""
-    found = []
-    for item in result or []:
-        command = item.command
-        if isinstance(command, str) and command.startswith("{"):
-            command = types.Command(**ast.literal_eval(command))
-        found.append((item.title, command.command, list(command.arguments or [])))
-    return found
+    """(title, command, arguments) of each code action."""
+    return [
+        (item.title, item.command.command, [plain(argument) for argument in item.command.arguments or []])
+        for item in result or []
+    ]
+
+
+def _converter() -> cattrs.Converter:
+    converter = default_converter()
+
+    # lsprotocol's own hook reads anything with a `command` key as a Command, so a CodeAction that runs
+    # one lost its kind and had the nested object's repr for `command`; a Command's is a string.
+    def command_or_action(item: Any, _: type) -> types.Command | types.CodeAction:
+        kind = types.Command if isinstance(item.get("command"), str) else types.CodeAction
+        return converter.structure(item, kind)
+
+    converter.register_structure_hook(Union[types.Command, types.CodeAction], command_or_action)  # noqa: UP007
+    return converter
 
 
 def write_tree(root: Path, files: Mapping[str, str]) -> Path:
@@ -243,7 +263,8 @@ def vscode_capabilities() -> types.ClientCapabilities:
 
 
 def _client_with_recorders() -> tuple[LanguageClient, Callable[[Helper], None]]:
-    client = make_test_lsp_client()
+    client = LanguageClient(converter_factory=_converter)
+    register_lsp_features(client)
 
     def attach(helper: Helper) -> None:
         @client.feature(types.CLIENT_REGISTER_CAPABILITY)

@@ -91,7 +91,8 @@ async def test_typing_a_dependency_flags_it_without_saving_then_update_lock_fixe
         drift = await drift_of(helper, root, "lock-out-of-sync")
         assert drift["lockIssues"] >= 1
 
-        actions = await code_actions(helper, pyproject, [missing])
+        # The quick fixes (beside them, on a requirement: Upgrade and Remove, test_helper_dependency_actions).
+        actions = await code_actions(helper, pyproject, [missing], only=["quickfix"])
         assert fixes(actions) == [("Update lockfile", "lockstep.updateLock", [str(root)])]
 
         # The editor runs the command: save, then the helper's updateLock runs uv lock against the index.

@@ -1,7 +1,7 @@
 """A project's dependencies in the editor: what the Python Projects view lists under a project
-(`lockstep/projectDetails`, from the engine's latest drift check of it: `pyhelper.dependencies`), and
+(`lockstep/projectDetails`, from the engine's latest drift check of it: `pyhelper.dependencies`),
 Add / Remove / Upgrade Dependency through the project's own manager (`lockstep/changeDependency`:
-`pyhelper.managing`)."""
+`pyhelper.managing`), and the code actions on pyproject.toml that run those editor commands."""
 
 from __future__ import annotations
 
@@ -11,42 +11,59 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from lsprotocol import types
+
 from pyhelper.lsp import protocol
 from pyhelper.lsp.drift import python_to_lock_with
-from pyhelper.lsp.payloads import project_details
+from pyhelper.lsp.payloads import dependency_group_info, dependency_info, project_details
 from pyhelper.lsp.session import Session, WorkDone, run_reported, shown
 
 if TYPE_CHECKING:
+    from pyhelper.dependencies import Dependency, DependencyGroup
     from pyhelper.drift.session import ProjectDrift
-    from pyhelper.findings import Finding
+    from pyhelper.findings import Finding, Range
     from pyhelper.projects import Project
     from pyhelper.tomlfile import TomlDocument
+
+ADD_COMMAND = "lockstep.addDependency"
+REMOVE_COMMAND = "lockstep.removeDependency"
+UPGRADE_COMMAND = "lockstep.upgradeDependency"
+"""The editor commands the view's rows run, and the code actions on pyproject.toml with them."""
+
+
+def _groups(
+    session: Session, project: Project, doc: TomlDocument, drift: ProjectDrift | None
+) -> list[DependencyGroup]:
+    from pyhelper.dependencies import dependency_groups
+
+    lockfile, cache = project.lockfile, session.drift()
+
+    def lock_versions(name: str) -> Sequence[str | None]:
+        return cache.locked_versions(lockfile, name) if lockfile is not None else ()
+
+    return dependency_groups(doc, drift, lock_versions)
+
+
+def _visible(session: Session) -> Callable[[Sequence[Finding]], Sequence[Finding]]:
+    settings = session.settings
+    return lambda findings: shown(findings, settings)
 
 
 def _details(
     session: Session, project: Project, buffer: TomlDocument | Finding | None, drift: ProjectDrift | None
 ) -> protocol.ProjectDetails:
-    from pyhelper.dependencies import dependency_groups
     from pyhelper.drift.environment import read_venv
     from pyhelper.tomlfile import TomlDocument, read_toml, syntax_problem
 
     doc = buffer if buffer is not None else read_toml(project.pyproject)
-    lockfile, cache = project.lockfile, session.drift()
     snapshot = drift.snapshot if drift is not None else None
     if snapshot is None and project.venv is not None:
         snapshot = read_venv(project.venv.path)
     selection = drift.selection if drift is not None else None
-    settings = session.settings
-
-    def lock_versions(name: str) -> Sequence[str | None]:
-        return cache.locked_versions(lockfile, name) if lockfile is not None else ()
-
-    def visible(findings: Sequence[Finding]) -> Sequence[Finding]:
-        return shown(findings, settings)
-
+    visible = _visible(session)
     if not isinstance(doc, TomlDocument):
         return project_details(project, [], visible, snapshot, None, syntax_problem(doc))
-    groups = dependency_groups(doc, drift, lock_versions)
+    groups = _groups(session, project, doc, drift)
     selected = len(selection.packages) if selection is not None and selection.problem is None else None
     return project_details(project, groups, visible, snapshot, selected, None)
 
@@ -109,6 +126,56 @@ async def on_change_dependency(
     # pyproject.toml and the lock changed: re-check now rather than wait for the file events.
     session.schedule_drift(session.projects_of(project.pyproject) or [project], delay=0)
     return answer
+
+
+def _requirements_at(
+    groups: Sequence[DependencyGroup], where: Range
+) -> list[tuple[DependencyGroup, Dependency]]:
+    """The requirements on the lines `where` spans; of several on one line, the ones it touches."""
+    on_lines = [
+        (group, dependency)
+        for group in groups
+        for dependency in group.dependencies
+        if dependency.range.start.line <= where.end.line and where.start.line <= dependency.range.end.line
+    ]
+    touched = [(g, d) for g, d in on_lines if d.range.start <= where.end and where.start <= d.range.end]
+    return touched or on_lines
+
+
+def _wanted(kind: str, only: Sequence[str] | None) -> bool:
+    """LSP's `only` filter: a kind is asked for when it is, or is under (`refactor.x`), one of them."""
+    return only is None or any(kind == asked or kind.startswith(asked + ".") for asked in only)
+
+
+def _action(title: str, kind: types.CodeActionKind, command: str, argument: object) -> types.CodeAction:
+    return types.CodeAction(
+        title=title, kind=kind, command=types.Command(title=title, command=command, arguments=[argument])
+    )
+
+
+def code_actions(
+    session: Session, project: Project, doc: TomlDocument, where: Range, only: Sequence[str] | None
+) -> list[types.CodeAction]:
+    """On a requirement of the project's pyproject.toml (`where`, in the engine's units): Upgrade NAME and
+    Remove NAME with its group preset, as the view's row runs them; anywhere in it, Add Dependency….
+    Each runs the project's manager: nothing in an untrusted workspace."""
+    if not session.settings.trusted:
+        return []
+    root = str(project.root)
+    visible = _visible(session)
+    groups = _groups(session, project, doc, session.drift().results.get(project.root))
+    actions = []
+    for group, dependency in _requirements_at(groups, where):
+        row: protocol.DependencyRow = {
+            "root": root,
+            "group": dependency_group_info(group, visible),
+            "dependency": dependency_info(dependency, visible(dependency.findings)),
+        }
+        for verb, command in (("Upgrade", UPGRADE_COMMAND), ("Remove", REMOVE_COMMAND)):
+            actions.append(_action(f"{verb} {dependency.name}", types.CodeActionKind.Refactor, command, row))
+    anywhere: protocol.DependencyRow = {"root": root}
+    actions.append(_action("Add Dependency…", types.CodeActionKind.Source, ADD_COMMAND, anywhere))
+    return [action for action in actions if action.kind is not None and _wanted(action.kind, only)]
 
 
 HANDLERS: dict[str, Callable[..., Any]] = {

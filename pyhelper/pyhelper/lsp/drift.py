@@ -31,6 +31,8 @@ from pyhelper.lsp.session import (
 from pyhelper.tomlfile import TomlDocument, parse_toml
 
 if TYPE_CHECKING:
+    from pygls.workspace import TextDocument
+
     from pyhelper.projects import Project
 
 
@@ -133,21 +135,47 @@ async def on_code_action(session: Session, params: types.CodeActionParams) -> li
         actions[0].is_preferred = True
     if path:
         actions += session.health().code_actions(project.root, Path(path), params.context.diagnostics)
+    buffer = _pyproject_buffer(session, params.text_document.uri) if path == str(project.pyproject) else None
+    if buffer is not None:
+        # Imported here: the dependencies module imports this one.
+        from pyhelper.findings import Position, Range
+        from pyhelper.lsp import dependencies
+
+        document, doc = buffer
+        where = session.server.workspace.position_codec.range_from_client_units(document.lines, params.range)
+        actions += await asyncio.to_thread(
+            dependencies.code_actions,
+            session,
+            project,
+            doc,
+            Range(
+                Position(where.start.line, where.start.character),
+                Position(where.end.line, where.end.character),
+            ),
+            params.context.only,
+        )
     return actions or None
+
+
+def _pyproject_buffer(session: Session, uri: str) -> tuple[TextDocument, TomlDocument] | None:
+    """A pyproject.toml as the editor has it, with its parse; None when it is not one or does not parse."""
+    path = to_fs_path(uri)
+    if path is None or Path(path).name != "pyproject.toml":
+        return None
+    document = session.server.workspace.get_text_document(uri)
+    doc = session.parsed_document(Path(path))
+    if doc is None:
+        doc = parse_toml(Path(path), document.source)
+    return (document, doc) if isinstance(doc, TomlDocument) else None
 
 
 async def on_hover(session: Session, params: types.HoverParams) -> types.Hover | None:
     path = to_fs_path(params.text_document.uri)
-    if path is None or Path(path).name != "pyproject.toml":
+    buffer = _pyproject_buffer(session, params.text_document.uri)
+    if path is None or buffer is None:
         return None
-    workspace = session.server.workspace
-    document = workspace.get_text_document(params.text_document.uri)
-    doc = session.parsed_document(Path(path))
-    if doc is None:
-        doc = parse_toml(Path(path), document.source)
-    if not isinstance(doc, TomlDocument):
-        return None
-    codec = workspace.position_codec
+    document, doc = buffer
+    codec = session.server.workspace.position_codec
     position = codec.position_from_client_units(document.lines, params.position)
     found = requirement_at(doc, position.line, position.character)
     project = _project_for_file(session, Path(path))

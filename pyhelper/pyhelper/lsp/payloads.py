@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from pyhelper.findings import Severity
 from pyhelper.lsp.protocol import (
+    DependencyGroupInfo,
     DependencyInfo,
     DriftInfo,
     FindingLevel,
@@ -136,6 +137,16 @@ def dependency_info(dependency: Dependency, findings: Sequence[Finding]) -> Depe
     }
 
 
+def dependency_group_info(
+    group: DependencyGroup, shown: Callable[[Sequence[Finding]], Sequence[Finding]]
+) -> DependencyGroupInfo:
+    return {
+        "kind": group.kind,
+        "name": group.name,
+        "dependencies": [dependency_info(d, shown(d.findings)) for d in group.dependencies],
+    }
+
+
 def project_details(
     project: Project,
     groups: Sequence[DependencyGroup],
@@ -148,14 +159,7 @@ def project_details(
     venv = project.venv
     return {
         "root": str(project.root),
-        "groups": [
-            {
-                "kind": group.kind,
-                "name": group.name,
-                "dependencies": [dependency_info(d, shown(d.findings)) for d in group.dependencies],
-            }
-            for group in groups
-        ],
+        "groups": [dependency_group_info(group, shown) for group in groups],
         "environment": None
         if venv is None
         else {

@@ -306,6 +306,19 @@ class DependencyGroupInfo(TypedDict):
     dependencies: list[DependencyInfo]
 
 
+class _DependencyRowFields(TypedDict):
+    root: str
+    """The project's folder (as in ProjectInfo.root)."""
+
+
+class DependencyRow(_DependencyRowFields, total=False):
+    """What Add / Remove / Upgrade Dependency get from a Python Projects view row or a code action on
+    pyproject.toml: the project, and the group and requirement the row or the cursor is on."""
+
+    group: DependencyGroupInfo
+    dependency: DependencyInfo
+
+
 class EnvironmentDetails(TypedDict):
     path: str
     python: str | None
