@@ -1,6 +1,6 @@
-// Where Add Dependency can put a requirement, named as the project's manager names it. Pure, for
-// unit tests; dependencyCommands.ts asks with these.
-import type { DependencyGroupInfo, DependencyGroupKind, ProjectInfo } from "../protocol";
+// Where Add Dependency can put a requirement, named as the project's manager names it, and what a view
+// row or a code action presets. Pure, for unit tests; dependencyCommands.ts asks with these.
+import type { DependencyGroupInfo, DependencyGroupKind, DependencyInfo, DependencyRow, ProjectInfo } from "../protocol";
 
 export interface Target {
   kind: DependencyGroupKind;
@@ -39,4 +39,28 @@ export function targets(manager: ProjectInfo["manager"], groups: readonly Depend
     { kind: "group", group: null, label: "New group…", description: groupWord },
     { kind: "extra", group: null, label: "New extra…", description: "an optional-dependencies extra" },
   ];
+}
+
+function isGroup(value: unknown): value is DependencyGroupInfo {
+  if (typeof value !== "object" || value === null) return false;
+  const { kind, name, dependencies } = value as Record<string, unknown>;
+  return typeof kind === "string" && kind in KINDS && (name === null || typeof name === "string") && Array.isArray(dependencies);
+}
+
+function isDependency(value: unknown): value is DependencyInfo {
+  if (typeof value !== "object" || value === null) return false;
+  const { name, requirement } = value as Record<string, unknown>;
+  return typeof name === "string" && typeof requirement === "string";
+}
+
+/** What a command's argument presets: a view row or a code action on pyproject.toml hands a `DependencyRow`
+ * (a project, and for a group or a requirement, those); what is not of that shape presets nothing. */
+export function rowArgument(argument: unknown): Partial<DependencyRow> {
+  if (typeof argument !== "object" || argument === null) return {};
+  const { root, group, dependency } = argument as Record<string, unknown>;
+  return {
+    ...(typeof root === "string" ? { root } : {}),
+    ...(isGroup(group) ? { group } : {}),
+    ...(isDependency(dependency) ? { dependency } : {}),
+  };
 }

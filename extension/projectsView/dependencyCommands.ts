@@ -14,17 +14,11 @@ import type {
 } from "../protocol";
 import { Requests } from "../protocol";
 import type { InterpreterSelections } from "../selections";
-import { groupTitle, targets, type Target } from "./changes";
+import { groupTitle, rowArgument, targets, type Target } from "./changes";
 import type { ProjectsTree } from "./tree";
 import { projectOf } from "./view";
 
-/** What a view row or a code action on pyproject.toml hands a command: its project, and for a group or a
- * requirement, those. */
 type RowArgument = Partial<DependencyRow>;
-
-function rowOf(argument: unknown): RowArgument {
-  return typeof argument === "object" && argument !== null ? (argument as RowArgument) : {};
-}
 
 async function changeProject(
   helper: HelperClient,
@@ -121,7 +115,7 @@ export async function addDependency(
     validateInput: (value) => (value.trim() ? undefined : "Type a package name"),
   });
   if (!requirement) return;
-  const target = await pickTarget(tree, project, rowOf(argument));
+  const target = await pickTarget(tree, project, rowArgument(argument));
   if (!target) return;
   const package_ = requirement.trim();
   await runChange(
@@ -141,7 +135,7 @@ export async function removeDependency(
 ): Promise<void> {
   const project = await changeProject(helper, argument, "Remove a dependency of which project?");
   if (!project) return;
-  const picked = await pickDependency(tree, project, rowOf(argument), "Remove which dependency?");
+  const picked = await pickDependency(tree, project, rowArgument(argument), "Remove which dependency?");
   if (!picked) return;
   const { dependency, group } = picked;
   await runChange(
@@ -161,7 +155,7 @@ export async function upgradeDependency(
 ): Promise<void> {
   const project = await changeProject(helper, argument, "Upgrade a dependency of which project?");
   if (!project) return;
-  const picked = await pickDependency(tree, project, rowOf(argument), "Upgrade which dependency?");
+  const picked = await pickDependency(tree, project, rowArgument(argument), "Upgrade which dependency?");
   if (!picked) return;
   const { dependency, group } = picked;
   const newest = { label: "Newest allowed", description: `what ${dependency.requirement} allows` };

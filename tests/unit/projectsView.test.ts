@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { constraint, dependencyRow, groupRow, nesting, projectContext, projectRow, syncState } from "../../extension/projectsView/items";
-import { groupTitle, targets } from "../../extension/projectsView/changes";
+import { groupTitle, rowArgument, targets } from "../../extension/projectsView/changes";
 import type { DependencyInfo, DriftInfo } from "../../extension/protocol";
 import { projectInfo } from "./projectInfo";
 
@@ -119,4 +119,23 @@ test("Add Dependency offers main, the project's extras and groups, then new ones
   );
   assert.equal(targets("uv", [])[1].description, "a dependency group (PEP 735)");
   assert.equal(groupTitle({ kind: "dev", name: "lint", dependencies: [] }), "dev group lint");
+});
+
+test("the commands take a code action's argument on pyproject.toml as they take the view's row", () => {
+  // As the helper sends Upgrade alpha / Remove alpha on a requirement of the test group.
+  const sent = JSON.parse(
+    JSON.stringify({
+      root: "/w/app",
+      group: { kind: "group", name: "test", dependencies: [dependency({ line: 12 })] },
+      dependency: dependency({ line: 12 }),
+    }),
+  ) as unknown;
+  assert.deepEqual(rowArgument(sent), sent);
+  const viewRow = { kind: "dependency", root: "/w/app", pyproject: "/w/app/pyproject.toml", group: { kind: "main", name: null, dependencies: [] }, dependency: dependency({}) };
+  assert.deepEqual(rowArgument(viewRow), { root: viewRow.root, group: viewRow.group, dependency: viewRow.dependency });
+  // Add Dependency… anywhere: the project only, so the target is asked for.
+  assert.deepEqual(rowArgument({ root: "/w/app" }), { root: "/w/app" });
+  // Nothing of the shape presets nothing: a quick fix's root string, an unknown kind, a nameless requirement.
+  assert.deepEqual(rowArgument("/w/app"), {});
+  assert.deepEqual(rowArgument({ root: "/w/app", group: { kind: "weird", name: null, dependencies: [] }, dependency: { requirement: "x" } }), { root: "/w/app" });
 });
