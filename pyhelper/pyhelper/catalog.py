@@ -228,17 +228,22 @@ def _pbs_entries(payload: list[dict[str, Any]]) -> Iterable[Build]:
             )
 
 
-def parse_uv_python_list(text: str, source: str) -> tuple[Build, ...]:
-    """Read `uv python list --only-downloads --output-format json`: uv's own download list, which has
-    builds the bundled catalogue lacks (musl). It gives no sha256 (uv checks its own when it installs)."""
+def _json_of(text: str, source: str, kind: type[Any], kind_name: str) -> Any:
+    """The downloads document in `text`, which must be of `kind`; a clear error naming `source` if not."""
     try:
         data = json.loads(text)
     except (ValueError, RecursionError) as exc:
         raise CatalogError(f"{source} is not valid JSON: {exc}") from None
-    if not isinstance(data, list):
-        raise CatalogError(f"{source}: expected a JSON list of downloads, found {type(data).__name__}")
+    if not isinstance(data, kind):
+        raise CatalogError(f"{source}: expected {kind_name} of downloads, found {type(data).__name__}")
+    return data
+
+
+def parse_uv_python_list(text: str, source: str) -> tuple[Build, ...]:
+    """Read `uv python list --only-downloads --output-format json`: uv's own download list, which has
+    builds the bundled catalogue lacks (musl). It gives no sha256 (uv checks its own when it installs)."""
     builds = []
-    for entry in data:
+    for entry in _json_of(text, source, list, "a JSON list"):
         if not isinstance(entry, dict) or entry.get("implementation") != "cpython":
             continue
         fields = [entry.get(name) for name in ("version", "os", "arch", "libc", "url", "variant")]
@@ -263,14 +268,8 @@ def parse_downloads_json(text: str, source: str) -> tuple[Build, ...]:
     Other implementations, debug builds and micro-architecture variants (x86_64_v3) are skipped; a
     malformed CPython entry is an error naming the entry and field, never a crash.
     """
-    try:
-        data = json.loads(text)
-    except (ValueError, RecursionError) as exc:
-        raise CatalogError(f"{source} is not valid JSON: {exc}") from None
-    if not isinstance(data, dict):
-        raise CatalogError(f"{source}: expected a JSON object of downloads, found {type(data).__name__}")
     builds: list[Build] = []
-    for key, entry in data.items():
+    for key, entry in _json_of(text, source, dict, "a JSON object").items():
         build = _uv_entry(key, entry, source)
         if build is not None:
             builds.append(build)

@@ -208,7 +208,7 @@ def run_tool(
     received = _Lines(process)
     try:
         while (raw := received.get()) is not None:
-            if raw is _NOTHING_YET:
+            if isinstance(raw, _Idle):
                 if stopped.is_set() and process.poll() is not None:
                     # Cancelled and the tool is gone, yet the pipe stays open: something it started
                     # outside its process tree holds it. Waiting for that would never end.
@@ -228,8 +228,11 @@ def run_tool(
     return ToolResult(returncode, tuple(lines), stopped.is_set())
 
 
-_NOTHING_YET = ""
-"""What `_Lines.get` gives when no line came for a while (a line read is never empty)."""
+class _Idle:
+    """What `_Lines.get` gives when no line came for a while."""
+
+
+_IDLE = _Idle()
 
 
 class _Lines:
@@ -248,12 +251,12 @@ class _Lines:
         finally:
             self._queue.put(None)
 
-    def get(self) -> str | None:
-        """The next line, `_NOTHING_YET` after a short wait without one, None at the end."""
+    def get(self) -> str | _Idle | None:
+        """The next line, `_IDLE` after a short wait without one, None at the end."""
         try:
             return self._queue.get(timeout=_CANCEL_POLL)
         except queue.Empty:
-            return _NOTHING_YET
+            return _IDLE
 
 
 def _parent_death_signal() -> Callable[[], None] | None:
