@@ -336,6 +336,44 @@ export interface ChangeDependencyParams {
   workDoneToken?: string | number;
 }
 
+export interface SearchPackagesParams {
+  /** The project whose index is searched (as in ProjectInfo.root). */
+  root: string;
+  /** What the user typed; a requirement's leading name is searched (`httpx>=0.27` → `httpx`). */
+  query: string;
+}
+
+export type PackageMatchSource = "index" | "listing" | "lock";
+
+export interface PackageMatch {
+  /** PEP 503 normalised. */
+  name: string;
+  source: PackageMatchSource;
+}
+
+export interface PackageVersion {
+  version: string;
+  prerelease: boolean;
+  /** PEP 592: every file of the version is yanked. */
+  yanked: boolean;
+  yankReason: string | null;
+}
+
+export interface SearchPackagesResult {
+  /** The simple-API URLs searched, in the order the project's manager asks them. */
+  indexes: string[];
+  /** The exact name first when an index has it. */
+  packages: PackageMatch[];
+  /** The exact name's versions, newest first; None when no index has it. */
+  versions: PackageVersion[] | null;
+  /** The index the versions come from. */
+  index: string | null;
+  /** No index could be reached: the user can still type a name and a specifier. */
+  offline: boolean;
+  /** Why the search has no answer (untrusted workspace, an index unreachable or malformed). */
+  problem: string | null;
+}
+
 export type ScriptLockState = "locked" | "stale" | "unlocked" | "invalid";
 
 /** uv's environment of a script (in uv's cache, `environments-v2/NAME-HASH`). */
@@ -484,6 +522,7 @@ export const Requests = {
   updateLock: new RequestType<UpdateLockParams, UpdateLockResult, void>("lockstep/updateLock"),
   projectDetails: new RequestType<ProjectDetailsParams, ProjectDetails | null, void>("lockstep/projectDetails"),
   changeDependency: new RequestType<ChangeDependencyParams, UpdateLockResult, void>("lockstep/changeDependency"),
+  searchPackages: new RequestType<SearchPackagesParams, SearchPackagesResult, void>("lockstep/searchPackages"),
   scriptStatus: new RequestType<ScriptStatusParams, ScriptStatus | null, void>("lockstep/scriptStatus"),
   lockScript: new RequestType<ScriptActionParams, ScriptActionResult, void>("lockstep/lockScript"),
   syncScript: new RequestType<ScriptActionParams, ScriptActionResult, void>("lockstep/syncScript"),

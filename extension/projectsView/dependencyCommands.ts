@@ -15,6 +15,7 @@ import type {
 import { Requests } from "../protocol";
 import type { InterpreterSelections } from "../selections";
 import { groupTitle, rowArgument, targets, type Target } from "./changes";
+import { pickRequirement } from "./packageSearch";
 import type { ProjectsTree } from "./tree";
 import { projectOf } from "./view";
 
@@ -109,11 +110,7 @@ export async function addDependency(
 ): Promise<void> {
   const project = await changeProject(helper, argument, "Add a dependency to which project?");
   if (!project) return;
-  const requirement = await vscode.window.showInputBox({
-    prompt: `Add a dependency to ${project.name ?? project.root}`,
-    placeHolder: "A requirement, e.g. httpx or httpx>=0.27",
-    validateInput: (value) => (value.trim() ? undefined : "Type a package name"),
-  });
+  const requirement = await pickRequirement(helper, project);
   if (!requirement) return;
   const target = await pickTarget(tree, project, rowArgument(argument));
   if (!target) return;

@@ -50,6 +50,7 @@ _INDEX_VARIABLES = (
     "UV_FIND_LINKS",
     "PIP_EXTRA_INDEX_URL",
 )
+_JSON = "application/vnd.pypi.simple.v1+json"
 # A fixed timestamp keeps wheel bytes (and so their hashes) the same from run to run.
 _ZIP_TIME = (2024, 1, 1, 0, 0, 0)
 
@@ -393,7 +394,13 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             else:
                 self._send(200, body, "application/json")
         elif parts == ["simple"]:
-            links = "".join(f'<a href="{name}/">{name}</a>\n' for name in self.index._projects())
+            names = list(self.index._projects())
+            # The root listing in PEP 691 JSON too (Add Dependency's search reads either form).
+            if self.index.simple_json and self.headers.get("Accept", "").startswith(_JSON):
+                listing = {"meta": {"api-version": "1.0"}, "projects": [{"name": name} for name in names]}
+                self._send(200, json.dumps(listing).encode(), _JSON)
+                return
+            links = "".join(f'<a href="{name}/">{name}</a>\n' for name in names)
             self._send(200, _page("Simple index", links).encode(), "text/html")
         elif len(parts) == 2 and parts[0] == "simple":
             files = self.index._projects().get(canonicalize_name(parts[1]))

@@ -146,7 +146,7 @@ class HttpCache:
             self._write(request.url, kept)
             return Answer(request.url, entry.body, entry.content_type, True)
         if response.status != 200:
-            return FetchError(request.url, f"HTTP {response.status}", offline=False)
+            return FetchError(request.url, f"HTTP {response.status}", status=response.status)
         stored = self._stored(response)
         if stored is not None:
             self._write(request.url, stored)

@@ -43,11 +43,12 @@ class Response(NamedTuple):
 
 
 class FetchError(Exception):
-    """A request that got no usable answer; `offline` when no connection could be made at all."""
+    """A request that got no usable answer; `offline` when no connection could be made at all, `status`
+    when the server answered with an HTTP error (a 404: the index has no such project)."""
 
-    def __init__(self, url: str, message: str, *, offline: bool = False) -> None:
+    def __init__(self, url: str, message: str, *, offline: bool = False, status: int | None = None) -> None:
         super().__init__(f"{url}: {message}")
-        self.url, self.reason, self.offline = url, message, offline
+        self.url, self.reason, self.offline, self.status = url, message, offline, status
 
 
 class IndexClient:

@@ -106,28 +106,35 @@ def release_request(index: str, name: str, version: str) -> Request | None:
     )
 
 
-def parse_simple(answer: Answer) -> list[VersionInfo]:
-    """A project's versions from its simple page, newest first; raises BadAnswer when malformed."""
-    files: list[tuple[str, object]] = []
+def simple_entries(answer: Answer, key: str, field: str) -> list[tuple[str, object]]:
+    """A simple-API page's entries as (text, yanked): PEP 691 JSON's `key` list by its items' `field`
+    (a project page's `files` by `filename`, the root's `projects` by `name`), or PEP 503 HTML's anchors;
+    raises BadAnswer when malformed."""
     if answer.content_type.split(";")[0].strip().lower() == "application/vnd.pypi.simple.v1+json":
         try:
             data = json.loads(answer.body)
         except (ValueError, RecursionError) as exc:
             raise BadAnswer(answer.url, f"is not valid JSON ({exc})") from None
-        raw = data.get("files") if isinstance(data, dict) else None
+        raw = data.get(key) if isinstance(data, dict) else None
         if not isinstance(raw, list):
-            raise BadAnswer(answer.url, "is not a PEP 691 project page (no `files` list)")
-        for item in raw:
-            if isinstance(item, dict) and isinstance(item.get("filename"), str):
-                files.append((item["filename"], item.get("yanked", False)))
-    else:
-        parser = _Links()
-        try:
-            parser.feed(answer.body.decode("utf-8"))
-            parser.close()
-        except UnicodeDecodeError:
-            raise BadAnswer(answer.url, "is neither PEP 691 JSON nor UTF-8 HTML") from None
-        files = parser.files
+            raise BadAnswer(answer.url, f"is not a PEP 691 page (no `{key}` list)")
+        return [
+            (item[field], item.get("yanked", False))
+            for item in raw
+            if isinstance(item, dict) and isinstance(item.get(field), str)
+        ]
+    parser = _Links()
+    try:
+        parser.feed(answer.body.decode("utf-8"))
+        parser.close()
+    except UnicodeDecodeError:
+        raise BadAnswer(answer.url, "is neither PEP 691 JSON nor UTF-8 HTML") from None
+    return parser.files
+
+
+def parse_simple(answer: Answer) -> list[VersionInfo]:
+    """A project's versions from its simple page, newest first; raises BadAnswer when malformed."""
+    files = simple_entries(answer, "files", "filename")
     by_version: dict[Version, list[object]] = {}
     for filename, yanked in files:
         version = _version_of(filename)

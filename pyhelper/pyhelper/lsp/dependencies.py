@@ -1,13 +1,15 @@
 """A project's dependencies in the editor: what the Python Projects view lists under a project
 (`lockstep/projectDetails`, from the engine's latest drift check of it: `pyhelper.dependencies`),
 Add / Remove / Upgrade Dependency through the project's own manager (`lockstep/changeDependency`:
-`pyhelper.managing`), and the code actions on pyproject.toml that run those editor commands."""
+`pyhelper.managing`), Add Dependency's search of the project's index (`lockstep/searchPackages`:
+`pyhelper.health.search`), and the code actions on pyproject.toml that run those editor commands."""
 
 from __future__ import annotations
 
 import asyncio
 import os
 import threading
+import weakref
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +24,8 @@ if TYPE_CHECKING:
     from pyhelper.dependencies import Dependency, DependencyGroup
     from pyhelper.drift.session import ProjectDrift
     from pyhelper.findings import Finding, Range
+    from pyhelper.health.index import VersionInfo
+    from pyhelper.health.search import PackageSearch, SearchResult
     from pyhelper.projects import Project
     from pyhelper.tomlfile import TomlDocument
 
@@ -128,6 +132,82 @@ async def on_change_dependency(
     return answer
 
 
+_SEARCHES: weakref.WeakKeyDictionary[Session, PackageSearch] = weakref.WeakKeyDictionary()
+"""One search per session: its pooled client and the index listings it fetched lately."""
+
+
+def _search_of(session: Session) -> PackageSearch | str:
+    from pyhelper.health.cache import HttpCache
+    from pyhelper.health.client import FetchError, IndexClient
+    from pyhelper.health.search import PackageSearch
+
+    search = _SEARCHES.get(session)
+    network = session.settings.health_network
+    if search is None or (search.client is None) == network:
+        try:
+            client = IndexClient() if network else None
+        except FetchError as error:
+            return error.reason
+        if search is not None and search.client is not None:
+            search.client.close()
+        search = _SEARCHES[session] = PackageSearch(client, HttpCache())
+    return search
+
+
+def _search(session: Session, search: PackageSearch, project: Project, query: str) -> SearchResult:
+    from pyhelper.health.locked import LockedProject, locked_project
+    from pyhelper.health.search import project_indexes
+    from pyhelper.tomlfile import TomlDocument, read_toml
+
+    doc = read_toml(project.pyproject)
+    data = doc.data if isinstance(doc, TomlDocument) else {}
+    locked = locked_project(project.pyproject, session.drift().locks)
+    known = [entry.name for entry in locked.entries] if isinstance(locked, LockedProject) else []
+    return search.search(query, project_indexes(data, project.manager, os.environ), known)
+
+
+async def on_search_packages(
+    session: Session, params: protocol.SearchPackagesParams
+) -> protocol.SearchPackagesResult:
+    """Names on the project's index matching what the user types, and the exact name's versions. The
+    index is a URL the workspace names: asked only in a trusted workspace."""
+    project = await session.project_to_change(params["root"], doing="searches package indexes")
+    if isinstance(project, str):
+        return _no_search(project, offline=False)
+    search = _search_of(session)  # on the event loop: one search per session, made once
+    if isinstance(search, str):
+        return _no_search(search, offline=True)
+    found = await asyncio.to_thread(_search, session, search, project, params["query"])
+    return {
+        "indexes": list(found.indexes),
+        "packages": [{"name": match.name, "source": match.source} for match in found.matches],
+        "versions": None if found.versions is None else [_version(info) for info in found.versions],
+        "index": found.found_on,
+        "offline": found.offline,
+        "problem": found.problem,
+    }
+
+
+def _version(info: VersionInfo) -> protocol.PackageVersion:
+    return {
+        "version": info.version,
+        "prerelease": info.prerelease,
+        "yanked": info.yanked,
+        "yankReason": info.yank_reason,
+    }
+
+
+def _no_search(problem: str, *, offline: bool) -> protocol.SearchPackagesResult:
+    return {
+        "indexes": [],
+        "packages": [],
+        "versions": None,
+        "index": None,
+        "offline": offline,
+        "problem": problem,
+    }
+
+
 def _requirements_at(
     groups: Sequence[DependencyGroup], where: Range
 ) -> list[tuple[DependencyGroup, Dependency]]:
@@ -181,4 +261,5 @@ def code_actions(
 HANDLERS: dict[str, Callable[..., Any]] = {
     protocol.PROJECT_DETAILS: on_project_details,
     protocol.CHANGE_DEPENDENCY: on_change_dependency,
+    protocol.SEARCH_PACKAGES: on_search_packages,
 }

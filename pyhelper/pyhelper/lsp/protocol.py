@@ -15,6 +15,7 @@ from typing import Literal, TypedDict
 
 from pyhelper import dependencies, environments, managing, venvs
 from pyhelper.drift import session as drift
+from pyhelper.health import search
 from pyhelper.interpreters import model as interpreters
 from pyhelper.lockfiles import format as lockfiles
 from pyhelper.scripts import drift as scripts
@@ -30,6 +31,7 @@ CHECK_DRIFT = "lockstep/checkDrift"
 UPDATE_LOCK = "lockstep/updateLock"
 PROJECT_DETAILS = "lockstep/projectDetails"
 CHANGE_DEPENDENCY = "lockstep/changeDependency"
+SEARCH_PACKAGES = "lockstep/searchPackages"
 SCRIPT_STATUS = "lockstep/scriptStatus"
 LOCK_SCRIPT = "lockstep/lockScript"
 SYNC_SCRIPT = "lockstep/syncScript"
@@ -373,6 +375,45 @@ class ChangeDependencyParams(_ChangeDependencyFields, total=False):
     workDoneToken: str | int
 
 
+class SearchPackagesParams(TypedDict):
+    root: str
+    """The project whose index is searched (as in ProjectInfo.root)."""
+    query: str
+    """What the user typed; a requirement's leading name is searched (`httpx>=0.27` → `httpx`)."""
+
+
+PackageMatchSource = search.MatchSource
+
+
+class PackageMatch(TypedDict):
+    name: str
+    """PEP 503 normalised."""
+    source: PackageMatchSource
+
+
+class PackageVersion(TypedDict):
+    version: str
+    prerelease: bool
+    yanked: bool
+    """PEP 592: every file of the version is yanked."""
+    yankReason: str | None
+
+
+class SearchPackagesResult(TypedDict):
+    indexes: list[str]
+    """The simple-API URLs searched, in the order the project's manager asks them."""
+    packages: list[PackageMatch]
+    """The exact name first when an index has it."""
+    versions: list[PackageVersion] | None
+    """The exact name's versions, newest first; None when no index has it."""
+    index: str | None
+    """The index the versions come from."""
+    offline: bool
+    """No index could be reached: the user can still type a name and a specifier."""
+    problem: str | None
+    """Why the search has no answer (untrusted workspace, an index unreachable or malformed)."""
+
+
 ScriptLockState = scripts.ScriptLockState
 
 
@@ -543,6 +584,7 @@ REQUESTS = (
     Request(UPDATE_LOCK, UpdateLockParams, UpdateLockResult),
     Request(PROJECT_DETAILS, ProjectDetailsParams, ProjectDetails | None),
     Request(CHANGE_DEPENDENCY, ChangeDependencyParams, UpdateLockResult),
+    Request(SEARCH_PACKAGES, SearchPackagesParams, SearchPackagesResult),
     Request(SCRIPT_STATUS, ScriptStatusParams, ScriptStatus | None),
     Request(LOCK_SCRIPT, ScriptActionParams, ScriptActionResult),
     Request(SYNC_SCRIPT, ScriptActionParams, ScriptActionResult),
