@@ -8,6 +8,7 @@ import { selectInterpreter } from "./picker";
 import {
   addDependency,
   removeDependency,
+  revealInLockfile,
   upgradeDependency,
   upgradeLockedPackage,
 } from "./projectsView/dependencyCommands";
@@ -58,6 +59,7 @@ export function registerCommands(
     [Commands.addDependency]: (row) => addDependency(helper, selections, view.tree, row),
     [Commands.removeDependency]: (row) => removeDependency(helper, selections, view.tree, row),
     [Commands.upgradeDependency]: (row) => upgradeDependency(helper, selections, view.tree, row),
+    [Commands.revealInLockfile]: (row) => revealInLockfile(helper, view.tree, row),
     // Scripts: a path (code lens, quick fix, tooltip link), else the active editor's script.
     [Commands.runScript]: (target) => runScript(scripts, selections, target),
     [Commands.createScriptEnvironment]: (target) => actOnScript(helper, scripts, selections, "sync", target),

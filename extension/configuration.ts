@@ -23,6 +23,7 @@ export const Commands = {
   addDependency: "lockstep.addDependency",
   removeDependency: "lockstep.removeDependency",
   upgradeDependency: "lockstep.upgradeDependency",
+  revealInLockfile: "lockstep.revealInLockfile",
   runScript: "lockstep.runScript",
   createScriptEnvironment: "lockstep.createScriptEnvironment",
   lockScript: "lockstep.lockScript",

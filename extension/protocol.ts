@@ -374,6 +374,22 @@ export interface SearchPackagesResult {
   problem: string | null;
 }
 
+export interface LockEntryParams {
+  /** The project's folder (as in ProjectInfo.root). */
+  root: string;
+  package: string;
+  /** Of several entries for the package (a lock forked by markers), the one at this version. */
+  version?: string | null;
+}
+
+/** Where a package's entry starts in the project's lock (its `name = ...` line). */
+export interface LockEntryPlace {
+  path: string;
+  /** 0-based. */
+  line: number;
+  character: number;
+}
+
 export type ScriptLockState = "locked" | "stale" | "unlocked" | "invalid";
 
 /** uv's environment of a script (in uv's cache, `environments-v2/NAME-HASH`). */
@@ -523,6 +539,7 @@ export const Requests = {
   projectDetails: new RequestType<ProjectDetailsParams, ProjectDetails | null, void>("lockstep/projectDetails"),
   changeDependency: new RequestType<ChangeDependencyParams, UpdateLockResult, void>("lockstep/changeDependency"),
   searchPackages: new RequestType<SearchPackagesParams, SearchPackagesResult, void>("lockstep/searchPackages"),
+  lockEntry: new RequestType<LockEntryParams, LockEntryPlace | null, void>("lockstep/lockEntry"),
   scriptStatus: new RequestType<ScriptStatusParams, ScriptStatus | null, void>("lockstep/scriptStatus"),
   lockScript: new RequestType<ScriptActionParams, ScriptActionResult, void>("lockstep/lockScript"),
   syncScript: new RequestType<ScriptActionParams, ScriptActionResult, void>("lockstep/syncScript"),

@@ -64,3 +64,10 @@ export function rowArgument(argument: unknown): Partial<DependencyRow> {
     ...(isDependency(dependency) ? { dependency } : {}),
   };
 }
+
+/** Which of the lock's entries for a dependency to reveal: the installed version's, else the one locked
+ * (a lock forked by markers lists several, `1.0, 2.0`: then the first entry). */
+export function revealedVersion(dependency: DependencyInfo): string | null {
+  if (dependency.installed !== null) return dependency.installed;
+  return dependency.locked !== null && !dependency.locked.includes(",") ? dependency.locked : null;
+}

@@ -14,7 +14,7 @@ import type {
 } from "../protocol";
 import { Requests } from "../protocol";
 import type { InterpreterSelections } from "../selections";
-import { groupTitle, rowArgument, targets, type Target } from "./changes";
+import { groupTitle, revealedVersion, rowArgument, targets, type Target } from "./changes";
 import { pickRequirement } from "./packageSearch";
 import type { ProjectsTree } from "./tree";
 import { projectOf } from "./view";
@@ -175,6 +175,29 @@ export async function upgradeDependency(
     { root: project.root, change: "upgrade", package: dependency.name, kind: group.kind, group: group.name, version },
     `Upgrading ${dependency.name} in ${project.name ?? project.root}`,
   );
+}
+
+/** Reveal Dependency in Lockfile: the lock opened at the package's entry. Only reads: no trust needed. */
+export async function revealInLockfile(helper: HelperClient, tree: ProjectsTree, argument: unknown): Promise<void> {
+  const project = await projectOf(helper, argument, "Reveal a dependency of which project in its lock?");
+  if (!project) return;
+  const lockfile = project.lockfile;
+  if (!lockfile) {
+    void vscode.window.showInformationMessage(`${project.name ?? project.root} has no lockfile yet: Update Lockfile makes one.`);
+    return;
+  }
+  const picked = await pickDependency(tree, project, rowArgument(argument), "Reveal which dependency in the lock?");
+  if (!picked) return;
+  const { dependency } = picked;
+  const version = revealedVersion(dependency);
+  const place = await helper.request(Requests.lockEntry, { root: project.root, package: dependency.name, version });
+  if (!place) {
+    const name = lockfile.split(/[\\/]/).pop() ?? lockfile;
+    void vscode.window.showInformationMessage(`${dependency.name} is not in ${name}: Update Lockfile adds it.`);
+    return;
+  }
+  const at = new vscode.Position(place.line, place.character);
+  await vscode.window.showTextDocument(vscode.Uri.file(place.path), { selection: new vscode.Range(at, at) });
 }
 
 /** The health quick fix "Upgrade NAME to X" (a vulnerable or yanked locked version): the manager's targeted

@@ -82,3 +82,20 @@ async def test_an_untrusted_workspace_changes_nothing(
         answer = await change(helper, root=str(project), change="add", package="delta")
     assert answer["status"] == "failed" and "trusted workspace" in answer["message"]
     assert {name: (project / name).read_bytes() for name in files} == files
+
+
+async def test_a_package_s_place_in_the_lock_is_its_entry_s_name_line(session: Any, project: Path) -> None:
+    lines = (project / "uv.lock").read_text().splitlines()
+    async with session([project]) as helper:  # only reads: answered untrusted too
+        method = "lockstep/lockEntry"
+
+        async def place(**params: Any) -> Any:
+            return plain(await within(helper.client.protocol.send_request_async(method, params), method))
+
+        root = str(project)
+        alpha = await place(root=root, package="Alpha", version="2.0")
+        beta = await place(root=root, package="beta")
+        missing = await place(root=root, package="delta")
+    assert alpha == {"path": str(project / "uv.lock"), "line": lines.index('name = "alpha"'), "character": 0}
+    assert lines[beta["line"]] == 'name = "beta"' and lines[beta["line"] + 1].startswith("version = ")
+    assert missing is None

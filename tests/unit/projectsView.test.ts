@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { constraint, dependencyRow, groupRow, nesting, projectContext, projectRow, syncState } from "../../extension/projectsView/items";
-import { groupTitle, rowArgument, targets } from "../../extension/projectsView/changes";
+import { groupTitle, revealedVersion, rowArgument, targets } from "../../extension/projectsView/changes";
 import type { DependencyInfo, DriftInfo } from "../../extension/protocol";
 import { projectInfo } from "./projectInfo";
 
@@ -138,4 +138,11 @@ test("the commands take a code action's argument on pyproject.toml as they take 
   // Nothing of the shape presets nothing: a quick fix's root string, an unknown kind, a nameless requirement.
   assert.deepEqual(rowArgument("/w/app"), {});
   assert.deepEqual(rowArgument({ root: "/w/app", group: { kind: "weird", name: null, dependencies: [] }, dependency: { requirement: "x" } }), { root: "/w/app" });
+});
+
+test("Reveal in Lockfile goes to the installed version's entry, else the one version locked", () => {
+  assert.equal(revealedVersion(dependency({ locked: "2.0", installed: "1.0" })), "1.0");
+  assert.equal(revealedVersion(dependency({ locked: "2.0", installed: null })), "2.0");
+  assert.equal(revealedVersion(dependency({ locked: "1.0, 2.0", installed: null })), null);
+  assert.equal(revealedVersion(dependency({ locked: null, installed: null })), null);
 });

@@ -35,6 +35,7 @@ from pyhelper.requirements import get_in
 from pyhelper.tomlfile import TomlDocument, read_toml, syntax_problem
 
 if TYPE_CHECKING:
+    from pyhelper.lockfiles.format import LockEntry
     from pyhelper.projects import Project
 
 DriftState = Literal[
@@ -155,6 +156,21 @@ class DriftSession:
         except UnreadableFile:
             return []
         return [] if isinstance(lock, Finding) else list(fmt.versions(lock, name))
+
+    def lock_entry(self, lockfile: Path, name: str, version: str | None = None) -> LockEntry | None:
+        """The lock's entry for `name` (PEP 503): the one at `version` when it pins several, else first."""
+        fmt = format_of_file(lockfile.name)
+        if fmt is None:
+            return None
+        try:
+            with self._guard:
+                lock = self.locks.get(lockfile, fmt.name, fmt.parse)
+        except UnreadableFile:
+            return None
+        if isinstance(lock, Finding):
+            return None
+        named = [entry for entry in fmt.entries(lock) if entry.name == name]
+        return next((entry for entry in named if entry.version == version), named[0] if named else None)
 
 
 def _revision(

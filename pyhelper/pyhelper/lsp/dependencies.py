@@ -2,7 +2,8 @@
 (`lockstep/projectDetails`, from the engine's latest drift check of it: `pyhelper.dependencies`),
 Add / Remove / Upgrade Dependency through the project's own manager (`lockstep/changeDependency`:
 `pyhelper.managing`), Add Dependency's search of the project's index (`lockstep/searchPackages`:
-`pyhelper.health.search`), and the code actions on pyproject.toml that run those editor commands."""
+`pyhelper.health.search`), a package's place in the lock (`lockstep/lockEntry`, for Reveal in
+Lockfile), and the code actions on pyproject.toml that run those editor commands."""
 
 from __future__ import annotations
 
@@ -130,6 +131,20 @@ async def on_change_dependency(
     # pyproject.toml and the lock changed: re-check now rather than wait for the file events.
     session.schedule_drift(session.projects_of(project.pyproject) or [project], delay=0)
     return answer
+
+
+async def on_lock_entry(session: Session, params: protocol.LockEntryParams) -> protocol.LockEntryPlace | None:
+    """Only reads the lock: answered in an untrusted workspace too."""
+    from pyhelper.requirements import canonicalize_name
+
+    project = await session.find_project(params["root"])
+    if project is None or project.lockfile is None:
+        return None
+    lockfile, name = project.lockfile, canonicalize_name(params["package"])
+    entry = await asyncio.to_thread(session.drift().lock_entry, lockfile, name, params.get("version"))
+    if entry is None:
+        return None
+    return {"path": str(lockfile), "line": entry.range.start.line, "character": entry.range.start.character}
 
 
 _SEARCHES: weakref.WeakKeyDictionary[Session, PackageSearch] = weakref.WeakKeyDictionary()
@@ -262,4 +277,5 @@ HANDLERS: dict[str, Callable[..., Any]] = {
     protocol.PROJECT_DETAILS: on_project_details,
     protocol.CHANGE_DEPENDENCY: on_change_dependency,
     protocol.SEARCH_PACKAGES: on_search_packages,
+    protocol.LOCK_ENTRY: on_lock_entry,
 }

@@ -32,6 +32,7 @@ UPDATE_LOCK = "lockstep/updateLock"
 PROJECT_DETAILS = "lockstep/projectDetails"
 CHANGE_DEPENDENCY = "lockstep/changeDependency"
 SEARCH_PACKAGES = "lockstep/searchPackages"
+LOCK_ENTRY = "lockstep/lockEntry"
 SCRIPT_STATUS = "lockstep/scriptStatus"
 LOCK_SCRIPT = "lockstep/lockScript"
 SYNC_SCRIPT = "lockstep/syncScript"
@@ -414,6 +415,26 @@ class SearchPackagesResult(TypedDict):
     """Why the search has no answer (untrusted workspace, an index unreachable or malformed)."""
 
 
+class _LockEntryFields(TypedDict):
+    root: str
+    """The project's folder (as in ProjectInfo.root)."""
+    package: str
+
+
+class LockEntryParams(_LockEntryFields, total=False):
+    version: str | None
+    """Of several entries for the package (a lock forked by markers), the one at this version."""
+
+
+class LockEntryPlace(TypedDict):
+    """Where a package's entry starts in the project's lock (its `name = ...` line)."""
+
+    path: str
+    line: int
+    """0-based."""
+    character: int
+
+
 ScriptLockState = scripts.ScriptLockState
 
 
@@ -585,6 +606,7 @@ REQUESTS = (
     Request(PROJECT_DETAILS, ProjectDetailsParams, ProjectDetails | None),
     Request(CHANGE_DEPENDENCY, ChangeDependencyParams, UpdateLockResult),
     Request(SEARCH_PACKAGES, SearchPackagesParams, SearchPackagesResult),
+    Request(LOCK_ENTRY, LockEntryParams, LockEntryPlace | None),
     Request(SCRIPT_STATUS, ScriptStatusParams, ScriptStatus | None),
     Request(LOCK_SCRIPT, ScriptActionParams, ScriptActionResult),
     Request(SYNC_SCRIPT, ScriptActionParams, ScriptActionResult),
