@@ -101,15 +101,15 @@ class ProjectsView {
     });
   }
 
-  /** Types into the open input box and accepts it, as a person answers a prompt. */
-  async answerInput(text: string): Promise<void> {
+  /** Types into the open input box, as a person starts answering a prompt. */
+  async typeInput(text: string): Promise<void> {
     await step(`typing ${text} into the input box`, async () => {
       const input = this.page.locator(".quick-input-widget .quick-input-box input");
       await input.waitFor({ timeout: 10_000 });
       await input.fill(text);
-      await this.page.keyboard.press("Enter");
     });
   }
+
 
   /** Hovers the row and clicks its inline action (`aria-label` is the command's title). */
   async clickInline(path: string, title: string): Promise<void> {
@@ -204,8 +204,21 @@ scenario(
     await view.expand("demo");
     await view.waitForRow("demo/main/alpha", ">=2 · locked 2.0 · installed 2.0", "check");
 
+    // The name box searches the loopback index: a part of the name finds it in the index's listing,
+    // the whole name is looked up and brings its newest version; the version step lists the index's.
     await view.clickInline("demo/main", "Add Dependency");
-    await view.answerInput("delta");
+    await view.typeInput("delt");
+    await waitFor("the index's listing to offer delta for \"delt\"", async () => {
+      const items = await workbench.quickPickItems();
+      const found = items.some((item) => item.label === "delta" && item.description === "on the index");
+      return found ? { ok: true, value: undefined } : { ok: false, seen: items };
+    });
+    await workbench.chooseQuickPickItem("delta", /^delta, 1\.0 · on 127\.0\.0\.1:\d+$/, { opensList: true });
+    await waitFor("the version step to list delta's versions", async () => {
+      const items = (await workbench.quickPickItems()).map((item) => item.label);
+      return items.join() === "Newest allowed,1.0" ? { ok: true, value: undefined } : { ok: false, seen: items };
+    });
+    await workbench.chooseQuickPickItem("Newest allowed");
     await workbench.waitForNotificationSeen("Adding delta to demo", { progress: true });
     await view.waitForRow("demo/main/delta", ">=1.0 · locked 1.0 · installed 1.0", "check");
     await view.waitForRow("demo", /^uv · 3\.12\.\d+ \(\.venv\) · in sync$/, "pass-filled");
@@ -216,7 +229,7 @@ scenario(
     // No alpha 3 exists: uv's explanation, and not a byte changed.
     const before = ["pyproject.toml", "uv.lock"].map((name) => readFileSync(join(workspace, name), "utf8"));
     await view.clickInline("demo/main", "Add Dependency");
-    await view.answerInput("alpha>=3");
+    await workbench.chooseQuickPickItem("alpha>=3", "alpha>=3, requirement as typed");
     const dialog = workbench.page.locator(".monaco-dialog-box");
     await step("the error dialog with uv's explanation", () =>
       dialog.filter({ hasText: "Adding alpha>=3 failed" }).waitFor({ timeout: 60_000 }),
