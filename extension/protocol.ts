@@ -56,6 +56,28 @@ export interface DriftInfo {
   revision: string;
 }
 
+/**
+ * What the project's last dependency health check found (`lockstep.health.*`), in counts of locked
+ * packages: nothing is healthy that was not checked (`unchecked`).
+ */
+export interface HealthSummary {
+  /** Locked packages the index answered about. */
+  checked: number;
+  /** Of those, with a known advisory that is not accepted. */
+  vulnerable: number;
+  yanked: number;
+  /** Direct requirements whose locked version has a newer final release on the index. */
+  outdated: number;
+  /** Locked packages from an index that could not be asked about. */
+  unchecked: number;
+  /** Some could not be asked because the index was unreachable or network use is off. */
+  offline: boolean;
+  /** Why the first unchecked package could not be checked. */
+  problem: string | null;
+  /** Changes whenever what `lockstep/projectDetails` says about the project's health may have. */
+  revision: string;
+}
+
 export interface ProjectInfo {
   name: string | null;
   root: string;
@@ -76,6 +98,8 @@ export interface ProjectInfo {
   pyprojectError: string | null;
   /** Added by the server once it has checked the project (a bare scan has none). */
   drift?: DriftInfo;
+  /** Added once a health check has answered for the project's lock (trusted workspaces only). */
+  health?: HealthSummary;
 }
 
 export interface ProjectsResult {
@@ -249,6 +273,48 @@ export type DependencyGroupKind = "main" | "extra" | "group" | "dev";
 
 export type FindingLevel = "error" | "warning" | "information" | "hint";
 
+export interface AdvisoryInfo {
+  id: string;
+  /** Other ids of the same advisory (CVE, GHSA). */
+  aliases: string[];
+  summary: string;
+  /** The versions the advisory says fix it; empty: no fix known. */
+  fixedIn: string[];
+  link: string | null;
+}
+
+/** A locked package the last health check found vulnerable or yanked (as the settings show them). */
+export interface PackageHealthInfo {
+  name: string;
+  /** The locked version checked. */
+  version: string;
+  /** How the requirement brings it in (`["tool", "parser"]`); empty: it is the requirement's own package. */
+  through: string[];
+  advisories: AdvisoryInfo[];
+  yanked: boolean;
+  yankReason: string | null;
+  /** The lowest version that fixes every advisory (or replaces a yanked one), when there is one. */
+  upgradeTo: string | null;
+}
+
+/**
+ * What the project's last health check says about a requirement: its locked package and those it
+ * brings in, from the answers already fetched (showing it asks the index nothing).
+ */
+export interface DependencyHealth {
+  /** The most severe of `lock-vulnerable` / `lock-yanked` in `problems`, as the Problems panel shows it. */
+  level: FindingLevel | null;
+  problems: PackageHealthInfo[];
+  /** The newest final version on the index (None with `lockstep.health.outdated` off). */
+  latest: string | null;
+  /** `1.0 locked · 2.0 latest`, as the inlay hint says it (None with `lockstep.health.outdated` off). */
+  versions: string | null;
+  /** The index has a newer final version than the locked one. */
+  outdated: boolean;
+  /** Why the requirement's locked version could not be checked; then only `problems` is known. */
+  unchecked: string | null;
+}
+
 export interface DependencyInfo {
   /** PEP 503 normalised. */
   name: string;
@@ -267,6 +333,11 @@ export interface DependencyInfo {
   code: string | null;
   /** Every finding's message on the requirement, one per line. */
   message: string | null;
+  /**
+   * None: no health check covers its locked version (none yet, an untrusted workspace, not locked from
+   * an index, or the lock changed since).
+   */
+  health: DependencyHealth | null;
 }
 
 export interface DependencyGroupInfo {

@@ -10,6 +10,8 @@ import type {
   ProjectInfo,
 } from "../protocol";
 import { ownVenv } from "../projects";
+import { healthBadges, healthDescription, healthLine, healthLines, worse } from "./health";
+import { escape } from "./markdown";
 
 /** A codicon id and the theme colour it is drawn in (none: the foreground). */
 export interface Icon {
@@ -78,16 +80,12 @@ export function projectName(project: ProjectInfo): string {
   return project.name ?? project.root.split(/[\\/]/).pop() ?? project.root;
 }
 
-/** Markdown's special characters, escaped so that paths and versions read as they are. */
-export function escape(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, "\\$&");
-}
-
 export function projectRow(project: ProjectInfo): Row {
   const state = STATES[syncState(project)];
   const venv = project.venv;
   const environment = venv ? `${venv.version ?? "?"} (${venv.name})` : undefined;
-  const description = [MANAGERS[project.manager], environment, state.words].filter(Boolean).join(" · ");
+  const description = [MANAGERS[project.manager], environment, state.words, healthDescription(project)].filter(Boolean).join(" · ");
+  const health = healthLine(project);
   const lines = [
     `**${escape(projectName(project))}** — ${escape(state.words)}`,
     "",
@@ -96,6 +94,7 @@ export function projectRow(project: ProjectInfo): Row {
     venv ? `Environment: ${escape(venv.path)}, Python ${escape(venv.version ?? "unknown")}` : "Environment: none",
     ...(venv?.listedIn ? [`Listed in ${escape(venv.listedIn)} (PEP 832): read only`] : []),
     project.lockfile ? `Lockfile: ${escape(project.lockfile)}` : "Lockfile: none",
+    ...(health ? [escape(health)] : []),
   ];
   const problem = project.pyprojectError ?? project.drift?.problem;
   if (problem) lines.push("", escape(problem));
@@ -169,8 +168,10 @@ export function dependencyRow(dependency: DependencyInfo): Row {
   if (dependency.installed !== null) parts.push(`installed ${dependency.installed}`);
   const badge = dependency.code ? (BADGES[dependency.code] ?? dependency.code) : undefined;
   if (badge) parts.push(badge);
-  const icon = dependency.severity
-    ? LEVEL_ICONS[dependency.severity]
+  parts.push(...healthBadges(dependency.health));
+  const level = worse(dependency.severity, dependency.health?.level ?? null);
+  const icon = level
+    ? LEVEL_ICONS[level]
     : dependency.installed !== null
       ? { id: "check", color: "testing.iconPassed" }
       : { id: "package" };
@@ -182,6 +183,8 @@ export function dependencyRow(dependency: DependencyInfo): Row {
     `Installed: ${escape(dependency.installed ?? "not installed")}`,
   ];
   if (dependency.message) lines.push("", ...dependency.message.split("\n").map(escape));
+  const health = healthLines(dependency.health);
+  if (health.length > 0) lines.push("", ...health);
   return {
     label: dependency.name,
     description: parts.join(" · "),

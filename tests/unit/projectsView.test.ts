@@ -19,7 +19,7 @@ const drift = (state: DriftInfo["state"]): DriftInfo => ({
 });
 
 function dependency(overrides: Partial<DependencyInfo>): DependencyInfo {
-  return { name: "alpha", requirement: "alpha>=2", line: 4, character: 17, locked: "2.0", installed: "2.0", severity: null, code: null, message: null, ...overrides };
+  return { name: "alpha", requirement: "alpha>=2", line: 4, character: 17, locked: "2.0", installed: "2.0", severity: null, code: null, message: null, health: null, ...overrides };
 }
 
 test("a project row says manager, interpreter and venv, and its state in words, icon and colour", () => {

@@ -18,7 +18,7 @@ from lsprotocol import types
 
 from pyhelper.lsp import protocol
 from pyhelper.lsp.drift import python_to_lock_with
-from pyhelper.lsp.payloads import dependency_group_info, dependency_info, project_details
+from pyhelper.lsp.payloads import dependency_group_info, dependency_health, dependency_info, project_details
 from pyhelper.lsp.session import Session, WorkDone, run_reported, shown
 
 if TYPE_CHECKING:
@@ -54,6 +54,22 @@ def _visible(session: Session) -> Callable[[Sequence[Finding]], Sequence[Finding
     return lambda findings: shown(findings, settings)
 
 
+def _health(session: Session, project: Project) -> Callable[[Dependency], protocol.DependencyHealth | None]:
+    """A requirement's health from the project's last check (no request), as the settings show it."""
+    result = session.health().results.get(project.root)
+    if result is None:
+        return lambda _: None
+    settings, cache, lockfile = session.settings, session.drift(), result.project.lockfile
+    levels = {finding.code: finding.severity for finding in shown(result.findings, settings)}
+
+    def locked(name: str) -> Sequence[str | None]:
+        return cache.locked_versions(lockfile, name)
+
+    return lambda dependency: dependency_health(
+        result, dependency.name, levels, locked, settings.health_outdated
+    )
+
+
 def _details(
     session: Session, project: Project, buffer: TomlDocument | Finding | None, drift: ProjectDrift | None
 ) -> protocol.ProjectDetails:
@@ -65,12 +81,12 @@ def _details(
     if snapshot is None and project.venv is not None:
         snapshot = read_venv(project.venv.path)
     selection = drift.selection if drift is not None else None
-    visible = _visible(session)
+    visible, health = _visible(session), _health(session, project)
     if not isinstance(doc, TomlDocument):
-        return project_details(project, [], visible, snapshot, None, syntax_problem(doc))
+        return project_details(project, [], visible, health, snapshot, None, syntax_problem(doc))
     groups = _groups(session, project, doc, drift)
     selected = len(selection.packages) if selection is not None and selection.problem is None else None
-    return project_details(project, groups, visible, snapshot, selected, None)
+    return project_details(project, groups, visible, health, snapshot, selected, None)
 
 
 async def on_project_details(
@@ -257,14 +273,14 @@ def code_actions(
     if not session.settings.trusted:
         return []
     root = str(project.root)
-    visible = _visible(session)
+    visible, health = _visible(session), _health(session, project)
     groups = _groups(session, project, doc, session.drift().results.get(project.root))
     actions = []
     for group, dependency in _requirements_at(groups, where):
         row: protocol.DependencyRow = {
             "root": root,
-            "group": dependency_group_info(group, visible),
-            "dependency": dependency_info(dependency, visible(dependency.findings)),
+            "group": dependency_group_info(group, visible, health),
+            "dependency": dependency_info(dependency, visible(dependency.findings), health(dependency)),
         }
         for verb, command in (("Upgrade", UPGRADE_COMMAND), ("Remove", REMOVE_COMMAND)):
             actions.append(_action(f"{verb} {dependency.name}", types.CodeActionKind.Refactor, command, row))

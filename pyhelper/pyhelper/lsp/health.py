@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from pyhelper.health.audit import ProjectHealth
     from pyhelper.health.cache import HttpCache
     from pyhelper.health.client import IndexClient
+    from pyhelper.lsp import protocol
     from pyhelper.lsp.session import Session
 
 log = logging.getLogger(__name__)
@@ -65,8 +66,19 @@ class HealthChecks:
         result = await asyncio.to_thread(self._check, root)
         if generation is not None and self._generation.get(root) != generation:
             return None  # the lock changed meanwhile: a newer check publishes
-        self._publish(root, result)
+        if self._publish(root, result):
+            self.session.notify_projects()
         return result
+
+    def summaries(self) -> dict[Path, protocol.HealthSummary]:
+        """Each checked project's summary, as its row in the Projects view shows it."""
+        return {root: summary for root in self.results if (summary := self._summary(root)) is not None}
+
+    def _summary(self, root: Path) -> protocol.HealthSummary | None:
+        from pyhelper.lsp.payloads import health_summary
+
+        result = self.results.get(root)
+        return health_summary(result, self.session.settings.health_outdated) if result else None
 
     def _check(self, root: Path) -> ProjectHealth | None:
         from pyhelper.health.audit import check_health
@@ -89,10 +101,13 @@ class HealthChecks:
                 log.warning("health not checked: %s", error.reason)
         return check_health(project, client, self._cache)
 
-    def _publish(self, root: Path, result: ProjectHealth | None) -> None:
+    def _publish(self, root: Path, result: ProjectHealth | None) -> bool:
+        """Publish the diagnostics of `result`; returns whether the project's summary changed (the
+        Projects view's rows are then told)."""
         from pyhelper.lsp import outdated
         from pyhelper.lsp.session import shown
 
+        before = self._summary(root)
         previous = self.results.pop(root, None)
         if result is not None:
             self.results[root] = result
@@ -106,6 +121,7 @@ class HealthChecks:
             self.session.publish_part(path, part, shown(findings, self.session.settings))
         outdated.refresh(self.session)
         self._say_offline(result)
+        return self._summary(root) != before
 
     def _say_offline(self, result: ProjectHealth | None) -> None:
         offline = [item for item in result.unchecked if item.offline] if result else []
@@ -174,9 +190,12 @@ class HealthChecks:
         ]
 
     def republish(self) -> None:
+        """Settings changed: publish the results as they now want, and tell the Projects view."""
         for root, result in list(self.results.items()):
             self.results.pop(root)
             self._publish(root, result)
+        if self.results:
+            self.session.notify_projects()
 
 
 def _log_failure(task: asyncio.Task[object]) -> None:

@@ -105,9 +105,32 @@ class DriftInfo(TypedDict):
     installed version, a finding), even when the state stays: the Projects view re-reads only then."""
 
 
+class HealthSummary(TypedDict):
+    """What the project's last dependency health check found (`lockstep.health.*`), in counts of locked
+    packages: nothing is healthy that was not checked (`unchecked`)."""
+
+    checked: int
+    """Locked packages the index answered about."""
+    vulnerable: int
+    """Of those, with a known advisory that is not accepted."""
+    yanked: int
+    outdated: int
+    """Direct requirements whose locked version has a newer final release on the index."""
+    unchecked: int
+    """Locked packages from an index that could not be asked about."""
+    offline: bool
+    """Some could not be asked because the index was unreachable or network use is off."""
+    problem: str | None
+    """Why the first unchecked package could not be checked."""
+    revision: str
+    """Changes whenever what `lockstep/projectDetails` says about the project's health may have."""
+
+
 class ProjectInfo(_ProjectFields, total=False):
     drift: DriftInfo
     """Added by the server once it has checked the project (a bare scan has none)."""
+    health: HealthSummary
+    """Added once a health check has answered for the project's lock (trusted workspaces only)."""
 
 
 class ProjectsResult(TypedDict):
@@ -282,6 +305,48 @@ DependencyGroupKind = dependencies.GroupKind
 FindingLevel = Literal["error", "warning", "information", "hint"]
 
 
+class AdvisoryInfo(TypedDict):
+    id: str
+    aliases: list[str]
+    """Other ids of the same advisory (CVE, GHSA)."""
+    summary: str
+    fixedIn: list[str]
+    """The versions the advisory says fix it; empty: no fix known."""
+    link: str | None
+
+
+class PackageHealthInfo(TypedDict):
+    """A locked package the last health check found vulnerable or yanked (as the settings show them)."""
+
+    name: str
+    version: str
+    """The locked version checked."""
+    through: list[str]
+    """How the requirement brings it in (`["tool", "parser"]`); empty: it is the requirement's own package."""
+    advisories: list[AdvisoryInfo]
+    yanked: bool
+    yankReason: str | None
+    upgradeTo: str | None
+    """The lowest version that fixes every advisory (or replaces a yanked one), when there is one."""
+
+
+class DependencyHealth(TypedDict):
+    """What the project's last health check says about a requirement: its locked package and those it
+    brings in, from the answers already fetched (showing it asks the index nothing)."""
+
+    level: FindingLevel | None
+    """The most severe of `lock-vulnerable` / `lock-yanked` in `problems`, as the Problems panel shows it."""
+    problems: list[PackageHealthInfo]
+    latest: str | None
+    """The newest final version on the index (None with `lockstep.health.outdated` off)."""
+    versions: str | None
+    """`1.0 locked · 2.0 latest`, as the inlay hint says it (None with `lockstep.health.outdated` off)."""
+    outdated: bool
+    """The index has a newer final version than the locked one."""
+    unchecked: str | None
+    """Why the requirement's locked version could not be checked; then only `problems` is known."""
+
+
 class DependencyInfo(TypedDict):
     name: str
     """PEP 503 normalised."""
@@ -300,6 +365,9 @@ class DependencyInfo(TypedDict):
     """That finding's code (`lock-missing-package`, `venv-version-mismatch`)."""
     message: str | None
     """Every finding's message on the requirement, one per line."""
+    health: DependencyHealth | None
+    """None: no health check covers its locked version (none yet, an untrusted workspace, not locked from
+    an index, or the lock changed since)."""
 
 
 class DependencyGroupInfo(TypedDict):

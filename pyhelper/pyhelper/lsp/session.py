@@ -232,10 +232,16 @@ class Session:
         return projects_of(self.scan.projects, path) if self.scan is not None else []
 
     def project_infos(self, projects: Sequence[Project]) -> list[protocol.ProjectInfo]:
-        """The projects as the client sees them, with their latest drift state (for the status bar)."""
+        """The projects as the client sees them, with their latest drift state (for the status bar) and
+        their last health check's summary."""
         results = self._drift.results if self._drift is not None else {}
+        health = self._health.summaries() if self._health is not None else {}
         return [
-            project_info(project, result.summary if (result := results.get(project.root)) else None)
+            project_info(
+                project,
+                result.summary if (result := results.get(project.root)) else None,
+                health.get(project.root),
+            )
             for project in projects
         ]
 
