@@ -2,7 +2,8 @@
 
 `index`: the package index of tests/support/index.py (the standard catalogue of small wheels); its
 first line also carries the environment that points uv at it (`PackageIndex.environ`). With
-`--poetry-project DIR`, a Poetry project locked against it is written there before that line.
+`--poetry-project DIR`, a Poetry project locked against it is written there before that line; with
+`--advise JSON`, a release gets a vulnerability in the PyPI JSON API (`PackageIndex.advise`).
 `mirror`: a python-build-standalone mirror serving the install_only archive that
 tests/downloads/pbs_fixture.py builds from pyenv's 3.12 (cached in `--cache`), plus a uv
 download-metadata.json naming it, written to `--downloads-json`.
@@ -69,6 +70,8 @@ def _index(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory(prefix="lockstep-e2e-index-") as scratch:
         index = _LoggedIndex(Path(scratch))
         index.add(standard_catalogue())
+        for advice in args.advise:
+            index.advise(advice.pop("name"), advice.pop("version"), advice)
         with index.start():
             for folder in args.poetry_project:
                 poetry_project(folder, index)
@@ -118,6 +121,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="append",
         default=[],
         help="write support.projects.poetry_project (pyproject.toml and poetry.lock of this index) there",
+    )
+    index.add_argument(
+        "--advise",
+        type=json.loads,
+        action="append",
+        default=[],
+        help='a vulnerability of a release: {"name": "alpha", "version": "1.0", "id": ..., "fixed_in": [...]}'
+        " (with PyPI's other fields: aliases, summary, link)",
     )
     mirror = servers.add_parser("mirror", help="a python-build-standalone mirror with pyenv's 3.12")
     mirror.add_argument("--cache", type=Path, required=True, help="where the built archive is kept")

@@ -3,10 +3,10 @@ import { execFile } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import type { Page } from "playwright-core";
 import { installedDists, uvProject } from "./harness/fixtures";
 import { indexEnvironment, serveIndexAndLock } from "./harness/loopback";
 import { devUv } from "./harness/paths";
+import { ProjectsView } from "./harness/projectsView";
 import { scenario } from "./harness/scenario";
 import { step, waitFor } from "./harness/waits";
 
@@ -25,101 +25,6 @@ const files = {
   "ws/packages/lib/pyproject.toml": project("lib", ["delta>=1"]),
 };
 const settings = { "lockstep.autoCreate": "never" };
-
-interface TreeRow {
-  /** Labels from the top of the tree down to the row: `ws/main/alpha`. */
-  path: string;
-  description: string;
-  /** The codicon drawn before the label. */
-  icon: string;
-}
-
-/** The Python Projects view as a person sees it: its rows, indented, with their icons. */
-class ProjectsView {
-  constructor(private readonly page: Page) {}
-
-  async open(): Promise<void> {
-    await step("the Python Projects view to open from the activity bar", async () => {
-      await this.page.locator('.activitybar [aria-label^="Python Projects"]').first().click();
-      await this.page.locator(".part.sidebar .monaco-list-row").first().waitFor({ timeout: 30_000 });
-    });
-  }
-
-  async rows(): Promise<TreeRow[]> {
-    const raw = await this.page.locator(".part.sidebar .monaco-list-row").evaluateAll((elements) =>
-      elements.map((element) => {
-        const text = (selector: string) =>
-          ((element.querySelector(selector) as unknown as { innerText?: string } | null)?.innerText ?? "").trim();
-        const icon = element.querySelector(".custom-view-tree-node-item-icon");
-        const codicon = [...(icon?.classList ?? [])].find((name) => name.startsWith("codicon-"));
-        return {
-          index: Number(element.getAttribute("data-index")),
-          level: Number(element.getAttribute("aria-level")),
-          label: text(".label-name"),
-          description: text(".label-description"),
-          icon: codicon?.slice("codicon-".length) ?? "",
-        };
-      }),
-    );
-    const stack: string[] = [];
-    return raw
-      .sort((a, b) => a.index - b.index)
-      .map(({ level, label, description, icon }) => {
-        stack.length = level - 1;
-        stack.push(label);
-        return { path: stack.join("/"), description, icon };
-      });
-  }
-
-  /** Waits until the row at `path` shows `description` (and `icon`, when given); returns the rows. */
-  async waitForRow(path: string, description: string | RegExp, icon?: string): Promise<TreeRow[]> {
-    return waitFor(`the Projects view row ${path} to read ${description}`, async () => {
-      const rows = await this.rows();
-      const row = rows.find((r) => r.path === path);
-      const fits =
-        row !== undefined &&
-        (typeof description === "string" ? row.description === description : description.test(row.description)) &&
-        (icon === undefined || row.icon === icon);
-      return fits ? { ok: true, value: rows } : { ok: false, seen: rows.map((r) => `${r.path}: ${r.description} (${r.icon})`) };
-    }, { timeoutMs: 60_000 });
-  }
-
-  private row(path: string) {
-    const label = path.split("/").pop()!;
-    const level = path.split("/").length;
-    return this.page
-      .locator(`.part.sidebar .monaco-list-row[aria-level="${level}"]`)
-      .filter({ has: this.page.locator(".label-name", { hasText: new RegExp(`^${label}$`) }) })
-      .first();
-  }
-
-  /** Clicks the row's twistie, as a person expands a project or a group. */
-  async expand(path: string): Promise<void> {
-    await step(`expanding ${path} in the Projects view`, async () => {
-      const row = this.row(path);
-      if ((await row.getAttribute("aria-expanded")) !== "true") await row.locator(".monaco-tl-twistie").click();
-    });
-  }
-
-  /** Types into the open input box, as a person starts answering a prompt. */
-  async typeInput(text: string): Promise<void> {
-    await step(`typing ${text} into the input box`, async () => {
-      const input = this.page.locator(".quick-input-widget .quick-input-box input");
-      await input.waitFor({ timeout: 10_000 });
-      await input.fill(text);
-    });
-  }
-
-
-  /** Hovers the row and clicks its inline action (`aria-label` is the command's title). */
-  async clickInline(path: string, title: string): Promise<void> {
-    await step(`the inline action ${title} on ${path}`, async () => {
-      const row = this.row(path);
-      await row.hover();
-      await row.locator(`.actions .action-label[aria-label="${title}"]`).click();
-    });
-  }
-}
 
 scenario(
   "projects-view-workspace-and-poetry",

@@ -82,13 +82,30 @@ export interface IndexInfo {
   unset: string[];
 }
 
+/** A vulnerability the index's PyPI JSON API gives a release (PyPI's field names). */
+export interface Advisory {
+  name: string;
+  version: string;
+  id: string;
+  aliases?: string[];
+  summary?: string;
+  fixed_in: string[];
+  link?: string;
+}
+
 /**
  * The package index, with `uvCache` as the UV_CACHE_DIR of its environment; each of `poetryProjects`
- * (absolute folders) gets tests/support/projects.py's Poetry project, locked against this index.
+ * (absolute folders) gets tests/support/projects.py's Poetry project, locked against this index; each of
+ * `advisories` is served for its release.
  */
-export function startPackageIndex(uvCache: string, poetryProjects: readonly string[] = []): Promise<LoopbackServer<IndexInfo>> {
+export function startPackageIndex(
+  uvCache: string,
+  poetryProjects: readonly string[] = [],
+  advisories: readonly Advisory[] = [],
+): Promise<LoopbackServer<IndexInfo>> {
   const poetry = poetryProjects.flatMap((folder) => ["--poetry-project", folder]);
-  return LoopbackServer.start<IndexInfo>("the loopback package index", ["index", "--uv-cache", uvCache, ...poetry]);
+  const advise = advisories.flatMap((advisory) => ["--advise", JSON.stringify(advisory)]);
+  return LoopbackServer.start<IndexInfo>("the loopback package index", ["index", "--uv-cache", uvCache, ...poetry, ...advise]);
 }
 
 /** The environment for code-server (and so the helper and uv) to use `index` only. */
@@ -124,10 +141,15 @@ export function startPythonMirror(downloadsJson: string): Promise<LoopbackServer
  * For `prepare`: serves the package index for the scenario's lifetime and points code-server's
  * environment at it (uv cache in the scenario's folder); the project stays as written (no lock).
  */
-export async function serveIndex(p: Preparation, poetryProjects: readonly string[] = []): Promise<LoopbackServer<IndexInfo>> {
+export async function serveIndex(
+  p: Preparation,
+  poetryProjects: readonly string[] = [],
+  advisories: readonly Advisory[] = [],
+): Promise<LoopbackServer<IndexInfo>> {
   const index = await startPackageIndex(
     join(p.dirs.root, "uv-cache"),
     poetryProjects.map((folder) => join(p.workspace, folder)),
+    advisories,
   );
   p.cleanup(() => index.stop());
   Object.assign(p.env, indexEnvironment(index));
@@ -148,16 +170,20 @@ export async function serveIndexAndLock(
   poetryProjects: readonly string[] = [],
 ): Promise<LoopbackServer<IndexInfo>> {
   const index = await serveIndex(p, poetryProjects);
+  for (const folder of folders) await lockAgainst(p, index, folder, lockPython ? ["--python", lockPython] : []);
+  return index;
+}
+
+/** `uv lock` (with `args`) of the workspace's project `folder` against `index`, with real uv. */
+export async function lockAgainst(
+  p: Preparation,
+  index: LoopbackServer<IndexInfo>,
+  folder: string,
+  args: readonly string[] = [],
+): Promise<void> {
   const env: NodeJS.ProcessEnv = { ...process.env, ...p.env };
   for (const key of index.info.unset) delete env[key];
-  for (const folder of folders) {
-    await step(`uv lock of the fixture project ${folder} against the loopback index`, () =>
-      promisify(execFile)(devUv(), ["lock", "--quiet", ...(lockPython ? ["--python", lockPython] : [])], {
-        cwd: join(p.workspace, folder),
-        env,
-        timeout: 60_000,
-      }),
-    );
-  }
-  return index;
+  await step(`uv lock of the fixture project ${folder} against the loopback index`, () =>
+    promisify(execFile)(devUv(), ["lock", "--quiet", ...args], { cwd: join(p.workspace, folder), env, timeout: 60_000 }),
+  );
 }

@@ -490,6 +490,28 @@ export class Workbench {
       .click();
   }
 
+  /** The editor's hover at `line`:`column` (1-based) of the active editor, shown with Show Hover
+   * (Ctrl+K Ctrl+I) as a keyboard user does, once it holds `expected`; returns its text. */
+  async editorHover(line: number, column: number, expected: string | RegExp): Promise<string> {
+    await this.goTo(line, column);
+    const hover = this.page.locator(".editor-group-container.active .monaco-editor .monaco-hover").filter({ visible: true });
+    return waitFor(
+      `the editor's hover at ${line}:${column} to show ${expected}`,
+      async () => {
+        if (!(await visible(hover.first()))) {
+          await this.page.keyboard.press("Control+K");
+          await this.page.keyboard.press("Control+I");
+          return { ok: false, seen: "no hover" };
+        }
+        // Markdown hovers keep the message's spacing with no-break spaces.
+        const text = (await hover.first().innerText()).replace(/\u00a0/g, " ").trim();
+        const fits = typeof expected === "string" ? text.includes(expected) : expected.test(text);
+        return fits ? { ok: true, value: text } : { ok: false, seen: text };
+      },
+      { intervalMs: 1_000 },
+    );
+  }
+
   /** Opens the code action menu at the cursor (Ctrl+.), waits for an action titled `title`, picks it. */
   async runCodeAction(title: string): Promise<void> {
     // The widget keeps an empty submenu panel beside the menu itself.
