@@ -60,6 +60,7 @@ scenario(
     await view.open();
     await view.waitForRow("demo", "uv · no environment · 1 vulnerable");
     await view.expand("demo");
+    await view.widen(200);
     await view.waitForRow("demo/main/alpha", ">=1 · locked 1.0 · vulnerable · 2.0 latest", "warning");
     const tooltip = await view.tooltip("demo/main/alpha");
     assert.match(tooltip, /Vulnerable: PYSEC-2026-7 \(CVE-2026-0007\) Path traversal in alpha's loader, fixed in 2\.0/);

@@ -70,6 +70,28 @@ export class ProjectsView {
       .first();
   }
 
+  /** Drags the side bar's edge `by` pixels to the right, as a person makes room for long rows. */
+  async widen(by: number): Promise<void> {
+    await step(`widening the side bar by ${by} px`, async () => {
+      const bar = await this.page.locator(".part.sidebar").boundingBox();
+      if (!bar) throw new Error("no side bar");
+      // The workbench's vertical sash on the side bar's right edge.
+      const edges = await this.page.locator(".monaco-sash.vertical").evaluateAll((sashes) =>
+        sashes.map((sash) => sash.getBoundingClientRect()).map((box) => box.x + box.width / 2),
+      );
+      const x = edges.reduce((best, edge) => (Math.abs(edge - (bar.x + bar.width)) < Math.abs(best - (bar.x + bar.width)) ? edge : best));
+      const y = bar.y + bar.height / 2;
+      await this.page.mouse.move(x, y);
+      await this.page.mouse.down();
+      await this.page.mouse.move(x + by, y, { steps: 5 });
+      await this.page.mouse.up();
+      await waitFor("the side bar to widen", async () => {
+        const now = await this.page.locator(".part.sidebar").boundingBox();
+        return now && now.width >= bar.width + by / 2 ? { ok: true, value: undefined } : { ok: false, seen: now?.width };
+      });
+    });
+  }
+
   /** Hovers the row until its tooltip shows; returns the tooltip's text. */
   async tooltip(path: string): Promise<string> {
     // Not an editor's hover (of a squiggle, say), which may still be showing.
