@@ -15,7 +15,7 @@ import type {
 import { Requests } from "../protocol";
 import type { InterpreterSelections } from "../selections";
 import { groupTitle, revealedVersion, rowArgument, targets, type Target } from "./changes";
-import { pickRequirement } from "./packageSearch";
+import { pickRequirement, pickUpgradeVersion } from "./packageSearch";
 import type { ProjectsTree } from "./tree";
 import { projectOf } from "./view";
 
@@ -155,19 +155,8 @@ export async function upgradeDependency(
   const picked = await pickDependency(tree, project, rowArgument(argument), "Upgrade which dependency?");
   if (!picked) return;
   const { dependency, group } = picked;
-  const newest = { label: "Newest allowed", description: `what ${dependency.requirement} allows` };
-  const chosen = { label: "A chosen version…", description: dependency.locked ? `locked: ${dependency.locked}` : "" };
-  const how = await vscode.window.showQuickPick([newest, chosen], { placeHolder: `Upgrade ${dependency.name} to` });
-  if (!how) return;
-  let version: string | null = null;
-  if (how === chosen) {
-    const typed = await vscode.window.showInputBox({
-      prompt: `Version of ${dependency.name}`,
-      validateInput: (value) => (/^[0-9][0-9A-Za-z.+!-]*$/.test(value.trim()) ? undefined : "A version like 2.1.0"),
-    });
-    if (!typed) return;
-    version = typed.trim();
-  }
+  const version = await pickUpgradeVersion(helper, project, dependency);
+  if (version === undefined) return;
   await runChange(
     helper,
     selections,

@@ -1,7 +1,8 @@
 // What Add Dependency's two steps offer, from the helper's search of the project's index
-// (`lockstep/searchPackages`): the package box's items while the user types, then the version step's.
+// (`lockstep/searchPackages`): the package box's items while the user types, then the version step's,
+// and Upgrade Dependency's version step.
 // Pure, for unit tests; packageSearch.ts shows them.
-import type { PackageMatch, PackageVersion, SearchPackagesResult } from "../protocol";
+import type { DependencyInfo, PackageMatch, PackageVersion, SearchPackagesResult } from "../protocol";
 
 export interface PackageChoice {
   label: string;
@@ -88,15 +89,45 @@ export function versionChoices(name: string, versions: readonly PackageVersion[]
   };
   return [
     first,
+    ...versions.map((version) => ({ label: version.version, description: marks(version), requirement: `${name}==${version.version}` })),
+  ];
+}
+
+/** `pre-release`, `yanked: broken wheel`, and what else the caller knows of the version (`locked`). */
+function marks(version: PackageVersion, ...more: string[]): string {
+  return [
+    ...more,
+    version.prerelease ? "pre-release" : "",
+    version.yanked ? `yanked${version.yankReason ? `: ${version.yankReason}` : ""}` : "",
+  ]
+    .filter(Boolean)
+    .join(" · ");
+}
+
+export interface UpgradeChoice {
+  label: string;
+  description: string;
+  /** The version to go to; null: the newest the requirement allows; "typed": ask for one (nothing listed). */
+  version: string | null | "typed";
+}
+
+/**
+ * Upgrade Dependency's version step: the newest the requirement allows, then the index's versions, newest
+ * first, the locked one marked; with no versions from the index (offline), a version typed instead.
+ */
+export function upgradeChoices(dependency: DependencyInfo, versions: readonly PackageVersion[]): UpgradeChoice[] {
+  const newest: UpgradeChoice = { label: "Newest allowed", description: `what ${dependency.requirement} allows`, version: null };
+  if (versions.length === 0) {
+    const locked = dependency.locked ? `locked: ${dependency.locked}` : "";
+    return [newest, { label: "A chosen version…", description: locked, version: "typed" }];
+  }
+  const locked = new Set(dependency.locked?.split(", ") ?? []);
+  return [
+    newest,
     ...versions.map((version) => ({
       label: version.version,
-      description: [
-        version.prerelease ? "pre-release" : "",
-        version.yanked ? `yanked${version.yankReason ? `: ${version.yankReason}` : ""}` : "",
-      ]
-        .filter(Boolean)
-        .join(" · "),
-      requirement: `${name}==${version.version}`,
+      description: marks(version, locked.has(version.version) ? "locked" : ""),
+      version: version.version,
     })),
   ];
 }

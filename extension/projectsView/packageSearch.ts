@@ -1,12 +1,20 @@
 // Add Dependency's package and version steps: a box that searches the project's index as the user types
 // (the helper's `lockstep/searchPackages`, one request at a time: a newer keystroke cancels the older
 // request), then the chosen name's versions. Offline, what was typed is still accepted as it stands.
+// Upgrade Dependency's version step lists the same versions.
 import * as vscode from "vscode";
 import { CancellationTokenSource } from "vscode-languageclient/node";
 import type { HelperClient } from "../client";
-import type { ProjectInfo, SearchPackagesResult } from "../protocol";
+import type { DependencyInfo, ProjectInfo, SearchPackagesResult } from "../protocol";
 import { Requests } from "../protocol";
-import { packageChoices, searchNote, versionChoices, type PackageChoice, type VersionChoice } from "./packageChoices";
+import {
+  packageChoices,
+  searchNote,
+  upgradeChoices,
+  versionChoices,
+  type PackageChoice,
+  type VersionChoice,
+} from "./packageChoices";
 
 type ChoiceItem = vscode.QuickPickItem & { choice: PackageChoice };
 
@@ -108,4 +116,26 @@ export async function pickRequirement(helper: HelperClient, project: ProjectInfo
   if (!picked) return undefined;
   const { choice, result } = picked;
   return choice.name === null ? choice.requirement : pickVersion(helper, project, choice.name, result);
+}
+
+/** Upgrade's version step: the version to go to, null for the newest allowed, undefined when dismissed. */
+export async function pickUpgradeVersion(
+  helper: HelperClient,
+  project: ProjectInfo,
+  dependency: DependencyInfo,
+): Promise<string | null | undefined> {
+  const found = await search(helper, project.root, dependency.name).catch(() => undefined);
+  const listed = found?.packages[0]?.source === "index" && found.packages[0].name === dependency.name;
+  const items = upgradeChoices(dependency, (listed && found.versions) || []).map((choice) => ({ ...choice, choice }));
+  const picked = await vscode.window.showQuickPick(items, {
+    title: `Upgrade ${dependency.name} to${listed && found.index ? ` (${found.index})` : ""}`,
+    placeHolder: "Newest allowed, or a version",
+    matchOnDescription: true,
+  });
+  if (!picked || picked.choice.version !== "typed") return picked?.choice.version;
+  const typed = await vscode.window.showInputBox({
+    prompt: `Version of ${dependency.name}`,
+    validateInput: (value) => (/^[0-9][0-9A-Za-z.+!-]*$/.test(value.trim()) ? undefined : "A version like 2.1.0"),
+  });
+  return typed ? typed.trim() : undefined;
 }

@@ -3,7 +3,6 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { uvProject } from "./harness/fixtures";
 import { lockAgainst, serveIndex, type Advisory } from "./harness/loopback";
-import { artifactsDir } from "./harness/paths";
 import { ProjectsView } from "./harness/projectsView";
 import { scenario } from "./harness/scenario";
 import { waitFor } from "./harness/waits";
@@ -56,17 +55,16 @@ scenario(
     assert.match(hover, /PYSEC-2026-7 \(CVE-2026-0007\) Path traversal in alpha's loader, fixed in 2\.0/);
     await workbench.page.keyboard.press("Escape");
 
-    const view = new ProjectsView(workbench.page);
+    const view = new ProjectsView(workbench);
     await view.open();
     await view.waitForRow("demo", "uv · no environment · 1 vulnerable");
     await view.expand("demo");
-    await view.widen(200);
     await view.waitForRow("demo/main/alpha", ">=1 · locked 1.0 · vulnerable · 2.0 latest", "warning");
     const tooltip = await view.tooltip("demo/main/alpha");
     assert.match(tooltip, /Vulnerable: PYSEC-2026-7 \(CVE-2026-0007\) Path traversal in alpha's loader, fixed in 2\.0/);
     assert.match(tooltip, /Versions: 1\.0 locked · 2\.0 latest/);
     // The view with its badge and the row's tooltip, for the README and reviewers.
-    await workbench.screenshot(join(artifactsDir(), "health-vulnerable-upgrade.badges.png"));
+    await view.screenshot("health-vulnerable-upgrade", "badges");
 
     // The quick fix on the requirement: `uv lock --upgrade-package alpha==2.0` against the loopback index.
     await workbench.goTo(DEPENDENCIES_LINE, onAlpha);

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { installedDists, uvProject } from "./harness/fixtures";
-import { indexEnvironment, serveIndexAndLock } from "./harness/loopback";
+import { indexEnvironment, lockAgainst, serveIndex, serveIndexAndLock } from "./harness/loopback";
 import { devUv } from "./harness/paths";
 import { ProjectsView } from "./harness/projectsView";
 import { scenario } from "./harness/scenario";
@@ -36,7 +36,7 @@ scenario(
   },
   async ({ workbench, workspace, waitForHelper, prepared: index }) => {
     await waitForHelper();
-    const view = new ProjectsView(workbench.page);
+    const view = new ProjectsView(workbench);
     await view.open();
 
     // Top level: the workspace root and the Poetry project; the member nests under its workspace.
@@ -44,6 +44,7 @@ scenario(
     await view.waitForRow("poetic", "Poetry · no environment", "circle-slash");
     const top = (await view.rows()).map((row) => row.path);
     assert.deepEqual(top, ["poetic", "ws"], "lib is not at the top level");
+    await view.screenshot("projects-view-workspace-and-poetry", "no-environment");
 
     await view.expand("ws");
     await view.waitForRow("ws/main/alpha", ">=2 · locked 2.0", "package");
@@ -88,26 +89,30 @@ scenario(
     await workbench.runCommand("Lockstep: Refresh Projects");
     await view.waitForRow("ws/main/alpha", ">=2 · locked 2.0 · installed 1.0 · other version installed", "warning");
     await view.waitForRow("ws", /^uv · 3\.12\.\d+ \(\.venv\) · environment out of date$/, "sync");
+    await view.screenshot("projects-view-workspace-and-poetry", "environment-out-of-date");
   },
 );
 
-// A synced uv project: Add Dependency on its `main` row asks for the requirement, uv adds it (from the
-// loopback index) and the environment is synced; a requirement nothing satisfies changes nothing.
+// A synced uv project whose lock holds alpha 1.0 (locked before the index had 2.0): Add Dependency on
+// its `main` row searches the loopback index and uv adds the package; a requirement nothing satisfies
+// changes nothing; Upgrade on alpha's row moves the lock to a version the index lists; Remove on the
+// new row takes it out again. Each change reaches pyproject.toml, uv.lock, .venv and the row.
 scenario(
   "projects-view-add-dependency",
   {
-    files: uvProject({ requiresPython: ">=3.10", dependencies: ["alpha>=2"], extra: { ".python-version": "3.12\n" } }),
+    files: uvProject({ requiresPython: ">=3.10", dependencies: ["alpha>=1"], extra: { ".python-version": "3.12\n" } }),
     settings: { "lockstep.autoCreate": "always" },
-    prepare: serveIndexAndLock,
+    prepare: async (p) => lockAgainst(p, await serveIndex(p), ".", ["--upgrade-package", "alpha==1.0"]),
     timeoutMs: 240_000,
   },
   async ({ workbench, workspace, waitForHelper }) => {
+    const read = (name: string) => readFileSync(join(workspace, name), "utf8");
     await waitForHelper();
-    const view = new ProjectsView(workbench.page);
+    const view = new ProjectsView(workbench);
     await view.open();
     await view.waitForRow("demo", /^uv · 3\.12\.\d+ \(\.venv\) · in sync$/, "pass-filled");
     await view.expand("demo");
-    await view.waitForRow("demo/main/alpha", ">=2 · locked 2.0 · installed 2.0", "check");
+    await view.waitForRow("demo/main/alpha", ">=1 · locked 1.0 · installed 1.0", "check");
 
     // The name box searches the loopback index: a part of the name finds it in the index's listing,
     // the whole name is looked up and brings its newest version; the version step lists the index's.
@@ -127,12 +132,13 @@ scenario(
     await workbench.waitForNotificationSeen("Adding delta to demo", { progress: true });
     await view.waitForRow("demo/main/delta", ">=1.0 · locked 1.0 · installed 1.0", "check");
     await view.waitForRow("demo", /^uv · 3\.12\.\d+ \(\.venv\) · in sync$/, "pass-filled");
-    assert.match(readFileSync(join(workspace, "pyproject.toml"), "utf8"), /dependencies = \[\s*"alpha>=2",\s*"delta>=1\.0",?\s*\]/);
-    assert.match(readFileSync(join(workspace, "uv.lock"), "utf8"), /\nname = "delta"\nversion = "1\.0"\n/);
-    assert.deepEqual(installedDists(join(workspace, ".venv")), ["alpha-2.0", "beta-1.1", "delta-1.0"]);
+    assert.match(read("pyproject.toml"), /dependencies = \[\s*"alpha>=1",\s*"delta>=1\.0",?\s*\]/);
+    assert.match(read("uv.lock"), /\nname = "delta"\nversion = "1\.0"\n/);
+    assert.deepEqual(installedDists(join(workspace, ".venv")), ["alpha-1.0", "beta-1.1", "delta-1.0"]);
+    await view.screenshot("projects-view-add-dependency", "in-sync");
 
     // No alpha 3 exists: uv's explanation, and not a byte changed.
-    const before = ["pyproject.toml", "uv.lock"].map((name) => readFileSync(join(workspace, name), "utf8"));
+    const before = ["pyproject.toml", "uv.lock"].map(read);
     await view.clickInline("demo/main", "Add Dependency");
     await workbench.chooseQuickPickItem("alpha>=3", "alpha>=3, requirement as typed");
     const dialog = workbench.page.locator(".monaco-dialog-box");
@@ -140,9 +146,43 @@ scenario(
       dialog.filter({ hasText: "Adding alpha>=3 failed" }).waitFor({ timeout: 60_000 }),
     );
     assert.match(await dialog.innerText(), /No solution found/);
-    assert.deepEqual(["pyproject.toml", "uv.lock"].map((name) => readFileSync(join(workspace, name), "utf8")), before);
+    assert.deepEqual(["pyproject.toml", "uv.lock"].map(read), before);
     await workbench.page.keyboard.press("Escape");
     await view.waitForRow("demo/main/delta", ">=1.0 · locked 1.0 · installed 1.0");
+
+    // Upgrade from alpha's row: the version step lists the index's versions, newest first, the locked
+    // one marked; uv moves only the lock (`alpha>=1` stays as written) and the sync installs 2.0.
+    await view.clickInline("demo/main/alpha", "Upgrade Dependency");
+    await waitFor("the version step to list alpha's versions", async () => {
+      const items = (await workbench.quickPickItems()).map((item) => `${item.label}: ${item.description}`);
+      const expected = ["Newest allowed: what alpha>=1 allows", "2.0: ", "1.0: locked"];
+      return items.join("|") === expected.join("|") ? { ok: true, value: undefined } : { ok: false, seen: items };
+    });
+    await workbench.chooseQuickPickItem("2.0", /^2\.0\b/);
+    await workbench.waitForNotificationSeen("Upgrading alpha in demo", { progress: true });
+    await view.waitForRow("demo/main/alpha", ">=1 · locked 2.0 · installed 2.0", "check");
+    await view.waitForRow("demo", /^uv · 3\.12\.\d+ \(\.venv\) · in sync$/, "pass-filled");
+    assert.equal(read("pyproject.toml"), before[0]);
+    assert.match(read("uv.lock"), /\nname = "alpha"\nversion = "2\.0"\n/);
+    assert.deepEqual(installedDists(join(workspace, ".venv")), ["alpha-2.0", "beta-1.1", "delta-1.0"]);
+
+    // Remove from delta's row: uv takes it out of pyproject.toml and the lock, the sync out of .venv.
+    await view.clickInline("demo/main/delta", "Remove Dependency");
+    await workbench.waitForNotificationSeen("Removing delta from demo", { progress: true });
+    await waitFor("delta's row to leave the Projects view", async () => {
+      const rows = (await view.rows()).map((row) => `${row.path}: ${row.description}`);
+      const gone = !rows.some((row) => row.startsWith("demo/main/delta")) && rows.includes("demo/main: dependencies · 1");
+      return gone ? { ok: true, value: undefined } : { ok: false, seen: rows };
+    }, { timeoutMs: 60_000 });
+    await view.waitForRow("demo", /^uv · 3\.12\.\d+ \(\.venv\) · in sync$/, "pass-filled");
+    assert.match(read("pyproject.toml"), /dependencies = \[\s*"alpha>=1",?\s*\]/);
+    assert.doesNotMatch(read("uv.lock"), /name = "delta"/);
+    assert.deepEqual(installedDists(join(workspace, ".venv")), ["alpha-2.0", "beta-1.1"]);
+
+    // A requirement written from outside the editor: the lock no longer fits.
+    writeFileSync(join(workspace, "pyproject.toml"), read("pyproject.toml").replace('"alpha>=1"', '"alpha>=1", "gamma"'));
+    await view.waitForRow("demo", /^uv · 3\.12\.\d+ \(\.venv\) · lock stale$/, "warning");
+    await view.screenshot("projects-view-add-dependency", "lock-stale");
   },
 );
 
@@ -162,7 +202,7 @@ scenario(
       await button.waitFor({ timeout: 30_000 });
       await button.click();
     });
-    const view = new ProjectsView(page);
+    const view = new ProjectsView(workbench);
     const rows = await waitFor("the new project in the Projects view", async () => {
       const seen = await view.rows();
       return seen.length > 0 ? { ok: true, value: seen } : { ok: false, seen: seen.map((r) => r.path) };

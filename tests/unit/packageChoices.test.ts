@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { packageChoices, searchNote, versionChoices } from "../../extension/projectsView/packageChoices";
-import type { PackageVersion, SearchPackagesResult } from "../../extension/protocol";
+import { packageChoices, searchNote, upgradeChoices, versionChoices } from "../../extension/projectsView/packageChoices";
+import type { DependencyInfo, PackageVersion, SearchPackagesResult } from "../../extension/protocol";
 
 const versions: PackageVersion[] = [
   { version: "2.0rc1", prerelease: true, yanked: false, yankReason: null },
@@ -60,5 +60,36 @@ test("the version step: newest allowed first, then each version pinned, pre-rele
     { label: "2.0rc1", description: "pre-release", requirement: "web==2.0rc1" },
     { label: "1.1", description: "", requirement: "web==1.1" },
     { label: "1.0", description: "yanked: broken wheel", requirement: "web==1.0" },
+  ]);
+});
+
+const web: DependencyInfo = {
+  name: "web",
+  requirement: "web>=1",
+  line: 4,
+  character: 3,
+  locked: "1.1",
+  installed: "1.1",
+  severity: null,
+  code: null,
+  message: null,
+  health: null,
+};
+
+test("Upgrade's version step: newest allowed, then the index's versions with the locked one marked", () => {
+  assert.deepEqual(upgradeChoices(web, versions), [
+    { label: "Newest allowed", description: "what web>=1 allows", version: null },
+    { label: "2.0rc1", description: "pre-release", version: "2.0rc1" },
+    { label: "1.1", description: "locked", version: "1.1" },
+    { label: "1.0", description: "yanked: broken wheel", version: "1.0" },
+  ]);
+  // A lock forked by markers holds several versions: each is marked.
+  assert.equal(upgradeChoices({ ...web, locked: "1.0, 1.1" }, versions)[3].description, "locked · yanked: broken wheel");
+});
+
+test("Upgrade's version step with nothing from the index: a version typed instead", () => {
+  assert.deepEqual(upgradeChoices(web, []), [
+    { label: "Newest allowed", description: "what web>=1 allows", version: null },
+    { label: "A chosen version…", description: "locked: 1.1", version: "typed" },
   ]);
 });

@@ -14,7 +14,7 @@ dependencies = []
 
 /**
  * A uv project without a build (uv calls it virtual): `pyproject.toml` only; the scenario's
- * `prepare` locks it with `lockAgainstIndex`. The default dependencies lock 4 packages of the
+ * `prepare` locks it with `lockAgainst`. The default dependencies lock 4 packages of the
  * loopback index: alpha 2.0, beta 1.1, gamma 0.1, delta 1.0 (gamma's `fast` extra).
  */
 export function uvProject({

@@ -1,7 +1,10 @@
 // The Python Projects view as a person sees it: its rows (labels from the top down, descriptions,
 // icons), expanding a row, and a row's inline actions.
+import { join } from "node:path";
 import type { Page } from "playwright-core";
+import { artifactsDir } from "./paths";
 import { step, waitFor } from "./waits";
+import type { Workbench } from "./workbench";
 
 export interface TreeRow {
   /** Labels from the top of the tree down to the row: `ws/main/alpha`. */
@@ -13,13 +16,24 @@ export interface TreeRow {
 
 /** The Python Projects view as a person sees it: its rows, indented, with their icons. */
 export class ProjectsView {
-  constructor(private readonly page: Page) {}
+  private readonly page: Page;
 
+  constructor(private readonly workbench: Workbench) {
+    this.page = workbench.page;
+  }
+
+  /** Opens the view and widens the side bar so that a row's whole description shows. */
   async open(): Promise<void> {
     await step("the Python Projects view to open from the activity bar", async () => {
       await this.page.locator('.activitybar [aria-label^="Python Projects"]').first().click();
       await this.page.locator(".part.sidebar .monaco-list-row").first().waitFor({ timeout: 30_000 });
     });
+    await this.workbench.widenSideBar(560);
+  }
+
+  /** test-artifacts/e2e/<scenario>.<state>.png: the side bar as it shows a project's state. */
+  async screenshot(scenario: string, state: string): Promise<void> {
+    await this.workbench.screenshotSideBar(join(artifactsDir(), `${scenario}.${state}.png`));
   }
 
   async rows(): Promise<TreeRow[]> {
@@ -70,28 +84,6 @@ export class ProjectsView {
       .first();
   }
 
-  /** Drags the side bar's edge `by` pixels to the right, as a person makes room for long rows. */
-  async widen(by: number): Promise<void> {
-    await step(`widening the side bar by ${by} px`, async () => {
-      const bar = await this.page.locator(".part.sidebar").boundingBox();
-      if (!bar) throw new Error("no side bar");
-      // The workbench's vertical sash on the side bar's right edge.
-      const edges = await this.page.locator(".monaco-sash.vertical").evaluateAll((sashes) =>
-        sashes.map((sash) => sash.getBoundingClientRect()).map((box) => box.x + box.width / 2),
-      );
-      const x = edges.reduce((best, edge) => (Math.abs(edge - (bar.x + bar.width)) < Math.abs(best - (bar.x + bar.width)) ? edge : best));
-      const y = bar.y + bar.height / 2;
-      await this.page.mouse.move(x, y);
-      await this.page.mouse.down();
-      await this.page.mouse.move(x + by, y, { steps: 5 });
-      await this.page.mouse.up();
-      await waitFor("the side bar to widen", async () => {
-        const now = await this.page.locator(".part.sidebar").boundingBox();
-        return now && now.width >= bar.width + by / 2 ? { ok: true, value: undefined } : { ok: false, seen: now?.width };
-      });
-    });
-  }
-
   /** Hovers the row until its tooltip shows; returns the tooltip's text. */
   async tooltip(path: string): Promise<string> {
     // Not an editor's hover (of a squiggle, say), which may still be showing.
@@ -126,7 +118,6 @@ export class ProjectsView {
       await input.fill(text);
     });
   }
-
 
   /** Hovers the row and clicks its inline action (`aria-label` is the command's title). */
   async clickInline(path: string, title: string): Promise<void> {

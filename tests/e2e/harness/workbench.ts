@@ -568,4 +568,37 @@ export class Workbench {
   async screenshot(path: string): Promise<void> {
     await this.page.screenshot({ path, timeout: 10_000 });
   }
+
+  /** Drags the side bar's edge to `width` px, as a person widens it to read long rows. */
+  async widenSideBar(width: number): Promise<void> {
+    await step(`the side bar widened to ${width} px`, async () => {
+      const box = await this.page.locator(".part.sidebar").boundingBox({ timeout: 10_000 });
+      if (!box || box.width >= width) return;
+      const edge = { x: box.x + box.width, y: box.y + box.height / 2 };
+      await this.page.mouse.move(edge.x, edge.y);
+      await this.page.mouse.down();
+      await this.page.mouse.move(box.x + width, edge.y, { steps: 5 });
+      await this.page.mouse.up();
+      await waitFor(`the side bar to be ${width} px wide`, async () => {
+        const now = (await this.page.locator(".part.sidebar").boundingBox())?.width ?? 0;
+        return Math.abs(now - width) <= 4 ? { ok: true, value: undefined } : { ok: false, seen: now };
+      }, { timeoutMs: 5_000 });
+    });
+  }
+
+  /**
+   * A PNG of the side bar down to its last row (a view's state, for the artifacts and the README),
+   * with the pointer moved off it so that no row shows as hovered.
+   */
+  async screenshotSideBar(path: string): Promise<void> {
+    const sideBar = this.page.locator(".part.sidebar");
+    const box = await sideBar.boundingBox({ timeout: 10_000 });
+    if (!box) throw new Error("the side bar is not showing");
+    await this.page.mouse.move(box.x + box.width + 200, box.y + box.height / 2);
+    const bottoms = await sideBar
+      .locator(".monaco-list-row, .welcome-view-content")
+      .evaluateAll((elements) => elements.map((element) => element.getBoundingClientRect().bottom));
+    const bottom = Math.min(box.y + box.height, Math.max(box.y + 120, ...bottoms) + 12);
+    await this.page.screenshot({ path, clip: { x: box.x, y: box.y, width: box.width, height: bottom - box.y }, timeout: 10_000 });
+  }
 }
