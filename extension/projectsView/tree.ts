@@ -146,7 +146,12 @@ export class ProjectsTree implements vscode.TreeDataProvider<Node>, vscode.Dispo
   }
 
   async getChildren(node?: Node): Promise<Node[]> {
-    if (!node) return this.top.map((project) => this.nodes.get(project.root)!);
+    if (!node) {
+      // Once the helper has stopped, nobody keeps the states current: an empty tree shows the welcome
+      // content instead ("not running", with Show Log and Restart Helper).
+      if (this.helper.state.kind === "failed") return [];
+      return this.top.map((project) => this.nodes.get(project.root)!);
+    }
     if (node.kind === "group") {
       return node.group.dependencies.map((dependency) => ({
         kind: "dependency",

@@ -596,7 +596,7 @@ export class Workbench {
     if (!box) throw new Error("the side bar is not showing");
     await this.page.mouse.move(box.x + box.width + 200, box.y + box.height / 2);
     const bottoms = await sideBar
-      .locator(".monaco-list-row, .welcome-view-content")
+      .locator(".monaco-list-row, .welcome-view-content > *")
       .evaluateAll((elements) => elements.map((element) => element.getBoundingClientRect().bottom));
     const bottom = Math.min(box.y + box.height, Math.max(box.y + 120, ...bottoms) + 12);
     await this.page.screenshot({ path, clip: { x: box.x, y: box.y, width: box.width, height: bottom - box.y }, timeout: 10_000 });
