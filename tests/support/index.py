@@ -9,7 +9,8 @@ For dependency health it also plays PyPI's other faces: `yank` marks a version's
 `data-yanked` in HTML, `yanked` in PEP 691 JSON, which it serves when `simple_json` is on and the client
 asks for it), `advise` gives a release vulnerabilities in the PyPI JSON API (`/pypi/<name>/<version>/json`),
 every page carries an ETag and `Cache-Control: max-age=<max_age>` and answers `If-None-Match` with 304,
-and `misbehave` makes the answers under a path malformed, huge or endless (a hostile mirror).
+and `misbehave` makes the answers under a path malformed, huge or endless (a hostile mirror). The same
+advisories are served as an OSV API under `/v1/` (tests/support/osv.py), for the tools that read OSV.
 
 Beyond serving, the index can hold back a file (`hold`) until the test releases it: a test waits for
 the request to arrive (`wait_for_request`), so "cancel in the middle of an install" is a condition,
@@ -42,6 +43,8 @@ from urllib.parse import unquote
 
 from packaging.utils import canonicalize_name
 
+from . import osv
+
 # Variables that would point uv or pip at another index than this one.
 _INDEX_VARIABLES = (
     "UV_INDEX_URL",
@@ -51,6 +54,8 @@ _INDEX_VARIABLES = (
     "PIP_EXTRA_INDEX_URL",
 )
 _JSON = "application/vnd.pypi.simple.v1+json"
+# OSV batch queries of a few thousand packages fit; a larger body is refused, never read.
+_MAX_QUERY = 2**22
 # A fixed timestamp keeps wheel bytes (and so their hashes) the same from run to run.
 _ZIP_TIME = (2024, 1, 1, 0, 0, 0)
 
@@ -243,6 +248,11 @@ class PackageIndex:
         info = {"name": name, "version": version}
         return json.dumps({"info": info, "urls": [], "vulnerabilities": vulnerabilities}).encode()
 
+    def osv_answer(self, method: str, path: str, body: bytes) -> bytes | None:
+        with self._lock:
+            advisories = dict(self._advisories)
+        return osv.answer(advisories, method, path, body)
+
     def _yank_of(self, file: _File) -> str | None:
         with self._lock:
             return self._yanked.get((file.project, file.path.name.split("-")[1]))
@@ -269,6 +279,11 @@ class PackageIndex:
         if self._server is None:
             raise RuntimeError("the index is not serving")
         return f"http://127.0.0.1:{self._server.server_address[1]}/simple"
+
+    @property
+    def osv_url(self) -> str:
+        """The base of its OSV API (`<base>v1/query`, `<base>v1/querybatch`), e.g. `http://127.0.0.1:40123/`."""
+        return self.url.removesuffix("simple")
 
     def start(self, port: int = 0) -> PackageIndex:
         handler = type("Handler", (_Handler,), {"index": self})
@@ -415,8 +430,31 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self._send(200, _page(parts[1], links).encode(), "text/html")
         elif len(parts) == 2 and parts[0] == "files":
             self._send_file(parts[1])
+        elif parts[:1] == ["v1"]:
+            self._osv("GET", path, b"")
         else:
             self._send(404, b"not found", "text/plain")
+
+    def do_POST(self) -> None:
+        path = unquote(self.path.split("?", 1)[0])
+        self.index._record(path)
+        length = int(self.headers.get("Content-Length") or 0)
+        if length > _MAX_QUERY:
+            self._send(413, b"query too large", "text/plain")
+            self.close_connection = True
+            return
+        self._osv("POST", path, self.rfile.read(length))
+
+    def _osv(self, method: str, path: str, body: bytes) -> None:
+        try:
+            answer = self.index.osv_answer(method, path, body)
+        except osv.BadQuery as error:
+            self._send(400, str(error).encode(), "text/plain")
+            return
+        if answer is None:
+            self._send(404, b"not found", "text/plain")
+        else:
+            self._send(200, answer, "application/json")
 
     def _send_file(self, filename: str) -> None:
         is_metadata = filename.endswith(".metadata")
