@@ -557,6 +557,23 @@ export interface InitProjectParams {
   workDoneToken?: string | number;
 }
 
+/**
+ * The groups and extras one project's venv gets: `lockstep.sync.groups` / `lockstep.sync.extras` as
+ * they apply to the project, or the choice stored for it (`:default:` the manager's default groups,
+ * `:all:` every one; `pyhelper.lockfiles.choice`).
+ */
+export interface SyncChoiceInfo {
+  /** The project's folder (as in ProjectInfo.root). */
+  root: string;
+  groups: string[];
+  extras: string[];
+}
+
+export interface SyncChoicesParams {
+  /** Every project whose choice is not the default (`[":default:"]`, `[]`); the others get the default. */
+  choices: SyncChoiceInfo[];
+}
+
 /** A request that takes no params (any given are ignored). */
 export type NoParams = Record<string, never>;
 
@@ -615,6 +632,7 @@ export const Requests = {
   lockScript: new RequestType<ScriptActionParams, ScriptActionResult, void>("lockstep/lockScript"),
   syncScript: new RequestType<ScriptActionParams, ScriptActionResult, void>("lockstep/syncScript"),
   initProject: new RequestType<InitProjectParams, UpdateLockResult, void>("lockstep/initProject"),
+  syncChoices: new RequestType<SyncChoicesParams, ProjectsResult, void>("lockstep/syncChoices"),
 } as const;
 
 /** The custom notifications (helper -> editor). */

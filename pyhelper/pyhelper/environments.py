@@ -55,7 +55,9 @@ Installing from the lock, by manager:
 - poetry / pdm: the lock's packages for this venv (`pyhelper.lockfiles.selection`) become a pinned,
   hashed requirements list that `uv pip sync` installs exactly, then the project itself editable when
   the manager would install it. pylock.toml: `uv pip sync` reads it itself. No lock (PEP 621, Hatch):
-  `uv pip install -e .` with the chosen groups.
+  `uv pip install -e .` with the chosen groups and extras.
+- The groups and extras are the user's choice (`pyhelper.lockfiles.choice`): `uv sync`'s flags, the
+  same selection from poetry.lock / pdm.lock that the environment drift check compares with.
 - Without a uv that runs, the venv is created with the standard library's venv and packages are
   installed by that venv's pip from the same pinned list (uv projects included, from uv.lock).
 """
@@ -78,6 +80,7 @@ from pathlib import Path
 from typing import Literal
 
 from pyhelper.cancellation import CancelToken
+from pyhelper.lockfiles.choice import SyncChoice, uv_sync_flags
 from pyhelper.lockfiles.format import Install
 from pyhelper.lockfiles.registry import format_for_manager
 from pyhelper.locking import LockBackup, lock_project, lockfile_of, missing_tool
@@ -119,9 +122,9 @@ class EnvironmentOptions:
     """`lockstep.venv.seed`: install pip (and setuptools/wheel where uv would) into a new venv."""
     uv_path: str | None = None
     """`lockstep.uv.path`: the uv to use instead of the bundled one."""
-    groups: tuple[str, ...] = ()
-    """Dependency groups to install beyond the manager's defaults."""
-    extras: tuple[str, ...] = ()
+    choice: SyncChoice = SyncChoice()
+    """`lockstep.sync.groups` / `lockstep.sync.extras` (or the project's stored choice): the groups and
+    extras the venv gets."""
 
 
 @dataclass(frozen=True)
@@ -550,8 +553,7 @@ class Environments:
         if _installs_by(project) == "uv-sync" and uv is not None and project.lockfile is not None:
             op.phase("Installing the locked packages (uv sync)")
             argv = [str(uv.path), "sync", "--locked", "--python", str(interpreter)]
-            argv += [arg for group in settings.groups for arg in ("--group", group)]
-            argv += [arg for extra in settings.extras for arg in ("--extra", extra)]
+            argv += uv_sync_flags(settings.choice)
             env[UV_PROJECT_ENVIRONMENT] = str(venv)
             result = self._run(argv, env, project.root, op)
             if not result.ok and _says_lock_is_stale(result.lines):
@@ -587,8 +589,9 @@ class Environments:
             return self._install_unlocked(project, venv, uv, op)
 
         op.phase(f"Installing {project.name or project.root.name} (no lockfile)")
-        groups = [arg for group in settings.groups for arg in ("--group", group)]
-        target = f"{project.root}[{','.join(settings.extras)}]" if settings.extras else str(project.root)
+        chosen_groups, extras = _declared_choice(project, settings.choice)
+        groups = [arg for group in chosen_groups for arg in ("--group", group)]
+        target = f"{project.root}[{','.join(extras)}]" if extras else str(project.root)
         if uv is not None:
             argv = [str(uv.path), "pip", "install", "--python", python, *groups, "-e", target]
         else:
@@ -640,7 +643,7 @@ class Environments:
             lockname = fmt.lock_name if fmt is not None else "lockfile"
             return Outcome("needs-lock", f"There is no {lockname} yet; create the lockfile first.", venv)
         try:
-            plan = pinned_install(lock, project.root, venv, settings.groups, settings.extras)
+            plan = pinned_install(lock, project.root, venv, settings.choice)
         except LockSelectionError as error:
             return Outcome(error.status, str(error), venv)
         env = child_environment(self.environ)
@@ -772,6 +775,19 @@ def _installs_by(project: Project) -> Install | None:
     """How the lock of the project's manager installs (None: the manager keeps no lock)."""
     fmt = format_for_manager(project.manager)
     return fmt.install if fmt is not None else None
+
+
+def _declared_choice(project: Project, choice: SyncChoice) -> tuple[list[str], list[str]]:
+    """The groups and extras to name for a project without a lock (which has no default groups), the
+    choice's `:all:` as the names pyproject.toml declares."""
+    from pyhelper.requirements import table
+    from pyhelper.tomlfile import TomlDocument, read_toml
+
+    doc = read_toml(project.pyproject)
+    data = doc.data if isinstance(doc, TomlDocument) else {}
+    groups = list(table(data.get("dependency-groups"))) if choice.all_groups else list(choice.groups)
+    declared_extras = table(table(data.get("project")).get("optional-dependencies"))
+    return groups, list(declared_extras) if choice.all_extras else list(choice.extras)
 
 
 def _uses_lock(project: Project) -> bool:

@@ -19,8 +19,9 @@ from typing import Any
 
 import pytest
 
-from pyhelper.drift.environment import GroupsAndExtras, check_environment, read_venv, select
+from pyhelper.drift.environment import check_environment, read_venv, select
 from pyhelper.lockfiles import LockCache
+from pyhelper.lockfiles.choice import SyncChoice
 from pyhelper.lockfiles.selection import LockSelectionError, pinned_install
 from pyhelper.tomlfile import TomlDocument, read_toml
 from support.recorded_venvs import LOCKS, RECORDED, materialise
@@ -49,7 +50,7 @@ def test_verdict_agrees_with_the_tool(case: dict[str, Any], check: dict[str, Any
     doc = read_toml(root / "pyproject.toml")
     assert isinstance(doc, TomlDocument)
     snapshot = read_venv(venv)
-    chosen = GroupsAndExtras(tuple(check["groups"]), tuple(check["extras"]))
+    chosen = SyncChoice(tuple(check["groups"]), tuple(check["extras"]))
     selection = select(case["tool"], root / LOCKS[case["tool"]], root, doc, snapshot, LockCache(), chosen)
     assert selection.problem is None, selection.problem
 
@@ -76,7 +77,9 @@ def test_pinned_install_is_what_the_tool_installed(
     # In sync by the tool's own verdict: the venv holds exactly the tool's install of the lock.
     root = tmp_path / "demo"
     venv = materialise(case, root)
-    plan = pinned_install(root / LOCKS[case["tool"]], root, venv, check["groups"], check["extras"])
+    plan = pinned_install(
+        root / LOCKS[case["tool"]], root, venv, SyncChoice(tuple(check["groups"]), tuple(check["extras"]))
+    )
 
     installed = {}
     for files in case["venv"]["dists"].values():

@@ -34,6 +34,7 @@ from pyhelper.findings import Finding
 from pyhelper.interpreters import choice
 from pyhelper.interpreters.model import Interpreter
 from pyhelper.lockfiles import LockCache, pdm, poetry, pylock, uv
+from pyhelper.lockfiles.choice import SyncChoice
 from pyhelper.lockfiles.selection import (
     LockSelectionError,
     marker_environment,
@@ -640,13 +641,13 @@ def targets(ws: Workspace) -> dict[str, Target]:
         select_poetry(
             lock.doc.data,
             ws.environment,
-            poetry_groups(doc.data, ["dev"]),
+            poetry_groups(doc.data, SyncChoice(("dev",))),
             ["cli"],
             ws.root,
         )
 
     def select_pdm_lock(lock: Any, doc: TomlDocument) -> None:
-        select_pdm(lock.doc.data, ws.environment, pdm_groups(doc.data, ["dev"]), ws.root)
+        select_pdm(lock.doc.data, ws.environment, pdm_groups(doc.data, SyncChoice(("dev",))), ws.root)
 
     return {
         t.name: t

@@ -38,6 +38,7 @@ from pyhelper import boundedread, codes
 from pyhelper.codes import Code
 from pyhelper.findings import Finding, Range, Related, Severity
 from pyhelper.lockfiles import LockCache, UnreadableFile
+from pyhelper.lockfiles.choice import SyncChoice
 from pyhelper.lockfiles.format import RequirementPlace, in_lists
 from pyhelper.lockfiles.selection import Locked, recorded_python_version
 from pyhelper.requirements import canonicalize_name, get_in, table
@@ -224,14 +225,6 @@ class LockSelection:
     """Installed packages the manager's own sync leaves in place when the lock does not select them."""
 
 
-@dataclass(frozen=True)
-class GroupsAndExtras:
-    """Groups and extras the user chose beyond the manager's defaults."""
-
-    groups: tuple[str, ...] = ()
-    extras: tuple[str, ...] = ()
-
-
 def select(
     fmt: str,
     lockfile: Path,
@@ -239,7 +232,7 @@ def select(
     pyproject: TomlDocument,
     snapshot: VenvSnapshot,
     cache: LockCache,
-    chosen: GroupsAndExtras = GroupsAndExtras(),
+    chosen: SyncChoice = SyncChoice(),
     selector: Callable[[Any, Any], dict[str, Locked]] | None = None,
 ) -> LockSelection:
     """What the lock of format `fmt` (a `LockFormat.name`) selects for the venv; `selector` in place
@@ -258,7 +251,7 @@ def select(
         lock = cache.get(lockfile, lock_format.name, lock_format.parse)
         if isinstance(lock, Finding):
             raise UnreadableFile(lock)
-        selecting = Selecting(lockfile, root, pyproject, environment, chosen.groups, chosen.extras, cache)
+        selecting = Selecting(lockfile, root, pyproject, environment, chosen, cache)
         packages = selector(selecting, lock)
     except UnreadableFile as error:
         return LockSelection(lockfile, fmt, {}, error.finding)

@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Literal
 
 from pyhelper.drift.environment import (
     EnvReport,
-    GroupsAndExtras,
     LockSelection,
     VenvCache,
     VenvSnapshot,
@@ -29,6 +28,7 @@ from pyhelper.drift.environment import (
 from pyhelper.drift.lock import is_drift
 from pyhelper.findings import Finding, Severity
 from pyhelper.lockfiles import LockCache, UnreadableFile
+from pyhelper.lockfiles.choice import SyncChoice
 from pyhelper.lockfiles.registry import format_for_manager, format_of_file
 from pyhelper.locking import uses_lockfile
 from pyhelper.requirements import get_in
@@ -102,9 +102,11 @@ class DriftSession:
         self._selections: dict[Path, tuple[object, tuple[os.stat_result | None, ...], LockSelection]] = {}
         self._guard = threading.Lock()
 
-    def check(self, project: Project, document: TomlDocument | Finding | None) -> ProjectDrift:
+    def check(
+        self, project: Project, document: TomlDocument | Finding | None, choice: SyncChoice = SyncChoice()
+    ) -> ProjectDrift:
         """Check one project: its pyproject is `document` (the editor's buffer, parsed) when given, else
-        the file on disk. Thread-safe."""
+        the file on disk; its venv against what the lock selects for `choice`. Thread-safe."""
         from pyhelper.drift.lock import check_project
 
         with self._guard:
@@ -116,7 +118,7 @@ class DriftSession:
             if isinstance(doc, TomlDocument) and venv is not None:
                 snapshot = self.venvs.get(venv.path)
                 if lockfile is not None:
-                    selection = self._select(lockfile, root, doc, snapshot, GroupsAndExtras())
+                    selection = self._select(lockfile, root, doc, snapshot, choice)
                     report = check_environment(doc, selection, snapshot)
             findings: dict[Path, list[Finding]] = {}
             for finding in [*lock_findings, *(report.findings if report else ())]:
@@ -130,7 +132,7 @@ class DriftSession:
             return ProjectDrift(root, grouped, summary, selection, snapshot)
 
     def _select(
-        self, lockfile: Path, root: Path, doc: TomlDocument, snapshot: VenvSnapshot, chosen: GroupsAndExtras
+        self, lockfile: Path, root: Path, doc: TomlDocument, snapshot: VenvSnapshot, chosen: SyncChoice
     ) -> LockSelection:
         fmt = format_of_file(lockfile.name)
         key = (_selection_key(doc, lockfile, snapshot), chosen)

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, Literal, NamedTuple, TypeVar
 
 from pyhelper.findings import Finding, Range
+from pyhelper.lockfiles.choice import SyncChoice
 from pyhelper.requirements import canonicalize_name, get_in, requirement_list, table
 from pyhelper.tomlfile import KeyPath, TomlDocument
 
@@ -82,9 +83,8 @@ class Selecting(NamedTuple):
     pyproject: TomlDocument
     environment: Mapping[str, str]
     """PEP 508 marker values of the environment (`selection.marker_environment`)."""
-    groups: Sequence[str] = ()
-    """Groups chosen beyond the manager's defaults."""
-    extras: Sequence[str] = ()
+    choice: SyncChoice = SyncChoice()
+    """The groups and extras the environment gets."""
     cache: "LockCache | None" = None
     """Where a format keeps what it derives from a parsed lock (uv's dependency graph)."""
 

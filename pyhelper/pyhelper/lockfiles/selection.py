@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from pyhelper.findings import Finding, Range
+from pyhelper.lockfiles.choice import SyncChoice
 from pyhelper.requirements import canonicalize_name, get_in
 from pyhelper.tomlfile import read_toml
 from pyhelper.venvs import normalise_version, read_pyvenv_cfg, venv_python
@@ -196,13 +197,16 @@ def _strings(value: object) -> list[str]:
 # Poetry ------------------------------------------------------------------------------------------------
 
 
-def poetry_groups(pyproject: Mapping[str, Any], chosen: Sequence[str] = ()) -> set[str]:
-    """`main`, the non-optional Poetry groups and PEP 735 groups, and the groups the user chose."""
-    groups = {"main", *chosen}
+def poetry_groups(pyproject: Mapping[str, Any], choice: SyncChoice = SyncChoice()) -> set[str]:
+    """`main` and the groups chosen: by default the non-optional Poetry groups and the PEP 735 groups
+    (what `poetry sync` installs), with `:all:` the optional ones too, and those named."""
+    groups = {"main", *choice.groups}
     for name, group in _table(pyproject, "tool", "poetry", "group").items():
-        if not (isinstance(group, Mapping) and group.get("optional") is True):
+        optional = isinstance(group, Mapping) and group.get("optional") is True
+        if choice.all_groups or (choice.default_groups and not optional):
             groups.add(name)
-    groups.update(_table(pyproject, "dependency-groups"))
+    if choice.all_groups or choice.default_groups:
+        groups.update(_table(pyproject, "dependency-groups"))
     return groups
 
 
@@ -277,16 +281,21 @@ def _poetry_indexes(lock: Mapping[str, Any]) -> tuple[str, ...]:
 
 
 def pdm_groups(
-    pyproject: Mapping[str, Any], chosen: Sequence[str] = (), locked: Sequence[str] = ()
+    pyproject: Mapping[str, Any], choice: SyncChoice = SyncChoice(), locked: Sequence[str] = ()
 ) -> set[str]:
-    """The groups `pdm sync` installs: with none chosen, those the lock was made for (`[metadata]
-    groups`, as far as the project still declares them); else `default`, every dev group (PEP 735 and
-    `tool.pdm.dev-dependencies`) and the user's choices."""
+    """The groups (PDM's word for groups and extras alike) the environment gets: `default`; by default
+    what `pdm sync` installs, the groups the lock was made for (`[metadata] groups`, as far as the
+    project still declares them) or without those every dev group (PEP 735 and
+    `tool.pdm.dev-dependencies`); with `:all:` every dev group or every extra; and those named."""
     dev = {*_table(pyproject, "dependency-groups"), *_table(pyproject, "tool", "pdm", "dev-dependencies")}
-    if locked and not chosen:
-        declared = {"default", *dev, *_table(pyproject, "project", "optional-dependencies")}
-        return _pdm_names(locked) & _pdm_names(declared)
-    return _pdm_names({"default", *chosen, *dev})
+    optional = _table(pyproject, "project", "optional-dependencies")
+    chosen = {"default", *choice.groups, *choice.extras}
+    chosen.update(dev if choice.all_groups else (), optional if choice.all_extras else ())
+    if not choice.default_groups:
+        return _pdm_names(chosen)
+    if locked:
+        return _pdm_names(chosen) | (_pdm_names(locked) & _pdm_names({"default", *dev, *optional}))
+    return _pdm_names({*chosen, *dev})
 
 
 def _pdm_names(groups: Iterable[str]) -> set[str]:
@@ -339,8 +348,10 @@ def pinned_poetry(selecting: Selecting, lock: TableLock) -> PinnedInstall:
     `package-mode = false`."""
     pyproject, root = selecting.pyproject.data, selecting.root
     data = lock.doc.data
-    groups = poetry_groups(pyproject, selecting.groups)
-    packages = select_poetry(data, selecting.environment, groups, selecting.extras, root)
+    choice = selecting.choice
+    groups = poetry_groups(pyproject, choice)
+    extras = list(_table(data, "extras")) if choice.all_extras else choice.extras
+    packages = select_poetry(data, selecting.environment, groups, extras, root)
     package_mode = _table(pyproject, "tool", "poetry").get("package-mode", True)
     editable = root if package_mode is not False else None
     return PinnedInstall(tuple(packages), editable, _poetry_indexes(data))
@@ -350,7 +361,7 @@ def pinned_pdm(selecting: Selecting, lock: TableLock) -> PinnedInstall:
     """`pdm sync`'s install of a pdm.lock: its groups (`pdm_groups`), the project if a distribution."""
     pyproject, root = selecting.pyproject.data, selecting.root
     locked = _strings(_table(lock.doc.data, "metadata").get("groups"))
-    chosen = pdm_groups(pyproject, [*selecting.groups, *selecting.extras], locked)
+    chosen = pdm_groups(pyproject, selecting.choice, locked)
     packages = select_pdm(lock.doc.data, selecting.environment, chosen, root)
     editable = root if _pdm_installs_project(pyproject) else None
     sources = _table(pyproject, "tool", "pdm").get("source")
@@ -394,8 +405,7 @@ def pinned_install(
     lockfile: Path,
     project_root: Path,
     venv: Path,
-    groups: Sequence[str] = (),
-    extras: Sequence[str] = (),
+    choice: SyncChoice = SyncChoice(),
 ) -> PinnedInstall:
     """The exact install for `venv` from a lock whose format installs "pinned" (poetry.lock, pdm.lock;
     paths in it are relative to `project_root`). A lock the manager would refuse as stale raises
@@ -415,7 +425,7 @@ def pinned_install(
     lock = _parse(lockfile, fmt.parse)
     if is_drift(fmt.check(Checking(project_root, document, read_toml), lock)):
         raise _stale(lockfile)
-    return fmt.pinned(Selecting(lockfile, project_root, document, environment, groups, extras), lock)
+    return fmt.pinned(Selecting(lockfile, project_root, document, environment, choice), lock)
 
 
 def _stale(lockfile: Path) -> LockSelectionError:
@@ -549,14 +559,14 @@ def _uv_node(package: UvPackage, data: Mapping[str, Any], hashes: bool) -> UvNod
     )
 
 
-def uv_default_groups(pyproject: Mapping[str, Any], chosen: Sequence[str] = ()) -> set[str] | None:
-    """The groups `uv sync` installs: `dev` unless `tool.uv.default-groups` says otherwise (None: "all"),
-    plus the user's choices."""
+def uv_groups(pyproject: Mapping[str, Any], choice: SyncChoice = SyncChoice()) -> set[str] | None:
+    """The groups `uv sync` installs with the choice's flags (`choice.uv_sync_flags`; None: every
+    group): by default `dev` unless `tool.uv.default-groups` says otherwise, and those named."""
     configured = _table(pyproject, "tool", "uv").get("default-groups")
-    if configured == "all":
+    if choice.all_groups or (choice.default_groups and configured == "all"):
         return None
-    groups = set(_strings(configured)) if isinstance(configured, list) else {"dev"}
-    return {canonicalize_name(g) for g in (*groups, *chosen)}
+    defaults = set(_strings(configured)) if isinstance(configured, list) else {"dev"}
+    return {canonicalize_name(g) for g in (*(defaults if choice.default_groups else ()), *choice.groups)}
 
 
 def select_uv(
@@ -564,23 +574,24 @@ def select_uv(
     environment: Mapping[str, str],
     roots: Sequence[str],
     groups: set[str] | None,
-    extras: Sequence[str] = (),
+    extras: Sequence[str] | None = (),
     requirements: Sequence[UvEdge] = (),
 ) -> list[UvNode]:
     """The locked packages `uv sync` installs for `roots` (project names; the workspace's members when
     empty) into an environment with these marker values: their dependencies, the chosen extras and
-    groups (None: every group), transitively, markers evaluated; virtual packages left out.
+    groups (None: every group; extras None: every extra of the roots), transitively, markers
+    evaluated; virtual packages left out.
     `requirements`: dependencies of no locked package (a PEP 723 script's, which has no package of its
     own in its lock), followed too."""
     wanted: list[str] = [canonicalize_name(r) for r in roots] or list(graph.members)
-    chosen_extras = tuple(canonicalize_name(e) for e in extras)
+    chosen_extras = tuple(canonicalize_name(e) for e in extras or ())
     seen: set[tuple[int, str | None]] = set()
     selected: dict[int, UvNode] = {}
     pending: list[tuple[UvNode, str | None]] = _follow(graph, requirements, environment)
     for name in wanted:
         for node in graph.named(name)[:1]:
             pending.append((node, None))
-            pending.extend((node, extra) for extra in chosen_extras)
+            pending.extend((node, extra) for extra in (node.optional if extras is None else chosen_extras))
             for group, group_edges in node.groups.items():
                 if groups is None or group in groups:
                     pending.extend(_follow(graph, group_edges, environment))

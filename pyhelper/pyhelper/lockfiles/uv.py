@@ -1472,18 +1472,18 @@ _HEADER = len("[[package]]\n")
 
 
 def _select(selecting: Selecting, lock: UvLock) -> dict[str, "Locked"]:
-    """What `uv sync` installs: the project's (or the workspace's) packages and default groups."""
+    """What `uv sync` installs: the project's (or the workspace's) packages, groups and extras chosen."""
     # Imported when a venv is compared, never to check a lock (start-up time).
-    from pyhelper.lockfiles.selection import select_uv, uv_default_groups
+    from pyhelper.lockfiles.selection import select_uv, uv_groups
 
     data = selecting.pyproject.data
     name = get_in(data, ("project", "name"))
     roots = [name] if isinstance(name, str) else []
-    groups = uv_default_groups(data, selecting.groups)
+    choice = selecting.choice
+    groups = uv_groups(data, choice)
+    extras = None if choice.all_extras else choice.extras
     graph = _graph(selecting, lock)
-    return _located(
-        selecting.lockfile, lock, select_uv(graph, selecting.environment, roots, groups, selecting.extras)
-    )
+    return _located(selecting.lockfile, lock, select_uv(graph, selecting.environment, roots, groups, extras))
 
 
 def select_script(selecting: Selecting, lock: UvLock) -> dict[str, "Locked"]:

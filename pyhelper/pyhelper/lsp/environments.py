@@ -18,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pyhelper.lockfiles.choice import SyncChoice
 from pyhelper.lsp import protocol
 from pyhelper.lsp.payloads import venv_info
 from pyhelper.lsp.session import Session, WorkDone, run_reported
@@ -130,7 +131,7 @@ async def on_create_environment(
     project = await session.project_to_change(params.get("root"))
     if isinstance(project, str):
         return result("failed", project)
-    envs, settings = session.environments(), session.environment_options()
+    envs, settings = session.environments(), session.environment_options(project)
     replace = bool(params.get("replace"))
     progress = WorkDone(
         session.server, params.get("workDoneToken"), f"{'Recreating' if replace else 'Creating'} environment"
@@ -225,7 +226,7 @@ async def on_sync_environment(
         return result("failed", project)
     if project.venv is None:
         return await on_create_environment(session, params)
-    envs, settings = session.environments(), session.environment_options()
+    envs, settings = session.environments(), session.environment_options(project)
     progress = WorkDone(session.server, params.get("workDoneToken"), "Syncing environment")
 
     def work(cancel: threading.Event) -> protocol.EnvironmentResult:
@@ -247,12 +248,29 @@ async def on_delete_environment(
     project = await session.project_to_change(params.get("root"), needs_pyproject=False)
     if isinstance(project, str):
         return result("failed", project)
-    envs, settings = session.environments(), session.environment_options()
+    envs, settings = session.environments(), session.environment_options(project)
     outcome = await asyncio.to_thread(
         envs.delete, project, confirmed=params.get("confirmed") is True, settings=settings
     )
     session.request_scan(delay=0)
     return outcome_result(outcome)
+
+
+async def on_sync_choices(session: Session, params: protocol.SyncChoicesParams) -> protocol.ProjectsResult:
+    """The groups and extras each project's venv gets, from the editor; the projects whose choice changed
+    are checked again, so their drift state is that of the new choice when this answers."""
+    choices = {Path(c["root"]): SyncChoice.from_names(c["groups"], c["extras"]) for c in params["choices"]}
+    choices = {root: choice for root, choice in choices.items() if not choice.is_default}
+    changed = [
+        root
+        for root in choices.keys() | session.sync_choices.keys()
+        if choices.get(root) != session.sync_choices.get(root)
+    ]
+    session.sync_choices = choices
+    if changed:
+        await session.check_drift(changed)
+    scan = await session.current_scan()
+    return {"projects": session.project_infos(scan.projects)}
 
 
 async def _finish(
@@ -271,4 +289,5 @@ HANDLERS: dict[str, Callable[..., Any]] = {
     protocol.CREATE_ENVIRONMENT: on_create_environment,
     protocol.SYNC_ENVIRONMENT: on_sync_environment,
     protocol.DELETE_ENVIRONMENT: on_delete_environment,
+    protocol.SYNC_CHOICES: on_sync_choices,
 }

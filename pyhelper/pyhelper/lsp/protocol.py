@@ -37,6 +37,7 @@ SCRIPT_STATUS = "lockstep/scriptStatus"
 LOCK_SCRIPT = "lockstep/lockScript"
 SYNC_SCRIPT = "lockstep/syncScript"
 INIT_PROJECT = "lockstep/initProject"
+SYNC_CHOICES = "lockstep/syncChoices"
 # Notifications (helper -> client)
 PROJECTS_CHANGED = "lockstep/projectsChanged"
 SCRIPT_CHANGED = "lockstep/scriptChanged"
@@ -602,6 +603,22 @@ class InitProjectParams(_InitProjectFields, total=False):
     workDoneToken: str | int
 
 
+class SyncChoiceInfo(TypedDict):
+    """The groups and extras one project's venv gets: `lockstep.sync.groups` / `lockstep.sync.extras` as
+    they apply to the project, or the choice stored for it (`:default:` the manager's default groups,
+    `:all:` every one; `pyhelper.lockfiles.choice`)."""
+
+    root: str
+    """The project's folder (as in ProjectInfo.root)."""
+    groups: list[str]
+    extras: list[str]
+
+
+class SyncChoicesParams(TypedDict):
+    choices: list[SyncChoiceInfo]
+    """Every project whose choice is not the default (`[":default:"]`, `[]`); the others get the default."""
+
+
 class NoParams(TypedDict, total=False):
     """A request that takes no params (any given are ignored)."""
 
@@ -679,6 +696,7 @@ REQUESTS = (
     Request(LOCK_SCRIPT, ScriptActionParams, ScriptActionResult),
     Request(SYNC_SCRIPT, ScriptActionParams, ScriptActionResult),
     Request(INIT_PROJECT, InitProjectParams, UpdateLockResult),
+    Request(SYNC_CHOICES, SyncChoicesParams, ProjectsResult),
 )
 NOTIFICATIONS = (Notification(PROJECTS_CHANGED, ProjectsResult), Notification(SCRIPT_CHANGED, ScriptStatus))
 

@@ -26,6 +26,7 @@ from pygls.uris import to_fs_path
 
 from pyhelper import codes
 from pyhelper.findings import Finding, Severity
+from pyhelper.lockfiles.choice import SyncChoice
 from pyhelper.lsp import protocol
 from pyhelper.lsp.payloads import project_info
 from pyhelper.lsp.settings import EditorSettings
@@ -88,6 +89,9 @@ class Session:
         """The PEP 723 scripts the editor showed (`pyhelper.lsp.scripts`), made on first use."""
         self.venv_watchers = VenvWatchers(server)
         self._health: HealthChecks | None = None
+        self.sync_choices: dict[Path, SyncChoice] = {}
+        """The groups and extras chosen for each project's venv (`lockstep/syncChoices`); absent: the
+        manager's defaults."""
 
     # The engine's long-lived parts ----------------------------------------------------------------
 
@@ -117,11 +121,15 @@ class Session:
             self._environments = Environments()
         return self._environments
 
-    def environment_options(self) -> EnvironmentOptions:
+    def environment_options(self, project: Project | None = None) -> EnvironmentOptions:
+        """The settings for an operation, with the groups and extras chosen for `project`'s venv."""
         from pyhelper.environments import EnvironmentOptions
 
         settings = self.settings
-        return EnvironmentOptions(venv=settings.venv, seed=settings.venv_seed, uv_path=settings.uv_path)
+        choice = self.sync_choices.get(project.root, SyncChoice()) if project is not None else SyncChoice()
+        return EnvironmentOptions(
+            venv=settings.venv, seed=settings.venv_seed, uv_path=settings.uv_path, choice=choice
+        )
 
     def health(self) -> HealthChecks:
         if self._health is None:
@@ -351,7 +359,9 @@ class Session:
         projects = [p for p in self.scan.projects if roots is None or p.root in roots]
         changed = False
         for project in projects:
-            result = await asyncio.to_thread(drift.check, project, self.parsed_document(project.pyproject))
+            choice = self.sync_choices.get(project.root, SyncChoice())
+            document = self.parsed_document(project.pyproject)
+            result = await asyncio.to_thread(drift.check, project, document, choice)
             previous = drift.results.get(result.root)
             drift.results[result.root] = result
             self._publish_drift(result, previous)
