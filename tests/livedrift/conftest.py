@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from livedrift.livedrift_support import Run
+from livedrift.livedrift_support import Run, Tool, tool_path
 
 
 @pytest.fixture
@@ -29,6 +29,46 @@ def run_uv(uv: Path, index_env: dict[str, str]) -> Run:
         )
         if check and done.returncode != 0:
             raise AssertionError(f"uv {' '.join(args)} exited {done.returncode}:\n{done.stderr}")
+        return done
+
+    return run
+
+
+@pytest.fixture(scope="module")
+def run_tool(index_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Tool:
+    """`run_tool("poetry", root, "sync", ...)`: the real tool in `root`, its caches, config and home in
+    one folder of the test module's (warm caches after the first case), the loopback index the only
+    source."""
+    home = tmp_path_factory.mktemp("tool-home")
+    env = {
+        **index_env,
+        "HOME": str(home),
+        "XDG_CONFIG_HOME": str(home / ".config"),
+        "XDG_CACHE_HOME": str(home / ".cache"),
+        "XDG_DATA_HOME": str(home / ".local" / "share"),
+        "NO_COLOR": "1",
+        "POETRY_VIRTUALENVS_IN_PROJECT": "true",
+        "POETRY_NO_INTERACTION": "1",
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring",
+        "PDM_CHECK_UPDATE": "false",
+        "PDM_IGNORE_SAVED_PYTHON": "1",
+        "PDM_NON_INTERACTIVE": "1",
+    }
+
+    def run(name: str, root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+        extra = {"PDM_PYTHON": str(root / ".venv" / "bin" / "python")} if name == "pdm" else {}
+        done = subprocess.run(
+            [str(tool_path(name)), *args],
+            cwd=root,
+            env={**env, **extra},
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=300,
+        )
+        assert done.returncode == 0, (
+            f"{name} {' '.join(args)} exited {done.returncode}:\n{done.stdout}{done.stderr}"
+        )
         return done
 
     return run

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -10,6 +11,30 @@ from typing import Any
 
 Run = Callable[..., subprocess.CompletedProcess[str]]
 """`run_uv(root, "sync", ...)` (the fixture of that name)."""
+Tool = Callable[..., subprocess.CompletedProcess[str]]
+"""`run_tool("poetry", root, "sync", ...)` (the fixture of that name)."""
+
+TOOLS = Path(__file__).resolve().parents[2] / ".dev" / "tools"
+# Poetry: "  - Updating beta (1.0 -> 1.1)"; PDM, under "Packages to add:" and the like: "  - beta 1.1".
+POETRY_CHANGE = re.compile(r"^\s+- (?:Installing|Updating|Downgrading|Removing) (\S+) \((?!.*Skipped)")
+PDM_CHANGE = re.compile(r"^\s+- (\S+) \S")
+
+
+def tool_path(name: str) -> Path:
+    path = TOOLS / name / "bin" / name
+    assert path.is_file(), f"{path} is missing: run scripts/dev-setup"
+    return path
+
+
+def tool_changes(tool: str, root: Path, run_tool: Tool, *flags: str) -> set[str]:
+    """The packages the tool's own sync (with `flags`: the groups and extras) would install, update or
+    remove."""
+    if tool == "poetry":
+        out = run_tool(tool, root, "sync", "--dry-run", *flags).stdout
+        # Poetry reinstalls the project itself on every sync; whether it is there is asked of the venv.
+        return {m.group(1) for line in out.splitlines() if (m := POETRY_CHANGE.match(line))}
+    out = run_tool(tool, root, "sync", "--clean", "--dry-run", *flags).stdout
+    return {m.group(1) for line in out.splitlines() if (m := PDM_CHANGE.match(line))}
 
 
 def write_project(
@@ -30,9 +55,10 @@ def write_project(
     return root
 
 
-def sync_check(run_uv: Run, root: Path) -> dict[str, Any]:
-    """`uv sync --check`'s verdict: {"ok": bool, "replace": bool, "changes": {name: {actions}}}."""
-    done = run_uv(root, "sync", "--check", "--output-format", "json", check=False)
+def sync_check(run_uv: Run, root: Path, *flags: str) -> dict[str, Any]:
+    """`uv sync --check`'s verdict (with `flags`: the groups and extras): {"ok": bool, "replace": bool,
+    "changes": {name: {actions}}}."""
+    done = run_uv(root, "sync", "--check", "--output-format", "json", *flags, check=False)
     assert done.returncode in (0, 1), done.stderr
     report = json.loads(done.stdout)
     changes: dict[str, set[str]] = {}

@@ -8,28 +8,20 @@ Python started) with what `poetry sync --dry-run` / `pdm sync --clean --dry-run`
 
 from __future__ import annotations
 
-import re
 import subprocess
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from livedrift.livedrift_support import write_project
+from livedrift.livedrift_support import Tool, tool_changes, write_project
 from pyhelper.drift.environment import EnvReport, check_environment, read_venv, select
 from pyhelper.lockfiles import LockCache
 from pyhelper.tomlfile import TomlDocument, read_toml
 from support.index import PackageIndex
 from support.projects import write_package
 
-TOOLS = Path(__file__).resolve().parents[2] / ".dev" / "tools"
 LOCKS = {"poetry": "poetry.lock", "pdm": "pdm.lock"}
-# Poetry: "  - Updating beta (1.0 -> 1.1)"; PDM, under "Packages to add:" and the like: "  - beta 1.1".
-POETRY_CHANGE = re.compile(r"^\s+- (?:Installing|Updating|Downgrading|Removing) (\S+) \((?!.*Skipped)")
-PDM_CHANGE = re.compile(r"^\s+- (\S+) \S")
-
-Tool = Callable[..., subprocess.CompletedProcess[str]]
 
 
 @dataclass(frozen=True)
@@ -53,51 +45,6 @@ CASES = {
     "the project installed": Case(("gamma",), package=True),
     "the project not installed": Case(("gamma",), package=True, without_project=True),
 }
-
-
-def tool_path(name: str) -> Path:
-    path = TOOLS / name / "bin" / name
-    assert path.is_file(), f"{path} is missing: run scripts/dev-setup"
-    return path
-
-
-@pytest.fixture(scope="module")
-def run_tool(index_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Tool:
-    """`run_tool("poetry", root, "sync", ...)`: the real tool in `root`, its caches, config and home in
-    one folder of this module's (warm caches after the first case), the loopback index the only source."""
-    home = tmp_path_factory.mktemp("tool-home")
-    env = {
-        **index_env,
-        "HOME": str(home),
-        "XDG_CONFIG_HOME": str(home / ".config"),
-        "XDG_CACHE_HOME": str(home / ".cache"),
-        "XDG_DATA_HOME": str(home / ".local" / "share"),
-        "NO_COLOR": "1",
-        "POETRY_VIRTUALENVS_IN_PROJECT": "true",
-        "POETRY_NO_INTERACTION": "1",
-        "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring",
-        "PDM_CHECK_UPDATE": "false",
-        "PDM_IGNORE_SAVED_PYTHON": "1",
-        "PDM_NON_INTERACTIVE": "1",
-    }
-
-    def run(name: str, root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-        extra = {"PDM_PYTHON": str(root / ".venv" / "bin" / "python")} if name == "pdm" else {}
-        done = subprocess.run(
-            [str(tool_path(name)), *args],
-            cwd=root,
-            env={**env, **extra},
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=300,
-        )
-        assert done.returncode == 0, (
-            f"{name} {' '.join(args)} exited {done.returncode}:\n{done.stdout}{done.stderr}"
-        )
-        return done
-
-    return run
 
 
 def tool_section(tool: str, index: PackageIndex, package: bool) -> str:
@@ -148,16 +95,6 @@ def engine_report(tool: str, root: Path) -> EnvReport:
     selection = select(tool, root / LOCKS[tool], root, doc, snapshot, LockCache())
     assert selection.problem is None, selection.problem
     return check_environment(doc, selection, snapshot)
-
-
-def tool_changes(tool: str, root: Path, run_tool: Tool) -> set[str]:
-    """The packages the tool's own sync would install, update or remove."""
-    if tool == "poetry":
-        out = run_tool(tool, root, "sync", "--dry-run").stdout
-        # Poetry reinstalls the project itself on every sync; whether it is there is asked of the venv.
-        return {m.group(1) for line in out.splitlines() if (m := POETRY_CHANGE.match(line))}
-    out = run_tool(tool, root, "sync", "--clean", "--dry-run").stdout
-    return {m.group(1) for line in out.splitlines() if (m := PDM_CHANGE.match(line))}
 
 
 @pytest.mark.parametrize("name", list(CASES))

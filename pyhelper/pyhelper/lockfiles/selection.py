@@ -362,6 +362,12 @@ def pinned_pdm(selecting: Selecting, lock: TableLock) -> PinnedInstall:
     pyproject, root = selecting.pyproject.data, selecting.root
     locked = _strings(_table(lock.doc.data, "metadata").get("groups"))
     chosen = pdm_groups(pyproject, selecting.choice, locked)
+    if unlocked := sorted(chosen - _pdm_names(locked)) if locked else []:
+        # What `pdm sync` refuses too: the lock was made without them, so it pins nothing for them.
+        raise LockSelectionError(
+            f"{selecting.lockfile.name} was locked without the group{'s' if len(unlocked) > 1 else ''} "
+            f"{', '.join(unlocked)}; lock them too (`pdm lock -G :all`), or choose other groups."
+        )
     packages = select_pdm(lock.doc.data, selecting.environment, chosen, root)
     editable = root if _pdm_installs_project(pyproject) else None
     sources = _table(pyproject, "tool", "pdm").get("source")
