@@ -16,6 +16,7 @@ import { openLockfile, openPyproject, type ProjectsView, rootOf as rootArgument 
 import { actOnScript, runScript, selectScriptInterpreter } from "./scripts/commands";
 import type { ScriptStore } from "./scripts/store";
 import type { InterpreterSelections } from "./selections";
+import { chooseSyncGroups, type SyncChoices } from "./syncChoices";
 
 type CommandId = (typeof Commands)[keyof typeof Commands];
 
@@ -25,6 +26,7 @@ export function registerCommands(
   selections: InterpreterSelections,
   view: ProjectsView,
   scripts: ScriptStore,
+  choices: SyncChoices,
 ): vscode.Disposable[] {
   // The picker applies to the script the argument names, else to the active editor's script.
   const scriptToPick = (target: unknown) => {
@@ -52,6 +54,7 @@ export function registerCommands(
     [Commands.syncEnvironment]: (root) => syncEnvironment(helper, selections, rootArgument(root)),
     [Commands.recreateEnvironment]: (root) => recreateEnvironment(helper, selections, rootArgument(root)),
     [Commands.deleteEnvironment]: (root) => deleteEnvironment(helper, rootArgument(root)),
+    [Commands.chooseSyncGroups]: (root) => chooseSyncGroups(helper, choices, selections, view.tree, rootArgument(root)),
     [Commands.checkDrift]: () => checkDrift(helper),
     [Commands.updateLock]: (root) => updateLock(helper, selections, rootArgument(root)),
     [Commands.openPyproject]: (root) => openPyproject(helper, root),

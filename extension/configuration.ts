@@ -16,6 +16,7 @@ export const Commands = {
   syncEnvironment: "lockstep.syncEnvironment",
   recreateEnvironment: "lockstep.recreateEnvironment",
   deleteEnvironment: "lockstep.deleteEnvironment",
+  chooseSyncGroups: "lockstep.chooseSyncGroups",
   checkDrift: "lockstep.checkDrift",
   updateLock: "lockstep.updateLock",
   openPyproject: "lockstep.openPyproject",
@@ -40,6 +41,8 @@ export const SettingKeys = {
   terminalActivate: "terminal.activate",
   venvPath: "venv.path",
   venvSeed: "venv.seed",
+  syncGroups: "sync.groups",
+  syncExtras: "sync.extras",
   uvPath: "uv.path",
   pythonPreference: "python.preference",
   pythonAutoInstall: "python.autoInstall",
@@ -61,6 +64,8 @@ export interface SettingValues {
   terminalActivate: boolean;
   venvPath: string;
   venvSeed: boolean;
+  syncGroups: string[];
+  syncExtras: string[];
   uvPath: string;
   pythonPreference: "only-managed" | "managed" | "system" | "only-system";
   pythonAutoInstall: boolean;
@@ -82,6 +87,8 @@ export const DEFAULTS: SettingValues = {
   terminalActivate: true,
   venvPath: ".venv",
   venvSeed: false,
+  syncGroups: [":default:"],
+  syncExtras: [],
   uvPath: "",
   pythonPreference: "managed",
   pythonAutoInstall: false,

@@ -11,6 +11,7 @@ import { ScriptLenses } from "./scripts/lenses";
 import { ScriptStore } from "./scripts/store";
 import { affects } from "./settings";
 import { StatusBar } from "./statusBar";
+import { SyncChoices } from "./syncChoices";
 import { TerminalActivation } from "./terminals";
 
 let helper: HelperClient | undefined;
@@ -20,20 +21,22 @@ export function activate(context: vscode.ExtensionContext): void {
   const output = vscode.window.createOutputChannel(OUTPUT_CHANNEL_NAME, { log: true });
   helper = new HelperClient(context.extensionUri, context.globalStorageUri, output);
   const selections = new InterpreterSelections(context.workspaceState);
-  const view = new ProjectsView(helper);
+  const choices = new SyncChoices(helper, context.workspaceState);
+  const view = new ProjectsView(helper, choices);
   const scripts = new ScriptStore(helper);
   context.subscriptions.push(
     output,
     helper,
     selections,
+    choices,
     scripts,
     new ScriptLenses(scripts),
-    new StatusBar(helper, selections, scripts),
+    new StatusBar(helper, selections, scripts, choices),
     new AutoCreate(helper, selections, context.workspaceState),
     new TerminalActivation(context.environmentVariableCollection, helper, output),
     new PythonHandover(helper, selections, context.workspaceState, output),
     view,
-    ...registerCommands(helper, selections, view, scripts),
+    ...registerCommands(helper, selections, view, scripts, choices),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (affects(event, ["helperPython"])) void helper?.restart();
       else if (affects(event, HELPER_SETTINGS)) helper?.notifySettingsChanged();

@@ -5,6 +5,7 @@ import type { Commands } from "./configuration";
 import { ownVenv } from "./projects";
 import type { DriftInfo, ProjectInfo } from "./protocol";
 import type { SelectedInterpreter } from "./selections";
+import { describeChoice, type SyncChoice } from "./syncChoice";
 
 export type Tone = "normal" | "warning" | "error";
 
@@ -55,12 +56,13 @@ const MANAGER_NAMES: Record<ProjectInfo["manager"], string> = {
   pep621: "PEP 621 (no manager)",
 };
 
-/** `selected`: the interpreter the user picked for the project, if any. */
+/** `selected`: the interpreter the user picked for the project, if any; `choice`: its groups and extras. */
 export function describeStatus(
   state: HelperState,
   project: ProjectInfo | undefined,
   projectCount: number,
   selected?: SelectedInterpreter,
+  choice?: SyncChoice,
 ): StatusView {
   switch (state.kind) {
     case "starting":
@@ -96,6 +98,7 @@ export function describeStatus(
     `Manager: ${MANAGER_NAMES[project.manager]}`,
     `Lockfile: ${project.lockfile ?? "none"}`,
   ];
+  if (choice) lines.push(`Groups: ${describeChoice(choice, project.manager)}`);
   if (project.requiresPython) lines.push(`requires-python: ${project.requiresPython}`);
   if (project.pythonVersion) lines.push(`.python-version: ${project.pythonVersion}`);
   const venv = project.venv;

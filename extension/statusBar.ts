@@ -6,6 +6,7 @@ import { projectFor } from "./projects";
 import type { ScriptStore } from "./scripts/store";
 import { activeTarget, describeActive } from "./scripts/view";
 import type { InterpreterSelections } from "./selections";
+import type { SyncChoices } from "./syncChoices";
 import type { Tone } from "./status";
 import { TOOLTIP_COMMANDS, tooltipMarkdown } from "./tooltip";
 
@@ -24,6 +25,7 @@ export class StatusBar implements vscode.Disposable {
     private readonly helper: HelperClient,
     private readonly selections: InterpreterSelections,
     private readonly scripts: ScriptStore,
+    private readonly choices: SyncChoices,
   ) {
     this.item.name = "Lockstep";
     this.subscriptions = [
@@ -31,6 +33,7 @@ export class StatusBar implements vscode.Disposable {
       helper.onDidChangeProjects(() => this.render()),
       selections.onDidChange(() => this.render()),
       scripts.onDidChange(() => this.render()),
+      choices.onDidChange(() => this.render()),
       vscode.window.onDidChangeActiveTextEditor(() => this.render()),
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.render()),
     ];
@@ -45,7 +48,8 @@ export class StatusBar implements vscode.Disposable {
     const target = activeTarget(path ? this.scripts.get(path) : undefined, project);
     const key = target.kind === "script" ? target.script.path : project?.root;
     const selected = key ? this.selections.get(key) : undefined;
-    const view = describeActive(this.helper.state, target, projects.length, selected, vscode.workspace.isTrusted);
+    const choice = project ? this.choices.get(project.root) : undefined;
+    const view = describeActive(this.helper.state, target, projects.length, selected, vscode.workspace.isTrusted, choice);
     this.item.text = view.text;
     const tooltip = new vscode.MarkdownString(tooltipMarkdown(view), true);
     tooltip.isTrusted = { enabledCommands: [...TOOLTIP_COMMANDS] };

@@ -10,6 +10,7 @@ import type {
   ProjectInfo,
 } from "../protocol";
 import { ownVenv } from "../projects";
+import { choiceBadge, DEFAULT_CHOICE, describeChoice, type SyncChoice } from "../syncChoice";
 import { healthBadges, healthDescription, healthLine, healthLines, worse } from "./health";
 import { escape } from "./markdown";
 
@@ -80,11 +81,14 @@ export function projectName(project: ProjectInfo): string {
   return project.name ?? project.root.split(/[\\/]/).pop() ?? project.root;
 }
 
-export function projectRow(project: ProjectInfo): Row {
+/** `choice`: the groups and extras its environment gets (syncChoice.ts). */
+export function projectRow(project: ProjectInfo, choice: SyncChoice = DEFAULT_CHOICE): Row {
   const state = STATES[syncState(project)];
   const venv = project.venv;
   const environment = venv ? `${venv.version ?? "?"} (${venv.name})` : undefined;
-  const description = [MANAGERS[project.manager], environment, state.words, healthDescription(project)].filter(Boolean).join(" · ");
+  const description = [MANAGERS[project.manager], environment, state.words, healthDescription(project), choiceBadge(choice)]
+    .filter(Boolean)
+    .join(" · ");
   const health = healthLine(project);
   const lines = [
     `**${escape(projectName(project))}** — ${escape(state.words)}`,
@@ -94,6 +98,7 @@ export function projectRow(project: ProjectInfo): Row {
     venv ? `Environment: ${escape(venv.path)}, Python ${escape(venv.version ?? "unknown")}` : "Environment: none",
     ...(venv?.listedIn ? [`Listed in ${escape(venv.listedIn)} (PEP 832): read only`] : []),
     project.lockfile ? `Lockfile: ${escape(project.lockfile)}` : "Lockfile: none",
+    `Groups: ${escape(describeChoice(choice, project.manager))}`,
     ...(health ? [escape(health)] : []),
   ];
   const problem = project.pyprojectError ?? project.drift?.problem;

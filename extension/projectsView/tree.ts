@@ -6,6 +6,7 @@ import * as vscode from "vscode";
 import type { HelperClient } from "../client";
 import type { DependencyGroupInfo, DependencyInfo, ProjectDetails, ProjectInfo } from "../protocol";
 import { Requests } from "../protocol";
+import type { SyncChoices } from "../syncChoices";
 import {
   dependencyRow,
   environmentRow,
@@ -38,10 +39,10 @@ function nodeId(node: Node): string {
   }
 }
 
-function rowOf(node: Node): Row {
+function rowOf(node: Node, choices: SyncChoices): Row {
   switch (node.kind) {
     case "project":
-      return projectRow(node.project);
+      return projectRow(node.project, choices.get(node.root));
     case "group":
       return groupRow(node.group);
     case "dependency":
@@ -75,9 +76,14 @@ export class ProjectsTree implements vscode.TreeDataProvider<Node>, vscode.Dispo
   private details = new Map<string, Promise<ProjectDetails | null>>();
   private readonly subscriptions: vscode.Disposable[];
 
-  constructor(private readonly helper: HelperClient) {
+  constructor(
+    private readonly helper: HelperClient,
+    private readonly choices: SyncChoices,
+  ) {
     this.subscriptions = [
       helper.onDidChangeProjects((projects) => this.update(projects)),
+      // A project's row shows its groups and extras.
+      choices.onDidChange(() => this.nodes.forEach((node) => this.changed.fire(node))),
       helper.onDidChangeState(() => this.refreshAll()),
     ];
     this.update(helper.projects);
@@ -116,7 +122,7 @@ export class ProjectsTree implements vscode.TreeDataProvider<Node>, vscode.Dispo
   }
 
   getTreeItem(node: Node): vscode.TreeItem {
-    const row = rowOf(node);
+    const row = rowOf(node, this.choices);
     const expandable = node.kind === "project" || (node.kind === "group" && node.group.dependencies.length > 0);
     const item = new vscode.TreeItem(
       row.label,

@@ -3,6 +3,7 @@
 import * as vscode from "vscode";
 import type { HelperClient, HelperState } from "../client";
 import { pickProject } from "../environments";
+import type { SyncChoices } from "../syncChoices";
 import { ProjectsTree } from "./tree";
 
 export const PROJECTS_VIEW_ID = "lockstep.projects";
@@ -16,8 +17,8 @@ export class ProjectsView implements vscode.Disposable {
   readonly tree: ProjectsTree;
   private readonly subscriptions: vscode.Disposable[];
 
-  constructor(helper: HelperClient) {
-    this.tree = new ProjectsTree(helper);
+  constructor(helper: HelperClient, choices: SyncChoices) {
+    this.tree = new ProjectsTree(helper, choices);
     const view = vscode.window.createTreeView(PROJECTS_VIEW_ID, { treeDataProvider: this.tree, showCollapseAll: true });
     this.subscriptions = [
       this.tree,

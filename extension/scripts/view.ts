@@ -4,6 +4,7 @@
 import type { HelperState } from "../client";
 import type { ProjectInfo, ScriptStatus } from "../protocol";
 import type { SelectedInterpreter } from "../selections";
+import type { SyncChoice } from "../syncChoice";
 import { describeStatus, type StatusAction, type StatusView } from "../status";
 
 /** What the active editor is about: a script (its status, once the helper gave it) or a project. */
@@ -24,9 +25,10 @@ export function describeActive(
   projectCount: number,
   selected: SelectedInterpreter | undefined,
   trusted: boolean,
+  choice?: SyncChoice,
 ): StatusView {
   if (target.kind === "project" || state.kind !== "running") {
-    return describeStatus(state, target.kind === "project" ? target.project : undefined, projectCount, selected);
+    return describeStatus(state, target.kind === "project" ? target.project : undefined, projectCount, selected, choice);
   }
   return describeScript(target.script, selected, trusted);
 }

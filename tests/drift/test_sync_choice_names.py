@@ -11,11 +11,13 @@ from pyhelper.lockfiles.choice import SyncChoice, uv_sync_flags
     ("groups", "extras", "flags"),
     [
         ([":default:"], [], []),
-        ([":default:", "docs"], ["x"], ["--group", "docs", "--extra", "x"]),
-        (["docs"], [], ["--no-default-groups", "--group", "docs"]),
+        ([":default:", "docs"], ["x"], ["--group=docs", "--extra=x"]),
+        (["docs"], [], ["--no-default-groups", "--group=docs"]),
         ([], [], ["--no-default-groups"]),
         ([":all:"], [":all:"], ["--all-groups", "--all-extras"]),
-        ([" docs ", "docs", ""], ["x", "x"], ["--no-default-groups", "--group", "docs", "--extra", "x"]),
+        ([" docs ", "docs", ""], ["x", "x"], ["--no-default-groups", "--group=docs", "--extra=x"]),
+        # A name from a repository's settings is never read as a flag of its own.
+        (["--python=/tmp/evil", "-x", "ok_name.2"], [], ["--no-default-groups", "--group=ok_name.2"]),
     ],
 )
 def test_the_setting_lists_become_uv_sync_flags(

@@ -10,14 +10,18 @@ choice stored for the project), in which two names are special, as pip spells it
 - `:all:`: every group, or every extra, the project declares.
 
     choice = SyncChoice.from_names([":default:", "test"], ["fast"])
-    uv_sync_flags(choice)  # ["--group", "test", "--extra", "fast"]
+    uv_sync_flags(choice)  # ["--group=test", "--extra=fast"]
 """
 
+import re
 from collections.abc import Sequence
 from typing import NamedTuple
 
 ALL = ":all:"
 DEFAULT = ":default:"
+# A group's or extra's name as PEP 735 and the core metadata allow: a name from a repository's settings
+# that is anything else (`--python=...`) never reaches a tool's command line.
+_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?")
 
 
 class SyncChoice(NamedTuple):
@@ -33,12 +37,12 @@ class SyncChoice(NamedTuple):
 
     @classmethod
     def from_names(cls, groups: Sequence[str], extras: Sequence[str]) -> "SyncChoice":
-        """The choice the two setting lists say (names kept in order, each once, blanks dropped)."""
-        group_names = [name.strip() for name in groups if name.strip()]
-        extra_names = [name.strip() for name in extras if name.strip()]
+        """The choice the two setting lists say (names kept in order, each once; what is no name dropped)."""
+        group_names = [name.strip() for name in groups]
+        extra_names = [name.strip() for name in extras]
         return cls(
-            tuple(dict.fromkeys(n for n in group_names if n not in (ALL, DEFAULT))),
-            tuple(dict.fromkeys(n for n in extra_names if n not in (ALL, DEFAULT))),
+            tuple(dict.fromkeys(n for n in group_names if _NAME.fullmatch(n))),
+            tuple(dict.fromkeys(n for n in extra_names if _NAME.fullmatch(n))),
             DEFAULT in group_names,
             ALL in group_names,
             ALL in extra_names,
@@ -51,12 +55,13 @@ class SyncChoice(NamedTuple):
 
 
 def uv_sync_flags(choice: SyncChoice) -> list[str]:
-    """`uv sync`'s flags for the choice (also `uv sync --check`'s: the same selection)."""
+    """`uv sync`'s flags for the choice (also `uv sync --check`'s: the same selection); each name joined
+    to its flag, so that none is read as a flag of its own."""
     if choice.all_groups:
         flags = ["--all-groups"]
     else:
         flags = [] if choice.default_groups else ["--no-default-groups"]
-        flags += [arg for group in choice.groups for arg in ("--group", group)]
+        flags += [f"--group={group}" for group in choice.groups]
     if choice.all_extras:
         return [*flags, "--all-extras"]
-    return flags + [arg for extra in choice.extras for arg in ("--extra", extra)]
+    return flags + [f"--extra={extra}" for extra in choice.extras]
