@@ -115,11 +115,23 @@ export class Workbench {
     await this.page.keyboard.press("Enter");
   }
 
-  /** F1, type the command's title, wait until the palette's focused row is that command, Enter. */
-  async runCommand(title: string): Promise<void> {
+  /**
+   * F1, type the command's title, wait until the palette's focused row is that command, Enter.
+   * `opensQuickPick`: the command opens a quick pick of its own in the same widget, which then shows
+   * instead of the palette (it never hides in between).
+   */
+  async runCommand(title: string, { opensQuickPick = false } = {}): Promise<void> {
     await this.acceptInQuickInput("F1", "the command palette", (value) => value.startsWith(">"), title);
     const palette = this.page.locator(".quick-input-widget");
-    await step(`the palette to close after "${title}"`, () => palette.waitFor({ state: "hidden", timeout: 10_000 }));
+    if (!opensQuickPick) {
+      await step(`the palette to close after "${title}"`, () => palette.waitFor({ state: "hidden", timeout: 10_000 }));
+      return;
+    }
+    const input = palette.locator(".quick-input-box input");
+    await waitFor(`the quick pick of "${title}" to open`, async () => {
+      const value = await input.inputValue({ timeout: 1_000 });
+      return (await visible(input)) && !value.startsWith(">") ? { ok: true, value: undefined } : { ok: false, seen: value };
+    });
   }
 
   /**
@@ -366,6 +378,24 @@ export class Workbench {
     });
     await this.page.keyboard.press("Enter");
     if (opensList) return;
+    await step("the quick pick to close", () => widget.waitFor({ state: "hidden", timeout: 10_000 }));
+  }
+
+  /**
+   * In the open multi-select quick pick, toggles the checkbox of the item labelled by each of `labels`
+   * (found by typing its label, as a person narrows the list), then accepts what is checked.
+   */
+  async toggleQuickPickItems(labels: readonly string[]): Promise<void> {
+    const widget = this.page.locator(".quick-input-widget");
+    const input = widget.locator(".quick-input-box input");
+    for (const label of labels) {
+      await input.fill(label);
+      const row = widget.locator(".monaco-list-row", { has: this.page.locator(".label-name", { hasText: new RegExp(`^${label}$`) }) });
+      await step(`the quick pick to list ${label}`, () => row.first().waitFor({ timeout: 10_000 }));
+      await row.first().locator("label.quick-input-list-label").click();
+    }
+    await input.fill("");
+    await this.page.keyboard.press("Enter");
     await step("the quick pick to close", () => widget.waitFor({ state: "hidden", timeout: 10_000 }));
   }
 
