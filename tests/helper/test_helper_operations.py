@@ -183,3 +183,28 @@ async def test_delete_needs_confirmation(session: Any, project: Path, index_env:
         deleted = await request(helper, "lockstep/deleteEnvironment", {"root": root, "confirmed": True})
         assert deleted["status"] == "ok", deleted
     assert not (project / ".venv").exists()
+
+
+async def test_the_groups_chosen_are_what_sync_installs_and_what_drift_expects(
+    session: Any, tmp_path: Path, index_env: dict[str, str], uv: Path
+) -> None:
+    # dev is uv's default group: chosen away, its epsilon is extraneous until a sync removes it, and
+    # missing again once the defaults come back.
+    project = uv_project(tmp_path / "app", uv, index_env, ("alpha>=2",), dev=("epsilon",))
+    async with session([project], initialization_options=TRUSTED, env=index_env) as helper:
+        root = (await helper.projects())[0]["root"]
+        assert (await request(helper, "lockstep/createEnvironment", {"root": root}))["status"] == "ok"
+        assert "epsilon" in installed(project / ".venv")
+
+        without_dev = {"choices": [{"root": root, "groups": [], "extras": []}]}
+        answer = await request(helper, "lockstep/syncChoices", without_dev)
+        assert answer["projects"][0]["drift"]["state"] == "env-out-of-sync"
+        assert answer["projects"][0]["drift"]["extraneous"] == 1
+        assert (await request(helper, "lockstep/syncEnvironment", {"root": root}))["status"] == "ok"
+        assert installed(project / ".venv") == {"alpha": "2.0", "beta": "1.1"}
+        checked = await request(helper, "lockstep/checkDrift", {})
+        assert checked["projects"][0]["drift"]["state"] == "in-sync"
+
+        defaults = await request(helper, "lockstep/syncChoices", {"choices": []})
+        assert defaults["projects"][0]["drift"]["state"] == "env-out-of-sync"
+        assert defaults["projects"][0]["drift"]["missing"] == 1
