@@ -590,7 +590,7 @@ class Environments:
 
         op.phase(f"Installing {project.name or project.root.name} (no lockfile)")
         chosen_groups, extras = _declared_choice(project, settings.choice)
-        groups = [arg for group in chosen_groups for arg in ("--group", group)]
+        groups = [f"--group={group}" for group in chosen_groups]
         target = f"{project.root}[{','.join(extras)}]" if extras else str(project.root)
         if uv is not None:
             argv = [str(uv.path), "pip", "install", "--python", python, *groups, "-e", target]
@@ -779,15 +779,16 @@ def _installs_by(project: Project) -> Install | None:
 
 def _declared_choice(project: Project, choice: SyncChoice) -> tuple[list[str], list[str]]:
     """The groups and extras to name for a project without a lock (which has no default groups), the
-    choice's `:all:` as the names pyproject.toml declares."""
+    choice's `:all:` as the names pyproject.toml declares (those that are names: `SyncChoice`)."""
     from pyhelper.requirements import table
     from pyhelper.tomlfile import TomlDocument, read_toml
 
     doc = read_toml(project.pyproject)
     data = doc.data if isinstance(doc, TomlDocument) else {}
-    groups = list(table(data.get("dependency-groups"))) if choice.all_groups else list(choice.groups)
+    groups = list(table(data.get("dependency-groups"))) if choice.all_groups else choice.groups
     declared_extras = table(table(data.get("project")).get("optional-dependencies"))
-    return groups, list(declared_extras) if choice.all_extras else list(choice.extras)
+    named = SyncChoice.from_names(groups, list(declared_extras) if choice.all_extras else choice.extras)
+    return list(named.groups), list(named.extras)
 
 
 def _uses_lock(project: Project) -> bool:

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from pyhelper.environments import EnvironmentOptions, Environments, Event, Outcome
+from pyhelper.lockfiles.choice import SyncChoice
 from pyhelper.projects import Project
 from pyhelper.venvjournal import Entry, Journal, identity, sibling
 from pyhelper.venvs import describe_venv, read_pyvenv_cfg
@@ -265,6 +266,29 @@ def test_plain_project_without_lock_is_installed_editable(
     assert installed(root / ".venv") == {
         "alpha": "2.0",
         "beta": "1.1",
+        "plain": "0.1.0",
+    }
+
+
+def test_plain_project_gets_every_group_and_extra_chosen(
+    environments: Environments, pythons: dict[str, Path], tmp_path: Path
+) -> None:
+    root = tmp_path / "plain"
+    root.mkdir()
+    build_system = write_package(root, "plain", ["alpha>=2"])
+    (root / "pyproject.toml").write_text(
+        '[project]\nname = "plain"\nversion = "0.1.0"\ndependencies = ["alpha>=2"]\n\n'
+        '[project.optional-dependencies]\nx = ["gamma"]\n\n[dependency-groups]\ndocs = ["delta"]\n\n'
+        + build_system
+    )
+    every = EnvironmentOptions(choice=SyncChoice.from_names([":all:"], [":all:"]))
+    outcome = environments.create(project_of(root, "pep621", None), pythons["3.12"], settings=every)
+    assert outcome.status == "ok", outcome
+    assert installed(root / ".venv") == {
+        "alpha": "2.0",
+        "beta": "1.1",
+        "delta": "1.0",
+        "gamma": "0.1",
         "plain": "0.1.0",
     }
 
