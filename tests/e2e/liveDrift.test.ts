@@ -14,6 +14,8 @@ import type { Workbench } from "./harness/workbench";
 // and syncs .venv from the loopback index as soon as the editor opens the folder.
 const files = uvProject({ requiresPython: ">=3.10", dependencies: ["alpha>=2"], extra: { ".python-version": "3.12\n" } });
 const settings = { "lockstep.autoCreate": "always" };
+// The same with a group docs (delta) that uv does not sync by default.
+const withDocs = { ...files, "pyproject.toml": `${files["pyproject.toml"]}\n[dependency-groups]\ndocs = ["delta"]\n` };
 const DEPENDENCIES_LINE = 5; // 1-based, in the fixture's pyproject.toml
 const IN_SYNC = /^3\.12\.\d+ \(\.venv\) \$\(check\)$/;
 const ENV_OUT_OF_SYNC = /^3\.12\.\d+ \(\.venv\) \$\(warning\) env out of sync$/;
@@ -82,7 +84,7 @@ scenario(
 
 scenario(
   "live-drift-installed-by-hand",
-  { files, settings, prepare: serveIndexAndLock, timeoutMs: 180_000 },
+  { files: withDocs, settings, prepare: serveIndexAndLock, timeoutMs: 180_000 },
   async ({ workbench, workspace, prepared: index }) => {
     await workbench.waitForStatus(IN_SYNC, { icons: true, timeoutMs: 60_000 });
 
@@ -112,5 +114,20 @@ scenario(
     await workbench.waitForStatus(IN_SYNC, { icons: true, timeoutMs: 60_000 });
     await waitUntilNoProblem(workbench, "venv-version-mismatch");
     assert.deepEqual(installedDists(join(workspace, ".venv")), ["alpha-2.0", "beta-1.1"]);
+    assert.match(await workbench.statusTooltip(), /Groups: uv's default groups; extras: none/);
+
+    // Choosing a group changes what the environment should hold at once, and what Sync installs.
+    await workbench.runCommand("Lockstep: Choose Groups and Extras…", { opensQuickPick: true });
+    const offered = await waitFor("the project's groups to be offered", async () => {
+      const labels = (await workbench.quickPickItems()).map((item) => item.label);
+      return labels.includes("docs") ? { ok: true, value: labels } : { ok: false, seen: labels };
+    });
+    assert.deepEqual(offered, ["uv's default groups", "docs"]);
+    await workbench.toggleQuickPickItems(["docs"]);
+    await workbench.waitForStatus(ENV_OUT_OF_SYNC, { icons: true });
+    assert.match(await workbench.statusTooltip(), /Groups: uv's default groups, docs; extras: none/);
+    await workbench.clickNotificationButton("the environment is to get uv's default groups, docs", "Sync Now");
+    await workbench.waitForStatus(IN_SYNC, { icons: true, timeoutMs: 60_000 });
+    assert.deepEqual(installedDists(join(workspace, ".venv")), ["alpha-2.0", "beta-1.1", "delta-1.0"]);
   },
 );
