@@ -27,7 +27,7 @@ from typing import Any
 from harness import ROOT, Size, machine, machine_line, table
 
 # In the order they run: start-up first, before the others have warmed the caches it does not need.
-BENCHMARKS = ("startup", "discovery", "drift", "livedrift", "environments", "install", "health")
+BENCHMARKS = ("startup", "discovery", "drift", "livedrift", "environments", "dependencies", "install", "health")
 RESULTS = ROOT / "bench" / "results"
 README = ROOT / "README.md"
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"

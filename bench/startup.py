@@ -12,11 +12,9 @@ project list answered; target < 100 MB), and the bare server's right after `init
 
 from __future__ import annotations
 
-import json
-import subprocess
 import sys
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from harness import (
     ROOT,
@@ -30,6 +28,7 @@ from harness import (
     samples_ms,
     standalone,
 )
+from lspclient import Client
 
 NAME = "startup"
 LARGE = ROOT / "bench" / "fixtures" / "large"
@@ -40,59 +39,6 @@ BARE = [
     "-c",
     "from pygls.lsp.server import LanguageServer; LanguageServer('bare', '0').start_io()",
 ]
-
-
-class Client:
-    """Just enough of an LSP client: numbered requests, and reading until the matching response."""
-
-    def __init__(self, command: list[str]) -> None:
-        self.process = subprocess.Popen(
-            command,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-        )
-        self._next_id = 0
-
-    def _send(self, message: dict[str, Any]) -> None:
-        body = json.dumps({"jsonrpc": "2.0", **message}).encode()
-        stdin: IO[bytes] | None = self.process.stdin
-        assert stdin is not None
-        stdin.write(b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
-        stdin.flush()
-
-    def _receive(self) -> dict[str, Any]:
-        stdout: IO[bytes] | None = self.process.stdout
-        assert stdout is not None
-        length = None
-        while (line := stdout.readline()) not in (b"\r\n", b""):
-            name, _, value = line.decode("ascii").partition(":")
-            if name.lower() == "content-length":
-                length = int(value)
-        if length is None:
-            raise RuntimeError(f"the server closed its output (exit code {self.process.wait()})")
-        message: dict[str, Any] = json.loads(stdout.read(length))
-        return message
-
-    def request(self, method: str, params: Any) -> Any:
-        self._next_id += 1
-        self._send({"id": self._next_id, "method": method, "params": params})
-        while True:
-            message = self._receive()
-            if "method" in message and "id" in message:  # the server asks (e.g. to register watchers)
-                self._send({"id": message["id"], "result": None})
-            elif message.get("id") == self._next_id and "method" not in message:
-                if "error" in message:
-                    raise RuntimeError(f"{method} failed: {message['error']}")
-                return message.get("result")
-
-    def notify(self, method: str, params: Any) -> None:
-        self._send({"method": method, "params": params})
-
-    def close(self) -> None:
-        self.request("shutdown", None)
-        self.notify("exit", None)
-        self.process.communicate(timeout=30)
 
 
 def initialize(client: Client, root: Path | None) -> Any:
