@@ -199,3 +199,30 @@ def test_count_locked_packages_of_an_unreadable_lock(tmp_path: Path) -> None:
     bad.write_bytes(b"\xff\xfe")
     os.utime(bad, (time.time() - 10, time.time() - 10))
     assert count_locked_packages(bad) is None
+
+
+def test_the_budget_holds_however_locks_come_and_go(tmp_path: Path) -> None:
+    """The weight kept as entries come, go, are forgotten or fail, is the one the budget is held to."""
+
+    class Small(LockCache):
+        MAX_CACHED_VALUES = 6
+
+    cache, parse = Small(), Counting()
+    locks = [_settled(tmp_path / f"{n}.lock", "k = 1\nj = 2\n") for n in "abcde"]  # 2 values each
+    broken = _settled(tmp_path / "broken.lock", "x = \n")
+    for path in (*locks, locks[0], locks[4]):
+        cache.get(path, "probe", parse)
+    cache.forget(locks[4])
+    cache.get(broken, "uv", _uv_parse)
+    locks[3].unlink()
+    with pytest.raises(UnreadableFile):
+        cache.get(locks[3], "probe", parse)
+    for path in (locks[0], locks[1], locks[2]):  # three of 2 values: within 6, all kept
+        cache.get(path, "probe", parse)
+    parsed = len(parse.paths)
+    for path in (locks[0], locks[1], locks[2]):
+        cache.get(path, "probe", parse)
+    assert len(parse.paths) == parsed
+    cache.get(_settled(tmp_path / "f.lock", "k = 1\n"), "probe", parse)  # a fourth: the oldest goes
+    cache.get(locks[0], "probe", parse)
+    assert parse.paths[-1] == "a.lock"

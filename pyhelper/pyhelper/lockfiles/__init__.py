@@ -192,6 +192,9 @@ class LockCache:
     def __init__(self) -> None:
         # In order of use, the most recent last.
         self._entries: dict[tuple[Path, str], _Entry] = {}
+        self._weight: int | None = None
+        """The entries' weights summed, kept as they come and go (a sum per use would make checking a
+        workspace of n projects quadratic); None until a second lock is cached, which first needs it."""
 
     def get(self, path: Path, kind: str, parse: Callable[[Path, str], T]) -> T:
         """The parsed lock at `path`; `kind` names the parser, so one cache serves every format."""
@@ -200,12 +203,12 @@ class LockCache:
         try:
             stat = path.stat()
         except OSError as error:
-            self._entries.pop(key, None)
+            self._drop(key)
             raise UnreadableFile(_unreadable(path, error.strerror or str(error))) from error
         if entry and (entry.size, entry.mtime_ns) == (stat.st_size, stat.st_mtime_ns):
             return cast(T, self._keep(key, entry).value)
         if stat.st_size > MAX_LOCK_BYTES:
-            self._entries.pop(key, None)
+            self._drop(key)
             raise UnreadableFile(_too_large(path, stat.st_size))
         text, stat = read_text_stable(path)
         if entry and entry.same_content(text):
@@ -213,24 +216,31 @@ class LockCache:
             return cast(T, self._keep(key, entry).value)
         value = parse(path, text)
         if isinstance(value, Finding):  # not parsed, nothing worth keeping (but up to 16 MB of text)
-            self._entries.pop(key, None)
+            self._drop(key)
         else:
             self._keep(key, _Entry(stat.st_size, stat.st_mtime_ns, text, value))
         return value
 
     def _keep(self, key: tuple[Path, str], entry: _Entry) -> _Entry:
         """Store `entry` as the most recently used; drop the least recently used beyond the budget."""
-        self._entries.pop(key, None)
+        self._drop(key)
         self._entries[key] = entry
-        while (
-            len(self._entries) > 1 and sum(e.weight for e in self._entries.values()) > self.MAX_CACHED_VALUES
-        ):
-            del self._entries[next(iter(self._entries))]
+        if self._weight is not None:
+            self._weight += entry.weight
+        elif len(self._entries) > 1:
+            self._weight = sum(e.weight for e in self._entries.values())
+        while len(self._entries) > 1 and (self._weight or 0) > self.MAX_CACHED_VALUES:
+            self._drop(next(iter(self._entries)))
         return entry
+
+    def _drop(self, key: tuple[Path, str]) -> None:
+        entry = self._entries.pop(key, None)
+        if entry is not None and self._weight is not None:
+            self._weight -= entry.weight
 
     def forget(self, path: Path) -> None:
         for key in [key for key in self._entries if key[0] == path]:
-            del self._entries[key]
+            self._drop(key)
 
 
 def versions_by_name(
