@@ -27,7 +27,17 @@ from typing import Any
 from harness import ROOT, Size, machine, machine_line, table
 
 # In the order they run: start-up first, before the others have warmed the caches it does not need.
-BENCHMARKS = ("startup", "discovery", "drift", "livedrift", "environments", "dependencies", "install", "health")
+BENCHMARKS = (
+    "startup",
+    "discovery",
+    "drift",
+    "livedrift",
+    "environments",
+    "dependencies",
+    "projects",
+    "install",
+    "health",
+)
 RESULTS = ROOT / "bench" / "results"
 README = ROOT / "README.md"
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"

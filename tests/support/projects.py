@@ -11,6 +11,8 @@ import subprocess
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+import tomllib
+
 from .index import PackageIndex
 
 # A minimal in-tree build backend: editable wheels with a .pth to the source folder.
@@ -212,3 +214,19 @@ def installed(venv: Path) -> dict[str, str]:
         name, _, version = info.name.removesuffix(".dist-info").partition("-")
         found[name.lower().replace("_", "-")] = version
     return found
+
+
+def copies_of(template: Path, root: Path, count: int) -> list[Path]:
+    """`count` projects `proj-0000`... under `root`, each the uv project at `template` (pyproject.toml and
+    uv.lock, no venv) under its own name, as a large monorepo's projects: for tests and benchmarks of how
+    the helper grows with the workspace. uv locked the template; the copies differ only in the name."""
+    name = tomllib.loads((template / "pyproject.toml").read_text())["project"]["name"]
+    texts = {file: (template / file).read_text() for file in ("pyproject.toml", "uv.lock")}
+    made = []
+    for index in range(count):
+        project = root / f"proj-{index:04d}"
+        project.mkdir(parents=True)
+        for file, text in texts.items():
+            (project / file).write_text(text.replace(f'name = "{name}"', f'name = "proj-{index:04d}"', 1))
+        made.append(project)
+    return made

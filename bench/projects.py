@@ -1,0 +1,120 @@
+"""The Python Projects view's payloads on a workspace of 2,000 projects, against one of 200, through a
+real helper over stdio.
+
+Each project is a uv project (pyproject.toml and a uv.lock of ~20 packages, no venv: copies, under their
+own names, of one that uv locked against a loopback index). Measured, per workspace size, as medians of
+fresh helpers:
+
+  - the project list: from `initialized` to the answer of `lockstep/projects` (the first scan, and the
+    drift check that gives each project its sync state);
+  - one project's children, asked only when it is expanded: `lockstep/projectDetails`.
+
+Targets on growth, not on time: the list of 2,000 within 1.3x of ten times the list of 200 (linear), a
+project's children within 1.3x of the same request on the 200 (they do not depend on the others). The
+quick size compares 20 with 200.
+
+    .dev/venv/bin/python bench/projects.py [--quick] [--repeats N] [--json FILE]
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from harness import Benchmark, Row, Size, Target, samples_ms, standalone, uv_binary
+from lspclient import Client
+
+NAME = "projects"
+GROWTH = 10
+DETAILS_RUNS = 21
+"""`lockstep/projectDetails` requests per helper (a few ms each): their median is that helper's figure."""
+
+
+def timed_session(workspace: Path, expanded: str) -> tuple[float, float]:
+    """Seconds from `initialized` to the project list, and the median `projectDetails` of `expanded`."""
+    client = Client([sys.executable, "-m", "pyhelper", "serve"], cwd=workspace)
+    client.request(
+        "initialize",
+        {
+            "processId": None,
+            "rootUri": workspace.as_uri(),
+            "workspaceFolders": [{"uri": workspace.as_uri(), "name": workspace.name}],
+            "capabilities": {"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": True}}},
+        },
+    )
+    start = time.perf_counter()
+    client.notify("initialized", {})
+    projects = client.request("lockstep/projects", {})["projects"]
+    listed = time.perf_counter() - start
+    assert all("drift" in project for project in projects), "every project has its sync state"
+    details = []
+    for _ in range(DETAILS_RUNS):
+        start = time.perf_counter()
+        answer = client.request("lockstep/projectDetails", {"root": expanded})
+        details.append(time.perf_counter() - start)
+        assert answer["groups"][0]["dependencies"], answer
+    client.close()
+    return listed, statistics.median(details)
+
+
+def run(size: Size) -> Benchmark:
+    from support.index import PackageIndex, generated_catalogue
+    from support.projects import copies_of, uv_project
+
+    small = 20 if size.quick else 200
+    large = small * GROWTH
+    repeats = size.pick(full=5, quick=1)
+    with tempfile.TemporaryDirectory(prefix="lockstep-bench-projects-") as scratch_name:
+        scratch = Path(scratch_name)
+        index = PackageIndex(scratch / "index")
+        index.add(generated_catalogue(20))
+        with index.start():
+            env = index.environ(scratch / "uv-cache")
+            template = uv_project(scratch / "template", uv_binary(), env, ["pkg-000>=1", "pkg-010>=1"])
+        workspaces = {count: scratch / f"{count}-projects" for count in (small, large)}
+        expanded = {count: str(copies_of(template, folder, count)[0]) for count, folder in workspaces.items()}
+        times: dict[str, list[float]] = {f"list {count}": [] for count in workspaces}
+        times.update({f"details {count}": [] for count in workspaces})
+        for round_ in range(size.warmup + repeats):
+            for count, folder in workspaces.items():
+                listed, details = timed_session(folder, expanded[count])
+                if round_ >= size.warmup:
+                    times[f"list {count}"].append(listed)
+                    times[f"details {count}"].append(details)
+    ms = {name: statistics.median(runs) * 1000 for name, runs in times.items()}
+    return Benchmark(
+        name=NAME,
+        description=f"the Projects view's payloads for {large:,} projects vs {small:,}",
+        parameters={
+            "projects": large,
+            "compared_with": small,
+            "repeats": repeats,
+            "details_runs": DETAILS_RUNS,
+        },
+        rows=[
+            Row(
+                f"project list, {large:,} projects (scan and sync states)",
+                "initialized → lockstep/projects",
+                ms[f"list {large}"],
+                reference=f"{GROWTH} × the list of {small:,}",
+                reference_value=GROWTH * ms[f"list {small}"],
+                target=Target(1.3),
+            ),
+            Row(
+                f"one project's children, {large:,} projects",
+                "lockstep/projectDetails",
+                ms[f"details {large}"],
+                reference=f"the same among {small:,}",
+                reference_value=ms[f"details {small}"],
+                target=Target(1.3),
+            ),
+        ],
+        details={"samples_ms": samples_ms(times)},
+    )
+
+
+if __name__ == "__main__":
+    standalone(run)
