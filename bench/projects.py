@@ -7,11 +7,13 @@ fresh helpers:
 
   - the project list: from `initialized` to the answer of `lockstep/projects` (the first scan, and the
     drift check that gives each project its sync state);
+  - a rescan (`lockstep/projects` with `refresh`: what Refresh does, and what follows every environment
+    operation, on one project or not): the scan and every project's drift check again;
   - one project's children, asked only when it is expanded: `lockstep/projectDetails`.
 
-Targets on growth, not on time: the list of 2,000 within 1.3x of ten times the list of 200 (linear), a
-project's children within 1.3x of the same request on the 200 (they do not depend on the others). The
-quick size compares 20 with 200.
+Targets on growth, not on time: the list and the rescan of 2,000 within 1.3x of ten times those of 200
+(linear), a project's children within 1.3x of the same request on the 200 (they do not depend on the
+others). The quick size compares 20 with 200.
 
     .dev/venv/bin/python bench/projects.py [--quick] [--repeats N] [--json FILE]
 """
@@ -33,8 +35,12 @@ DETAILS_RUNS = 21
 """`lockstep/projectDetails` requests per helper (a few ms each): their median is that helper's figure."""
 
 
-def timed_session(workspace: Path, expanded: str) -> tuple[float, float]:
-    """Seconds from `initialized` to the project list, and the median `projectDetails` of `expanded`."""
+MEASURES = ("list", "rescan", "details")
+
+
+def timed_session(workspace: Path, expanded: str) -> dict[str, float]:
+    """Seconds, by measure: from `initialized` to the project list; a rescan (`refresh`); the median
+    `projectDetails` of `expanded`."""
     client = Client([sys.executable, "-m", "pyhelper", "serve"], cwd=workspace)
     client.request(
         "initialize",
@@ -50,6 +56,9 @@ def timed_session(workspace: Path, expanded: str) -> tuple[float, float]:
     projects = client.request("lockstep/projects", {})["projects"]
     listed = time.perf_counter() - start
     assert all("drift" in project for project in projects), "every project has its sync state"
+    start = time.perf_counter()
+    client.request("lockstep/projects", {"refresh": True})
+    rescanned = time.perf_counter() - start
     details = []
     for _ in range(DETAILS_RUNS):
         start = time.perf_counter()
@@ -57,7 +66,7 @@ def timed_session(workspace: Path, expanded: str) -> tuple[float, float]:
         details.append(time.perf_counter() - start)
         assert answer["groups"][0]["dependencies"], answer
     client.close()
-    return listed, statistics.median(details)
+    return dict(zip(MEASURES, (listed, rescanned, statistics.median(details)), strict=True))
 
 
 def run(size: Size) -> Benchmark:
@@ -76,14 +85,15 @@ def run(size: Size) -> Benchmark:
             template = uv_project(scratch / "template", uv_binary(), env, ["pkg-000>=1", "pkg-010>=1"])
         workspaces = {count: scratch / f"{count}-projects" for count in (small, large)}
         expanded = {count: str(copies_of(template, folder, count)[0]) for count, folder in workspaces.items()}
-        times: dict[str, list[float]] = {f"list {count}": [] for count in workspaces}
-        times.update({f"details {count}": [] for count in workspaces})
+        times: dict[str, list[float]] = {
+            f"{measure} {count}": [] for measure in MEASURES for count in workspaces
+        }
         for round_ in range(size.warmup + repeats):
             for count, folder in workspaces.items():
-                listed, details = timed_session(folder, expanded[count])
-                if round_ >= size.warmup:
-                    times[f"list {count}"].append(listed)
-                    times[f"details {count}"].append(details)
+                measured = timed_session(folder, expanded[count])
+                for measure, seconds in measured.items():
+                    if round_ >= size.warmup:
+                        times[f"{measure} {count}"].append(seconds)
     ms = {name: statistics.median(runs) * 1000 for name, runs in times.items()}
     return Benchmark(
         name=NAME,
@@ -101,6 +111,14 @@ def run(size: Size) -> Benchmark:
                 ms[f"list {large}"],
                 reference=f"{GROWTH} × the list of {small:,}",
                 reference_value=GROWTH * ms[f"list {small}"],
+                target=Target(1.3),
+            ),
+            Row(
+                f"rescan (Refresh, and after each environment operation), {large:,} projects",
+                "lockstep/projects, refresh",
+                ms[f"rescan {large}"],
+                reference=f"{GROWTH} × the rescan of {small:,}",
+                reference_value=GROWTH * ms[f"rescan {small}"],
                 target=Target(1.3),
             ),
             Row(
