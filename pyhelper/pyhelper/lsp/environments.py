@@ -155,7 +155,7 @@ async def on_create_environment(
         )
         return outcome_result(outcome)
 
-    return await _finish(session, progress, work)
+    return await _finish(session, project, progress, work)
 
 
 def _python_for(
@@ -239,7 +239,7 @@ async def on_sync_environment(
         )
         return outcome_result(outcome)
 
-    return await _finish(session, progress, work)
+    return await _finish(session, project, progress, work)
 
 
 async def on_delete_environment(
@@ -252,7 +252,7 @@ async def on_delete_environment(
     outcome = await asyncio.to_thread(
         envs.delete, project, confirmed=params.get("confirmed") is True, settings=settings
     )
-    session.request_scan(delay=0)
+    session.request_scan(delay=0, changed=_touched(project))
     return outcome_result(outcome)
 
 
@@ -273,15 +273,25 @@ async def on_sync_choices(session: Session, params: protocol.SyncChoicesParams) 
     return {"projects": session.project_infos(scan.projects)}
 
 
+def _touched(project: Project) -> list[Path]:
+    """The files an operation on `project` changes: its venv, and its lock (locked first when there was
+    none); with its pyproject.toml, which names the uv workspace members sharing them."""
+    venv = project.venv.path if project.venv is not None else None
+    return [project.pyproject, *(path for path in (project.lockfile, venv) if path is not None)]
+
+
 async def _finish(
-    session: Session, progress: WorkDone, work: Callable[[threading.Event], protocol.EnvironmentResult]
+    session: Session,
+    project: Project,
+    progress: WorkDone,
+    work: Callable[[threading.Event], protocol.EnvironmentResult],
 ) -> protocol.EnvironmentResult:
     try:
         return await run_reported(work, progress)
     finally:
         # The venv changed (or was restored): the projects and the status bar should say so without
-        # waiting for file events.
-        session.request_scan(delay=0)
+        # waiting for file events; the rescan re-checks the projects whose files these are.
+        session.request_scan(delay=0, changed=_touched(project))
 
 
 HANDLERS: dict[str, Callable[..., Any]] = {

@@ -96,7 +96,10 @@ def on_watched_files(session: Session, params: types.DidChangeWatchedFilesParams
     paths = [Path(path) for change in params.changes if (path := to_fs_path(change.uri))]
     paths = scripts.recheck_locks(session, paths)
     if paths and not recheck_venvs(session, paths):
-        session.request_scan()
+        # A file of no known project (a new pyproject.toml, a .python-version, a venv's files under a
+        # name it no longer has) may concern any project: then all are checked again.
+        known = all(session.projects_of(path) for path in paths)
+        session.request_scan(changed=paths if known else None)
 
 
 def on_workspace_folders(session: Session, params: types.DidChangeWorkspaceFoldersParams) -> None:
