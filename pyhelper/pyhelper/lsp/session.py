@@ -5,9 +5,10 @@ Every handler receives the `Session` as its first argument (`server.py` binds it
 scanned after `initialized` (never before answering `initialize`: start-up time matters), again when
 a watched file, a workspace folder or a setting changes, and the client hears of a changed project list
 through `lockstep/projectsChanged`. Drift is re-checked per project (debounced) when its pyproject
-buffer, its lock or its venv changes and after every scan: the engine's `DriftSession` checks, this
-module publishes the findings on every file they concern and tells the client when a project's drift
-state changed (`ProjectInfo.drift`).
+buffer, its lock or its venv changes, and after a scan for the projects it finds new or changed and
+those whose files were reported changed (all, when that is not known): the engine's `DriftSession`
+checks, this module publishes the findings on every file they concern and tells the client when a
+project's drift state changed (`ProjectInfo.drift`).
 """
 
 from __future__ import annotations
