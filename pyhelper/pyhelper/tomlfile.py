@@ -79,7 +79,9 @@ _COUNT_CHUNK = 2**20
 
 
 _KEY_PART = r"""(?:[A-Za-z0-9_-]+|"(?:[^"\\\n]|\\.)*"|'[^'\n]*')"""
-_DEEP_KEY = re.compile(rf"(?<![A-Za-z0-9_\-\"'.])(?:{_KEY_PART}[ \t]*\.[ \t]*){{{MAX_KEY_PARTS}}}")
+# Patterns compiled at their use (re's cache), not at import: most files never need them, and every
+# cold check imports this module.
+_DEEP_KEY = rf"(?<![A-Za-z0-9_\-\"'.])(?:{_KEY_PART}[ \t]*\.[ \t]*){{{MAX_KEY_PARTS}}}"
 
 
 def _deep_key(text: str) -> tuple[int, int] | None:
@@ -88,13 +90,13 @@ def _deep_key(text: str) -> tuple[int, int] | None:
     if text.count(".") < MAX_KEY_PARTS:
         return None
     for number, line in enumerate(text.split("\n")):
-        if line.count(".") >= MAX_KEY_PARTS and (match := _DEEP_KEY.search(line)):
+        if line.count(".") >= MAX_KEY_PARTS and (match := re.compile(_DEEP_KEY).search(line)):
             return number, match.start()
     return None
 
 
 # tomllib/tomli end their messages with "(at line 3, column 7)" or "(at end of document)".
-_WHERE = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
+_WHERE = r"\s*\(at line (\d+), column (\d+)\)$"
 
 
 KeyPath = tuple[str | int, ...]
@@ -142,7 +144,7 @@ def parse_toml(path: Path, text: str) -> TomlDocument | Finding:
         return TomlDocument(path, text, loads(text))
     except TOMLDecodeError as error:
         message = str(error)
-        where = _WHERE.search(message)
+        where = re.search(_WHERE, message)
         if where:
             line, column = int(where.group(1)) - 1, int(where.group(2)) - 1
             message = message[: where.start()]

@@ -24,9 +24,10 @@ from pyhelper.findings import Finding, Position, Range, Severity
 from pyhelper.tomlfile import TomlDocument, parse_toml
 
 # The reference regex of the PEP 723 specification (packaging.python.org, "Inline script metadata").
-BLOCK = re.compile(r"(?m)^# /// (?P<type>[a-zA-Z0-9-]+)$\s(?P<content>(^#(| .*)$\s)+)^# ///$")
+# Compiled at their use (re's cache): a check imports this module whether or not any script is locked.
+BLOCK = r"(?m)^# /// (?P<type>[a-zA-Z0-9-]+)$\s(?P<content>(^#(| .*)$\s)+)^# ///$"
 OPENING = "# /// script"
-_OPENING_LINE = re.compile(r"(?m)^# /// script$")
+_OPENING_LINE = r"(?m)^# /// script$"
 
 
 class ScriptDocument(TomlDocument):
@@ -108,14 +109,15 @@ def parse_script(path: Path, text: str) -> ScriptBlock | None:
         return None
     # Python reads source with universal newlines; uv strips a line's `\r` too.
     text = text.replace("\r\n", "\n")
-    blocks = [match for match in BLOCK.finditer(text) if match.group("type") == "script"]
-    covered = [(match.start(), match.end()) for match in BLOCK.finditer(text)]
+    pattern = re.compile(BLOCK)
+    blocks = [match for match in pattern.finditer(text) if match.group("type") == "script"]
+    covered = [(match.start(), match.end()) for match in pattern.finditer(text)]
     # An opening after the first block is no concern of uv's (it reads the first, then looks only for
     # a second closed one) nor of the spec's (unclosed: ignored).
     before = blocks[0].start() if blocks else len(text)
     unclosed = [
         opening.start()
-        for opening in _OPENING_LINE.finditer(text, 0, before)
+        for opening in re.compile(_OPENING_LINE).finditer(text, 0, before)
         if not any(start <= opening.start() < end for start, end in covered)
     ]
     findings: list[Finding] = []
