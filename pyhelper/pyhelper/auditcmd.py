@@ -38,7 +38,7 @@ def run(
     from pyhelper.health.client import FetchError, IndexClient
     from pyhelper.health.locked import locked_project
     from pyhelper.lockfiles import LockCache
-    from pyhelper.projects import find_pyprojects
+    from pyhelper.walk import find_pyprojects
 
     root = Path(path)
     if not root.is_dir():

@@ -89,7 +89,6 @@ from pyhelper.renaming import FolderInUse, Renamer
 from pyhelper.uvtool import ToolNotRunnable, ToolResult, Uv, child_environment, find_uv, run_tool
 from pyhelper.venvjournal import Entry, Journal, Kind, identity, sibling
 from pyhelper.venvs import (
-    PYVENV_CFG,
     UV_PROJECT_ENVIRONMENT,
     VenvRefused,
     VenvSetting,
@@ -98,6 +97,7 @@ from pyhelper.venvs import (
     venv_location,
     venv_python,
 )
+from pyhelper.walk import PYVENV_CFG
 
 _BUILD = ".lockstep-build-"
 _OLD = ".lockstep-old-"

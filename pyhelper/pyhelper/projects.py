@@ -4,9 +4,8 @@ Pure functions over the file system: folders in, `Project`s and findings out. No
 LSP; the server only calls `scan_workspace` and forwards the result.
 
 Decisions worth knowing:
-- A folder is skipped when its name is in `BUILTIN_EXCLUDES` or matches a configured exclude entry
-  (a folder name, or a name pattern with `*`/`?`), when it holds a `pyvenv.cfg` (any venv, whatever its
-  name), and when it is a symbolic link (links can form cycles; projects behind links are not walked).
+- The folders walked are `pyhelper.walk`'s (the CLI walks the same): excluded names, venvs and
+  symbolic links are skipped.
 - uv workspaces follow uv's rules: a project belongs to the nearest ancestor-or-self pyproject.toml
   that has `[tool.uv.workspace]` when its path matches a `members` glob and no `exclude` glob;
   otherwise it stands alone. Such a root is also looked for above each workspace folder, so opening a
@@ -41,30 +40,10 @@ from pyhelper.lockfiles import registry
 from pyhelper.lockfiles.format import Manager
 from pyhelper.lockfiles.registry import classify_manager
 from pyhelper.tomlfile import TomlDocument, read_toml, syntax_problem
-from pyhelper.venvs import PYVENV_CFG, Venv, VenvRefused, VenvSetting, describe_venv, venv_location
+from pyhelper.venvs import Venv, VenvRefused, VenvSetting, describe_venv, venv_location
+from pyhelper.walk import PYPROJECT, PYVENV_CFG, folders
 
-PYPROJECT = "pyproject.toml"
 PYTHON_VERSION_FILE = ".python-version"
-
-BUILTIN_EXCLUDES = frozenset(
-    {
-        ".venv",
-        "venv",
-        "node_modules",
-        ".git",
-        "__pycache__",
-        ".tox",
-        ".nox",
-        # Tool caches and other VCS metadata never hold projects and can be large.
-        ".hg",
-        ".svn",
-        ".mypy_cache",
-        ".pytest_cache",
-        ".ruff_cache",
-    }
-)
-
-_GLOB_CHARS = frozenset("*?[")
 
 
 class Project(NamedTuple):
@@ -113,63 +92,10 @@ class _Candidate(NamedTuple):
     """The workspace folder it was found in."""
 
 
-def is_excluded_name(name: str, exclude: Collection[str]) -> bool:
-    """Whether a folder called `name` is skipped, given the configured exclude entries."""
-    if name in BUILTIN_EXCLUDES or name in exclude:
-        return True
-    return any(_GLOB_CHARS & set(pattern) and fnmatch.fnmatchcase(name, pattern) for pattern in exclude)
-
-
-def _folders(folder: Path, exclude: Collection[str], strict: bool = False) -> Iterator[tuple[str, set[str]]]:
-    """The one walk over a workspace's folders (the editor's scan and `pyhelper check` both use it):
-    each folder that is no venv, with the names in it."""
-    stack = [str(folder)]
-    while stack:
-        current = stack.pop()
-        subfolders: list[str] = []
-        names: set[str] = set()
-        try:
-            with os.scandir(current) as entries:
-                for entry in entries:
-                    names.add(entry.name)
-                    if entry.is_dir(follow_symlinks=False) and not is_excluded_name(entry.name, exclude):
-                        subfolders.append(entry.path)
-        except FileNotFoundError:
-            continue  # removed while walking: nothing left to find
-        except OSError:
-            if strict:
-                raise
-            continue  # unreadable: nothing to report there
-        if PYVENV_CFG in names:
-            continue
-        yield current, names
-        stack.extend(subfolders)
-
-
 def _walk(folder: Path, exclude: Collection[str], strict: bool = False) -> Iterator[_Candidate]:
-    for current, names in _folders(folder, exclude, strict):
+    for current, names in folders(folder, exclude, strict):
         if PYPROJECT in names:
             yield _Candidate(Path(current), frozenset(names), folder)
-
-
-def find_pyprojects(folder: Path, exclude: Collection[str] = (), *, strict: bool = False) -> list[Path]:
-    """Every pyproject.toml under `folder` (itself included), skipping excluded folders; sorted.
-
-    `strict`: a folder that cannot be read raises OSError (for the CLI, where it must not pass for a
-    folder without projects) instead of being skipped.
-    """
-    return sorted(candidate.root / PYPROJECT for candidate in _walk(folder, exclude, strict))
-
-
-def find_locked_scripts(folder: Path, exclude: Collection[str] = (), *, strict: bool = False) -> list[Path]:
-    """Every `NAME.py` beside a `NAME.py.lock` (a PEP 723 script uv locked) under `folder`, skipping
-    the folders `find_pyprojects` skips; sorted."""
-    return sorted(
-        Path(current) / name[: -len(".lock")]
-        for current, names in _folders(folder, exclude, strict)
-        for name in names
-        if name.endswith(".py.lock") and name[: -len(".lock")] in names
-    )
 
 
 def _table(data: Mapping[str, Any], key: str) -> Mapping[str, Any]:

@@ -12,8 +12,8 @@ from typing import Literal, NamedTuple
 
 from pyhelper import boundedread
 from pyhelper.lockfiles.format import Manager
+from pyhelper.walk import PYVENV_CFG
 
-PYVENV_CFG = "pyvenv.cfg"
 DEFAULT_VENV = ".venv"
 UV_PROJECT_ENVIRONMENT = "UV_PROJECT_ENVIRONMENT"
 # In the name of a venv Lockstep is still building or is about to delete (see pyhelper.environments):

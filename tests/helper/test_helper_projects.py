@@ -21,13 +21,12 @@ from pyhelper.lsp.protocol import ProjectInfo, VenvInfo
 from pyhelper.projects import (
     Scan,
     classify_manager,
-    find_pyprojects,
     find_python_version,
     glob_matches,
-    is_excluded_name,
     scan_workspace,
 )
 from pyhelper.venvs import VenvSetting, describe_venv, normalise_version, read_pyvenv_cfg
+from pyhelper.walk import find_pyprojects, is_excluded_name
 
 PROJECT = '[project]\nname = "{name}"\nversion = "1.0"\nrequires-python = ">=3.10"\n'
 

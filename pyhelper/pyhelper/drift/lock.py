@@ -20,7 +20,7 @@ severities and quick fixes are the registry's (`pyhelper.codes`, listed in the R
 
 A project is in sync when no finding is an error or a warning (`is_drift`).
 `check_tree(path, cache)` checks every project under a folder (the CLI's unit of work), found by the
-editor's own walk (`projects.find_pyprojects`: the same folders skipped).
+editor's own walk (`walk.find_pyprojects`: the same folders skipped).
 """
 
 from __future__ import annotations
@@ -33,8 +33,8 @@ from pyhelper import codes
 from pyhelper.findings import Finding, Range, Related, Severity
 from pyhelper.lockfiles import LockCache, UnreadableFile, registry
 from pyhelper.lockfiles.format import Checking, LockFormat, Workspaces
-from pyhelper.projects import find_pyprojects
 from pyhelper.tomlfile import TomlDocument, parse_toml, read_toml
+from pyhelper.walk import find_pyprojects
 
 __all__ = ["LockCache", "check_project", "check_tree", "is_drift"]
 

@@ -41,8 +41,9 @@ def check_document(session: Session, uri: str) -> None:
 
     The single place where document checks plug in.
     """
-    from pyhelper.projects import PYPROJECT, document_findings
+    from pyhelper.projects import document_findings
     from pyhelper.tomlfile import read_toml
+    from pyhelper.walk import PYPROJECT
 
     fs_path = to_fs_path(uri)
     if fs_path is not None and fs_path.endswith(".py"):

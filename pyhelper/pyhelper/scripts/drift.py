@@ -112,7 +112,7 @@ def check_path(path: Path, cache: LockCache) -> list[Finding] | None:
 def check_locked_scripts(folder: Path, cache: LockCache) -> list[Finding]:
     """Every locked script under `folder` (`NAME.py` beside `NAME.py.lock`), as a folder check finds
     them; a `NAME.py.lock` whose `NAME.py` holds no block is skipped (uv would not call it a script)."""
-    from pyhelper.projects import find_locked_scripts
+    from pyhelper.walk import find_locked_scripts
 
     findings: list[Finding] = []
     for script in find_locked_scripts(Path(os.path.abspath(folder)), strict=True):
