@@ -6,7 +6,9 @@ client's position encoding. Findings are plain data so the CLI and the server ca
 
 import enum
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
+
+from pyhelper.records import NamedTuple
 
 if TYPE_CHECKING:
     from pyhelper.codes import Code

@@ -12,10 +12,11 @@ import sys
 from collections.abc import Iterator
 from functools import cached_property
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from pyhelper import codes
 from pyhelper.findings import Finding, Position, Range, Severity
+from pyhelper.records import NamedTuple
 
 if sys.version_info >= (3, 11):
     import tomllib

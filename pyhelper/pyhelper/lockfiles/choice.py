@@ -15,7 +15,8 @@ choice stored for the project), in which two names are special, as pip spells it
 
 import re
 from collections.abc import Sequence
-from typing import NamedTuple
+
+from pyhelper.records import NamedTuple
 
 ALL = ":all:"
 DEFAULT = ":default:"
