@@ -725,6 +725,8 @@ class _Workspace:
         python = lock.top.get("requires-python")
         python = python if isinstance(python, str) else None
         self.view = LockView(lock.path, fix, lock.versions, python, "uv", declared_in)
+        self._relatives: dict[Path, str] = {}
+        """Each path source's recorded form, made once: every member is lowered with the root's sources."""
 
     def requires_python(self) -> list[Finding]:
         recorded = self.view.python
@@ -1136,7 +1138,9 @@ class _Workspace:
         return None
 
     def _relative(self, target: Path) -> str:
-        return relative_source(target, self.root)
+        if target not in self._relatives:
+            self._relatives[target] = relative_source(target, self.root)
+        return self._relatives[target]
 
     def _wanted_dist(self, member: Member, sources: Sources) -> list[Want]:
         wants = [
