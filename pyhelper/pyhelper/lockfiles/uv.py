@@ -1084,10 +1084,14 @@ class _Workspace:
         nearest pyproject.toml above decides (uv-workspace's find_workspace): a member nested in
         another project's folder (`examples/x` under a project `examples/`) is lowered alone, and
         the lock records its requirement on a sibling member as a plain registry one."""
+        try:
+            # The folders between the root and the member (from the member's path below the root: testing
+            # each of its ancestors against the root was 2% of a workspace's check).
+            between = member.root.relative_to(self.root).parents
+        except ValueError:
+            return True  # not below the root: no folder between
         return all(
-            not (folder / "pyproject.toml").is_file()
-            for folder in member.root.parents
-            if folder != self.root and folder.is_relative_to(self.root)
+            not (self.root / folder / "pyproject.toml").is_file() for folder in between if folder.parts
         )
 
     def _source_entry(self, member: Member, owner_root: Path, name: str, value: object) -> SourceEntry | None:
