@@ -126,12 +126,22 @@ def test_cache_fresh_answers_without_a_request_stale_by_304_and_a_lock_change_as
     assert len(health_index.requests[before:]) == 6
     assert result.requests == 0 and result.unchecked == [] and len(result.packages) == 3
 
-    # The lock changes (web 1.0 -> 1.1): only the new release is asked about.
+    # The lock changes (web 1.0 -> 1.1): only web is asked about, its new release and its page, which is
+    # fresh in the cache but predates 1.1 (so it cannot say whether 1.1 is yanked).
     health_index.add([Dist("web", "1.1")])
     run_uv(uv, ["lock", "--upgrade-package", "web"], locked_app, health_index, uv_cache)
+    health_index.yank("web", "1.1", "broken build")
     before = len(health_index.requests)
-    assert audit(locked_app)[0] == 0
-    assert health_index.requests[before:] == ["/pypi/web/1.1/json"]
+    status, output = audit(locked_app)
+    assert status == 1
+    assert sorted(health_index.requests[before:]) == ["/pypi/web/1.1/json", "/simple/web/"]
+    assert [d["message"] for d in json.loads(output)["diagnostics"] if d["file"] == "uv.lock"] == [
+        "web 1.1 is yanked from its index: broken build"
+    ]
+    # The page asked again is fresh and lists 1.1: the next check asks nothing.
+    before = len(health_index.requests)
+    assert audit(locked_app)[0] == 1
+    assert health_index.requests[before:] == []
 
 
 def test_offline_is_exit_2_and_nothing_is_called_healthy(
@@ -167,6 +177,12 @@ def test_offline_with_fresh_answers_uses_them(
         ("/pypi/web/1.0/json", "huge", "the answer is larger than 8 MB"),
         ("/pypi/web/1.0/json", "endless", "the answer is larger than 8 MB"),
         ("/simple/web/", "huge", "the answer is larger than 64 MB"),
+        ("/simple/web/", "wrong-type", "/simple/web/ is not a simple API page (its type is text/plain)"),
+        (
+            "/pypi/web/1.0/json",
+            "wrong-type",
+            "/pypi/web/1.0/json is not a JSON answer (its type is text/plain)",
+        ),
     ],
 )
 def test_a_hostile_index_is_a_clear_error_not_health(

@@ -31,6 +31,7 @@ import json
 import os
 import shutil
 import signal
+import socket
 import sys
 import threading
 import zipfile
@@ -181,6 +182,7 @@ class PackageIndex:
         self._yanked: dict[tuple[str, str], str] = {}
         self._advisories: dict[tuple[str, str], list[dict[str, object]]] = {}
         self._misbehaving: dict[str, str] = {}
+        self._connections: set[socket.socket] = set()
         self.simple_json = False
         """Serve PEP 691 JSON to clients that prefer it (uv does: off by default, its tests read HTML)."""
         self.max_age = 600
@@ -231,7 +233,8 @@ class PackageIndex:
 
     def misbehave(self, path_suffix: str, mode: str | None) -> None:
         """Answer requests ending with `path_suffix` with `malformed` JSON, a `huge` body (over any
-        cap), an `endless` stream, or normally again (None)."""
+        cap), an `endless` stream, a `wrong-type` page (a proxy's sign-in page as `text/plain`), or
+        normally again (None)."""
         with self._lock:
             if mode is None:
                 self._misbehaving.pop(path_suffix, None)
@@ -294,11 +297,18 @@ class PackageIndex:
         return self
 
     def stop(self) -> None:
+        """Stop serving, and cut the connections clients keep alive: a stopped index must look down to a
+        pooled client too (HTTP/1.1 keep-alive would otherwise go on answering from the handler thread)."""
         self.release_all()
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
             self._server = None
+        with self._lock:
+            connections, self._connections = self._connections, set()
+        for connection in connections:
+            with suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
 
     def __enter__(self) -> Self:
         return self if self._server else self.start()
@@ -394,6 +404,16 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: object) -> None:
         """Quiet: the index's own request list is what tests look at."""
+
+    def setup(self) -> None:
+        super().setup()
+        with self.index._lock:
+            self.index._connections.add(self.connection)
+
+    def finish(self) -> None:
+        with self.index._lock:
+            self.index._connections.discard(self.connection)
+        super().finish()
 
     def do_GET(self) -> None:
         path = unquote(self.path.split("?", 1)[0])
@@ -494,6 +514,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                 chunk = b" " * 2**20
                 for _ in range(80):
                     self.wfile.write(chunk)
+            elif mode == "wrong-type":
+                self._send(200, b"<html><body>Sign in to continue</body></html>", "text/plain")
             elif mode == "endless":
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")

@@ -112,6 +112,21 @@ def check_health(
     }
     requests = [*simple.values(), *(request for request in releases.values() if request is not None)]
     answers = dict(zip([request.url for request in requests], cache.fetch(client, requests), strict=True))
+    pages = {request.url: _versions(cache, answers[request.url]) for request in simple.values()}
+    # A page fresh in the cache may predate the lock (a version published since, and locked): asked again
+    # rather than read as "not yanked". One the index itself answered is what the index says.
+    behind = [
+        simple[project.index_of(e), e.name]
+        for e in entries
+        if _lacks(pages[simple[project.index_of(e), e.name].url], e.version or "")
+        and _from_cache(answers[simple[project.index_of(e), e.name].url])
+    ]
+    if behind and client is not None:
+        behind = list({request.url: request for request in behind}.values())
+        renewed = cache.fetch(client, behind, revalidate=True)
+        for request, answer in zip(behind, renewed, strict=True):
+            answers[request.url] = answer
+            pages[request.url] = _versions(cache, answer)
 
     packages: dict[str, PackageHealth] = {}
     unchecked: list[Unchecked] = []
@@ -120,8 +135,18 @@ def check_health(
     for entry in entries:
         version = entry.version or ""
         index = project.index_of(entry)
+        page = simple[index, entry.name].url
         try:
-            versions = _versions(answers[simple[index, entry.name].url])
+            versions = pages[page]
+            if isinstance(versions, Exception):
+                raise versions
+            if _lacks(versions, version):
+                # Without a network the page could not be asked again: not checked, offline.
+                raise FetchError(
+                    page,
+                    f"does not list {version}, so whether it is yanked is unknown",
+                    offline=client is None,
+                )
             release = releases[index, entry.name, version]
             if release is None:
                 raise FetchError(index, "the index has no PyPI-style JSON API, so no vulnerability data")
@@ -157,10 +182,24 @@ def check_health(
     return ProjectHealth(project, packages, unchecked, findings, ignored, answered)
 
 
-def _versions(answer: Answer | FetchError) -> list[VersionInfo]:
+def _versions(cache: HttpCache, answer: Answer | FetchError) -> list[VersionInfo] | FetchError | BadAnswer:
+    """A simple page's versions, or why there are none (a malformed page is dropped from the cache)."""
     if isinstance(answer, FetchError):
-        raise answer
-    return parse_simple(answer)
+        return answer
+    try:
+        return parse_simple(answer)
+    except BadAnswer as error:
+        cache.forget(error.url)
+        return error
+
+
+def _lacks(versions: list[VersionInfo] | FetchError | BadAnswer, version: str) -> bool:
+    """The page was read and does not list `version`."""
+    return isinstance(versions, list) and all(info.version != _normal(version) for info in versions)
+
+
+def _from_cache(answer: Answer | FetchError) -> bool:
+    return isinstance(answer, Answer) and answer.from_cache
 
 
 def _advisories(answer: Answer | FetchError) -> list[Advisory]:

@@ -117,13 +117,16 @@ class HttpCache:
             self.now() + max(lifetime, 0),
         )
 
-    def fetch(self, client: IndexClient | None, requests: Sequence[Request]) -> list[Answer | FetchError]:
-        """An answer for each request, from disk when fresh, else by a (conditional) request."""
+    def fetch(
+        self, client: IndexClient | None, requests: Sequence[Request], *, revalidate: bool = False
+    ) -> list[Answer | FetchError]:
+        """An answer for each request, from disk when fresh, else by a (conditional) request;
+        `revalidate`: ask even when fresh (an answer known to be out of date), unless there is no network."""
         answers: list[Answer | FetchError | None] = [None] * len(requests)
         entries = [self._read(request.url, request.max_bytes) for request in requests]
         asking: list[int] = []
         for at, (request, entry) in enumerate(zip(requests, entries, strict=True)):
-            if entry is not None and entry.fresh_until > self.now():
+            if entry is not None and (client is None or not revalidate) and entry.fresh_until > self.now():
                 answers[at] = Answer(request.url, entry.body, entry.content_type, True)
             elif client is None:
                 answers[at] = FetchError(request.url, "not cached, and network use is off", offline=True)

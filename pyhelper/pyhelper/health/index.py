@@ -110,7 +110,8 @@ def simple_entries(answer: Answer, key: str, field: str) -> list[tuple[str, obje
     """A simple-API page's entries as (text, yanked): PEP 691 JSON's `key` list by its items' `field`
     (a project page's `files` by `filename`, the root's `projects` by `name`), or PEP 503 HTML's anchors;
     raises BadAnswer when malformed."""
-    if answer.content_type.split(";")[0].strip().lower() == "application/vnd.pypi.simple.v1+json":
+    kind = _media_type(answer)
+    if kind == "application/vnd.pypi.simple.v1+json":
         try:
             data = json.loads(answer.body)
         except (ValueError, RecursionError) as exc:
@@ -123,6 +124,8 @@ def simple_entries(answer: Answer, key: str, field: str) -> list[tuple[str, obje
             for item in raw
             if isinstance(item, dict) and isinstance(item.get(field), str)
         ]
+    if kind not in _HTML_TYPES:
+        raise BadAnswer(answer.url, f"is not a simple API page (its type is {kind})")
     parser = _Links()
     try:
         parser.feed(answer.body.decode("utf-8"))
@@ -130,6 +133,15 @@ def simple_entries(answer: Answer, key: str, field: str) -> list[tuple[str, obje
     except UnicodeDecodeError:
         raise BadAnswer(answer.url, "is neither PEP 691 JSON nor UTF-8 HTML") from None
     return parser.files
+
+
+_HTML_TYPES = ("", "text/html", "application/vnd.pypi.simple.v1+html", "application/xhtml+xml")
+"""What a PEP 503 page may come as (no type at all from the simplest static servers); anything else, a
+proxy's `text/plain` sign-in page or a binary, is not read as an empty project."""
+
+
+def _media_type(answer: Answer) -> str:
+    return answer.content_type.split(";")[0].strip().lower()
 
 
 def parse_simple(answer: Answer) -> list[VersionInfo]:
@@ -193,6 +205,9 @@ class _Links(html.parser.HTMLParser):
 def parse_vulnerabilities(answer: Answer) -> list[Advisory]:
     """The `vulnerabilities` of a release's JSON (withdrawn ones left out); raises BadAnswer when
     malformed."""
+    kind = _media_type(answer)
+    if kind and kind != "application/json" and not kind.endswith("+json"):
+        raise BadAnswer(answer.url, f"is not a JSON answer (its type is {kind})")
     try:
         data = json.loads(answer.body)
     except (ValueError, RecursionError) as exc:

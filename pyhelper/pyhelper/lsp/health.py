@@ -5,7 +5,9 @@ A check runs after a project's drift check, debounced (`DELAY`), one at a time p
 request replaces a pending one and the answer of a superseded check is dropped. Trusted workspaces only;
 with `lockstep.health.network` off only fresh cached answers are used. When packages could not be
 checked because the index is unreachable, "health not checked (offline)" is logged once, until a check
-reaches the index again: no notification, no storm of messages.
+reaches the index again: no notification, no storm of messages. An index that answers something
+unusable (malformed, too large, of the wrong type) is logged once per project for each new set of such
+answers; those packages get no finding and no hint, so nothing unchecked looks healthy.
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ class HealthChecks:
         self._client: IndexClient | None = None
         self._cache: HttpCache | None = None
         self.offline_said = False
+        self._problems_said: dict[Path, frozenset[tuple[str, str, str]]] = {}
 
     def schedule(self, root: Path, delay: float = DELAY) -> None:
         if not self.session.settings.trusted:
@@ -121,6 +124,7 @@ class HealthChecks:
             self.session.publish_part(path, part, shown(findings, self.session.settings))
         outdated.refresh(self.session)
         self._say_offline(result)
+        self._say_problems(root, result)
         return self._summary(root) != before
 
     def _say_offline(self, result: ProjectHealth | None) -> None:
@@ -136,6 +140,23 @@ class HealthChecks:
             )
         elif result is not None and result.packages and not offline:
             self.offline_said = False
+
+    def _say_problems(self, root: Path, result: ProjectHealth | None) -> None:
+        if result is None:
+            self._problems_said.pop(root, None)
+            return
+        problems = frozenset((i.name, i.version, i.reason) for i in result.unchecked if not i.offline)
+        if problems and problems != self._problems_said.get(root):
+            listed = "; ".join(f"{name} {version}: {reason}" for name, version, reason in sorted(problems))
+            count = len(problems)
+            log.warning(
+                "health not checked for %d locked package%s of %s, the index's answer is unusable: %s",
+                count,
+                "s" if count != 1 else "",
+                result.project.lockfile,
+                listed,
+            )
+        self._problems_said[root] = problems
 
     def upgrades(self, root: Path, path: Path, line: int) -> list[tuple[str, str | None]]:
         """(package, version to upgrade to) for the health findings at `line` of `path`: the lock entry's
