@@ -16,36 +16,16 @@ from packaging.requirements import Requirement
 
 from pyhelper.managing import DependencyChange, change_dependency
 from support.index import PackageIndex
+from support.tools import manager_environ, tool_path
 
-TOOLS = Path(__file__).resolve().parents[2] / ".dev" / "tools"
 LOCKS = {"poetry": "poetry.lock", "pdm": "pdm.lock"}
 CHECKS = {"poetry": ("check", "--lock"), "pdm": ("lock", "--check")}
-
-
-def tool_path(name: str) -> Path:
-    path = TOOLS / name / "bin" / name
-    assert path.is_file(), f"{path} is missing: run scripts/dev-setup"
-    return path
 
 
 @pytest.fixture(scope="module")
 def tool_env(index_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """Poetry's and PDM's caches, config and home in one folder; PATH holds the two tools only."""
-    home = tmp_path_factory.mktemp("tool-home")
-    return {
-        **index_env,
-        "PATH": f"{tool_path('poetry').parent}:{tool_path('pdm').parent}:/usr/bin:/bin",
-        "HOME": str(home),
-        "XDG_CONFIG_HOME": str(home / ".config"),
-        "XDG_CACHE_HOME": str(home / ".cache"),
-        "XDG_DATA_HOME": str(home / ".local" / "share"),
-        "NO_COLOR": "1",
-        "POETRY_NO_INTERACTION": "1",
-        "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring",
-        "PDM_CHECK_UPDATE": "false",
-        "PDM_IGNORE_SAVED_PYTHON": "1",
-        "PDM_NON_INTERACTIVE": "1",
-    }
+    return manager_environ(index_env, tmp_path_factory.mktemp("tool-home"))
 
 
 def run(tool: str, root: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:

@@ -1,10 +1,14 @@
-"""What the health tests share: the advisory the loopback index gives, lines of files, running uv."""
+"""What the health tests share: the advisory the loopback index gives, lines of files, running uv,
+running `pyhelper audit` in-process."""
 
 from __future__ import annotations
 
+import io
+import os
 import subprocess
 from pathlib import Path
 
+from pyhelper import auditcmd
 from support.index import PackageIndex
 
 ADVISORY = {
@@ -27,3 +31,15 @@ def run_uv(uv: Path, args: list[str], cwd: Path, index: PackageIndex, cache: Pat
         [str(uv), *args], cwd=cwd, env=index.environ(cache), capture_output=True, text=True, timeout=120
     )
     assert done.returncode == 0, done.stderr
+
+
+def audit(project: Path, *args: str, output_format: str = "json", offline: bool = False) -> tuple[int, str]:
+    """`pyhelper audit .` in `project` (its exit status, and what it wrote)."""
+    out, err = io.StringIO(), io.StringIO()
+    cwd = os.getcwd()
+    os.chdir(project)
+    try:
+        status = auditcmd.run(".", output_format, list(args), offline=offline, out=out, err=err)
+    finally:
+        os.chdir(cwd)
+    return status, out.getvalue() + err.getvalue()

@@ -5,7 +5,6 @@ change), offline and hostile answers (exit 2, nothing called healthy), the upgra
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import subprocess
@@ -15,8 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from health.health_support import ADVISORY, line_of, run_uv
-from pyhelper import auditcmd
+from health.health_support import ADVISORY, audit, line_of, run_uv
 from pyhelper.health.audit import check_health
 from pyhelper.health.cache import HttpCache
 from pyhelper.health.client import IndexClient
@@ -25,17 +23,6 @@ from pyhelper.health.locked import LockedProject, locked_project
 from pyhelper.lockfiles import LockCache
 from pyhelper.managing import DependencyChange, change_dependency
 from support.index import Dist, PackageIndex
-
-
-def audit(project: Path, *args: str, output_format: str = "json", offline: bool = False) -> tuple[int, str]:
-    out, err = io.StringIO(), io.StringIO()
-    cwd = os.getcwd()
-    os.chdir(project)
-    try:
-        status = auditcmd.run(".", output_format, list(args), offline=offline, out=out, err=err)
-    finally:
-        os.chdir(cwd)
-    return status, out.getvalue() + err.getvalue()
 
 
 def test_vulnerable_and_yanked_on_the_lock_entry_and_the_requirement_that_brings_them(

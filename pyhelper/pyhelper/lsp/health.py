@@ -16,16 +16,17 @@ import asyncio
 import logging
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from lsprotocol import types
 
 from pyhelper.findings import Finding
 
 if TYPE_CHECKING:
-    from pyhelper.health.audit import ProjectHealth
+    from pyhelper.health.audit import PackageHealth, ProjectHealth
     from pyhelper.health.cache import HttpCache
     from pyhelper.health.client import IndexClient
+    from pyhelper.health.locked import LockedProject
     from pyhelper.lsp import protocol
     from pyhelper.lsp.session import Session
 
@@ -158,15 +159,14 @@ class HealthChecks:
             )
         self._problems_said[root] = problems
 
-    def upgrades(self, root: Path, path: Path, line: int) -> list[tuple[str, str | None]]:
-        """(package, version to upgrade to) for the health findings at `line` of `path`: the lock entry's
-        package, or every package the requirement there brings in. The version is None (the newest the
-        requirement allows) where the manager would make a pinned transitive package a direct one."""
+    def upgrades(self, root: Path, path: Path, line: int) -> list[Upgrade]:
+        """The upgrades that fix the health findings at `line` of `path`: the lock entry's package, or
+        every package the requirement there brings in."""
         result = self.results.get(root)
         if result is None:
             return []
         project = result.project
-        found: list[tuple[str, str | None]] = []
+        found: list[Upgrade] = []
         for name, health in result.packages.items():
             if health.upgrade_to is None:
                 continue
@@ -176,9 +176,7 @@ class HealthChecks:
             at_lock = path == project.lockfile and entry is not None and entry.range.start.line == line
             at_requirement = path == project.pyproject.path and required and required.range.start.line == line
             if at_lock or at_requirement:
-                direct = chain is not None and len(chain) == 1
-                pinned = project.format.manager == "uv" or direct
-                found.append((name, health.upgrade_to if pinned else None))
+                found.append(upgrade_for(project, health, health.upgrade_to))
         return found
 
     def code_actions(
@@ -188,7 +186,7 @@ class HealthChecks:
         from pyhelper import codes
         from pyhelper.lsp.diagnostics import SOURCE
 
-        actions: dict[tuple[str, str | None], list[types.Diagnostic]] = {}
+        actions: dict[Upgrade, list[types.Diagnostic]] = {}
         for diagnostic in diagnostics:
             if diagnostic.source != SOURCE or diagnostic.code not in (
                 codes.LOCK_VULNERABLE,
@@ -199,15 +197,17 @@ class HealthChecks:
                 actions.setdefault(upgrade, []).append(diagnostic)
         return [
             types.CodeAction(
-                title=f"Upgrade {name} to {version}" if version else f"Upgrade {name} to the newest allowed",
+                title=upgrade.title,
                 kind=types.CodeActionKind.QuickFix,
                 diagnostics=found,
                 is_preferred=True,
                 command=types.Command(
-                    title=f"Upgrade {name}", command=UPGRADE_COMMAND, arguments=[str(root), name, version]
+                    title=f"Upgrade {upgrade.package}",
+                    command=UPGRADE_COMMAND,
+                    arguments=[str(root), upgrade.package, upgrade.version],
                 ),
             )
-            for (name, version), found in actions.items()
+            for upgrade, found in actions.items()
         ]
 
     def republish(self) -> None:
@@ -217,6 +217,34 @@ class HealthChecks:
             self._publish(root, result)
         if self.results:
             self.session.notify_projects()
+
+
+class Upgrade(NamedTuple):
+    package: str
+    version: str | None
+    """What the editor command is given: the version the manager upgrades to (`uv lock
+    --upgrade-package NAME==X`, or Poetry's and PDM's `add NAME==X`, which moves the requirement), or
+    None for the manager's own targeted upgrade to the newest allowed (`poetry update NAME`,
+    `pdm update NAME`)."""
+    title: str
+
+
+def upgrade_for(project: LockedProject, health: PackageHealth, target: str) -> Upgrade:
+    """How the project's manager gets `health.name` to `target` (a version that fixes it) or past it."""
+    name = health.name
+    if project.format.manager == "uv":
+        return Upgrade(name, target, f"Upgrade {name} to {target}")
+    chain = project.chains.get(name)
+    if chain is None or len(chain) > 1:
+        # Poetry and PDM cannot pin a package locked for another's sake without making it a direct
+        # requirement: `update NAME` takes it to the newest its dependents allow.
+        return Upgrade(name, None, f"Upgrade {name} to the newest allowed")
+    required = project.required.get(name)
+    allowed = required.allowed if required is not None else None
+    if allowed is None or allowed.contains(target, prereleases=True):
+        # The requirement already allows the fix: the targeted upgrade, the requirement untouched.
+        return Upgrade(name, None, f"Upgrade {name} to {health.latest_allowed or target}")
+    return Upgrade(name, target, f"Upgrade {name} to {target} (changes its requirement)")
 
 
 def _log_failure(task: asyncio.Task[object]) -> None:
