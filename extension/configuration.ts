@@ -54,6 +54,7 @@ export const SettingKeys = {
   diagnosticsExtraneous: "diagnostics.extraneous",
   healthNetwork: "health.network",
   healthOutdated: "health.outdated",
+  healthOsvUrl: "health.osvUrl",
 } as const;
 
 /** Each setting's value, of the type package.json declares. */
@@ -77,6 +78,7 @@ export interface SettingValues {
   diagnosticsExtraneous: boolean;
   healthNetwork: boolean;
   healthOutdated: boolean;
+  healthOsvUrl: string;
 }
 
 /** package.json's defaults. */
@@ -100,6 +102,7 @@ export const DEFAULTS: SettingValues = {
   diagnosticsExtraneous: false,
   healthNetwork: true,
   healthOutdated: true,
+  healthOsvUrl: "",
 };
 
 /** The settings the helper reads (HelperSettings): a change is pushed to it, not a restart. */
@@ -117,4 +120,5 @@ export const HELPER_SETTINGS = [
   "diagnosticsExtraneous",
   "healthNetwork",
   "healthOutdated",
+  "healthOsvUrl",
 ] as const satisfies readonly (keyof SettingValues)[];

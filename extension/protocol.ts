@@ -612,6 +612,8 @@ export interface HelperSettings {
   healthNetwork: boolean;
   /** Show each direct requirement's locked, newest allowed and newest versions (inlay hint and hover). */
   healthOutdated: boolean;
+  /** An OSV-compatible `querybatch` endpoint also asked about locked versions; empty: none. */
+  healthOsvUrl: string;
 }
 
 /** The custom requests (editor -> helper). */

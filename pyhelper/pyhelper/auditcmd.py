@@ -1,6 +1,7 @@
-"""`pyhelper audit [PATH] [--format text|json|github|sarif] [--ignore ID] [--offline]`: dependency health
-of every locked project under PATH for CI — known vulnerabilities and yanked versions of what the
-locks pin, asked of each project's own index (pyhelper.health).
+"""`pyhelper audit [PATH] [--format text|json|github|sarif] [--ignore ID] [--offline] [--osv URL]`:
+dependency health of every locked project under PATH for CI — known vulnerabilities and yanked versions
+of what the locks pin, asked of each project's own index (pyhelper.health), and of an OSV-compatible
+`querybatch` endpoint too with `--osv`.
 
 Exit status: 0 every locked package was checked and is healthy, 1 findings, 2 something could not be
 checked (the index unreachable or its answer unusable, offline, a project or lock that cannot be read,
@@ -31,6 +32,7 @@ def run(
     ignore: Sequence[str] = (),
     *,
     offline: bool = False,
+    osv: str | None = None,
     out: TextIO = sys.stdout,
     err: TextIO = sys.stderr,
 ) -> int:
@@ -68,7 +70,7 @@ def run(
         else:
             http = HttpCache()
             try:
-                results = [check_health(project, client, http, ignore) for project in projects]
+                results = [check_health(project, client, http, ignore, osv) for project in projects]
             finally:
                 if client is not None:
                     client.close()

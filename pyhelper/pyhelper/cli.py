@@ -111,7 +111,7 @@ def _exit_now(status: int) -> None:
 def _audit(args: argparse.Namespace) -> int:
     from pyhelper.auditcmd import run
 
-    return run(args.path, args.format, args.ignore or (), offline=args.offline)
+    return run(args.path, args.format, args.ignore or (), offline=args.offline, osv=args.osv)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -155,6 +155,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     audit.add_argument(
         "--offline", action="store_true", help="no network: only answers cached and still fresh are used"
+    )
+    audit.add_argument(
+        "--osv",
+        metavar="URL",
+        help="also ask this OSV-compatible querybatch endpoint (e.g. https://api.osv.dev/v1/querybatch)",
     )
     audit.set_defaults(run=_audit)
 

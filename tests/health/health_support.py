@@ -20,6 +20,17 @@ ADVISORY = {
 }
 
 
+def advisory(vuln_id: str, fixed: str, *aliases: str, summary: str = "") -> dict[str, object]:
+    """An advisory in PyPI's JSON API fields (what `advise` and `osv_advise` take), fixed in `fixed`."""
+    return {
+        "id": vuln_id,
+        "aliases": list(aliases),
+        "summary": summary,
+        "fixed_in": [fixed],
+        "link": f"https://osv.example/{vuln_id}",
+    }
+
+
 def line_of(path: Path, text: str) -> int:
     """The first line that is `text` (leading spaces and a trailing comma aside)."""
     lines = path.read_text().splitlines()
@@ -33,13 +44,15 @@ def run_uv(uv: Path, args: list[str], cwd: Path, index: PackageIndex, cache: Pat
     assert done.returncode == 0, done.stderr
 
 
-def audit(project: Path, *args: str, output_format: str = "json", offline: bool = False) -> tuple[int, str]:
+def audit(
+    project: Path, *ignore: str, output_format: str = "json", offline: bool = False, osv: str | None = None
+) -> tuple[int, str]:
     """`pyhelper audit .` in `project` (its exit status, and what it wrote)."""
     out, err = io.StringIO(), io.StringIO()
     cwd = os.getcwd()
     os.chdir(project)
     try:
-        status = auditcmd.run(".", output_format, list(args), offline=offline, out=out, err=err)
+        status = auditcmd.run(".", output_format, list(ignore), offline=offline, osv=osv, out=out, err=err)
     finally:
         os.chdir(cwd)
     return status, out.getvalue() + err.getvalue()

@@ -10,7 +10,9 @@ For dependency health it also plays PyPI's other faces: `yank` marks a version's
 asks for it), `advise` gives a release vulnerabilities in the PyPI JSON API (`/pypi/<name>/<version>/json`),
 every page carries an ETag and `Cache-Control: max-age=<max_age>` and answers `If-None-Match` with 304,
 and `misbehave` makes the answers under a path malformed, huge or endless (a hostile mirror). The same
-advisories are served as an OSV API under `/v1/` (tests/support/osv.py), for the tools that read OSV.
+advisories are served as an OSV API under `/v1/` (tests/support/osv.py), for the tools that read OSV;
+`osv_advise` adds some only that API knows, `osv_page` makes it page its batch results, and
+`osv_queries` keeps the batches it was asked.
 
 Beyond serving, the index can hold back a file (`hold`) until the test releases it: a test waits for
 the request to arrive (`wait_for_request`), so "cancel in the middle of an install" is a condition,
@@ -183,6 +185,11 @@ class PackageIndex:
         self._advisories: dict[tuple[str, str], list[dict[str, object]]] = {}
         self._misbehaving: dict[str, str] = {}
         self._connections: set[socket.socket] = set()
+        self._osv_only: dict[tuple[str, str], list[dict[str, object]]] = {}
+        self.osv_queries: list[list[tuple[str, str]]] = []
+        """Each OSV querybatch's (name, version) queries, in the order they came."""
+        self.osv_page: int | None = None
+        """At most this many advisories per querybatch result, the rest behind `next_page_token`."""
         self.simple_json = False
         """Serve PEP 691 JSON to clients that prefer it (uv does: off by default, its tests read HTML)."""
         self.max_age = 600
@@ -251,10 +258,23 @@ class PackageIndex:
         info = {"name": name, "version": version}
         return json.dumps({"info": info, "urls": [], "vulnerabilities": vulnerabilities}).encode()
 
+    def osv_advise(self, name: str, version: str, *advisories: Mapping[str, object]) -> None:
+        """Advisories (PyPI's field names, as `advise`) that only the OSV API knows, as when OSV has a
+        record the index's JSON API lacks, or knows one by another id."""
+        with self._lock:
+            self._osv_only[canonicalize_name(name), version] = [dict(a) for a in advisories]
+
     def osv_answer(self, method: str, path: str, body: bytes) -> bytes | None:
         with self._lock:
-            advisories = dict(self._advisories)
-        return osv.answer(advisories, method, path, body)
+            advisories = {
+                key: [*self._advisories.get(key, []), *self._osv_only.get(key, [])]
+                for key in {*self._advisories, *self._osv_only}
+            }
+            if method == "POST" and path == "/v1/querybatch":
+                with suppress(ValueError, TypeError, KeyError):
+                    queries = json.loads(body)["queries"]
+                    self.osv_queries.append([(q["package"]["name"], q["version"]) for q in queries])
+        return osv.answer(advisories, method, path, body, self.osv_page)
 
     def _yank_of(self, file: _File) -> str | None:
         with self._lock:
@@ -463,7 +483,12 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self._send(413, b"query too large", "text/plain")
             self.close_connection = True
             return
-        self._osv("POST", path, self.rfile.read(length))
+        body = self.rfile.read(length)
+        mode = self.index._misbehaviour(path)
+        if mode is not None:
+            self._misbehave(mode)
+        else:
+            self._osv("POST", path, body)
 
     def _osv(self, method: str, path: str, body: bytes) -> None:
         try:

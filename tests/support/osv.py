@@ -72,8 +72,11 @@ def record(advisories: Advisories, vuln_id: str) -> dict[str, object] | None:
     return found
 
 
-def answer(advisories: Advisories, method: str, path: str, body: bytes) -> bytes | None:
-    """The JSON answer to an OSV API request, None when `path` is not one (raises BadQuery)."""
+def answer(
+    advisories: Advisories, method: str, path: str, body: bytes, page: int | None = None
+) -> bytes | None:
+    """The JSON answer to an OSV API request, None when `path` is not one (raises BadQuery); `page`: at
+    most that many ids per batch result, the rest behind a `next_page_token` (as OSV pages)."""
     if method == "GET" and path.startswith("/v1/vulns/"):
         found = record(advisories, path.removeprefix("/v1/vulns/"))
         return None if found is None else json.dumps(found).encode()
@@ -90,11 +93,18 @@ def answer(advisories: Advisories, method: str, path: str, body: bytes) -> bytes
     queries = data.get("queries") if isinstance(data, dict) else None
     if not isinstance(queries, list):
         raise BadQuery("a batch needs `queries`")
-    results = [
-        {"vulns": [{"id": vuln_id, "modified": MODIFIED} for vuln_id in ids]} if ids else {}
-        for ids in (_ids(advisories, query) for query in queries)
-    ]
+    results = [_page(_ids(advisories, query), query, page) for query in queries]
     return json.dumps({"results": results}).encode()
+
+
+def _page(ids: list[str], query: Mapping[str, object], page: int | None) -> dict[str, object]:
+    token = query.get("page_token")
+    start = int(token) if isinstance(token, str) and token.isdigit() else 0
+    end = len(ids) if page is None else start + page
+    result: dict[str, object] = {"vulns": [{"id": i, "modified": MODIFIED} for i in ids[start:end]]}
+    if end < len(ids):
+        result["next_page_token"] = str(end)
+    return result if result["vulns"] else {}
 
 
 def _ids(advisories: Advisories, query: object) -> list[str]:

@@ -31,8 +31,9 @@ from pyhelper.health.index import (
     simple_request,
 )
 from pyhelper.health.locked import LockedProject
+from pyhelper.health.osv import merged, osv_advisories
 from pyhelper.lockfiles.format import LockEntry
-from pyhelper.requirements import get_in
+from pyhelper.requirements import canonicalize_name, get_in
 
 CONFIG_KEY = ("tool", "lockstep", "ignore-advisories")
 
@@ -97,9 +98,11 @@ def check_health(
     client: IndexClient | None,
     cache: HttpCache,
     ignore: Collection[str] = (),
+    osv: str | None = None,
 ) -> ProjectHealth:
     """Ask the project's index about every locked package from an index (network: `client`, None when
-    network use is off, then only fresh cache entries answer)."""
+    network use is off, then only fresh cache entries answer), and the OSV service at `osv` (a
+    `querybatch` URL) too when one is given."""
     accepted, _ = ignored_advisories(project)
     ignoring = {*accepted, *ignore}
     entries = [entry for entry in project.entries if entry.from_index and entry.version]
@@ -128,6 +131,8 @@ def check_health(
             answers[request.url] = answer
             pages[request.url] = _versions(cache, answer)
 
+    locked = [(entry.name, entry.version or "") for entry in entries]
+    from_osv = osv_advisories(osv, locked, client, cache) if osv else {}
     packages: dict[str, PackageHealth] = {}
     unchecked: list[Unchecked] = []
     findings: list[Finding] = []
@@ -148,9 +153,14 @@ def check_health(
                     offline=client is None,
                 )
             release = releases[index, entry.name, version]
-            if release is None:
+            if release is None and not osv:
                 raise FetchError(index, "the index has no PyPI-style JSON API, so no vulnerability data")
-            advisories = _advisories(answers[release.url])
+            advisories = _advisories(answers[release.url]) if release is not None else []
+            if osv:
+                known = from_osv[canonicalize_name(entry.name), version]
+                if isinstance(known, Exception):
+                    raise known
+                advisories = list(merged(advisories, known))
         except FetchError as error:
             unchecked.append(Unchecked(entry.name, version, f"{error.url} — {error.reason}", error.offline))
             continue

@@ -32,6 +32,8 @@ class Request(NamedTuple):
     url: str
     headers: Mapping[str, str]
     max_bytes: int
+    body: bytes | None = None
+    """A POST's body (an OSV `querybatch`); None: a GET."""
 
 
 class Response(NamedTuple):
@@ -78,7 +80,10 @@ class IndexClient:
 
         started = time.monotonic()
         try:
-            with self._client.stream("GET", request.url, headers=dict(request.headers)) as response:
+            method = "GET" if request.body is None else "POST"
+            with self._client.stream(
+                method, request.url, headers=dict(request.headers), content=request.body
+            ) as response:
                 declared = response.headers.get("Content-Length", "")
                 if declared.isdigit() and int(declared) > request.max_bytes:
                     raise FetchError(request.url, _too_large(request.max_bytes))

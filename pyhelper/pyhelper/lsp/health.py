@@ -103,7 +103,7 @@ class HealthChecks:
                 client = self._client
             except FetchError as error:
                 log.warning("health not checked: %s", error.reason)
-        return check_health(project, client, self._cache)
+        return check_health(project, client, self._cache, osv=self.session.settings.health_osv_url)
 
     def _publish(self, root: Path, result: ProjectHealth | None) -> bool:
         """Publish the diagnostics of `result`; returns whether the project's summary changed (the

@@ -658,6 +658,8 @@ class HelperSettings(TypedDict):
     """Ask the projects' package indexes about locked versions (vulnerabilities, yanks); off: no network."""
     healthOutdated: bool
     """Show each direct requirement's locked, newest allowed and newest versions (inlay hint and hover)."""
+    healthOsvUrl: str
+    """An OSV-compatible `querybatch` endpoint also asked about locked versions; empty: none."""
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,8 @@ class EditorSettings:
     """`lockstep.health.network`: ask indexes about locked versions (off: fresh cached answers only)."""
     health_outdated: bool = True
     """`lockstep.health.outdated`: locked, allowed and newest versions (inlay hints and the hover)."""
+    health_osv_url: str | None = None
+    """`lockstep.health.osvUrl`: an OSV-compatible `querybatch` endpoint asked besides the indexes."""
 
     @property
     def venv(self) -> VenvSetting:
