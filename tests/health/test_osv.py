@@ -8,12 +8,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from lsprotocol import types
 
 from health.health_support import ADVISORY, advisory, audit, line_of
 from helper.helper_support import helper_session, within
+from pyhelper.health import osv
 from pyhelper.health.cache import HttpCache
 from pyhelper.health.client import IndexClient
+from pyhelper.health.index import BadAnswer
 from pyhelper.health.osv import osv_advisories
 from support.index import Dist, PackageIndex
 
@@ -106,6 +109,22 @@ def test_batches_and_pages_are_bounded_and_details_cached(
         osv_advisories(querybatch(health_index), [("web", "1.0")], client, cache)
     # Details fresh on disk: only the batch (two pages of web's) is asked again.
     assert health_index.requests[before:] == ["/v1/querybatch"] * 2
+
+
+def test_a_package_still_paging_past_the_bound_is_not_checked_the_others_are(
+    health_index: PackageIndex, health_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(osv, "MAX_PAGES", 1)
+    health_index.osv_page = 1
+    health_index.osv_advise("web", "1.0", advisory("OSV-1", "1.1"), advisory("OSV-2", "1.2"))
+    health_index.osv_advise("parser", "1.0", PARSER)
+    with IndexClient() as client:
+        found = osv_advisories(
+            querybatch(health_index), [("web", "1.0"), ("parser", "1.0")], client, HttpCache(health_cache)
+        )
+    web, parser = found["web", "1.0"], found["parser", "1.0"]
+    assert isinstance(web, BadAnswer) and "kept paging past 1 answers for web 1.0" in str(web)
+    assert isinstance(parser, list) and [a.id for a in parser] == ["GHSA-pppp-qqqq-rrrr"]
 
 
 def test_a_malformed_answer_leaves_its_packages_not_checked(

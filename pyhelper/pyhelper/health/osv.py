@@ -59,6 +59,8 @@ def _ask(url: str, packages: list[Package], client: IndexClient, cache: HttpCach
     tokens: dict[Package, str | None] = dict.fromkeys(packages)
     waiting = list(packages)
     for _ in range(MAX_PAGES):
+        if not waiting:
+            break
         asking, waiting = waiting, []
         try:
             pages = _querybatch(url, asking, tokens, client)
@@ -69,14 +71,14 @@ def _ask(url: str, packages: list[Package], client: IndexClient, cache: HttpCach
             tokens[package] = token
             if token:
                 waiting.append(package)
-        if not waiting:
-            break
-    else:
-        unfinished = BadAnswer(url, f"kept paging past {MAX_PAGES} answers")
-        return {package: unfinished if tokens[package] else [] for package in packages}
     details = _details(url, sorted({i for found in ids.values() for i in found}), client, cache)
     result: Found = {}
     for (name, version), vuln_ids in ids.items():
+        if tokens[name, version]:  # still more pages after MAX_PAGES: its list is not whole
+            result[name, version] = BadAnswer(
+                url, f"kept paging past {MAX_PAGES} answers for {name} {version}"
+            )
+            continue
         problem = next((details[i] for i in vuln_ids if not isinstance(details[i], dict)), None)
         if isinstance(problem, (FetchError, BadAnswer)):
             result[name, version] = problem
