@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from livedrift.livedrift_support import Run, Tool, tool_path
+from livedrift.livedrift_support import Run, Tool
+from support.tools import tool_home_environ, tool_path
 
 
 @pytest.fixture
@@ -40,20 +41,7 @@ def run_tool(index_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory
     one folder of the test module's (warm caches after the first case), the loopback index the only
     source."""
     home = tmp_path_factory.mktemp("tool-home")
-    env = {
-        **index_env,
-        "HOME": str(home),
-        "XDG_CONFIG_HOME": str(home / ".config"),
-        "XDG_CACHE_HOME": str(home / ".cache"),
-        "XDG_DATA_HOME": str(home / ".local" / "share"),
-        "NO_COLOR": "1",
-        "POETRY_VIRTUALENVS_IN_PROJECT": "true",
-        "POETRY_NO_INTERACTION": "1",
-        "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring",
-        "PDM_CHECK_UPDATE": "false",
-        "PDM_IGNORE_SAVED_PYTHON": "1",
-        "PDM_NON_INTERACTIVE": "1",
-    }
+    env = {**tool_home_environ(index_env, home), "POETRY_VIRTUALENVS_IN_PROJECT": "true"}
 
     def run(name: str, root: Path, *args: str) -> subprocess.CompletedProcess[str]:
         extra = {"PDM_PYTHON": str(root / ".venv" / "bin" / "python")} if name == "pdm" else {}

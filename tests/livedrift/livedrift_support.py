@@ -14,16 +14,9 @@ Run = Callable[..., subprocess.CompletedProcess[str]]
 Tool = Callable[..., subprocess.CompletedProcess[str]]
 """`run_tool("poetry", root, "sync", ...)` (the fixture of that name)."""
 
-TOOLS = Path(__file__).resolve().parents[2] / ".dev" / "tools"
 # Poetry: "  - Updating beta (1.0 -> 1.1)"; PDM, under "Packages to add:" and the like: "  - beta 1.1".
 POETRY_CHANGE = re.compile(r"^\s+- (?:Installing|Updating|Downgrading|Removing) (\S+) \((?!.*Skipped)")
 PDM_CHANGE = re.compile(r"^\s+- (\S+) \S")
-
-
-def tool_path(name: str) -> Path:
-    path = TOOLS / name / "bin" / name
-    assert path.is_file(), f"{path} is missing: run scripts/dev-setup"
-    return path
 
 
 def tool_changes(tool: str, root: Path, run_tool: Tool, *flags: str) -> set[str]:

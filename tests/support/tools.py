@@ -3,7 +3,8 @@
 uv is the one Lockstep itself runs (`pyhelper.uvtool.find_uv`: the bundled wheel's binary), so a test
 locks, syncs and makes venvs with exactly the uv the product uses. Tests take the session fixture `uv`
 (tests/conftest.py); helpers that are not fixtures call `uv_binary()`. Poetry and PDM are the real
-tools scripts/dev-setup installs under `.dev/tools` (`tool_path`), run in `manager_environ`.
+tools scripts/dev-setup installs under `.dev/tools` (`tool_path`), run in `manager_environ`
+(or `tool_home_environ`, PATH left as given).
 """
 
 from __future__ import annotations
@@ -33,11 +34,18 @@ def tool_path(name: str) -> Path:
 
 
 def manager_environ(base: Mapping[str, str], home: Path) -> dict[str, str]:
-    """`base` (an index's `environ`) for Poetry and PDM: their caches, config and home in `home`, PATH
-    holding the two tools only, nothing interactive, no keyring, no update check."""
+    """`tool_home_environ`, with PATH holding the two tools only."""
+    return {
+        **tool_home_environ(base, home),
+        "PATH": f"{tool_path('poetry').parent}:{tool_path('pdm').parent}:/usr/bin:/bin",
+    }
+
+
+def tool_home_environ(base: Mapping[str, str], home: Path) -> dict[str, str]:
+    """`base` (an index's `environ`) for Poetry and PDM: their caches, config and home in `home`,
+    nothing interactive, no keyring, no update check."""
     return {
         **base,
-        "PATH": f"{tool_path('poetry').parent}:{tool_path('pdm').parent}:/usr/bin:/bin",
         "HOME": str(home),
         "XDG_CONFIG_HOME": str(home / ".config"),
         "XDG_CACHE_HOME": str(home / ".cache"),
