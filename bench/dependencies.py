@@ -5,14 +5,15 @@ Two identical uv projects (~50 packages locked from a loopback index, wheels bui
 
   - in a terminal: `uv add NAME` (it locks, then syncs .venv);
   - in the editor: what Add Dependency does once the name is picked, over the helper's stdio:
-    `lockstep/changeDependency` (the manager's `uv add --no-sync`), then `lockstep/syncEnvironment`,
-    until the helper has published the project list that shows it in sync and `lockstep/projectDetails`
-    (what the view re-reads then) lists the package locked and installed.
+    `lockstep/changeDependency` (here, the venv being the project's in-sync .venv and the groups uv's
+    defaults, `uv add` with its own sync, and the answer says so; else `uv add --no-sync`, then
+    `lockstep/syncEnvironment`), until the helper has published the project list that shows it in sync
+    and `lockstep/projectDetails` (what the view re-reads then) lists the package locked and installed.
 
 Medians and their ratio (target: within 1.3x of `uv add`); the editor's phases are in the details.
-For comparison, the same two uv commands the editor has run (`uv add --no-sync`, then `uv sync --locked`:
-Lockstep syncs exactly, with the groups it was told, which `uv add`'s own sync cannot be asked for),
-typed in a terminal on a third copy: what the editor's figure is, less the helper's own work.
+For comparison, the two uv commands the editor runs when uv's own sync would not do (`uv add --no-sync`,
+then `uv sync --locked`: Lockstep syncs exactly, with the groups it was told, which `uv add`'s own sync
+cannot be asked for), typed in a terminal on a third copy.
 
     .dev/venv/bin/python bench/dependencies.py [--quick] [--repeats N] [--json FILE]
 """
@@ -71,6 +72,8 @@ class Editor:
         assert project["drift"]["state"] == "in-sync", project
         self.details()
         self.phases: dict[str, list[float]] = {"change": [], "sync": [], "view": []}
+        self.synced_by_uv: list[bool] = []
+        """Per add: whether uv's own sync stood in for Sync Environment (one uv process)."""
 
     def details(self) -> Any:
         return self.client.request("lockstep/projectDetails", {"root": self.root})
@@ -78,20 +81,23 @@ class Editor:
     def add(self, name: str) -> None:
         """Add Dependency of `name` to the main dependencies, timed by phase."""
         start = time.perf_counter()
+        since = len(self.client.notifications)
         change = {"root": self.root, "change": "add", "package": name, "kind": "main", "group": None}
         changed = self.client.request("lockstep/changeDependency", change)
         assert changed["status"] == "ok", changed
         locked = time.perf_counter()
-        since = len(self.client.notifications)
-        sync = {
-            "root": self.root,
-            "python": None,
-            "replace": False,
-            "allowDownload": False,
-            "unlocked": False,
-        }
-        synced = self.client.request("lockstep/syncEnvironment", sync)
-        assert synced["status"] == "ok", synced
+        if not changed["environmentSynced"]:  # as the editor: Sync Environment only when still needed
+            since = len(self.client.notifications)
+            sync = {
+                "root": self.root,
+                "python": None,
+                "replace": False,
+                "allowDownload": False,
+                "unlocked": False,
+            }
+            synced = self.client.request("lockstep/syncEnvironment", sync)
+            assert synced["status"] == "ok", synced
+        self.synced_by_uv.append(bool(changed["environmentSynced"]))
         installed = time.perf_counter()
         self.client.notification("lockstep/projectsChanged", self._in_sync, since)
         main = self.details()["groups"][0]
@@ -189,7 +195,11 @@ def run(size: Size) -> Benchmark:
                 reference_value=uv_add_ms[1],
             ),
         ],
-        details={"samples_ms": samples_ms(times), "editor_phases_median_ms": phases},
+        details={
+            "samples_ms": samples_ms(times),
+            "editor_phases_median_ms": phases,
+            "editor_adds_synced_by_uv": editor.synced_by_uv,
+        },
     )
 
 

@@ -407,6 +407,17 @@ export interface ChangeDependencyParams {
   workDoneToken?: string | number;
 }
 
+export interface ChangeDependencyResult {
+  status: LockStatus;
+  /** One sentence for the user (with `missing-tool`: which tool to install). */
+  message: string;
+  /**
+   * The manager synced the project's venv as Sync Environment would (one uv process instead of two):
+   * the editor sends no `lockstep/syncEnvironment` after it.
+   */
+  environmentSynced: boolean;
+}
+
 export interface SearchPackagesParams {
   /** The project whose index is searched (as in ProjectInfo.root). */
   root: string;
@@ -627,7 +638,7 @@ export const Requests = {
   checkDrift: new RequestType<NoParams, ProjectsResult, void>("lockstep/checkDrift"),
   updateLock: new RequestType<UpdateLockParams, UpdateLockResult, void>("lockstep/updateLock"),
   projectDetails: new RequestType<ProjectDetailsParams, ProjectDetails | null, void>("lockstep/projectDetails"),
-  changeDependency: new RequestType<ChangeDependencyParams, UpdateLockResult, void>("lockstep/changeDependency"),
+  changeDependency: new RequestType<ChangeDependencyParams, ChangeDependencyResult, void>("lockstep/changeDependency"),
   searchPackages: new RequestType<SearchPackagesParams, SearchPackagesResult, void>("lockstep/searchPackages"),
   lockEntry: new RequestType<LockEntryParams, LockEntryPlace | null, void>("lockstep/lockEntry"),
   scriptStatus: new RequestType<ScriptStatusParams, ScriptStatus | null, void>("lockstep/scriptStatus"),

@@ -1,6 +1,7 @@
 // Add / Remove / Upgrade Dependency: from the palette, a row of the Python Projects view or a code
 // action. The helper runs the project's own manager (uv, Poetry, PDM) with pyproject.toml and the lock
-// backed up; once it has changed them, the environment is synced as Sync Environment would.
+// backed up; once it has changed them, the environment is synced as Sync Environment would (by uv itself
+// in the same process when the helper finds that gives the same venv).
 import * as vscode from "vscode";
 import type { HelperClient } from "../client";
 import { refused, runEnvironmentOperation } from "../environments";
@@ -99,7 +100,8 @@ async function runChange(
     return;
   }
   vscode.window.setStatusBarMessage(`Lockstep: ${result.message}`, 4000);
-  if (ownVenv(project)) await runEnvironmentOperation(helper, selections, project, "sync");
+  // uv's own sync already gave the venv what Sync Environment would: no second uv process.
+  if (ownVenv(project) && !result.environmentSynced) await runEnvironmentOperation(helper, selections, project, "sync");
 }
 
 export async function addDependency(

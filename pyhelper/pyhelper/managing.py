@@ -1,7 +1,9 @@
 """Adding, removing and upgrading a dependency with the project's own manager, so pyproject.toml stays
 as the user's tool writes it and the lock follows: `uv add/remove`, `uv lock --upgrade-package`,
 `poetry add/remove/update`, `pdm add/remove/update`, each told the target (main, an extra, a group) in
-its own words and told not to install (Lockstep syncs afterwards, with the interpreter it chose).
+its own words and told not to install (Lockstep syncs afterwards, with the interpreter it chose) unless
+the caller found that uv's own sync gives the same venv (`sync=True`: `pyhelper.lsp.dependencies`), which
+spares a second uv process.
 
 `change_arguments` is the pure choice of command; `change_dependency` runs it with pyproject.toml and
 the lock backed up, and puts both back when the tool fails or is cancelled: a failed resolution leaves
@@ -49,9 +51,11 @@ def _target(manager: str, change: DependencyChange) -> list[str]:
     return ["--optional", group] if change.kind == "extra" else ["--group", group]
 
 
-def change_arguments(manager: str, change: DependencyChange) -> list[str] | str:
+def change_arguments(manager: str, change: DependencyChange, *, sync: bool = False) -> list[str] | str:
     """The manager's arguments for `change` (its program is the lock format's: `uv`, `poetry`, `pdm`),
-    or why Lockstep cannot make it (a manager without a command of its own: never a hand edit)."""
+    or why Lockstep cannot make it (a manager without a command of its own: never a hand edit). With
+    `sync` (uv only) the command also syncs the project's venv: `uv add`/`uv remove` as they are, and
+    the upgrade as `uv sync --upgrade-package`, which re-locks as `uv lock --upgrade-package` does."""
     target = _target(manager, change)
     package, version = change.package, change.version
     pinned = f"{package}=={version}" if version else package
@@ -62,14 +66,16 @@ def change_arguments(manager: str, change: DependencyChange) -> list[str] | str:
             f"This project has no manager that edits pyproject.toml ({manager}): add the requirement "
             "to pyproject.toml by hand, or manage the project with uv, Poetry or PDM."
         )
+    syncing = sync and manager == "uv"
+    install = [] if syncing else [no_install]
     if change.change == "add":
-        return ["add", no_install, *target, package]
+        return ["add", *install, *target, package]
     if change.change == "remove":
         # Poetry removes from extras by name alone; a group it must be told.
         flags = [] if manager == "poetry" and change.kind == "extra" else target
-        return ["remove", no_install, *flags, package]
+        return ["remove", *install, *flags, package]
     if manager == "uv":
-        return ["lock", "--upgrade-package", pinned]
+        return ["sync" if syncing else "lock", "--upgrade-package", pinned]
     if version:
         # Poetry and PDM move the declared constraint to the chosen version, as `add` would.
         return ["add", no_install, *target, pinned]
@@ -104,9 +110,13 @@ def change_dependency(
     environ: Mapping[str, str],
     on_line: LineCallback | None = None,
     cancel: CancelToken | None = None,
+    sync: bool = False,
 ) -> LockOutcome:
-    """Make `change` to the project at `cwd` (its lock lives at `lock_root`: a uv workspace's root)."""
-    arguments = change_arguments(manager, change)
+    """Make `change` to the project at `cwd` (its lock lives at `lock_root`: a uv workspace's root); with
+    `sync`, uv also syncs the venv (`change_arguments`). A failure puts pyproject.toml and the lock back
+    whichever step failed: uv resolves, downloads and builds before it installs anything, so a build
+    that fails leaves the venv as it was too."""
+    arguments = change_arguments(manager, change, sync=sync)
     if isinstance(arguments, str):
         return LockOutcome("failed", arguments)
     verb = {"add": "Adding", "remove": "Removing", "upgrade": "Upgrading"}[change.change]

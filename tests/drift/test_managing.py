@@ -1,5 +1,6 @@
 """The command each manager gets for Add / Remove / Upgrade Dependency (`pyhelper.managing`): its own
-flags for the target, never an install (Lockstep syncs afterwards), never a hand edit."""
+flags for the target, never an install (Lockstep syncs afterwards) unless uv's own sync is asked for,
+never a hand edit."""
 
 from __future__ import annotations
 
@@ -59,6 +60,27 @@ def test_each_manager_gets_its_own_command(
     manager: str, change: DependencyChange, arguments: list[str]
 ) -> None:
     assert change_arguments(manager, change) == arguments
+
+
+@pytest.mark.parametrize(
+    ("manager", "change", "arguments"),
+    [
+        ("uv", ADD_TEST, ["add", "--group", "test", "httpx>=0.27"]),
+        ("uv", DependencyChange("remove", "rich", "extra", "cli"), ["remove", "--optional", "cli", "rich"]),
+        (
+            "uv",
+            DependencyChange("upgrade", "alpha", version="2.0"),
+            ["sync", "--upgrade-package", "alpha==2.0"],
+        ),
+        # Only uv's sync can stand in for Lockstep's: the others still install nothing.
+        ("poetry", ADD_TEST, ["add", "--lock", "--group", "test", "httpx>=0.27"]),
+        ("pdm", DependencyChange("upgrade", "alpha"), ["update", "--no-sync", "alpha"]),
+    ],
+)
+def test_uv_s_own_sync_drops_only_uv_s_no_sync(
+    manager: str, change: DependencyChange, arguments: list[str]
+) -> None:
+    assert change_arguments(manager, change, sync=True) == arguments
 
 
 @pytest.mark.parametrize("manager", ["hatch", "pep621"])

@@ -37,7 +37,11 @@ async def test_add_to_a_group_then_remove_goes_through_uv(
     async with session([project], initialization_options=TRUSTED, env=index_env) as helper:
         root = str(project)
         added = await change(helper, root=root, change="add", package="delta>=1", kind="group", group="test")
-        assert added == {"status": "ok", "message": "Added delta>=1 to the test group."}
+        assert added == {
+            "status": "ok",
+            "message": "Added delta>=1 to the test group.",
+            "environmentSynced": False,
+        }
         pyproject = tomllib.loads((project / "pyproject.toml").read_text())
         assert pyproject["dependency-groups"] == {"test": ["delta>=1"]}
         assert locked(project)["delta"] == "1.0"
@@ -55,7 +59,7 @@ async def test_upgrade_to_a_chosen_version_moves_the_lock_only(
     before = (project / "pyproject.toml").read_bytes()
     async with session([project], initialization_options=TRUSTED, env=index_env) as helper:
         answer = await change(helper, root=str(project), change="upgrade", package="alpha", version="1.0")
-    assert answer == {"status": "ok", "message": "Upgraded alpha to 1.0."}
+    assert answer == {"status": "ok", "message": "Upgraded alpha to 1.0.", "environmentSynced": False}
     assert locked(project)["alpha"] == "1.0"
     assert (project / "pyproject.toml").read_bytes() == before
 

@@ -8,6 +8,7 @@ Lockfile), and the code actions on pyproject.toml that run those editor commands
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import threading
 import weakref
@@ -29,6 +30,8 @@ if TYPE_CHECKING:
     from pyhelper.health.search import PackageSearch, SearchResult
     from pyhelper.projects import Project
     from pyhelper.tomlfile import TomlDocument
+
+log = logging.getLogger(__name__)
 
 ADD_COMMAND = "lockstep.addDependency"
 REMOVE_COMMAND = "lockstep.removeDependency"
@@ -102,9 +105,50 @@ async def on_project_details(
     return await asyncio.to_thread(_details, session, project, buffer, results.get(project.root))
 
 
+def _why_two_steps(session: Session, project: Project, python: str | None) -> str | None:
+    """Why uv's own sync (`uv add` without `--no-sync`) might not leave the venv as the two steps
+    (`uv add --no-sync`, then Sync Environment's `uv sync --locked`) would; None when it does.
+
+    uv's sync after add/remove takes no groups or extras and is inexact (it keeps what the lock no
+    longer selects), and it syncs the venv uv itself finds with the interpreter it is given. So: the
+    default choice of groups and extras; the project's own `.venv`, which both Lockstep and uv use (no
+    `UV_PROJECT_ENVIRONMENT` or `lockstep.venv.path` elsewhere), changed with its own interpreter; and a
+    venv in sync before, so that nothing extraneous is there to be kept. What the change itself leaves
+    extraneous (what only the removed requirement needed) is found after it (`_synced`), as is a sync
+    that uv's settings skipped (`UV_NO_SYNC`, `tool.uv.managed = false`)."""
+    from pyhelper.venvs import DEFAULT_VENV, VenvRefused
+
+    settings, venv = session.environment_options(project), project.venv
+    if project.manager != "uv":
+        return f"{project.manager} is told to install nothing"
+    if not settings.choice.is_default:
+        return "the project syncs chosen groups or extras"
+    if venv is None or venv.python is None or venv.listed_in is not None:
+        return "the project has no venv of its own"
+    try:
+        location = session.environments().location(project, settings)
+    except VenvRefused as refused:
+        return str(refused)
+    # `location` is where `UV_PROJECT_ENVIRONMENT` (which uv reads too) or lockstep.venv.path puts it.
+    if not (location == venv.path == project.env_root / DEFAULT_VENV):
+        return f"the venv is not the project's {DEFAULT_VENV}"
+    if python is None or os.path.abspath(python) != os.path.abspath(venv.python):
+        return "the interpreter is not the venv's"
+    state = session.drift().check(project, None, settings.choice).summary.state
+    return None if state == "in-sync" else f"the venv was {state} before the change"
+
+
+def _synced(session: Session, project: Project) -> bool:
+    """Whether the venv is now exactly what the lock selects (checked afresh: uv just changed it)."""
+    drift = session.drift()
+    if project.venv is not None:
+        drift.venvs.forget(project.venv.path)
+    return drift.check(project, None, session.environment_options(project).choice).summary.state == "in-sync"
+
+
 async def on_change_dependency(
     session: Session, params: protocol.ChangeDependencyParams
-) -> protocol.UpdateLockResult:
+) -> protocol.ChangeDependencyResult:
     from pathlib import Path
 
     from pyhelper.drift.session import lock_place
@@ -112,7 +156,7 @@ async def on_change_dependency(
 
     project = await session.project_to_change(params["root"], doing="changes dependencies")
     if isinstance(project, str):
-        return {"status": "failed", "message": project}
+        return {"status": "failed", "message": project, "environmentSynced": False}
     change = DependencyChange(
         params["change"],
         params["package"],
@@ -125,11 +169,16 @@ async def on_change_dependency(
     verb = {"add": "Adding", "remove": "Removing", "upgrade": "Upgrading"}[change.change]
     progress = WorkDone(session.server, params.get("workDoneToken"), f"{verb} {change.package}")
 
-    def work(cancel: threading.Event) -> protocol.UpdateLockResult:
+    def work(cancel: threading.Event) -> protocol.ChangeDependencyResult:
         def line(text: str) -> None:
             progress.tool_output.add(text)
             progress.report(text)
 
+        two_steps = _why_two_steps(session, project, python)
+        if two_steps is None:
+            log.info("%s %s with uv's own sync of the venv (one process)", verb, change.package)
+        else:
+            log.info("%s %s, then Sync Environment: %s", verb, change.package, two_steps)
         done = change_dependency(
             project.manager,
             project.root,
@@ -140,8 +189,12 @@ async def on_change_dependency(
             environ=os.environ,
             on_line=line,
             cancel=cancel,
+            sync=two_steps is None,
         )
-        return {"status": done.status, "message": done.message}
+        synced = two_steps is None and done.status == "ok" and _synced(session, project)
+        if two_steps is None and done.status == "ok" and not synced:
+            log.info("The venv is not yet what the lock selects: Sync Environment follows")
+        return {"status": done.status, "message": done.message, "environmentSynced": synced}
 
     answer = await run_reported(work, progress)
     # pyproject.toml and the lock changed: re-check now rather than wait for the file events.

@@ -445,6 +445,12 @@ class ChangeDependencyParams(_ChangeDependencyFields, total=False):
     workDoneToken: str | int
 
 
+class ChangeDependencyResult(UpdateLockResult):
+    environmentSynced: bool
+    """The manager synced the project's venv as Sync Environment would (one uv process instead of two):
+    the editor sends no `lockstep/syncEnvironment` after it."""
+
+
 class SearchPackagesParams(TypedDict):
     root: str
     """The project whose index is searched (as in ProjectInfo.root)."""
@@ -691,7 +697,7 @@ REQUESTS = (
     Request(CHECK_DRIFT, NoParams, ProjectsResult),
     Request(UPDATE_LOCK, UpdateLockParams, UpdateLockResult),
     Request(PROJECT_DETAILS, ProjectDetailsParams, ProjectDetails | None),
-    Request(CHANGE_DEPENDENCY, ChangeDependencyParams, UpdateLockResult),
+    Request(CHANGE_DEPENDENCY, ChangeDependencyParams, ChangeDependencyResult),
     Request(SEARCH_PACKAGES, SearchPackagesParams, SearchPackagesResult),
     Request(LOCK_ENTRY, LockEntryParams, LockEntryPlace | None),
     Request(SCRIPT_STATUS, ScriptStatusParams, ScriptStatus | None),
