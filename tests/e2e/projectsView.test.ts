@@ -105,7 +105,7 @@ scenario(
     prepare: async (p) => lockAgainst(p, await serveIndex(p), ".", ["--upgrade-package", "alpha==1.0"]),
     timeoutMs: 240_000,
   },
-  async ({ workbench, workspace, waitForHelper }) => {
+  async ({ workbench, workspace, waitForHelper, lockstepLog }) => {
     const read = (name: string) => readFileSync(join(workspace, name), "utf8");
     await waitForHelper();
     const view = new ProjectsView(workbench);
@@ -136,6 +136,11 @@ scenario(
     assert.match(read("uv.lock"), /\nname = "delta"\nversion = "1\.0"\n/);
     assert.deepEqual(installedDists(join(workspace, ".venv")), ["alpha-1.0", "beta-1.1", "delta-1.0"]);
     await view.screenshot("projects-view-add-dependency", "in-sync");
+    // The in-sync .venv with uv's default groups: one uv process, `uv add` with its own sync.
+    await waitFor("the helper's log to say uv's own sync ran", async () => {
+      const log = lockstepLog();
+      return /Adding delta\S* with uv's own sync/.test(log) ? { ok: true, value: undefined } : { ok: false, seen: log.slice(-400) };
+    });
 
     // No alpha 3 exists: uv's explanation, and not a byte changed.
     const before = ["pyproject.toml", "uv.lock"].map(read);
