@@ -360,6 +360,28 @@ class Environments:
         operation.result.set_result(outcome)
         return outcome
 
+    @contextmanager
+    def holding(self, venv: Path, cancel: CancelToken | None = None) -> Iterator[bool]:
+        """`venv` to itself for work that changes it outside these operations (`uv add` with its own
+        sync): True once held, as Create, Sync and Delete hold it (they are `busy` meanwhile); False at
+        once when this process is already working on it. Waiting for another window's work raises
+        `LockWaitCancelled` once `cancel` is set."""
+        from pyhelper.filelocks import hold_file_lock
+
+        with self._guard:
+            busy = venv in self._running
+            if not busy:
+                self._running[venv] = _Operation(("held",))
+        if busy:
+            yield False
+            return
+        try:
+            with hold_file_lock(self._lock_file(venv), cancel):
+                yield True
+        finally:
+            with self._guard:
+                del self._running[venv]
+
     def _lock_file(self, venv: Path) -> Path:
         import hashlib
 

@@ -242,6 +242,38 @@ def test_a_second_request_joins_the_same_work_and_other_work_is_busy(
     )
 
 
+def test_a_venv_held_for_outside_work_makes_operations_on_it_busy(
+    environments: Environments, tmp_path: Path
+) -> None:
+    venv = tmp_path / ".venv"
+    again = []
+    with environments.holding(venv) as held:
+        busy = environments._exclusive(venv, ("sync",), None, None, lambda op: Outcome("ok", "ran", venv))
+        with environments.holding(venv) as inner:
+            again.append(inner)
+    assert held and again == [False]
+    assert busy.status == "busy"
+    with environments.holding(venv) as after:  # let go once the work is done
+        assert after
+
+
+def test_a_venv_held_by_another_window_is_waited_for_until_cancelled(
+    environments: Environments, tmp_path: Path
+) -> None:
+    from filelock import FileLock
+
+    from pyhelper.filelocks import LockWaitCancelled
+
+    venv, cancel = tmp_path / ".venv", threading.Event()
+    cancel.set()
+    with (
+        FileLock(environments._lock_file(venv)),
+        pytest.raises(LockWaitCancelled),
+        environments.holding(venv, cancel),
+    ):
+        pass
+
+
 def test_an_operation_is_cancelled_only_when_every_caller_cancelled() -> None:
     op = env._Operation(("create",))
     one, two = threading.Event(), threading.Event()  # what the server passes as cancel tokens

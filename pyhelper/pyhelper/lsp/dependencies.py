@@ -134,7 +134,12 @@ def _why_two_steps(session: Session, project: Project, python: str | None) -> st
         return f"the venv is not the project's {DEFAULT_VENV}"
     if python is None or os.path.abspath(python) != os.path.abspath(venv.python):
         return "the interpreter is not the venv's"
-    state = session.drift().check(project, None, settings.choice).summary.state
+    return None
+
+
+def _drifted(session: Session, project: Project) -> str | None:
+    """The venv's state when it is not in sync with the lock (checked afresh: the venv is held)."""
+    state = session.drift().check(project, None, session.environment_options(project).choice).summary.state
     return None if state == "in-sync" else f"the venv was {state} before the change"
 
 
@@ -152,6 +157,8 @@ async def on_change_dependency(
     from pathlib import Path
 
     from pyhelper.drift.session import lock_place
+    from pyhelper.filelocks import LockWaitCancelled
+    from pyhelper.locking import LockOutcome
     from pyhelper.managing import DependencyChange, change_dependency
 
     project = await session.project_to_change(params["root"], doing="changes dependencies")
@@ -174,27 +181,39 @@ async def on_change_dependency(
             progress.tool_output.add(text)
             progress.report(text)
 
+        def run(sync: bool) -> LockOutcome:
+            return change_dependency(
+                project.manager,
+                project.root,
+                lock_root,
+                Path(python) if python else None,
+                change,
+                uv_path=session.settings.uv_path,
+                environ=os.environ,
+                on_line=line,
+                cancel=cancel,
+                sync=sync,
+            )
+
         two_steps = _why_two_steps(session, project, python)
-        if two_steps is None:
-            log.info("%s %s with uv's own sync of the venv (one process)", verb, change.package)
-        else:
-            log.info("%s %s, then Sync Environment: %s", verb, change.package, two_steps)
-        done = change_dependency(
-            project.manager,
-            project.root,
-            lock_root,
-            Path(python) if python else None,
-            change,
-            uv_path=session.settings.uv_path,
-            environ=os.environ,
-            on_line=line,
-            cancel=cancel,
-            sync=two_steps is None,
-        )
-        synced = two_steps is None and done.status == "ok" and _synced(session, project)
-        if two_steps is None and done.status == "ok" and not synced:
-            log.info("The venv is not yet what the lock selects: Sync Environment follows")
-        return {"status": done.status, "message": done.message, "environmentSynced": synced}
+        if two_steps is None and project.venv is not None:
+            try:
+                # Held as Sync Environment holds it: no Create, Sync or Delete of it meanwhile.
+                with session.environments().holding(project.venv.path, cancel) as held:
+                    two_steps = _drifted(session, project) if held else "Lockstep is working on the venv"
+                    if two_steps is None:
+                        log.info("%s %s with uv's own sync of the venv (one process)", verb, change.package)
+                        done = run(sync=True)
+                        synced = done.status == "ok" and _synced(session, project)
+                        if done.status == "ok" and not synced:
+                            log.info("The venv is not what the lock selects yet: Sync Environment follows")
+                        return {"status": done.status, "message": done.message, "environmentSynced": synced}
+            except LockWaitCancelled:
+                message = "Cancelled while another window was working on the venv; nothing changed."
+                return {"status": "cancelled", "message": message, "environmentSynced": False}
+        log.info("%s %s, then Sync Environment: %s", verb, change.package, two_steps)
+        done = run(sync=False)
+        return {"status": done.status, "message": done.message, "environmentSynced": False}
 
     answer = await run_reported(work, progress)
     # pyproject.toml and the lock changed: re-check now rather than wait for the file events.
