@@ -37,7 +37,7 @@ def run(
     err: TextIO = sys.stderr,
 ) -> int:
     from pyhelper.health.cache import HttpCache
-    from pyhelper.health.client import FetchError, IndexClient
+    from pyhelper.health.client import IndexClient
     from pyhelper.health.locked import locked_project
     from pyhelper.lockfiles import LockCache
     from pyhelper.walk import find_pyprojects
@@ -63,17 +63,12 @@ def run(
         problems.append(f"no locked project under {relative(root.absolute())}: nothing to audit")
     results: list[ProjectHealth] = []
     if not problems:
+        client = None if offline else IndexClient()
         try:
-            client = None if offline else IndexClient()
-        except FetchError as error:
-            problems.append(error.reason)
-        else:
-            http = HttpCache()
-            try:
-                results = [check_health(project, client, http, ignore, osv) for project in projects]
-            finally:
-                if client is not None:
-                    client.close()
+            results = [check_health(project, client, HttpCache(), ignore, osv) for project in projects]
+        finally:
+            if client is not None:
+                client.close()
     findings = sorted(
         {f: None for result in results for f in result.findings},
         key=lambda f: (str(f.path), f.range.start, f.code),

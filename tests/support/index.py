@@ -421,6 +421,7 @@ def _metadata_fields(text: str) -> dict[str, str]:
 class _Handler(http.server.BaseHTTPRequestHandler):
     index: PackageIndex
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
 
     def log_message(self, format: str, *args: object) -> None:
         """Quiet: the index's own request list is what tests look at."""

@@ -4,11 +4,13 @@ through here (the `health-network-in-one-client` contract in pyhelper/pyproject.
 One pooled httpx client honouring proxies (`trust_env`) and SSL_CERT_FILE/SSL_CERT_DIR, at most
 `concurrency` requests at once, a timeout per network operation and a deadline per response, and a
 cap on every body: an index is a stranger's server that may stream forever, trickle, or send a
-gigabyte of JSON.
+gigabyte of JSON. The httpx client (its import and the TLS context, a few hundred ms) is made at the
+first request: a check that every cached answer serves asks nothing and pays nothing.
 """
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -57,31 +59,43 @@ class IndexClient:
     def __init__(
         self, *, concurrency: int = CONCURRENCY, timeout: float = TIMEOUT, deadline: float = DEADLINE
     ) -> None:
-        import httpx
-
-        try:
-            verify = ssl_context()
-        except CertificateError as exc:
-            raise FetchError("https://", str(exc), offline=True) from None
         self.concurrency, self.timeout, self.deadline = concurrency, timeout, deadline
-        self._client = httpx.Client(
-            trust_env=True,
-            verify=verify,
-            timeout=httpx.Timeout(timeout),
-            limits=httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency),
-            follow_redirects=True,
-            headers={"User-Agent": f"lockstep-pyhelper/{__version__}"},
-            event_hooks={"request": [_vet]},
-        )
+        self._client: httpx.Client | None = None
+        self._opening = threading.Lock()
+
+    def _open(self) -> httpx.Client:
+        """The pooled client, made once (the first of concurrent requests makes it)."""
+        with self._opening:
+            if self._client is not None:
+                return self._client
+            import httpx
+
+            try:
+                verify = ssl_context()
+            except CertificateError as exc:
+                raise FetchError("https://", str(exc), offline=True) from None
+            self._client = httpx.Client(
+                trust_env=True,
+                verify=verify,
+                timeout=httpx.Timeout(self.timeout),
+                limits=httpx.Limits(
+                    max_connections=self.concurrency, max_keepalive_connections=self.concurrency
+                ),
+                follow_redirects=True,
+                headers={"User-Agent": f"lockstep-pyhelper/{__version__}"},
+                event_hooks={"request": [_vet]},
+            )
+            return self._client
 
     def get(self, request: Request) -> Response:
         """One GET; raises FetchError for no answer, a body over the cap or past the deadline."""
+        client = self._open()
         import httpx
 
         started = time.monotonic()
         try:
             method = "GET" if request.body is None else "POST"
-            with self._client.stream(
+            with client.stream(
                 method, request.url, headers=dict(request.headers), content=request.body
             ) as response:
                 declared = response.headers.get("Content-Length", "")
@@ -124,7 +138,9 @@ class IndexClient:
             return list(pool.map(one, requests))
 
     def close(self) -> None:
-        self._client.close()
+        with self._opening:
+            if self._client is not None:
+                self._client.close()
 
     def __enter__(self) -> IndexClient:
         return self

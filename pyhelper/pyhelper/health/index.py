@@ -245,18 +245,16 @@ def list_versions(
     With no `client` a short-lived one is made (pass one to reuse its connections)."""
     cache = cache if cache is not None else HttpCache()
     own = client is None
+    client = client if client is not None else IndexClient()
     try:
-        client = client if client is not None else IndexClient()
         (answer,) = cache.fetch(client, [simple_request(index, name)])
         if isinstance(answer, FetchError):
             return f"{answer.url} — {answer.reason}"
         return parse_simple(answer)
-    except FetchError as error:
-        return error.reason
     except BadAnswer as error:
         return str(error)
     finally:
-        if own and client is not None:
+        if own:
             client.close()
 
 

@@ -239,18 +239,15 @@ _SEARCHES: weakref.WeakKeyDictionary[Session, PackageSearch] = weakref.WeakKeyDi
 """One search per session: its pooled client and the index listings it fetched lately."""
 
 
-def _search_of(session: Session) -> PackageSearch | str:
+def _search_of(session: Session) -> PackageSearch:
     from pyhelper.health.cache import HttpCache
-    from pyhelper.health.client import FetchError, IndexClient
+    from pyhelper.health.client import IndexClient
     from pyhelper.health.search import PackageSearch
 
     search = _SEARCHES.get(session)
     network = session.settings.health_network
     if search is None or (search.client is None) == network:
-        try:
-            client = IndexClient() if network else None
-        except FetchError as error:
-            return error.reason
+        client = IndexClient() if network else None
         if search is not None and search.client is not None:
             search.client.close()
         search = _SEARCHES[session] = PackageSearch(client, HttpCache())
@@ -276,10 +273,8 @@ async def on_search_packages(
     index is a URL the workspace names: asked only in a trusted workspace."""
     project = await session.project_to_change(params["root"], doing="searches package indexes")
     if isinstance(project, str):
-        return _no_search(project, offline=False)
+        return _no_search(project)
     search = _search_of(session)  # on the event loop: one search per session, made once
-    if isinstance(search, str):
-        return _no_search(search, offline=True)
     found = await asyncio.to_thread(_search, session, search, project, params["query"])
     return {
         "indexes": list(found.indexes),
@@ -300,13 +295,13 @@ def _version(info: VersionInfo) -> protocol.PackageVersion:
     }
 
 
-def _no_search(problem: str, *, offline: bool) -> protocol.SearchPackagesResult:
+def _no_search(problem: str) -> protocol.SearchPackagesResult:
     return {
         "indexes": [],
         "packages": [],
         "versions": None,
         "index": None,
-        "offline": offline,
+        "offline": False,
         "problem": problem,
     }
 

@@ -87,7 +87,7 @@ class HealthChecks:
     def _check(self, root: Path) -> ProjectHealth | None:
         from pyhelper.health.audit import check_health
         from pyhelper.health.cache import HttpCache
-        from pyhelper.health.client import FetchError, IndexClient
+        from pyhelper.health.client import IndexClient
         from pyhelper.health.locked import LockedProject, locked_project
         from pyhelper.lockfiles import LockCache
 
@@ -98,11 +98,7 @@ class HealthChecks:
             self._cache = HttpCache()
         client = None
         if self.session.settings.health_network:
-            try:
-                self._client = self._client or IndexClient()
-                client = self._client
-            except FetchError as error:
-                log.warning("health not checked: %s", error.reason)
+            self._client = client = self._client or IndexClient()
         return check_health(project, client, self._cache, osv=self.session.settings.health_osv_url)
 
     def _publish(self, root: Path, result: ProjectHealth | None) -> bool:
