@@ -54,3 +54,6 @@ class Finding(NamedTuple):
     """One of the registry's (`pyhelper.codes`): mypy refuses any other string."""
     message: str
     related: tuple[Related, ...] = ()
+    link: str | None = None
+    """A page about this finding (a vulnerability's advisory), an http(s) URL: the editor links the code
+    to it."""

@@ -30,8 +30,33 @@ async def test_a_vulnerable_locked_version_is_flagged_on_the_lock_and_the_requir
     assert entry.range.start.line == line_of(locked_app / "uv.lock", 'name = "web"')
     assert entry.severity == types.DiagnosticSeverity.Warning and entry.source == "lockstep"
     assert "PYSEC-2026-1" in entry.message
+    # The code links to the advisory (the Problems panel and the hover show it as a link).
+    assert entry.code_description == types.CodeDescription(href=ADVISORY["link"])
     (requirement,) = [d for d in pyproject if d.code == "lock-vulnerable"]
     assert requirement.range.start.line == line_of(locked_app / "pyproject.toml", '"web>=1"')
+    assert requirement.code_description == entry.code_description
+
+
+async def test_only_an_http_advisory_link_becomes_the_diagnostic_s_link(
+    locked_app: Path, health_index: PackageIndex, health_cache: Path
+) -> None:
+    # The index's `link` is a stranger's string: a script URL is no link; the next advisory's page is.
+    health_index.advise(
+        "web",
+        "1.0",
+        {**ADVISORY, "link": "javascript:alert(1)"},
+        {**ADVISORY, "id": "PYSEC-2026-2", "aliases": [], "link": "https://example.test/PYSEC-2026-2"},
+    )
+    health_index.advise(
+        "tool", "1.0", {**ADVISORY, "id": "PYSEC-2026-3", "aliases": [], "link": "file:///etc/passwd"}
+    )
+    env = {"XDG_CACHE_HOME": str(health_cache.parent.parent)}
+    async with helper_session([locked_app], initialization_options={"trusted": True}, env=env) as helper:
+        lock = await helper.diagnostics_for(
+            locked_app / "uv.lock", lambda found: sum(d.code == "lock-vulnerable" for d in found) == 2
+        )
+    links = {d.message.split()[0]: d.code_description for d in lock if d.code == "lock-vulnerable"}
+    assert links == {"web": types.CodeDescription(href="https://example.test/PYSEC-2026-2"), "tool": None}
 
 
 async def test_network_off_says_not_checked_and_asks_nothing(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from typing import NamedTuple
+from urllib.parse import urlsplit
 
 from packaging.version import InvalidVersion, Version
 
@@ -291,6 +292,19 @@ def versions_text(health: PackageHealth, index: str) -> str:
     return f"- Newest the requirement allows: {allowed}; newest: {latest} (on {index})"
 
 
+def advisory_link(advisories: Sequence[Advisory]) -> str | None:
+    """The first advisory's page that is an http(s) URL: an index's or OSV's `link` is a stranger's
+    string, and the editor would open whatever scheme it names."""
+    for advisory in advisories:
+        try:
+            parts = urlsplit(advisory.link or "")
+        except ValueError:
+            continue
+        if parts.scheme.lower() in ("http", "https") and parts.netloc:
+            return advisory.link
+    return None
+
+
 def _advisory_text(advisory: Advisory) -> str:
     aliases = f" ({', '.join(advisory.aliases)})" if advisory.aliases else ""
     summary = f" {advisory.summary}" if advisory.summary else ""
@@ -304,7 +318,8 @@ def _findings(project: LockedProject, entry: LockEntry, health: PackageHealth) -
     found: list[Finding] = []
     for code, message in describe(health):
         severity = REGISTRY[code].severity
-        lock_finding = Finding(project.lockfile, entry.range, severity, code, message)
+        link = advisory_link(health.advisories) if code == codes.LOCK_VULNERABLE else None
+        lock_finding = Finding(project.lockfile, entry.range, severity, code, message, link=link)
         if required is None or chain is None:
             found.append(lock_finding)
             continue
@@ -332,6 +347,7 @@ def _findings(project: LockedProject, entry: LockEntry, health: PackageHealth) -
                         f"{health.name} {health.version} in {project.lockfile.name}",
                     ),
                 ),
+                link,
             )
         )
     return found

@@ -50,6 +50,7 @@ def to_diagnostic(finding: Finding, codec: PositionCodec, lines_of: LinesOf) -> 
         message=finding.message,
         severity=types.DiagnosticSeverity(int(finding.severity)),
         code=finding.code,
+        code_description=types.CodeDescription(href=finding.link) if finding.link else None,
         source=SOURCE,
         related_information=related or None,
     )
