@@ -1,8 +1,9 @@
 """Index answers cached on disk with their HTTP validators, so a reopened workspace shows health
 without a request and a re-check after a lock change asks only for what changed.
 
-One entry per URL under `$XDG_CACHE_HOME/lockstep/health` (`~/.cache` without it): the body, and a small
-JSON header with the ETag / Last-Modified and until when `Cache-Control: max-age` keeps it fresh. A
+One file per URL under `$XDG_CACHE_HOME/lockstep/health` (`~/.cache` without it): a one-line JSON
+header with the ETag / Last-Modified and until when `Cache-Control: max-age` keeps it fresh, then the
+body (one file, not two: a 400-package lock's 800 answers are 800 writes and reads, not 1600). A
 fresh entry is answered from disk; a stale one is asked again with `If-None-Match` /
 `If-Modified-Since`, and a `304 Not Modified` keeps its body. Without a network (`client` None) only
 fresh entries answer. Entries are written whole (a temporary file renamed) and read bounded.
@@ -24,7 +25,8 @@ from typing import NamedTuple
 from pyhelper import boundedread
 from pyhelper.health.client import FetchError, IndexClient, Request, Response
 
-_HEADER = boundedread.Kind("health cache header", 64 * 2**10)
+_MAX_HEADER = 64 * 2**10
+"""The header line: a URL and two validators."""
 _MAX_AGE = re.compile(r"(?:^|,)\s*max-age\s*=\s*(\d+)", re.IGNORECASE)
 
 
@@ -57,15 +59,15 @@ class HttpCache:
     def now(self) -> float:
         return self._now if self._now is not None else time.time()
 
-    def _paths(self, url: str) -> tuple[Path, Path]:
+    def _path(self, url: str) -> Path:
         key = hashlib.sha256(url.encode()).hexdigest()
-        return self.folder / key[:2] / f"{key}.json", self.folder / key[:2] / f"{key}.body"
+        return self.folder / key[:2] / f"{key}.entry"
 
     def _read(self, url: str, max_bytes: int) -> _Entry | None:
-        header_path, body_path = self._paths(url)
+        kind = boundedread.Kind("cached index answer", _MAX_HEADER + 1 + max_bytes)
         try:
-            header = json.loads(boundedread.read_bytes(header_path, _HEADER))
-            body = boundedread.read_bytes(body_path, boundedread.Kind("cached index answer", max_bytes))
+            line, _, body = boundedread.read_bytes(self._path(url), kind).partition(b"\n")
+            header = json.loads(line)
         except (OSError, ValueError):
             return None  # missing, refused or damaged: asked again
         if not isinstance(header, dict) or header.get("url") != url or header.get("size") != len(body):
@@ -80,12 +82,11 @@ class HttpCache:
 
     def forget(self, url: str) -> None:
         """Drop an answer its reader found unusable (malformed), so that the next check asks again."""
-        for path in self._paths(url):
-            with contextlib.suppress(OSError):
-                path.unlink()
+        with contextlib.suppress(OSError):
+            self._path(url).unlink()
 
     def _write(self, url: str, entry: _Entry) -> None:
-        header_path, body_path = self._paths(url)
+        path = self._path(url)
         header = {
             "url": url,
             "size": len(entry.body),
@@ -96,9 +97,8 @@ class HttpCache:
         }
         # A cache that cannot be written only costs a request next time.
         with contextlib.suppress(OSError):
-            header_path.parent.mkdir(parents=True, exist_ok=True)
-            _write_whole(body_path, entry.body)
-            _write_whole(header_path, json.dumps(header).encode())
+            path.parent.mkdir(parents=True, exist_ok=True)
+            _write_whole(path, json.dumps(header).encode() + b"\n" + entry.body)
 
     def _stored(self, response: Response) -> _Entry | None:
         control = response.headers.get("cache-control", "").lower()
