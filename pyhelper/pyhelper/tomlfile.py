@@ -1,9 +1,10 @@
 """Reading TOML files so that a syntax error becomes a finding at its line, never an exception.
 
-Values are parsed by tomllib; where a value sits in the source is answered by `TomlDocument.span` /
-`TomlDocument.range_of`, which take a key path such as `("project", "dependencies", 2)` (strings for
-keys, integers for array items and array-of-tables entries). The position index is built on first use
-only, so documents whose positions are never asked for cost nothing extra.
+Values are parsed by tomllib (plain text by `tomlsubset`, which gives the same dict faster); where a
+value sits in the source is answered by `TomlDocument.span` / `TomlDocument.range_of`, which take a key
+path such as `("project", "dependencies", 2)` (strings for keys, integers for array items and
+array-of-tables entries). The position index is built on first use only, so documents whose positions
+are never asked for cost nothing extra.
 """
 
 import contextlib
@@ -14,7 +15,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from pyhelper import codes
+from pyhelper import codes, tomlsubset
 from pyhelper.findings import Finding, Position, Range, Severity
 from pyhelper.records import NamedTuple
 
@@ -56,6 +57,9 @@ def loads(text: str) -> dict[str, Any]:
         raise TomlTooComplex(
             f"a dotted key has more than {MAX_KEY_PARTS} parts (at line {line + 1}, column {column + 1})"
         )
+    plain = tomlsubset.read(text)
+    if plain is not None:
+        return plain
     try:
         data: dict[str, Any] = tomllib.loads(text)
     except RecursionError:
