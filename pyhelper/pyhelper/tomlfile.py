@@ -19,12 +19,6 @@ from pyhelper import codes, tomlsubset
 from pyhelper.findings import Finding, Position, Range, Severity
 from pyhelper.records import NamedTuple
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:
-    import tomli as tomllib
-
-TOMLDecodeError = tomllib.TOMLDecodeError
 # tomllib's time and memory grow with the square of a dotted key's length (10,000 parts: 3 s and 400 MB;
 # 100,000: out of memory), so longer keys are refused. Real files use a handful of parts.
 MAX_KEY_PARTS = 64
@@ -36,12 +30,13 @@ MAX_KEY_PARTS = 64
 MAX_VALUES = 200_000
 
 
-class TomlTooComplex(tomllib.TOMLDecodeError):  # type: ignore[misc]  # Any: tomli fallback
-    """A document tomllib cannot read in bounded time, memory or stack (too deep a nesting or key)."""
+class TOMLDecodeError(ValueError):
+    """Not valid TOML: tomllib's error with its message, raised as ours so that tomllib (a sixth of a
+    cold check's instructions to import) is imported only for a document `tomlsubset` does not read."""
 
-    def __init__(self, message: str) -> None:
-        # TOMLDecodeError's own signature differs between Python versions; the message is all we keep.
-        ValueError.__init__(self, message)
+
+class TomlTooComplex(TOMLDecodeError):
+    """A document tomllib cannot read in bounded time, memory or stack (too deep a nesting or key)."""
 
 
 def loads(text: str) -> dict[str, Any]:
@@ -60,8 +55,14 @@ def loads(text: str) -> dict[str, Any]:
     plain = tomlsubset.read(text)
     if plain is not None:
         return plain
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:
+        import tomli as tomllib
     try:
         data: dict[str, Any] = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise TOMLDecodeError(str(error)) from None
     except RecursionError:
         raise TomlTooComplex("arrays or inline tables are nested too deeply to read") from None
     return data

@@ -8,14 +8,14 @@ packages. `read` accepts only text it can read exactly as tomllib would, giving 
   and entered only through tables (and arrays of tables) other headers made;
 - `key = value` lines, the key bare or quoted, dotted only through tables dotted keys made in the same
   table, new in its table;
-- values that are single-line strings (basic ones with the escapes `\\b \\t \\n \\f \\r \\" \\\\` only, or
-  literal), decimal integers, booleans, arrays (over several lines, with comments and a trailing
-  comma) and inline tables of those (one key each, on one line);
+- values that are strings (multi-line ones without escapes; single-line basic ones with the escapes
+  `\\b \\t \\n \\f \\r \\" \\\\` only; literal ones), decimal integers, booleans, arrays (over several
+  lines, with comments and a trailing comma) and inline tables of those (one key each, on one line);
 - comments, blank lines, spaces and tabs; `\\n` line ends only.
 
-Anything else (floats, dates, other escapes, multi-line strings, a key or table defined twice,
-an invalid document) gives None: tomllib then reads the text, its errors included, so what a document
-means and how an invalid one is reported never depend on this reader.
+Anything else (floats, dates, other escapes, a key or table defined twice, an invalid document) gives
+None: tomllib then reads the text, its errors included, so what a document means and how an invalid
+one is reported never depend on this reader.
 """
 
 import re
@@ -32,6 +32,9 @@ _VALUE = re.compile(
 )
 _ESCAPE = re.compile(r"\\(.)")
 _ESCAPED = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r", '"': '"', "\\": "\\"}
+# What a multi-line string's body read here may not hold: a control character but the tab and the line
+# break, an escape.
+_MULTILINE_UNREAD = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\\]")
 _SPACE = re.compile(r"[ \t]*")
 # Inside an array: spaces, line ends and comments.
 _ARRAY_SPACE = re.compile(rf"(?:[ \t\n]|{_COMMENT})*")
@@ -144,6 +147,8 @@ class _Reader:
 
     def _value(self) -> Any:
         self.at = _SPACE.match(self.text, self.at).end()  # type: ignore[union-attr]  # always matches
+        if self.text.startswith(('"""', "'''"), self.at):
+            return self._multiline()
         match = _VALUE.match(self.text, self.at)
         if match is None:
             raise _Unread
@@ -158,6 +163,23 @@ class _Reader:
         if integer is not None:
             return int(integer)
         return self._array() if bracket == "[" else self._inline_table()
+
+    def _multiline(self) -> str:
+        # Without escapes: the body as written, but a line break right after the opening quotes, and
+        # the closing quotes may follow one or two quotes of the body's own.
+        text = self.text
+        quotes = text[self.at : self.at + 3]
+        start = self.at + 3
+        end = text.find(quotes, start)
+        if end < 0:
+            raise _Unread
+        end += 1 if text.startswith(quotes[0], end + 3) else 0
+        end += 1 if text.startswith(quotes[0], end + 3) else 0
+        body = text[start:end]
+        if _MULTILINE_UNREAD.search(body):
+            raise _Unread
+        self.at = end + 3
+        return body[1:] if body.startswith("\n") else body
 
     def _array(self) -> list[Any]:
         text = self.text

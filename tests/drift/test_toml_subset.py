@@ -69,6 +69,7 @@ def test_edited_real_files_are_read_as_tomllib_does_or_left_to_it() -> None:
         '[[tool.uv.index]]\nname = "a"\n[tool.uv.index.extra]\nx = 1\n[[tool.uv.index]]\nname = "b"\n',
         '[a]\n[a.b]\nc = "tab\\there \\"q\\" \\\\"\n',
         "x = -0\ny = +1_000\nz = ''\n  # indented comment\n\n",
+        'a = """\nline "q" ""\n"""\nb = \'\'\'x\'\'\'\nc = """x""""\n',
     ],
 )
 def test_the_subset_is_read(text: str) -> None:
@@ -81,8 +82,8 @@ def test_the_subset_is_read(text: str) -> None:
         # Valid, left to tomllib.
         "a = 1.5\n",
         "a = 1979-05-27\n",
-        'a = """x"""\n',
         'a = "\\u00e9"\n',
+        'a = """x\\ny"""\n',
         "[a.b]\n[a]\n",
         "[a]\nb.c = 1\n[a.b.d]\n",
         "a = 1\r\n",
@@ -104,6 +105,8 @@ def test_the_subset_is_read(text: str) -> None:
         "a = true false\n",
         "[a] b = 1\n",
         "a = {\nb = 1 }\n",
+        'a = """x""""""\n',
+        'a = """x\x01"""\n',
     ],
 )
 def test_anything_else_is_left_to_tomllib(text: str) -> None:

@@ -19,7 +19,6 @@ import bisect
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
-from datetime import datetime, timedelta, timezone
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -1403,6 +1402,9 @@ def _cutoff(value: object) -> tuple[str, object]:
         value = value.get("span", value.get("timestamp"))
     if not isinstance(value, str):
         return _REFUSED
+    # Imported here: only a project that sets exclude-newer needs it, and a cold check pays for it.
+    from datetime import datetime, timedelta, timezone
+
     try:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:
