@@ -54,7 +54,8 @@ def read(text: str) -> dict[str, Any] | None:
         return None
     try:
         return _Reader(text).document()
-    except (_Unread, RecursionError):  # nesting too deep: tomllib says so
+    # Nesting too deep, or an integer over int()'s digit limit: tomllib says so, as it would have.
+    except (_Unread, RecursionError, ValueError):
         return None
 
 

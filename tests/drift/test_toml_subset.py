@@ -107,6 +107,9 @@ def test_the_subset_is_read(text: str) -> None:
         "a = {\nb = 1 }\n",
         'a = """x""""""\n',
         'a = """x\x01"""\n',
+        # Over int()'s digit limit: tomllib's ValueError, as before this reader.
+        "a = " + "9" * 5000 + "\n",
+        "a = [" * 2000 + "]" * 2000 + "\n",
     ],
 )
 def test_anything_else_is_left_to_tomllib(text: str) -> None:
