@@ -2,10 +2,11 @@ import * as vscode from "vscode";
 import { DEFAULTS, HELPER_SETTINGS, SETTINGS_SECTION, SettingKeys, type SettingValues } from "./configuration";
 import type { HelperSettings, VenvPathOrigin } from "./protocol";
 import { originOf } from "./settingOrigin";
+import { settingValue } from "./settingValue";
 
 export type AutoCreate = SettingValues["autoCreate"];
 
-/** Every setting's value (text settings trimmed), and where `venvPath` came from. */
+/** Every setting's value (of its declared type, text trimmed), and where `venvPath` came from. */
 export interface LockstepSettings extends SettingValues {
   /** Who set `venvPath`: only the user's own settings may point outside the project. */
   venvPathOrigin: VenvPathOrigin;
@@ -16,9 +17,7 @@ export function readSettings(scope?: vscode.Uri): LockstepSettings {
   const config = vscode.workspace.getConfiguration(SETTINGS_SECTION, scope);
   const values = Object.fromEntries(
     (Object.keys(SettingKeys) as (keyof SettingValues)[]).map((name) => {
-      const value = config.get(SettingKeys[name], DEFAULTS[name]);
-      // An empty (or blank) text means "not set": the default, e.g. `.venv` or "look on PATH".
-      return [name, typeof value === "string" ? value.trim() || DEFAULTS[name] : value];
+      return [name, settingValue(config.get<unknown>(SettingKeys[name]), DEFAULTS[name])];
     }),
   ) as unknown as SettingValues;
   return { ...values, venvPathOrigin: originOf(config.inspect<string>(SettingKeys.venvPath)) };

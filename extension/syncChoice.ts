@@ -4,8 +4,8 @@
 // the helper reads them the same way (pyhelper.lockfiles.choice). Pure, for unit tests.
 import type { DependencyGroupInfo, ProjectInfo, SyncChoiceInfo } from "./protocol";
 
-export const ALL = ":all:";
-export const DEFAULT = ":default:";
+const ALL = ":all:";
+const DEFAULT = ":default:";
 
 export interface SyncChoice {
   groups: readonly string[];

@@ -15,15 +15,22 @@ import type { ProjectsTree } from "./projectsView/tree";
 import { Requests } from "./protocol";
 import type { InterpreterSelections } from "./selections";
 import { affects, readSettings } from "./settings";
+import { settingValue } from "./settingValue";
 import {
   type ChoiceItem,
   choiceFromPicked,
   choiceItems,
   choicesToSend,
+  DEFAULT_CHOICE,
   describeChoice,
   sameChoice,
   type SyncChoice,
 } from "./syncChoice";
+
+/** Where workspace state keeps the choice stored for the project at `root`. */
+function storeKey(root: string): string {
+  return `syncChoice:${root}`;
+}
 
 export class SyncChoices implements vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<void>();
@@ -56,8 +63,14 @@ export class SyncChoices implements vscode.Disposable {
     return this.stored(root) ?? this.fromSettings(root);
   }
 
-  stored(root: string): SyncChoice | undefined {
-    return this.state.get<SyncChoice>(`syncChoice:${root}`);
+  private stored(root: string): SyncChoice | undefined {
+    const value = this.state.get<unknown>(storeKey(root));
+    if (typeof value !== "object" || value === null) return undefined;
+    const { groups, extras } = value as Record<string, unknown>;
+    // Workspace state outlives versions of this extension: a stored value of another shape is none.
+    return Array.isArray(groups) && Array.isArray(extras)
+      ? { groups: settingValue(groups, DEFAULT_CHOICE.groups), extras: settingValue(extras, DEFAULT_CHOICE.extras) }
+      : undefined;
   }
 
   fromSettings(root: string): SyncChoice {
@@ -68,7 +81,7 @@ export class SyncChoices implements vscode.Disposable {
   /** Stores the project's choice (one equal to its settings' is not stored: the settings go on applying). */
   async set(root: string, choice: SyncChoice): Promise<void> {
     const kept = sameChoice(choice, this.fromSettings(root)) ? undefined : choice;
-    await this.state.update(`syncChoice:${root}`, kept);
+    await this.state.update(storeKey(root), kept);
     this.emitter.fire();
     await this.tell();
   }

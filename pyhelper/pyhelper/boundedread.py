@@ -17,11 +17,10 @@ import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 from pyhelper import codes
 from pyhelper.findings import Finding, Range, Severity
-from pyhelper.records import NamedTuple
 
 StrPath = str | os.PathLike[str]
 

@@ -14,10 +14,9 @@ Adding a diagnostic code is one `_register` entry below (plus the check that rep
 """
 
 import enum
-from typing import NewType
+from typing import NamedTuple, NewType
 
 from pyhelper.findings import Severity
-from pyhelper.records import NamedTuple
 
 Code = NewType("Code", str)
 """A registered diagnostic code, e.g. `lock-stale` (a plain string on the wire and in the CLI)."""

@@ -6,9 +6,7 @@ client's position encoding. Findings are plain data so the CLI and the server ca
 
 import enum
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-from pyhelper.records import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from pyhelper.codes import Code

@@ -14,10 +14,9 @@ of `pyhelper check` and of the server matters).
 import re
 from collections.abc import Callable
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from pyhelper.findings import Range
-from pyhelper.records import NamedTuple
 from pyhelper.tomlfile import KeyPath, TomlDocument
 
 __all__ = [

@@ -13,11 +13,10 @@ import sys
 from collections.abc import Iterator
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from pyhelper import codes, tomlsubset
 from pyhelper.findings import Finding, Position, Range, Severity
-from pyhelper.records import NamedTuple
 
 # tomllib's time and memory grow with the square of a dotted key's length (10,000 parts: 3 s and 400 MB;
 # 100,000: out of memory), so longer keys are refused. Real files use a handful of parts.

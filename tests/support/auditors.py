@@ -23,8 +23,9 @@ from typing import Any, NamedTuple
 
 from packaging.utils import canonicalize_name
 
-ROOT = Path(__file__).resolve().parents[2]
-PIP_AUDIT = ROOT / ".dev" / "tools" / "pip-audit" / "bin" / "pip-audit"
+from support.tools import TOOLS
+
+PIP_AUDIT = TOOLS / "pip-audit" / "bin" / "pip-audit"
 
 
 Advisories = dict[tuple[str, str], dict[frozenset[str], frozenset[str]]]

@@ -21,9 +21,16 @@ test("every setting in the code is declared in the manifest, and no other", () =
   assert.deepEqual(declared, Object.values(SettingKeys).map((key) => `${SETTINGS_SECTION}.${key}`).sort());
 });
 
-test("settings that name an executable or a download source cannot be set by a workspace", () => {
+test("settings that name an executable, a download source or where the lock is sent cannot be set by a workspace", () => {
   const properties = manifest.contributes.configuration.properties;
-  for (const key of ["helper.python", "uv.path", "python.installMirror", "python.downloadsJson", "python.installDir"]) {
+  for (const key of [
+    "helper.python",
+    "uv.path",
+    "python.installMirror",
+    "python.downloadsJson",
+    "python.installDir",
+    "health.osvUrl",
+  ]) {
     assert.equal(properties[`${SETTINGS_SECTION}.${key}`]?.scope, "machine", key);
   }
 });

@@ -15,8 +15,7 @@ choice stored for the project), in which two names are special, as pip spells it
 
 import re
 from collections.abc import Sequence
-
-from pyhelper.records import NamedTuple
+from typing import NamedTuple
 
 ALL = ":all:"
 DEFAULT = ":default:"

@@ -9,12 +9,12 @@ the one recorded, and `lock-extraneous` for a recorded one that is gone.
 from collections import Counter, deque
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 from pyhelper import codes, markers
 from pyhelper.codes import Code
 from pyhelper.findings import Finding, Range, Related, Severity
 from pyhelper.markers import Expr
-from pyhelper.records import NamedTuple
 from pyhelper.requirements import Declared, marker_signature, quick_key, version_satisfies
 
 # A requirement's marker as compared: its text (None for none), or an expression uv built (a source's

@@ -9,11 +9,10 @@ lock installs into one environment, and which commands lock and install it.
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, NamedTuple, TypeVar
 
 from pyhelper.findings import Finding, Range
 from pyhelper.lockfiles.choice import SyncChoice
-from pyhelper.records import NamedTuple
 from pyhelper.requirements import canonicalize_name, get_in, requirement_list, table
 from pyhelper.tomlfile import KeyPath, TomlDocument
 

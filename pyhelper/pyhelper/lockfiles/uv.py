@@ -21,13 +21,12 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from pyhelper import boundedread, codes, markers
 from pyhelper.findings import Finding, Range, Related, Severity
 from pyhelper.lockfiles.compare import Have, LockView, Parts, Want, compare_requirements
 from pyhelper.lockfiles.format import Checking, Loader, LockEntry, LockFormat, Selecting, Workspaces, in_lists
-from pyhelper.records import NamedTuple
 from pyhelper.requirements import (
     Declared,
     canonicalize_name,

@@ -17,11 +17,10 @@ What PEP 723 defines, and uv 0.13 does on top (its `uv-scripts` crate):
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from pyhelper import boundedread, codes
 from pyhelper.findings import Finding, Position, Range, Severity
-from pyhelper.records import NamedTuple
 from pyhelper.tomlfile import TomlDocument, parse_toml
 
 # The reference regex of the PEP 723 specification (packaging.python.org, "Inline script metadata").

@@ -14,13 +14,12 @@ the script), and so is a lock uv would not read.
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from pyhelper import codes
 from pyhelper.drift.lock import is_drift
 from pyhelper.findings import Finding
 from pyhelper.lockfiles import LockCache, UnreadableFile, uv
-from pyhelper.records import NamedTuple
 from pyhelper.scripts.block import ScriptBlock, lock_path, parse_script, read_script
 
 if TYPE_CHECKING:
