@@ -161,6 +161,39 @@ def test_the_cache_reads_again_only_after_an_install(tmp_path: Path) -> None:
     assert cache.get(venv) is not second
 
 
+def test_a_venv_uv_changed_is_read_again_keeping_the_folders_it_did_not_write(tmp_path: Path) -> None:
+    venv, site = venv_at(tmp_path)
+    dist_info(site, "a-1.dist-info", "Name: a\nVersion: 1\n")
+    dist_info(site, "b-1.dist-info", "Name: b\nVersion: 1\n", INSTALLER="pip\n")
+    dist_info(site, "gone-1.dist-info", "Name: gone\nVersion: 1\n")
+    (site / "broken-1.dist-info").mkdir()
+    cache = VenvCache()
+    first = cache.get(venv)
+    before = site.stat()
+    # What uv does: a new folder for a new package, a new folder in place of an old one (a reinstall
+    # at the same version; made before the old one goes, so it cannot reuse the inode), one removed.
+    dist_info(site, "c-2.dist-info", "Name: c\nVersion: 2\n")
+    dist_info(site, "b-1.dist-info.new", "Name: b\nVersion: 1\n", INSTALLER="uv\n")
+    for name in ("b-1.dist-info", "gone-1.dist-info"):
+        for file in (site / name).iterdir():
+            file.unlink()
+        (site / name).rmdir()
+    (site / "b-1.dist-info.new").rename(site / "b-1.dist-info")
+    # As a clock tick too coarse to tell the two apart would leave it: only `changed` says so.
+    os.utime(site, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert cache.get(venv) is first
+    cache.changed(venv)
+    second = cache.get(venv)
+    assert set(second.packages) == {"a", "b", "c"}
+    assert second.packages["a"] is first.packages["a"]
+    assert second.packages["b"].installer == "uv"
+    assert second.packages["c"].version == "2"
+    assert cache.get(venv) is second
+    # `changed` of a venv never read is nothing to do.
+    cache.changed(tmp_path / "other")
+    assert cache.get(tmp_path / "other").packages == {}
+
+
 @pytest.mark.parametrize(
     ("left", "right", "same"),
     [

@@ -21,7 +21,8 @@ Python the project refuses cannot be synced into shape, only recreated: that sta
     report = check_environment(project_root, venv, pyproject=doc, lock=(fmt, path), cache=..., venvs=...)
 
 `VenvCache` keeps one read of each venv until its site-packages folder or pyvenv.cfg changes (an
-install or uninstall adds or removes a `*.dist-info` folder, which changes the folder's mtime).
+install or uninstall adds or removes a `*.dist-info` folder, which changes the folder's mtime); then
+it reads only the distribution folders that are new or changed.
 """
 
 from __future__ import annotations
@@ -149,39 +150,65 @@ def _read_optional(path: Path) -> str | None:
 
 def read_venv(venv: Path) -> VenvSnapshot:
     """What is installed in `venv`; an unreadable distribution is skipped (uv would reinstall it)."""
+    return _read_venv(venv, {})[0]
+
+
+_Stamp = tuple[int, int, int]
+"""A distribution folder's (or egg-info file's) inode, mtime and ctime."""
+_Entries = dict[str, tuple[_Stamp, "Installed | None"]]
+"""Each `*.dist-info`/`*.egg-info` entry of site-packages as last read (None: unreadable, skipped)."""
+
+
+def _read_venv(
+    venv: Path, earlier: Mapping[str, tuple[_Stamp, Installed | None]]
+) -> tuple[VenvSnapshot, _Entries]:
+    """`read_venv`, taking from `earlier` each entry whose stamp is unchanged: installers write a new
+    folder for every install (uv and pip never rewrite one in place), so after `uv add` only the new
+    distributions are read, not the hundreds that were there already."""
     config = read_pyvenv_cfg(venv) or {}
     site = site_packages(venv)
     packages: dict[str, Installed] = {}
+    entries: _Entries = {}
     try:
-        entries = sorted(os.listdir(site)) if site else []
+        names = sorted(os.listdir(site)) if site else []
     except OSError:
-        entries = []
-    for entry in entries:
-        assert site is not None
-        if entry.endswith(".dist-info"):
-            fields = _metadata_fields(site / entry / "METADATA")
-        elif entry.endswith(".egg-info"):
-            info = site / entry
-            fields = _metadata_fields(info / "PKG-INFO" if info.is_dir() else info)
-        else:
+        names = []
+    for entry in names:
+        if site is None or not entry.endswith((".dist-info", ".egg-info")):
             continue
-        if fields is None:
-            continue
-        raw_url = _read_optional(site / entry / "direct_url.json")
         try:
-            direct = json.loads(raw_url) if raw_url else None
-        except ValueError:
-            direct = None
-        installer = _read_optional(site / entry / "INSTALLER")
-        name = canonicalize_name(fields[0])
-        packages[name] = Installed(
-            name,
-            fields[1],
-            site / entry,
-            installer.strip() if installer else None,
-            direct if isinstance(direct, dict) else None,
-        )
-    return VenvSnapshot(venv, site, _python_version(config, site), packages)
+            stat = os.stat(os.path.join(site, entry))
+        except OSError:
+            continue
+        stamp = (stat.st_ino, stat.st_mtime_ns, stat.st_ctime_ns)
+        known = earlier.get(entry)
+        installed = known[1] if known is not None and known[0] == stamp else _read_distribution(site / entry)
+        entries[entry] = (stamp, installed)
+        if installed is not None:
+            packages[installed.name] = installed
+    return VenvSnapshot(venv, site, _python_version(config, site), packages), entries
+
+
+def _read_distribution(entry: Path) -> Installed | None:
+    if entry.name.endswith(".dist-info"):
+        fields = _metadata_fields(entry / "METADATA")
+    else:
+        fields = _metadata_fields(entry / "PKG-INFO" if entry.is_dir() else entry)
+    if fields is None:
+        return None
+    raw_url = _read_optional(entry / "direct_url.json")
+    try:
+        direct = json.loads(raw_url) if raw_url else None
+    except ValueError:
+        direct = None
+    installer = _read_optional(entry / "INSTALLER")
+    return Installed(
+        canonicalize_name(fields[0]),
+        fields[1],
+        entry,
+        installer.strip() if installer else None,
+        direct if isinstance(direct, dict) else None,
+    )
 
 
 def _stamp(path: Path | None) -> int | None:
@@ -192,10 +219,11 @@ def _stamp(path: Path | None) -> int | None:
 
 
 class VenvCache:
-    """Venv reads keyed by the mtimes of site-packages and pyvenv.cfg: unchanged venvs are not re-read."""
+    """Venv reads keyed by the mtimes of site-packages and pyvenv.cfg: unchanged venvs are not re-read.
+    A venv read again is read entry by entry (`_read_venv`): unchanged distribution folders are kept."""
 
     def __init__(self) -> None:
-        self._entries: dict[Path, tuple[tuple[int | None, ...], VenvSnapshot]] = {}
+        self._entries: dict[Path, tuple[tuple[int | None, ...] | None, VenvSnapshot, _Entries]] = {}
 
     def get(self, venv: Path) -> VenvSnapshot:
         site = site_packages(venv)
@@ -203,9 +231,16 @@ class VenvCache:
         entry = self._entries.get(venv)
         if entry is not None and entry[0] == key:
             return entry[1]
-        snapshot = read_venv(venv)
-        self._entries[venv] = (key, snapshot)
+        snapshot, entries = _read_venv(venv, entry[2] if entry is not None else {})
+        self._entries[venv] = (key, snapshot, entries)
         return snapshot
+
+    def changed(self, venv: Path) -> None:
+        """`venv` was just changed (by uv): read it again at the next `get` even if site-packages' mtime
+        looks the same (file times are only as fine as the kernel's clock tick), entry by entry."""
+        entry = self._entries.get(venv)
+        if entry is not None:
+            self._entries[venv] = (None, entry[1], entry[2])
 
     def forget(self, venv: Path) -> None:
         self._entries.pop(venv, None)

@@ -110,9 +110,15 @@ class UvLock:
         for package in packages:
             self.by_name.setdefault(package.name, []).append(package)
 
+    @cached_property
+    def _newlines(self) -> list[int]:
+        """Where each line break is: a place's line is found by bisection, not by counting the breaks
+        before it (which made placing every selected package quadratic in the lock's size)."""
+        return [match.start() for match in re.finditer("\n", self.text)]
+
     def range_at(self, offset: int, length: int = 0) -> Range:
-        line = self.text.count("\n", 0, offset)
-        column = offset - (self.text.rfind("\n", 0, offset) + 1)
+        line = bisect.bisect_left(self._newlines, offset)
+        column = offset - (self._newlines[line - 1] + 1 if line else 0)
         return Range.at(line, column, length)
 
     def line_at(self, offset: int) -> Range:
@@ -1518,10 +1524,17 @@ def select_script(selecting: Selecting, lock: UvLock) -> dict[str, "Locked"]:
 
 
 def _graph(selecting: Selecting, lock: UvLock) -> "UvGraph":
-    from pyhelper.lockfiles.selection import uv_graph
+    from pyhelper.lockfiles.selection import UvGraph, uv_graph
 
     cache = selecting.cache
-    return cache.get(selecting.lockfile, "uv-graph", _graph_of) if cache is not None else uv_graph(lock)
+    if cache is None:
+        return uv_graph(lock)
+
+    def graph_of(path: Path, text: str) -> UvGraph:
+        # The lock at hand is the file just read (always, but for a write in between): not parsed again.
+        return uv_graph(lock) if text == lock.text else _graph_of(path, text)
+
+    return cache.get(selecting.lockfile, "uv-graph", graph_of)
 
 
 def _located(path: Path, lock: UvLock, nodes: Iterable["UvNode"]) -> dict[str, "Locked"]:

@@ -147,7 +147,7 @@ def _synced(session: Session, project: Project) -> bool:
     """Whether the venv is now exactly what the lock selects (checked afresh: uv just changed it)."""
     drift = session.drift()
     if project.venv is not None:
-        drift.venvs.forget(project.venv.path)
+        drift.venvs.changed(project.venv.path)
     return drift.check(project, None, session.environment_options(project).choice).summary.state == "in-sync"
 
 
