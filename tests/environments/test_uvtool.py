@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 import uv as uv_package
 
-from pyhelper.uvtool import ToolResult, child_environment, find_uv, run_tool
+from pyhelper import uvtool
+from pyhelper.uvtool import ToolNotRunnable, ToolResult, child_environment, find_uv, run_tool
 
 
 def test_a_user_path_that_cannot_run_falls_back_to_the_bundled_uv(
@@ -153,17 +154,26 @@ def test_a_tool_that_ignores_sigterm_is_killed_with_its_children(tmp_path: Path)
                 os.kill(pid, 9)
 
 
-# A helper that runs a tool through run_tool, prints the tool's pid, and is then killed.
+# A helper that runs a tool through run_tool, prints the tool's pid, and is then killed; without
+# setpriv (argv[1] == "preexec") through the preexec_fn that other systems get.
 _HELPER = """
 import os, signal, sys
-from pyhelper.uvtool import run_tool
+from pyhelper import uvtool
+if sys.argv[1] == "preexec":
+    uvtool._death_signal_wrapper = lambda: None
 tool = [sys.executable, "-c", "import os, signal; print(os.getpid(), flush=True); signal.pause()"]
-run_tool(tool, env=dict(os.environ), on_line=lambda line: print(line, flush=True))
+uvtool.run_tool(tool, env=dict(os.environ), on_line=lambda line: print(line, flush=True))
 """
 
 
-def test_a_tool_dies_with_the_helper_that_started_it() -> None:
-    helper = subprocess.Popen([sys.executable, "-c", _HELPER], stdout=subprocess.PIPE, text=True)
+def test_tools_ask_for_the_death_signal_through_setpriv_here() -> None:
+    # Debian's util-linux: the fast path (Popen's vfork), which the test below and every tool run take.
+    assert uvtool._death_signal_wrapper() == ("/usr/bin/setpriv", "--pdeathsig", "KILL", "--")
+
+
+@pytest.mark.parametrize("way", ["setpriv", "preexec"])
+def test_a_tool_dies_with_the_helper_that_started_it(way: str) -> None:
+    helper = subprocess.Popen([sys.executable, "-c", _HELPER, way], stdout=subprocess.PIPE, text=True)
     assert helper.stdout is not None
     tool = int(helper.stdout.readline())
     assert _running(tool), "the tool is running while its helper is"
@@ -222,3 +232,35 @@ def test_cancel_returns_even_when_something_outside_the_tree_holds_the_output(tm
         for pid in pids:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, 9)
+
+
+@pytest.mark.parametrize("kind", ["missing", "not executable", "neither binary nor script", "a folder"])
+def test_a_program_that_cannot_start_is_refused_as_popen_refuses_it(
+    tmp_path: Path, kind: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    program = tmp_path / "tool"
+    if kind == "a folder":
+        program.mkdir()
+    elif kind != "missing":
+        program.write_text("touch ran\n")  # what /bin/sh would run, were it given the file
+        program.chmod(0o644 if kind == "not executable" else 0o755)
+    env = child_environment(os.environ)
+
+    def refusal() -> str:
+        with pytest.raises(ToolNotRunnable) as refused:
+            run_tool([str(program)], env=env, cwd=tmp_path)
+        return str(refused.value)
+
+    through_setpriv = refusal()
+    monkeypatch.setattr(uvtool, "_death_signal_wrapper", lambda: None)
+    assert through_setpriv == refusal()  # Popen's own words, without setpriv in between
+    assert not (tmp_path / "ran").exists()
+
+
+def test_a_program_found_on_path_runs_through_setpriv(tmp_path: Path) -> None:
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "bin" / "hello").write_text('#!/bin/sh\necho hello "$0"\n')
+    (tmp_path / "bin" / "hello").chmod(0o755)
+    env = child_environment(os.environ, PATH=f"{tmp_path / 'bin'}{os.pathsep}{os.defpath}")
+    result = run_tool(["hello"], env=env, cwd=tmp_path)
+    assert result.returncode == 0 and result.lines == (f"hello {tmp_path / 'bin' / 'hello'}",)
