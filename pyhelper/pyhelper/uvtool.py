@@ -26,7 +26,7 @@ import signal
 import subprocess
 import sys
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -94,10 +94,11 @@ def find_uv(user_path: str | None = None, environ: Mapping[str, str] | None = No
     return None
 
 
-def _candidates(user_path: str | None, environ: Mapping[str, str]) -> list[tuple[UvSource, Path]]:
-    candidates: list[tuple[UvSource, Path]] = []
+def _candidates(user_path: str | None, environ: Mapping[str, str]) -> Iterator[tuple[UvSource, Path]]:
+    """In order of preference, each worked out only when the ones before it did not run: the PATH
+    search is skipped whenever the bundled uv does (every operation asks)."""
     if user_path:
-        candidates.append(("setting", Path(user_path).expanduser()))
+        yield ("setting", Path(user_path).expanduser())
     try:
         import uv
     except ImportError:
@@ -108,10 +109,14 @@ def _candidates(user_path: str | None, environ: Mapping[str, str]) -> list[tuple
         # uv of the user's system Python would be taken for ours.
         beside = Path(uv.__file__).parent.parent / "bin" / ("uv.exe" if os.name == "nt" else "uv")
         if beside.is_file():
-            candidates.append(("bundled", beside))
+            yield ("bundled", beside)
         else:
-            with contextlib.suppress(FileNotFoundError):
-                candidates.append(("bundled", Path(uv.find_uv_bin())))
+            try:
+                found = Path(uv.find_uv_bin())
+            except FileNotFoundError:
+                pass
+            else:
+                yield ("bundled", found)
     from pyhelper.interpreters.locations import Host, shim_dirs
 
     host = Host.current(environ)
@@ -121,8 +126,7 @@ def _candidates(user_path: str | None, environ: Mapping[str, str]) -> list[tuple
     )
     on_path = shutil.which("uv", path=search)
     if on_path:
-        candidates.append(("path", Path(on_path)))
-    return candidates
+        yield ("path", Path(on_path))
 
 
 def _probe(path: Path, environ: Mapping[str, str]) -> Version | None:
