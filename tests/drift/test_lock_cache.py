@@ -127,6 +127,23 @@ def test_a_touched_lock_with_the_same_bytes_is_not_parsed_again(tmp_path: Path) 
     assert parse.paths == ["a.lock", "a.lock"]
 
 
+def test_a_changed_lock_is_revised_from_its_last_value(tmp_path: Path) -> None:
+    cache, parse = LockCache(), Counting()
+    revised: list[tuple[str, str]] = []
+
+    def revise(path: Path, text: str, earlier: str) -> str:
+        revised.append((earlier, text))
+        return text
+
+    lock = _settled(tmp_path / "a.lock", "k = 1\n")
+    assert cache.get(lock, "probe", parse, revise) == "k = 1\n"
+    assert cache.get(lock, "probe", parse, revise) == "k = 1\n"
+    _settled(lock, "k = 22\n")
+    assert cache.get(lock, "probe", parse, revise) == "k = 22\n"
+    assert parse.paths == ["a.lock"]  # only the first read has no earlier value to revise
+    assert revised == [("k = 1\n", "k = 22\n")]
+
+
 def test_a_lock_over_the_cap_is_refused_before_it_is_read(tmp_path: Path) -> None:
     lock = tmp_path / "uv.lock"
     with lock.open("wb") as f:

@@ -9,6 +9,7 @@ import pytest
 
 from pyhelper.drift.lock import check_project
 from pyhelper.lockfiles import uv
+from pyhelper.lockfiles.selection import uv_graph
 from pyhelper.tomlfile import TomlDocument, loads, parse_toml
 
 ROOT = Path(__file__).parents[2]
@@ -132,3 +133,25 @@ def test_a_local_entry_nested_too_deeply_is_a_finding(tmp_path: Path) -> None:
     )
     (found,) = [f for f in check_project(tmp_path) if f.code == "toml-syntax"]
     assert "nested too deeply" in found.message
+
+
+@pytest.mark.parametrize("path", LOCKS, ids=[str(p.relative_to(ROOT)) for p in LOCKS])
+def test_the_graph_of_a_rewritten_lock_built_from_the_last_one_is_the_graph_built_afresh(path: Path) -> None:
+    # As after `uv add`: an entry gone (those after it move), one changed, the rest as they were.
+    text = path.read_text(encoding="utf-8")
+    old = uv._scan(path, text)
+    assert old is not None
+    starts = [package.offset for package in old.packages]
+    if len(starts) < 3:
+        return
+    gone, changed = len(starts) // 2, 1
+    new_text = text[: starts[gone]] + text[starts[gone + 1] :]
+    at = new_text.index('\nversion = "', starts[changed]) + 1
+    new_text = new_text[:at] + 'version = "0.0.0.post9"' + new_text[new_text.index("\n", at) :]
+    new = uv._scan(path, new_text)
+    assert new is not None
+    earlier = uv_graph(old)
+    revised = uv_graph(new, earlier=earlier)
+    assert revised == uv_graph(new)
+    assert revised.nodes[0] is earlier.nodes[0]  # taken as it was, not parsed again
+    assert revised.nodes[changed].version == "0.0.0.post9"

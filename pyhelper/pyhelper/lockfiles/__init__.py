@@ -196,8 +196,16 @@ class LockCache:
         """The entries' weights summed, kept as they come and go (a sum per use would make checking a
         workspace of n projects quadratic); None until a second lock is cached, which first needs it."""
 
-    def get(self, path: Path, kind: str, parse: Callable[[Path, str], T]) -> T:
-        """The parsed lock at `path`; `kind` names the parser, so one cache serves every format."""
+    def get(
+        self,
+        path: Path,
+        kind: str,
+        parse: Callable[[Path, str], T],
+        revise: Callable[[Path, str, T], T] | None = None,
+    ) -> T:
+        """The parsed lock at `path`; `kind` names the parser, so one cache serves every format.
+        `revise`, when given, parses a changed file instead of `parse`, from the value of its last
+        version (which it must not change)."""
         key = (path, kind)
         entry = self._entries.get(key)
         try:
@@ -214,7 +222,9 @@ class LockCache:
         if entry and entry.same_content(text):
             entry.size, entry.mtime_ns, entry.text = stat.st_size, stat.st_mtime_ns, text
             return cast(T, self._keep(key, entry).value)
-        value = parse(path, text)
+        value = (
+            parse(path, text) if entry is None or revise is None else revise(path, text, cast(T, entry.value))
+        )
         if isinstance(value, Finding):  # not parsed, nothing worth keeping (but up to 16 MB of text)
             self._drop(key)
         else:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
@@ -497,6 +497,9 @@ class UvGraph:
     nodes: tuple[UvNode, ...]
     members: tuple[str, ...]
     """Workspace members recorded in `[manifest]` (empty for a single project)."""
+    entries: Mapping[str, UvNode] = field(default_factory=dict, compare=False, repr=False)
+    """Each node by the text of its `[[package]]` entry, for the graph of the lock's next version:
+    `uv add` rewrites a few entries of hundreds, whose nodes are all this takes from the new text."""
 
     def named(self, name: str) -> list[UvNode]:
         return [node for node in self.nodes if node.name == name]
@@ -513,25 +516,35 @@ class UvGraph:
         return candidates[0] if candidates else None
 
 
-def uv_graph(lock: UvLock, hashes: bool = False) -> UvGraph:
+def uv_graph(lock: UvLock, hashes: bool = False, earlier: UvGraph | None = None) -> UvGraph:
     """The graph of a parsed uv.lock; `hashes` keeps file hashes too (for installing), else file lists
-    are skipped unparsed (for comparing with a venv: a tenth of the work)."""
+    are skipped unparsed (for comparing with a venv: a tenth of the work). Entries whose text is as in
+    `earlier` (the graph, without hashes, of the lock's previous version) are not parsed again."""
     from pyhelper.tomlfile import loads
 
     whole = lock.top_chunk.doc.data.get("package")
     starts = [package.offset for package in lock.packages]
+    known = earlier.entries if earlier is not None and not hashes else {}
     nodes: list[UvNode] = []
+    entries: dict[str, UvNode] = {}
     for index, package in enumerate(lock.packages):
         if isinstance(whole, list):
             data = whole[index] if index < len(whole) and isinstance(whole[index], Mapping) else {}
-        else:
-            end = starts[index + 1] if index + 1 < len(starts) else len(lock.text)
-            chunk = lock.text[package.offset : end]
-            parsed = loads(chunk if hashes else _UV_FILES.sub("", chunk))
-            data = parsed["package"][0]
-        nodes.append(_uv_node(package, data, hashes))
+            nodes.append(_uv_node(package, data, hashes))
+            continue
+        end = starts[index + 1] if index + 1 < len(starts) else len(lock.text)
+        chunk = lock.text[package.offset : end]
+        node = known.get(chunk)
+        if node is None:
+            node = _uv_node(
+                package, loads(chunk if hashes else _UV_FILES.sub("", chunk))["package"][0], hashes
+            )
+        elif node.offset != package.offset:
+            node = replace(node, offset=package.offset)
+        entries[chunk] = node
+        nodes.append(node)
     members = _strings(_table(lock.top, "manifest").get("members"))
-    return UvGraph(tuple(nodes), tuple(canonicalize_name(m) for m in members))
+    return UvGraph(tuple(nodes), tuple(canonicalize_name(m) for m in members), entries)
 
 
 def _uv_node(package: UvPackage, data: Mapping[str, Any], hashes: bool) -> UvNode:

@@ -1530,11 +1530,11 @@ def _graph(selecting: Selecting, lock: UvLock) -> "UvGraph":
     if cache is None:
         return uv_graph(lock)
 
-    def graph_of(path: Path, text: str) -> UvGraph:
+    def graph_of(path: Path, text: str, earlier: UvGraph | None = None) -> UvGraph:
         # The lock at hand is the file just read (always, but for a write in between): not parsed again.
-        return uv_graph(lock) if text == lock.text else _graph_of(path, text)
+        return uv_graph(lock, earlier=earlier) if text == lock.text else _graph_of(path, text)
 
-    return cache.get(selecting.lockfile, "uv-graph", graph_of)
+    return cache.get(selecting.lockfile, "uv-graph", graph_of, revise=graph_of)
 
 
 def _located(path: Path, lock: UvLock, nodes: Iterable["UvNode"]) -> dict[str, "Locked"]:
