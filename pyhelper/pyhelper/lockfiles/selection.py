@@ -20,7 +20,8 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
@@ -501,8 +502,16 @@ class UvGraph:
     """Each node by the text of its `[[package]]` entry, for the graph of the lock's next version:
     `uv add` rewrites a few entries of hundreds, whose nodes are all this takes from the new text."""
 
+    @cached_property
+    def _by_name(self) -> Mapping[str, list[UvNode]]:
+        by_name: dict[str, list[UvNode]] = {}
+        for node in self.nodes:
+            by_name.setdefault(node.name, []).append(node)
+        return by_name
+
     def named(self, name: str) -> list[UvNode]:
-        return [node for node in self.nodes if node.name == name]
+        # By index: following each edge through a scan of every node was quadratic in the lock's size.
+        return list(self._by_name.get(name, ()))
 
     def resolve(self, edge: UvEdge) -> UvNode | None:
         candidates = self.named(edge.name)
@@ -539,8 +548,18 @@ def uv_graph(lock: UvLock, hashes: bool = False, earlier: UvGraph | None = None)
             node = _uv_node(
                 package, loads(chunk if hashes else _UV_FILES.sub("", chunk))["package"][0], hashes
             )
-        elif node.offset != package.offset:
-            node = replace(node, offset=package.offset)
+        elif node.offset != package.offset:  # the entries before it changed length
+            node = UvNode(
+                node.name,
+                node.version,
+                node.source_kind,
+                node.source,
+                package.offset,
+                node.dependencies,
+                node.optional,
+                node.groups,
+                node.hashes,
+            )
         entries[chunk] = node
         nodes.append(node)
     members = _strings(_table(lock.top, "manifest").get("members"))
