@@ -216,8 +216,8 @@ async def on_change_dependency(
         return {"status": done.status, "message": done.message, "environmentSynced": False}
 
     answer = await run_reported(work, progress)
-    # pyproject.toml and the lock changed: re-check now rather than wait for the file events.
-    session.schedule_drift(session.projects_of(project.pyproject) or [project], delay=0)
+    # pyproject.toml and the lock changed: re-checked before the answer, not after the file events.
+    await session.check_drift_now(session.projects_of(project.pyproject) or [project])
     return answer
 
 

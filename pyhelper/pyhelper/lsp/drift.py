@@ -248,8 +248,8 @@ async def on_update_lock(session: Session, params: protocol.UpdateLockParams) ->
         return {"status": done.status, "message": done.message}
 
     answer = await run_reported(work, progress)
-    # The lock changed: re-check now rather than wait for the file event.
-    session.schedule_drift(session.projects_of(lock_root / lock_name) or [project], delay=0)
+    # The lock changed: re-checked before the answer, not after the file event.
+    await session.check_drift_now(session.projects_of(lock_root / lock_name) or [project])
     return answer
 
 

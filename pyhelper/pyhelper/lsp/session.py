@@ -372,6 +372,14 @@ class Session:
                 timer.cancel()
             self._drift_timers[root] = loop.call_later(delay, self._start_drift, root)
 
+    async def check_drift_now(self, projects: Iterable[Project]) -> None:
+        """Check these projects at once, from a request whose own tool just changed their files: the
+        client hears the new state with the answer, not after it. A failure is logged, the answer kept."""
+        try:
+            await self.check_drift([project.root for project in projects])
+        except Exception:
+            log.exception("Checking drift failed")
+
     def _start_drift(self, root: Path) -> None:
         self._drift_timers.pop(root, None)
         task = asyncio.ensure_future(self.check_drift([root]))
