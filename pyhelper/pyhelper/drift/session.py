@@ -113,13 +113,7 @@ class DriftSession:
             root, lockfile = project.root, project.lockfile
             doc = document if document is not None else read_toml(project.pyproject)
             lock_findings = check_project(root, pyproject=doc, cache=self.locks)
-            snapshot = selection = report = None
-            venv = project.venv
-            if isinstance(doc, TomlDocument) and venv is not None:
-                snapshot = self.venvs.get(venv.path)
-                if lockfile is not None:
-                    selection = self._select(lockfile, root, doc, snapshot, choice)
-                    report = check_environment(doc, selection, snapshot)
+            snapshot, selection, report = self._environment(project, doc, choice)
             findings: dict[Path, list[Finding]] = {}
             for finding in [*lock_findings, *(report.findings if report else ())]:
                 findings.setdefault(finding.path, []).append(finding)
@@ -130,6 +124,25 @@ class DriftSession:
                 lock_findings, report, lockfile, problem, uses_lockfile(project.manager), revision
             )
             return ProjectDrift(root, grouped, summary, selection, snapshot)
+
+    def environment_in_sync(self, project: Project, choice: SyncChoice = SyncChoice()) -> bool:
+        """Whether the venv holds exactly what the lock on disk selects for `choice` (`check`'s verdict
+        on the venv alone: the lock is not compared with pyproject.toml). Thread-safe."""
+        with self._guard:
+            report = self._environment(project, read_toml(project.pyproject), choice)[2]
+            return report is not None and report.problem is None and report.in_sync
+
+    def _environment(
+        self, project: Project, doc: TomlDocument | Finding, choice: SyncChoice
+    ) -> tuple[VenvSnapshot | None, LockSelection | None, EnvReport | None]:
+        venv, lockfile = project.venv, project.lockfile
+        if not isinstance(doc, TomlDocument) or venv is None:
+            return None, None, None
+        snapshot = self.venvs.get(venv.path)
+        if lockfile is None:
+            return snapshot, None, None
+        selection = self._select(lockfile, project.root, doc, snapshot, choice)
+        return snapshot, selection, check_environment(doc, selection, snapshot)
 
     def _select(
         self, lockfile: Path, root: Path, doc: TomlDocument, snapshot: VenvSnapshot, chosen: SyncChoice

@@ -138,9 +138,9 @@ def _why_two_steps(session: Session, project: Project, python: str | None) -> st
 
 
 def _drifted(session: Session, project: Project) -> str | None:
-    """The venv's state when it is not in sync with the lock (checked afresh: the venv is held)."""
-    state = session.drift().check(project, None, session.environment_options(project).choice).summary.state
-    return None if state == "in-sync" else f"the venv was {state} before the change"
+    """Why not when the venv is not in sync with the lock (checked afresh: the venv is held)."""
+    in_sync = session.drift().environment_in_sync(project, session.environment_options(project).choice)
+    return None if in_sync else "the venv was not in sync with the lock before the change"
 
 
 def _synced(session: Session, project: Project) -> bool:
@@ -148,7 +148,7 @@ def _synced(session: Session, project: Project) -> bool:
     drift = session.drift()
     if project.venv is not None:
         drift.venvs.changed(project.venv.path)
-    return drift.check(project, None, session.environment_options(project).choice).summary.state == "in-sync"
+    return drift.environment_in_sync(project, session.environment_options(project).choice)
 
 
 async def on_change_dependency(
