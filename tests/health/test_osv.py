@@ -144,6 +144,27 @@ def test_a_malformed_answer_leaves_its_packages_not_checked(
     assert "parser 1.0 not checked: " in output and "is not a JSON answer (its type is text/plain)" in output
     assert "2 locked packages checked, 1 not checked, 2 problems found" in output
 
+    health_index.misbehave("/v1/vulns/GHSA-pppp-qqqq-rrrr", "wrong-shape")
+    status, output = audit(locked_app, output_format="text", osv=querybatch(health_index))
+    assert status == 2
+    assert "parser 1.0 not checked: " in output and "is not an OSV record" in output, output
+    assert "2 locked packages checked, 1 not checked, 2 problems found" in output
+
+
+@pytest.mark.parametrize(
+    "record",
+    [
+        {"affected": 5},
+        {"affected": [{"ranges": 5}]},
+        {"affected": [{"ranges": [{"events": 5}]}]},
+        {"references": "https://osv.example/x"},
+        {"aliases": 5},
+    ],
+)
+def test_a_record_of_another_shape_is_not_read(record: dict[str, object]) -> None:
+    assert not osv.well_formed({"id": "X", **record})
+    assert osv.well_formed({"id": "X", "affected": [{"ranges": [{}]}, "odd"], "references": []})
+
 
 def test_unreachable_or_network_off_is_offline_and_asks_nothing(
     locked_app: Path, health_index: PackageIndex, health_cache: Path, tmp_path: Path

@@ -240,8 +240,8 @@ class PackageIndex:
 
     def misbehave(self, path_suffix: str, mode: str | None) -> None:
         """Answer requests ending with `path_suffix` with `malformed` JSON, a `huge` body (over any
-        cap), an `endless` stream, a `wrong-type` page (a proxy's sign-in page as `text/plain`), or
-        normally again (None)."""
+        cap), an `endless` stream, a `wrong-type` page (a proxy's sign-in page as `text/plain`), a
+        `wrong-shape` OSV record (JSON, not of OSV's schema), or normally again (None)."""
         with self._lock:
             if mode is None:
                 self._misbehaving.pop(path_suffix, None)
@@ -542,6 +542,10 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                     self.wfile.write(chunk)
             elif mode == "wrong-type":
                 self._send(200, b"<html><body>Sign in to continue</body></html>", "text/plain")
+            elif mode == "wrong-shape":
+                # An OSV record, by the id asked, whose `affected` list is a number.
+                vuln_id = unquote(self.path.rsplit("/", 1)[-1])
+                self._send(200, json.dumps({"id": vuln_id, "affected": 5}).encode(), "application/json")
             elif mode == "endless":
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")

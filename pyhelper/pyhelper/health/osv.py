@@ -138,6 +138,8 @@ def _details(
             data = _json(answer)
             if not isinstance(data, dict) or data.get("id") != vuln_id:
                 raise BadAnswer(answer.url, f"is not the OSV record of {vuln_id}")
+            if not well_formed(data):
+                raise BadAnswer(answer.url, "is not an OSV record (a list it must have is something else)")
             found[vuln_id] = data
         except BadAnswer as error:
             cache.forget(answer.url)
@@ -153,6 +155,30 @@ def _json(answer: Answer) -> object:
         return json.loads(answer.body)
     except (ValueError, RecursionError) as exc:
         raise BadAnswer(answer.url, f"is not valid JSON ({exc})") from None
+
+
+def well_formed(vuln: Mapping[str, Any]) -> bool:
+    """Whether each list `_advisory` reads (`affected` and its `ranges` and their `events`,
+    `references`, `aliases`) is one, or absent: a record of another shape is no answer."""
+
+    def listed(value: object) -> bool:
+        return value is None or isinstance(value, list)
+
+    def range_ok(where: object) -> bool:
+        return not isinstance(where, dict) or listed(where.get("events"))
+
+    def affected_ok(item: object) -> bool:
+        return not isinstance(item, dict) or (
+            listed(item.get("ranges")) and all(range_ok(where) for where in item.get("ranges") or ())
+        )
+
+    affected = vuln.get("affected")
+    return (
+        listed(affected)
+        and all(affected_ok(item) for item in affected or ())
+        and listed(vuln.get("references"))
+        and listed(vuln.get("aliases"))
+    )
 
 
 def _advisory(vuln: Mapping[str, Any], name: str) -> Advisory:
