@@ -207,3 +207,27 @@ async def test_the_editor_shows_osv_advisories_and_with_the_network_off_asks_not
 
         await within(offline(), "the offline message")
     assert len(health_index.osv_queries) == asked
+
+
+async def test_an_untrusted_workspace_asks_osv_nothing_until_trusted(
+    locked_app: Path, health_index: PackageIndex, health_cache: Path
+) -> None:
+    # The lock's names and versions go to the OSV server the user set only from a trusted workspace.
+    publish(health_index)
+    env = {"XDG_CACHE_HOME": str(health_cache.parent.parent)}
+    lock = locked_app / "uv.lock"
+    options = {"healthOsvUrl": querybatch(health_index)}
+    async with helper_session([locked_app], initialization_options=options, env=env) as helper:
+        await helper.projects()
+        helper.watched_change(lock)
+        await helper.projects(refresh=True)
+        assert health_index.osv_queries == []
+        assert not [path for path in health_index.requests if path.startswith("/v1/")]
+        assert helper.inlay_hint_refreshes == 0
+
+        helper.notify(
+            types.WORKSPACE_DID_CHANGE_CONFIGURATION,
+            types.DidChangeConfigurationParams(settings={"lockstep": {**options, "trusted": True}}),
+        )
+        await helper.diagnostics_for(lock, lambda found: sum(d.code == "lock-vulnerable" for d in found) == 2)
+    assert [sorted(batch) for batch in health_index.osv_queries] == [LOCKED]
