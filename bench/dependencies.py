@@ -82,7 +82,15 @@ class Editor:
         """Add Dependency of `name` to the main dependencies, timed by phase."""
         start = time.perf_counter()
         since = len(self.client.notifications)
-        change = {"root": self.root, "change": "add", "package": name, "kind": "main", "group": None}
+        # With a progress token, as the editor asks (its notification bar shows uv's lines).
+        change = {
+            "root": self.root,
+            "change": "add",
+            "package": name,
+            "kind": "main",
+            "group": None,
+            "workDoneToken": f"add-{name}",
+        }
         changed = self.client.request("lockstep/changeDependency", change)
         assert changed["status"] == "ok", changed
         locked = time.perf_counter()

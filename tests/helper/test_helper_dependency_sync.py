@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from lsprotocol import types
 
 from helper.helper_support import Helper, plain, within
 from support.index import PackageIndex
@@ -148,3 +149,22 @@ async def test_a_sync_that_fails_after_the_lock_changes_nothing(
     finally:
         package_index.misbehave("/delta-1.0-py3-none-any.whl", None)
     assert "Resolved" in message and "Failed to download `delta==1.0`" in message
+
+
+async def test_the_progress_bar_ends_on_uv_s_last_line(
+    session: Any, tmp_path: Path, index_env: dict[str, str], uv: Path
+) -> None:
+    # uv prints its `+ name==version` lines in a burst; the reports that come faster than the helper
+    # sends them are one, and the last is never the one left out.
+    root = synced_project(tmp_path / "app", uv, index_env)
+    token = "add-delta"
+    async with session([root], initialization_options=TRUSTED, env=index_env) as helper:
+        helper.client.progress_reports[token] = []
+        answer = await change(helper, root, change="add", package="delta>=1", workDoneToken=token)
+        assert answer["environmentSynced"], answer
+        reports = helper.client.progress_reports[token]
+    begin, *middle, end = reports
+    assert isinstance(begin, types.WorkDoneProgressBegin) and begin.title == "Adding delta>=1"
+    assert isinstance(end, types.WorkDoneProgressEnd)
+    assert middle and all(isinstance(report, types.WorkDoneProgressReport) for report in middle)
+    assert middle[-1].message == " + delta==1.0"

@@ -1,12 +1,18 @@
-"""A tool's output in the log: one entry per message, at the level the tool gave it."""
+"""A tool's output in the log: one entry per message, at the level the tool gave it; and in the
+progress bar: the latest line."""
 
 from __future__ import annotations
 
+import asyncio
+import io
+import json
 import logging
 
 import pytest
+from pygls.io_ import StdoutWriter
 
-from pyhelper.lsp.session import ToolOutputLog, log_answer
+from pyhelper.lsp.server import LockstepServer
+from pyhelper.lsp.session import ToolOutputLog, WorkDone, log_answer
 
 UV_SYNC = [
     "Resolved 4 packages in 3ms",
@@ -71,3 +77,40 @@ def test_an_answer_is_logged_at_the_level_of_its_status(
     with caplog.at_level(logging.INFO, logger="pyhelper.lsp.session"):
         log_answer(status, "The sentence.")
     assert [(r.levelname, r.getMessage()) for r in caplog.records] == [(level, "The sentence.")]
+
+
+def progress_messages(written: bytes) -> list[tuple[str, str | None]]:
+    """(kind, message) of each `$/progress` the server wrote, in order."""
+    found = []
+    for body in written.split(b"Content-Length: ")[1:]:
+        message = json.loads(body[body.index(b"\r\n\r\n") + 4 :])
+        if message.get("method") == "$/progress":
+            value = message["params"]["value"]
+            found.append((value["kind"], value.get("message")))
+    return found
+
+
+async def test_reports_faster_than_the_loop_turns_are_one_and_the_last_wins() -> None:
+    server, written = LockstepServer(), io.BytesIO()
+    server.protocol.set_writer(StdoutWriter(written))
+    progress = WorkDone(server, "token", "Adding alpha")
+    loop = asyncio.get_running_loop()
+
+    async def turn() -> None:
+        """Until what was scheduled before now has run (callbacks run in the order they came)."""
+        done = loop.create_future()
+        loop.call_soon_threadsafe(done.set_result, None)
+        await done
+
+    for line in UV_SYNC[:5]:  # while the loop is busy, as when it is answering something else
+        progress.report(line)
+    await turn()
+    progress.report("Checking the environment")
+    await turn()
+    progress.end("Added alpha.")
+    assert progress_messages(written.getvalue()) == [
+        ("begin", None),
+        ("report", " + beta==1.1"),
+        ("report", "Checking the environment"),
+        ("end", "Added alpha."),
+    ]

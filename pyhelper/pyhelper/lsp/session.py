@@ -552,6 +552,8 @@ class WorkDone:
         self._token = token
         self._loop = asyncio.get_running_loop()
         self._percentage: int | None = None
+        self._pending: types.WorkDoneProgressReport | None = None
+        self._pending_guard = threading.Lock()
         self.tool_output = ToolOutputLog()
         if token is not None:
             server.work_done_progress.begin(token, types.WorkDoneProgressBegin(title=title, cancellable=True))
@@ -561,8 +563,19 @@ class WorkDone:
         if self._token is None or (percentage is not None and percentage == self._percentage):
             return  # downloads report every chunk: only a new percentage is news
         self._percentage = percentage
-        value = types.WorkDoneProgressReport(message=message, percentage=percentage)
-        self._loop.call_soon_threadsafe(self._server.work_done_progress.report, self._token, value)
+        # The latest report only: lines that come faster than the event loop turns (uv's burst of
+        # `+ name==version`) are one message to the client, and the progress bar shows the last anyway.
+        with self._pending_guard:
+            scheduled = self._pending is not None
+            self._pending = types.WorkDoneProgressReport(message=message, percentage=percentage)
+        if not scheduled:
+            self._loop.call_soon_threadsafe(self._send_pending)
+
+    def _send_pending(self) -> None:
+        with self._pending_guard:
+            value, self._pending = self._pending, None
+        if value is not None and self._token is not None:
+            self._server.work_done_progress.report(self._token, value)
 
     def on_event(self, event: Event) -> None:
         # Phases and the tools' output also go to the Lockstep output channel.
