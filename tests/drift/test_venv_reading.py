@@ -12,6 +12,7 @@ import dataclasses
 import importlib.metadata
 import json
 import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -146,9 +147,18 @@ def test_the_python_version_comes_from_pyvenv_cfg_else_the_lib_folder(
     assert read_venv(tmp_path).python == python
 
 
+def settled(*paths: Path) -> None:
+    """Dated ten seconds ago, as what no install is writing any more (a recent time is not trusted)."""
+    past = time.time_ns() - 10 * 10**9
+    for path in paths:
+        for each in [path, *path.rglob("*")]:
+            os.utime(each, ns=(past, past))
+
+
 def test_the_cache_reads_again_only_after_an_install(tmp_path: Path) -> None:
     venv, site = venv_at(tmp_path)
     dist_info(site, "a-1.dist-info", "Name: a\nVersion: 1\n")
+    settled(venv)
     cache = VenvCache()
     first = cache.get(venv)
     assert cache.get(venv) is first
@@ -161,12 +171,28 @@ def test_the_cache_reads_again_only_after_an_install(tmp_path: Path) -> None:
     assert cache.get(venv) is not second
 
 
+def test_a_venv_written_to_in_the_last_second_is_read_again_though_its_times_stay(tmp_path: Path) -> None:
+    # An install still writing when the venv was read (within one tick of the clock file times
+    # keep): the folder it was filling looks the same afterwards, yet must not be taken as read.
+    venv, site = venv_at(tmp_path)
+    settled(venv)
+    (site / "b-1.dist-info").mkdir()  # not readable yet: no METADATA
+    cache = VenvCache()
+    assert cache.get(venv).packages == {}
+    stamps = [(path, path.stat()) for path in (site, site / "b-1.dist-info")]
+    (site / "b-1.dist-info" / "METADATA").write_text("Name: b\nVersion: 1\n")
+    for path, stat in stamps:
+        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert set(cache.get(venv).packages) == {"b"}
+
+
 def test_a_venv_uv_changed_is_read_again_keeping_the_folders_it_did_not_write(tmp_path: Path) -> None:
     venv, site = venv_at(tmp_path)
     dist_info(site, "a-1.dist-info", "Name: a\nVersion: 1\n")
     dist_info(site, "b-1.dist-info", "Name: b\nVersion: 1\n", INSTALLER="pip\n")
     dist_info(site, "gone-1.dist-info", "Name: gone\nVersion: 1\n")
     (site / "broken-1.dist-info").mkdir()
+    settled(venv)
     cache = VenvCache()
     first = cache.get(venv)
     before = site.stat()

@@ -22,7 +22,8 @@ Python the project refuses cannot be synced into shape, only recreated: that sta
 
 `VenvCache` keeps one read of each venv until its site-packages folder or pyvenv.cfg changes (an
 install or uninstall adds or removes a `*.dist-info` folder, which changes the folder's mtime); then
-it reads only the distribution folders that are new or changed.
+it reads only the distribution folders that are new or changed. A time from the last second is not
+trusted to show the next change (an install may still be writing), so what it stamps is read again.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -155,16 +157,27 @@ def read_venv(venv: Path) -> VenvSnapshot:
 
 _Stamp = tuple[int, int, int]
 """A distribution folder's (or egg-info file's) inode, mtime and ctime."""
-_Entries = dict[str, tuple[_Stamp, "Installed | None"]]
-"""Each `*.dist-info`/`*.egg-info` entry of site-packages as last read (None: unreadable, skipped)."""
+_Entries = dict[str, tuple["_Stamp | None", "Installed | None"]]
+"""Each `*.dist-info`/`*.egg-info` entry of site-packages as last read (None: unreadable, skipped),
+with its stamp when that can be trusted to show a later change."""
+
+_SETTLED_NS = 1_000_000_000
+"""A file time this close to a read may hide a change made during it: times are only as fine as the
+kernel's clock tick (some file systems' are seconds), so a folder an install was still writing keeps
+the time it had when read. Such a time is not trusted: what it stamps is read again next time."""
+
+
+def _settled(stat: os.stat_result, started_ns: int) -> bool:
+    return stat.st_mtime_ns < started_ns - _SETTLED_NS
 
 
 def _read_venv(
-    venv: Path, earlier: Mapping[str, tuple[_Stamp, Installed | None]]
+    venv: Path, earlier: Mapping[str, tuple[_Stamp | None, Installed | None]]
 ) -> tuple[VenvSnapshot, _Entries]:
     """`read_venv`, taking from `earlier` each entry whose stamp is unchanged: installers write a new
     folder for every install (uv and pip never rewrite one in place), so after `uv add` only the new
     distributions are read, not the hundreds that were there already."""
+    started = time.time_ns()
     config = read_pyvenv_cfg(venv) or {}
     site = site_packages(venv)
     packages: dict[str, Installed] = {}
@@ -183,7 +196,7 @@ def _read_venv(
         stamp = (stat.st_ino, stat.st_mtime_ns, stat.st_ctime_ns)
         known = earlier.get(entry)
         installed = known[1] if known is not None and known[0] == stamp else _read_distribution(site / entry)
-        entries[entry] = (stamp, installed)
+        entries[entry] = (stamp if _settled(stat, started) else None, installed)
         if installed is not None:
             packages[installed.name] = installed
     return VenvSnapshot(venv, site, _python_version(config, site), packages), entries
@@ -211,11 +224,15 @@ def _read_distribution(entry: Path) -> Installed | None:
     )
 
 
-def _stamp(path: Path | None) -> int | None:
+def _stamp(path: Path | None, started_ns: int) -> int | None:
+    """`path`'s mtime; -1 when it may yet hide a change (`_SETTLED_NS`), which no later read equals."""
     try:
-        return path.stat().st_mtime_ns if path else None
+        stat = path.stat() if path else None
     except OSError:
         return None
+    if stat is None:
+        return None
+    return stat.st_mtime_ns if _settled(stat, started_ns) else -1
 
 
 class VenvCache:
@@ -226,10 +243,10 @@ class VenvCache:
         self._entries: dict[Path, tuple[tuple[int | None, ...] | None, VenvSnapshot, _Entries]] = {}
 
     def get(self, venv: Path) -> VenvSnapshot:
-        site = site_packages(venv)
-        key = (_stamp(venv / "pyvenv.cfg"), _stamp(site), hash(site))
+        site, started = site_packages(venv), time.time_ns()
+        key = (_stamp(venv / "pyvenv.cfg", started), _stamp(site, started), hash(site))
         entry = self._entries.get(venv)
-        if entry is not None and entry[0] == key:
+        if entry is not None and entry[0] == key and -1 not in key:
             return entry[1]
         snapshot, entries = _read_venv(venv, entry[2] if entry is not None else {})
         self._entries[venv] = (key, snapshot, entries)
