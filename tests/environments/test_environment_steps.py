@@ -363,3 +363,43 @@ def test_default_folders_follow_the_environment(tmp_path: Path) -> None:
     assert env.default_lock_dir({"XDG_CACHE_HOME": str(tmp_path)}) == tmp_path / "lockstep" / "locks"
     assert env.default_lock_dir({}) == Path.home() / ".cache" / "lockstep" / "locks"
     assert env.default_journal_dir({"XDG_DATA_HOME": str(tmp_path)}).name == "journal"
+
+
+def test_a_venv_is_made_from_the_interpreter_its_link_or_its_pyvenv_cfg_names(tmp_path: Path) -> None:
+    python = Path(os.path.realpath("/proc/self/exe"))
+    other = tmp_path / "other" / "python3"
+    other.parent.mkdir()
+    other.write_text("")
+    linked = fake_venv(tmp_path / "linked", python)
+    assert env._made_from(linked, python) and not env._made_from(linked, other)
+    # A copy (`--copies`, always on Windows) resolves to itself: pyvenv.cfg says where it came from,
+    # the standard library's `executable` first, else uv's `home` (the base interpreter's folder).
+    copied = tmp_path / "copied"
+    (copied / "bin").mkdir(parents=True)
+    (copied / "bin" / "python").write_text("")
+    config = copied / "pyvenv.cfg"
+    for text, made_from_python, made_from_other in [
+        (f"home = {other.parent}\nexecutable = {python}\n", True, False),
+        (f"home = {python.parent}\n", True, False),
+        (f"home = {other.parent}\n", False, True),
+        ("version_info = 3.12.1\n", False, False),
+    ]:
+        config.write_text(text)
+        assert (env._made_from(copied, python), env._made_from(copied, other)) == (
+            made_from_python,
+            made_from_other,
+        )
+    config.unlink()
+    assert not env._made_from(copied, python)
+
+
+def test_the_pylock_installed_is_pylock_toml_else_the_first_by_name(tmp_path: Path) -> None:
+    def pylock_of(manager: str, *names: str) -> str | None:
+        project = Project(tmp_path, manager, None, pylock=tuple(tmp_path / name for name in names))  # type: ignore[arg-type]
+        found = env._pylock_of(project)
+        return found.name if found else None
+
+    assert pylock_of("pep621", "pylock.b.toml", "pylock.toml", "pylock.a.toml") == "pylock.toml"
+    assert pylock_of("pep621", "pylock.b.toml", "pylock.a.toml") == "pylock.a.toml"
+    assert pylock_of("pep621") is None
+    assert pylock_of("uv", "pylock.toml") is None  # uv.lock is what a uv project installs from
