@@ -9,6 +9,7 @@ these for environments.py.
 from __future__ import annotations
 
 import os
+import sys
 import threading
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from pyhelper.projects import Project
 from pyhelper.renaming import Renamer
 from pyhelper.uvtool import ToolResult
 from pyhelper.venvjournal import Entry, Journal, identity, sibling
+from pyhelper.venvs import Venv, VenvRefused
 
 
 @pytest.fixture
@@ -79,7 +81,9 @@ def test_delete_of_a_linked_venv_removes_the_link_only(environments: Environment
 
     outcome = environments.delete(project, confirmed=True)
 
-    assert outcome.message == f"Removed the link .venv; {target} was left as it was."
+    assert outcome == Outcome(
+        "ok", f"Removed the link .venv; {target} was left as it was.", project.root / ".venv"
+    )
     assert not os.path.lexists(project.root / ".venv") and (target / "pyvenv.cfg").is_file()
 
 
@@ -89,13 +93,15 @@ def test_a_place_outside_the_project_is_refused_by_every_operation(
     project = project_of(tmp_path / "demo")
     (project.root / ".venv").symlink_to(tmp_path)  # a workspace's link that leads out of it
     settings = env.EnvironmentOptions()
+    with pytest.raises(VenvRefused) as refused:
+        environments.location(project, settings)
     for outcome in (
         environments.delete(project, confirmed=True, settings=settings),
         environments.sync(project, settings=settings),
         environments.create(project, Path("/usr/bin/python3"), settings=settings),
     ):
-        assert outcome.status == "failed", outcome
-    assert tmp_path.is_dir()
+        assert outcome == Outcome("failed", str(refused.value), refused.value.venv)
+    assert "outside" in str(refused.value) and tmp_path.is_dir()
 
 
 def test_create_refuses_what_it_must_not_replace(environments: Environments, tmp_path: Path) -> None:
@@ -359,10 +365,82 @@ def test_an_outcome_about_the_build_is_restated_about_the_venv(tmp_path: Path) -
     )
 
 
-def test_default_folders_follow_the_environment(tmp_path: Path) -> None:
+def test_default_folders_follow_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert env.default_lock_dir({"XDG_CACHE_HOME": str(tmp_path)}) == tmp_path / "lockstep" / "locks"
     assert env.default_lock_dir({}) == Path.home() / ".cache" / "lockstep" / "locks"
-    assert env.default_journal_dir({"XDG_DATA_HOME": str(tmp_path)}).name == "journal"
+    assert env.default_journal_dir({"XDG_DATA_HOME": str(tmp_path)}) == tmp_path / "lockstep" / "journal"
+    # Windows keeps both in the local application data folder.
+    monkeypatch.setattr(sys, "platform", "win32")
+    assert env.default_lock_dir({"LOCALAPPDATA": str(tmp_path)}) == tmp_path / "lockstep" / "cache" / "locks"
+    assert env.default_lock_dir({}) == Path.home() / "AppData" / "Local" / "lockstep" / "cache" / "locks"
+
+
+def test_an_environment_a_python_envs_file_names_is_never_synced_or_deleted(
+    environments: Environments, tmp_path: Path
+) -> None:
+    listing = tmp_path / "demo" / ".python-envs"
+    venv = fake_venv(tmp_path / "elsewhere")
+    project = project_of(tmp_path / "demo")._replace(venv=Venv(venv, None, None, venv, False, listing))
+    for what, outcome in [
+        ("synced", environments.sync(project)),
+        ("deleted", environments.delete(project, confirmed=True)),
+    ]:
+        assert outcome == Outcome(
+            "failed",
+            f"{venv} was not {what}: it is the environment .python-envs names (PEP 832), which Lockstep "
+            "reads but never changes. Use the tool that made it, or Create Environment to give the project "
+            "its own venv, which then comes first.",
+            venv,
+        )
+    assert (venv / "pyvenv.cfg").is_file()
+
+
+def test_delete_finishes_what_a_killed_operation_left_and_records_the_folder_it_sets_aside(
+    tmp_path: Path,
+) -> None:
+    project = project_of(tmp_path / "demo")
+    venv = project.root / ".venv"
+    journal = Journal(tmp_path / "journal", venv)
+    # Killed between the swap's renames: the venv is aside, nothing in place; a build is left too.
+    aside = fake_venv(sibling(venv, ".lockstep-old-"))
+    journal.add(Entry(aside, "aside", identity(aside)))
+    build = fake_venv(sibling(venv, ".lockstep-build-"))
+    journal.add(Entry(build, "build"))
+    recorded: list[tuple[list[Entry], object]] = []
+
+    def rename(source: Path, target: Path) -> None:
+        os.rename(source, target)
+        recorded.append((journal.entries(), identity(target)))
+
+    environments = Environments(
+        {}, lock_dir=tmp_path / "locks", journal_dir=tmp_path / "journal", renamer=Renamer(rename=rename)
+    )
+    outcome = environments.delete(project, confirmed=True)
+
+    # The venv came back from aside, then went aside again to be deleted, recorded as such beforehand.
+    assert outcome == Outcome("ok", "Deleted .venv.", venv)
+    assert len(recorded) == 2
+    (deleting,), moved = recorded[1]
+    assert deleting.kind == "deleting" and deleting.path.name.startswith(".venv.lockstep-old-")
+    assert deleting.path.parent == project.root
+    assert deleting.identity is not None and deleting.identity == moved
+    assert leftovers(project.root) == [] and journal.entries() == []
+
+
+def test_a_venv_that_cannot_be_set_aside_is_not_journaled(tmp_path: Path) -> None:
+    project = project_of(tmp_path / "demo")
+    venv = fake_venv(project.root / ".venv")
+
+    def refuse(source: Path, target: Path) -> None:
+        raise PermissionError(13, "Permission denied", str(source))
+
+    environments = Environments(
+        {}, lock_dir=tmp_path / "locks", journal_dir=tmp_path / "journal", renamer=Renamer(rename=refuse)
+    )
+    outcome = environments.delete(project, confirmed=True)
+
+    assert outcome == Outcome("failed", f"Cannot use {venv}: Permission denied.", venv)
+    assert (venv / "pyvenv.cfg").is_file() and Journal(tmp_path / "journal", venv).entries() == []
 
 
 def test_a_venv_is_made_from_the_interpreter_its_link_or_its_pyvenv_cfg_names(tmp_path: Path) -> None:

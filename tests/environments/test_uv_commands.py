@@ -14,9 +14,10 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -26,7 +27,7 @@ from pyhelper.lockfiles.choice import SyncChoice
 from pyhelper.projects import Project
 from pyhelper.venvjournal import Entry, Journal, sibling
 from pyhelper.venvs import read_pyvenv_cfg
-from support.index import Dist, PackageIndex
+from support.index import Dist, PackageIndex, ensurepip_wheels
 from support.projects import installed, poetry_project, write_package
 from support.pythons import full_version
 
@@ -38,22 +39,25 @@ EMPTY = (
 
 @dataclass(frozen=True)
 class Call:
-    """One run of uv: its arguments (without the program) and the venv `UV_PROJECT_ENVIRONMENT` named."""
+    """One run of uv: its arguments (without the program), the venv `UV_PROJECT_ENVIRONMENT` named and
+    the folder it ran in."""
 
     args: tuple[str, ...]
     project_environment: str = ""
+    cwd: str = field(default="", compare=False)
 
 
 class RecordingUv:
     """The real uv behind a script that appends each command line to a log (one line, NUL-separated
-    fields: the venv `UV_PROJECT_ENVIRONMENT` names, then the arguments), then runs it."""
+    fields: the folder it runs in, the venv `UV_PROJECT_ENVIRONMENT` names, then the arguments), then
+    runs it."""
 
     def __init__(self, folder: Path, uv: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         self.path = folder / "uv"
         self.log = folder / "uv-calls"
         self.path.write_text(
-            f"#!/bin/sh\nprintf '%s\\0' \"$UV_PROJECT_ENVIRONMENT\" \"$@\" >> '{self.log}'\n"
+            f'#!/bin/sh\nprintf \'%s\\0\' "$PWD" "$UV_PROJECT_ENVIRONMENT" "$@" >> \'{self.log}\'\n'
             f"echo >> '{self.log}'\nexec '{uv}' \"$@\"\n"
         )
         self.path.chmod(0o755)
@@ -64,10 +68,14 @@ class RecordingUv:
             return []
         found = []
         for line in self.log.read_text().splitlines():
-            environment, *args = line.split("\0")[:-1]
+            cwd, environment, *args = line.split("\0")[:-1]
             if args != ["--version"]:
-                found.append(Call(tuple(args), environment))
+                found.append(Call(tuple(args), environment, cwd))
         return found
+
+    def folders(self) -> set[str]:
+        """Where uv ran: the project's folder, every time."""
+        return {call.cwd for call in self.calls()}
 
 
 @pytest.fixture(scope="module")
@@ -191,6 +199,7 @@ def test_create_lets_uv_sync_make_the_venv_in_a_build_folder_then_moves_it_into_
     assert installed(venv) == {}
     assert leftovers(project.root) == [] and journal.entries() == []
     assert sorted(p.name for p in project.root.iterdir()) == [".venv", "pyproject.toml", "uv.lock"]
+    assert recording.folders() == {str(project.root)}
 
 
 def test_the_groups_and_extras_chosen_are_uv_syncs_flags_and_an_existing_venv_is_synced_in_place(
@@ -272,7 +281,10 @@ def test_a_seeded_or_relocatable_venv_is_made_by_uv_venv_first(
     seed = platform == "linux"
     settings = options(recording, seed=seed)
 
-    outcome = environments_for(offline, tmp_path, platform).create(project, python, settings=settings)
+    events: list[Event] = []
+    outcome = environments_for(offline, tmp_path, platform).create(
+        project, python, settings=settings, progress=events.append
+    )
 
     if seed:
         # Offline, with no pip in uv's cache: uv venv fails, and nothing is left of the build.
@@ -287,8 +299,12 @@ def test_a_seeded_or_relocatable_venv_is_made_by_uv_venv_first(
     flag = "--seed" if seed else "--relocatable"
     assert made.args[:-1] == ("venv", "--python", str(python), "--prompt", "empty", flag)
     assert is_build_of(venv, made.args[-1])
+    assert recording.folders() == {str(project.root)}
     if not seed:
         assert then == [Call(("sync", "--locked", "--python", str(python)), made.args[-1])]
+        # uv venv's lines reach the log as it runs; the outcome keeps the install's.
+        made_lines = [e.message for e in events if e.kind == "output" and e.message not in outcome.output]
+        assert f"Creating virtual environment at: {Path(made.args[-1]).name}" in made_lines, made_lines
         config = (venv / "pyvenv.cfg").read_text()
         assert "relocatable" not in config and "version_info = 3.12.1" in config
         assert naming_the_build(venv) == []
@@ -322,6 +338,7 @@ def test_a_project_without_a_lock_is_locked_with_the_chosen_interpreter_first(
         (f"Creating .venv with Python {version}", None, None),
     ]
     assert (project.root / "uv.lock").read_text() == (empty_locked / "uv.lock").read_text()
+    assert recording.folders() == {str(project.root)}
 
     # Sync of a venv whose lock was since removed locks again, with the venv's interpreter.
     (project.root / "uv.lock").unlink()
@@ -367,7 +384,8 @@ def test_a_stale_lock_is_reported_and_nothing_is_installed_or_relocked(
     tmp_path: Path,
 ) -> None:
     project = copy_project(empty_locked, tmp_path / "empty")
-    environments = environments_for(offline, tmp_path)
+    # uv wraps its messages at $COLUMNS: the stale-lock sentence, split across lines, is still read as one.
+    environments = environments_for({**offline, "COLUMNS": "40"}, tmp_path)
     assert environments.create(project, pythons["3.12"], settings=options(recording)).status == "ok"
     venv = project.root / ".venv"
     (project.root / "pyproject.toml").write_text(EMPTY.replace('">=3.10"', '">=3.11"'))
@@ -380,6 +398,8 @@ def test_a_stale_lock_is_reported_and_nothing_is_installed_or_relocked(
     assert (synced.status, synced.message) == ("needs-lock", message)
     assert (created.status, created.message) == ("needs-lock", message + " .venv was left as it was.")
     assert created.output and created.venv == venv
+    sign = "needs to be updated, but `--locked` was provided"
+    assert not any(sign in line for line in synced.output), "uv no longer wraps: this proves nothing"
     assert [call.args[:2] for call in recording.calls()] == [("sync", "--locked")] * 3
     assert (project.root / "uv.lock").read_bytes() == lock
     assert read_pyvenv_cfg(venv)["version_info"] == full_version(pythons["3.12"])  # type: ignore[index]
@@ -515,7 +535,7 @@ def test_a_pylock_is_installed_by_uv_pip_sync_into_a_venv_uv_made(
     for name in ("pylock.toml", "pylock.dev.toml"):
         (root / name).write_text('lock-version = "1.0"\ncreated-by = "hand"\npackages = []\n')
         pylocks.append(root / name)
-    project = Project(root, "pep621", None, name="app", pylock=tuple(sorted(pylocks)))
+    project = Project(root, "pep621", None, pylock=tuple(sorted(pylocks)))  # no name: no --prompt
     venv = root / ".venv"
     events: list[Event] = []
 
@@ -526,7 +546,7 @@ def test_a_pylock_is_installed_by_uv_pip_sync_into_a_venv_uv_made(
     assert (outcome.status, outcome.message) == ("ok", "Created .venv with Python 3.12.1.")
     made, sync = recording.calls()
     build = made.args[-1]
-    assert made.args[:-1] == ("venv", "--python", str(pythons["3.12"]), "--prompt", "app")
+    assert made.args[:-1] == ("venv", "--python", str(pythons["3.12"]))
     assert sync.args == (
         "pip",
         "sync",
@@ -538,6 +558,7 @@ def test_a_pylock_is_installed_by_uv_pip_sync_into_a_venv_uv_made(
     )
     assert ("Installing the packages locked in pylock.toml", None, None) in phases(events)
     assert naming_the_build(venv) == [] and installed(venv) == {}
+    assert recording.folders() == {str(root)}
 
 
 def test_a_project_without_a_lock_is_installed_editable_with_the_groups_and_extras_it_declares(
@@ -573,6 +594,7 @@ def test_a_project_without_a_lock_is_installed_editable_with_the_groups_and_extr
         f"{root}[x,y]",
     )
     assert ("Installing plain (no lockfile)", None, None) in phases(events)
+    assert recording.folders() == {str(root)}
     assert installed(root / ".venv") == {"plain": "0.1.0"}
 
     chosen = options(recording, choice=SyncChoice.from_names(["test"], []))
@@ -610,6 +632,9 @@ def test_a_poetry_lock_is_installed_pinned_by_uv_pip_sync_from_the_locks_index(
     build = made.args[-1]
     assert sync.args[:-1] == ("pip", "sync", "--python", f"{build}/bin/python", "--index", package_index.url)
     assert Path(sync.args[-1]).name == "requirements.txt" and not Path(sync.args[-1]).exists()
+    assert recording.folders() == {str(root)}
+    assert " + alpha==2.0" in outcome.output
+    assert outcome.output[-1] == [e.message for e in events if e.kind == "output"][-1]
     assert phases(events)[1:] == [
         ("Installing 3 locked packages", 0, 3),
         ("Installing packages", 1, 3),
@@ -628,6 +653,30 @@ def test_a_poetry_lock_is_installed_pinned_by_uv_pip_sync_from_the_locks_index(
         root / ".venv",
     )
     assert len(recording.calls()) == 2
+
+
+def test_a_pinned_install_that_uv_refuses_says_so_and_leaves_no_venv(
+    recording: RecordingUv,
+    package_index: PackageIndex,
+    index_env: dict[str, str],
+    pythons: dict[str, Path],
+    tmp_path: Path,
+) -> None:
+    root = poetry_project(tmp_path / "poetic", package_index)
+    lock = root / "poetry.lock"
+    # A hash the index's wheel does not have: uv pip sync refuses the download.
+    lock.write_text(lock.read_text().replace(package_index.sha256("beta", "1.1"), "0" * 64))
+    project = Project(root, "poetry", lock, ">=3.10", name="poetic")
+
+    outcome = environments_for(index_env, tmp_path).create(
+        project, pythons["3.12"], settings=options(recording)
+    )
+
+    assert outcome.status == "failed", outcome
+    reason = tail(outcome.output).rstrip(".")
+    assert outcome.message == f"Installing the locked packages failed: {reason}. No venv was created."
+    assert "0" * 64 in "\n".join(outcome.output)
+    assert not (root / ".venv").exists() and leftovers(root) == []
 
 
 def test_a_poetry_project_without_lock_or_poetry_asks_then_gets_its_declared_dependencies(
@@ -671,6 +720,7 @@ def test_a_poetry_project_without_lock_or_poetry_asks_then_gets_its_declared_dep
         "epsilon>=1; python_version >= '3.99'",
     )
     assert ("Installing 2 declared dependencies (unlocked)", 0, 2) in phases(events)
+    assert " + alpha==2.0" in outcome.output and recording.folders() == {str(root)}
     assert installed(venv) == {"alpha": "2.0", "beta": "1.1"}
     assert not (root / "poetry.lock").exists()
 
@@ -716,3 +766,130 @@ def test_an_unlocked_poetry_project_with_no_declared_dependencies_installs_nothi
 
     assert (outcome.status, outcome.message) == expected
     assert recording.calls() == [] and installed(venv) == {}
+
+
+def test_declared_dependencies_that_cannot_be_installed_say_so(
+    recording: RecordingUv, offline: dict[str, str], pythons: dict[str, Path], tmp_path: Path
+) -> None:
+    root = tmp_path / "poetic"
+    root.mkdir()
+    (root / "pyproject.toml").write_text(
+        '[project]\nname = "poetic"\nversion = "0.1.0"\ndependencies = ["alpha>=2"]\n\n'
+        "[tool.poetry]\npackage-mode = false\n"
+    )
+    venv = root / ".venv"
+    subprocess.run([str(pythons["3.12"]), "-m", "venv", "--without-pip", str(venv)], check=True)
+    project = Project(root, "poetry", None, name="poetic")
+
+    # Offline, with nothing cached: uv cannot find alpha.
+    outcome = environments_for(offline, tmp_path).sync(project, settings=options(recording), unlocked=True)
+
+    assert outcome.status == "failed", outcome
+    assert outcome.message == f"Installing the declared dependencies failed: {tail(outcome.output)}"
+    assert "alpha" in outcome.message and installed(venv) == {}
+    assert [call.args for call in recording.calls()] == [
+        ("pip", "install", "--python", str(venv / "bin" / "python"), "alpha>=2")
+    ]
+    assert recording.folders() == {str(root)}
+
+
+def test_a_seeded_venv_gets_pip_from_the_index_and_a_cancel_meanwhile_leaves_nothing(
+    recording: RecordingUv, pythons: dict[str, Path], empty_locked: Path, tmp_path: Path
+) -> None:
+    python = pythons["3.12"]
+    index = PackageIndex(tmp_path / "index")
+    (pip,) = [index.add_wheel(wheel) for wheel in ensurepip_wheels(python) if wheel.name.startswith("pip-")]
+    project = copy_project(empty_locked, tmp_path / "empty")
+    venv = project.root / ".venv"
+    seeded = options(recording, seed=True)
+    with index.start():
+        environ = index.environ(tmp_path / "cache", {"PATH": "/usr/bin:/bin"})
+        cancel = threading.Event()
+        results: list[Outcome] = []
+        # uv venv --seed waits on pip's wheel, and Cancel comes then.
+        with index.hold(pip.name):
+            thread = threading.Thread(
+                target=lambda: results.append(
+                    environments_for(environ, tmp_path).create(
+                        project, python, settings=seeded, cancel=cancel
+                    )
+                )
+            )
+            thread.start()
+            index.wait_for_request(f"/files/{pip.name}")
+            cancel.set()
+            thread.join(60)
+        (cancelled,) = results
+        assert (cancelled.status, cancelled.message) == ("cancelled", "Cancelled. No venv was created.")
+        assert not os.path.lexists(venv) and leftovers(project.root) == []
+
+        outcome = environments_for(environ, tmp_path).create(project, python, settings=seeded)
+
+    assert (outcome.status, outcome.message) == ("ok", "Created .venv with Python 3.12.1.")
+    assert set(installed(venv)) == {"pip"}
+    made, sync = recording.calls()[1:]
+    assert made.args[:-1] == ("venv", "--python", str(python), "--prompt", "empty", "--seed")
+    assert sync == Call(("sync", "--locked", "--python", str(python)), made.args[-1])
+    assert naming_the_build(venv) == []
+
+
+def test_without_uv_the_standard_librarys_venv_and_pip_install_the_lock(
+    package_index: PackageIndex,
+    index_env: dict[str, str],
+    pythons: dict[str, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # No uv anywhere: not bundled (its package cannot be imported), none on PATH, none set.
+    monkeypatch.setitem(sys.modules, "uv", None)
+    environ = {**index_env, "PATH": "/usr/bin:/bin"}
+    root = poetry_project(tmp_path / "poetic", package_index)
+    project = Project(root, "poetry", root / "poetry.lock", ">=3.10", name="poetic")
+    venv = root / ".venv"
+    events: list[Event] = []
+
+    outcome = environments_for(environ, tmp_path).create(project, pythons["3.12"], progress=events.append)
+
+    assert (outcome.status, outcome.message) == ("ok", "Created .venv with Python 3.12.1.")
+    assert installed(venv) == {"alpha": "2.0", "beta": "1.1", "gamma": "0.1", "pip": installed(venv)["pip"]}
+    config = read_pyvenv_cfg(venv)
+    assert config is not None and config["prompt"] in ("poetic", "'poetic'")
+    # As the standard library records its command line; the build path in it is now the venv's.
+    assert config["command"] == f'{pythons["3.12"]} -m venv --prompt="poetic" {venv}'
+    assert any(line.startswith("Successfully installed") and "alpha-2.0" in line for line in outcome.output)
+    assert ("Installing 3 locked packages", 0, 3) in phases(events)
+    # pip compiles what it installs; a .pyc names the source it was compiled from, which the import
+    # system corrects on load (importlib's _fix_co_filename), so only the other files must be right.
+    assert [path for path in naming_the_build(venv) if not path.endswith(".pyc")] == []
+    assert leftovers(root) == []
+
+    # Then without the lock or Poetry: pip installs what pyproject.toml declares, into the same venv.
+    unlocked = Project(root, "poetry", None, ">=3.10", name="poetic")
+    (root / "poetry.lock").unlink()
+    synced = environments_for(environ, tmp_path).sync(unlocked, unlocked=True)
+    assert (synced.status, synced.message) == (
+        "ok",
+        ".venv is in sync, unlocked: pyproject.toml's dependencies were installed without a poetry.lock.",
+    )
+    assert any("Requirement already satisfied: alpha>=2" in line for line in synced.output), synced.output
+
+
+def test_an_unlocked_install_of_an_unreadable_pyproject_says_why(
+    recording: RecordingUv, offline: dict[str, str], pythons: dict[str, Path], tmp_path: Path
+) -> None:
+    from pyhelper.tomlfile import read_toml
+
+    root = tmp_path / "poetic"
+    root.mkdir()
+    (root / "pyproject.toml").write_text('[project]\nname = "poetic"\ndependencies = [\n')
+    venv = root / ".venv"
+    subprocess.run([str(pythons["3.12"]), "-m", "venv", "--without-pip", str(venv)], check=True)
+    unreadable = read_toml(root / "pyproject.toml")
+    assert not hasattr(unreadable, "data")
+
+    outcome = environments_for(offline, tmp_path).sync(
+        Project(root, "poetry", None, name="poetic"), settings=options(recording), unlocked=True
+    )
+
+    assert outcome == Outcome("failed", unreadable.message, venv)  # type: ignore[union-attr]
+    assert recording.calls() == []
