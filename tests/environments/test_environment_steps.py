@@ -108,10 +108,12 @@ def test_create_refuses_what_it_must_not_replace(environments: Environments, tmp
     project = project_of(tmp_path / "demo")
     venv = project.root / ".venv"
     relative = environments.create(project, Path("python3"))
-    assert relative.message == "The interpreter must be given by absolute path, not python3."
+    assert relative == Outcome("failed", "The interpreter must be given by absolute path, not python3.", venv)
     venv.mkdir()
     other = environments.create(project, Path("/usr/bin/python3"), replace=True)
-    assert other.message == f"{venv} exists and is not a virtual environment; move it away and try again."
+    assert other == Outcome(
+        "failed", f"{venv} exists and is not a virtual environment; move it away and try again.", venv
+    )
     venv.rmdir()
     fake_venv(venv)
     python = tmp_path / "other-python"
@@ -119,6 +121,11 @@ def test_create_refuses_what_it_must_not_replace(environments: Environments, tmp
     kept = environments.create(project, python)
     assert kept == Outcome(
         "failed", f".venv exists already (Python 3.12.1); recreate it to use {python}.", venv
+    )
+    config = venv / "pyvenv.cfg"
+    config.write_text(config.read_text().replace("version_info = 3.12.1\n", ""))
+    assert environments.create(project, python).message == (
+        f".venv exists already (Python unknown); recreate it to use {python}."
     )
 
 
