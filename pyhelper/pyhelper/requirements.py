@@ -145,7 +145,7 @@ class Parsed(NamedTuple):
         return isinstance(other, Parsed) and self._meaning() == other._meaning()
 
     def __hash__(self) -> int:
-        return hash(self._meaning())
+        return hash(self._meaning())  # pragma: no mutate
 
     def _meaning(self) -> tuple[object, ...]:
         return (self.name, self.extras, self.specifier, self.marker, self.url)

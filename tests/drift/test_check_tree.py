@@ -7,8 +7,11 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from pyhelper.drift.lock import check_project, check_tree
-from pyhelper.findings import Severity
+from pyhelper.findings import Position, Range, Severity
+from pyhelper.lockfiles import LockCache
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "drift"
 
@@ -71,3 +74,41 @@ def test_lock_missing_sits_on_the_table_that_names_the_manager(tmp_path: Path) -
         finding.message
         == "this poetry project has no poetry.lock — run `poetry lock` to pin its dependencies"
     )
+
+
+def test_lock_missing_without_a_table_of_its_own_sits_on_project_or_the_top(tmp_path: Path) -> None:
+    # `[tool.poetry.dependencies]` alone defines `tool.poetry` without a header of its own.
+    (tmp_path / "pyproject.toml").write_text(
+        '# an app\n[project]\nname = "x"\nversion = "1"\n\n[tool.poetry.dependencies]\nidna = "^3"\n',
+        encoding="utf-8",
+    )
+    (finding,) = check_project(tmp_path)
+    assert (finding.code, finding.severity, finding.range) == (
+        "lock-missing",
+        Severity.INFORMATION,
+        Range(Position(1, 0), Position(1, 9)),
+    )
+    (tmp_path / "pyproject.toml").write_text(
+        '\n\n[tool.poetry.dependencies]\nidna = "^3"\n', encoding="utf-8"
+    )
+    (finding,) = check_project(tmp_path)
+    assert (finding.code, finding.range) == ("lock-missing", Range.at(0))
+
+
+def test_check_tree_keeps_the_locks_it_parsed_in_the_cache_it_is_given(tmp_path: Path) -> None:
+    shutil.copytree(FIXTURES / "uv-app/in-sync", tmp_path / "app")
+    cache = LockCache()
+    assert check_tree(tmp_path, cache) == []
+
+    def not_again(path: Path, text: str) -> object:
+        raise AssertionError(f"{path} was parsed again")
+
+    # The lock is unchanged on disk: the cache answers with what check_tree parsed.
+    assert cache.get(tmp_path / "app" / "uv.lock", "uv", not_again) is not None
+
+
+def test_check_tree_of_something_that_is_no_folder_fails_rather_than_finding_nothing(tmp_path: Path) -> None:
+    # The CLI must not say "no problems" of a folder it could not list (walk.folders' `strict`).
+    shutil.copytree(FIXTURES / "uv-app/in-sync", tmp_path / "app")
+    with pytest.raises(NotADirectoryError):
+        check_tree(tmp_path / "app" / "pyproject.toml")

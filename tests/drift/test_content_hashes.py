@@ -160,6 +160,22 @@ PDM_INPUT_CASES = {
     "names and extras": PROJECT
     + 'dependencies = ["Typing_Extensions[B,a]>=4; extra == \'X\'", "zope.interface"]\n',
     "minimal": PROJECT,
+    # Credentials left out, package lists sorted, URLs (a source's, a URL anywhere in the resolution
+    # settings) as fingerprints, a date as ISO text.
+    "sources and resolution": PROJECT + "[tool.pdm.resolution]\nlock_inputs = true\nwhen = 1979-05-27\n"
+    'overrides = { foo = "https://example.org/foo-1.0.whl", bar = "==1" }\n'
+    '[[tool.pdm.source]]\nname = "private"\nurl = "https://example.org/simple"\nusername = "me"\n'
+    'password = "secret"\ninclude_packages = ["zeta", "alpha"]\nexclude_packages = ["omega", "beta"]\n'
+    '[[tool.pdm.source]]\nname = "other"\nurl = "https://other.example.org/simple"\n',
+    # The project's own extras, however its name is spelled, expanded where they are referenced.
+    "own extras": '[project]\nname = "App_Name"\nversion = "1"\ndependencies = ["idna"]\n'
+    '[project.optional-dependencies]\nSocks = ["pysocks"]\ncli = ["click"]\n'
+    'all = ["rich", "APP-name[Socks,cli]"]\nfull = ["app_name[all]", "six"]\n',
+    # What a group refers to is added one level deep: `dev` gets `lint`'s own requirements, not `test`'s.
+    "nested includes": PROJECT + '[dependency-groups]\ndev = ["pytest", {include-group = "lint"}]\n'
+    'lint = ["ruff", {include-group = "test"}, {include-group = "test"}]\ntest = ["coverage"]\n',
+    # Without a name nothing is the project itself, whatever a requirement is called.
+    "no name": '[project]\nversion = "1"\ndependencies = ["None", "xxxx"]\n',
 }
 _PDM_INPUTS_ORACLE = """
 import json, os, sys
@@ -182,3 +198,24 @@ def pdm_inputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
 @pytest.mark.parametrize("name", PDM_INPUT_CASES)
 def test_pdm_lock_inputs_are_pdms(name: str, pdm_inputs: dict[str, object]) -> None:
     assert pdm.lock_inputs(_data(PDM_INPUT_CASES[name])) == pdm_inputs[name]
+
+
+def test_pdm_lock_inputs_of_a_cycle_or_a_missing_group_are_still_computed() -> None:
+    # PDM refuses these (ProjectError: a cyclic include, a missing group), so `pdm lock --check` fails;
+    # the engine still computes inputs (one level deep, so a cycle ends), which then differ from any
+    # lock's record.
+    cyclic = _data(
+        '[project]\nname = "app"\nversion = "1"\n[project.optional-dependencies]\n'
+        'a = ["six", "app[b]"]\nb = ["attrs", "app[a]"]\n[dependency-groups]\n'
+        'dev = ["pytest", {include-group = "lint"}, {include-group = "missing"}]\n'
+        'lint = ["ruff", {include-group = "dev"}]\n'
+    )
+    inputs = pdm.lock_inputs(cyclic)
+    assert inputs is not None
+    assert inputs["groups"] == {
+        "default": [],
+        "a": ["attrs", "six"],
+        "b": ["attrs", "six"],
+        "dev": ["pytest", "ruff"],
+        "lint": ["pytest", "ruff"],
+    }

@@ -9,23 +9,24 @@ other module knowing it.
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from pyhelper import checkcmd, locking
+from pyhelper import checkcmd, codes, locking
 from pyhelper.drift.environment import read_venv, requirement_at, requirement_ranges
 from pyhelper.drift.lock import check_project, check_tree
-from pyhelper.findings import Finding
+from pyhelper.findings import Finding, Range, Severity
 from pyhelper.lockfiles import registry
 from pyhelper.lockfiles.compare import LockView, Want, compare_requirements
-from pyhelper.lockfiles.format import Checking, LockFormat
+from pyhelper.lockfiles.format import Checking, LockFormat, of_pyproject
 from pyhelper.lockfiles.selection import LockSelectionError, marker_environment
 from pyhelper.projects import scan_workspace
 from pyhelper.requirements import requirement_list, table
-from pyhelper.tomlfile import TomlDocument, parse_toml
+from pyhelper.tomlfile import TomlDocument, parse_toml, read_toml
 
 # A toy format: `toy.lock` is a TOML table of locked versions by package name.
 
@@ -249,3 +250,51 @@ def test_the_nearest_workspace_decides_for_the_check_as_for_the_scan(tmp_path: P
     assert [(f.path, f.code) for f in check_project(tmp_path)] == [
         (p / "pyproject.toml", "lock-missing-package")
     ]
+
+
+def test_a_format_answers_with_what_it_was_made_of(tmp_path: Path) -> None:
+    # Every field as given (the registered formats are made at import, where a slip would show only as
+    # a format that answers with another's or no value).
+    def check(doc: TomlDocument, lock: ToyLock) -> list[Finding]:
+        return [
+            Finding(
+                doc.path,
+                lock.doc.range_of(("locked",)) or Range.at(0),
+                Severity.HINT,
+                codes.LOCK_STALE,
+                "seen",
+            )
+        ]
+
+    fields: dict[str, Any] = {
+        "name": "every",
+        "manager": "uv",
+        "parse": _parse,
+        "check": of_pyproject(check),
+        "versions": ToyLock.versions,
+        "file_names": ("every.lock",),
+        "file_pattern": re.compile(r"^every\.[a-z]+\.lock$"),
+        "watch_globs": ("every*.lock",),
+        "declared": lambda data: "every" in data,
+        "select": lambda selecting, lock: {},
+        "selection_inputs": lambda data: ("inputs",),
+        "sync_keeps": frozenset({"pip"}),
+        "install": "pinned",
+        "pinned": lambda selecting, lock: None,
+        "lock_command": ("every", "lock"),
+        "lock_tool_docs": "https://every.invalid",
+        "requirement_places": lambda doc: (),
+        "shared_root": lambda path, load, workspaces: path,
+        "entries": lambda lock: (),
+    }
+    fmt = LockFormat(**fields)
+    assert {key: getattr(fmt, key) for key in fields if key != "check"} == {
+        key: value for key, value in fields.items() if key != "check"
+    }
+    assert fmt.names_file("every.dev.lock") and not fmt.names_file("every.toml")
+    # of_pyproject: the check sees the project's own pyproject and the parsed lock.
+    doc = parse_toml(tmp_path / "pyproject.toml", PYPROJECT)
+    lock = _parse(tmp_path / "every.lock", '[locked]\nalpha = "1"\n')
+    assert isinstance(doc, TomlDocument) and isinstance(lock, ToyLock)
+    (finding,) = fmt.check(Checking(tmp_path, doc, read_toml), lock)
+    assert (finding.path, finding.range.start.line, finding.message) == (doc.path, 0, "seen")

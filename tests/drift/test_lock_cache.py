@@ -1,5 +1,5 @@
 """What the lockfiles package shares: the cache that parses each lock once per content, the findings
-for locks it cannot read, the locked versions of table locks, and the package count of a lock."""
+for locks it cannot read, the locked versions and entries of table locks, and the package count of a lock."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pyhelper.findings import Severity
+from pyhelper.findings import Finding, Position, Range, Severity
 from pyhelper.lockfiles import (
     MAX_LOCK_BYTES,
     LockCache,
@@ -18,6 +18,7 @@ from pyhelper.lockfiles import (
     read_text_stable,
     versions_by_name,
 )
+from pyhelper.lockfiles.format import LockEntry
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "drift"
 
@@ -151,9 +152,10 @@ def test_a_lock_over_the_cap_is_refused_before_it_is_read(tmp_path: Path) -> Non
     with pytest.raises(UnreadableFile) as raised:
         LockCache().get(lock, "probe", Counting())
     finding = raised.value.finding
-    assert (finding.code, finding.severity, finding.range.start.line) == (
+    assert (finding.code, finding.severity, finding.path, finding.range.start.line) == (
         "lock-too-large",
         Severity.INFORMATION,
+        lock,
         0,
     )
     size = (MAX_LOCK_BYTES + 2**20) / 2**20
@@ -243,3 +245,168 @@ def test_the_budget_holds_however_locks_come_and_go(tmp_path: Path) -> None:
     cache.get(_settled(tmp_path / "f.lock", "k = 1\n"), "probe", parse)  # a fourth: the oldest goes
     cache.get(locks[0], "probe", parse)
     assert parse.paths[-1] == "a.lock"
+
+
+def _entries(fmt: str, text: str) -> list[LockEntry]:
+    from pyhelper.lockfiles import registry
+
+    lock_format = registry.format_named(fmt)
+    assert lock_format is not None
+    lock = lock_format.parse(Path(lock_format.file_names[0]), text)
+    assert not isinstance(lock, Finding), lock
+    return list(lock_format.entries(lock))
+
+
+def _line(text: str, needle: str) -> int:
+    return next(number for number, line in enumerate(text.splitlines()) if line == needle)
+
+
+# Entries as Poetry 2.5 writes them: a `[package.source]` of type "legacy" is an index (its URL), any
+# other type (directory, file, url, git) is not; `[package.dependencies]` is a table keyed by name.
+POETRY_LOCK = """\
+[[package]]
+name = "Web_App"
+version = "1.0"
+groups = ["main"]
+
+[package.dependencies]
+Tool = ">=1"
+"zope.interface" = {version = "*", markers = "python_version < '3.12'"}
+
+[package.source]
+type = "legacy"
+url = "https://example.org/simple"
+reference = "private"
+
+[[package]]
+name = 7
+
+[[package]]
+name = "local-lib"
+version = "0.1"
+
+[package.source]
+type = "directory"
+url = "libs/local"
+
+[[package]]
+name = "tool"
+version = 2
+"""
+
+
+def test_poetry_entries_say_where_each_package_comes_from() -> None:
+    web, local, tool = _entries("poetry", POETRY_LOCK)
+    line = _line(POETRY_LOCK, 'name = "Web_App"')
+    assert web == LockEntry(
+        "web-app",
+        "1.0",
+        Range(Position(line, 7), Position(line, 16)),  # the name's value
+        "https://example.org/simple",
+        True,
+        ("tool", "zope-interface"),
+    )
+    # The table whose name is no text is skipped, and the next one is still found at its own line.
+    assert local[:2] == ("local-lib", "0.1")
+    assert local.range.start.line == _line(POETRY_LOCK, 'name = "local-lib"')
+    assert (local.index_url, local.from_index, local.dependencies) == (None, False, ())
+    assert (tool.name, tool.version, tool.index_url, tool.from_index, tool.dependencies) == (
+        "tool",
+        None,
+        None,
+        True,
+        (),
+    )
+    assert tool.range.start.line == _line(POETRY_LOCK, 'name = "tool"')
+
+
+# PDM 2.29: dependencies are PEP 508 strings; `path`, `url` or `git` say a package is no index's.
+PDM_LOCK = """\
+[[package]]
+name = "web"
+version = "1.0"
+dependencies = [
+    "Tool>=1",
+    "zope.interface; python_version < '3.12'",
+    "tool[extra]>=2",
+    "-not a name",
+    7,
+]
+
+[[package]]
+name = "local"
+version = "0.1"
+path = "./libs/local"
+
+[[package]]
+name = "from-git"
+version = "0.2"
+git = "https://example.org/from-git.git"
+revision = "0123456789abcdef"
+
+[[package]]
+name = "wheel-url"
+version = "0.3"
+url = "https://example.org/wheel_url-0.3-py3-none-any.whl"
+"""
+
+
+def test_pdm_entries_read_dependency_strings_and_local_sources() -> None:
+    web, local, from_git, wheel = _entries("pdm", PDM_LOCK)
+    assert (web.name, web.version, web.index_url, web.from_index) == ("web", "1.0", None, True)
+    assert web.dependencies == ("tool", "zope-interface")
+    assert [(e.name, e.from_index, e.dependencies) for e in (local, from_git, wheel)] == [
+        ("local", False, ()),
+        ("from-git", False, ()),
+        ("wheel-url", False, ()),
+    ]
+    assert [e.range.start.line for e in (web, local, from_git, wheel)] == [
+        _line(PDM_LOCK, f'name = "{name}"') for name in ("web", "local", "from-git", "wheel-url")
+    ]
+
+
+# PEP 751: `index` names the index, dependencies are tables (`name` the only key asked for here),
+# and `vcs`, `directory` or `archive` mean no index.
+PYLOCK = """\
+lock-version = "1.0"
+created-by = "uv"
+
+[[packages]]
+name = "web"
+version = "1.0"
+index = "https://example.org/simple"
+dependencies = [{ name = "Tool" }, { name = "zope.interface" }, { name = 3 }, { version = "1" }, "odd"]
+
+[[packages]]
+name = "checkout"
+vcs = { type = "git", url = "https://example.org/checkout.git", commit-id = "0123456789abcdef" }
+
+[[packages]]
+name = "folder"
+directory = { path = "libs/folder" }
+
+[[packages]]
+name = "tarball"
+archive = { path = "tarball-1.0.tar.gz", hashes = { sha256 = "0" } }
+"""
+
+
+def test_pylock_entries_read_dependency_tables_and_the_index() -> None:
+    web, *local = _entries("pylock", PYLOCK)
+    assert (web.name, web.version, web.index_url, web.from_index) == (
+        "web",
+        "1.0",
+        "https://example.org/simple",
+        True,
+    )
+    assert web.dependencies == ("tool", "zope-interface", "odd")
+    assert [(e.name, e.version, e.from_index) for e in local] == [
+        ("checkout", None, False),
+        ("folder", None, False),
+        ("tarball", None, False),
+    ]
+
+
+def test_a_lock_without_a_package_array_has_no_entries() -> None:
+    assert _entries("poetry", 'package = "not an array"\n') == []
+    assert _entries("pdm", "[metadata]\n") == []

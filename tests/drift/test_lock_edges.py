@@ -14,10 +14,11 @@ from pathlib import Path
 import pytest
 
 from pyhelper.drift.lock import check_project, is_drift
-from pyhelper.findings import Finding, Severity
+from pyhelper.findings import Finding, Position, Range, Severity
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "drift"
 POETRY = Path(__file__).resolve().parents[2] / ".dev" / "tools" / "poetry" / "bin"
+PDM = Path(__file__).resolve().parents[2] / ".dev" / "tools" / "pdm" / "bin"
 
 
 def _copy(name: str, tmp_path: Path) -> Path:
@@ -149,6 +150,108 @@ def test_a_poetry_dependency_without_a_version_is_checked_by_name(tmp_path: Path
 # PDM ---------------------------------------------------------------------------------------------
 
 
+def _pdm_environ(root: Path) -> dict[str, str]:
+    return {
+        **os.environ,
+        "HOME": str(root.parent / "pdm-home"),
+        "PDM_IGNORE_SAVED_PYTHON": "1",
+        "PDM_CHECK_UPDATE": "false",
+        "PDM_NON_INTERACTIVE": "1",
+    }
+
+
+def _pdm_check(root: Path) -> bool:
+    """Whether `pdm lock --check` calls the lock stale (it reads pyproject.toml and pdm.lock only)."""
+    done = subprocess.run(
+        [str(PDM / "pdm"), "lock", "--check"], cwd=root, env=_pdm_environ(root), capture_output=True
+    )
+    return done.returncode != 0
+
+
+def _pdm_hash(root: Path) -> str:
+    code = (
+        "from pathlib import Path; from pdm.project.project_file import PyProject; from pdm.termui import UI; "
+        "print(PyProject(Path('pyproject.toml'), ui=UI()).content_hash())"
+    )
+    return subprocess.run(
+        [str(PDM / "python"), "-I", "-c", code],
+        cwd=root,
+        env=_pdm_environ(root),
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+
+
+def test_a_pdm_lock_recording_only_a_hash_is_stale_once_lock_inputs_is_asked_for(tmp_path: Path) -> None:
+    # `lock_inputs = true`, and a content hash that matches the pyproject saying so: PDM still refuses
+    # the lock, as it now wants the inputs recorded.
+    root = _copy("pdm-app/in-sync", tmp_path)
+    _edit(
+        root / "pyproject.toml",
+        "distribution = false",
+        "distribution = false\n\n[tool.pdm.resolution]\nlock_inputs = true",
+    )
+    _edit(root / "pdm.lock", r"^content_hash = .*$", f'content_hash = "sha256:{_pdm_hash(root)}"', regex=True)
+    assert _pdm_check(root)
+    finding = _only(check_project(root))
+    assert (finding.code, finding.path.name, finding.range.start.line) == ("lock-stale", "pdm.lock", 7)
+    assert finding.message == (
+        "pyproject.toml changed since pdm.lock was made (its content hash no longer matches), so "
+        "`pdm lock --check` fails — run `pdm lock`"
+    )
+
+
+@pytest.mark.parametrize(
+    ("case", "what"),
+    [
+        ("group-new", "groups"),
+        ("requires-python-spelled", "requires-python"),
+        ("resolution-added", "resolution settings"),
+        ("sources", "sources"),
+    ],
+)
+def test_pdm_lock_inputs_say_which_input_changed(tmp_path: Path, case: str, what: str) -> None:
+    if case == "sources":
+        root = _copy("pdm-lock-inputs/in-sync", tmp_path)
+        with (root / "pyproject.toml").open("a", encoding="utf-8") as file:
+            file.write('\n[[tool.pdm.source]]\nname = "private"\nurl = "https://example.org/simple"\n')
+    else:
+        root = _copy(f"pdm-lock-inputs/{case}", tmp_path)
+    assert _pdm_check(root)
+    finding = _only(check_project(root))
+    # `[metadata.lock_inputs.project]` defines lock_inputs without a key of its own: the top of the file.
+    assert (finding.code, finding.severity, finding.path.name, finding.range) == (
+        "lock-stale",
+        Severity.WARNING,
+        "pdm.lock",
+        Range.at(0),
+    )
+    assert finding.message == (
+        f"pyproject.toml changed since pdm.lock was made (its lock_inputs record other {what}), so "
+        "`pdm lock --check` fails — run `pdm lock`"
+    )
+
+
+def test_pdm_lock_inputs_that_are_not_a_table_are_stale_where_they_are_written(tmp_path: Path) -> None:
+    root = _copy("pdm-lock-inputs/in-sync", tmp_path)
+    lock = root / "pdm.lock"
+    text = lock.read_text(encoding="utf-8")
+    recorded = text[text.index("[metadata.lock_inputs.project]") : text.index("[[package]]")]
+    lock.write_text(text.replace(recorded, ""), encoding="utf-8")
+    _edit(lock, 'lock_version = "4.5.1"\n', 'lock_version = "4.5.1"\nlock_inputs = "not a table"\n')
+    assert _pdm_check(root)
+    finding = _only(check_project(root))
+    assert (finding.code, finding.range) == (
+        "lock-stale",
+        Range(Position(7, 14), Position(7, 27)),
+    )  # the value
+    assert finding.message == (
+        "pyproject.toml changed since pdm.lock was made (its lock_inputs are not a table), so "
+        "`pdm lock --check` fails — run `pdm lock`"
+    )
+
+
 def test_pdm_checks_the_optional_groups_the_lock_was_made_for(tmp_path: Path) -> None:
     # `pdm lock -G cli` records the group; only then are its requirements the lock's to hold.
     root = _copy("pdm-app/in-sync", tmp_path)
@@ -180,6 +283,24 @@ def test_a_pdm_lock_without_groups_holds_the_default_group_only(tmp_path: Path) 
     assert finding.message.startswith("idna is required here but not in pdm.lock")
 
 
+def test_pdm_checks_every_group_the_lock_was_made_for_and_only_those(tmp_path: Path) -> None:
+    # Groups as recorded: the default group, an extra and a legacy dev group together (each adds to the
+    # others), and without "default" (`pdm lock --no-default`) the project's dependencies are not held.
+    root = _copy("pdm-app/in-sync", tmp_path)
+    lock = root / "pdm.lock"
+    _edit(
+        root / "pyproject.toml",
+        "distribution = false",
+        'distribution = false\n\n[tool.pdm.dev-dependencies]\nTest = ["pytest"]',
+    )
+    _edit(lock, 'groups = ["default", "dev", "lint"]', 'groups = ["default", "CLI", "dev", "lint", "test"]')
+    _edit(lock, r'^\[\[package\]\]\nname = "idna"\n', '[[package]]\nname = "idna-gone"\n', regex=True)
+    missing = sorted(f.message.split(" ")[0] for f in check_project(root) if f.code == "lock-missing-package")
+    assert missing == ["click", "idna", "pytest"]
+    _edit(lock, 'groups = ["default", "CLI", "dev", "lint", "test"]', 'groups = ["dev", "lint"]')
+    assert [f.code for f in check_project(root)] == ["lock-stale"]  # the hash, nothing of the default group
+
+
 def test_a_pdm_lock_with_lock_inputs_is_not_checked_by_hash(tmp_path: Path) -> None:
     # PDM checks such locks by their recorded inputs, not by content_hash.
     root = _copy("pdm-app/in-sync", tmp_path)
@@ -196,6 +317,8 @@ def test_a_pdm_lock_with_lock_inputs_is_not_checked_by_hash(tmp_path: Path) -> N
         (r"^content_hash = .*\n", ""),
         (r"^content_hash = .*$", "content_hash = 5"),
         (r'^content_hash = "sha256:', 'content_hash = "md5:'),
+        # shake_* digests need a length: PDM's hexdigest() fails, so no recorded value matches.
+        (r'^content_hash = "sha256:', 'content_hash = "shake_128:'),
     ],
 )
 def test_a_pdm_content_hash_missing_or_malformed_is_stale(tmp_path: Path, old: str, new: str) -> None:
@@ -205,6 +328,30 @@ def test_a_pdm_content_hash_missing_or_malformed_is_stale(tmp_path: Path, old: s
     assert (finding.code, finding.path.name) == ("lock-stale", "pdm.lock")
     if not new:
         assert finding.range.start.line == 0
+
+
+def test_pdm_requires_python_names_every_target_the_lock_was_resolved_for(tmp_path: Path) -> None:
+    root = _copy("pdm-app/in-sync", tmp_path)
+    _edit(
+        root / "pdm.lock",
+        '[[metadata.targets]]\nrequires_python = ">=3.10"\n',
+        '[[metadata.targets]]\nrequires_python = ">=3.10,<3.12"\n\n[[metadata.targets]]\nrequires_python = ">=3.12"\n',
+    )
+    _edit(root / "pyproject.toml", 'requires-python = ">=3.10"', 'requires-python = ">=3.11"')
+    assert _pdm_check(root)
+    finding = _only(check_project(root))
+    assert (finding.code, finding.path.name, finding.range) == (
+        "lock-requires-python",
+        "pyproject.toml",
+        Range(Position(4, 18), Position(4, 26)),
+    )
+    assert finding.message == (
+        "pdm.lock was resolved for Python >=3.10,<3.12, >=3.12, but requires-python is now >=3.11 — run `pdm lock`"
+    )
+    # No requires-python at all: only the hash says so (PDM hashes the missing value as "").
+    _edit(root / "pyproject.toml", 'requires-python = ">=3.11"\n', "")
+    assert _pdm_check(root)
+    assert [f.code for f in check_project(root)] == ["lock-stale"]
 
 
 def test_pdm_hashes_a_date_without_crashing(tmp_path: Path) -> None:

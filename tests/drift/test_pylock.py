@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 from pyhelper.drift.lock import check_project
-from pyhelper.findings import Finding, Severity
+from pyhelper.findings import Finding, Position, Range, Severity
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "drift"
 
@@ -84,7 +84,11 @@ def test_the_writer_is_pdm_by_created_by_or_by_its_table(tmp_path: Path) -> None
     lock.write_text(text[: text.index("[tool.pdm]\n")], encoding="utf-8")
     assert check_project(root) == [], "no sign of PDM: PEP 751's rule, which a reorder keeps"
     edit(lock, 'created-by = "someone"', 'created-by = "pdm"')
-    assert "records no content hash" in only(check_project(root)).message
+    finding = only(check_project(root))
+    assert "records no content hash" in finding.message
+    # Without a [tool.pdm] table the finding sits on what says PDM wrote the file.
+    line = lock.read_text(encoding="utf-8").splitlines().index('created-by = "pdm"')
+    assert finding.range == Range(Position(line, 13), Position(line, 18))
 
 
 def test_pdm_pylock_beside_pdm_lock_is_re_exported(tmp_path: Path) -> None:
@@ -101,3 +105,32 @@ def test_a_pip_lock_is_judged_by_pep_751_for_this_environment() -> None:
     finding = only(check_project(root))
     assert (finding.code, finding.severity) == ("lock-missing-package", Severity.ERROR)
     assert finding.message.startswith("bpy is required here but not in pylock.toml — re-lock it (`pip lock")
+
+
+def test_a_pylock_marker_is_evaluated_as_a_lock_file_marker(tmp_path: Path) -> None:
+    # PEP 751: a package's marker is evaluated with the lock's `extras` (none chosen here) and
+    # `dependency_groups`; `extra` is no variable of a lock file, and a marker that cannot be evaluated
+    # (packaging's `lock_file` context raises) does not take the package away.
+    root = copy("pylock-uv/in-sync", tmp_path)
+    edit(
+        root / "pyproject.toml",
+        '"idna>=3.0",',
+        '"idna>=3.0",\n    "cli-only",\n    "odd-marker",\n    "old-extra",',
+    )
+    with (root / "pylock.toml").open("a", encoding="utf-8") as lock:
+        for name, marker in (
+            ("cli-only", "'cli' in extras"),
+            ("odd-marker", "not a marker"),
+            ("old-extra", "extra == 'cli'"),
+        ):
+            lock.write(f'\n[[packages]]\nname = "{name}"\nversion = "1.0"\nmarker = "{marker}"\n')
+    finding = only(check_project(root))
+    assert (finding.code, finding.severity, line_of(finding).strip()) == (
+        "lock-missing-package",
+        Severity.ERROR,
+        '"cli-only",',
+    )
+    assert finding.message == (
+        "cli-only is required here but not in pylock.toml — re-export it "
+        "(`uv export --format pylock.toml -o pylock.toml`)"
+    )

@@ -30,19 +30,6 @@ from pyhelper.requirements import (
 )
 from pyhelper.tomlfile import TomlDocument, parse_toml
 
-
-@pytest.fixture(autouse=True)
-def uncached() -> None:
-    """Each test computes its answers: the module's caches would hand back what an earlier test made."""
-    for cached in (
-        requirements.parse_requirement,
-        requirements.specifier_key,
-        requirements.marker_signature,
-        requirements._python_samples,
-    ):
-        cached.cache_clear()
-
-
 PLAIN = [
     "requests",
     "Requests_OAuthlib",
@@ -105,6 +92,13 @@ def test_same_quick_keys_are_the_same_requirement() -> None:
     assert len(keys) == 1
     assert len({parse_requirement(text) for text in spellings}) == 1
     assert quick_key("foo-bar[a]<2,>=1") not in keys
+    # Equal in meaning, whatever the spelling; another extra, bound, marker or URL is another requirement.
+    same = parse_requirement(spellings[0])
+    assert same == parse_requirement(spellings[1]) and same.spelled != parse_requirement(spellings[1]).spelled
+    for other in ("foo-bar[a]<2,>=1", "foo-bar[a,b]<3,>=1", "foo-bar[a,b]<2,>=1; os_name == 'nt'", "other"):
+        assert parse_requirement(other) != same, other
+    assert parse_requirement("foo-bar @ https://example.org/f.whl") != parse_requirement("foo-bar")
+    assert same != spellings[0]
 
 
 @pytest.mark.parametrize(
@@ -118,6 +112,9 @@ def test_same_quick_keys_are_the_same_requirement() -> None:
         ("~=1.4.0", (("~=", "1.4"),)),
         (">=1.0a1", ((">=", "1.0a1"),)),
         (">=01.02", ((">=", "1.2"),)),
+        ("==01.02.*", (("==", "1.2.*"),)),  # a prefix is normalised too, but never stripped of its zeros
+        ("!=1.0.*", (("!=", "1.0.*"),)),
+        ("<1.10.0", (("<", "1.10"),)),
         ("not a specifier", (("", "notaspecifier"),)),
     ],
 )
@@ -139,6 +136,18 @@ def test_specifier_clauses_are_normalised_as_pep_440_compares_them(
         (None, "<1", True),  # no version recorded (a path source)
         ("not-a-version", "<1", True),
         ("1.0", "not a specifier", True),
+        # Final releases against release bounds (the fast test, without packaging): padding with zeros.
+        ("1", ">=1.0.1", False),
+        ("1.0.1", ">1", True),
+        ("3", "==3.0.0", True),
+        ("3.0.1", "<=3", False),
+        ("1.4.5", "~=1.4.2", True),
+        ("1.5", "~=1.4.2", False),
+        ("1.4", "~=1.4.2", False),
+        ("3.10", "==3.10.*", True),
+        ("3.11.2", "==3.10.*", False),
+        ("3.1.4", "!=3.1.*", False),
+        ("3.2", "!=3.1.*, <4", True),
     ],
 )
 def test_version_satisfies_as_packaging_with_pre_releases(
@@ -147,6 +156,8 @@ def test_version_satisfies_as_packaging_with_pre_releases(
     assert version_satisfies(version, specifier) is expected
     if expected is False:
         assert not SpecifierSet(specifier).contains(Version(str(version)), prereleases=True)
+    if requirements.parse_release(str(version)) is not None and requirements.release_test(specifier):
+        assert SpecifierSet(specifier).contains(Version(str(version)), prereleases=True) is expected
 
 
 @pytest.mark.parametrize(

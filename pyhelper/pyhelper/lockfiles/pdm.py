@@ -49,7 +49,7 @@ def _normalize(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def content_hash(data: dict[str, Any], algorithm: str = "sha256") -> str | None:
+def content_hash(data: dict[str, Any], algorithm: str = "sha256") -> str | None:  # pragma: no mutate
     """PDM's hash of a parsed pyproject, hex, with the `hashlib` algorithm the lock names (PDM calls
     `hashlib.new(algorithm)`); None when PDM fails to hash (an algorithm hashlib lacks, a group
     that is not a list)."""
@@ -81,7 +81,7 @@ def content_hash(data: dict[str, Any], algorithm: str = "sha256") -> str | None:
     except ValueError:
         return None
     # default=str: a TOML date where PDM expects text cannot match PDM's hash, but must not crash.
-    hasher.update(json.dumps(dump, sort_keys=True, default=str).encode("utf-8"))
+    hasher.update(json.dumps(dump, sort_keys=True, default=str).encode("utf-8"))  # pragma: no mutate
     # shake_* digests need a length; PDM's hexdigest() without one fails, so no recorded value matches.
     return hasher.hexdigest() if hasher.digest_size else None
 
@@ -94,7 +94,8 @@ def check(doc: TomlDocument, lock: PdmLock) -> list[Finding]:
     if inputs is not None:
         return pinpointed + _lock_inputs_findings(doc, lock, inputs)
     recorded = get_in(lock.doc.data, ("metadata", "content_hash"))
-    algorithm, _, value = recorded.partition(":") if isinstance(recorded, str) else ("", "", "")
+    text = recorded if isinstance(recorded, str) else ""
+    algorithm, _, value = text.partition(":")  # pragma: no mutate
     # With `lock_inputs = true` set, PDM no longer trusts a lock that records only a hash.
     wants_inputs = get_in(doc.data, ("tool", "pdm", "resolution", "lock_inputs")) is True
     matches = bool(value) and not wants_inputs and value == content_hash(doc.data, algorithm)
@@ -181,7 +182,8 @@ def lock_inputs(data: dict[str, Any]) -> dict[str, Any] | None:
 def _input_line(requirement: Any) -> str:
     """PDM's `_requirement_input`: a named requirement as `Name[extras]; marker`, its specifier left out."""
     if requirement.url:
-        raise ValueError("a URL or path requirement's input is a fingerprint of PDM's own spelling")
+        # PDM's input for it is a fingerprint of PDM's own spelling of the URL or path.
+        raise ValueError("a URL or path requirement")  # pragma: no mutate
     extras = f"[{','.join(sorted(requirement.extras))}]" if requirement.extras else ""
     marker = f"; {requirement.marker}" if requirement.marker else ""
     return re.sub(r"[-_.]+", "-", requirement.name) + extras + marker
@@ -189,8 +191,12 @@ def _input_line(requirement: Any) -> str:
 
 def _groups(data: dict[str, Any]) -> dict[str, list[str]]:
     """Every group's requirement strings as PDM's `_resolve_dependencies` lists them: `default`, the
-    extras, the dependency groups (with `tool.pdm.dev-dependencies`), under normalised names, with
-    `include-group` and the project's references to its own extras expanded."""
+    extras, the dependency groups (with `tool.pdm.dev-dependencies`), under normalised names, each with
+    the requirements of the groups it refers to (`include-group`, the project's own extras) added.
+
+    One level only, as PDM 2.29 does it: a group gets what the groups it refers to list themselves, not
+    what those refer to in turn (`dev` including `lint` including `test` gets `lint`'s own, not `test`'s).
+    """
     project = table(data.get("project"))
     name = _normalize(str(project.get("name", "")))
     optional = {_normalize(k): v for k, v in table(project.get("optional-dependencies")).items()}
@@ -201,24 +207,30 @@ def _groups(data: dict[str, Any]) -> dict[str, list[str]]:
     for group, items in table(get_in(data, ("tool", "pdm", "dev-dependencies"))).items():
         dev.setdefault(_normalize(group), []).extend(items)
 
-    def expand(group: str, seen: frozenset[str]) -> list[str]:
+    def own(group: str) -> tuple[list[str], dict[str, None]]:
+        """The group's own requirement strings, and the groups it refers to."""
         found: list[str] = []
+        referred: dict[str, None] = {}
         for item in metadata.get(group, dev.get(group, [])):
             if isinstance(item, dict) and isinstance(item.get("include-group"), str):
-                included = _normalize(item["include-group"])
-                found += expand(included, seen | {included}) if included not in seen else []
+                referred[_normalize(item["include-group"])] = None
             elif isinstance(item, str):
-                own = re.fullmatch(r"\s*([A-Za-z0-9._-]+)\s*(?:\[([^\]]*)\])?\s*", item)
-                if own and _normalize(own[1]) == name:
-                    for extra in (_normalize(e) for e in (own[2] or "").split(",") if e.strip()):
-                        found += expand(extra, seen | {extra}) if extra not in seen else []
+                itself = re.fullmatch(r"\s*([A-Za-z0-9._-]+)\s*(?:\[([^\]]*)\])?\s*", item)
+                if itself and _normalize(itself[1]) == name:
+                    referred.update(
+                        dict.fromkeys(_normalize(e) for e in (itself[2] or "").split(",") if e.strip())
+                    )
                 else:
                     found.append(item)
             else:
-                raise TypeError(item)
-        return found
+                raise TypeError(item)  # pragma: no mutate
+        return found, referred
 
-    return {group: expand(group, frozenset({group})) for group in {**metadata, **dev}}
+    listed = {group: own(group) for group in {**metadata, **dev}}
+    return {
+        group: items + [line for ref in referred if ref in listed for line in listed[ref][0]]
+        for group, (items, referred) in listed.items()
+    }
 
 
 def _builtin(value: object) -> Any:
@@ -241,7 +253,7 @@ def _sanitized(value: Any) -> Any:
 def _fingerprint(text: str) -> str:
     import hashlib
 
-    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()  # pragma: no mutate
 
 
 def _wanted(doc: TomlDocument, lock: PdmLock) -> list[Declared]:
