@@ -163,7 +163,8 @@ def lock_inputs(data: dict[str, Any]) -> dict[str, Any] | None:
     resolution = _builtin(table(settings.get("resolution")))
     resolution.pop("lock_inputs", None)
     sources = []
-    for source in settings.get("source", []) if isinstance(settings.get("source"), list) else []:
+    listed = settings.get("source")
+    for source in listed if isinstance(listed, list) else []:
         item = {k: v for k, v in table(source).items() if k not in ("username", "password")}
         if item.get("url"):
             item["url"] = _fingerprint(str(item["url"]))
