@@ -144,6 +144,11 @@ class Parsed(NamedTuple):
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Parsed) and self._meaning() == other._meaning()
 
+    # tuple's own `!=` compares every field: without this, two spellings of one requirement were both
+    # `==` and `!=`.
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
     def __hash__(self) -> int:
         return hash(self._meaning())  # pragma: no mutate
 

@@ -95,8 +95,9 @@ def test_same_quick_keys_are_the_same_requirement() -> None:
     # Equal in meaning, whatever the spelling; another extra, bound, marker or URL is another requirement.
     same = parse_requirement(spellings[0])
     assert same == parse_requirement(spellings[1]) and same.spelled != parse_requirement(spellings[1]).spelled
+    assert (same != parse_requirement(spellings[1])) is False  # `!=` is the negation of `==`
     for other in ("foo-bar[a]<2,>=1", "foo-bar[a,b]<3,>=1", "foo-bar[a,b]<2,>=1; os_name == 'nt'", "other"):
-        assert parse_requirement(other) != same, other
+        assert parse_requirement(other) != same and (parse_requirement(other) == same) is False, other
     assert parse_requirement("foo-bar @ https://example.org/f.whl") != parse_requirement("foo-bar")
     assert same != spellings[0]
 
@@ -142,6 +143,7 @@ def test_specifier_clauses_are_normalised_as_pep_440_compares_them(
         ("3", "==3.0.0", True),
         ("3.0.1", "<=3", False),
         ("1.4.5", "~=1.4.2", True),
+        ("1.4.2", "~=1.4.2", True),  # the bound itself
         ("1.5", "~=1.4.2", False),
         ("1.4", "~=1.4.2", False),
         ("3.10", "==3.10.*", True),
