@@ -3,7 +3,7 @@
 `tests/fixtures/envdrift/cases.json` holds venvs that real uv, Poetry and PDM installed (and a user then
 changed with `uv pip`), each recorded as the files the engine reads (pyvenv.cfg, every dist-info's
 METADATA header, INSTALLER and direct_url.json), beside the project's pyproject.toml and lock and what
-`uv sync --check`, `poetry sync --dry-run` or `pdm sync --clean --dry-run` said a sync would change
+`uv sync --check`, `poetry sync --dry-run` or `pdm sync --only-keep --dry-run` said a sync would change
 (tests/fixtures/envdrift/generate.py records them). Each test writes those files into a folder and
 asks the engine: the same packages must be out of step, and a Poetry or PDM lock's pinned install must
 be exactly what the tool installed, with the hash of the very wheel the index served.
@@ -14,6 +14,7 @@ so the mutation run of selection and environment drift can use them (scripts/mut
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -23,16 +24,25 @@ from pyhelper.drift.environment import check_environment, read_venv, select
 from pyhelper.lockfiles import LockCache
 from pyhelper.lockfiles.choice import SyncChoice
 from pyhelper.lockfiles.selection import LockSelectionError, pinned_install
+from pyhelper.requirements import canonicalize_name
 from pyhelper.tomlfile import TomlDocument, read_toml
 from support.recorded_venvs import LOCKS, RECORDED, materialise
 
 CHECKS = [
     pytest.param(
-        case, check, id=f"{case['name']}{''.join(f' +{c}' for c in check['groups'] + check['extras'])}"
+        case,
+        check,
+        id=f"{case['name']}{'' if check['defaults'] else ' only'}"
+        f"{''.join(f' +{c}' for c in check['groups'] + check['extras'])}",
     )
     for case in RECORDED["cases"]
     for check in case["checks"]
 ]
+
+
+def choice_of(check: dict[str, Any]) -> SyncChoice:
+    """The Lockstep choice the tool's flags were given for (tests/fixtures/envdrift/generate.py)."""
+    return SyncChoice(tuple(check["groups"]), tuple(check["extras"]), check["defaults"])
 
 
 def test_the_recorded_cases_hold_both_verdicts() -> None:
@@ -50,8 +60,9 @@ def test_verdict_agrees_with_the_tool(case: dict[str, Any], check: dict[str, Any
     doc = read_toml(root / "pyproject.toml")
     assert isinstance(doc, TomlDocument)
     snapshot = read_venv(venv)
-    chosen = SyncChoice(tuple(check["groups"]), tuple(check["extras"]))
-    selection = select(case["tool"], root / LOCKS[case["tool"]], root, doc, snapshot, LockCache(), chosen)
+    selection = select(
+        case["tool"], root / LOCKS[case["tool"]], root, doc, snapshot, LockCache(), choice_of(check)
+    )
     assert selection.problem is None, selection.problem
 
     report = check_environment(doc, selection, snapshot)
@@ -77,20 +88,28 @@ def test_pinned_install_is_what_the_tool_installed(
     # In sync by the tool's own verdict: the venv holds exactly the tool's install of the lock.
     root = tmp_path / "demo"
     venv = materialise(case, root)
-    plan = pinned_install(
-        root / LOCKS[case["tool"]], root, venv, SyncChoice(tuple(check["groups"]), tuple(check["extras"]))
-    )
+    plan = pinned_install(root / LOCKS[case["tool"]], root, venv, choice_of(check))
 
-    installed = {}
+    installed, lines = {}, {}
     for files in case["venv"]["dists"].values():
         fields = dict(line.split(": ", 1) for line in files["METADATA"].splitlines() if ": " in line)
-        installed[fields["Name"]] = fields["Version"]
+        name = canonicalize_name(fields["Name"])
+        installed[name] = fields["Version"]
+        # What the tool installed from a folder (PEP 610), moved from where it was recorded to `root`.
+        direct = json.loads(files.get("direct_url.json", "{}"))
+        if direct.get("url", "").startswith("file://") and "/demo/" in direct["url"]:
+            folder = root / direct["url"].split("/demo/", 1)[1]
+            editable = direct.get("dir_info", {}).get("editable")
+            lines[name] = f"-e {folder}" if editable else f"{name} @ {folder.as_uri()}"
     project = installed.pop("demo", None)
     if case["tool"] == "poetry":
         installed.pop("pip", None)  # `poetry sync` leaves an unlocked pip in place
     assert {p.name: p.version for p in plan.packages} == installed
     assert (plan.editable == root) == (project is not None)
     for package in plan.packages:
+        if package.name in lines:
+            assert package.line == lines[package.name]
+            continue
         [wheel] = [w for w in RECORDED["index"] if w.startswith(f"{package.name}-{package.version}-")]
         assert package.line == f"{package.name}=={package.version} --hash=sha256:{RECORDED['index'][wheel]}"
     assert plan.requirements_text().splitlines() == [p.line for p in plan.packages] + (

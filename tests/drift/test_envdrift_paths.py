@@ -1,0 +1,374 @@
+"""Environment drift's paths that the recorded agreement cases do not walk: a lock that cannot be read or
+selected from, the venv's interpreter asked for its version, a PEP 723 script's places, and where each
+Poetry and PDM finding sits.
+
+The venvs are those real uv, Poetry and PDM made (tests/fixtures/envdrift, written back as files); the
+interpreter asked is a real one (the one running the tests). Milliseconds per case, so the mutation
+run of selection and environment drift uses them (scripts/mutation).
+"""
+
+from __future__ import annotations
+
+import platform
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from packaging.markers import default_environment
+
+from pyhelper import codes
+from pyhelper.drift.environment import (
+    Declaring,
+    LockSelection,
+    check_environment,
+    read_venv,
+    requirement_ranges,
+    select,
+)
+from pyhelper.findings import Range, Severity
+from pyhelper.lockfiles import LockCache
+from pyhelper.lockfiles.choice import SyncChoice
+from pyhelper.lockfiles.format import in_lists
+from pyhelper.lockfiles.selection import (
+    Locked,
+    LockSelectionError,
+    marker_environment,
+    recorded_python_version,
+)
+from pyhelper.tomlfile import TomlDocument, read_toml
+from support.recorded_venvs import LOCKS, RECORDED, materialise
+
+CASES = {case["name"]: case for case in RECORDED["cases"]}
+
+
+def recorded(name: str, tmp_path: Path) -> tuple[dict[str, Any], Path, TomlDocument]:
+    case = CASES[name]
+    root = tmp_path / "demo"
+    materialise(case, root)
+    doc = read_toml(root / "pyproject.toml")
+    assert isinstance(doc, TomlDocument)
+    return case, root, doc
+
+
+def selection_of(
+    name: str, root: Path, doc: TomlDocument, choice: SyncChoice = SyncChoice()
+) -> LockSelection:
+    tool = CASES[name]["tool"]
+    return select(tool, root / LOCKS[tool], root, doc, read_venv(root / ".venv"), LockCache(), choice)
+
+
+def line_of(path: Path, where: Range) -> str:
+    return path.read_text().splitlines()[where.start.line]
+
+
+# What cannot be selected -------------------------------------------------------------------------
+
+
+def test_a_format_without_a_selection_selects_nothing_and_says_no_problem(tmp_path: Path) -> None:
+    _, root, doc = recorded("uv-synced", tmp_path)
+    lock = root / "uv.lock"
+    for name in ("no-such-format", "pep621"):
+        selection = select(name, lock, root, doc, read_venv(root / ".venv"), LockCache())
+        assert selection == LockSelection(lock, name, {})
+
+
+def test_a_lock_that_does_not_parse_is_the_problem_and_no_verdict(tmp_path: Path) -> None:
+    _, root, doc = recorded("poetry-changed", tmp_path)
+    lock = root / "poetry.lock"
+    lock.write_text('[[package]]\nname = "alpha"\nversion = \n')
+    snapshot = read_venv(root / ".venv")
+
+    selection = select("poetry", lock, root, doc, snapshot, LockCache())
+
+    assert (selection.lockfile, selection.manager, selection.packages) == (lock, "poetry", {})
+    assert selection.problem is not None and selection.problem.path == lock
+    assert selection.problem.severity == Severity.ERROR
+    report = check_environment(doc, selection, snapshot)
+    assert report.problem == selection.problem
+    assert (report.venv, report.findings, report.python_mismatch) == (root / ".venv", (), False)
+    assert (report.missing, report.mismatched, report.extraneous, report.changed) == (0, 0, 0, ())
+
+
+def test_an_invalid_marker_in_the_lock_is_a_lock_invalid_error_on_it(tmp_path: Path) -> None:
+    _, root, doc = recorded("pdm-synced", tmp_path)
+    lock = root / "pdm.lock"
+    lock.write_text(
+        lock.read_text().replace('name = "gamma"', 'name = "gamma"\nmarker = "python_version ~= \'x\'"')
+    )
+
+    selection = select("pdm", lock, root, doc, read_venv(root / ".venv"), LockCache())
+
+    assert (selection.lockfile, selection.manager, selection.packages) == (lock, "pdm", {})
+    assert selection.problem is not None
+    assert selection.problem[:4] == (lock, Range.at(0), Severity.ERROR, codes.LOCK_INVALID)
+    assert selection.problem.message.startswith(
+        "the lock holds an invalid marker \"python_version ~= 'x'\": "
+    )
+
+
+def test_the_live_check_never_asks_the_venvs_interpreter(tmp_path: Path) -> None:
+    # pyvenv.cfg says only 3.12 and the interpreter would answer: the check must not run it.
+    _, root, doc = recorded("poetry-synced", tmp_path)
+    venv = root / ".venv"
+    (venv / "pyvenv.cfg").write_text("home = /nowhere/bin\nversion = 3.12\n")
+    (venv / "bin").mkdir()
+    (venv / "bin" / "python").symlink_to(sys.executable)
+
+    selection = select("poetry", root / "poetry.lock", root, doc, read_venv(venv), LockCache())
+
+    assert selection.problem is not None
+    assert selection.problem[:4] == (root / "poetry.lock", Range.at(0), Severity.ERROR, codes.LOCK_INVALID)
+    assert selection.problem.message == f"cannot tell the full Python version of {venv} from its pyvenv.cfg"
+
+
+def test_a_problem_still_reports_a_python_the_project_refuses(tmp_path: Path) -> None:
+    _, root, doc = recorded("uv-python-too-old", tmp_path)
+    (root / "uv.lock").write_text("version = \n")
+    snapshot = read_venv(root / ".venv")
+    selection = select("uv", root / "uv.lock", root, doc, snapshot, LockCache())
+    assert selection.problem is not None
+
+    report = check_environment(doc, selection, snapshot)
+
+    [python] = report.findings
+    assert python.code == codes.VENV_PYTHON_MISMATCH and report.python_mismatch
+    assert report.problem == selection.problem and report.venv == snapshot.venv
+
+
+def test_the_managers_own_kept_packages_come_with_the_selection(tmp_path: Path) -> None:
+    for name, kept in (
+        ("pdm-synced", {"pip", "setuptools", "wheel"}),
+        ("poetry-synced", {"pip"}),
+        ("uv-pip", set()),
+    ):
+        _, root, doc = recorded(name, tmp_path / name)
+        selection = selection_of(name, root, doc)
+        assert (selection.manager, selection.kept, selection.problem) == (CASES[name]["tool"], kept, None)
+
+
+# The interpreter's version and implementation ------------------------------------------------------
+
+
+def venv_with(tmp_path: Path, config: str) -> Path:
+    venv = tmp_path / "venv"
+    (venv / "bin").mkdir(parents=True)
+    (venv / "pyvenv.cfg").write_text(config)
+    return venv
+
+
+def test_the_interpreter_is_asked_when_pyvenv_cfg_cannot_tell(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    venv = venv_with(tmp_path, "home = /nowhere/bin\nversion = 3.12\nimplementation = PyPy\n")
+    (venv / "bin" / "python").symlink_to(sys.executable)
+    # Asked in isolation (-I): a platform.py in the current folder is not what answers.
+    (tmp_path / "platform.py").write_text("def python_version():\n    return '9.9.9'\n")
+    monkeypatch.chdir(tmp_path)
+
+    environment = marker_environment(venv)
+
+    ours = platform.python_version()
+    assert environment["python_full_version"] == ours
+    assert environment["python_version"] == ".".join(ours.split(".")[:2])
+    # The implementation is pyvenv.cfg's, spelt as packaging's markers spell it; the rest is this machine.
+    assert (environment["implementation_name"], environment["platform_python_implementation"]) == (
+        "pypy",
+        "PyPy",
+    )
+    others = {
+        k: v
+        for k, v in default_environment().items()
+        if not k.startswith(("python_", "implementation_", "platform_python"))
+    }
+    assert {k: environment[k] for k in others} == others
+
+
+def test_without_an_implementation_the_machines_own_is_kept(tmp_path: Path) -> None:
+    venv = venv_with(tmp_path, "version_info = 3.12.7\n")
+    environment = marker_environment(venv)
+    assert environment["implementation_name"] == default_environment()["implementation_name"]
+    assert environment["platform_python_implementation"] == platform.python_implementation()
+    assert environment["python_full_version"] == "3.12.7"
+
+
+@pytest.mark.parametrize("python", ["missing", "failing"])
+def test_an_interpreter_that_does_not_answer_is_said(tmp_path: Path, python: str) -> None:
+    venv = venv_with(tmp_path, "version = 3.12\n")
+    if python == "failing":
+        (venv / "bin" / "python").write_text("#!/bin/sh\nexit 3\n")
+        (venv / "bin" / "python").chmod(0o755)
+    with pytest.raises(LockSelectionError) as error:
+        marker_environment(venv)
+    assert str(error.value).startswith(
+        f"cannot tell the Python version of {venv}: {venv / 'bin' / 'python'} does not run ("
+    )
+    assert error.value.status == "failed"
+
+
+@pytest.mark.parametrize(
+    ("config", "version"),
+    [
+        ({"version": "3.12.7"}, "3.12.7"),  # the standard library's venv writes `version`
+        ({"version_info": "3.12.7.dev0"}, "3.12.7"),
+        ({"version": "3.11"}, "3.11"),
+        ({"home": "/opt/cpython-3.12.7-linux-x86_64-gnu/bin"}, "3.12.7"),
+        ({"version": "3.12", "home": "/opt/cpython-3.13.1-linux/bin"}, "3.12"),
+        ({}, None),
+    ],
+)
+def test_the_recorded_python_version(config: dict[str, str], version: str | None) -> None:
+    assert recorded_python_version(config) == version
+
+
+def test_no_home_is_not_the_current_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    where = tmp_path / "cpython-3.12.9-linux"
+    where.mkdir()
+    monkeypatch.chdir(where)
+    assert recorded_python_version({"version": "3.12"}) == "3.12"
+
+
+# A PEP 723 script's environment: its own places and name ----------------------------------------
+
+
+def test_a_declaring_document_gives_the_places_and_the_name(tmp_path: Path) -> None:
+    # uv-changed: gamma (direct) uninstalled, beta (not direct) downgraded, delta added.
+    _, root, doc = recorded("uv-changed", tmp_path)
+    snapshot = read_venv(root / ".venv")
+    selection = selection_of("uv-changed", root, doc)
+    declaring = Declaring(
+        requirement_ranges(doc, in_lists(doc, [("project", "dependencies")])),
+        ("project", "requires-python"),
+        "the environment of demo.py",
+    )
+
+    report = check_environment(doc, selection, snapshot, declaring)
+
+    by_code = {f.code: f for f in report.findings}
+    missing = by_code[codes.VENV_MISSING_PACKAGE]
+    assert missing.path == root / "pyproject.toml" and missing.range == declaring.direct["gamma"]
+    assert (
+        missing.message
+        == "gamma 0.1 is locked but not installed in the environment of demo.py — sync the environment"
+    )
+    assert by_code[codes.VENV_VERSION_MISMATCH].message.startswith("the environment of demo.py has beta 1.0")
+    assert by_code[codes.VENV_EXTRANEOUS].message.startswith("the environment of demo.py has delta 1.0")
+
+    # Nothing declared there: every finding sits on the lock.
+    bare = check_environment(doc, selection, snapshot, Declaring({}, ("requires-python",), "x"))
+    assert {f.path for f in bare.findings} == {root / "uv.lock"}
+
+
+def test_a_script_python_is_checked_against_its_own_requires_python(tmp_path: Path) -> None:
+    _, root, doc = recorded("uv-python-too-old", tmp_path)
+    snapshot = read_venv(root / ".venv")
+    selection = selection_of("uv-python-too-old", root, doc)
+    assert not check_environment(doc, selection, snapshot, Declaring({}, ("nothing",), "x")).python_mismatch
+    report = check_environment(doc, selection, snapshot, Declaring({}, ("project", "requires-python"), "x"))
+    assert report.python_mismatch
+
+
+# Poetry and PDM: where each finding sits, what it says ---------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["poetry-changed", "pdm-changed"])
+def test_poetry_and_pdm_findings_sit_on_the_requirement_or_the_lock_entry(name: str, tmp_path: Path) -> None:
+    # Downgraded beta (not direct), uninstalled gamma (direct), epsilon added by hand.
+    _, root, doc = recorded(name, tmp_path)
+    lock = root / LOCKS[CASES[name]["tool"]]
+    snapshot = read_venv(root / ".venv")
+    selection = selection_of(name, root, doc)
+    gamma, beta = selection.packages["gamma"], selection.packages["beta"]
+    assert (gamma.name, gamma.version, gamma.editable, gamma.source, gamma.path) == (
+        "gamma",
+        "0.1",
+        False,
+        "gamma==0.1",
+        lock,
+    )
+    assert line_of(lock, gamma.range).strip() == 'name = "gamma"'
+    assert line_of(lock, beta.range).strip() == 'name = "beta"'
+
+    report = check_environment(doc, selection, snapshot)
+
+    by_code = {f.code: f for f in report.findings}
+    missing = by_code[codes.VENV_MISSING_PACKAGE]
+    assert (missing.path, missing.severity) == (root / "pyproject.toml", Severity.WARNING)
+    assert (
+        line_of(missing.path, missing.range)[missing.range.start.character : missing.range.end.character]
+        == '"gamma"'
+    )
+    assert [(r.path, r.range, r.message) for r in missing.related] == [
+        (lock, gamma.range, f"{lock.name} locks gamma 0.1")
+    ]
+    mismatch = by_code[codes.VENV_VERSION_MISMATCH]
+    assert (mismatch.path, mismatch.range) == (lock, beta.range)
+    assert mismatch.message == f".venv has beta 1.0, but {lock.name} pins 1.1 — sync the environment"
+    [installed] = mismatch.related
+    assert installed == (snapshot.packages["beta"].dist_info / "METADATA", Range.at(0), "installed: 1.0")
+    extra = by_code[codes.VENV_EXTRANEOUS]
+    assert extra.related == (
+        (snapshot.packages["epsilon"].dist_info / "METADATA", Range.at(0), "installed: 1.0"),
+    )
+    assert (report.missing, report.mismatched, report.extraneous) == (1, 1, 1)
+
+
+@pytest.mark.parametrize("name", ["poetry-project", "pdm-project"])
+def test_the_project_itself_is_locked_editable_at_its_name(name: str, tmp_path: Path) -> None:
+    _, root, doc = recorded(name, tmp_path)
+    selection = selection_of(name, root, doc)
+    demo = selection.packages["demo"]
+    assert demo == Locked(
+        "demo", "0.1.0", True, f"editable {root}", root / "pyproject.toml", doc.range_of(("project", "name"))
+    )
+    assert line_of(root / "pyproject.toml", demo.range).startswith("name = ")
+    # Not installed editable: a mismatch that says how it is installed.
+    dist = next((root / ".venv").glob("lib/python3.*/site-packages/demo-*.dist-info"))
+    (dist / "direct_url.json").unlink(missing_ok=True)
+    [finding] = check_environment(doc, selection, read_venv(root / ".venv")).findings
+    assert finding.code == codes.VENV_VERSION_MISMATCH
+    assert (
+        finding.message
+        == f".venv has demo 0.1.0 (installed by {CASES[name]['tool']}), but {LOCKS[CASES[name]['tool']]} installs it editable — sync the environment"
+    )
+
+
+# Reading the venv: what the recorded venvs do not hold -------------------------------------------
+
+
+def test_a_vcs_install_without_its_details_is_still_described(tmp_path: Path) -> None:
+    site = tmp_path / "venv" / "lib" / "python3.12" / "site-packages"
+    (site / "a-1.dist-info").mkdir(parents=True)
+    (site / "a-1.dist-info" / "METADATA").write_text("Name: a\nVersion: 1\n")
+    (site / "a-1.dist-info" / "direct_url.json").write_text(
+        '{"url": "https://example.org/r.git", "vcs_info": {}}'
+    )
+    assert read_venv(tmp_path / "venv").packages["a"].origin() == "vcs https://example.org/r.git @ "
+
+
+def test_other_entries_and_unreadable_distributions_are_passed_over(tmp_path: Path) -> None:
+    # As uv writes them: `_virtualenv.pth` sorts before the distributions; a dist-info without METADATA.
+    site = tmp_path / "venv" / "lib" / "python3.12" / "site-packages"
+    site.mkdir(parents=True)
+    (site / "_virtualenv.pth").write_text("import _virtualenv\n")
+    (site / "aaa-1.dist-info").mkdir()
+    (site / "beta-1.dist-info").mkdir()
+    (site / "beta-1.dist-info" / "METADATA").write_text("Name: beta\nVersion: 1\n")
+    # An INSTALLER that is not UTF-8 is read, not raised.
+    (site / "beta-1.dist-info" / "INSTALLER").write_bytes(b"inst\xffaller\n")
+
+    snapshot = read_venv(tmp_path / "venv")
+
+    assert list(snapshot.packages) == ["beta"]
+    assert snapshot.packages["beta"].installer == "inst\ufffdaller"
+    assert snapshot.site_packages == site
+
+
+def test_a_prerelease_python_satisfies_requires_python(tmp_path: Path) -> None:
+    # uv and pip test requires-python with pre-releases allowed: 3.13.0rc1 is >=3.10.
+    _, root, doc = recorded("uv-synced", tmp_path)
+    (root / ".venv" / "pyvenv.cfg").write_text("home = /usr/bin\nversion_info = 3.13.0rc1\n")
+    snapshot = read_venv(root / ".venv")
+    assert snapshot.python == "3.13.0rc1"
+    report = check_environment(doc, LockSelection(root / "uv.lock", "uv", {}), snapshot)
+    assert not report.python_mismatch
