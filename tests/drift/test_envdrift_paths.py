@@ -372,3 +372,82 @@ def test_a_prerelease_python_satisfies_requires_python(tmp_path: Path) -> None:
     assert snapshot.python == "3.13.0rc1"
     report = check_environment(doc, LockSelection(root / "uv.lock", "uv", {}), snapshot)
     assert not report.python_mismatch
+
+
+# Choices the recorded checks spell another way: the same selection, the same verdict --------------
+
+
+def changes_of(name: str, tmp_path: Path, choice: SyncChoice) -> list[str]:
+    _, root, doc = recorded(name, tmp_path)
+    selection = selection_of(name, root, doc, choice)
+    assert selection.problem is None, selection.problem
+    return sorted(check_environment(doc, selection, read_venv(root / ".venv")).changed)
+
+
+def verdict_of(name: str, groups: list[str], extras: list[str], defaults: bool) -> list[str]:
+    [check] = [
+        c
+        for c in CASES[name]["checks"]
+        if (c["groups"], c["extras"], c["defaults"]) == (groups, extras, defaults)
+    ]
+    changes: list[str] = check["changes"]
+    return changes
+
+
+def test_every_extra_of_a_poetry_lock_is_its_only_extra(tmp_path: Path) -> None:
+    # poetry-extras declares one extra, x: `--all-extras` is `-E x`.
+    every = changes_of("poetry-extras", tmp_path / "all", SyncChoice(all_extras=True))
+    assert every == verdict_of("poetry-extras", [], ["x"], True) == []
+    assert changes_of("poetry-extras", tmp_path / "none", SyncChoice()) == verdict_of(
+        "poetry-extras", [], [], True
+    )
+
+
+def test_every_pdm_group_and_extra_spelt_with_all(tmp_path: Path) -> None:
+    # pdm-groups-chosen: dev groups lint and test, extra x, all locked and installed.
+    every = SyncChoice(default_groups=False, all_groups=True, all_extras=True)
+    assert changes_of("pdm-groups-chosen", tmp_path / "a", every) == verdict_of(
+        "pdm-groups-chosen", [], [], True
+    )
+    extras = SyncChoice(default_groups=False, all_extras=True)
+    assert changes_of("pdm-groups-chosen", tmp_path / "b", extras) == verdict_of(
+        "pdm-groups-chosen", [], ["x"], False
+    )
+    groups = SyncChoice(default_groups=False, all_groups=True)
+    assert changes_of("pdm-groups-chosen", tmp_path / "c", groups) == ["epsilon"]
+
+
+def test_a_pdm_group_the_lock_was_made_without_is_refused(tmp_path: Path) -> None:
+    # As `pdm sync -G docs` refuses ("Requested groups not in lockfile"): the lock pins nothing for it.
+    _, root, _ = recorded("pdm-synced", tmp_path)
+    pyproject = root / "pyproject.toml"
+    pyproject.write_text(
+        pyproject.read_text() + '\n[dependency-groups]\ndocs = ["delta"]\nlint = ["alpha"]\n'
+    )
+    doc = read_toml(pyproject)
+    assert isinstance(doc, TomlDocument)
+    for groups, message in (
+        (("docs",), "the group docs"),
+        (("docs", "lint"), "the groups docs, lint"),
+    ):
+        selection = selection_of("pdm-synced", root, doc, SyncChoice(groups))
+        assert selection.problem is not None
+        assert selection.problem.message == (
+            f"pdm.lock was locked without {message}; lock them too (`pdm lock -G :all`), or choose other groups."
+        )
+
+
+def test_poetrys_package_mode_is_on_unless_turned_off(tmp_path: Path) -> None:
+    _, root, _ = recorded("poetry-project", tmp_path)
+    pyproject = root / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace("package-mode = true\n", ""))
+    doc = read_toml(pyproject)
+    assert isinstance(doc, TomlDocument)
+    assert selection_of("poetry-project", root, doc).packages["demo"].editable
+
+
+def test_a_poetry_project_named_in_tool_poetry_is_locked_at_the_top(tmp_path: Path) -> None:
+    # No [project] table: the name and version are Poetry's own; the finding has no key to sit on.
+    _, root, doc = recorded("poetry-legacy-project", tmp_path)
+    demo = selection_of("poetry-legacy-project", root, doc).packages["demo"]
+    assert demo == Locked("demo", "0.1.0", True, f"editable {root}", root / "pyproject.toml", Range.at(0))
