@@ -483,7 +483,6 @@ class UvNode:
     dependencies: tuple[UvEdge, ...]
     optional: Mapping[str, tuple[UvEdge, ...]]
     groups: Mapping[str, tuple[UvEdge, ...]]
-    hashes: tuple[str, ...]
 
     @property
     def installs(self) -> bool:
@@ -493,7 +492,7 @@ class UvNode:
 
 @dataclass(frozen=True)
 class UvGraph:
-    """uv.lock's packages with their dependency edges (file lists only as hashes, when asked for)."""
+    """uv.lock's packages with their dependency edges."""
 
     nodes: tuple[UvNode, ...]
     members: tuple[str, ...]
@@ -525,29 +524,26 @@ class UvGraph:
         return candidates[0] if candidates else None
 
 
-def uv_graph(lock: UvLock, hashes: bool = False, earlier: UvGraph | None = None) -> UvGraph:
-    """The graph of a parsed uv.lock; `hashes` keeps file hashes too (for installing), else file lists
-    are skipped unparsed (for comparing with a venv: a tenth of the work). Entries whose text is as in
-    `earlier` (the graph, without hashes, of the lock's previous version) are not parsed again."""
+def uv_graph(lock: UvLock, earlier: UvGraph | None = None) -> UvGraph:
+    """The graph of a parsed uv.lock, its file lists skipped unparsed (a tenth of the work). Entries
+    whose text is as in `earlier` (the graph of the lock's previous version) are not parsed again."""
     from pyhelper.tomlfile import loads
 
     whole = lock.top_chunk.doc.data.get("package")
     starts = [package.offset for package in lock.packages]
-    known = earlier.entries if earlier is not None and not hashes else {}
+    known = earlier.entries if earlier is not None else {}
     nodes: list[UvNode] = []
     entries: dict[str, UvNode] = {}
     for index, package in enumerate(lock.packages):
         if isinstance(whole, list):
             data = whole[index] if index < len(whole) and isinstance(whole[index], Mapping) else {}
-            nodes.append(_uv_node(package, data, hashes))
+            nodes.append(_uv_node(package, data))
             continue
         end = starts[index + 1] if index + 1 < len(starts) else len(lock.text)
         chunk = lock.text[package.offset : end]
         node = known.get(chunk)
         if node is None:
-            node = _uv_node(
-                package, loads(chunk if hashes else _UV_FILES.sub("", chunk))["package"][0], hashes
-            )
+            node = _uv_node(package, loads(_UV_FILES.sub("", chunk))["package"][0])
         elif node.offset != package.offset:  # the entries before it changed length
             node = UvNode(
                 node.name,
@@ -558,7 +554,6 @@ def uv_graph(lock: UvLock, hashes: bool = False, earlier: UvGraph | None = None)
                 node.dependencies,
                 node.optional,
                 node.groups,
-                node.hashes,
             )
         entries[chunk] = node
         nodes.append(node)
@@ -566,7 +561,7 @@ def uv_graph(lock: UvLock, hashes: bool = False, earlier: UvGraph | None = None)
     return UvGraph(tuple(nodes), tuple(canonicalize_name(m) for m in members), entries)
 
 
-def _uv_node(package: UvPackage, data: Mapping[str, Any], hashes: bool) -> UvNode:
+def _uv_node(package: UvPackage, data: Mapping[str, Any]) -> UvNode:
     def edges(value: object) -> tuple[UvEdge, ...]:
         found = []
         for item in value if isinstance(value, list) else []:
@@ -583,7 +578,6 @@ def _uv_node(package: UvPackage, data: Mapping[str, Any], hashes: bool) -> UvNod
                 )
         return tuple(found)
 
-    files = [data.get("sdist"), *(data.get("wheels") or [])] if hashes else []
     return UvNode(
         package.name,
         package.version,
@@ -593,7 +587,6 @@ def _uv_node(package: UvPackage, data: Mapping[str, Any], hashes: bool) -> UvNod
         edges(data.get("dependencies")),
         {canonicalize_name(k): edges(v) for k, v in _table(data, "optional-dependencies").items()},
         {canonicalize_name(k): edges(v) for k, v in _table(data, "dev-dependencies").items()},
-        tuple(f["hash"] for f in files if isinstance(f, Mapping) and isinstance(f.get("hash"), str)),
     )
 
 
