@@ -171,7 +171,7 @@ def test_the_cache_reads_again_only_after_an_install(tmp_path: Path) -> None:
     assert cache.get(venv) is not second
 
 
-def test_a_venv_written_to_in_the_last_second_is_read_again_though_its_times_stay(tmp_path: Path) -> None:
+def test_a_venv_written_to_just_now_is_read_again_though_its_times_stay(tmp_path: Path) -> None:
     # An install still writing when the venv was read (within one tick of the clock file times
     # keep): the folder it was filling looks the same afterwards, yet must not be taken as read.
     venv, site = venv_at(tmp_path)

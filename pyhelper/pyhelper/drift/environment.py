@@ -22,7 +22,7 @@ Python the project refuses cannot be synced into shape, only recreated: that sta
 
 `VenvCache` keeps one read of each venv until its site-packages folder or pyvenv.cfg changes (an
 install or uninstall adds or removes a `*.dist-info` folder, which changes the folder's mtime); then
-it reads only the distribution folders that are new or changed. A time from the last second is not
+it reads only the distribution folders that are new or changed. A time from the last 0.1 s is not
 trusted to show the next change (an install may still be writing), so what it stamps is read again.
 """
 
@@ -161,10 +161,11 @@ _Entries = dict[str, tuple["_Stamp | None", "Installed | None"]]
 """Each `*.dist-info`/`*.egg-info` entry of site-packages as last read (None: unreadable, skipped),
 with its stamp when that can be trusted to show a later change."""
 
-_SETTLED_NS = 1_000_000_000
+_SETTLED_NS = 100_000_000
 """A file time this close to a read may hide a change made during it: times are only as fine as the
-kernel's clock tick (some file systems' are seconds), so a folder an install was still writing keeps
-the time it had when read. Such a time is not trusted: what it stamps is read again next time."""
+kernel's clock tick (10 ms at most), so a folder an install was still writing keeps the time it had
+when read. Such a time is not trusted: what it stamps is read again next time. (A file system whose
+times are seconds apart, as FAT's, would need more.)"""
 
 
 def _settled(stat: os.stat_result, started_ns: int) -> bool:
