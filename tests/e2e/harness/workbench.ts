@@ -472,15 +472,27 @@ export class Workbench {
   /** Puts the cursor of the active editor at `line`:`column` (1-based) with Go to Line (Ctrl+G). */
   async goTo(line: number, column: number): Promise<void> {
     const input = this.page.locator(".quick-input-widget .quick-input-box input");
-    await this.page.keyboard.press("Control+G");
-    await step("Go to Line to open", () => input.waitFor({ timeout: 10_000 }));
-    await this.page.keyboard.type(`${line}:${column}`);
-    await this.page.keyboard.press("Enter");
     const cursor = `Ln ${line}, Col ${column}`;
-    await waitFor(`the cursor to be at ${cursor}`, async () => {
-      const shown = await this.page.locator('[id="status.editor.selection"]').innerText({ timeout: 1_000 });
-      return shown.trim() === cursor ? { ok: true, value: undefined } : { ok: false, seen: shown };
-    });
+    const at = async () =>
+      (await this.page.locator('[id="status.editor.selection"]').innerText({ timeout: 1_000 })).trim();
+    // Keys typed while the box was still taking focus were lost once in CI (the cursor stayed at
+    // Ln 1, Col 1): the whole Go to Line is asked again when the cursor has not moved.
+    for (let attempt = 1; ; attempt++) {
+      await this.page.keyboard.press("Control+G");
+      await step("Go to Line to open", () => input.waitFor({ timeout: 10_000 }));
+      await this.page.keyboard.type(`${line}:${column}`);
+      await this.page.keyboard.press("Enter");
+      try {
+        await waitFor(`the cursor to be at ${cursor}`, async () => {
+          const shown = await at();
+          return shown === cursor ? { ok: true, value: undefined } : { ok: false, seen: shown };
+        }, { timeoutMs: attempt < 3 ? 5_000 : 30_000 });
+        return;
+      } catch (error) {
+        if (attempt >= 3) throw error;
+        await this.page.keyboard.press("Escape");
+      }
+    }
   }
 
   /** Types `text` at `line`:`column` (1-based) of the active editor, key by key, without saving. */
