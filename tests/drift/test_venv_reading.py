@@ -12,6 +12,7 @@ import dataclasses
 import importlib.metadata
 import json
 import os
+import shutil
 import time
 from pathlib import Path
 from typing import Any
@@ -29,12 +30,15 @@ from pyhelper.drift.environment import (
     select,
     site_packages,
 )
+from pyhelper.drift.session import DriftSession
 from pyhelper.findings import Range, Severity
 from pyhelper.lockfiles import LockCache
+from pyhelper.projects import scan_workspace
 from pyhelper.tomlfile import TomlDocument, read_toml
 from support.recorded_venvs import RECORDED, materialise
 
 CASES = {case["name"]: case for case in RECORDED["cases"]}
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "drift"
 
 
 def dist_info(site: Path, folder: str, metadata: str, **files: str) -> Path:
@@ -51,6 +55,18 @@ def venv_at(root: Path, lib: str = "lib/python3.12/site-packages") -> tuple[Path
     site.mkdir(parents=True)
     (venv / "pyvenv.cfg").write_text("home = /usr/bin\nversion_info = 3.12.1\n")
     return venv, site
+
+
+def ours_and_theirs(venv: Path, site: Path) -> dict[str, str]:
+    """What read_venv finds installed, once asserted equal to what importlib.metadata finds."""
+    ours = {name: have.version for name, have in read_venv(venv).packages.items()}
+    theirs = {
+        d.metadata["Name"].lower().replace("_", "-").replace(".", "-"): d.version
+        for d in importlib.metadata.distributions(path=[str(site)])
+        if d.metadata is not None and d.metadata["Name"] and d.version
+    }
+    assert ours == theirs
+    return ours
 
 
 def test_names_and_versions_are_those_importlib_metadata_reads(tmp_path: Path) -> None:
@@ -73,14 +89,17 @@ def test_names_and_versions_are_those_importlib_metadata_reads(tmp_path: Path) -
     (site / "module.py").write_text("")
     (site / "package").mkdir()
 
-    ours = {name: have.version for name, have in read_venv(venv).packages.items()}
-    theirs = {
-        d.metadata["Name"].lower().replace("_", "-").replace(".", "-"): d.version
-        for d in importlib.metadata.distributions(path=[str(site)])
-        if d.metadata is not None and d.metadata["Name"] and d.version
-    }
-    assert ours == theirs
+    ours = ours_and_theirs(venv, site)
     assert set(ours) == {"zope-interface", "late-name", "eggy", "flat"}
+    # Line ends as Windows or old Macs write them, and a long body repeating the fields, unread.
+    dist_info(
+        site, "crlf-1.0.dist-info", "Metadata-Version: 2.1\r\nName: crlf\r\nVersion: 1.0\r\n\r\nName: no"
+    )
+    dist_info(site, "cr-1.0.dist-info", "Metadata-Version: 2.1\rName: cr\rVersion: 1.0\r")
+    dist_info(
+        site, "long-1.0.dist-info", "Name: long\n" + "Summary: s\n" * 9000 + "Version: 1.0\n\n" + "x" * 10**6
+    )
+    assert {"crlf", "cr", "long"} <= set(ours_and_theirs(venv, site))
     # A header that is not UTF-8 (importlib.metadata raises on it) is still read.
     dist_info(site, "latin-2.0.dist-info", "Name: latin\nVersion: 2.0\nAuthor: Andr\udce9\n")
     assert read_venv(venv).packages["latin"].version == "2.0"
@@ -382,3 +401,28 @@ def test_hover_of_a_dynamic_version(tmp_path: Path) -> None:
         .splitlines()[2]
         .startswith("- Locked: `dynamic` in uv.lock line ")
     )
+
+
+def test_an_install_is_compared_with_the_selection_it_did_not_change(tmp_path: Path) -> None:
+    # What the lock selects depends on the venv's interpreter, never on what is installed: after an
+    # install (uv add's own sync) only the venv is read again.
+    root = tmp_path / "app"
+    shutil.copytree(FIXTURES / "uv-app" / "add-new-package", root)
+    venv, site = venv_at(root)
+    settled(venv)
+    (project,) = scan_workspace([tmp_path], environ={}).projects
+    drift = DriftSession()
+    first = drift.check(project, None)
+    dist_info(site, "idna-3.20.dist-info", "Name: idna\nVersion: 3.20\n")
+    drift.venvs.changed(venv)
+    second = drift.check(project, None)
+    assert first.snapshot is not None and second.snapshot is not None
+    assert "idna" in second.snapshot.packages and "idna" not in first.snapshot.packages
+    assert second.selection is first.selection
+    assert second.summary.missing == first.summary.missing - 1
+    # Another interpreter written into pyvenv.cfg: the lock selects again, for it.
+    (venv / "pyvenv.cfg").write_text("home = /usr/bin\nversion_info = 3.11.9\n")
+    third = drift.check(project, None)
+    assert third.selection is not second.selection
+    assert not third.environment_in_sync
+    assert drift.environment_in_sync(project) == third.environment_in_sync

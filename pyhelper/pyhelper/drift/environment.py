@@ -124,22 +124,27 @@ def _python_version(config: Mapping[str, str], site: Path | None) -> str | None:
 
 
 def _metadata_fields(path: Path) -> tuple[str, str] | None:
-    """Name and Version from a METADATA/PKG-INFO header (the body is never read whole)."""
+    """Name and Version from a METADATA/PKG-INFO header, read line by line up to them (the body, most of
+    the file, is never read: reading the cap's worth at once took twice as long per distribution)."""
     name = version = None
     try:
-        header = boundedread.read_head(path, boundedread.DIST_INFO.max_bytes)
+        with boundedread.open_regular(path, None) as file:
+            left = boundedread.DIST_INFO.max_bytes
+            while left > 0 and (raw := file.readline(left)):
+                left -= len(raw)
+                # A line ends at b"\n" (never inside a UTF-8 sequence); splitlines as the whole text would.
+                for line in raw.decode("utf-8", "replace").splitlines():
+                    if not line.strip():
+                        return None
+                    key, _, value = line.partition(":")
+                    if key == "Name":
+                        name = value.strip()
+                    elif key == "Version":
+                        version = value.strip()
+                    if name and version:
+                        return name, version
     except OSError:
         return None
-    for line in header.decode("utf-8", "replace").splitlines():
-        if not line.strip():
-            break
-        key, _, value = line.partition(":")
-        if key == "Name":
-            name = value.strip()
-        elif key == "Version":
-            version = value.strip()
-        if name and version:
-            return name, version
     return None
 
 

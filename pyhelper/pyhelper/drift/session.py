@@ -74,16 +74,24 @@ class ProjectDrift:
     summary: DriftSummary
     selection: LockSelection | None
     snapshot: VenvSnapshot | None
+    environment_in_sync: bool
+    """Whether the venv holds exactly what the lock on disk selects (whatever the lock's own drift)."""
+
+
+def _in_sync(report: EnvReport | None) -> bool:
+    return report is not None and report.problem is None and report.in_sync
 
 
 def _selection_key(doc: TomlDocument, lockfile: Path, snapshot: VenvSnapshot) -> object:
-    """What a lock's selection for a venv depends on besides the lock's and the venv's content."""
+    """What a lock's selection for a venv depends on besides the lock's content and pyvenv.cfg's (its
+    interpreter's markers): never what is installed, so an install does not make it select again."""
     data = doc.data
     fmt = format_of_file(lockfile.name)
     return repr(
         (
             lockfile,
-            id(snapshot),
+            snapshot.venv,
+            snapshot.python,
             get_in(data, ("project", "name")),
             get_in(data, ("project", "version")),
             "build-system" in data,
@@ -123,14 +131,13 @@ class DriftSession:
             summary = _summary(
                 lock_findings, report, lockfile, problem, uses_lockfile(project.manager), revision
             )
-            return ProjectDrift(root, grouped, summary, selection, snapshot)
+            return ProjectDrift(root, grouped, summary, selection, snapshot, _in_sync(report))
 
     def environment_in_sync(self, project: Project, choice: SyncChoice = SyncChoice()) -> bool:
         """Whether the venv holds exactly what the lock on disk selects for `choice` (`check`'s verdict
         on the venv alone: the lock is not compared with pyproject.toml). Thread-safe."""
         with self._guard:
-            report = self._environment(project, read_toml(project.pyproject), choice)[2]
-            return report is not None and report.problem is None and report.in_sync
+            return _in_sync(self._environment(project, read_toml(project.pyproject), choice)[2])
 
     def _environment(
         self, project: Project, doc: TomlDocument | Finding, choice: SyncChoice
@@ -149,7 +156,7 @@ class DriftSession:
     ) -> LockSelection:
         fmt = format_of_file(lockfile.name)
         key = (_selection_key(doc, lockfile, snapshot), chosen)
-        stat = (_stat(lockfile),)
+        stat = (_stat(lockfile), _stat(snapshot.venv / "pyvenv.cfg"))
         cached = self._selections.get(root)
         if cached is not None and cached[0] == key and cached[1] == stat:
             return cached[2]

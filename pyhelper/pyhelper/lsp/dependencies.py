@@ -114,7 +114,7 @@ def _why_two_steps(session: Session, project: Project, python: str | None) -> st
     default choice of groups and extras; the project's own `.venv`, which both Lockstep and uv use (no
     `UV_PROJECT_ENVIRONMENT` or `lockstep.venv.path` elsewhere), changed with its own interpreter; and a
     venv in sync before, so that nothing extraneous is there to be kept. What the change itself leaves
-    extraneous (what only the removed requirement needed) is found after it (`_synced`), as is a sync
+    extraneous (what only the removed requirement needed) is found by the check after it, as is a sync
     that uv's settings skipped (`UV_NO_SYNC`, `tool.uv.managed = false`)."""
     from pyhelper.venvs import DEFAULT_VENV, VenvRefused
 
@@ -141,14 +141,6 @@ def _drifted(session: Session, project: Project) -> str | None:
     """Why not when the venv is not in sync with the lock (checked afresh: the venv is held)."""
     in_sync = session.drift().environment_in_sync(project, session.environment_options(project).choice)
     return None if in_sync else "the venv was not in sync with the lock before the change"
-
-
-def _synced(session: Session, project: Project) -> bool:
-    """Whether the venv is now exactly what the lock selects (checked afresh: uv just changed it)."""
-    drift = session.drift()
-    if project.venv is not None:
-        drift.venvs.changed(project.venv.path)
-    return drift.environment_in_sync(project, session.environment_options(project).choice)
 
 
 async def on_change_dependency(
@@ -204,10 +196,11 @@ async def on_change_dependency(
                     if two_steps is None:
                         log.info("%s %s with uv's own sync of the venv (one process)", verb, change.package)
                         done = run(sync=True)
-                        synced = done.status == "ok" and _synced(session, project)
-                        if done.status == "ok" and not synced:
-                            log.info("The venv is not what the lock selects yet: Sync Environment follows")
-                        return {"status": done.status, "message": done.message, "environmentSynced": synced}
+                        if done.status == "ok":
+                            # Read again at the re-check even if site-packages' time looks the same.
+                            session.drift().venvs.changed(project.venv.path)
+                            uv_synced.set()
+                        return {"status": done.status, "message": done.message, "environmentSynced": False}
             except LockWaitCancelled:
                 message = "Cancelled while another window was working on the venv; nothing changed."
                 return {"status": "cancelled", "message": message, "environmentSynced": False}
@@ -215,9 +208,19 @@ async def on_change_dependency(
         done = run(sync=False)
         return {"status": done.status, "message": done.message, "environmentSynced": False}
 
+    uv_synced = threading.Event()
     answer = await run_reported(work, progress)
+    results = session.drift().results
+    earlier = results.get(project.root)
     # pyproject.toml and the lock changed: re-checked before the answer, not after the file events.
     await session.check_drift_now(session.projects_of(project.pyproject) or [project])
+    if uv_synced.is_set():
+        # That check also says whether uv's own sync left the venv as the lock selects (if it ran).
+        checked = results.get(project.root)
+        synced = checked is not earlier and checked is not None and checked.environment_in_sync
+        if not synced:
+            log.info("The venv is not what the lock selects yet: Sync Environment follows")
+        answer["environmentSynced"] = synced
     return answer
 
 
