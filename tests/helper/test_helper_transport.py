@@ -37,6 +37,18 @@ def frame(message: Any = None, *, body: bytes | None = None, length: int | None 
     )
 
 
+def frames(data: bytes) -> list[Any]:
+    """The messages of a whole output, in order."""
+    found = []
+    while data:
+        header, _, rest = data.partition(b"\r\n\r\n")
+        length = re.search(rb"Content-Length: (\d+)", header)
+        assert length is not None, header
+        found.append(json.loads(rest[: int(length.group(1))]))
+        data = rest[int(length.group(1)) :]
+    return found
+
+
 class RawHelper:
     """The helper process with nothing between the test and its stdin/stdout."""
 
@@ -239,6 +251,24 @@ async def test_end_of_input_stops_the_helper(raw: RawHelper) -> None:
     await raw.initialize()
     raw.stdin.close()
     assert await raw.exit_code() == 0
+
+
+async def test_input_from_a_file_is_served_as_from_a_pipe(tmp_path) -> None:
+    # The editor's pipe is read by the event loop; anything else (here a file, as `pyhelper serve <
+    # messages`) by pygls' own reader: the same answers, in order, then the exit code shutdown earns.
+    messages = tmp_path / "messages"
+    shutdown = {"jsonrpc": "2.0", "id": "bye", "method": "shutdown", "params": None}
+    messages.write_bytes(
+        b"".join(frame(m) for m in (INITIALIZE, shutdown, {"jsonrpc": "2.0", "method": "exit"}))
+    )
+    with messages.open("rb") as stdin:
+        process = await asyncio.create_subprocess_exec(
+            *HELPER_COMMAND, stdin=stdin, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL
+        )
+        out, _ = await within(process.communicate(), "the helper's answers to a file of messages")
+    answered = [message["id"] for message in frames(out) if "id" in message]
+    assert process.returncode == 0
+    assert answered == ["init", "bye"]
 
 
 async def test_log_records_reach_the_editor_as_log_messages_with_their_level(raw: RawHelper) -> None:

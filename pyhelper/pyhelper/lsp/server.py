@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from pygls.exceptions import FeatureRequestError
-from pygls.io_ import StdinAsyncReader, StdoutWriter
+from pygls.io_ import StdoutWriter
 from pygls.lsp.server import LanguageServer
 
 from pyhelper import __version__
@@ -59,10 +59,9 @@ class LockstepServer(LanguageServer):
     def start_io(self, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> int:
         """Serve over stdio until `exit` or end of input; returns the process exit code."""
         self._stop_event = stop = threading.Event()
-        reader = StdinAsyncReader(stdin or sys.stdin.buffer, self.thread_pool)
         self.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
         try:
-            asyncio.run(self._serve(reader, stop))
+            asyncio.run(self._serve(stdin or sys.stdin.buffer, stop))
         except SystemExit as exit_:
             return exit_.code if isinstance(exit_.code, int) else 1
         except BrokenPipeError:
@@ -71,9 +70,10 @@ class LockstepServer(LanguageServer):
             self.shutdown()  # type: ignore[no-untyped-call]  # pygls leaves it unannotated
         return 0
 
-    async def _serve(self, reader: StdinAsyncReader, stop: threading.Event) -> None:
+    async def _serve(self, stdin: BinaryIO, stop: threading.Event) -> None:
         from pyhelper.lsp.logging_setup import to_editor
 
+        reader = await transport.stdin_reader(stdin, self.thread_pool)
         with to_editor(self.window_log_message):
             await transport.serve(reader, self.protocol, stop, protocol.REQUEST_PARAMS)
 
