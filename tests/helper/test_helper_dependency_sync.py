@@ -168,3 +168,19 @@ async def test_the_progress_bar_ends_on_uv_s_last_line(
     assert isinstance(end, types.WorkDoneProgressEnd)
     assert middle and all(isinstance(report, types.WorkDoneProgressReport) for report in middle)
     assert middle[-1].message == " + delta==1.0"
+
+
+async def test_with_pyproject_open_uv_s_own_sync_is_still_seen(
+    session: Any, tmp_path: Path, index_env: dict[str, str], uv: Path
+) -> None:
+    # The editor's buffer shows uv's edit only once the editor has read the file again: until then the
+    # lock looks out of sync with it, yet the venv is what the lock selects (the check reads the buffer).
+    root = synced_project(tmp_path / "app", uv, index_env)
+    before = installed(root / ".venv")
+    async with session([root], initialization_options=TRUSTED, env=index_env) as helper:
+        helper.open(root / "pyproject.toml")
+        answer = await change(helper, root, change="add", package="gamma", kind="group", group="dev")
+        assert answer["environmentSynced"], answer
+        (project,) = [p for p in helper.projects_changed[-1]["projects"] if p["root"] == str(root)]
+        assert project["drift"]["state"] == "lock-out-of-sync"  # the buffer's verdict, until it changes
+    assert installed(root / ".venv") == {**before, "gamma": "0.1"}

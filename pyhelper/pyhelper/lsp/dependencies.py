@@ -215,7 +215,9 @@ async def on_change_dependency(
     # pyproject.toml and the lock changed: re-checked before the answer, not after the file events.
     await session.check_drift_now(session.projects_of(project.pyproject) or [project])
     if uv_synced.is_set():
-        # That check also says whether uv's own sync left the venv as the lock selects (if it ran).
+        # That check also says whether uv's own sync left the venv as the lock selects (if it ran). It
+        # reads the editor's buffer of pyproject.toml, which may not show uv's edit yet; what a uv lock
+        # selects depends on no part of pyproject.toml that `uv add`/`uv remove` change.
         checked = results.get(project.root)
         synced = checked is not earlier and checked is not None and checked.environment_in_sync
         if not synced:
