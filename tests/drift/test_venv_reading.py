@@ -224,19 +224,28 @@ def test_a_venv_uv_changed_is_read_again_keeping_the_folders_it_did_not_write(tm
             file.unlink()
         (site / name).rmdir()
     (site / "b-1.dist-info.new").rename(site / "b-1.dist-info")
-    # As a clock tick too coarse to tell the two apart would leave it: only `changed` says so.
+    # As a clock tick too coarse to tell the two apart would leave it: only `written` says so.
     os.utime(site, ns=(before.st_atime_ns, before.st_mtime_ns))
     assert cache.get(venv) is first
-    cache.changed(venv)
-    second = cache.get(venv)
+    second = cache.written(venv)
     assert set(second.packages) == {"a", "b", "c"}
     assert second.packages["a"] is first.packages["a"]
     assert second.packages["b"].installer == "uv"
     assert second.packages["c"].version == "2"
     assert cache.get(venv) is second
-    # `changed` of a venv never read is nothing to do.
-    cache.changed(tmp_path / "other")
-    assert cache.get(tmp_path / "other").packages == {}
+    assert cache.written(tmp_path / "other").packages == {}
+
+
+def test_what_a_writer_that_has_exited_left_is_not_read_again(tmp_path: Path) -> None:
+    # Times from just now are trusted once the writer is known to be done (uv exited while held).
+    venv, site = venv_at(tmp_path)
+    dist_info(site, "a-1.dist-info", "Name: a\nVersion: 1\n")
+    cache = VenvCache()
+    first = cache.get(venv)
+    assert cache.get(venv) is not first  # site-packages was written just now: read again
+    written = cache.written(venv)
+    assert written.packages["a"] == first.packages["a"]
+    assert cache.get(venv) is written
 
 
 @pytest.mark.parametrize(
@@ -414,7 +423,7 @@ def test_an_install_is_compared_with_the_selection_it_did_not_change(tmp_path: P
     drift = DriftSession()
     first = drift.check(project, None)
     dist_info(site, "idna-3.20.dist-info", "Name: idna\nVersion: 3.20\n")
-    drift.venvs.changed(venv)
+    drift.venv_written(venv)
     second = drift.check(project, None)
     assert first.snapshot is not None and second.snapshot is not None
     assert "idna" in second.snapshot.packages and "idna" not in first.snapshot.packages

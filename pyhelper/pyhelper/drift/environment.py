@@ -173,16 +173,17 @@ when read. Such a time is not trusted: what it stamps is read again next time. (
 times are seconds apart, as FAT's, would need more.)"""
 
 
-def _settled(stat: os.stat_result, started_ns: int) -> bool:
-    return stat.st_mtime_ns < started_ns - _SETTLED_NS
+def _settled(stat: os.stat_result, started_ns: int, margin_ns: int) -> bool:
+    return stat.st_mtime_ns < started_ns - margin_ns
 
 
 def _read_venv(
-    venv: Path, earlier: Mapping[str, tuple[_Stamp | None, Installed | None]]
+    venv: Path, earlier: Mapping[str, tuple[_Stamp | None, Installed | None]], margin_ns: int = _SETTLED_NS
 ) -> tuple[VenvSnapshot, _Entries]:
     """`read_venv`, taking from `earlier` each entry whose stamp is unchanged: installers write a new
     folder for every install (uv and pip never rewrite one in place), so after `uv add` only the new
-    distributions are read, not the hundreds that were there already."""
+    distributions are read, not the hundreds that were there already. Stamps within `margin_ns` of
+    the read are not kept (`_SETTLED_NS`)."""
     started = time.time_ns()
     config = read_pyvenv_cfg(venv) or {}
     site = site_packages(venv)
@@ -202,7 +203,7 @@ def _read_venv(
         stamp = (stat.st_ino, stat.st_mtime_ns, stat.st_ctime_ns)
         known = earlier.get(entry)
         installed = known[1] if known is not None and known[0] == stamp else _read_distribution(site / entry)
-        entries[entry] = (stamp if _settled(stat, started) else None, installed)
+        entries[entry] = (stamp if _settled(stat, started, margin_ns) else None, installed)
         if installed is not None:
             packages[installed.name] = installed
     return VenvSnapshot(venv, site, _python_version(config, site), packages), entries
@@ -230,15 +231,11 @@ def _read_distribution(entry: Path) -> Installed | None:
     )
 
 
-def _stamp(path: Path | None, started_ns: int) -> int | None:
-    """`path`'s mtime; -1 when it may yet hide a change (`_SETTLED_NS`), which no later read equals."""
+def _mtime(path: Path | None) -> int | None:
     try:
-        stat = path.stat() if path else None
+        return path.stat().st_mtime_ns if path else None
     except OSError:
         return None
-    if stat is None:
-        return None
-    return stat.st_mtime_ns if _settled(stat, started_ns) else -1
 
 
 class VenvCache:
@@ -246,24 +243,30 @@ class VenvCache:
     A venv read again is read entry by entry (`_read_venv`): unchanged distribution folders are kept."""
 
     def __init__(self) -> None:
-        self._entries: dict[Path, tuple[tuple[int | None, ...] | None, VenvSnapshot, _Entries]] = {}
+        self._entries: dict[Path, tuple[tuple[int | None, ...], bool, VenvSnapshot, _Entries]] = {}
+        """Per venv: the mtimes of pyvenv.cfg and site-packages when read, whether they could be
+        trusted to show a later change (`_SETTLED_NS`), the read."""
 
     def get(self, venv: Path) -> VenvSnapshot:
-        site, started = site_packages(venv), time.time_ns()
-        key = (_stamp(venv / "pyvenv.cfg", started), _stamp(site, started), hash(site))
-        entry = self._entries.get(venv)
-        if entry is not None and entry[0] == key and -1 not in key:
-            return entry[1]
-        snapshot, entries = _read_venv(venv, entry[2] if entry is not None else {})
-        self._entries[venv] = (key, snapshot, entries)
-        return snapshot
+        return self._read(venv, _SETTLED_NS, reuse=True)
 
-    def changed(self, venv: Path) -> None:
-        """`venv` was just changed (by uv): read it again at the next `get` even if site-packages' mtime
-        looks the same (file times are only as fine as the kernel's clock tick), entry by entry."""
+    def written(self, venv: Path) -> VenvSnapshot:
+        """`venv` as its writer left it: uv, run while Lockstep held the venv, has exited. Read again
+        even if site-packages' mtime looks the same (file times are only as fine as the kernel's clock
+        tick), entry by entry, and its times from just now trusted: nothing is writing any more, so
+        the next `get` (the next Add Dependency's check before uv) need not read what uv wrote again."""
+        return self._read(venv, 0, reuse=False)
+
+    def _read(self, venv: Path, margin_ns: int, *, reuse: bool) -> VenvSnapshot:
+        site, started = site_packages(venv), time.time_ns()
+        key = (_mtime(venv / "pyvenv.cfg"), _mtime(site), hash(site))
         entry = self._entries.get(venv)
-        if entry is not None:
-            self._entries[venv] = (None, entry[1], entry[2])
+        if reuse and entry is not None and entry[0] == key and entry[1]:
+            return entry[2]
+        snapshot, entries = _read_venv(venv, entry[3] if entry is not None else {}, margin_ns)
+        trusted = all(mtime is None or mtime < started - margin_ns for mtime in key[:2])
+        self._entries[venv] = (key, trusted, snapshot, entries)
+        return snapshot
 
     def forget(self, venv: Path) -> None:
         self._entries.pop(venv, None)

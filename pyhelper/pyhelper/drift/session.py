@@ -139,6 +139,11 @@ class DriftSession:
         with self._guard:
             return _in_sync(self._environment(project, read_toml(project.pyproject), choice)[2])
 
+    def venv_written(self, venv: Path) -> None:
+        """uv changed `venv` while Lockstep held it and has exited: read it now (`VenvCache.written`)."""
+        with self._guard:
+            self.venvs.written(venv)
+
     def _environment(
         self, project: Project, doc: TomlDocument | Finding, choice: SyncChoice
     ) -> tuple[VenvSnapshot | None, LockSelection | None, EnvReport | None]:

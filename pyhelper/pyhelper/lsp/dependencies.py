@@ -197,8 +197,8 @@ async def on_change_dependency(
                         log.info("%s %s with uv's own sync of the venv (one process)", verb, change.package)
                         done = run(sync=True)
                         if done.status == "ok":
-                            # Read again at the re-check even if site-packages' time looks the same.
-                            session.drift().venvs.changed(project.venv.path)
+                            # Still held: read now, what uv wrote is final (the re-check reads no more).
+                            session.drift().venv_written(project.venv.path)
                             uv_synced.set()
                         return {"status": done.status, "message": done.message, "environmentSynced": False}
             except LockWaitCancelled:
