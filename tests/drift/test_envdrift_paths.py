@@ -27,9 +27,9 @@ from pyhelper.drift.environment import (
     select,
 )
 from pyhelper.findings import Range, Severity
-from pyhelper.lockfiles import LockCache
+from pyhelper.lockfiles import LockCache, UnreadableFile, uv
 from pyhelper.lockfiles.choice import SyncChoice
-from pyhelper.lockfiles.format import in_lists
+from pyhelper.lockfiles.format import Selecting, in_lists
 from pyhelper.lockfiles.selection import (
     Locked,
     LockSelectionError,
@@ -451,3 +451,44 @@ def test_a_poetry_project_named_in_tool_poetry_is_locked_at_the_top(tmp_path: Pa
     _, root, doc = recorded("poetry-legacy-project", tmp_path)
     demo = selection_of("poetry-legacy-project", root, doc).packages["demo"]
     assert demo == Locked("demo", "0.1.0", True, f"editable {root}", root / "pyproject.toml", Range.at(0))
+
+
+def test_every_extra_of_a_uv_lock_is_its_only_extra(tmp_path: Path) -> None:
+    # uv-extra declares one extra, x: `--all-extras` is `--extra x`.
+    every = changes_of("uv-extra", tmp_path / "all", SyncChoice(all_extras=True))
+    assert every == verdict_of("uv-extra", [], ["x"], True) == []
+    assert changes_of("uv-extra", tmp_path / "none", SyncChoice()) == verdict_of("uv-extra", [], [], True)
+
+
+def test_each_package_uv_selects_sits_at_its_name_line(tmp_path: Path) -> None:
+    _, root, doc = recorded("uv-synced", tmp_path)
+    selection = selection_of("uv-synced", root, doc)
+    assert selection.packages
+    for name, locked in selection.packages.items():
+        line = line_of(root / "uv.lock", locked.range)
+        assert (line, locked.range.start.character, locked.range.end) == (
+            f'name = "{name}"',
+            0,
+            (locked.range.start.line, len(line)),
+        )
+
+
+def test_a_uv_lock_rewritten_after_it_was_read_is_selected_from_as_rewritten(tmp_path: Path) -> None:
+    # The graph comes from the file as the cache reads it, not from the lock parsed before the write.
+    _, root, doc = recorded("uv-synced", tmp_path)
+    lockfile = root / "uv.lock"
+    text = lockfile.read_text(encoding="utf-8")
+    before = uv.parse_lock(lockfile, text)
+    assert isinstance(before, uv.UvLock)
+    lockfile.write_text(text.replace('name = "alpha"\nversion = "2.0"', 'name = "alpha"\nversion = "2.1"'))
+    environment = marker_environment(root / ".venv", ask_interpreter=False)
+    selecting = Selecting(lockfile, root, doc, environment, SyncChoice(), LockCache())
+    assert uv.FORMAT.select is not None
+    assert uv.FORMAT.select(selecting, before)["alpha"].version == "2.1"
+    # Without a cache (as no caller selects a uv.lock) the lock at hand is the one selected from.
+    assert uv.FORMAT.select(selecting._replace(cache=None), before)["alpha"].version == "2.0"
+    # Rewritten into what does not parse: the file's own finding.
+    lockfile.write_text(text.replace('name = "alpha"', 'name = "alpha', 1))
+    with pytest.raises(UnreadableFile) as unread:
+        uv.FORMAT.select(selecting, before)
+    assert (unread.value.finding.path, unread.value.finding.code) == (lockfile, "toml-syntax")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -155,3 +156,67 @@ def test_the_graph_of_a_rewritten_lock_built_from_the_last_one_is_the_graph_buil
     assert revised == uv_graph(new)
     assert revised.nodes[0] is earlier.nodes[0]  # taken as it was, not parsed again
     assert revised.nodes[changed].version == "0.0.0.post9"
+
+
+# The generated cases' locks (small): the full parse read from them what the fast reader reads.
+CASE_LOCKS = [path for path in LOCKS if path.is_relative_to(ROOT / "tests/fixtures")]
+
+
+def _edges(lock: uv.UvLock) -> list[tuple[str, str, str | None, tuple[str, str] | None]]:
+    """A lock's dependency edges by owner; not where each is (the full parse knows only the entry's)."""
+    return [(owner.name, name, version, source) for owner, _, name, version, source in lock._edges()]
+
+
+@pytest.mark.parametrize("path", CASE_LOCKS, ids=[str(p.relative_to(ROOT)) for p in CASE_LOCKS])
+def test_the_full_parse_places_entries_and_edges_as_the_fast_reader(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    fast, full = uv._scan(path, text), slow(path, text)
+    assert fast is not None
+    assert full.path == path
+    assert [p.offset for p in full.packages] == [p.offset for p in fast.packages]
+    assert _edges(full) == _edges(fast)
+    assert uv.FORMAT.entries(full) == uv.FORMAT.entries(fast)
+
+
+def test_the_full_parse_reads_every_kind_of_edge() -> None:
+    # The local entry's dependencies, then those of its extra cli, then of its groups dev and lint.
+    path = ROOT / "tests/fixtures/drift/uv-app/in-sync/uv.lock"
+    full = slow(path, path.read_text(encoding="utf-8"))
+    assert [(name, version, source) for owner, name, version, source in _edges(full) if owner == "app"] == [
+        ("idna", None, None),
+        ("packaging", None, None),
+        ("six", None, None),
+        ("typing-extensions", None, None),
+        ("click", None, None),
+        ("colorama", None, None),
+        ("certifi", None, None),
+        ("iniconfig", None, None),
+        ("certifi", None, None),
+    ]
+
+
+def test_an_edge_that_names_its_version_and_source_is_read_whole_by_either_reader() -> None:
+    path = ROOT / "tests/fixtures/drift/uv-rules/in-sync/uv.lock"
+    text = path.read_text(encoding="utf-8")
+    fast = uv._scan(path, text)
+    assert fast is not None
+    pinned = [edge for edge in _edges(fast) if edge[2] is not None]
+    assert pinned and all(source is not None for *_, source in pinned)
+    assert [edge for edge in _edges(slow(path, text)) if edge[2] is not None] == pinned
+
+
+@pytest.mark.parametrize("host", ["files.pythonhosted.org", "test-files.pythonhosted.org"])
+def test_entries_edited_to_another_version_are_refused_alike_by_either_reader(host: str) -> None:
+    # Every registry entry's version edited by hand: uv refuses the lock at each entry with files, wheels
+    # only (certifi) or an sdist and wheels, whatever hyphens the index's host has.
+    path = ROOT / "tests/fixtures/drift/uv-app/in-sync/uv.lock"
+    text = path.read_text(encoding="utf-8").replace("files.pythonhosted.org", host)
+    text = re.sub(r'(\nversion = )"[^"]+"(\nsource = \{ registry)', r'\1"0.0.0.post9"\2', text)
+    fast = uv._scan(path, text)
+    assert fast is not None
+    registry = [p for p in fast.packages if p.source_kind == "registry"]
+    assert [(at, message.split(" says ")[0]) for at, message in fast.problems] == [
+        (p.offset, f"uv.lock's entry for {p.name}") for p in registry
+    ]
+    assert "says 0.0.0.post9, but its files are version 2026.10.19.post1:" in fast.problems[0][1]
+    assert slow(path, text).problems == fast.problems
