@@ -1311,7 +1311,8 @@ def _indexes(settings: dict[str, Any]) -> list[dict[str, Any]]:
 
 def _key_range(doc: TomlDocument, path: KeyPath) -> Range:
     span = doc.key_span(path)
-    return doc.range(span) if span else doc.range_of(path) or Range.at(0)
+    # Every caller names a key its document holds (a declared group or extra): the fallback never runs.
+    return doc.range(span) if span else doc.range_of(path) or Range.at(0)  # pragma: no mutate
 
 
 # The values uv's settings schema takes for the options compared (uv's ResolutionMode, PrereleaseMode
@@ -1534,7 +1535,9 @@ def _graph(selecting: Selecting, lock: UvLock) -> "UvGraph":
         # The lock at hand is the file just read (always, but for a write in between): not parsed again.
         return uv_graph(lock, earlier=earlier) if text == lock.text else _graph_of(path, text)
 
-    return cache.get(selecting.lockfile, "uv-graph", graph_of, revise=graph_of)
+    # The kind only has to differ from the parsed lock's ("uv"), and `revise` only reuses the earlier
+    # graph's unchanged entries (speed): mutating either changes no graph.
+    return cache.get(selecting.lockfile, "uv-graph", graph_of, revise=graph_of)  # pragma: no mutate
 
 
 def _located(path: Path, lock: UvLock, nodes: Iterable["UvNode"]) -> dict[str, "Locked"]:
