@@ -140,6 +140,11 @@ PAIRS = [
     ("1.5 hours", "PT1H30M"),
     ("1 day 2:00:00", "P1DT2H"),
     ("0 days", "P0D"),
+    # ISO spans jiff refuses: no field at all, a `T` with no time field after it.
+    ("0 days", "P"),
+    ("1 day", "P1DT"),
+    ("1 day", "p1dt"),
+    ("0 days", "PT"),
     # A date is the start of the next day (local time), a time without an offset only its date.
     ("2024-01-02T00:00:00Z", "2024-01-01"),
     ("2024-01-02T00:00:00Z", "2024-01-01T12:30:00"),
