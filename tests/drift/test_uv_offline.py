@@ -145,6 +145,11 @@ PAIRS = [
     ("1 day", "P1DT"),
     ("1 day", "p1dt"),
     ("0 days", "PT"),
+    # ISO seconds and fractions (only the smallest unit may have one), and an ISO span's sign.
+    ("30 seconds", "PT30S"),
+    ("1.5 hours", "PT1.5H"),
+    ("1 hour 1 minute 30 seconds", "PT1H1.5M30S"),
+    ("7 days ago", "-P7D"),
     # A date is the start of the next day (local time), a time without an offset only its date.
     ("2024-01-02T00:00:00Z", "2024-01-01"),
     ("2024-01-02T00:00:00Z", "2024-01-01T12:30:00"),
