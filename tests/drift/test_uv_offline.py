@@ -150,6 +150,9 @@ PAIRS = [
     ("1.5 hours", "PT1.5H"),
     ("1 hour 1 minute 30 seconds", "PT1H1.5M30S"),
     ("7 days ago", "-P7D"),
+    # uv records a span as ISO (`-P7D`): a friendly spelling's sign and `ago` against it.
+    ("7 days ago", "-7 days"),
+    ("+7 days", "P7D"),
     # A date is the start of the next day (local time), a time without an offset only its date.
     ("2024-01-02T00:00:00Z", "2024-01-01"),
     ("2024-01-02T00:00:00Z", "2024-01-01T12:30:00"),
