@@ -43,6 +43,11 @@ def fake_venv(path: Path, python: Path | None = None) -> Path:
     return path
 
 
+# The longest a thread of these tests is waited for: the bound that makes a broken step fail the test
+# instead of hanging it (mutation testing breaks them on purpose); never reached when the steps work.
+WAIT = 30.0
+
+
 def leftovers(root: Path) -> list[str]:
     return sorted(p.name for p in root.iterdir() if ".lockstep-" in p.name)
 
@@ -221,9 +226,11 @@ def test_a_second_request_joins_the_same_work_and_other_work_is_busy(
 
     def work(op: env._Operation) -> Outcome:
         calls.append("work")
-        op.phase("Creating .venv", 1, 2)
-        started.set()
-        release.wait()
+        try:
+            op.phase("Creating .venv", 1, 2)
+        finally:
+            started.set()
+        release.wait(WAIT)
         op.line("done")
         return Outcome("ok", "Created.", venv)
 
@@ -232,18 +239,21 @@ def test_a_second_request_joins_the_same_work_and_other_work_is_busy(
         target=lambda: results.append(environments._exclusive(venv, ("create",), None, None, work))
     )
     first.start()
-    started.wait()
-    busy = environments._exclusive(venv, ("sync",), None, None, work)
     joined: list[Outcome] = []
     second = threading.Thread(
         target=lambda: joined.append(environments._exclusive(venv, ("create",), progress, None, work))
     )
-    second.start()
-    # The joining caller is told the phase at once, so it waits for the result; then the work ends.
-    told.wait()
-    release.set()
-    first.join()
-    second.join()
+    try:
+        assert started.wait(WAIT)
+        busy = environments._exclusive(venv, ("sync",), None, None, work)
+        second.start()
+        # The joining caller is told the phase at once, so it waits for the result; then the work ends.
+        assert told.wait(WAIT)
+    finally:
+        release.set()
+        first.join(WAIT)
+        if second.is_alive():
+            second.join(WAIT)
 
     assert busy == Outcome("busy", "Lockstep is already working on .venv; try again when it is done.", venv)
     assert calls == ["work"]
@@ -342,6 +352,9 @@ def test_the_sentences_say_what_was_locked_and_what_was_undone(tmp_path: Path) -
     cancelled = env._undone(Outcome("cancelled", "Cancelled.", tmp_path), made)
     assert cancelled.message == "Cancelled; no uv.lock was written." and not lock.exists()
     assert env._undone(failed, None) is failed
+    # A tool's last line can end in any character: only the final full stop is replaced.
+    quoted = env._undone(Outcome("failed", "uv sync failed: no wheel for fooX", tmp_path), made)
+    assert quoted.message == "uv.lock was written, but installing failed: uv sync failed: no wheel for fooX."
 
     lock.write_text('version = 1\n\n[[package]]\nname = "a"\n')
     kept = LockBackup(lock)
@@ -369,6 +382,10 @@ def test_an_outcome_about_the_build_is_restated_about_the_venv(tmp_path: Path) -
     venv.mkdir()
     assert (
         env._nothing_changed(build, venv).message == "Creating the venv failed: no. .venv was left as it was."
+    )
+    quoted = Outcome("failed", "uv venv failed: no interpreter at C:\\X", tmp_path / "build")
+    assert env._nothing_changed(quoted, venv).message == (
+        "uv venv failed: no interpreter at C:\\X. .venv was left as it was."
     )
 
 
@@ -488,3 +505,102 @@ def test_the_pylock_installed_is_pylock_toml_else_the_first_by_name(tmp_path: Pa
     assert pylock_of("pep621", "pylock.b.toml", "pylock.a.toml") == "pylock.a.toml"
     assert pylock_of("pep621") is None
     assert pylock_of("uv", "pylock.toml") is None  # uv.lock is what a uv project installs from
+
+
+def test_a_build_that_cannot_take_the_venvs_place_brings_the_venv_back(tmp_path: Path) -> None:
+    venv = fake_venv(tmp_path / ".venv")
+    (venv / "mine").write_text("kept")
+    journal = Journal(tmp_path / "journal", venv)
+    build = fake_venv(sibling(venv, ".lockstep-build-"))
+    journal.add(Entry(build, "build"))
+    journaled: list[list[Entry]] = []
+
+    def rename(source: Path, target: Path) -> None:
+        journaled.append(journal.entries())
+        if source == build:  # the build's move into place is refused (a file in it held open)
+            raise PermissionError(13, "Permission denied", str(source))
+        os.rename(source, target)
+
+    with pytest.raises(PermissionError):
+        env._swap(build, venv, journal, Renamer(rename=rename))
+
+    # The venv went aside recorded as such (with its inode), and came back when the build could not
+    # take its place; the build is still the build folder's to remove.
+    (_, aside), *_ = journaled
+    assert aside.kind == "aside" and aside.path.name.startswith(".venv.lockstep-old-")
+    assert aside.identity is not None and aside.identity == identity(venv)
+    assert len(journaled) == 3 and journaled[2] == journaled[1]
+    assert (venv / "mine").read_text() == "kept" and build.is_dir()
+    assert journal.entries() == [Entry(build, "build")]
+    assert sorted(p.name for p in tmp_path.iterdir() if ".lockstep-old-" in p.name) == []
+
+
+def test_the_swap_forgets_the_build_once_it_is_the_venv(tmp_path: Path) -> None:
+    venv = tmp_path / ".venv"
+    journal = Journal(tmp_path / "journal", venv)
+    build = fake_venv(sibling(venv, ".lockstep-build-"))
+    journal.add(Entry(build, "build"))
+    env._swap(build, venv, journal, Renamer())
+    assert (venv / "pyvenv.cfg").is_file() and not build.exists() and journal.entries() == []
+
+
+def test_what_recovery_cannot_remove_stays_journaled_and_the_operation_goes_on(
+    environments: Environments, tmp_path: Path
+) -> None:
+    project = project_of(tmp_path / "demo")
+    venv = project.root / ".venv"
+    journal = Journal(tmp_path / "journal", venv)
+    # The name a killed build was recorded under now holds a file (not a folder, not Lockstep's to
+    # guess about): removing it as a folder fails, and that is no reason to fail the operation.
+    build = sibling(venv, ".lockstep-build-")
+    build.write_text("someone's")
+    journal.add(Entry(build, "build"))
+
+    outcome = environments.delete(project, confirmed=True)
+
+    assert outcome == Outcome("ok", "There was no .venv to delete.", venv)
+    assert build.read_text() == "someone's" and journal.entries() == [Entry(build, "build")]
+
+
+def test_relocating_rewrites_text_only_and_on_windows_the_scripts_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    venv = tmp_path / ".venv"
+    build = fake_venv(sibling(venv, ".lockstep-build-"))
+    bin_dir = build / "bin"
+    (bin_dir / "activate").write_text(f'VIRTUAL_ENV="{build}"\n')
+    (bin_dir / "__pycache__").mkdir()  # a folder among the scripts is not read
+    launcher = b"MZ\0\0" + os.fsencode(build) + b"\0"  # a binary that names the build is never patched
+    (bin_dir / "tool.exe").write_bytes(launcher)
+    (build / "pyvenv.cfg").write_text(f"home = /usr/bin\nrelocatable = true\ncommand = uv venv {build}\n")
+
+    env._relocate(build, venv)
+
+    assert (bin_dir / "activate").read_text() == f'VIRTUAL_ENV="{venv}"\n'
+    assert (bin_dir / "tool.exe").read_bytes() == launcher
+    assert (build / "pyvenv.cfg").read_text() == f"home = /usr/bin\ncommand = uv venv {venv}\n"
+
+    # On Windows the scripts live in Scripts (and there is no bin).
+    windows = sibling(venv, ".lockstep-build-")
+    (windows / "Scripts").mkdir(parents=True)
+    (windows / "pyvenv.cfg").write_text("home = C:\\Python312\nrelocatable = true\n")
+    (windows / "Scripts" / "activate.bat").write_text(f'set "VIRTUAL_ENV={windows}"\n')
+    monkeypatch.setattr(sys, "platform", "win32")
+    env._relocate(windows, venv)
+    assert (windows / "Scripts" / "activate.bat").read_text() == f'set "VIRTUAL_ENV={venv}"\n'
+    assert (windows / "pyvenv.cfg").read_text() == "home = C:\\Python312\n"
+
+
+def test_a_venv_counts_as_built_meanwhile_from_the_moment_the_request_began(tmp_path: Path) -> None:
+    venv = fake_venv(tmp_path / ".venv")
+    changed = venv.stat().st_mtime
+    # Swapped in at the very moment the request began (the clock's resolution makes that happen).
+    assert env._built_since(venv, changed)
+    assert not env._built_since(venv, changed + 1)
+    assert not env._built_since(tmp_path / "gone", changed)
+
+
+def test_a_venv_whose_interpreter_cannot_be_looked_at_is_not_made_from_it(tmp_path: Path) -> None:
+    python = Path(os.path.realpath("/proc/self/exe"))
+    # A name longer than the filesystem allows: looking at it fails (ENAMETOOLONG), so it is no match.
+    assert not env._made_from(tmp_path / ("v" * 300), python)

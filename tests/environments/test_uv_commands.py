@@ -223,7 +223,10 @@ def test_the_groups_and_extras_chosen_are_uv_syncs_flags_and_an_existing_venv_is
     synced = environments.sync(project, settings=options(recording, choice=choice), progress=events.append)
 
     assert (again.status, again.message) == ("ok", ".venv is in sync.")
-    assert (synced.status, synced.message) == ("ok", ".venv is in sync.")
+    assert synced == Outcome(
+        "ok", ".venv is in sync.", venv, tuple(event.message for event in events if event.kind == "output")
+    )
+    assert synced.output, "uv sync says what it checked"
     flags = ("--no-default-groups", "--group=docs", "--extra=x")
     assert (
         recording.calls()[1:]
@@ -395,7 +398,7 @@ def test_a_stale_lock_is_reported_and_nothing_is_installed_or_relocked(
     synced = environments.sync(project, settings=options(recording))
     created = environments.create(project, pythons["3.11"], replace=True, settings=options(recording))
 
-    assert (synced.status, synced.message) == ("needs-lock", message)
+    assert synced == Outcome("needs-lock", message, venv, synced.output)
     assert (created.status, created.message) == ("needs-lock", message + " .venv was left as it was.")
     assert created.output and created.venv == venv
     sign = "needs to be updated, but `--locked` was provided"
@@ -556,7 +559,10 @@ def test_a_pylock_is_installed_by_uv_pip_sync_into_a_venv_uv_made(
         f"{build}/bin/python",
         str(root / "pylock.toml"),
     )
-    assert ("Installing the packages locked in pylock.toml", None, None) in phases(events)
+    assert phases(events)[:2] == [
+        (f"Creating .venv with {pythons['3.12']}", None, None),  # no version given: the path it was given
+        ("Installing the packages locked in pylock.toml", None, None),
+    ]
     assert naming_the_build(venv) == [] and installed(venv) == {}
     assert recording.folders() == {str(root)}
 
@@ -564,7 +570,7 @@ def test_a_pylock_is_installed_by_uv_pip_sync_into_a_venv_uv_made(
 def test_a_project_without_a_lock_is_installed_editable_with_the_groups_and_extras_it_declares(
     recording: RecordingUv, offline: dict[str, str], pythons: dict[str, Path], tmp_path: Path
 ) -> None:
-    root = tmp_path / "plain"
+    root = tmp_path / "plain-checkout"  # the progress names the project, not its folder
     root.mkdir()
     build_system = write_package(root, "plain", [])
     (root / "pyproject.toml").write_text(
@@ -631,7 +637,9 @@ def test_a_poetry_lock_is_installed_pinned_by_uv_pip_sync_from_the_locks_index(
     made, sync = recording.calls()
     build = made.args[-1]
     assert sync.args[:-1] == ("pip", "sync", "--python", f"{build}/bin/python", "--index", package_index.url)
-    assert Path(sync.args[-1]).name == "requirements.txt" and not Path(sync.args[-1]).exists()
+    requirements = Path(sync.args[-1])
+    assert requirements.name == "requirements.txt" and not requirements.exists()
+    assert requirements.parent.name.startswith("lockstep-sync-")
     assert recording.folders() == {str(root)}
     assert " + alpha==2.0" in outcome.output
     assert outcome.output[-1] == [e.message for e in events if e.kind == "output"][-1]
@@ -725,18 +733,17 @@ def test_a_poetry_project_without_lock_or_poetry_asks_then_gets_its_declared_dep
     assert not (root / "poetry.lock").exists()
 
 
+UNLOCKED = ".venv is in sync, unlocked: pyproject.toml's dependencies were installed without a poetry.lock."
+
+
 @pytest.mark.parametrize(
-    ("tool_table", "expected"),
+    ("tool_tables", "expected"),
     [
+        ("[tool.poetry]\npackage-mode = false\n", ("ok", UNLOCKED)),
+        ("", ("ok", UNLOCKED)),  # no [tool] table at all
+        ("[tool.black]\nline-length = 99\n", ("ok", UNLOCKED)),  # others' tables, none of Poetry's
         (
-            "",
-            (
-                "ok",
-                ".venv is in sync, unlocked: pyproject.toml's dependencies were installed without a poetry.lock.",
-            ),
-        ),
-        (
-            '[tool.poetry.dependencies]\nalpha = "*"\n',
+            '[tool.poetry]\npackage-mode = false\n\n[tool.poetry.dependencies]\nalpha = "*"\n',
             (
                 "failed",
                 "pyproject.toml declares its dependencies in [tool.poetry], which only poetry reads: "
@@ -746,7 +753,7 @@ def test_a_poetry_project_without_lock_or_poetry_asks_then_gets_its_declared_dep
     ],
 )
 def test_an_unlocked_poetry_project_with_no_declared_dependencies_installs_nothing(
-    tool_table: str,
+    tool_tables: str,
     expected: tuple[str, str],
     recording: RecordingUv,
     offline: dict[str, str],
@@ -755,16 +762,17 @@ def test_an_unlocked_poetry_project_with_no_declared_dependencies_installs_nothi
 ) -> None:
     root = tmp_path / "poetic"
     root.mkdir()
-    (root / "pyproject.toml").write_text(
-        '[project]\nname = "poetic"\nversion = "0.1.0"\n\n[tool.poetry]\npackage-mode = false\n' + tool_table
-    )
-    venv = root / ".venv"
-    subprocess.run([str(pythons["3.12"]), "-m", "venv", "--without-pip", str(venv)], check=True)
+    (root / "pyproject.toml").write_text('[project]\nname = "poetic"\nversion = "0.1.0"\n\n' + tool_tables)
+    venv = bare_venv(root / ".venv", pythons["3.12"])
     project = Project(root, "poetry", None, name="poetic")
+    environments = environments_for({**offline, "PATH": "/usr/bin:/bin"}, tmp_path)  # no Poetry
 
-    outcome = environments_for(offline, tmp_path).sync(project, settings=options(recording), unlocked=True)
-
-    assert (outcome.status, outcome.message) == expected
+    # Sync, and Create with the interpreter the venv was made from (which syncs it), both unlocked.
+    for outcome in (
+        environments.sync(project, settings=options(recording), unlocked=True),
+        environments.create(project, pythons["3.12"], settings=options(recording), unlocked=True),
+    ):
+        assert outcome == Outcome(*expected, venv)
     assert recording.calls() == [] and installed(venv) == {}
 
 
@@ -784,8 +792,9 @@ def test_declared_dependencies_that_cannot_be_installed_say_so(
     # Offline, with nothing cached: uv cannot find alpha.
     outcome = environments_for(offline, tmp_path).sync(project, settings=options(recording), unlocked=True)
 
-    assert outcome.status == "failed", outcome
-    assert outcome.message == f"Installing the declared dependencies failed: {tail(outcome.output)}"
+    assert outcome == Outcome(
+        "failed", f"Installing the declared dependencies failed: {tail(outcome.output)}", venv, outcome.output
+    )
     assert "alpha" in outcome.message and installed(venv) == {}
     assert [call.args for call in recording.calls()] == [
         ("pip", "install", "--python", str(venv / "bin" / "python"), "alpha>=2")
@@ -893,3 +902,301 @@ def test_an_unlocked_install_of_an_unreadable_pyproject_says_why(
 
     assert outcome == Outcome("failed", unreadable.message, venv)  # type: ignore[union-attr]
     assert recording.calls() == []
+
+
+def bare_venv(venv: Path, python: Path) -> Path:
+    """A venv of the standard library without pip (a tenth of a second): what Sync finds already made."""
+    subprocess.run([str(python), "-m", "venv", "--without-pip", str(venv)], check=True)
+    return venv
+
+
+def test_the_venv_is_where_the_setting_puts_it_for_create_sync_and_delete(
+    recording: RecordingUv,
+    offline: dict[str, str],
+    pythons: dict[str, Path],
+    empty_locked: Path,
+    tmp_path: Path,
+) -> None:
+    from pyhelper.venvs import VenvSetting
+
+    project = copy_project(empty_locked, tmp_path / "empty")
+    environments = environments_for(offline, tmp_path)
+    settings = options(recording, venv=VenvSetting("envs/main"))
+    venv = project.root / "envs" / "main"
+
+    created = environments.create(project, pythons["3.12"], settings=settings)
+    synced = environments.sync(project, settings=settings)
+
+    assert (created.status, created.message, created.venv) == ("ok", "Created main with Python 3.12.1.", venv)
+    assert synced == Outcome("ok", "main is in sync.", venv, synced.output)
+    assert recording.calls()[-1].project_environment == str(venv)
+    assert not (project.root / ".venv").exists()
+    assert environments.delete(project, confirmed=True, settings=settings) == Outcome(
+        "ok", "Deleted main.", venv
+    )
+    assert not venv.exists() and (project.root / "envs").is_dir()
+
+
+def test_a_sync_cancelled_before_it_starts_stops_uv_and_leaves_the_venv(
+    recording: RecordingUv,
+    offline: dict[str, str],
+    pythons: dict[str, Path],
+    empty_locked: Path,
+    tmp_path: Path,
+) -> None:
+    project = copy_project(empty_locked, tmp_path / "empty")
+    venv = project.root / ".venv"
+    environments = environments_for(offline, tmp_path)
+    assert environments.create(project, pythons["3.12"], settings=options(recording)).status == "ok"
+    config = (venv / "pyvenv.cfg").read_text()
+    cancel = threading.Event()
+    cancel.set()
+
+    outcome = environments.sync(project, settings=options(recording), cancel=cancel)
+
+    assert (outcome.status, outcome.message, outcome.venv) == ("cancelled", "Cancelled.", venv)
+    assert (venv / "pyvenv.cfg").read_text() == config and leftovers(project.root) == []
+
+
+def test_create_and_sync_first_bring_back_a_venv_a_killed_swap_left_aside(
+    recording: RecordingUv,
+    offline: dict[str, str],
+    pythons: dict[str, Path],
+    empty_locked: Path,
+    tmp_path: Path,
+) -> None:
+    from pyhelper.venvjournal import identity
+
+    project = copy_project(empty_locked, tmp_path / "empty")
+    venv = project.root / ".venv"
+    environments = environments_for(offline, tmp_path)
+    python = pythons["3.12"]
+    assert environments.create(project, python, settings=options(recording)).status == "ok"
+    inode = venv.stat().st_ino
+    journal = Journal(tmp_path / "journal", venv)
+
+    def killed_between_the_swaps_renames() -> None:
+        aside = sibling(venv, ".lockstep-old-")
+        journal.add(Entry(aside, "aside", identity(venv)))
+        os.rename(venv, aside)
+
+    for operation in (
+        lambda: environments.create(project, python, settings=options(recording)),
+        lambda: environments.sync(project, settings=options(recording)),
+    ):
+        killed_between_the_swaps_renames()
+        outcome = operation()
+        assert (outcome.status, outcome.message) == ("ok", ".venv is in sync.")
+        assert venv.stat().st_ino == inode and leftovers(project.root) == [] and journal.entries() == []
+
+
+def test_a_venv_that_cannot_be_made_after_locking_keeps_the_lock_and_says_so(
+    recording: RecordingUv,
+    offline: dict[str, str],
+    pythons: dict[str, Path],
+    empty_locked: Path,
+    tmp_path: Path,
+) -> None:
+    project = copy_project(empty_locked, tmp_path / "empty", locked=False)
+
+    # Offline, with no pip in uv's cache: uv venv --seed fails once the lock is made.
+    outcome = environments_for(offline, tmp_path).create(
+        project, pythons["3.12"], settings=options(recording, seed=True)
+    )
+
+    assert outcome.status == "failed", outcome
+    reason = tail(outcome.output).rstrip(".")
+    assert outcome.message == (
+        f"uv.lock was written, but installing failed: Creating the venv failed: {reason}. No venv was created."
+    )
+    assert [call.args[0] for call in recording.calls()] == ["lock", "venv"]
+    assert sorted(p.name for p in project.root.iterdir()) == ["pyproject.toml", "uv.lock"]
+
+
+def test_sync_locks_with_the_venvs_python_and_says_what_failed_about_the_venv(
+    recording: RecordingUv,
+    offline: dict[str, str],
+    pythons: dict[str, Path],
+    empty_locked: Path,
+    tmp_path: Path,
+) -> None:
+    project = copy_project(empty_locked, tmp_path / "empty", locked=False)
+    venv = bare_venv(project.root / ".venv", pythons["3.11"])
+    pyproject = project.root / "pyproject.toml"
+    pyproject.write_text(EMPTY.replace('">=3.10"', '">=3.12"'))
+    events: list[Event] = []
+
+    refused = environments_for(offline, tmp_path).sync(
+        project, settings=options(recording), progress=events.append
+    )
+
+    assert refused == Outcome(
+        "failed",
+        f"Could not lock the dependencies: Locking failed: {tail(refused.output)}",
+        venv,
+        refused.output,
+    )
+    version = full_version(pythons["3.11"])
+    assert phases(events) == [
+        (f"Locking the dependencies with Python {version} (no uv.lock yet)", None, None)
+    ]
+
+    # Locked, but the project cannot be built to install it: the lock stays, and the message says so.
+    (project.root / "backend.py").write_text(FAILING_BACKEND)
+    pyproject.write_text(
+        EMPTY + '\n[build-system]\nrequires = []\nbuild-backend = "backend"\nbackend-path = ["."]\n'
+    )
+    failed = environments_for(offline, tmp_path).sync(project, settings=options(recording))
+    assert failed == Outcome(
+        "failed",
+        f"uv.lock was written, but installing failed: uv sync failed: {tail(failed.output)}.",
+        venv,
+        failed.output,
+    )
+    assert (project.root / "uv.lock").is_file()
+    assert [call.args[0] for call in recording.calls()] == ["lock", "lock", "sync"]
+
+
+def test_uv_is_found_on_the_path_the_editor_gave_when_none_is_bundled_or_set(
+    recording: RecordingUv,
+    offline: dict[str, str],
+    pythons: dict[str, Path],
+    empty_locked: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Not bundled (its package cannot be imported); only the helper's environment (the editor's PATH,
+    # not this process's) has it.
+    monkeypatch.setitem(sys.modules, "uv", None)
+    environ = {**offline, "PATH": f"{recording.path.parent}:/usr/bin:/bin"}
+    project = copy_project(empty_locked, tmp_path / "empty")
+    environments = environments_for(environ, tmp_path)
+
+    created = environments.create(project, pythons["3.12"])
+    synced = environments.sync(project)
+
+    assert (created.status, created.message) == ("ok", "Created .venv with Python 3.12.1.")
+    assert (synced.status, synced.message) == ("ok", ".venv is in sync.")
+    assert [call.args[0] for call in recording.calls()] == ["sync", "sync"]
+
+
+def test_a_uv_that_is_gone_when_its_turn_comes_says_so(
+    offline: dict[str, str], uv: Path, pythons: dict[str, Path], empty_locked: Path, tmp_path: Path
+) -> None:
+    # Removed (an update, an uninstall) after it made the venv and before it installs into it.
+    vanishing = tmp_path / "tool" / "uv"
+    vanishing.parent.mkdir()
+    vanishing.write_text(f'#!/bin/sh\n[ "$1" = venv ] && rm -f "$0"\nexec \'{uv}\' "$@"\n')
+    vanishing.chmod(0o755)
+    project = copy_project(empty_locked, tmp_path / "empty")
+
+    outcome = environments_for(offline, tmp_path, "win32").create(
+        project, pythons["3.12"], settings=EnvironmentOptions(uv_path=str(vanishing))
+    )
+
+    assert outcome == Outcome(
+        "failed",
+        f"uv sync failed: cannot run {vanishing}: No such file or directory. No venv was created.",
+        project.root / ".venv",
+        (f"cannot run {vanishing}: No such file or directory",),
+    )
+    assert not vanishing.exists() and leftovers(project.root) == []
+
+
+def test_a_project_without_a_lock_whose_pyproject_cannot_be_read_says_what_uv_said(
+    recording: RecordingUv, offline: dict[str, str], pythons: dict[str, Path], tmp_path: Path
+) -> None:
+    root = tmp_path / "plain"
+    root.mkdir()
+    (root / "pyproject.toml").write_text('[project]\nname = "plain"\nversion = \n')
+    venv = bare_venv(root / ".venv", pythons["3.12"])
+
+    outcome = environments_for(offline, tmp_path).sync(
+        Project(root, "pep621", None, name="plain"), settings=options(recording)
+    )
+
+    assert outcome == Outcome(
+        "failed", f"Installing the project failed: {tail(outcome.output)}", venv, outcome.output
+    )
+    assert recording.calls()[-1].args == (
+        "pip",
+        "install",
+        "--python",
+        str(venv / "bin" / "python"),
+        "-e",
+        str(root),
+    )
+
+
+def test_a_pylock_that_is_gone_without_uv_asks_for_a_lock_and_installs_nothing(
+    offline: dict[str, str], pythons: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "uv", None)
+    root = tmp_path / "app"
+    root.mkdir()
+    (root / "pyproject.toml").write_text('[project]\nname = "app"\nversion = "0.1.0"\n')
+    venv = bare_venv(root / ".venv", pythons["3.12"])
+    # Discovery saw pylock.toml; it was removed before the sync.
+    project = Project(root, "pep621", None, pylock=(root / "pylock.toml",))
+
+    outcome = environments_for(offline, tmp_path).sync(project)
+
+    assert outcome == Outcome("needs-lock", "There is no lockfile yet; create the lockfile first.", venv)
+
+
+def test_while_a_create_runs_the_same_create_joins_it_and_one_with_another_python_is_busy(
+    recording: RecordingUv, one_package_index: PackageIndex, pythons: dict[str, Path], tmp_path: Path
+) -> None:
+    environ = one_package_index.environ(tmp_path / "cache", {"PATH": "/usr/bin:/bin"})
+    root = tmp_path / "solo-user"
+    root.mkdir()
+    (root / "pyproject.toml").write_text(EMPTY.replace("dependencies = []", 'dependencies = ["solo"]'))
+    project = Project(root, "uv", None, ">=3.10", name="empty")
+    venv = root / ".venv"
+    environments = environments_for(environ, tmp_path)
+    python = pythons["3.12"]
+    results: list[Outcome] = []
+    joined: list[Outcome] = []
+    told = threading.Event()
+
+    def create(into: list[Outcome], progress: object = None) -> threading.Thread:
+        thread = threading.Thread(
+            target=lambda: into.append(
+                environments.create(project, python, settings=options(recording), progress=progress)  # type: ignore[arg-type]
+            )
+        )
+        thread.start()
+        return thread
+
+    # The first create waits on the held wheel; meanwhile the others ask.
+    with one_package_index.hold("solo-1.0-py3-none-any.whl"):
+        # Leaving the block lets the wheel go, whatever failed: no thread is left waiting on it.
+        first = create(results)
+        one_package_index.wait_for_request("/files/solo-1.0-py3-none-any.whl")
+        busy = environments.create(project, pythons["3.11"], settings=options(recording))
+        second = create(joined, lambda event: told.set())
+        assert told.wait(30)  # attached: it is told the phase the work is in
+    first.join(60)
+    second.join(60)
+
+    assert busy == Outcome("busy", "Lockstep is already working on .venv; try again when it is done.", venv)
+    (outcome,) = results
+    assert joined == [outcome] and outcome.status == "ok", outcome
+    assert [call.args[0] for call in recording.calls()] == ["lock", "sync"]
+    assert installed(venv) == {"solo": "1.0"}
+
+
+def test_a_pylock_that_uv_cannot_install_says_so_about_the_venv(
+    recording: RecordingUv, offline: dict[str, str], pythons: dict[str, Path], tmp_path: Path
+) -> None:
+    root = tmp_path / "app"
+    root.mkdir()
+    (root / "pyproject.toml").write_text('[project]\nname = "app"\nversion = "0.1.0"\n')
+    (root / "pylock.toml").write_text('lock-version = "1.0"\ncreated-by = "hand"\npackages = 3\n')
+    venv = bare_venv(root / ".venv", pythons["3.12"])
+    project = Project(root, "pep621", None, pylock=(root / "pylock.toml",))
+
+    outcome = environments_for(offline, tmp_path).sync(project, settings=options(recording))
+
+    assert outcome == Outcome("failed", f"uv pip sync failed: {tail(outcome.output)}", venv, outcome.output)
+    assert "invalid type: integer `3`" in outcome.message and installed(venv) == {}
