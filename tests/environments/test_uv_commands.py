@@ -1173,7 +1173,10 @@ def test_while_a_create_runs_the_same_create_joins_it_and_one_with_another_pytho
         # Leaving the block lets the wheel go, whatever failed: no thread is left waiting on it.
         first = create(results)
         one_package_index.wait_for_request("/files/solo-1.0-py3-none-any.whl")
-        busy = environments.create(project, pythons["3.11"], settings=options(recording))
+        # Given up on already: were it not turned away at once, it would stop waiting for the file lock.
+        gave_up = threading.Event()
+        gave_up.set()
+        busy = environments.create(project, pythons["3.11"], settings=options(recording), cancel=gave_up)
         second = create(joined, lambda event: told.set())
         assert told.wait(30)  # attached: it is told the phase the work is in
     first.join(60)
