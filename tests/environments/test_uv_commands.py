@@ -26,7 +26,7 @@ from pyhelper.environments import EnvironmentOptions, Environments, Event, Outco
 from pyhelper.lockfiles.choice import SyncChoice
 from pyhelper.projects import Project
 from pyhelper.venvjournal import Entry, Journal, sibling
-from pyhelper.venvs import read_pyvenv_cfg
+from pyhelper.venvs import VenvSetting, read_pyvenv_cfg
 from support.index import Dist, PackageIndex, ensurepip_wheels
 from support.projects import installed, poetry_project, write_package
 from support.pythons import full_version
@@ -651,6 +651,12 @@ def test_a_poetry_lock_is_installed_pinned_by_uv_pip_sync_from_the_locks_index(
         ("Moving the new .venv into place", None, None),
     ]
 
+    # The groups chosen: Poetry's main dependencies always, then only the docs group (not dev's gamma).
+    docs = options(recording, choice=SyncChoice.from_names(["docs"], []))
+    chosen = environments_for(index_env, tmp_path).sync(project, settings=docs)
+    assert (chosen.status, chosen.message) == ("ok", ".venv is in sync.")
+    assert installed(root / ".venv") == {"alpha": "2.0", "beta": "1.1", "delta": "1.0"}
+
     # A lock the pyproject has moved on from is refused before uv runs.
     pyproject = root / "pyproject.toml"
     pyproject.write_text(pyproject.read_text().replace('"alpha>=2"', '"alpha>=1"'))
@@ -660,7 +666,7 @@ def test_a_poetry_lock_is_installed_pinned_by_uv_pip_sync_from_the_locks_index(
         "poetry.lock is out of date with pyproject.toml; update the lockfile first.",
         root / ".venv",
     )
-    assert len(recording.calls()) == 2
+    assert len(recording.calls()) == 3
 
 
 def test_a_pinned_install_that_uv_refuses_says_so_and_leaves_no_venv(
@@ -731,6 +737,9 @@ def test_a_poetry_project_without_lock_or_poetry_asks_then_gets_its_declared_dep
     assert " + alpha==2.0" in outcome.output and recording.folders() == {str(root)}
     assert installed(venv) == {"alpha": "2.0", "beta": "1.1"}
     assert not (root / "poetry.lock").exists()
+    # A Sync asks again: unlocked is the user's word each time.
+    again = environments_for(environ, tmp_path).sync(project, settings=options(recording))
+    assert (again.status, len(recording.calls())) == ("lock-tool-missing", 2)
 
 
 UNLOCKED = ".venv is in sync, unlocked: pyproject.toml's dependencies were installed without a poetry.lock."
@@ -882,6 +891,21 @@ def test_without_uv_the_standard_librarys_venv_and_pip_install_the_lock(
     )
     assert any("Requirement already satisfied: alpha>=2" in line for line in synced.output), synced.output
 
+    # And a project without a lock (its own build backend, no download), into the venv that has pip,
+    # which the user chose for it: pip installs it editable.
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    (plain / "pyproject.toml").write_text(
+        '[project]\nname = "plain"\nversion = "0.1.0"\ndependencies = []\n\n'
+        + write_package(plain, "plain", [])
+    )
+    chosen = EnvironmentOptions(venv=VenvSetting(str(venv), "user"))
+    editable = environments_for(environ, tmp_path).sync(
+        Project(plain, "pep621", None, name="plain"), settings=chosen
+    )
+    assert (editable.status, editable.message) == ("ok", ".venv is in sync.")
+    assert installed(venv)["plain"] == "0.1.0"
+
 
 def test_an_unlocked_install_of_an_unreadable_pyproject_says_why(
     recording: RecordingUv, offline: dict[str, str], pythons: dict[str, Path], tmp_path: Path
@@ -917,8 +941,6 @@ def test_the_venv_is_where_the_setting_puts_it_for_create_sync_and_delete(
     empty_locked: Path,
     tmp_path: Path,
 ) -> None:
-    from pyhelper.venvs import VenvSetting
-
     project = copy_project(empty_locked, tmp_path / "empty")
     environments = environments_for(offline, tmp_path)
     settings = options(recording, venv=VenvSetting("envs/main"))
