@@ -1225,3 +1225,32 @@ def test_a_pylock_that_uv_cannot_install_says_so_about_the_venv(
 
     assert outcome == Outcome("failed", f"uv pip sync failed: {tail(outcome.output)}", venv, outcome.output)
     assert "invalid type: integer `3`" in outcome.message and installed(venv) == {}
+
+
+def test_without_uv_an_interpreter_that_cannot_make_a_venv_says_why(
+    offline: dict[str, str], empty_locked: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "uv", None)
+    project = copy_project(empty_locked, tmp_path / "empty")
+    environments = environments_for({**offline, "PATH": "/usr/bin:/bin"}, tmp_path)
+    # An "interpreter" that refuses, saying where it ran: the standard library's venv runs in the project.
+    refusing = tmp_path / "bin" / "python3"
+    refusing.parent.mkdir()
+    refusing.write_text('#!/bin/sh\necho "no venv in $PWD" >&2\nexit 1\n')
+    refusing.chmod(0o755)
+    events: list[Event] = []
+
+    refused = environments.create(project, refusing, progress=events.append)
+    missing = environments.create(project, tmp_path / "nowhere" / "python3")
+
+    said = f"no venv in {project.root}"
+    assert refused == Outcome(
+        "failed", f"Creating the venv failed: {said}. No venv was created.", project.root / ".venv", (said,)
+    )
+    assert Event("output", said) in events
+    assert missing == Outcome(
+        "failed",
+        f"cannot run {tmp_path / 'nowhere' / 'python3'}: No such file or directory. No venv was created.",
+        project.root / ".venv",
+    )
+    assert leftovers(project.root) == []
