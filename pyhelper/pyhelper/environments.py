@@ -605,7 +605,9 @@ class Environments:
                 "ok", "Synced.", venv, result.lines
             )
 
-        if _uses_lock(project) and (project.lockfile is not None or project.pylock):
+        # A pylock of another manager's project (`_pylock_of` gives none) is no lock of its own: without
+        # that lock (`unlocked`, the user's word) the declared dependencies are installed.
+        if _uses_lock(project) and (project.lockfile is not None or pylock is not None):
             return self._install_pinned(project, venv, settings, uv, op)
         if _uses_lock(project):
             return self._install_unlocked(project, venv, uv, op)

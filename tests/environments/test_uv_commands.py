@@ -703,7 +703,10 @@ def test_a_poetry_project_without_lock_or_poetry_asks_then_gets_its_declared_dep
     root = poetry_project(tmp_path / "poetic", package_index)
     (root / "poetry.lock").unlink()
     environ = {**index_env, "PATH": "/usr/bin:/bin"}  # no Poetry
-    project = Project(root, "poetry", None, ">=3.10", name="poetic")
+    # A pylock.toml beside it (another tool's export) is no lock of Poetry's: unlocked still means
+    # pyproject.toml's dependencies.
+    (root / "pylock.toml").write_text('lock-version = "1.0"\ncreated-by = "hand"\npackages = []\n')
+    project = Project(root, "poetry", None, ">=3.10", name="poetic", pylock=(root / "pylock.toml",))
     venv = root / ".venv"
 
     asked = environments_for(environ, tmp_path).create(project, pythons["3.12"], settings=options(recording))
