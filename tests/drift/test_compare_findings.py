@@ -9,6 +9,7 @@ from pathlib import Path
 
 from pyhelper.drift.lock import check_project, is_drift
 from pyhelper.findings import Finding, Severity
+from pyhelper.scripts.drift import ScriptCheck, check_script
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "drift"
 
@@ -114,4 +115,22 @@ def test_a_new_requirement_on_a_forked_package_names_every_locked_version() -> N
     assert finding.message == (
         "idna is locked at 2.10, 3.20, but uv.lock does not record this requirement for app, so uv will "
         "re-lock — run `uv lock`"
+    )
+
+
+def test_a_script_requirement_the_lock_does_not_hold_says_it_has_no_locked_version() -> None:
+    # uv 0.13.9: `uv lock --script app.py --check` exits 1 (tests/fixtures/scripts/cases.json). uv reads
+    # no package entry for a script, so a requirement new to both is only unrecorded, never "locked".
+    case = Path(__file__).parents[1] / "fixtures" / "scripts" / "generated" / "add-dependency"
+    checked = check_script(case / "app.py")
+    assert isinstance(checked, ScriptCheck)
+    (finding,) = checked.findings
+    assert (finding.code, finding.severity, _line(finding).strip()) == (
+        "lock-stale",
+        Severity.WARNING,
+        '#     "attrs>=22",',
+    )
+    assert finding.message == (
+        "attrs has no locked version and app.py.lock does not record this requirement for app.py, so uv "
+        "will re-lock — run `uv lock --script app.py`"
     )

@@ -388,11 +388,16 @@ directory = { path = "libs/folder" }
 [[packages]]
 name = "tarball"
 archive = { path = "tarball-1.0.tar.gz", hashes = { sha256 = "0" } }
+
+[[packages]]
+name = "odd-index"
+version = "2.0"
+index = 7
 """
 
 
 def test_pylock_entries_read_dependency_tables_and_the_index() -> None:
-    web, *local = _entries("pylock", PYLOCK)
+    web, *local, odd = _entries("pylock", PYLOCK)
     assert (web.name, web.version, web.index_url, web.from_index) == (
         "web",
         "1.0",
@@ -405,6 +410,8 @@ def test_pylock_entries_read_dependency_tables_and_the_index() -> None:
         ("folder", None, False),
         ("tarball", None, False),
     ]
+    # An `index` that is no text names no index: the project's default is asked.
+    assert (odd.name, odd.version, odd.index_url, odd.from_index) == ("odd-index", "2.0", None, True)
 
 
 def test_a_lock_without_a_package_array_has_no_entries() -> None:

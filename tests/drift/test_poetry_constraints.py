@@ -34,6 +34,8 @@ CONSTRAINTS = [
     ">=1,<2",
     ">=1 <2",
     ">= 1.0, < 2.0",
+    "^ 1.2",
+    "~ 1.2",
     "1.2.3",
     "==1.2",
     "!=1.5",
@@ -118,4 +120,6 @@ def test_digits_poetry_does_not_read_count_as_zero() -> None:
     # `²` is a digit to str.isdigit() but not to int(); a huge part is too long for int() by default.
     assert to_pep440("^²") == ">=²,<1"
     assert to_pep440("~1.²") == ">=1.²,<1.1"
+    # `٣` (Arabic-Indic three) is a digit to int() too, but no ASCII digit: Poetry refuses `^٣`.
+    assert to_pep440("^٣") == ">=٣,<1"
     assert to_pep440("^0." + "9" * 5000) == f">=0.{'9' * 5000},<0.1"  # read as ^0.0

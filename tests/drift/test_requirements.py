@@ -95,11 +95,18 @@ def test_same_quick_keys_are_the_same_requirement() -> None:
     # Equal in meaning, whatever the spelling; another extra, bound, marker or URL is another requirement.
     same = parse_requirement(spellings[0])
     assert same == parse_requirement(spellings[1]) and same.spelled != parse_requirement(spellings[1]).spelled
-    assert (same != parse_requirement(spellings[1])) is False  # `!=` is the negation of `==`
     for other in ("foo-bar[a]<2,>=1", "foo-bar[a,b]<3,>=1", "foo-bar[a,b]<2,>=1; os_name == 'nt'", "other"):
-        assert parse_requirement(other) != same and (parse_requirement(other) == same) is False, other
+        assert (parse_requirement(other) == same) is False, other
+
+
+def test_not_equal_is_the_negation_of_equal() -> None:
+    # Parsed's own `!=`: a tuple's would compare the spelling too.
+    same = parse_requirement("Foo.Bar[B,a] >= 1.0.0, <2")
+    assert (same != parse_requirement("foo-bar[a,b]<2,>=1")) is False
+    for other in ("foo-bar[a]<2,>=1", "foo-bar[a,b]<3,>=1", "foo-bar[a,b]<2,>=1; os_name == 'nt'", "other"):
+        assert parse_requirement(other) != same, other
     assert parse_requirement("foo-bar @ https://example.org/f.whl") != parse_requirement("foo-bar")
-    assert same != spellings[0]
+    assert same != "Foo.Bar[B,a] >= 1.0.0, <2"
 
 
 @pytest.mark.parametrize(

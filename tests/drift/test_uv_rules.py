@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from pyhelper.drift.lock import check_project, is_drift
-from pyhelper.findings import Finding, Severity
+from pyhelper.findings import Finding, Range, Severity
 
 RULES = Path(__file__).parents[1] / "fixtures" / "drift" / "uv-rules"
 
@@ -83,7 +83,12 @@ def test_extra_scoped_index_sources_compare_their_conflict_as_uv_does() -> None:
         ("lock-stale", '"six>=1.16"'),
         ("lock-stale", '"six>=1.16"'),
     ]
-    assert "from conflict rules[a] from index https://pypi.org/simple/" in swapped[0].message
+    # Both sources of the requirement are named, each as "from <kind> <value>".
+    assert swapped[0].message == (
+        "uv.lock records `six>=1.16; extra == 'a' from conflict rules[a] from index https://pypi.org/simple/` "
+        "for rules; it still satisfies `six>=1.16` from conflict rules[a] from index https://pypi.org/simple, "
+        "but uv will re-lock — run `uv lock`"
+    )
 
 
 def test_an_exported_pylock_never_makes_the_project_drift() -> None:
@@ -91,10 +96,13 @@ def test_an_exported_pylock_never_makes_the_project_drift() -> None:
     assert not is_drift(found)
     (export,) = [f for f in found if f.code == "export-stale"]
     assert (export.path.name, export.severity) == ("pylock.toml", Severity.INFORMATION)
-    assert export.message.startswith(
-        "pylock.toml is an export of uv.lock that no longer matches: requests is locked at 1.0.0"
+    # One problem: its message in full, no "(and N more)"; the finding sits on the export's first line.
+    assert export.message == (
+        "pylock.toml is an export of uv.lock that no longer matches: requests is locked at 1.0.0, which does "
+        "not satisfy >=2.30 — re-export it (`uv export --format pylock.toml -o pylock.toml`). uv's own check "
+        "never reads it, so this is no drift"
     )
-    assert export.message.endswith("uv's own check never reads it, so this is no drift")
+    assert export.range == Range.at(0)
     assert [r.path.name for r in export.related] == ["pyproject.toml"]
 
 

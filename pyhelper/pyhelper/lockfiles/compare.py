@@ -223,9 +223,11 @@ def _stale_message(want: Want, paired: Have | None, lock: LockView, owner: str) 
         )
     name = want.item.parsed.name
     versions = ", ".join(sorted({v for v in lock.versions(name) if v}))
+    # No version: a requirement new to the lock where nothing checks the lock for it (a script's).
+    state = f"is locked at {versions}, but" if versions else "has no locked version and"
     return (
-        f"{name} is locked{f' at {versions}' if versions else ''}, but {lock.path.name} does not record "
-        f"this requirement {owner}, so {lock.tool} will re-lock — {lock.fix}"
+        f"{name} {state} {lock.path.name} does not record this requirement {owner}, so {lock.tool} will "
+        f"re-lock — {lock.fix}"
     )
 
 

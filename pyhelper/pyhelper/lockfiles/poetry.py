@@ -129,7 +129,7 @@ def to_pep440(constraint: str) -> str | None:
 
     None for what one specifier set cannot say (`a || b`); the version is then not checked.
     """
-    if "||" in constraint or "|" in constraint:
+    if "|" in constraint:  # `||`, or Poetry's older `|`
         return None
     clauses = [c for c in re.split(r"\s*,\s*|\s+(?=[<>=!~^])", constraint.strip()) if c and c != "*"]
     return ",".join(_clause(clause) for clause in clauses)
