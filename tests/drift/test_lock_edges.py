@@ -137,6 +137,19 @@ def test_poetry_names_what_explains_the_hash(
         assert finding.path.name == "poetry.lock"
 
 
+def test_a_locked_python_range_spaced_otherwise_is_the_same_range(tmp_path: Path) -> None:
+    # Poetry 2.5.1 passes it (`poetry check --lock` compares the content hash of pyproject.toml only).
+    root = _copy("poetry-pep621/in-sync", tmp_path)
+    _edit(
+        root / "poetry.lock",
+        r'^python-versions = ">=3.10"\ncontent-hash',
+        'python-versions = ">= 3.10"\ncontent-hash',
+        regex=True,
+    )
+    assert _poetry_check(root) is False
+    assert check_project(root) == []
+
+
 def test_a_poetry_dependency_without_a_version_is_checked_by_name(tmp_path: Path) -> None:
     root = _copy("poetry-classic/in-sync", tmp_path)
     _edit(root / "pyproject.toml", 'idna = "^3.0"', 'idna = "^3.0"\nlocal = { path = "../local" }')
