@@ -139,7 +139,7 @@ def test_a_script_requirement_the_lock_does_not_hold_says_it_has_no_locked_versi
 def test_a_requirement_listed_twice_in_a_changed_group_is_recorded_once() -> None:
     # uv 0.13.9 (`uv lock --check --offline`): certifi listed in dev and in the lint it includes still
     # "satisfies workspace requirements"; with attrs added too, "mismatched dependency groups". Only
-    # attrs explains that: the second certifi matches the one recorded entry the first one matched.
+    # attrs explains that: certifi, listed twice, is recorded once.
     old = 'dev = ["iniconfig>=2", { include-group = "lint" }]'
     twice = 'dev = ["iniconfig>=2", "certifi", { include-group = "lint" }]'
     assert _with("uv-app/in-sync", old, twice)[0] == []
