@@ -10,6 +10,7 @@ run of selection and environment drift uses them (scripts/mutation).
 from __future__ import annotations
 
 import platform
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,7 @@ from pyhelper.lockfiles.selection import (
     Locked,
     LockSelectionError,
     marker_environment,
+    pinned_install,
     recorded_python_version,
 )
 from pyhelper.tomlfile import TomlDocument, read_toml
@@ -492,3 +494,60 @@ def test_a_uv_lock_rewritten_after_it_was_read_is_selected_from_as_rewritten(tmp
     with pytest.raises(UnreadableFile) as unread:
         uv.FORMAT.select(selecting, before)
     assert (unread.value.finding.path, unread.value.finding.code) == (lockfile, "toml-syntax")
+
+
+# A uv.lock not laid out as uv writes it (CRLF line ends) is parsed whole: the same selection ------
+
+
+@pytest.mark.parametrize("name", ["uv-fork", "uv-extra", "uv-path-sources", "uv-workspace", "uv-default-groups"])
+def test_a_uv_lock_parsed_whole_selects_as_the_fast_reader(name: str, tmp_path: Path) -> None:
+    _, root, doc = recorded(name, tmp_path / "lf")
+    _, crlf_root, crlf_doc = recorded(name, tmp_path / "crlf")
+    lock = crlf_root / "uv.lock"
+    lock.write_bytes(lock.read_bytes().replace(b"\n", b"\r\n"))
+    for choice in (SyncChoice(), SyncChoice(all_groups=True, all_extras=True)):
+        fast = selection_of(name, root, doc, choice)
+        whole = selection_of(name, crlf_root, crlf_doc, choice)
+        assert fast.problem is None and whole.problem is None, (fast.problem, whole.problem)
+        assert fast.packages, name
+        assert {n: (p.version, p.editable, p.source) for n, p in whole.packages.items()} == {
+            n: (p.version, p.editable, p.source.replace(str(root), str(crlf_root)))
+            for n, p in fast.packages.items()
+        }
+
+
+# Sources the recorded locks spell one way: the other spellings of the same entries ----------------
+
+
+def pinned_lines(name: str, root: Path) -> dict[str, str]:
+    lock = root / LOCKS[CASES[name]["tool"]]
+    return {p.name: p.line for p in pinned_install(lock, root, root / ".venv").packages}
+
+
+def test_a_poetry_git_source_without_its_resolved_commit_is_installed_at_its_reference(
+    tmp_path: Path,
+) -> None:
+    name = "poetry-url-git-file-sources"
+    _, root, _ = recorded(name, tmp_path)
+    lock = root / "poetry.lock"
+    text = lock.read_text()
+    commit = re.search(r'^resolved_reference = "(\w+)"\n', text, re.MULTILINE)
+    assert commit is not None
+    assert pinned_lines(name, root)["lib-g"].endswith(f"@{commit.group(1)}")
+    lock.write_text(text.replace(commit.group(0), ""))
+    assert pinned_lines(name, root)["lib-g"].endswith("/git/lib-g@HEAD")
+
+
+def test_a_pdm_path_source_is_editable_only_when_the_lock_says_true(tmp_path: Path) -> None:
+    name = "pdm-url-git-file-sources"
+    _, root, _ = recorded(name, tmp_path)
+    lock = root / "pdm.lock"
+    text = lock.read_text()
+    wheel = 'path = "./dists/epsilon-1.0-py3-none-any.whl"\n'
+    assert wheel in text
+    for editable, line in (
+        ("true", f"-e {root / 'libs' / 'e'}"),
+        ("false", f"epsilon @ {(root / 'libs' / 'e').as_uri()}"),
+    ):
+        lock.write_text(text.replace(wheel, f'path = "./libs/e"\neditable = {editable}\n'))
+        assert pinned_lines(name, root)["epsilon"] == line

@@ -95,9 +95,14 @@ def test_pinned_install_is_what_the_tool_installed(
         fields = dict(line.split(": ", 1) for line in files["METADATA"].splitlines() if ": " in line)
         name = canonicalize_name(fields["Name"])
         installed[name] = fields["Version"]
-        # What the tool installed from a folder (PEP 610), moved from where it was recorded to `root`.
+        # What the tool installed from a git repository or a URL as it recorded it (PEP 610), and from a
+        # folder or file of the project moved from where it was recorded to `root`.
         direct = json.loads(files.get("direct_url.json", "{}"))
-        if direct.get("url", "").startswith("file://") and "/demo/" in direct["url"]:
+        if "vcs_info" in direct:
+            lines[name] = f"{name} @ git+{direct['url']}@{direct['vcs_info']['commit_id']}"
+        elif direct.get("url", "").startswith("http://"):
+            lines[name] = f"{name} @ {direct['url']}"
+        elif direct.get("url", "").startswith("file://") and "/demo/" in direct["url"]:
             folder = root / direct["url"].split("/demo/", 1)[1]
             editable = direct.get("dir_info", {}).get("editable")
             lines[name] = f"-e {folder}" if editable else f"{name} @ {folder.as_uri()}"
