@@ -751,6 +751,9 @@ class _Unpacker:
             source = tar.extractfile(member)
             if source is not None:
                 shutil.copyfileobj(source, out, _CHUNK)
+            # Written out now: the close's flush would set the mtime again (and the installed
+            # Python's .pyc files, checked against their sources' mtimes, would all be stale).
+            out.flush()
             if hasattr(os, "fchmod"):
                 os.fchmod(fd, mode)  # the umask must not change what the archive says
             os.utime(fd if os.utime in os.supports_fd else path, (member.mtime, member.mtime))

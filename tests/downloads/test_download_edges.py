@@ -6,10 +6,12 @@ modes as the standard library's `data` extraction filter sets them.
 
 from __future__ import annotations
 
+import io
 import os
 import stat
 import subprocess
 import tarfile
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,13 +19,18 @@ import pytest
 
 from downloads.mirror_server import Mirror
 from downloads.pbs_fixture import Archive, served_path, tar_gz_bytes
+from pyhelper import downloads
 from pyhelper.catalog import host_platform
 from pyhelper.downloads import (
     DEFAULT_TIMEOUT,
     DOWNLOADS_JSON_ENV,
     MIRROR_ENV,
+    InstallCancelled,
+    InstallError,
     InstallSettings,
+    UnsafeArchiveError,
     _extract,
+    _GunzipAhead,
     download_offer,
     resolve_build,
     uninstall_python,
@@ -122,13 +129,92 @@ def test_file_modes_are_those_of_the_standard_librarys_data_filter(tmp_path: Pat
     for index, mode in enumerate(modes):
         info = tarfile.TarInfo(f"python/f{index}")
         info.mode = mode
+        info.mtime = 1_000_000 + index
         members.append((info, b"x"))
     archive = tmp_path / "a.tar.gz"
     archive.write_bytes(tar_gz_bytes(members))
 
-    _extract(archive, tmp_path / "out", "a.tar.gz", None)
+    # A strict umask changes nothing: the archive's modes are set, not masked.
+    umask = os.umask(0o077)
+    try:
+        _extract(archive, tmp_path / "out", "a.tar.gz", None)
+    finally:
+        os.umask(umask)
 
     for index, (info, _) in enumerate(members):
         filtered = tarfile.data_filter(info, str(tmp_path / "out"))
-        got = stat.S_IMODE((tmp_path / "out" / "python" / f"f{index}").stat().st_mode)
+        written = (tmp_path / "out" / "python" / f"f{index}").stat()
+        got = stat.S_IMODE(written.st_mode)
         assert got == filtered.mode, (oct(info.mode), oct(got), oct(filtered.mode))
+        assert written.st_mtime == info.mtime
+
+
+def tar_bytes(mode: str) -> bytes:
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode=mode) as tar:
+        for name, data in (("python/bin/python3", b"#!\n"), ("python/lib/os.py", b"import sys\n")):
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(("mode", "gzipped"), [("w:gz", True), ("w:xz", False), ("w:bz2", False), ("w", False)])
+def test_a_gzip_archive_is_inflated_ahead_and_any_other_is_left_to_tarfile(
+    mode: str, gzipped: bool, tmp_path: Path
+) -> None:
+    archive = tmp_path / "a.tar"
+    archive.write_bytes(tar_bytes(mode))
+    with _GunzipAhead(archive) as stream:
+        assert stream.gzipped == gzipped
+
+    _extract(archive, tmp_path / "out", "a.tar", None)
+
+    assert (tmp_path / "out" / "python" / "lib" / "os.py").read_bytes() == b"import sys\n"
+    assert (tmp_path / "out" / "python" / "bin" / "python3").read_bytes() == b"#!\n"
+
+
+def test_what_is_no_tar_archive_is_said_so(tmp_path: Path) -> None:
+    archive = tmp_path / "a.tar.gz"
+    archive.write_bytes(b"not an archive, not even gzip" * 20)
+    with pytest.raises(InstallError) as raised:
+        _extract(archive, tmp_path / "out", "cpython-3.12.tar.gz", None)
+    assert str(raised.value).startswith("cpython-3.12.tar.gz is not a readable tar archive: ")
+
+
+def test_a_refusal_names_the_archive(tmp_path: Path) -> None:
+    archive = tmp_path / "a.tar.gz"
+    link = tarfile.TarInfo("python/lib")
+    link.type, link.linkname = tarfile.SYMTYPE, "/etc"
+    archive.write_bytes(tar_gz_bytes([(link, None)]))
+    with pytest.raises(UnsafeArchiveError) as raised:
+        _extract(archive, tmp_path / "out", "cpython-3.12.tar.gz", None)
+    assert str(raised.value) == (
+        "refusing to unpack cpython-3.12.tar.gz: member 'python/lib' links to the absolute path '/etc'"
+    )
+
+
+def test_the_unpacked_size_counts_every_member_up_to_the_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    archive = tmp_path / "a.tar.gz"
+    archive.write_bytes(
+        tar_gz_bytes([(tarfile.TarInfo("python/a"), b"abc"), (tarfile.TarInfo("python/b"), b"defg")])
+    )
+    monkeypatch.setattr(downloads, "_MAX_UNPACKED_BYTES", 7)
+    _extract(archive, tmp_path / "at-limit", "a.tar.gz", None)
+    assert (tmp_path / "at-limit" / "python" / "b").read_bytes() == b"defg"
+
+    monkeypatch.setattr(downloads, "_MAX_UNPACKED_BYTES", 6)
+    with pytest.raises(UnsafeArchiveError, match="member 'python/b' makes the archive unpack to more than"):
+        _extract(archive, tmp_path / "over", "a.tar.gz", None)
+
+
+def test_a_cancelled_unpack_stops_at_the_first_member(tmp_path: Path) -> None:
+    archive = tmp_path / "a.tar.gz"
+    archive.write_bytes(tar_bytes("w:gz"))
+    cancel = threading.Event()
+    cancel.set()
+    with pytest.raises(InstallCancelled):
+        _extract(archive, tmp_path / "out", "a.tar.gz", cancel)
+    assert not (tmp_path / "out" / "python" / "bin" / "python3").exists()

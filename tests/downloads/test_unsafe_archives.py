@@ -45,6 +45,22 @@ def cases(outside: Path) -> dict[str, tuple[list[tarfile.TarInfo], str, str]]:
             "python/lib",
             "links outside the archive",
         ),
+        # Windows spellings: tarfile keeps a backslash, and a drive letter is absolute there.
+        "symlink-backslash-out": (
+            [member("python/lib", tarfile.SYMTYPE, "..\\..\\..\\..")],
+            "python/lib",
+            "links outside the archive",
+        ),
+        "symlink-drive": (
+            [member("python/lib", tarfile.SYMTYPE, "C:x")],
+            "python/lib",
+            "links to the absolute path 'C:x'",
+        ),
+        "symlink-drive-only": (
+            [member("python/lib", tarfile.SYMTYPE, "C:")],
+            "python/lib",
+            "links to the absolute path 'C:'",
+        ),
         "symlink-absolute": (
             [member("python/lib", tarfile.SYMTYPE, str(outside))],
             "python/lib",
