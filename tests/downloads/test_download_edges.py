@@ -159,7 +159,9 @@ def tar_bytes(mode: str) -> bytes:
     return buffer.getvalue()
 
 
-@pytest.mark.parametrize(("mode", "gzipped"), [("w:gz", True), ("w:xz", False), ("w:bz2", False), ("w", False)])
+@pytest.mark.parametrize(
+    ("mode", "gzipped"), [("w:gz", True), ("w:xz", False), ("w:bz2", False), ("w", False)]
+)
 def test_a_gzip_archive_is_inflated_ahead_and_any_other_is_left_to_tarfile(
     mode: str, gzipped: bool, tmp_path: Path
 ) -> None:

@@ -499,7 +499,9 @@ def test_a_uv_lock_rewritten_after_it_was_read_is_selected_from_as_rewritten(tmp
 # A uv.lock not laid out as uv writes it (CRLF line ends) is parsed whole: the same selection ------
 
 
-@pytest.mark.parametrize("name", ["uv-fork", "uv-extra", "uv-path-sources", "uv-workspace", "uv-default-groups"])
+@pytest.mark.parametrize(
+    "name", ["uv-fork", "uv-extra", "uv-path-sources", "uv-workspace", "uv-default-groups"]
+)
 def test_a_uv_lock_parsed_whole_selects_as_the_fast_reader(name: str, tmp_path: Path) -> None:
     _, root, doc = recorded(name, tmp_path / "lf")
     _, crlf_root, crlf_doc = recorded(name, tmp_path / "crlf")
