@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import os
+import socket
 import stat
 import subprocess
 import tarfile
@@ -15,6 +16,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
+import httpx
 import pytest
 
 from downloads.mirror_server import Mirror
@@ -29,6 +31,7 @@ from pyhelper.downloads import (
     InstallError,
     InstallSettings,
     UnsafeArchiveError,
+    _describe,
     _extract,
     _GunzipAhead,
     download_offer,
@@ -220,3 +223,19 @@ def test_a_cancelled_unpack_stops_at_the_first_member(tmp_path: Path) -> None:
     with pytest.raises(InstallCancelled):
         _extract(archive, tmp_path / "out", "a.tar.gz", cancel)
     assert not (tmp_path / "out" / "python" / "bin" / "python3").exists()
+
+
+def test_a_server_that_never_accepts_stalls_while_connecting() -> None:
+    with (
+        socket.create_server(("127.0.0.1", 0), backlog=0) as server,
+        socket.create_connection(server.getsockname()),
+    ):
+        # The one connection the backlog holds is taken: the next SYN is dropped, so connecting stalls.
+        host, port = server.getsockname()
+        with pytest.raises(httpx.ConnectTimeout) as raised:
+            httpx.get(f"http://{host}:{port}/", timeout=0.3)
+    assert _describe(raised.value, 0.3) == "the server stalled (no progress connecting for 0.3 s)"
+    # Without a timeout to name, or another error: its own words, else its type.
+    assert _describe(raised.value) == str(raised.value)
+    assert _describe(ValueError("bad size")) == "bad size"
+    assert _describe(OSError()) == "OSError"
