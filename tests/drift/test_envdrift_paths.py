@@ -553,3 +553,45 @@ def test_a_pdm_path_source_is_editable_only_when_the_lock_says_true(tmp_path: Pa
     ):
         lock.write_text(text.replace(wheel, f'path = "./libs/e"\neditable = {editable}\n'))
         assert pinned_lines(name, root)["epsilon"] == line
+
+
+def test_a_pdm_lock_without_its_groups_installs_every_dev_group(tmp_path: Path) -> None:
+    # A lock that records no `[metadata] groups`: `pdm sync` installs default and every dev group.
+    name = "pdm-groups-chosen"
+    _, root, doc = recorded(name, tmp_path)
+    exact = selection_of(name, root, doc, SyncChoice(("lint", "test"), default_groups=False))
+    lock = root / "pdm.lock"
+    lock.write_text(lock.read_text().replace('groups = ["default", "lint", "test", "x"]\n', "", 1))
+    unrecorded = selection_of(name, root, doc)
+    assert unrecorded.problem is None, unrecorded.problem
+    assert set(unrecorded.packages) == set(exact.packages) == {"alpha", "beta", "delta", "gamma"}
+
+
+@pytest.mark.parametrize(("name", "installs"), [("pdm-project", True), ("pdm-synced", False)])
+def test_a_pdm_project_without_a_distribution_setting_installs_itself_if_it_can_be_built(
+    name: str, installs: bool, tmp_path: Path
+) -> None:
+    _, root, _ = recorded(name, tmp_path)
+    pyproject = root / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace(f"distribution = {str(installs).lower()}\n", ""))
+    plan = pinned_install(root / "pdm.lock", root, root / ".venv")
+    assert plan.editable == (root if installs else None)
+
+
+def test_a_pyproject_or_lock_that_does_not_parse_is_said_with_its_line(tmp_path: Path) -> None:
+    _, root, _ = recorded("poetry-synced", tmp_path)
+    lock, pyproject = root / "poetry.lock", root / "pyproject.toml"
+    text = pyproject.read_text()
+    pyproject.write_text(text + "\n[project\n")
+    line = len(text.splitlines()) + 2
+    with pytest.raises(LockSelectionError, match=rf" \(line {line}\)$"):
+        pinned_install(lock, root, root / ".venv")
+    pyproject.write_text(text)
+    lock.write_text('[[package]]\nname = "alpha"\nversion = \n')
+    with pytest.raises(LockSelectionError, match=r" \(line 3\)$"):
+        pinned_install(lock, root, root / ".venv")
+    lock.unlink()
+    lock.mkdir()
+    with pytest.raises(LockSelectionError) as unreadable:
+        pinned_install(lock, root, root / ".venv")
+    assert str(unreadable.value) == "poetry.lock cannot be read: it is a folder, not a regular file"

@@ -295,12 +295,13 @@ def pdm_groups(
     if not choice.default_groups:
         return _pdm_names(chosen)
     if locked:
-        return _pdm_names(chosen) | (_pdm_names(locked) & _pdm_names({"default", *dev, *optional}))
+        return _pdm_names(chosen) | (_pdm_names(locked) & _pdm_names({*dev, *optional}))
     return _pdm_names({*chosen, *dev})
 
 
 def _pdm_names(groups: Iterable[str]) -> set[str]:
-    return {canonicalize_name(group) if group != "default" else group for group in groups}
+    # `default` is its own canonical name.
+    return {canonicalize_name(group) for group in groups}
 
 
 def select_pdm(
@@ -312,9 +313,7 @@ def select_pdm(
         if not isinstance(package, Mapping) or not isinstance(package.get("name"), str):
             continue
         name = canonicalize_name(package["name"])
-        package_groups = {
-            g if g == "default" else canonicalize_name(g) for g in _strings(package.get("groups"))
-        }
+        package_groups = _pdm_names(_strings(package.get("groups")))
         # Locks made without the inherit_metadata strategy record no groups: everything is for everyone.
         if package_groups and not package_groups & groups:
             continue
