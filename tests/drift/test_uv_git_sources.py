@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from pyhelper.drift.lock import check_project, is_drift
+from support.tools import uv_offline
 
 LIB = """\
 [project]
@@ -45,15 +46,6 @@ def _git(repo: Path, *args: str) -> str:
         check=True,
     )
     return done.stdout.strip()
-
-
-def _uv(uv: Path, root: Path, *args: str) -> int:
-    env = {**os.environ, "UV_CACHE_DIR": str(root.parent / "uv-cache")}
-    env.pop("VIRTUAL_ENV", None)
-    done = subprocess.run(
-        [str(uv), *args, "--offline", "--no-python-downloads", "-q"], cwd=root, env=env, capture_output=True
-    )
-    return done.returncode
 
 
 @pytest.fixture
@@ -137,10 +129,10 @@ def test_a_git_source_verdict_is_uvs(
         )
 
     _write(root, *spelt(locked))
-    assert _uv(uv, root, "lock") == 0
+    assert uv_offline(uv, root, "lock") == 0
     assert not is_drift(check_project(root))
     _write(root, *spelt(edited))
-    stale = _uv(uv, root, "lock", "--check") != 0
+    stale = uv_offline(uv, root, "lock", "--check") != 0
     assert stale == verdict
     findings = check_project(root)
     assert is_drift(findings) == stale, [f"{f.code} {f.message}" for f in findings]

@@ -6,14 +6,13 @@ project and the group), which the engine compares and names as `app:g1`."""
 
 from __future__ import annotations
 
-import os
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from pyhelper.drift.lock import check_project, is_drift
 from support.index import Dist, build_wheel
+from support.tools import uv_offline
 
 PROJECT = """\
 [project]
@@ -46,15 +45,6 @@ explicit = true
 LOCKED = '[{ index = "one", group = "g1" }, { index = "two", group = "g2" }]'
 
 
-def _uv(uv: Path, root: Path, *args: str) -> int:
-    env = {**os.environ, "UV_CACHE_DIR": str(root.parent / "uv-cache")}
-    env.pop("VIRTUAL_ENV", None)
-    done = subprocess.run(
-        [str(uv), *args, "--offline", "--no-python-downloads", "-q"], cwd=root, env=env, capture_output=True
-    )
-    return done.returncode
-
-
 def _write(root: Path, sources: str) -> None:
     indexes = {name: (root.parent / name).as_uri() for name in ("one", "two")}
     (root / "pyproject.toml").write_text(PROJECT.format(sources=sources, **indexes), encoding="utf-8")
@@ -68,7 +58,7 @@ def project(tmp_path: Path, uv: Path) -> Path:
     root = tmp_path / "app"
     root.mkdir()
     _write(root, LOCKED)
-    assert _uv(uv, root, "lock") == 0
+    assert uv_offline(uv, root, "lock") == 0
     return root
 
 
@@ -85,7 +75,7 @@ def test_a_group_scoped_index_source_verdict_is_uvs(
     project: Path, uv: Path, sources: str, verdict: bool
 ) -> None:
     _write(project, sources)
-    stale = _uv(uv, project, "lock", "--check") != 0
+    stale = uv_offline(uv, project, "lock", "--check") != 0
     assert stale == verdict
     findings = check_project(project)
     assert is_drift(findings) == stale, [f"{f.code} {f.message}" for f in findings]

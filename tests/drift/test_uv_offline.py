@@ -10,14 +10,13 @@ metadata, so no index is needed); the engine must say the same on the same files
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from pyhelper.drift.lock import check_project, is_drift
+from support.tools import uv_offline
 
 SOURCES = """\
 [project]
@@ -43,15 +42,6 @@ build-backend = "hatchling.build"
 """
 
 
-def _uv(uv: Path, root: Path, *args: str) -> int:
-    env = {**os.environ, "UV_CACHE_DIR": str(root.parent / "uv-cache")}
-    env.pop("VIRTUAL_ENV", None)
-    done = subprocess.run(
-        [str(uv), *args, "--offline", "--no-python-downloads", "-q"], cwd=root, env=env, capture_output=True
-    )
-    return done.returncode
-
-
 @pytest.fixture
 def project(tmp_path: Path, uv: Path) -> Path:
     root = tmp_path / "app"
@@ -59,7 +49,7 @@ def project(tmp_path: Path, uv: Path) -> Path:
         (root / "libs" / name).mkdir(parents=True)
         (root / "libs" / name / "pyproject.toml").write_text(LOCAL.format(name=name), encoding="utf-8")
     (root / "pyproject.toml").write_text(SOURCES, encoding="utf-8")
-    assert _uv(uv, root, "lock") == 0
+    assert uv_offline(uv, root, "lock") == 0
     return root
 
 
@@ -86,7 +76,7 @@ def project(tmp_path: Path, uv: Path) -> Path:
 def test_a_path_source_verdict_is_uvs(project: Path, uv: Path, old: str, new: str) -> None:
     path = project / "pyproject.toml"
     path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
-    stale = _uv(uv, project, "lock", "--check") != 0
+    stale = uv_offline(uv, project, "lock", "--check") != 0
     findings = check_project(project)
     assert is_drift(findings) == stale, [f"{f.code} {f.message}" for f in findings]
 
@@ -97,7 +87,7 @@ def test_a_package_removed_from_the_lock_by_hand_is_missing(project: Path, uv: P
     edited = re.sub(r'\n\[\[package\]\]\nname = "other"\n(?:.+\n)*', "\n", text)
     assert edited != text
     lock.write_text(edited, encoding="utf-8")
-    assert _uv(uv, project, "lock", "--check") != 0
+    assert uv_offline(uv, project, "lock", "--check") != 0
     findings = [f for f in check_project(project) if f.code == "lock-missing-package"]
     assert [(f.path.name, f.message) for f in findings] == [
         ("pyproject.toml", "other is required here but not in uv.lock — run `uv lock`")
@@ -174,10 +164,10 @@ def test_an_exclude_newer_verdict_is_uvs(tmp_path: Path, uv: Path, locked: str, 
     (root / "libs" / "local").mkdir(parents=True)
     (root / "libs" / "local" / "pyproject.toml").write_text(LOCAL.format(name="local"), encoding="utf-8")
     (root / "pyproject.toml").write_text(EXCLUDE_NEWER.format(cutoff=locked), encoding="utf-8")
-    assert _uv(uv, root, "lock") == 0
+    assert uv_offline(uv, root, "lock") == 0
     assert check_project(root) == []
     (root / "pyproject.toml").write_text(EXCLUDE_NEWER.format(cutoff=now), encoding="utf-8")
-    stale = _uv(uv, root, "lock", "--check") != 0
+    stale = uv_offline(uv, root, "lock", "--check") != 0
     findings = check_project(root)
     assert is_drift(findings) == stale, [f"{f.code} {f.message}" for f in findings]
 
@@ -227,9 +217,9 @@ def test_a_resolution_option_verdict_is_uvs(tmp_path: Path, uv: Path, locked: st
     (root / "libs" / "local").mkdir(parents=True)
     (root / "libs" / "local" / "pyproject.toml").write_text(LOCAL.format(name="local"), encoding="utf-8")
     (root / "pyproject.toml").write_text(SETTINGS.format(settings=locked), encoding="utf-8")
-    assert _uv(uv, root, "lock") == 0
+    assert uv_offline(uv, root, "lock") == 0
     assert check_project(root) == []
     (root / "pyproject.toml").write_text(SETTINGS.format(settings=now), encoding="utf-8")
-    stale = _uv(uv, root, "lock", "--check") != 0
+    stale = uv_offline(uv, root, "lock", "--check") != 0
     findings = check_project(root)
     assert is_drift(findings) == stale, [f"{f.code} {f.message}" for f in findings]

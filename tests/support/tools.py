@@ -10,6 +10,8 @@ tools scripts/dev-setup installs under `.dev/tools` (`tool_path`), run in `manag
 from __future__ import annotations
 
 import functools
+import os
+import subprocess
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -21,6 +23,17 @@ def uv_binary() -> Path:
     found = find_uv()
     assert found is not None, "the uv package (a pyhelper dependency) must provide a runnable uv"
     return found.path
+
+
+def uv_offline(uv: Path, root: Path, *args: str) -> int:
+    """`uv ARGS` in `root`, offline and quiet, with a cache beside the project; its exit status (the
+    verdict of `uv lock --check`)."""
+    env = {**os.environ, "UV_CACHE_DIR": str(root.parent / "uv-cache")}
+    env.pop("VIRTUAL_ENV", None)
+    done = subprocess.run(
+        [str(uv), *args, "--offline", "--no-python-downloads", "-q"], cwd=root, env=env, capture_output=True
+    )
+    return done.returncode
 
 
 TOOLS = Path(__file__).resolve().parents[2] / ".dev" / "tools"
