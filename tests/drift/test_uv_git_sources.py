@@ -13,19 +13,9 @@ from pathlib import Path
 import pytest
 
 from pyhelper.drift.lock import check_project, is_drift
+from support.projects import LIBRARY
 from support.tools import uv_offline
 
-LIB = """\
-[project]
-name = "{name}"
-version = "1.0"
-requires-python = ">=3.8"
-dependencies = []
-
-[build-system]
-requires = ["hatchling"]
-build-backend = "hatchling.build"
-"""
 APP = """\
 [project]
 name = "app"
@@ -53,8 +43,8 @@ def repo(tmp_path: Path) -> Path:
     """A repository holding `lib` at its top and `sub` in `pkgs/sub`, on branch main with tag v1."""
     repo = tmp_path / "repo"
     (repo / "pkgs" / "sub").mkdir(parents=True)
-    (repo / "pyproject.toml").write_text(LIB.format(name="lib"), encoding="utf-8")
-    (repo / "pkgs" / "sub" / "pyproject.toml").write_text(LIB.format(name="sub"), encoding="utf-8")
+    (repo / "pyproject.toml").write_text(LIBRARY.format(name="lib"), encoding="utf-8")
+    (repo / "pkgs" / "sub" / "pyproject.toml").write_text(LIBRARY.format(name="sub"), encoding="utf-8")
     _git(repo, "init", "-q", "-b", "main")
     _git(repo, "add", ".")
     _git(repo, "commit", "-q", "-m", "one")

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from pyhelper.drift.lock import check_project, is_drift
+from support.projects import LIBRARY
 from support.tools import uv_offline
 
 SOURCES = """\
@@ -29,17 +30,6 @@ dependencies = ["local>=0.5", "other"]
 local = { path = "libs/local" }
 other = { path = "libs/other", editable = true }
 """
-LOCAL = """\
-[project]
-name = "{name}"
-version = "1.0"
-requires-python = ">=3.8"
-dependencies = []
-
-[build-system]
-requires = ["hatchling"]
-build-backend = "hatchling.build"
-"""
 
 
 @pytest.fixture
@@ -47,7 +37,7 @@ def project(tmp_path: Path, uv: Path) -> Path:
     root = tmp_path / "app"
     for name in ("local", "other"):
         (root / "libs" / name).mkdir(parents=True)
-        (root / "libs" / name / "pyproject.toml").write_text(LOCAL.format(name=name), encoding="utf-8")
+        (root / "libs" / name / "pyproject.toml").write_text(LIBRARY.format(name=name), encoding="utf-8")
     (root / "pyproject.toml").write_text(SOURCES, encoding="utf-8")
     assert uv_offline(uv, root, "lock") == 0
     return root
@@ -162,7 +152,7 @@ PAIRS = [
 def test_an_exclude_newer_verdict_is_uvs(tmp_path: Path, uv: Path, locked: str, now: str) -> None:
     root = tmp_path / "app"
     (root / "libs" / "local").mkdir(parents=True)
-    (root / "libs" / "local" / "pyproject.toml").write_text(LOCAL.format(name="local"), encoding="utf-8")
+    (root / "libs" / "local" / "pyproject.toml").write_text(LIBRARY.format(name="local"), encoding="utf-8")
     (root / "pyproject.toml").write_text(EXCLUDE_NEWER.format(cutoff=locked), encoding="utf-8")
     assert uv_offline(uv, root, "lock") == 0
     assert check_project(root) == []
@@ -215,7 +205,7 @@ RESOLUTION = 'resolution = "lowest-direct"\nprerelease = "allow"\nfork-strategy 
 def test_a_resolution_option_verdict_is_uvs(tmp_path: Path, uv: Path, locked: str, now: str) -> None:
     root = tmp_path / "app"
     (root / "libs" / "local").mkdir(parents=True)
-    (root / "libs" / "local" / "pyproject.toml").write_text(LOCAL.format(name="local"), encoding="utf-8")
+    (root / "libs" / "local" / "pyproject.toml").write_text(LIBRARY.format(name="local"), encoding="utf-8")
     (root / "pyproject.toml").write_text(SETTINGS.format(settings=locked), encoding="utf-8")
     assert uv_offline(uv, root, "lock") == 0
     assert check_project(root) == []

@@ -72,6 +72,21 @@ def write_package(root: Path, name: str, requires: Sequence[str]) -> str:
     return '[build-system]\nrequires = []\nbuild-backend = "backend"\nbackend-path = ["."]\n'
 
 
+LIBRARY = """\
+[project]
+name = "{name}"
+version = "1.0"
+requires-python = ">=3.8"
+dependencies = []
+
+[build-system]
+requires = ["hatchling"]
+build-backend = "hatchling.build"
+"""
+"""A buildable library's pyproject.toml with no dependencies (`LIBRARY.format(name=...)`): a path,
+git or workspace source for a project to depend on."""
+
+
 def uv_project(
     root: Path,
     uv: Path,
