@@ -6,6 +6,9 @@ version); a hostile index's answers are one clear warning, and nothing of them l
 
 from __future__ import annotations
 
+import socket
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -60,6 +63,73 @@ def test_a_stopped_index_cuts_the_connections_clients_keep_alive(health_index: P
         with pytest.raises(FetchError) as lost:
             client.get(page)
     assert lost.value.offline, lost.value.reason
+
+
+class ClosingServer:
+    """A loopback HTTP server that, like a server whose keep-alive timeout has just passed, answers each
+    connection's first request keep-alive and closes it on the next without a word (or, with
+    `answer_none`, closes every connection unanswered)."""
+
+    def __init__(self, *, answer_none: bool = False) -> None:
+        self.answer_none, self.requests = answer_none, 0
+        self._socket = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self._socket.getsockname()[1]}"
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                connection, _ = self._socket.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._connection, args=(connection,), daemon=True).start()
+
+    def _connection(self, connection: socket.socket) -> None:
+        with connection:
+            answered = False
+            while connection.recv(65536):
+                self.requests += 1
+                if answered or self.answer_none:
+                    return  # closed unanswered
+                body = b"{}"
+                connection.sendall(
+                    b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                    b"Content-Length: %d\r\n\r\n%s" % (len(body), body)
+                )
+                answered = True
+
+    def close(self) -> None:
+        self._socket.close()
+
+
+@pytest.fixture
+def closing_server() -> Iterator[ClosingServer]:
+    server = ClosingServer()
+    yield server
+    server.close()
+
+
+def test_a_kept_alive_connection_closed_unanswered_is_asked_again_on_a_new_one(
+    closing_server: ClosingServer,
+) -> None:
+    page = Request(f"{closing_server.url}/simple/web/", {}, 2**20)
+    with IndexClient() as client:
+        assert client.get(page).status == 200
+        assert client.get(page).status == 200  # cut on the kept-alive connection, answered on a new one
+    assert closing_server.requests == 3
+
+
+def test_a_server_that_never_answers_is_asked_twice_and_the_cut_is_said() -> None:
+    server = ClosingServer(answer_none=True)
+    try:
+        with IndexClient() as client, pytest.raises(FetchError) as cut:
+            client.get(Request(f"{server.url}/simple/web/", {}, 2**20))
+    finally:
+        server.close()
+    assert cut.value.reason.startswith("the connection was cut"), cut.value.reason
+    assert not cut.value.offline
+    assert server.requests == 2
 
 
 async def test_offline_is_said_once_and_again_after_the_index_was_reached_and_lost(

@@ -55,6 +55,10 @@ class FetchError(Exception):
         self.url, self.reason, self.offline, self.status = url, message, offline, status
 
 
+class _Unanswered(Exception):
+    """The connection was cut before any answer came: worth asking once more."""
+
+
 class IndexClient:
     def __init__(
         self, *, concurrency: int = CONCURRENCY, timeout: float = TIMEOUT, deadline: float = DEADLINE
@@ -88,16 +92,27 @@ class IndexClient:
             return self._client
 
     def get(self, request: Request) -> Response:
-        """One GET; raises FetchError for no answer, a body over the cap or past the deadline."""
+        """One request (a GET, or a POST when it has a body); raises FetchError for no answer, a body
+        over the cap or past the deadline."""
+        started = time.monotonic()
+        try:
+            return self._fetch(request, started, again=False)
+        except _Unanswered:
+            # A kept-alive connection the server closed between two requests is cut before any answer:
+            # ask once more, on a new connection, as browsers and urllib3 do.
+            return self._fetch(request, started, again=True)
+
+    def _fetch(self, request: Request, started: float, *, again: bool) -> Response:
         client = self._open()
         import httpx
 
-        started = time.monotonic()
+        answered = False
         try:
             method = "GET" if request.body is None else "POST"
             with client.stream(
                 method, request.url, headers=dict(request.headers), content=request.body
             ) as response:
+                answered = True
                 declared = response.headers.get("Content-Length", "")
                 if declared.isdigit() and int(declared) > request.max_bytes:
                     raise FetchError(request.url, _too_large(request.max_bytes))
@@ -119,6 +134,8 @@ class IndexClient:
         except httpx.TimeoutException:
             raise FetchError(request.url, f"no answer for {self.timeout:g} s") from None
         except httpx.RemoteProtocolError as exc:
+            if not answered and not again:
+                raise _Unanswered from None
             raise FetchError(request.url, f"the connection was cut ({exc})") from None
         except (httpx.HTTPError, httpx.InvalidURL, ValueError) as exc:
             raise FetchError(request.url, str(exc) or type(exc).__name__) from None
