@@ -268,6 +268,11 @@ class VenvCache:
         self._entries[venv] = (key, trusted, snapshot, entries)
         return snapshot
 
+    def last(self, venv: Path) -> VenvSnapshot | None:
+        """The venv as last read, without looking at it again; None if never read."""
+        entry = self._entries.get(venv)
+        return entry[2] if entry is not None else None
+
     def forget(self, venv: Path) -> None:
         self._entries.pop(venv, None)
 

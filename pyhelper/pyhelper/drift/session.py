@@ -139,6 +139,22 @@ class DriftSession:
         with self._guard:
             return _in_sync(self._environment(project, read_toml(project.pyproject), choice)[2])
 
+    def read_lock(self, project: Project, choice: SyncChoice) -> LockSelection | None:
+        """Parse and check the project's lock (with pyproject.toml on disk) and select from it for the
+        venv as last read, into the caches, for a check soon after (`LockReadAhead`): what a lock
+        selects depends on the venv's interpreter, not on what is installed, so the venv (which a tool
+        may be writing) is not read. The selection made, if any. Thread-safe."""
+        from pyhelper.drift.lock import check_project
+
+        with self._guard:
+            doc = read_toml(project.pyproject)
+            check_project(project.root, pyproject=doc, cache=self.locks)
+            venv, lockfile = project.venv, project.lockfile
+            snapshot = self.venvs.last(venv.path) if venv is not None else None
+            if not isinstance(doc, TomlDocument) or snapshot is None or lockfile is None:
+                return None
+            return self._select(lockfile, project.root, doc, snapshot, choice)
+
     def venv_written(self, venv: Path) -> None:
         """uv changed `venv` while Lockstep held it and has exited: read it now (`VenvCache.written`)."""
         with self._guard:
@@ -198,6 +214,54 @@ class DriftSession:
             return None
         named = [entry for entry in fmt.entries(lock) if entry.name == name]
         return next((entry for entry in named if entry.version == version), named[0] if named else None)
+
+
+class LockReadAhead:
+    """Reads a project's new lock while uv is still at work: `uv add`/`uv remove` with its own sync writes
+    uv.lock once it has resolved ("Resolved N packages"), then installs. From that line on, the lock's
+    stat is watched; once it changes, `DriftSession.read_lock` parses and checks it on a thread of its
+    own, so the check that follows uv (which the editor's answer waits for) finds it parsed, its graph
+    built. A lock read mid-write is what `read_text_stable` already waits out or reads again."""
+
+    POLL_SECONDS = 0.001
+
+    def __init__(self, drift: DriftSession, project: Project, choice: SyncChoice) -> None:
+        self._drift, self._project, self._choice = drift, project, choice
+        self._before = _stat(project.lockfile) if project.lockfile is not None else None
+        self._stopped = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.read = threading.Event()
+        """Set after each read of a change (for a caller that waits for one)."""
+
+    def saw(self, line: str) -> None:
+        """One line of uv's output (called from the thread that runs uv)."""
+        if self._thread is None and self._project.lockfile is not None and line.startswith("Resolved "):
+            self._thread = threading.Thread(
+                target=self._read_when_written, name="lock-read-ahead", daemon=True
+            )
+            self._thread.start()
+
+    def _read_when_written(self) -> None:
+        lockfile, seen = self._project.lockfile, _identity(self._before)
+        assert lockfile is not None
+        # Every change: `uv add` writes the lock again once it has put the lower bound it chose
+        # (`>=1.0`) into pyproject.toml, before it installs.
+        while not self._stopped.wait(self.POLL_SECONDS):
+            now = _identity(_stat(lockfile))
+            if now != seen:
+                seen = now
+                self._drift.read_lock(self._project, self._choice)
+                self.read.set()
+
+    def stop(self) -> None:
+        """uv has exited: stop watching, and wait for a read under way (the check would wait anyway)."""
+        self._stopped.set()
+        if self._thread is not None:
+            self._thread.join()
+
+
+def _identity(stat: os.stat_result | None) -> tuple[int, int, int, int] | None:
+    return None if stat is None else (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns)
 
 
 def _revision(

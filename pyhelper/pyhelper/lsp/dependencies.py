@@ -148,7 +148,7 @@ async def on_change_dependency(
 ) -> protocol.ChangeDependencyResult:
     from pathlib import Path
 
-    from pyhelper.drift.session import lock_place
+    from pyhelper.drift.session import LockReadAhead, lock_place
     from pyhelper.filelocks import LockWaitCancelled
     from pyhelper.locking import LockOutcome
     from pyhelper.managing import DependencyChange, change_dependency
@@ -169,9 +169,13 @@ async def on_change_dependency(
     progress = WorkDone(session.server, params.get("workDoneToken"), f"{verb} {change.package}")
 
     def work(cancel: threading.Event) -> protocol.ChangeDependencyResult:
+        read_ahead: LockReadAhead | None = None
+
         def line(text: str) -> None:
             progress.tool_output.add(text)
             progress.report(text)
+            if read_ahead is not None:
+                read_ahead.saw(text)
 
         def run(sync: bool) -> LockOutcome:
             return change_dependency(
@@ -195,7 +199,12 @@ async def on_change_dependency(
                     two_steps = _drifted(session, project) if held else "Lockstep is working on the venv"
                     if two_steps is None:
                         log.info("%s %s with uv's own sync of the venv (one process)", verb, change.package)
-                        done = run(sync=True)
+                        choice = session.environment_options(project).choice
+                        read_ahead = LockReadAhead(session.drift(), project, choice)
+                        try:
+                            done = run(sync=True)
+                        finally:
+                            read_ahead.stop()
                         if done.status == "ok":
                             # Still held: read now, what uv wrote is final (the re-check reads no more).
                             session.drift().venv_written(project.venv.path)
