@@ -6,6 +6,8 @@ metadata, so no index is needed); the engine must say the same on the same files
 - `[tool.uv] exclude-newer` spelled and changed as people write it, and the resolution options when
   uv's settings refuse one value of the table (uv then ignores them all).
 - A requirement repeated with a marker (uv merges requirements alike but for their marker).
+- Constraints, overrides and build constraints: lowered with the sources; a constraint or override on a
+  package the lock neither holds nor records one for is left out.
 """
 
 from __future__ import annotations
@@ -213,3 +215,49 @@ def test_a_resolution_option_verdict_is_uvs(tmp_path: Path, uv: Path, locked: st
     stale = uv_offline(uv, root, "lock", "--check") != 0
     findings = check_project(root)
     assert is_drift(findings) == stale, [f"{f.code} {f.message}" for f in findings]
+
+
+def _listed(setting: str, items: list[str]) -> str:
+    return f"{setting} = [{', '.join(repr(item) for item in items)}]" if items else "managed = true"
+
+
+@pytest.mark.parametrize(
+    ("setting", "locked", "now"),
+    [
+        # A constraint or override on a package the lock neither holds nor records one for changes
+        # nothing uv resolved: uv leaves it out, however it is written.
+        ("constraint-dependencies", ["local>=0.1"], ["local>=0.1", "absent>=1"]),
+        ("constraint-dependencies", [], ["absent>=1"]),
+        ("constraint-dependencies", [], ["absent>=99; sys_platform == 'win32'"]),
+        ("constraint-dependencies", ["absent>=1"], ["absent>=1", "gone>=1"]),
+        ("override-dependencies", [], ["absent>=1"]),
+        # Once the lock records one for that name, or holds the package, every change counts.
+        ("constraint-dependencies", ["absent>=1"], ["absent>=1", "absent<9"]),
+        ("constraint-dependencies", ["absent>=1"], ["absent>=2"]),
+        ("constraint-dependencies", ["local>=0.1", "absent>=1"], ["local>=0.1"]),
+        ("constraint-dependencies", ["local>=0.1"], ["local>=0.1", "local<9"]),
+        ("constraint-dependencies", [], ["local>=0.1"]),
+        ("override-dependencies", ["absent>=1"], []),
+        # Lowered with the sources, as requirements are: a path source records its directory, not the
+        # specifier.
+        ("constraint-dependencies", ["local>=0.1"], ["local>=0.2"]),
+        ("override-dependencies", [], ["local>=0.1"]),
+        ("override-dependencies", ["local>=0.1"], ["local>=0.1; sys_platform == 'linux'"]),
+        # Build constraints uv compares whole.
+        ("build-constraint-dependencies", [], ["absent>=1"]),
+        ("build-constraint-dependencies", ["absent>=1"], ["absent>=1", "gone>=1"]),
+    ],
+)
+def test_a_constraint_or_override_verdict_is_uvs(
+    tmp_path: Path, uv: Path, setting: str, locked: list[str], now: list[str]
+) -> None:
+    root = tmp_path / "app"
+    (root / "libs" / "local").mkdir(parents=True)
+    (root / "libs" / "local" / "pyproject.toml").write_text(LIBRARY.format(name="local"), encoding="utf-8")
+    (root / "pyproject.toml").write_text(SETTINGS.format(settings=_listed(setting, locked)), encoding="utf-8")
+    assert uv_offline(uv, root, "lock") == 0
+    assert check_project(root) == []
+    (root / "pyproject.toml").write_text(SETTINGS.format(settings=_listed(setting, now)), encoding="utf-8")
+    stale = uv_offline(uv, root, "lock", "--check") != 0
+    findings = check_project(root)
+    assert is_drift(findings) == stale, (stale, [f"{f.code} {f.message}" for f in findings])
