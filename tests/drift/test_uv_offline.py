@@ -86,7 +86,7 @@ def test_a_package_removed_from_the_lock_by_hand_is_missing(project: Path, uv: P
     ]
 
 
-EXCLUDE_NEWER = """\
+SETTINGS = """\
 [project]
 name = "app"
 version = "0.1.0"
@@ -94,11 +94,28 @@ requires-python = ">=3.10"
 dependencies = ["local"]
 
 [tool.uv]
-exclude-newer = "{cutoff}"
+{settings}
 
 [tool.uv.sources]
 local = {{ path = "libs/local" }}
 """
+
+
+def assert_settings_verdict_is_uvs(tmp_path: Path, uv: Path, locked: str, now: str) -> None:
+    """A project on a local path dependency locked by uv with the [tool.uv] settings `locked` (TOML
+    lines), whose lock the engine finds in sync; then with `now`: the engine's verdict is uv's."""
+    root = tmp_path / "app"
+    (root / "libs" / "local").mkdir(parents=True)
+    (root / "libs" / "local" / "pyproject.toml").write_text(LIBRARY.format(name="local"), encoding="utf-8")
+    (root / "pyproject.toml").write_text(SETTINGS.format(settings=locked), encoding="utf-8")
+    assert uv_offline(uv, root, "lock") == 0
+    assert check_project(root) == []
+    (root / "pyproject.toml").write_text(SETTINGS.format(settings=now), encoding="utf-8")
+    stale = uv_offline(uv, root, "lock", "--check") != 0
+    findings = check_project(root)
+    assert is_drift(findings) == stale, (stale, [f"{f.code} {f.message}" for f in findings])
+
+
 PAIRS = [
     ("2024-01-01T00:00:00Z", "2024-01-01T00:00:00+00:00"),  # the same moment
     ("2024-01-01T00:00:00Z", "2024-01-02T00:00:00Z"),  # later: the lock still holds
@@ -152,31 +169,9 @@ PAIRS = [
 
 @pytest.mark.parametrize(("locked", "now"), PAIRS)
 def test_an_exclude_newer_verdict_is_uvs(tmp_path: Path, uv: Path, locked: str, now: str) -> None:
-    root = tmp_path / "app"
-    (root / "libs" / "local").mkdir(parents=True)
-    (root / "libs" / "local" / "pyproject.toml").write_text(LIBRARY.format(name="local"), encoding="utf-8")
-    (root / "pyproject.toml").write_text(EXCLUDE_NEWER.format(cutoff=locked), encoding="utf-8")
-    assert uv_offline(uv, root, "lock") == 0
-    assert check_project(root) == []
-    (root / "pyproject.toml").write_text(EXCLUDE_NEWER.format(cutoff=now), encoding="utf-8")
-    stale = uv_offline(uv, root, "lock", "--check") != 0
-    findings = check_project(root)
-    assert is_drift(findings) == stale, [f"{f.code} {f.message}" for f in findings]
+    assert_settings_verdict_is_uvs(tmp_path, uv, f'exclude-newer = "{locked}"', f'exclude-newer = "{now}"')
 
 
-SETTINGS = """\
-[project]
-name = "app"
-version = "0.1.0"
-requires-python = ">=3.10"
-dependencies = ["local"]
-
-[tool.uv]
-{settings}
-
-[tool.uv.sources]
-local = {{ path = "libs/local" }}
-"""
 RESOLUTION = 'resolution = "lowest-direct"\nprerelease = "allow"\nfork-strategy = "fewest"'
 
 
@@ -205,16 +200,7 @@ RESOLUTION = 'resolution = "lowest-direct"\nprerelease = "allow"\nfork-strategy 
     ],
 )
 def test_a_resolution_option_verdict_is_uvs(tmp_path: Path, uv: Path, locked: str, now: str) -> None:
-    root = tmp_path / "app"
-    (root / "libs" / "local").mkdir(parents=True)
-    (root / "libs" / "local" / "pyproject.toml").write_text(LIBRARY.format(name="local"), encoding="utf-8")
-    (root / "pyproject.toml").write_text(SETTINGS.format(settings=locked), encoding="utf-8")
-    assert uv_offline(uv, root, "lock") == 0
-    assert check_project(root) == []
-    (root / "pyproject.toml").write_text(SETTINGS.format(settings=now), encoding="utf-8")
-    stale = uv_offline(uv, root, "lock", "--check") != 0
-    findings = check_project(root)
-    assert is_drift(findings) == stale, [f"{f.code} {f.message}" for f in findings]
+    assert_settings_verdict_is_uvs(tmp_path, uv, locked, now)
 
 
 def _listed(setting: str, items: list[str]) -> str:
@@ -251,13 +237,4 @@ def _listed(setting: str, items: list[str]) -> str:
 def test_a_constraint_or_override_verdict_is_uvs(
     tmp_path: Path, uv: Path, setting: str, locked: list[str], now: list[str]
 ) -> None:
-    root = tmp_path / "app"
-    (root / "libs" / "local").mkdir(parents=True)
-    (root / "libs" / "local" / "pyproject.toml").write_text(LIBRARY.format(name="local"), encoding="utf-8")
-    (root / "pyproject.toml").write_text(SETTINGS.format(settings=_listed(setting, locked)), encoding="utf-8")
-    assert uv_offline(uv, root, "lock") == 0
-    assert check_project(root) == []
-    (root / "pyproject.toml").write_text(SETTINGS.format(settings=_listed(setting, now)), encoding="utf-8")
-    stale = uv_offline(uv, root, "lock", "--check") != 0
-    findings = check_project(root)
-    assert is_drift(findings) == stale, (stale, [f"{f.code} {f.message}" for f in findings])
+    assert_settings_verdict_is_uvs(tmp_path, uv, _listed(setting, locked), _listed(setting, now))
