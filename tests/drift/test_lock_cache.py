@@ -115,6 +115,20 @@ def test_one_lock_larger_than_the_budget_is_still_kept(tmp_path: Path) -> None:
     assert parse.paths == ["a.lock"]
 
 
+def test_a_lock_larger_than_the_budget_pushes_out_the_others_and_stays(tmp_path: Path) -> None:
+    class Small(LockCache):
+        MAX_CACHED_VALUES = 5
+
+    cache, parse = Small(), Counting()
+    small = _settled(tmp_path / "a.lock", "k = 1\n")
+    large = _settled(tmp_path / "large.lock", "".join(f"k{i} = {i}\n" for i in range(10)))  # 10 values
+    for path in (small, large, large, small):
+        cache.get(path, "probe", parse)
+    # With two cached, the large one alone is over the budget: the small one goes, the one just used
+    # stays; the small one comes back (and pushes the large one out).
+    assert parse.paths == ["a.lock", "large.lock", "a.lock"]
+
+
 def test_a_touched_lock_with_the_same_bytes_is_not_parsed_again(tmp_path: Path) -> None:
     cache, parse = LockCache(), Counting()
     lock = _settled(tmp_path / "a.lock", "k = 1\n")

@@ -123,3 +123,32 @@ def test_a_still_lock_without_a_final_newline_is_checked_as_it_is(
     lock.write_bytes(lock.read_bytes().rstrip(b"\n"))
     monkeypatch.setattr(lockfiles, "_WHOLE_LIMIT", 0.1)
     assert check(root) == (), "the fixture's lock is in sync"
+
+
+def test_a_cut_off_lock_removed_while_waited_for_is_one_that_cannot_be_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = Path(shutil.copytree(FIXTURES / "uv-app" / "in-sync", tmp_path / "app"))
+    lock = root / "uv.lock"
+    whole = lock.read_bytes()
+    lock.write_bytes(whole[: len(whole) // 2])  # cut off mid-line, and nobody writes the rest
+    assert not lock.read_bytes().endswith(b"\n")
+    monkeypatch.setattr(lockfiles, "_WHOLE_LIMIT", 600.0)
+    waiting = threading.Event()
+    changes_by = lockfiles._changes_by
+
+    def waits(*args: Any) -> bool:
+        waiting.set()
+        return changes_by(*args)
+
+    monkeypatch.setattr(lockfiles, "_changes_by", waits)
+    seen: list[tuple[Finding, ...]] = []
+    checker = threading.Thread(target=lambda: seen.append(check(root)))
+    checker.start()
+    assert waiting.wait(timeout=60), "the check never waited for the cut-off lock"
+    lock.unlink()
+    checker.join(timeout=60)
+    assert not checker.is_alive(), "the check went on waiting for a lock that is gone"
+    (finding,) = seen[0]
+    assert (finding.path, finding.severity) == (lock, Severity.ERROR), finding
+    assert finding.message == "uv.lock cannot be read: No such file or directory", finding.message

@@ -103,14 +103,15 @@ def _identity(stat: os.stat_result) -> tuple[int, int, int, int]:
 
 
 def _changes_by(path: Path, read: os.stat_result, deadline: float) -> bool:
-    """Whether the file differs from the cut-off `read` before `deadline` (polling its stat)."""
+    """Whether the file differs from the cut-off `read` before `deadline` (polling its stat). One that
+    can no longer be stat'ed changed too: the next read says why it cannot be read."""
     while time.monotonic() < deadline:
         time.sleep(_POLL_SECONDS)
         try:
             if _identity(path.stat()) != _identity(read):
                 return True
-        except OSError as error:
-            raise UnreadableFile(_unreadable(path, error.strerror or str(error))) from error
+        except OSError:
+            return True
     return False
 
 
