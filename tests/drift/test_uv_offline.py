@@ -6,6 +6,7 @@ metadata, so no index is needed); the engine must say the same on the same files
 - `[tool.uv] exclude-newer` spelled and changed as people write it, and the resolution options when
   uv's settings refuse one value of the table (uv then ignores them all).
 - A requirement repeated with a marker (uv merges requirements alike but for their marker).
+- Markers requires-python implies, alone and merged; a source split by markers (each and-ed on).
 - Constraints, overrides and build constraints: lowered with the sources; a constraint or override on a
   package the lock neither holds nor records one for is left out.
 """
@@ -63,6 +64,12 @@ def project(tmp_path: Path, uv: Path) -> Path:
         ('"local>=0.5"', "\"local; sys_platform == 'linux'\", \"local; sys_platform == 'win32'\""),
         ('"local>=0.5"', "\"local; sys_platform == 'win32'\""),
         ('"other"', '"other", "other[cli]; sys_platform == \'win32\'"'),
+        # Markers requires-python (>=3.10) implies are no marker, in a merge too: `local` under
+        # `python_version >= '3.10' or sys_platform == 'win32'` is `local`.
+        ('"local>=0.5"', "\"local; python_version >= '3.10'\""),
+        ('"local>=0.5"', "\"local; python_version >= '3.10'\", \"local; sys_platform == 'win32'\""),
+        ('"local>=0.5"', "\"local; python_version < '3.10'\", \"local; sys_platform == 'win32'\""),
+        ('"local>=0.5"', "\"local; python_version >= '3.11'\", \"local; python_version < '3.11'\""),
     ],
 )
 def test_a_path_source_verdict_is_uvs(project: Path, uv: Path, old: str, new: str) -> None:
@@ -238,3 +245,44 @@ def test_a_constraint_or_override_verdict_is_uvs(
     tmp_path: Path, uv: Path, setting: str, locked: list[str], now: list[str]
 ) -> None:
     assert_settings_verdict_is_uvs(tmp_path, uv, _listed(setting, locked), _listed(setting, now))
+
+
+SPLIT_SOURCES = """\
+[project]
+name = "app"
+version = "0.1.0"
+requires-python = ">=3.10"
+dependencies = ["local"]
+
+[tool.uv.sources]
+local = [
+    { path = "libs/local", marker = "sys_platform != 'win32'" },
+    { path = "libs/local-win", marker = "sys_platform == 'win32'" },
+]
+"""
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ('"local"', '"local"'),
+        # Each source's marker is and-ed on the requirement's, as uv lowers it.
+        ('"local"', "\"local; python_version >= '3.10'\""),
+        ('"local"', "\"local; sys_platform == 'linux'\""),
+        ("marker = \"sys_platform != 'win32'\"", "marker = \"sys_platform == 'linux'\""),
+        ('"libs/local-win"', '"libs/local"'),
+        ("marker = \"sys_platform == 'win32'\"", "marker = \"'win32' == sys_platform\""),
+    ],
+)
+def test_a_source_split_by_markers_verdict_is_uvs(tmp_path: Path, uv: Path, old: str, new: str) -> None:
+    root = tmp_path / "app"
+    for folder in ("local", "local-win"):
+        (root / "libs" / folder).mkdir(parents=True)
+        (root / "libs" / folder / "pyproject.toml").write_text(LIBRARY.format(name="local"), encoding="utf-8")
+    (root / "pyproject.toml").write_text(SPLIT_SOURCES, encoding="utf-8")
+    assert uv_offline(uv, root, "lock") == 0
+    assert check_project(root) == []
+    (root / "pyproject.toml").write_text(SPLIT_SOURCES.replace(old, new), encoding="utf-8")
+    stale = uv_offline(uv, root, "lock", "--check") != 0
+    findings = check_project(root)
+    assert is_drift(findings) == stale, (stale, [f"{f.code} {f.message}" for f in findings])
