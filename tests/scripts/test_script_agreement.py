@@ -1,6 +1,8 @@
 """The engine's verdict on every recorded PEP 723 case equals `uv lock --script NAME.py --check`'s
 (tests/fixtures/scripts/generate.py records them with real uv; generated and public scripts, and the
-public ones with one edit, which the recorder's own `edited_case` makes here from public/)."""
+public ones with one edit, which the recorder's own `edited_case` makes here from public/); and what
+the check says on some of them, at which place: the script's lock named as `NAME.py.lock`, never
+`uv.lock`, and the script as what declares."""
 
 from __future__ import annotations
 
@@ -13,8 +15,9 @@ from types import ModuleType
 
 import pytest
 
-from pyhelper import checkcmd
+from pyhelper import checkcmd, codes
 from pyhelper.drift.lock import is_drift
+from pyhelper.findings import Severity
 from pyhelper.scripts.drift import ScriptCheck, check_script
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "scripts"
@@ -70,3 +73,78 @@ def test_every_verdict_is_uvs() -> None:
     for case in CASES:
         assert case["verdict_source"] == "tool" and case["tool"].startswith("uv 0.13"), case["name"]
         assert case["stale"] == (case["exit_code"] != 0), case["name"]
+
+
+GENERATED = Path(__file__).parents[1] / "fixtures" / "scripts" / "generated"
+FIX = "run `uv lock --script app.py`"
+
+
+def findings_of(case: str) -> list[tuple[str, Severity, str, int, str, list[tuple[str, int, str]]]]:
+    checked = check_script(GENERATED / case / "app.py")
+    assert isinstance(checked, ScriptCheck)
+    return [
+        (
+            f.code,
+            f.severity,
+            f.path.name,
+            f.range.start.line,
+            f.message,
+            [(r.path.name, r.range.start.line, r.message) for r in f.related],
+        )
+        for f in checked.findings
+    ]
+
+
+@pytest.mark.parametrize(
+    ("case", "expected"),
+    [
+        (
+            "requires-python-tightened",
+            (
+                codes.LOCK_REQUIRES_PYTHON,
+                Severity.ERROR,
+                "app.py",
+                3,
+                f"app.py.lock was resolved for Python >=3.10, but requires-python is now >=3.11 — {FIX}",
+                [("app.py.lock", 2, "recorded here")],
+            ),
+        ),
+        (
+            "remove-dependency",
+            (
+                codes.LOCK_EXTRANEOUS,
+                Severity.WARNING,
+                "app.py.lock",
+                11,
+                f"app.py.lock records `six>=1.10,<2` for app.py, which app.py no longer requires — {FIX}",
+                [],
+            ),
+        ),
+        (
+            "resolution-lowest",
+            (
+                codes.LOCK_STALE,
+                Severity.WARNING,
+                "app.py",
+                11,
+                "app.py.lock was resolved with resolution = the default; it is now lowest-direct, so uv "
+                f"will re-lock — {FIX}",
+                [],
+            ),
+        ),
+        (
+            "constraint-changed",
+            (
+                codes.LOCK_STALE,
+                Severity.WARNING,
+                "app.py",
+                11,
+                "app.py.lock records `certifi>=2020` in the uv constraints; it still satisfies "
+                f"`certifi>=2021`, but uv will re-lock — {FIX}",
+                [("app.py.lock", 13, "recorded here")],
+            ),
+        ),
+    ],
+)
+def test_a_script_finding_names_the_script_and_its_lock(case: str, expected: tuple[object, ...]) -> None:
+    assert findings_of(case) == [expected]
