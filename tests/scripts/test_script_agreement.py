@@ -75,7 +75,7 @@ def test_every_verdict_is_uvs() -> None:
         assert case["stale"] == (case["exit_code"] != 0), case["name"]
 
 
-GENERATED = Path(__file__).parents[1] / "fixtures" / "scripts" / "generated"
+GENERATED = FIXTURES / "generated"
 FIX = "run `uv lock --script app.py`"
 
 
