@@ -129,6 +129,24 @@ def test_a_lock_larger_than_the_budget_pushes_out_the_others_and_stays(tmp_path:
     assert parse.paths == ["a.lock", "large.lock", "a.lock"]
 
 
+def test_a_lock_of_the_size_limit_is_read_one_byte_more_is_refused_and_forgotten(tmp_path: Path) -> None:
+    cache, parse = LockCache(), Counting()
+    lock = tmp_path / "a.lock"
+    at_limit = b"#" * (MAX_LOCK_BYTES - 1) + b"\n"
+    lock.write_bytes(at_limit)
+    past = time.time() - 10
+    os.utime(lock, (past, past))
+    assert cache.get(lock, "probe", parse) == at_limit.decode()
+    lock.write_bytes(at_limit + b"\n")
+    with pytest.raises(UnreadableFile, match="does not check lockfiles over 16 MB"):
+        cache.get(lock, "probe", parse)
+    # Back as it was, time and all: the refusal forgot it, so it is read and parsed again.
+    lock.write_bytes(at_limit)
+    os.utime(lock, (past, past))
+    assert cache.get(lock, "probe", parse) == at_limit.decode()
+    assert parse.paths == ["a.lock", "a.lock"]
+
+
 def test_a_touched_lock_with_the_same_bytes_is_not_parsed_again(tmp_path: Path) -> None:
     cache, parse = LockCache(), Counting()
     lock = _settled(tmp_path / "a.lock", "k = 1\n")
