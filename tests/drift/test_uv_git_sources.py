@@ -126,3 +126,45 @@ def test_a_git_source_verdict_is_uvs(
     assert stale == verdict
     findings = check_project(root)
     assert is_drift(findings) == stale, [f"{f.code} {f.message}" for f in findings]
+
+
+def test_a_stale_git_source_is_said_as_uv_compares_it(tmp_path: Path, uv: Path, repo: Path) -> None:
+    root = tmp_path / "app"
+    root.mkdir()
+    url = repo.as_uri()
+    _write(root, '"lib"', f"lib = {{ git = '{url}', tag = 'v1' }}")
+    assert uv_offline(uv, root, "lock") == 0
+    _write(root, '"lib"', f"lib = {{ git = '{url}', branch = 'main' }}")
+    assert uv_offline(uv, root, "lock", "--check") != 0
+    shown = [(f.code, f.path.name, f.range.start.line, f.message) for f in check_project(root)]
+    assert shown == [
+        (
+            "lock-stale",
+            "pyproject.toml",
+            4,
+            f"uv.lock records `lib from git {url}?tag=v1` for app; it still satisfies `lib` from git "
+            f"{url}?branch=main, but uv will re-lock — run `uv lock`",
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    ("url", "key"),
+    [
+        # Credentials, the commit uv resolved and the query's order are not the source; the port is.
+        (
+            "https://u:p@git.example:8443/org/repo.git?tag=v1#0123abcd",
+            "https://git.example:8443/org/repo.git?tag=v1",
+        ),
+        (
+            "https://git.example/org/repo.git@v1#subdirectory=pkgs/sub",
+            "https://git.example/org/repo.git?subdirectory=pkgs/sub&rev=v1",
+        ),
+        ("ssh://git@git.example/org/repo.git", "ssh://git.example/org/repo.git"),
+        ("file:///srv/repo", "file:///srv/repo"),
+    ],
+)
+def test_a_git_url_is_keyed_as_uv_compares_it(url: str, key: str) -> None:
+    from pyhelper.lockfiles.uv import _git_key
+
+    assert _git_key(url, []) == key
