@@ -220,3 +220,59 @@ def test_entries_edited_to_another_version_are_refused_alike_by_either_reader(ho
     ]
     assert "says 0.0.0.post9, but its files are version 2026.10.19.post1:" in fast.problems[0][1]
     assert slow(path, text).problems == fast.problems
+
+
+ODD_ENTRIES = """\
+version = 1
+revision = 3
+requires-python = ">=3.10"
+
+[[package]]
+version = "1.0"
+source = { registry = "https://pypi.org/simple" }
+
+[[package]]
+name = "no-source"
+version = "2.0"
+
+[[package]]
+name = "number-version"
+version = 3
+source = { registry = "https://pypi.org/simple" }
+sdist = { url = "https://files.example/number_version-9.9.tar.gz" }
+
+[[package]]
+name = "sdist-only"
+version = "1.0"
+source = { registry = "https://pypi.org/simple" }
+sdist = { url = "https://files.example/packages/sdist_only-1.1.tar.gz" }
+
+[[package]]
+name = "with-metadata"
+version = "1.0"
+source = { registry = "https://pypi.org/simple" }
+
+[package.metadata]
+requires-dist = [{ name = "six" }]
+"""
+
+
+def test_the_full_parse_reads_entries_uv_never_writes_as_they_are() -> None:
+    # CRLF: the fast reader leaves the lock to the full parse.
+    lock = uv.parse_lock(Path("uv.lock"), ODD_ENTRIES.replace("\n", "\r\n"))
+    assert isinstance(lock, uv.UvLock)
+    # The entry without a name is passed over, not the ones after it.
+    assert [(p.name, p.version, p.source_kind, p.source) for p in lock.packages] == [
+        ("no-source", "2.0", "", ""),
+        ("number-version", None, "registry", "https://pypi.org/simple"),
+        ("sdist-only", "1.0", "registry", "https://pypi.org/simple"),
+        ("with-metadata", "1.0", "registry", "https://pypi.org/simple"),
+    ]
+    # A registry entry with metadata is read whole, as a local one; the sdist of another version is
+    # refused (a version with no text has nothing to compare).
+    assert set(lock.local) == {"with-metadata"}
+    ((offset, problem),) = lock.problems
+    assert offset == ODD_ENTRIES.replace("\n", "\r\n").index('[[package]]\r\nname = "sdist-only"')
+    assert problem.startswith("uv.lock's entry for sdist-only says 1.0, but its files are version 1.1:"), (
+        problem
+    )
