@@ -145,6 +145,11 @@ PAIRS = [
     ("2 weeks, 3 days", "P2W3D"),
     ("1.5 hours", "PT1H30M"),
     ("1 day 2:00:00", "P1DT2H"),
+    ("1 day 2:30:00", "P1DT2H30M"),
+    ("1 day 2:30:00", "P1DT2H31M"),
+    # A fraction only on the last unit given: on another, jiff refuses the span.
+    ("1 hour", "1.5 hours 30 minutes"),
+    ("90 minutes", "1 hour 30.5 minutes"),
     ("0 days", "P0D"),
     # ISO spans jiff refuses: no field at all, a `T` with no time field after it.
     ("0 days", "P"),
