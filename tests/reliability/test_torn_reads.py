@@ -39,6 +39,20 @@ def check(root: Path) -> tuple[Finding, ...]:
     return tuple(check_project(root, cache=LockCache()))
 
 
+def waits_for_a_change(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """Set when the check starts waiting for a cut-off lock to change (for as long as a test takes)."""
+    monkeypatch.setattr(lockfiles, "_WHOLE_LIMIT", 600.0)
+    waiting = threading.Event()
+    changes_by = lockfiles._changes_by
+
+    def waits(*args: Any) -> bool:
+        waiting.set()
+        return changes_by(*args)
+
+    monkeypatch.setattr(lockfiles, "_changes_by", waits)
+    return waiting
+
+
 def test_rewritten_lock_is_never_reported_from_a_torn_read(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -91,15 +105,7 @@ def test_a_check_that_finds_the_lock_cut_off_reads_it_once_the_writer_is_done(
     assert check(root) == (), "the fixture's lock is in sync"
     # The check says when it starts waiting for the cut-off lock to change: the writer goes on only
     # then, so the check has seen the half file, whatever the machine's load.
-    monkeypatch.setattr(lockfiles, "_WHOLE_LIMIT", 600.0)
-    waiting = threading.Event()
-    changes_by = lockfiles._changes_by
-
-    def waits(*args: Any) -> bool:
-        waiting.set()
-        return changes_by(*args)
-
-    monkeypatch.setattr(lockfiles, "_changes_by", waits)
+    waiting = waits_for_a_change(monkeypatch)
     writer = PausedWriter()
     try:
         writer.start(tmp_path / "whole", lock, [len(whole) // 2])
@@ -133,15 +139,7 @@ def test_a_cut_off_lock_removed_while_waited_for_is_one_that_cannot_be_read(
     whole = lock.read_bytes()
     lock.write_bytes(whole[: len(whole) // 2])  # cut off mid-line, and nobody writes the rest
     assert not lock.read_bytes().endswith(b"\n")
-    monkeypatch.setattr(lockfiles, "_WHOLE_LIMIT", 600.0)
-    waiting = threading.Event()
-    changes_by = lockfiles._changes_by
-
-    def waits(*args: Any) -> bool:
-        waiting.set()
-        return changes_by(*args)
-
-    monkeypatch.setattr(lockfiles, "_changes_by", waits)
+    waiting = waits_for_a_change(monkeypatch)
     seen: list[tuple[Finding, ...]] = []
     checker = threading.Thread(target=lambda: seen.append(check(root)))
     checker.start()
