@@ -102,7 +102,7 @@ def run(size: Size) -> Benchmark:
                     if round_ >= size.warmup:
                         times[f"{measure} {count}"].append(seconds)
     # Seconds to ms; the RSS is in MB already.
-    ms = {
+    medians = {
         name: statistics.median(runs) * (1 if name.startswith("rss") else 1000)
         for name, runs in times.items()
     }
@@ -119,34 +119,34 @@ def run(size: Size) -> Benchmark:
             Row(
                 f"project list, {large:,} projects (scan and sync states)",
                 "initialized → lockstep/projects",
-                ms[f"list {large}"],
+                medians[f"list {large}"],
                 reference=f"{GROWTH} × the list of {small:,}",
-                reference_value=GROWTH * ms[f"list {small}"],
+                reference_value=GROWTH * medians[f"list {small}"],
                 target=Target(1.3),
             ),
             Row(
                 f"rescan (Refresh, and after each environment operation), {large:,} projects",
                 "lockstep/projects, refresh",
-                ms[f"rescan {large}"],
+                medians[f"rescan {large}"],
                 reference=f"{GROWTH} × the rescan of {small:,}",
-                reference_value=GROWTH * ms[f"rescan {small}"],
+                reference_value=GROWTH * medians[f"rescan {small}"],
                 target=Target(1.3),
             ),
             Row(
                 f"one project's children, {large:,} projects",
                 "lockstep/projectDetails",
-                ms[f"details {large}"],
+                medians[f"details {large}"],
                 reference=f"the same among {small:,}",
-                reference_value=ms[f"details {small}"],
+                reference_value=medians[f"details {small}"],
                 target=Target(1.3),
             ),
             Row(
                 f"helper RSS after the rescan, {large:,} projects",
                 "pyhelper serve",
-                ms[f"rss {large}"],
+                medians[f"rss {large}"],
                 unit="MB",
                 reference=f"the same with {small:,}",
-                reference_value=ms[f"rss {small}"],
+                reference_value=medians[f"rss {small}"],
                 target=Target(100, on="value", strict=True),
             ),
         ],

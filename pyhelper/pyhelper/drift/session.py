@@ -27,7 +27,7 @@ from pyhelper.drift.environment import (
 )
 from pyhelper.drift.lock import is_drift
 from pyhelper.findings import Finding, Severity
-from pyhelper.lockfiles import LockCache, UnreadableFile
+from pyhelper.lockfiles import LockCache, UnreadableFile, file_identity
 from pyhelper.lockfiles.choice import SyncChoice
 from pyhelper.lockfiles.registry import format_for_manager, format_of_file
 from pyhelper.locking import uses_lockfile
@@ -242,12 +242,12 @@ class LockReadAhead:
             self._thread.start()
 
     def _read_when_written(self) -> None:
-        lockfile, seen = self._project.lockfile, _identity(self._before)
+        lockfile, seen = self._project.lockfile, _identity_of(self._before)
         assert lockfile is not None
         # Every change: `uv add` writes the lock again once it has put the lower bound it chose
         # (`>=1.0`) into pyproject.toml, before it installs.
         while not self._stopped.wait(self.POLL_SECONDS):
-            now = _identity(_stat(lockfile))
+            now = _identity_of(_stat(lockfile))
             if now != seen:
                 seen = now
                 self._drift.read_lock(self._project, self._choice)
@@ -260,8 +260,8 @@ class LockReadAhead:
             self._thread.join()
 
 
-def _identity(stat: os.stat_result | None) -> tuple[int, int, int, int] | None:
-    return None if stat is None else (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns)
+def _identity_of(stat: os.stat_result | None) -> tuple[int, int, int, int] | None:
+    return None if stat is None else file_identity(stat)
 
 
 def _revision(

@@ -82,7 +82,7 @@ def read_text_stable(path: Path) -> tuple[str, os.stat_result]:
             after = path.stat()
         except OSError as error:
             raise UnreadableFile(_unreadable(path, error.strerror or str(error))) from error
-        if _identity(before) == _identity(after) and len(data) == after.st_size:
+        if file_identity(before) == file_identity(after) and len(data) == after.st_size:
             if data.endswith(b"\n"):
                 break
             if not _changes_by(path, after, deadline):
@@ -97,7 +97,7 @@ def read_text_stable(path: Path) -> tuple[str, os.stat_result]:
         raise UnreadableFile(_unreadable(path, f"not UTF-8 text ({error.reason})")) from error
 
 
-def _identity(stat: os.stat_result) -> tuple[int, int, int, int]:
+def file_identity(stat: os.stat_result) -> tuple[int, int, int, int]:
     """What changes when a file is rewritten in place (size, mtime) or replaced (device, inode)."""
     return stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns
 
@@ -108,7 +108,7 @@ def _changes_by(path: Path, read: os.stat_result, deadline: float) -> bool:
     while time.monotonic() < deadline:
         time.sleep(_POLL_SECONDS)
         try:
-            if _identity(path.stat()) != _identity(read):
+            if file_identity(path.stat()) != file_identity(read):
                 return True
         except OSError:
             return True
