@@ -14,6 +14,7 @@ metadata, so no index is needed); the engine must say the same on the same files
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -288,6 +289,43 @@ def test_a_source_split_by_markers_verdict_is_uvs(tmp_path: Path, uv: Path, old:
     assert uv_offline(uv, root, "lock") == 0
     assert check_project(root) == []
     (root / "pyproject.toml").write_text(SPLIT_SOURCES.replace(old, new), encoding="utf-8")
+    stale = uv_offline(uv, root, "lock", "--check") != 0
+    findings = check_project(root)
+    assert is_drift(findings) == stale, (stale, [f"{f.code} {f.message}" for f in findings])
+
+
+CREWAI = Path(__file__).resolve().parents[1] / "corpus" / "projects" / "uv-crewai"
+"""A real uv workspace (tests/corpus/manifest.json has its origin and licence), which uv checks
+offline: its override-dependencies are what people write."""
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        (
+            "override-dependencies = [",
+            'constraint-dependencies = ["not-in-this-lock>=1"]\noverride-dependencies = [',
+        ),
+        (
+            "override-dependencies = [",
+            'constraint-dependencies = ["not-in-this-lock>=1", "rich>=13.7.1"]\noverride-dependencies = [',
+        ),
+        (
+            "override-dependencies = [",
+            "override-dependencies = [\n    \"not-in-this-lock>=2; sys_platform == 'win32'\",",
+        ),
+        ('    "rich>=13.7.1",\n', ""),
+    ],
+)
+def test_a_constraint_or_override_verdict_on_a_real_workspace_is_uvs(
+    tmp_path: Path, uv: Path, old: str, new: str
+) -> None:
+    root = Path(shutil.copytree(CREWAI, tmp_path / "crewai"))
+    assert uv_offline(uv, root, "lock", "--check") == 0 and not is_drift(check_project(root))
+    pyproject = root / "pyproject.toml"
+    text = pyproject.read_text(encoding="utf-8")
+    assert old in text
+    pyproject.write_text(text.replace(old, new, 1), encoding="utf-8")
     stale = uv_offline(uv, root, "lock", "--check") != 0
     findings = check_project(root)
     assert is_drift(findings) == stale, (stale, [f"{f.code} {f.message}" for f in findings])
