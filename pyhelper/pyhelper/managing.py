@@ -82,6 +82,23 @@ def change_arguments(manager: str, change: DependencyChange, *, sync: bool = Fal
     return ["update", no_install, *target, package]
 
 
+def uv_lock_writes(change: DependencyChange) -> int:
+    """How many times uv writes uv.lock making `change`: `uv add NAME` without a version writes it once
+    resolved, then puts the lower bound it chose into pyproject.toml (`NAME>=1.2`) and writes it again
+    (uv's `lock_and_sync`, for registry requirements); anything else once. A bare name that
+    `tool.uv.sources` sends to git or a path gets no bound, so one write where two are counted: the
+    read-ahead then leaves the lock to the check after uv (`pyhelper.drift.session.SyncReadAhead`)."""
+    from pyhelper.requirements import parse_requirement
+
+    if change.change != "add":
+        return 1
+    try:
+        requirement = parse_requirement(change.package)
+    except ValueError:  # a path or URL, which uv takes as it is
+        return 1
+    return 2 if not requirement.specifier and requirement.url is None else 1
+
+
 def describe(change: DependencyChange) -> str:
     """`Added httpx>=0.27 to the test group`: the answer's sentence on success."""
     where = {

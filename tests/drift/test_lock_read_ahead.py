@@ -1,6 +1,7 @@
-"""Reading a project's new lock while uv still installs (`LockReadAhead`, used by Add, Remove and Upgrade
+"""Reading what uv writes while it is still at work (`SyncReadAhead`, used by Add, Remove and Upgrade
 Dependency with uv's own sync): the check after uv finds the lock parsed and its selection made, and
-nothing is read before uv says it resolved, nor when the lock does not change."""
+the venv read; nothing is read before uv says it resolved, nor when the lock does not change, nor a
+lock write that uv makes again."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from drift.test_venv_reading import dist_info, settled, venv_at
-from pyhelper.drift.session import DriftSession, LockReadAhead
+from pyhelper.drift.session import DriftSession, SyncReadAhead
 from pyhelper.lockfiles.choice import SyncChoice
 from pyhelper.lockfiles.registry import format_named
 from pyhelper.projects import Project, scan_workspace
@@ -65,7 +66,7 @@ def test_a_change_after_uv_resolved_is_read_before_uv_exits(project: Project) ->
     drift = DriftSession()
     drift.check(project, None)
     assert project.lockfile is not None
-    ahead = LockReadAhead(drift, project, SyncChoice())
+    ahead = SyncReadAhead(drift, project, SyncChoice())
     ahead.saw("Using CPython 3.12.1 interpreter at: /usr/bin/python3.12")
     ahead.saw(RESOLVED)
     relock(project.lockfile, "3.99")
@@ -78,16 +79,55 @@ def test_a_change_after_uv_resolved_is_read_before_uv_exits(project: Project) ->
 def test_nothing_is_read_before_uv_resolved_nor_when_the_lock_stays_as_it_was(project: Project) -> None:
     drift = DriftSession()
     assert project.lockfile is not None
-    ahead = LockReadAhead(drift, project, SyncChoice())
+    ahead = SyncReadAhead(drift, project, SyncChoice())
     ahead.saw("error: No solution found when resolving dependencies:")
     relock(project.lockfile, "3.99")
     ahead.stop()
     assert not ahead.read.is_set()
     with pytest.raises(AssertionError, match="parsed again"):
         cached_idna(drift, project.lockfile)
-    ahead = LockReadAhead(drift, project, SyncChoice())
+    ahead = SyncReadAhead(drift, project, SyncChoice())
     ahead.saw(RESOLVED)
     ahead.stop()
     assert not ahead.read.is_set()
     with pytest.raises(AssertionError, match="parsed again"):
         cached_idna(drift, project.lockfile)
+
+
+def test_a_lock_uv_writes_twice_is_read_at_the_second_write_only(project: Project) -> None:
+    """`uv add NAME` without a version writes the lock once resolved, then again with the lower bound
+    it put into pyproject.toml: the first is passed over, unparsed."""
+    drift = DriftSession()
+    drift.check(project, None)
+    assert project.lockfile is not None
+    ahead = SyncReadAhead(drift, project, SyncChoice(), writes=2)
+    ahead.saw(RESOLVED)
+    relock(project.lockfile, "3.98")
+    assert ahead.changed.wait(30), "the read-ahead never saw the first write"
+    ahead.changed.clear()
+    assert not ahead.read.is_set()
+    with pytest.raises(AssertionError, match="parsed again"):
+        cached_idna(drift, project.lockfile)
+    relock(project.lockfile, "3.99")
+    assert ahead.read.wait(30), "the read-ahead never read the second write"
+    ahead.stop()
+    assert cached_idna(drift, project.lockfile) == ["3.99"]
+
+
+def test_the_venv_is_read_at_the_change_list_uv_prints_after_installing(project: Project) -> None:
+    drift = DriftSession()
+    drift.check(project, None)
+    assert project.venv is not None
+    site = next(project.venv.path.glob("lib/python*/site-packages"))
+    ahead = SyncReadAhead(drift, project, SyncChoice())
+    dist_info(site, "rich-14.0.0.dist-info", "Name: rich\nVersion: 14.0.0\n")
+    # A change-list line before uv said it installed is not uv's list: nothing is read.
+    ahead.saw(" + something said while resolving")
+    assert not ahead.venv_read
+    for line in ("Prepared 1 package in 2ms", "Installed 1 package in 3ms", " + rich==14.0.0"):
+        ahead.saw(line)
+    assert ahead.venv_read
+    ahead.stop()
+    snapshot = drift.venvs.last(project.venv.path)
+    assert snapshot is not None and snapshot.packages["rich"].version == "14.0.0"
+    assert drift.check(project, None).snapshot is snapshot  # the check after uv reads no more

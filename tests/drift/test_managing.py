@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from pyhelper.managing import DependencyChange, change_arguments, describe
+from pyhelper.managing import DependencyChange, change_arguments, describe, uv_lock_writes
 
 ADD_TEST = DependencyChange("add", "httpx>=0.27", "group", "test")
 
@@ -93,3 +93,21 @@ def test_the_answer_names_the_package_and_the_target() -> None:
     assert describe(ADD_TEST) == "Added httpx>=0.27 to the test group."
     assert describe(DependencyChange("remove", "rich", "extra", "cli")) == "Removed rich from the extra cli."
     assert describe(DependencyChange("upgrade", "alpha", version="2.0")) == "Upgraded alpha to 2.0."
+
+
+@pytest.mark.parametrize(
+    ("change", "writes"),
+    [
+        (DependencyChange("add", "httpx"), 2),  # uv puts `httpx>=x.y` into pyproject.toml, locks again
+        (DependencyChange("add", "httpx[http2]", "group", "test"), 2),
+        (DependencyChange("add", "httpx>=0.27"), 1),
+        (DependencyChange("add", "httpx @ https://example.org/httpx-0.27-py3-none-any.whl"), 1),
+        (DependencyChange("add", "./vendor/httpx"), 1),
+        (DependencyChange("remove", "httpx"), 1),
+        (DependencyChange("upgrade", "httpx"), 1),
+    ],
+)
+def test_uv_writes_the_lock_again_only_for_a_bare_registry_name(
+    change: DependencyChange, writes: int
+) -> None:
+    assert uv_lock_writes(change) == writes

@@ -251,7 +251,7 @@ class VenvCache:
         return self._read(venv, _SETTLED_NS, reuse=True)
 
     def written(self, venv: Path) -> VenvSnapshot:
-        """`venv` as its writer left it: uv, run while Lockstep held the venv, has exited. Read again
+        """`venv` as its writer left it: uv, run while Lockstep held the venv, is done with it. Read again
         even if site-packages' mtime looks the same (file times are only as fine as the kernel's clock
         tick), entry by entry, and its times from just now trusted: nothing is writing any more, so
         the next `get` (the next Add Dependency's check before uv) need not read what uv wrote again."""

@@ -156,7 +156,8 @@ class DriftSession:
             return self._select(lockfile, project.root, doc, snapshot, choice)
 
     def venv_written(self, venv: Path) -> None:
-        """uv changed `venv` while Lockstep held it and has exited: read it now (`VenvCache.written`)."""
+        """uv changed `venv` while Lockstep held it and is done with it (has exited, or listed its
+        changes: `SyncReadAhead`): read it now (`VenvCache.written`)."""
         with self._guard:
             self.venvs.written(venv)
 
@@ -216,22 +217,38 @@ class DriftSession:
         return next((entry for entry in named if entry.version == version), named[0] if named else None)
 
 
-class LockReadAhead:
-    """Reads a project's new lock while uv is still at work: `uv add`/`uv remove` with its own sync writes
-    uv.lock once it has resolved ("Resolved N packages"), then installs. From that line on, the lock's
-    stat is watched; once it changes, `DriftSession.read_lock` parses and checks it on a thread of its
-    own, so the check that follows uv (which the editor's answer waits for) finds it parsed, its graph
-    built. A lock read mid-write is what `read_text_stable` already waits out or reads again."""
+class SyncReadAhead:
+    """Reads what `uv add`/`uv remove` with its own sync writes while uv is still at work, so that the
+    check after uv (which the editor's answer waits for) finds it read:
+
+    - the lock: uv writes uv.lock once it has resolved ("Resolved N packages"), then installs. From that
+      line on, the lock's stat is watched; its `writes`-th change (`pyhelper.managing.uv_lock_writes`:
+      `uv add NAME` writes it again with the lower bound it chose) is parsed and checked by
+      `DriftSession.read_lock` on a thread of its own. An earlier write is passed over: parsing it
+      would only take the CPU from uv's install. Two writes too close together for the poll to tell
+      apart count as one: the lock is then left to the check after uv. A lock read mid-write is what
+      `read_text_stable` already waits out or reads again.
+    - the venv: after "Installed N packages" (or "Uninstalled"), uv lists its changes (` + name==1.0`,
+      ` - `, ` ~ `) once every file is in place and compiled (uv's `InstallLogger::on_complete`), and
+      writes nothing more to the venv, so it is read at the first of those lines, while uv prints the
+      rest and exits (`venv_read`)."""
 
     POLL_SECONDS = 0.001
+    INSTALLED = ("Installed ", "Uninstalled ")
+    CHANGE_LIST = (" + ", " - ", " ~ ")
 
-    def __init__(self, drift: DriftSession, project: Project, choice: SyncChoice) -> None:
-        self._drift, self._project, self._choice = drift, project, choice
+    def __init__(self, drift: DriftSession, project: Project, choice: SyncChoice, writes: int = 1) -> None:
+        self._drift, self._project, self._choice, self._writes = drift, project, choice, writes
         self._before = _stat(project.lockfile) if project.lockfile is not None else None
         self._stopped = threading.Event()
         self._thread: threading.Thread | None = None
         self.read = threading.Event()
-        """Set after each read of a change (for a caller that waits for one)."""
+        """Set after each read of the lock (for a caller that waits for one)."""
+        self.changed = threading.Event()
+        """Set at each change of the lock seen, read or passed over."""
+        self._installed = False
+        self.venv_read = False
+        """Whether the venv was read after uv's install (then nothing needs reading after uv)."""
 
     def saw(self, line: str) -> None:
         """One line of uv's output (called from the thread that runs uv)."""
@@ -240,18 +257,28 @@ class LockReadAhead:
                 target=self._read_when_written, name="lock-read-ahead", daemon=True
             )
             self._thread.start()
+        elif line.startswith(self.INSTALLED):
+            self._installed = True
+        elif (
+            self._installed
+            and not self.venv_read
+            and self._project.venv is not None
+            and line.startswith(self.CHANGE_LIST)
+        ):
+            self._drift.venv_written(self._project.venv.path)
+            self.venv_read = True
 
     def _read_when_written(self) -> None:
-        lockfile, seen = self._project.lockfile, _identity_of(self._before)
+        lockfile, seen, writes = self._project.lockfile, _identity_of(self._before), 0
         assert lockfile is not None
-        # Every change: `uv add` writes the lock again once it has put the lower bound it chose
-        # (`>=1.0`) into pyproject.toml, before it installs.
         while not self._stopped.wait(self.POLL_SECONDS):
             now = _identity_of(_stat(lockfile))
             if now != seen:
-                seen = now
-                self._drift.read_lock(self._project, self._choice)
-                self.read.set()
+                seen, writes = now, writes + 1
+                if writes >= self._writes:
+                    self._drift.read_lock(self._project, self._choice)
+                    self.read.set()
+                self.changed.set()
 
     def stop(self) -> None:
         """uv has exited: stop watching, and wait for a read under way (the check would wait anyway)."""

@@ -1551,16 +1551,30 @@ def _graph(selecting: Selecting, lock: UvLock) -> "UvGraph":
 
 
 def _located(path: Path, lock: UvLock, nodes: Iterable["UvNode"]) -> dict[str, "Locked"]:
-    """The selected nodes as Locked entries, each at its `name = ` line in the lock."""
+    """The selected nodes as Locked entries, each at its `name = ` line in the lock. The lines are
+    counted from one place to the next in the lock's order (one pass over the text), not looked up
+    in a table of every line break, which cost as much as the selection itself."""
     from pyhelper.lockfiles.selection import Locked
 
+    selected = list(nodes)
+    text, places = lock.text, {}
+    line = previous = 0
+    for start in sorted({node.offset + _HEADER for node in selected}):
+        line += text.count("\n", previous, start)
+        end = text.find("\n", start)
+        column = start - (text.rfind("\n", 0, start) + 1)
+        places[start] = Range.at(line, column, max(0, end - start))
+        previous = start
     found: dict[str, Locked] = {}
-    for node in nodes:
-        line_end = lock.text.find("\n", node.offset + _HEADER)
-        where = lock.range_at(node.offset + _HEADER, max(0, line_end - node.offset - _HEADER))
+    for node in selected:
         source = f"{node.source_kind} {node.source}"
         found[node.name] = Locked(
-            node.name, node.version, node.source_kind == "editable", source, path, where
+            node.name,
+            node.version,
+            node.source_kind == "editable",
+            source,
+            path,
+            places[node.offset + _HEADER],
         )
     return found
 

@@ -148,10 +148,10 @@ async def on_change_dependency(
 ) -> protocol.ChangeDependencyResult:
     from pathlib import Path
 
-    from pyhelper.drift.session import LockReadAhead, lock_place
+    from pyhelper.drift.session import SyncReadAhead, lock_place
     from pyhelper.filelocks import LockWaitCancelled
     from pyhelper.locking import LockOutcome
-    from pyhelper.managing import DependencyChange, change_dependency
+    from pyhelper.managing import DependencyChange, change_dependency, uv_lock_writes
 
     project = await session.project_to_change(params["root"], doing="changes dependencies")
     if isinstance(project, str):
@@ -169,7 +169,7 @@ async def on_change_dependency(
     progress = WorkDone(session.server, params.get("workDoneToken"), f"{verb} {change.package}")
 
     def work(cancel: threading.Event) -> protocol.ChangeDependencyResult:
-        read_ahead: LockReadAhead | None = None
+        read_ahead: SyncReadAhead | None = None
 
         def line(text: str) -> None:
             progress.tool_output.add(text)
@@ -200,14 +200,16 @@ async def on_change_dependency(
                     if two_steps is None:
                         log.info("%s %s with uv's own sync of the venv (one process)", verb, change.package)
                         choice = session.environment_options(project).choice
-                        read_ahead = LockReadAhead(session.drift(), project, choice)
+                        writes = uv_lock_writes(change)
+                        read_ahead = SyncReadAhead(session.drift(), project, choice, writes)
                         try:
                             done = run(sync=True)
                         finally:
                             read_ahead.stop()
                         if done.status == "ok":
-                            # Still held: read now, what uv wrote is final (the re-check reads no more).
-                            session.drift().venv_written(project.venv.path)
+                            if not read_ahead.venv_read:
+                                # Still held: read now, what uv wrote is final (the re-check reads no more).
+                                session.drift().venv_written(project.venv.path)
                             uv_synced.set()
                         return {"status": done.status, "message": done.message, "environmentSynced": False}
             except LockWaitCancelled:
