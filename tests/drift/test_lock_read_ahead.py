@@ -114,12 +114,16 @@ def test_a_lock_uv_writes_twice_is_read_at_the_second_write_only(project: Projec
     assert cached_idna(drift, project.lockfile) == ["3.99"]
 
 
-def test_the_venv_is_read_at_the_change_list_uv_prints_after_installing(project: Project) -> None:
+@pytest.mark.parametrize("check", [False, True])
+def test_the_venv_is_read_at_the_change_list_uv_prints_after_installing(
+    project: Project, check: bool
+) -> None:
+    """With `check`, the project is checked then too, as the check after uv would check it."""
     drift = DriftSession()
     drift.check(project, None)
     assert project.venv is not None
     site = next(project.venv.path.glob("lib/python*/site-packages"))
-    ahead = SyncReadAhead(drift, project, SyncChoice())
+    ahead = SyncReadAhead(drift, project, SyncChoice(), check=check)
     dist_info(site, "rich-14.0.0.dist-info", "Name: rich\nVersion: 14.0.0\n")
     # A change-list line before uv said it installed is not uv's list: nothing is read.
     ahead.saw(" + something said while resolving")
@@ -130,4 +134,11 @@ def test_the_venv_is_read_at_the_change_list_uv_prints_after_installing(project:
     ahead.stop()
     snapshot = drift.venvs.last(project.venv.path)
     assert snapshot is not None and snapshot.packages["rich"].version == "14.0.0"
-    assert drift.check(project, None).snapshot is snapshot  # the check after uv reads no more
+    after = drift.check(project, None)
+    assert after.snapshot is snapshot  # the check after uv reads no more
+    if check:
+        assert ahead.checked is not None and ahead.checked.snapshot is snapshot
+        assert (ahead.checked.findings, ahead.checked.summary) == (after.findings, after.summary)
+        assert ahead.checked.summary.extraneous == 1  # rich, which the lock does not hold
+    else:
+        assert ahead.checked is None

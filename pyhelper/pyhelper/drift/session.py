@@ -231,14 +231,24 @@ class SyncReadAhead:
     - the venv: after "Installed N packages" (or "Uninstalled"), uv lists its changes (` + name==1.0`,
       ` - `, ` ~ `) once every file is in place and compiled (uv's `InstallLogger::on_complete`), and
       writes nothing more to the venv, so it is read at the first of those lines, while uv prints the
-      rest and exits (`venv_read`)."""
+      rest and exits (`venv_read`). With `check`, the project is then checked as well (`checked`),
+      from the files on disk, which uv has finished writing: for a caller whose check would read
+      them too (the editor does not have pyproject.toml open)."""
 
     POLL_SECONDS = 0.001
     INSTALLED = ("Installed ", "Uninstalled ")
     CHANGE_LIST = (" + ", " - ", " ~ ")
 
-    def __init__(self, drift: DriftSession, project: Project, choice: SyncChoice, writes: int = 1) -> None:
-        self._drift, self._project, self._choice, self._writes = drift, project, choice, writes
+    def __init__(
+        self, drift: DriftSession, project: Project, choice: SyncChoice, writes: int = 1, check: bool = False
+    ) -> None:
+        self._drift, self._project, self.choice, self._writes, self._check = (
+            drift,
+            project,
+            choice,
+            writes,
+            check,
+        )
         self._before = _stat(project.lockfile) if project.lockfile is not None else None
         self._stopped = threading.Event()
         self._thread: threading.Thread | None = None
@@ -249,6 +259,7 @@ class SyncReadAhead:
         self._installed = False
         self.venv_read = False
         """Whether the venv was read after uv's install (then nothing needs reading after uv)."""
+        self.checked: ProjectDrift | None = None
 
     def saw(self, line: str) -> None:
         """One line of uv's output (called from the thread that runs uv)."""
@@ -267,6 +278,8 @@ class SyncReadAhead:
         ):
             self._drift.venv_written(self._project.venv.path)
             self.venv_read = True
+            if self._check:
+                self.checked = self._drift.check(self._project, None, self.choice)
 
     def _read_when_written(self) -> None:
         lockfile, seen, writes = self._project.lockfile, _identity_of(self._before), 0
@@ -276,7 +289,7 @@ class SyncReadAhead:
             if now != seen:
                 seen, writes = now, writes + 1
                 if writes >= self._writes:
-                    self._drift.read_lock(self._project, self._choice)
+                    self._drift.read_lock(self._project, self.choice)
                     self.read.set()
                 self.changed.set()
 

@@ -167,8 +167,13 @@ async def on_change_dependency(
     lock_root, _ = lock_place(project)
     verb = {"add": "Adding", "remove": "Removing", "upgrade": "Upgrading"}[change.change]
     progress = WorkDone(session.server, params.get("workDoneToken"), f"{verb} {change.package}")
+    # With pyproject.toml open, the check after uv reads the editor's buffer: it cannot be made early.
+    check_early = session.parsed_document(project.pyproject) is None
+    own_sync: SyncReadAhead | None = None
+    """The read-ahead of uv's own sync of the venv, once uv ran it and succeeded."""
 
     def work(cancel: threading.Event) -> protocol.ChangeDependencyResult:
+        nonlocal own_sync
         read_ahead: SyncReadAhead | None = None
 
         def line(text: str) -> None:
@@ -201,7 +206,7 @@ async def on_change_dependency(
                         log.info("%s %s with uv's own sync of the venv (one process)", verb, change.package)
                         choice = session.environment_options(project).choice
                         writes = uv_lock_writes(change)
-                        read_ahead = SyncReadAhead(session.drift(), project, choice, writes)
+                        read_ahead = SyncReadAhead(session.drift(), project, choice, writes, check_early)
                         try:
                             done = run(sync=True)
                         finally:
@@ -210,7 +215,7 @@ async def on_change_dependency(
                             if not read_ahead.venv_read:
                                 # Still held: read now, what uv wrote is final (the re-check reads no more).
                                 session.drift().venv_written(project.venv.path)
-                            uv_synced.set()
+                            own_sync = read_ahead
                         return {"status": done.status, "message": done.message, "environmentSynced": False}
             except LockWaitCancelled:
                 message = "Cancelled while another window was working on the venv; nothing changed."
@@ -219,13 +224,18 @@ async def on_change_dependency(
         done = run(sync=False)
         return {"status": done.status, "message": done.message, "environmentSynced": False}
 
-    uv_synced = threading.Event()
     answer = await run_reported(work, progress)
     results = session.drift().results
     earlier = results.get(project.root)
+    made = None
+    # Checked as uv listed its changes, from the files it had finished writing (unless the choice of
+    # groups changed meanwhile): not checked again.
+    choice = session.environment_options(project).choice
+    if own_sync is not None and own_sync.checked is not None and own_sync.choice == choice:
+        made = {project.root: own_sync.checked}
     # pyproject.toml and the lock changed: re-checked before the answer, not after the file events.
-    await session.check_drift_now(session.projects_of(project.pyproject) or [project])
-    if uv_synced.is_set():
+    await session.check_drift_now(session.projects_of(project.pyproject) or [project], made)
+    if own_sync is not None:
         # That check also says whether uv's own sync left the venv as the lock selects (if it ran). It
         # reads the editor's buffer of pyproject.toml, which may not show uv's edit yet; what a uv lock
         # selects depends on no part of pyproject.toml that `uv add`/`uv remove` change.

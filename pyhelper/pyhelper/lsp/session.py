@@ -372,11 +372,14 @@ class Session:
                 timer.cancel()
             self._drift_timers[root] = loop.call_later(delay, self._start_drift, root)
 
-    async def check_drift_now(self, projects: Iterable[Project]) -> None:
+    async def check_drift_now(
+        self, projects: Iterable[Project], made: Mapping[Path, ProjectDrift] | None = None
+    ) -> None:
         """Check these projects at once, from a request whose own tool just changed their files: the
-        client hears the new state with the answer, not after it. A failure is logged, the answer kept."""
+        client hears the new state with the answer, not after it. A failure is logged, the answer kept.
+        `made`: checks already made from the files on disk (`check_drift`)."""
         try:
-            await self.check_drift([project.root for project in projects])
+            await self.check_drift([project.root for project in projects], made=made)
         except Exception:
             log.exception("Checking drift failed")
 
@@ -385,9 +388,17 @@ class Session:
         task = asyncio.ensure_future(self.check_drift([root]))
         task.add_done_callback(functools.partial(_log_failure, "Checking drift failed"))
 
-    async def check_drift(self, roots: Sequence[Path] | None = None, *, notify: bool = True) -> bool:
+    async def check_drift(
+        self,
+        roots: Sequence[Path] | None = None,
+        *,
+        notify: bool = True,
+        made: Mapping[Path, ProjectDrift] | None = None,
+    ) -> bool:
         """Check the projects at `roots` (all when None) and publish what changed; returns whether any
-        project's drift state changed (and, with `notify`, has told the client)."""
+        project's drift state changed (and, with `notify`, has told the client). A project in `made`
+        (checked from the files on disk since they last changed) takes that check instead, unless the
+        editor has its pyproject.toml open, whose buffer the check reads."""
         if self.scan is None:
             return False
         drift = self.drift()
@@ -396,7 +407,9 @@ class Session:
         for project in projects:
             choice = self.sync_choices.get(project.root, SyncChoice())
             document = self.parsed_document(project.pyproject)
-            result = await asyncio.to_thread(drift.check, project, document, choice)
+            result = made.get(project.root) if made is not None and document is None else None
+            if result is None:
+                result = await asyncio.to_thread(drift.check, project, document, choice)
             previous = drift.results.get(result.root)
             drift.results[result.root] = result
             self._publish_drift(result, previous)
