@@ -6,7 +6,8 @@ metadata, so no index is needed); the engine must say the same on the same files
 - `[tool.uv] exclude-newer` spelled and changed as people write it, and the resolution options when
   uv's settings refuse one value of the table (uv then ignores them all).
 - A requirement repeated with a marker (uv merges requirements alike but for their marker).
-- Markers requires-python implies, alone and merged; a source split by markers (each and-ed on).
+- Markers requires-python implies, alone and merged, and matched one by one in a group that differs;
+  a source split by markers (each and-ed on).
 - Constraints, overrides and build constraints: lowered with the sources; a constraint or override on a
   package the lock neither holds nor records one for is left out.
 """
@@ -20,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from pyhelper.drift.lock import check_project, is_drift
-from support.projects import LIBRARY
+from support.projects import LIBRARY, toml_list
 from support.tools import uv_offline
 
 SOURCES = """\
@@ -292,6 +293,60 @@ def test_a_source_split_by_markers_verdict_is_uvs(tmp_path: Path, uv: Path, old:
     stale = uv_offline(uv, root, "lock", "--check") != 0
     findings = check_project(root)
     assert is_drift(findings) == stale, (stale, [f"{f.code} {f.message}" for f in findings])
+
+
+MARKERS = """\
+[project]
+name = "app"
+version = "0.1.0"
+requires-python = ">=3.10"
+dependencies = {dependencies}
+
+[tool.uv.sources]
+local = {{ path = "libs/local" }}
+"""
+
+WIN32 = "local; sys_platform == 'win32'"
+
+
+@pytest.mark.parametrize(
+    ("locked", "now", "stale"),
+    [
+        # One requirement merged from two, each alike under requires-python (>=3.10): fresh.
+        ([WIN32], [f"{WIN32} and python_version >= '3.10'", f"{WIN32} and python_version >= '3.12'"], []),
+        # uv records the marker as written (`python_full_version >= '3.10' and ...`). In a group that
+        # differs, each requirement is matched on its own: the one requires-python makes alike still
+        # matches its record, and only the one that changed is stale.
+        (
+            ["local; sys_platform == 'linux'", f"{WIN32} and python_version >= '3.10'"],
+            ["local; sys_platform == 'darwin'", WIN32],
+            ["local; sys_platform == 'darwin'"],
+        ),
+        (
+            ["local; sys_platform == 'linux'", WIN32],
+            ["local; sys_platform == 'darwin'", f"{WIN32} and python_version >= '3.10'"],
+            ["local; sys_platform == 'darwin'"],
+        ),
+    ],
+)
+def test_markers_requires_python_implies_are_matched_as_uv_matches_them(
+    tmp_path: Path, uv: Path, locked: list[str], now: list[str], stale: list[str]
+) -> None:
+    root = tmp_path / "app"
+    (root / "libs" / "local").mkdir(parents=True)
+    (root / "libs" / "local" / "pyproject.toml").write_text(LIBRARY.format(name="local"), encoding="utf-8")
+    pyproject = root / "pyproject.toml"
+    pyproject.write_text(MARKERS.format(dependencies=toml_list(locked)), encoding="utf-8")
+    assert uv_offline(uv, root, "lock") == 0
+    text = MARKERS.format(dependencies=toml_list(now))
+    pyproject.write_text(text, encoding="utf-8")
+    assert (uv_offline(uv, root, "lock", "--check") != 0) == bool(stale)
+    line = text.splitlines().index(f"dependencies = {toml_list(now)}")
+    where = [(line, text.splitlines()[line].index(f'"{item}"')) for item in stale]
+    findings = check_project(root)
+    assert [(f.code, (f.range.start.line, f.range.start.character)) for f in findings] == [
+        ("lock-stale", place) for place in where
+    ], [f"{f.code} {f.message}" for f in findings]
 
 
 CREWAI = Path(__file__).resolve().parents[1] / "corpus" / "projects" / "uv-crewai"
