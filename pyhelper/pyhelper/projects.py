@@ -6,11 +6,12 @@ LSP; the server only calls `scan_workspace` and forwards the result.
 Decisions worth knowing:
 - The folders walked are `pyhelper.walk`'s (the CLI walks the same): excluded names, venvs and
   symbolic links are skipped.
-- uv workspaces follow uv's rules: a project belongs to the nearest ancestor-or-self pyproject.toml
-  that has `[tool.uv.workspace]` when its path matches a `members` glob and no `exclude` glob;
-  otherwise it stands alone. Such a root is also looked for above each workspace folder, so opening a
-  member folder on its own still finds its root. Every member, the root included, gets
-  `workspaceRoot`; members share the root's `uv.lock` and venv.
+- uv workspaces follow uv's rules for uv run in the project's folder (where Lockstep runs it): a
+  project with `[tool.uv.workspace]` is a root; else the nearest pyproject.toml above it decides, a
+  workspace whose `members` globs match it and no `exclude` glob, or anything else (a project, tool
+  settings), below which it stands alone. That pyproject.toml is also looked for above each
+  workspace folder, so opening a member folder on its own still finds its root. Every member, the
+  root included, gets `workspaceRoot`; members share the root's `uv.lock` and venv.
 - Manager: `pyhelper.lockfiles.registry.classify_manager` (a lockfile decides first, uv.lock before
   poetry.lock before pdm.lock, then the pyproject's own configuration, Hatch, else plain PEP 621).
 - The venv is the one `venvs.venv_location` names (`UV_PROJECT_ENVIRONMENT` for uv projects, else the
@@ -178,11 +179,14 @@ def find_python_version(start: Path, stop: Path) -> str | None:
 
 
 def _outer_uv_root(folder: Path) -> tuple[Path, TomlDocument] | None:
-    """A uv workspace root above `folder`, for when a member folder is opened on its own."""
+    """The uv workspace root above `folder`, for when a member folder is opened on its own: the nearest
+    pyproject.toml above it, if that declares a workspace (any other one is where uv stops: `_uv_root_of`)."""
     for parent in folder.parents:
-        document = read_toml(parent / PYPROJECT) if (parent / PYPROJECT).is_file() else None
-        if isinstance(document, TomlDocument) and uv_workspace_table(document.data) is not None:
-            return parent, document
+        if (parent / PYPROJECT).is_file():
+            document = read_toml(parent / PYPROJECT)
+            if isinstance(document, TomlDocument) and uv_workspace_table(document.data) is not None:
+                return parent, document
+            return None
     return None
 
 
@@ -244,7 +248,7 @@ def scan_workspace(
         project, refused = _describe(
             candidate,
             data[root],
-            _uv_root_of(root, uv_roots),
+            _uv_root_of(root, uv_roots, data.keys()),
             entries,
             venv,
             environ,
@@ -285,11 +289,20 @@ def document_findings(document: TomlDocument | Finding) -> tuple[Finding, ...]:
     return (document,) if isinstance(document, Finding) else ()
 
 
-def _uv_root_of(project: Path, uv_roots: Mapping[Path, Mapping[str, Any]]) -> Path | None:
-    # uv decides at the nearest ancestor-or-self that declares a workspace and looks no further.
-    for folder in (project, *project.parents):
+def _uv_root_of(
+    project: Path, uv_roots: Mapping[Path, Mapping[str, Any]], pyprojects: Collection[Path]
+) -> Path | None:
+    """The workspace uv puts `project` in when run in its folder (as every Lockstep command for it is):
+    its own if it declares one, else the nearest folder above with a pyproject.toml decides (uv's
+    `find_workspace`): a workspace that includes it, or anything else (a project, a file of tool
+    settings), which makes it a project of its own even if a workspace further up lists it."""
+    if project in uv_roots:
+        return project
+    for folder in project.parents:
         if folder in uv_roots:
             return folder if is_workspace_member(folder, uv_roots[folder], project) else None
+        if folder in pyprojects:
+            return None
     return None
 
 

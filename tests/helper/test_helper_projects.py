@@ -16,6 +16,7 @@ from helper.helper_support import (
     write_tree,
 )
 from pyhelper.codes import TOML_SYNTAX
+from pyhelper.drift.lock import check_project, is_drift
 from pyhelper.lsp.payloads import project_info, venv_info
 from pyhelper.lsp.protocol import ProjectInfo, VenvInfo
 from pyhelper.projects import (
@@ -27,6 +28,7 @@ from pyhelper.projects import (
 )
 from pyhelper.venvs import VenvSetting, describe_venv, normalise_version, read_pyvenv_cfg
 from pyhelper.walk import find_pyprojects, is_excluded_name
+from support.tools import uv_offline
 
 PROJECT = '[project]\nname = "{name}"\nversion = "1.0"\nrequires-python = ">=3.10"\n'
 
@@ -206,6 +208,59 @@ def test_member_folder_opened_alone_finds_its_workspace_root(tmp_path: Path) -> 
     (project,) = infos(scan_workspace([tmp_path / "packages/alpha"], environ={}))
     assert project["workspaceRoot"] == str(tmp_path)
     assert project["lockfile"] == str(tmp_path / "uv.lock")
+
+
+NESTED_WORKSPACE = """\
+[project]
+name = "g"
+version = "0.1.0"
+requires-python = ">=3.10"
+dependencies = []
+
+[tool.uv.workspace]
+members = ["mid/app"]
+"""
+
+
+@pytest.mark.parametrize("opened", [".", "mid/app"], ids=["workspace-opened", "member-opened"])
+@pytest.mark.parametrize(
+    "mid", ["[tool.ruff]\nline-length = 100\n", PROJECT.format(name="mid")], ids=["tool-settings", "project"]
+)
+def test_a_member_below_another_pyproject_stands_alone_as_uv_runs_it(
+    tmp_path: Path, uv: Path, mid: str, opened: str
+) -> None:
+    """The workspace lists mid/app, but uv run in mid/app stops at mid's pyproject.toml (uv's
+    find_workspace: a project or tool settings there) and locks app on its own. Every Lockstep command
+    for app runs there, so app is a project of its own, with its own lock."""
+    app = tmp_path / "mid" / "app"
+    write_tree(
+        tmp_path,
+        {
+            "pyproject.toml": NESTED_WORKSPACE,
+            "mid/pyproject.toml": mid,
+            "mid/app/pyproject.toml": PROJECT.format(name="app"),
+        },
+    )
+    assert uv_offline(uv, app, "lock") == 0
+    assert (app / "uv.lock").is_file() and not (tmp_path / "uv.lock").exists()
+    projects = by_root(infos(scan_workspace([tmp_path / opened], environ={})), tmp_path)
+    assert projects["mid/app"]["workspaceRoot"] is None
+    assert projects["mid/app"]["lockfile"] == str(app / "uv.lock")
+    assert uv_offline(uv, app, "lock", "--check") == 0
+    assert check_project(app) == []
+    # And app is checked against its own lock: a change uv must re-lock for is drift there.
+    (app / "pyproject.toml").write_text(PROJECT.format(name="app").replace(">=3.10", ">=3.11"))
+    assert uv_offline(uv, app, "lock", "--check") != 0
+    assert is_drift(check_project(app))
+    # Without a lock of its own, app is not checked against the lock uv writes when run in the
+    # workspace root, which holds app as a member: a change that lock misses is none of app's.
+    (app / "uv.lock").unlink()
+    assert uv_offline(uv, tmp_path, "lock") == 0
+    (app / "pyproject.toml").write_text(PROJECT.format(name="app").replace(">=3.10", ">=3.12"))
+    assert uv_offline(uv, tmp_path, "lock", "--check") != 0
+    projects = by_root(infos(scan_workspace([tmp_path / opened], environ={})), tmp_path)
+    assert (projects["mid/app"]["workspaceRoot"], projects["mid/app"]["lockfile"]) == (None, None)
+    assert check_project(app) == []
 
 
 @pytest.mark.parametrize(

@@ -29,9 +29,10 @@ Loader = Callable[[Path], "TomlDocument | Finding"]
 """Reads a pyproject file (the editor's unsaved buffer standing in for the open one)."""
 
 Workspaces = dict[Path, "tuple[Path, ...] | None"]
-"""The members of the workspace each folder declares (None: it declares none), found once per run of the
-drift check (a tree's walk, one check of a buffer): every member asks for its workspace's. Never kept
-longer, as members come and go on disk."""
+"""The members of the workspace each folder's pyproject.toml declares (none when it declares no
+workspace; None: the folder has no pyproject.toml), found once per run of the drift check (a tree's
+walk, one check of a buffer): every member asks for its workspace's. Never kept longer, as members come
+and go on disk."""
 
 Install = Literal["uv-sync", "uv-pip-sync", "pinned"]
 """How a venv gets a lock's packages: `uv sync --locked` (uv reads its own lock), `uv pip sync LOCK`

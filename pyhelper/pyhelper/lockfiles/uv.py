@@ -565,9 +565,10 @@ class Member(NamedTuple):
 def workspace_root(project_root: Path, load: Loader, workspaces: Workspaces) -> Path:
     """The root of the uv workspace `project_root` belongs to (itself when it is no member).
 
-    As uv does, the nearest ancestor that declares a workspace decides: a project it does not include
-    stands alone, whatever workspaces further up say. What each ancestor declares is kept in
-    `workspaces`, for the other members.
+    As uv does (`find_workspace`), the nearest ancestor with a pyproject.toml decides: a workspace that
+    includes it, or anything else (a project, a file of tool settings, a workspace that does not
+    include it), where it stands alone, whatever workspaces further up say. What each ancestor
+    declares is kept in `workspaces`, for the other members.
     """
     for parent in project_root.parents:
         if parent not in workspaces:
@@ -579,17 +580,20 @@ def workspace_root(project_root: Path, load: Loader, workspaces: Workspaces) -> 
 
 
 def _declared_members(folder: Path, load: Loader) -> tuple[Path, ...] | None:
-    """The members of the uv workspace `folder` declares; None when it declares none."""
+    """The members of the uv workspace `folder` declares: none when its pyproject.toml declares no
+    workspace (uv stops looking there all the same); None when it has no pyproject.toml."""
     candidate = folder / "pyproject.toml"
+    if not candidate.is_file():
+        return None
     try:
         if "workspace" not in boundedread.read_text(candidate, boundedread.PYPROJECT):
-            return None
+            return ()
     except (OSError, UnicodeDecodeError):
-        return None
+        return ()
     doc = load(candidate)
     if isinstance(doc, TomlDocument) and isinstance(get_in(doc.data, ("tool", "uv", "workspace")), dict):
         return tuple(member_dirs(folder, doc))
-    return None
+    return ()
 
 
 def member_dirs(root: Path, doc: TomlDocument) -> list[Path]:
