@@ -6,8 +6,9 @@ metadata, so no index is needed); the engine must say the same on the same files
 - `[tool.uv] exclude-newer` spelled and changed as people write it, and the resolution options when
   uv's settings refuse one value of the table (uv then ignores them all).
 - A requirement repeated with a marker (uv merges requirements alike but for their marker).
-- Markers requires-python implies, alone and merged, and matched one by one in a group that differs;
-  a source split by markers (each and-ed on).
+- Markers requires-python implies, alone and merged, and matched one by one in a group that differs
+  (each finding on the requirement it blames); a requirement a group lists twice (through
+  `include-group`); a recorded marker that does not parse; a source split by markers (each and-ed on).
 - Constraints, overrides and build constraints: lowered with the sources; a constraint or override on a
   package the lock neither holds nor records one for is left out.
 """
@@ -53,6 +54,7 @@ def project(tmp_path: Path, uv: Path) -> Path:
     [
         ('"local>=0.5"', '"local>=0.5"'),
         ('"local>=0.5"', '"local>=0.7"'),  # uv records the path, not the specifier
+        ('"local>=0.5"', '"local>=5"'),  # nor checks the path's version (1.0) against it
         ('"local>=0.5"', '"local"'),
         ('"other"', '"other>=1"'),
         ('"local>=0.5", "other"', '"other", "local>=0.5"'),
@@ -327,9 +329,17 @@ WIN32 = "local; sys_platform == 'win32'"
             ["local; sys_platform == 'darwin'", f"{WIN32} and python_version >= '3.10'"],
             ["local; sys_platform == 'darwin'"],
         ),
+        # A path's version (1.0) is never held against the specifier (uv drops it): stale, not unsatisfied.
+        (["local"], ["local>=5; sys_platform == 'linux'"], ["local>=5; sys_platform == 'linux'"]),
+        # Two records, one requirement: alike only once requires-python is applied to the records too.
+        (
+            ["local; sys_platform == 'linux'", f"{WIN32} and python_version >= '3.10'"],
+            ["local; sys_platform == 'linux' or sys_platform == 'win32'"],
+            [],
+        ),
     ],
 )
-def test_markers_requires_python_implies_are_matched_as_uv_matches_them(
+def test_each_requirement_in_a_group_is_matched_as_uv_matches_it(
     tmp_path: Path, uv: Path, locked: list[str], now: list[str], stale: list[str]
 ) -> None:
     root = tmp_path / "app"
@@ -347,6 +357,61 @@ def test_markers_requires_python_implies_are_matched_as_uv_matches_them(
     assert [(f.code, (f.range.start.line, f.range.start.character)) for f in findings] == [
         ("lock-stale", place) for place in where
     ], [f"{f.code} {f.message}" for f in findings]
+
+
+INCLUDED = """\
+[project]
+name = "app"
+version = "0.1.0"
+requires-python = ">=3.10"
+dependencies = []
+
+[dependency-groups]
+test = ["local; sys_platform == 'linux'"]
+dev = [{{ include-group = "test" }}, {dev}]
+
+[tool.uv.sources]
+local = {{ path = "libs/local" }}
+"""
+
+
+def test_a_requirement_a_group_lists_twice_is_one_record_in_a_group_that_differs(
+    tmp_path: Path, uv: Path
+) -> None:
+    """`dev` lists local for linux itself and through `test`; uv records it once. When `dev` gains a
+    requirement, that one is stale, not the second listing of the one recorded."""
+    root = tmp_path / "app"
+    (root / "libs" / "local").mkdir(parents=True)
+    (root / "libs" / "local" / "pyproject.toml").write_text(LIBRARY.format(name="local"), encoding="utf-8")
+    linux, darwin = "\"local; sys_platform == 'linux'\"", "\"local; sys_platform == 'darwin'\""
+    (root / "pyproject.toml").write_text(INCLUDED.format(dev=linux), encoding="utf-8")
+    assert uv_offline(uv, root, "lock") == 0
+    text = INCLUDED.format(dev=f"{linux}, {darwin}")
+    (root / "pyproject.toml").write_text(text, encoding="utf-8")
+    assert uv_offline(uv, root, "lock", "--check") != 0
+    line = next(number for number, row in enumerate(text.splitlines()) if row.startswith("dev = "))
+    findings = check_project(root)
+    assert [(f.code, f.range.start.line, f.range.start.character) for f in findings] == [
+        ("lock-stale", line, text.splitlines()[line].index(darwin))
+    ]
+
+
+def test_a_recorded_marker_that_does_not_parse_is_compared_as_written(project: Path, uv: Path) -> None:
+    """A hand edit (uv refuses the lock); among requirements merged by name it must not stop the
+    comparison, and the record is named as written."""
+    path = project / "pyproject.toml"
+    both = "\"local; sys_platform == 'linux'\", \"local; sys_platform == 'win32'\""
+    path.write_text(path.read_text(encoding="utf-8").replace('"local>=0.5"', both), encoding="utf-8")
+    assert uv_offline(uv, project, "lock") == 0
+    lock = project / "uv.lock"
+    text = lock.read_text(encoding="utf-8")
+    written = "marker = \"sys_platform == 'win32'\", directory"
+    assert written in text
+    lock.write_text(text.replace(written, written.replace("'win32'", "'win32' and")), encoding="utf-8")
+    assert uv_offline(uv, project, "lock", "--check") != 0  # uv: "Failed to parse `uv.lock`"
+    findings = check_project(project)
+    assert [f.code for f in findings] == ["lock-stale"]
+    assert "records `local; sys_platform == 'win32' and from directory libs/local`" in findings[0].message
 
 
 CREWAI = Path(__file__).resolve().parents[1] / "corpus" / "projects" / "uv-crewai"
