@@ -166,3 +166,34 @@ def test_the_full_comparison_finds_what_the_fast_path_finds(
     fast = check_project(root)
     monkeypatch.setattr(compare, "_same_spellings", lambda wants, haves: False)
     assert check_project(root) == fast
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "uv-app/in-sync",
+        "uv-app/reorder",
+        "uv-app/name-case",
+        "uv-app/name-dot-mixed",
+        "uv-app/marker-equivalent",
+        "uv-app/marker-quotes",
+        "uv-app/specifier-order",
+        "uv-app/optional-extra-name-case",
+        "uv-app/group-name-case",
+        "uv-fork/in-sync",
+    ],
+)
+def test_requirements_as_recorded_are_answered_by_the_spelling_shortcut(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the shortcut is for (every keystroke checks the lock): requirements exactly as recorded, or
+    respelt in ways the quick keys see through (order, name case, marker and specifier spellings,
+    extras and groups), never reach the full comparison. uv's verdict on each is fresh (cases.json)."""
+    (case,) = [case for case in _CASES["cases"] if case["name"] == name]
+    assert not case["stale"]
+
+    def full(*_: object) -> object:
+        raise AssertionError("the full comparison ran")
+
+    monkeypatch.setattr(compare, "_unmatched", full)
+    assert check_project(Path(__file__).parents[1] / "fixtures" / "drift" / name) == []
