@@ -181,6 +181,7 @@ def test_the_full_comparison_finds_what_the_fast_path_finds(
         "uv-app/optional-extra-name-case",
         "uv-app/group-name-case",
         "uv-fork/in-sync",
+        "uv-workspace/in-sync",  # a member by `{ workspace = true }`, a source that scopes nothing
     ],
 )
 def test_requirements_as_recorded_are_answered_by_the_spelling_shortcut(
@@ -191,9 +192,9 @@ def test_requirements_as_recorded_are_answered_by_the_spelling_shortcut(
     extras and groups), never reach the full comparison. uv's verdict on each is fresh (cases.json)."""
     (case,) = [case for case in _CASES["cases"] if case["name"] == name]
     assert not case["stale"]
-
-    def full(*_: object) -> object:
-        raise AssertionError("the full comparison ran")
-
-    monkeypatch.setattr(compare, "_unmatched", full)
+    monkeypatch.setattr(compare, "_unmatched", never_the_full_comparison)
     assert check_project(Path(__file__).parents[1] / "fixtures" / "drift" / name) == []
+
+
+def never_the_full_comparison(*_: object) -> object:
+    raise AssertionError("the full comparison ran")

@@ -21,7 +21,9 @@ from pathlib import Path
 
 import pytest
 
+from drift.test_fast_paths import never_the_full_comparison
 from pyhelper.drift.lock import check_project, is_drift
+from pyhelper.lockfiles import compare
 from support.projects import LIBRARY, toml_list
 from support.tools import uv_offline
 
@@ -82,6 +84,15 @@ def test_a_path_source_verdict_is_uvs(project: Path, uv: Path, old: str, new: st
     stale = uv_offline(uv, project, "lock", "--check") != 0
     findings = check_project(project)
     assert is_drift(findings) == stale, [f"{f.code} {f.message}" for f in findings]
+
+
+def test_a_path_source_as_locked_is_answered_by_the_spelling_shortcut(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """uv records `local>=0.5` from a path without its specifier: the quick keys leave it out too, so the
+    project as uv locked it never reaches the full comparison."""
+    monkeypatch.setattr(compare, "_unmatched", never_the_full_comparison)
+    assert check_project(project) == []
 
 
 def test_a_package_removed_from_the_lock_by_hand_is_missing(project: Path, uv: Path) -> None:
