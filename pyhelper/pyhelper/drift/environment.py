@@ -420,12 +420,17 @@ def check_environment(
         return EnvReport(
             snapshot.venv, tuple(findings), python_mismatch=python is not None, problem=selection.problem
         )
-    direct = declaring.direct if declaring is not None else requirement_ranges(pyproject)
+    direct = declaring.direct if declaring is not None else None
     lock_name = selection.lockfile.name
     missing = mismatched = 0
     changed: list[str] = []
     for name, locked in selection.packages.items():
         have = snapshot.packages.get(name)
+        wrong_version = have is not None and not same_version(have.version, locked.version)
+        if have is not None and not wrong_version and not (locked.editable and not have.editable):
+            continue  # in step, as nearly all are: nothing to build for it
+        if direct is None:  # where pyproject.toml declares each requirement: read for a finding only
+            direct = requirement_ranges(pyproject)
         locked_at = Related(
             locked.path, locked.range, f"{lock_name} locks {name} {locked.version or ''}".rstrip()
         )
@@ -445,28 +450,26 @@ def check_environment(
                 )
             )
             continue
-        wrong_version = not same_version(have.version, locked.version)
-        if wrong_version or (locked.editable and not have.editable):
-            mismatched += 1
-            changed.append(name)
-            what = (
-                f"{have.version}, but {lock_name} pins {locked.version}"
-                if wrong_version
-                else f"{have.version} ({have.origin()}), but {lock_name} installs it editable"
+        mismatched += 1
+        changed.append(name)
+        what = (
+            f"{have.version}, but {lock_name} pins {locked.version}"
+            if wrong_version
+            else f"{have.version} ({have.origin()}), but {lock_name} installs it editable"
+        )
+        message = f"{venv_name} has {name} {what} — {_SYNC}"
+        installed_at = Related(have.dist_info / "METADATA", Range.at(0), f"installed: {have.version}")
+        findings.append(
+            _placed(
+                pyproject,
+                direct,
+                locked,
+                Severity.WARNING,
+                codes.VENV_VERSION_MISMATCH,
+                message,
+                (locked_at, installed_at),
             )
-            message = f"{venv_name} has {name} {what} — {_SYNC}"
-            installed_at = Related(have.dist_info / "METADATA", Range.at(0), f"installed: {have.version}")
-            findings.append(
-                _placed(
-                    pyproject,
-                    direct,
-                    locked,
-                    Severity.WARNING,
-                    codes.VENV_VERSION_MISMATCH,
-                    message,
-                    (locked_at, installed_at),
-                )
-            )
+        )
     extra = [
         have
         for name, have in snapshot.packages.items()
