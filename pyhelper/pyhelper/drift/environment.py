@@ -434,42 +434,23 @@ def check_environment(
         locked_at = Related(
             locked.path, locked.range, f"{lock_name} locks {name} {locked.version or ''}".rstrip()
         )
+        changed.append(name)
+        related: tuple[Related, ...] = (locked_at,)
         if have is None:
             missing += 1
-            changed.append(name)
+            code = codes.VENV_MISSING_PACKAGE
             message = f"{name} {locked.version or ''} is locked but not installed in {venv_name} — {_SYNC}"
-            findings.append(
-                _placed(
-                    pyproject,
-                    direct,
-                    locked,
-                    Severity.WARNING,
-                    codes.VENV_MISSING_PACKAGE,
-                    message,
-                    (locked_at,),
-                )
+        else:
+            mismatched += 1
+            what = (
+                f"{have.version}, but {lock_name} pins {locked.version}"
+                if wrong_version
+                else f"{have.version} ({have.origin()}), but {lock_name} installs it editable"
             )
-            continue
-        mismatched += 1
-        changed.append(name)
-        what = (
-            f"{have.version}, but {lock_name} pins {locked.version}"
-            if wrong_version
-            else f"{have.version} ({have.origin()}), but {lock_name} installs it editable"
-        )
-        message = f"{venv_name} has {name} {what} — {_SYNC}"
-        installed_at = Related(have.dist_info / "METADATA", Range.at(0), f"installed: {have.version}")
-        findings.append(
-            _placed(
-                pyproject,
-                direct,
-                locked,
-                Severity.WARNING,
-                codes.VENV_VERSION_MISMATCH,
-                message,
-                (locked_at, installed_at),
-            )
-        )
+            message = f"{venv_name} has {name} {what} — {_SYNC}"
+            installed_at = Related(have.dist_info / "METADATA", Range.at(0), f"installed: {have.version}")
+            code, related = codes.VENV_VERSION_MISMATCH, (locked_at, installed_at)
+        findings.append(_placed(pyproject, direct, locked, Severity.WARNING, code, message, related))
     extra = [
         have
         for name, have in snapshot.packages.items()
