@@ -4,9 +4,13 @@ never a hand edit."""
 
 from __future__ import annotations
 
+import subprocess
+from pathlib import Path
+
 import pytest
 
 from pyhelper.managing import DependencyChange, change_arguments, describe, uv_lock_writes
+from support.projects import uv_project
 
 ADD_TEST = DependencyChange("add", "httpx>=0.27", "group", "test")
 
@@ -111,3 +115,32 @@ def test_uv_writes_the_lock_again_only_for_a_bare_registry_name(
     change: DependencyChange, writes: int
 ) -> None:
     assert uv_lock_writes(change) == writes
+
+
+LOCK_PASS = ("Resolving despite existing lockfile", "Existing `uv.lock` satisfies")
+"""What uv -v says once per lock operation (uv 0.13.9's `LockOperation`), each writing uv.lock if it changed."""
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        DependencyChange("add", "delta"),
+        DependencyChange("add", "gamma[fast]", "group", "test"),
+        DependencyChange("add", "delta>=1"),
+        DependencyChange("remove", "alpha"),
+        DependencyChange("upgrade", "alpha"),
+    ],
+    ids=["bare", "bare-in-a-group", "with-a-version", "remove", "upgrade"],
+)
+def test_uv_locks_as_often_as_uv_lock_writes_says(
+    tmp_path: Path, uv: Path, index_env: dict[str, str], change: DependencyChange
+) -> None:
+    """Real uv against the loopback index, verbose: its lock operations for each change."""
+    root = uv_project(tmp_path / "app", uv, index_env, ["alpha>=1"], name="app")
+    arguments = change_arguments("uv", change)
+    assert isinstance(arguments, list)
+    done = subprocess.run(
+        [str(uv), *arguments, "-v"], cwd=root, env=index_env, capture_output=True, text=True, check=True
+    )
+    passes = [line for line in done.stderr.splitlines() if any(said in line for said in LOCK_PASS)]
+    assert len(passes) == uv_lock_writes(change), passes

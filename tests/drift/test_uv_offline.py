@@ -40,12 +40,18 @@ other = { path = "libs/other", editable = true }
 """
 
 
+def library(root: Path, name: str, folder: str | None = None) -> None:
+    """A local package `name` with no dependencies at `root/libs/FOLDER` (the name by default)."""
+    where = root / "libs" / (folder or name)
+    where.mkdir(parents=True)
+    (where / "pyproject.toml").write_text(LIBRARY.format(name=name), encoding="utf-8")
+
+
 @pytest.fixture
 def project(tmp_path: Path, uv: Path) -> Path:
     root = tmp_path / "app"
     for name in ("local", "other"):
-        (root / "libs" / name).mkdir(parents=True)
-        (root / "libs" / name / "pyproject.toml").write_text(LIBRARY.format(name=name), encoding="utf-8")
+        library(root, name)
     (root / "pyproject.toml").write_text(SOURCES, encoding="utf-8")
     assert uv_offline(uv, root, "lock") == 0
     return root
@@ -127,8 +133,7 @@ def assert_settings_verdict_is_uvs(tmp_path: Path, uv: Path, locked: str, now: s
     """A project on a local path dependency locked by uv with the [tool.uv] settings `locked` (TOML
     lines), whose lock the engine finds in sync; then with `now`: the engine's verdict is uv's."""
     root = tmp_path / "app"
-    (root / "libs" / "local").mkdir(parents=True)
-    (root / "libs" / "local" / "pyproject.toml").write_text(LIBRARY.format(name="local"), encoding="utf-8")
+    library(root, "local")
     (root / "pyproject.toml").write_text(SETTINGS.format(settings=locked), encoding="utf-8")
     assert uv_offline(uv, root, "lock") == 0
     assert check_project(root) == []
@@ -297,8 +302,7 @@ local = [
 def test_a_source_split_by_markers_verdict_is_uvs(tmp_path: Path, uv: Path, old: str, new: str) -> None:
     root = tmp_path / "app"
     for folder in ("local", "local-win"):
-        (root / "libs" / folder).mkdir(parents=True)
-        (root / "libs" / folder / "pyproject.toml").write_text(LIBRARY.format(name="local"), encoding="utf-8")
+        library(root, "local", folder)
     (root / "pyproject.toml").write_text(SPLIT_SOURCES, encoding="utf-8")
     assert uv_offline(uv, root, "lock") == 0
     assert check_project(root) == []
@@ -354,8 +358,7 @@ def test_each_requirement_in_a_group_is_matched_as_uv_matches_it(
     tmp_path: Path, uv: Path, locked: list[str], now: list[str], stale: list[str]
 ) -> None:
     root = tmp_path / "app"
-    (root / "libs" / "local").mkdir(parents=True)
-    (root / "libs" / "local" / "pyproject.toml").write_text(LIBRARY.format(name="local"), encoding="utf-8")
+    library(root, "local")
     pyproject = root / "pyproject.toml"
     pyproject.write_text(MARKERS.format(dependencies=toml_list(locked)), encoding="utf-8")
     assert uv_offline(uv, root, "lock") == 0
@@ -392,8 +395,7 @@ def test_a_requirement_a_group_lists_twice_is_one_record_in_a_group_that_differs
     """`dev` lists local for linux itself and through `test`; uv records it once. When `dev` gains a
     requirement, that one is stale, not the second listing of the one recorded."""
     root = tmp_path / "app"
-    (root / "libs" / "local").mkdir(parents=True)
-    (root / "libs" / "local" / "pyproject.toml").write_text(LIBRARY.format(name="local"), encoding="utf-8")
+    library(root, "local")
     linux, darwin = "\"local; sys_platform == 'linux'\"", "\"local; sys_platform == 'darwin'\""
     (root / "pyproject.toml").write_text(INCLUDED.format(dev=linux), encoding="utf-8")
     assert uv_offline(uv, root, "lock") == 0

@@ -242,13 +242,8 @@ class SyncReadAhead:
     def __init__(
         self, drift: DriftSession, project: Project, choice: SyncChoice, writes: int = 1, check: bool = False
     ) -> None:
-        self._drift, self._project, self.choice, self._writes, self._check = (
-            drift,
-            project,
-            choice,
-            writes,
-            check,
-        )
+        self._drift, self._project, self._writes, self._check = drift, project, writes, check
+        self.choice = choice
         self._before = _stat(project.lockfile) if project.lockfile is not None else None
         self._stopped = threading.Event()
         self._thread: threading.Thread | None = None
@@ -260,6 +255,7 @@ class SyncReadAhead:
         self.venv_read = False
         """Whether the venv was read after uv's install (then nothing needs reading after uv)."""
         self.checked: ProjectDrift | None = None
+        """With `check`: the project as checked at uv's change list."""
 
     def saw(self, line: str) -> None:
         """One line of uv's output (called from the thread that runs uv)."""
