@@ -360,11 +360,14 @@ def _libc_prctl() -> Callable[[int, int], int] | None:
 def _stop_on_cancel(
     process: subprocess.Popen[str], cancel: CancelToken, stopped: threading.Event, finished: threading.Event
 ) -> None:
-    while not finished.wait(_CANCEL_POLL):
-        if cancel.is_set():
-            stopped.set()
-            _terminate(process)
+    # Looked at before the first wait: a tool cancelled before it began is stopped at once, where a
+    # quick one (`uv sync` of an empty project) would run to its end during the poll.
+    while not cancel.is_set():
+        if finished.wait(_CANCEL_POLL):
             return
+    if not finished.is_set():
+        stopped.set()
+        _terminate(process)
 
 
 def _terminate(process: subprocess.Popen[str], platform: str = sys.platform) -> None:
